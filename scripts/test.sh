@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the whole suite: unit, integration and browser tests.
+#   npm test                       SQLite (a fresh temp file per test file)
+#   TEST_DATABASE_URL=postgres://… npm test   the same suite on PostgreSQL (a fresh database per test file)
+#   npm test -- unit|integration|browser      one layer only
+set -euo pipefail
+shopt -s globstar nullglob
+cd "$(dirname "$0")/.."
+layer="${1:-all}"
+files=()
+case "$layer" in
+  unit) files=(src/**/*.test.ts test/unit/**/*.test.ts) ;;
+  integration) files=(test/integration/**/*.test.ts) ;;
+  browser) files=(test/browser/**/*.test.ts) ;;
+  all) files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts test/browser/**/*.test.ts) ;;
+  *) echo "usage: npm test [-- unit|integration|browser]" >&2; exit 2 ;;
+esac
+echo "Running ${#files[@]} test files on ${TEST_DATABASE_URL:+PostgreSQL}${TEST_DATABASE_URL:-SQLite}" | sed -E 's#postgres(ql)?://[^ ]*#PostgreSQL#'
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"

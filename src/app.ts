@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import qs from 'node:querystring'
+import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import { errorHandler, notFoundHandler } from './plugins/errors.ts'
+import authPlugin from './plugins/auth.ts'
+import viewsPlugin from './plugins/views.ts'
+import { projectRoot } from './paths.ts'
+import { createServices, type Services } from './services.ts'
+import { systemRoutes } from './modules/system/system.routes.ts'
+import { authRoutes } from './modules/auth/auth.routes.ts'
+import { tokensRoutes } from './modules/tokens/tokens.routes.ts'
+import { programmesRoutes } from './modules/programmes/programmes.routes.ts'
+import { programmesApi } from './modules/programmes/programmes.api.ts'
+import { historyRoutes } from './modules/audit/history.routes.ts'
+import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
+
+export interface AppDeps {
+  config: Config
+  database: Database
+  services?: Services
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    services: Services
+    database: Database
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps
+  const services = deps.services ?? createServices(database, config)
+  const root = projectRoot()
+
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          },
+    trustProxy: config.trustProxy,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    requestTimeout: 60_000,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', config)
+  app.decorate('services', services)
+  app.decorate('database', database)
+
+  // 1. Cross-cutting plugins, in the order requests meet them.
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(cookie, { secret: config.sessionSecret })
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'oversight_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+  })
+  await app.register(formbody, { parser: (body) => qs.parse(body) })
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), serve: false })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Oversight API',
+        version: readVersion(root),
+        description:
+          'Programme governance and scrutiny. Authenticate with `Authorization: Bearer <token>`; create a token under "API tokens" or with `oversight token create`. Lists answer `{"items": [...], "next": <cursor or null>}`; pass `cursor` to fetch the next page. Every record carries `id` and `version`; send `version` with an update, and a stale one answers 409.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: ({ schema, url }) => {
+      const s = (schema ?? {}) as Record<string, unknown>
+      return url.startsWith('/api/v1') ? { schema: s, url } : { schema: { ...s, hide: true }, url }
+    },
+  })
+  await app.register(viewsPlugin)
+  await app.register(authPlugin, { auth: services.auth, secureCookies: config.secureCookies })
+
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+
+  // 2. Modules, each a vertical slice.
+  await app.register(systemRoutes)
+  await app.register(authRoutes)
+  await app.register(tokensRoutes)
+  await app.register(programmesRoutes)
+  await app.register(programmesApi)
+  await app.register(historyRoutes)
+  await app.register(apiDocsRoutes)
+
+  return app
+}
+
+function readVersion(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }
+  return pkg.version
+}

@@ -1,0 +1,40 @@
+import type { RatingScaleId } from '../domain/dca.ts'
+import { seesWholePortfolio } from './policy.ts'
+import type { Role } from './roles.ts'
+
+/** The signed-in person (or API token) a request acts as, always within one organisation. */
+export interface Actor {
+  readonly userId: number
+  readonly name: string
+  readonly email: string
+  readonly role: Role
+  readonly organisationId: number
+  readonly organisationName: string
+  readonly organisationSlug: string
+  readonly ratingScale: RatingScaleId
+  readonly isDemo: boolean
+  readonly via: 'session' | 'token'
+  readonly sessionId: string | null
+}
+
+/** What a query may see: one organisation, and for a partner officer only what is shared with the partner. */
+export interface Scope {
+  readonly organisationId: number
+  readonly partnerOnly: boolean
+}
+
+export function scopeOf(actor: Actor): Scope {
+  return { organisationId: actor.organisationId, partnerOnly: !seesWholePortfolio(actor.role) }
+}
+
+/** Who did it, as the audit trail records it. */
+export interface AuditActor {
+  readonly userId: number | null
+  readonly label: string
+}
+
+export function auditActorOf(actor: Actor): AuditActor {
+  return { userId: actor.userId, label: actor.via === 'token' ? `${actor.name} (API token)` : actor.name }
+}
+
+export const SYSTEM_ACTOR: AuditActor = { userId: null, label: 'System' }

@@ -1,0 +1,44 @@
+import { ROLES, type Role } from './roles.ts'
+
+/**
+ * Who may use each route, in one place. Every route declares one of these names in its `config.policy`;
+ * the app refuses to start if a route has none (see `auth.plugin.ts`), and the route × role matrix test
+ * walks this table.
+ */
+const EVERYONE_SIGNED_IN: readonly Role[] = ROLES
+
+const WRITERS_PROGRAMME: readonly Role[] = ['administrator', 'programme_manager']
+const WRITERS_PROJECT: readonly Role[] = ['administrator', 'programme_manager', 'project_manager']
+
+export const POLICIES = {
+  /** Anyone, signed in or not: sign-in page, health, accessibility statement, assets. */
+  public: null,
+  /** Any signed-in user of the organisation (their own account, tokens, notifications). */
+  signedIn: EVERYONE_SIGNED_IN,
+  /** Read the portfolio. Partner officers see only projects shared with the partner. */
+  'portfolio.read': EVERYONE_SIGNED_IN,
+  'programme.write': WRITERS_PROGRAMME,
+  'project.write': WRITERS_PROJECT,
+  /** Milestones and monthly status reports: kept by those who run the work. */
+  'delivery.write': WRITERS_PROJECT,
+  /** Organisation settings, users, the rating scale. */
+  'organisation.admin': ['administrator'],
+} as const satisfies Record<string, readonly Role[] | null>
+
+export type PolicyName = keyof typeof POLICIES
+
+export function isPolicyName(v: unknown): v is PolicyName {
+  return typeof v === 'string' && Object.hasOwn(POLICIES, v)
+}
+
+export function allows(policy: PolicyName, role: Role | null): boolean {
+  const roles = POLICIES[policy]
+  if (roles === null) return true
+  if (role === null) return false
+  return (roles as readonly Role[]).includes(role)
+}
+
+/** Roles that see every project of their organisation; the rest see only what is shared with them. */
+export function seesWholePortfolio(role: Role): boolean {
+  return role !== 'partner_officer'
+}

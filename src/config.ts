@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import { projectRoot } from './paths.ts'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string }
+
+export interface Config {
+  readonly env: 'production' | 'development' | 'test'
+  readonly port: number
+  readonly host: string
+  readonly database: DatabaseConfig
+  readonly sessionSecret: string
+  readonly demo: boolean
+  readonly demoPassword: string | null
+  readonly baseUrl: string
+  readonly secureCookies: boolean
+  readonly logLevel: LogLevel
+  readonly trustProxy: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback
+  const v = raw.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  problems.push(`${name} must be true or false (got "${raw}")`)
+  return fallback
+}
+
+export function parseDatabaseUrl(raw: string | undefined, root: string): DatabaseConfig | string {
+  if (raw === undefined || raw.trim() === '') {
+    return { dialect: 'sqlite', file: path.join(root, 'data', 'oversight.sqlite') }
+  }
+  const url = raw.trim()
+  if (url.startsWith('file:')) {
+    const file = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')
+    if (file === '') return 'DATABASE_URL file: needs a path, for example file:/var/lib/oversight/db.sqlite'
+    return { dialect: 'sqlite', file: path.resolve(root, file) }
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    try {
+      new URL(url)
+    } catch {
+      return 'DATABASE_URL is not a valid PostgreSQL URL'
+    }
+    return { dialect: 'postgres', url }
+  }
+  return 'DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)'
+}
+
+/** Reads the environment once; every problem is reported together so an operator fixes them in one go. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = []
+  const root = projectRoot()
+  const nodeEnv =
+    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+
+  let port = 3000
+  if (env.PORT !== undefined && env.PORT !== '') {
+    const p = Number(env.PORT)
+    if (!Number.isInteger(p) || p < 0 || p > 65535)
+      problems.push(`PORT must be a whole number from 0 to 65535 (got "${env.PORT}")`)
+    else port = p
+  }
+
+  const database = parseDatabaseUrl(env.DATABASE_URL, root)
+  if (typeof database === 'string') problems.push(database)
+
+  const demo = parseBoolean('DEMO', env.DEMO, true, problems)
+  const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems)
+
+  let sessionSecret = env.SESSION_SECRET ?? ''
+  if (sessionSecret === '') {
+    if (nodeEnv === 'production' && !demo) {
+      problems.push(
+        'SESSION_SECRET is required in production (at least 32 characters); generate one with: openssl rand -hex 32',
+      )
+    }
+    sessionSecret = randomBytes(32).toString('hex')
+  } else if (sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET must be at least 32 characters long')
+  }
+
+  const baseUrlRaw = env.BASE_URL && env.BASE_URL !== '' ? env.BASE_URL : `http://localhost:${port}`
+  let baseUrl = baseUrlRaw.replace(/\/+$/, '')
+  try {
+    const u = new URL(baseUrl)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      problems.push('BASE_URL must be an http or https URL')
+  } catch {
+    problems.push(`BASE_URL is not a valid URL (got "${baseUrlRaw}")`)
+    baseUrl = `http://localhost:${port}`
+  }
+
+  const logLevelRaw = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')).toLowerCase()
+  if (!LOG_LEVELS.includes(logLevelRaw as LogLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  const demoPassword = env.DEMO_PASSWORD && env.DEMO_PASSWORD !== '' ? env.DEMO_PASSWORD : null
+  if (demoPassword !== null && demoPassword.length < 10)
+    problems.push('DEMO_PASSWORD must be at least 10 characters')
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze({
+    env: nodeEnv,
+    port,
+    host: env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0',
+    database: database as DatabaseConfig,
+    sessionSecret,
+    demo,
+    demoPassword,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
+    logLevel: logLevelRaw as LogLevel,
+    trustProxy,
+  })
+}

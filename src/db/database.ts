@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config.ts'
+import type { DB } from './schema.ts'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Database {
+  readonly db: Kysely<DB>
+  readonly dialect: Dialect
+  /** The raw SQLite handle, for the online backup; null on PostgreSQL. */
+  readonly sqlite: SQLite.Database | null
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+// PostgreSQL returns bigint (int8) and COUNT(*) as strings; our integers (pence, counts) fit in 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): Database {
+  if (config.dialect === 'sqlite') {
+    if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true })
+    const handle = new SQLite(config.file)
+    // WAL lets readers carry on while a write commits; foreign keys are off by default in SQLite.
+    handle.pragma('journal_mode = WAL')
+    handle.pragma('foreign_keys = ON')
+    handle.pragma('busy_timeout = 5000')
+    handle.pragma('synchronous = NORMAL')
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) })
+    return {
+      db,
+      dialect: 'sqlite',
+      sqlite: handle,
+      async ping() {
+        try {
+          await sql`select 1`.execute(db)
+          return true
+        } catch {
+          return false
+        }
+      },
+      async close() {
+        await db.destroy()
+      },
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+  })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined)
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    dialect: 'postgres',
+    sqlite: null,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db)
+        return true
+      } catch {
+        return false
+      }
+    },
+    async close() {
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,27 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import type { Database } from './database.ts'
+import * as m0001 from './migrations/0001-core.ts'
+
+// Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-core': m0001,
+}
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS
+  }
+}
+
+export class MigrationError extends Error {}
+
+export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider() })
+  const result = await migrator.migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')
+    const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error)
+    throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`)
+  }
+  return result
+}

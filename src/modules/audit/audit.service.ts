@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto'
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
+import type { AuditActor } from '../../auth/actor.ts'
+import type { AuditEvent, DB } from '../../db/schema.ts'
+
+export const GENESIS_HASH = '0'.repeat(64)
+
+export interface AuditInput {
+  organisationId: number
+  actor: AuditActor
+  /** create, update, delete, or a domain verb such as submit or revoke */
+  action: string
+  entityType: string
+  entityId: string | number
+  before?: unknown
+  after?: unknown
+}
+
+function canonical(value: unknown): string {
+  // Sorted keys so the same event always hashes the same, whichever dialect returned the columns.
+  if (value === null || value === undefined) return 'null'
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export function eventHash(e: Omit<AuditEvent, 'id' | 'hash'>): string {
+  return createHash('sha256')
+    .update(
+      canonical({
+        organisation_id: e.organisation_id,
+        seq: e.seq,
+        occurred_at: e.occurred_at,
+        actor_user_id: e.actor_user_id,
+        actor_label: e.actor_label,
+        action: e.action,
+        entity_type: e.entity_type,
+        entity_id: e.entity_id,
+        before_json: e.before_json,
+        after_json: e.after_json,
+        prev_hash: e.prev_hash,
+      }),
+    )
+    .digest('hex')
+}
+
+/**
+ * Appends an event to the organisation's hash chain. Must run inside the transaction that makes the
+ * change, so the change and its record commit together or not at all. The chain head row is locked
+ * (FOR UPDATE on PostgreSQL; SQLite serialises writers) so two instances never fork the chain.
+ */
+export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Promise<void> {
+  const isPg = trx.getExecutor().adapter instanceof PostgresAdapter
+  let headQuery = trx
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('organisation_id', '=', input.organisationId)
+  if (isPg) headQuery = headQuery.forUpdate()
+  let head = await headQuery.executeTakeFirst()
+  if (!head) {
+    await trx
+      .insertInto('audit_heads')
+      .values({ organisation_id: input.organisationId, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('organisation_id').doNothing())
+      .execute()
+    let again = trx
+      .selectFrom('audit_heads')
+      .select(['seq', 'hash'])
+      .where('organisation_id', '=', input.organisationId)
+    if (isPg) again = again.forUpdate()
+    head = await again.executeTakeFirstOrThrow()
+  }
+  const event = {
+    organisation_id: input.organisationId,
+    seq: head.seq + 1,
+    occurred_at: new Date().toISOString(),
+    actor_user_id: input.actor.userId,
+    actor_label: input.actor.label,
+    action: input.action,
+    entity_type: input.entityType,
+    entity_id: String(input.entityId),
+    before_json: input.before === undefined ? null : canonical(input.before),
+    after_json: input.after === undefined ? null : canonical(input.after),
+    prev_hash: head.hash,
+  }
+  const hash = eventHash(event)
+  await trx
+    .insertInto('audit_events')
+    .values({ ...event, hash })
+    .execute()
+  await trx
+    .updateTable('audit_heads')
+    .set({ seq: event.seq, hash })
+    .where('organisation_id', '=', input.organisationId)
+    .execute()
+}
+
+export interface VerifyProblem {
+  organisationId: number
+  seq: number
+  problem: string
+}
+
+/** Walks each organisation's chain; any edited, inserted or deleted event breaks a link. */
+export async function verifyAuditChain(
+  db: Kysely<DB>,
+): Promise<{ events: number; problems: VerifyProblem[] }> {
+  const problems: VerifyProblem[] = []
+  let events = 0
+  const heads = await db.selectFrom('audit_heads').selectAll().execute()
+  const orgIds = await db.selectFrom('organisations').select('id').execute()
+  for (const { id: orgId } of orgIds) {
+    const head = heads.find((h) => h.organisation_id === orgId)
+    let prev = GENESIS_HASH
+    let expectedSeq = 1
+    let lastId = 0
+    for (;;) {
+      const batch = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('organisation_id', '=', orgId)
+        .where('id', '>', lastId)
+        .orderBy('id')
+        .limit(1000)
+        .execute()
+      if (batch.length === 0) break
+      for (const e of batch) {
+        events++
+        lastId = e.id
+        if (e.seq !== expectedSeq) {
+          problems.push({
+            organisationId: orgId,
+            seq: e.seq,
+            problem: `expected event ${expectedSeq}, found ${e.seq} (an event is missing)`,
+          })
+        }
+        if (e.prev_hash !== prev) {
+          problems.push({
+            organisationId: orgId,
+            seq: e.seq,
+            problem: 'does not link to the event before it',
+          })
+        }
+        if (eventHash(e) !== e.hash) {
+          problems.push({
+            organisationId: orgId,
+            seq: e.seq,
+            problem: 'content does not match its hash (edited)',
+          })
+        }
+        prev = e.hash
+        expectedSeq = e.seq + 1
+      }
+    }
+    const headSeq = head?.seq ?? 0
+    if (headSeq !== expectedSeq - 1 || (head && head.hash !== prev)) {
+      problems.push({
+        organisationId: orgId,
+        seq: headSeq,
+        problem: `the chain ends at event ${expectedSeq - 1} but ${headSeq} were recorded (events deleted from the end)`,
+      })
+    }
+  }
+  return { events, problems }
+}
+
+export async function historyOf(
+  db: Kysely<DB>,
+  organisationId: number,
+  entityType: string,
+  entityId: string | number,
+): Promise<AuditEvent[]> {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', String(entityId))
+    .orderBy('seq', 'desc')
+    .execute()
+}

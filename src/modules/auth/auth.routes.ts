@@ -1,0 +1,129 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { SESSION_COOKIE, setSessionCookie } from '../../plugins/auth.ts'
+import { errorList, field, FormBody } from '../../web/forms.ts'
+
+/** Only same-site paths: a crafted returnTo must not send someone to another site after signing in. */
+export function safeReturnTo(value: string | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
+  return value
+}
+
+export async function authRoutes(app: FastifyInstance) {
+  const { auth } = app.services
+
+  app.get<{ Querystring: { returnTo?: string } }>(
+    '/sign-in',
+    {
+      config: { policy: 'public' },
+      schema: { querystring: Type.Object({ returnTo: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      if (request.actor) return reply.redirect(safeReturnTo(request.query.returnTo), 303)
+      return reply.render('auth/views/sign-in.njk', {
+        title: 'Sign in',
+        returnTo: safeReturnTo(request.query.returnTo),
+        demo: app.config.demo,
+      })
+    },
+  )
+
+  app.post<{ Body: FormBody }>(
+    '/sign-in',
+    { config: { policy: 'public' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const email = field(request.body, 'email')
+      const password = typeof request.body.password === 'string' ? request.body.password : ''
+      const returnTo = safeReturnTo(field(request.body, 'returnTo'))
+      const errors: Record<string, string> = {}
+      if (email === '') errors.email = 'Enter your email address'
+      if (password === '') errors.password = 'Enter your password'
+      if (Object.keys(errors).length === 0) {
+        const result = await auth.signIn(email, password)
+        if (result.ok) {
+          setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
+          request.log.info({ userId: result.actor.userId }, 'signed in')
+          return reply.redirect(returnTo, 303)
+        }
+        if (result.reason === 'throttled') {
+          request.log.warn('sign-in throttled after repeated failures')
+          reply.header('retry-after', String(result.retryAfterSeconds))
+          errors.email = `There have been too many attempts to sign in with this email address. Wait ${Math.ceil(result.retryAfterSeconds / 60)} minute${result.retryAfterSeconds > 60 ? 's' : ''} and try again`
+          return reply.render(
+            'auth/views/sign-in.njk',
+            {
+              title: 'Sign in',
+              errors,
+              errorList: errorList(errors),
+              email,
+              returnTo,
+              demo: app.config.demo,
+            },
+            429,
+          )
+        }
+        request.log.warn('sign-in failed')
+        errors.email = 'Enter a correct email address and password'
+      }
+      return reply.render(
+        'auth/views/sign-in.njk',
+        {
+          title: 'Sign in',
+          errors,
+          errorList: errorList(errors, ['email', 'password']),
+          email,
+          returnTo,
+          demo: app.config.demo,
+        },
+        400,
+      )
+    },
+  )
+
+  app.post('/sign-out', { config: { policy: 'public' } }, async (request, reply) => {
+    if (request.actor?.sessionId) await auth.signOut(request.actor.sessionId)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.redirect('/sign-in', 303)
+  })
+
+  app.get('/account', { config: { policy: 'signedIn' } }, async (_request, reply) => {
+    return reply.render('auth/views/account.njk', { title: 'Your account' })
+  })
+
+  app.get('/account/password', { config: { policy: 'signedIn' } }, async (_request, reply) => {
+    return reply.render('auth/views/password.njk', { title: 'Change your password', backLink: '/account' })
+  })
+
+  app.post<{ Body: FormBody }>(
+    '/account/password',
+    { config: { policy: 'signedIn' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const current = typeof request.body.currentPassword === 'string' ? request.body.currentPassword : ''
+      const next = typeof request.body.newPassword === 'string' ? request.body.newPassword : ''
+      const confirm = typeof request.body.confirmPassword === 'string' ? request.body.confirmPassword : ''
+      const errors: Record<string, string> = {}
+      if (current === '') errors.currentPassword = 'Enter your current password'
+      if (next === '') errors.newPassword = 'Enter a new password'
+      else if (confirm !== next) errors.confirmPassword = 'The passwords do not match'
+      if (Object.keys(errors).length === 0) {
+        const result = await auth.changePassword(actor, current, next)
+        if (result.ok) {
+          reply.flash('Your password has been changed. You have been signed out everywhere else.')
+          return reply.redirect('/account', 303)
+        }
+        Object.assign(errors, result.fields)
+      }
+      return reply.render(
+        'auth/views/password.njk',
+        {
+          title: 'Change your password',
+          backLink: '/account',
+          errors,
+          errorList: errorList(errors, ['currentPassword', 'newPassword', 'confirmPassword']),
+        },
+        400,
+      )
+    },
+  )
+}

@@ -1,0 +1,224 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { allows } from '../../auth/policy.ts'
+import type { Programme } from '../../db/schema.ts'
+import { formatDate } from '../../domain/dates.ts'
+import { notFound } from '../../errors.ts'
+import { dateItems, readDate, renderConflict, trySave } from '../../web/form-pages.ts'
+import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { toProgrammeInput } from './programmes.service.ts'
+import {
+  PROGRAMME_FIELD_ORDER,
+  PROGRAMME_STATUSES,
+  programmeStatusLabel,
+  validateProgramme,
+  type ProgrammeInput,
+} from './programmes.rules.ts'
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+function readForm(body: FormBody, errors: Record<string, string>): ProgrammeInput {
+  return {
+    reference: field(body, 'reference'),
+    name: field(body, 'name'),
+    purpose: field(body, 'purpose'),
+    sro: field(body, 'sro'),
+    portfolioHolder: field(body, 'portfolioHolder'),
+    startDate: readDate(body, 'startDate', 'Start date', errors),
+    endDate: readDate(body, 'endDate', 'End date', errors),
+    status: field(body, 'status'),
+  }
+}
+
+function formContext(values: ProgrammeInput, body: FormBody | null, errors: Record<string, string>) {
+  return {
+    values,
+    errors,
+    errorList: errorList(errors, PROGRAMME_FIELD_ORDER),
+    statuses: PROGRAMME_STATUSES.map((s) => ({ ...s, checked: s.value === values.status })),
+    startDateItems: dateItems(body, 'startDate', values.startDate, Boolean(errors.startDate)),
+    endDateItems: dateItems(body, 'endDate', values.endDate, Boolean(errors.endDate)),
+  }
+}
+
+function conflictRows(yours: ProgrammeInput, saved: Programme) {
+  const s = toProgrammeInput(saved)
+  const row = (label: string, a: string, b: string) => ({ label, yours: a, saved: b })
+  return [
+    row('Reference', yours.reference, s.reference),
+    row('Name', yours.name, s.name),
+    row('Purpose', yours.purpose, s.purpose),
+    row('Senior Responsible Owner', yours.sro, s.sro),
+    row('Portfolio Holder', yours.portfolioHolder, s.portfolioHolder),
+    row('Start date', formatDate(yours.startDate), formatDate(s.startDate)),
+    row('End date', formatDate(yours.endDate), formatDate(s.endDate)),
+    row('Status', programmeStatusLabel(yours.status), programmeStatusLabel(s.status)),
+  ]
+}
+
+export async function programmesRoutes(app: FastifyInstance) {
+  const { programmes } = app.services
+  const FORM = 'programmes/views/form.njk'
+
+  app.get<{ Querystring: { status?: string } }>(
+    '/programmes',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: { querystring: Type.Object({ status: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      const actor = request.actor!
+      const rows = await programmes.list(scopeOf(actor), {
+        status: request.query.status || undefined,
+        limit: 500,
+      })
+      return reply.render('programmes/views/list.njk', {
+        title: 'Programmes',
+        programmes: rows.map((p) => ({ ...p, statusLabel: programmeStatusLabel(p.status) })),
+        canCreate: allows('programme.write', actor.role),
+      })
+    },
+  )
+
+  app.get('/programmes/new', { config: { policy: 'programme.write' } }, async (_request, reply) => {
+    const values: ProgrammeInput = {
+      reference: '',
+      name: '',
+      purpose: '',
+      sro: '',
+      portfolioHolder: '',
+      startDate: null,
+      endDate: null,
+      status: 'active',
+    }
+    return reply.render(FORM, {
+      title: 'Add a programme',
+      backLink: '/programmes',
+      action: '/programmes',
+      ...formContext(values, null, {}),
+    })
+  })
+
+  app.post<{ Body: FormBody }>(
+    '/programmes',
+    { config: { policy: 'programme.write' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const errors: Record<string, string> = {}
+      const values = readForm(request.body, errors)
+      const invalid = (errs: Record<string, string>) =>
+        reply.render(
+          FORM,
+          {
+            title: 'Add a programme',
+            backLink: '/programmes',
+            action: '/programmes',
+            ...formContext(values, request.body, errs),
+          },
+          400,
+        )
+      if (Object.keys(errors).length > 0) return invalid({ ...validateProgramme(values), ...errors })
+      const result = await trySave(
+        () => programmes.create(request.actor!, values),
+        (errs) => invalid({ ...errs, ...errors }),
+        () => invalid({}),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`Programme ${result.value.reference} added`)
+      return reply.redirect(`/programmes/${result.value.id}`, 303)
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/programmes/:id',
+    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const programme = await programmes.get(scopeOf(actor), request.params.id)
+      if (!programme) throw notFound('Programme')
+      return renderProgrammePage(app, reply, programme)
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/programmes/:id/edit',
+    { config: { policy: 'programme.write' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const programme = await programmes.get(scopeOf(request.actor!), request.params.id)
+      if (!programme) throw notFound('Programme')
+      return reply.render(FORM, {
+        title: `Edit ${programme.name}`,
+        backLink: `/programmes/${programme.id}`,
+        action: `/programmes/${programme.id}/edit`,
+        version: programme.version,
+        ...formContext(toProgrammeInput(programme), null, {}),
+      })
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: FormBody }>(
+    '/programmes/:id/edit',
+    { config: { policy: 'programme.write' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const id = request.params.id
+      const errors: Record<string, string> = {}
+      const values = readForm(request.body, errors)
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const invalid = (errs: Record<string, string>) =>
+        reply.render(
+          FORM,
+          {
+            title: 'Edit programme',
+            backLink: `/programmes/${id}`,
+            action: `/programmes/${id}/edit`,
+            version,
+            ...formContext(values, request.body, errs),
+          },
+          400,
+        )
+      if (Object.keys(errors).length > 0) return invalid({ ...validateProgramme(values), ...errors })
+      const result = await trySave(
+        () => programmes.update(request.actor!, id, version, values),
+        invalid,
+        (conflict) => {
+          const saved = conflict.current as Programme
+          return renderConflict(reply, {
+            title: saved.name,
+            recordUrl: `/programmes/${id}`,
+            action: `/programmes/${id}/edit`,
+            rows: conflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
+      )
+      if (!result.ok) return result.response
+      reply.flash('Programme updated')
+      return reply.redirect(`/programmes/${id}`, 303)
+    },
+  )
+}
+
+/** The form's own fields, to post again from the conflict page. */
+export function resubmitFields(body: FormBody): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf' || k === 'version') continue
+    out[k] = Array.isArray(v) ? (v[0] ?? '') : v
+  }
+  return out
+}
+
+/** The programme page; the projects area adds its table and roll-up through `programmePortfolio`. */
+async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, programme: Programme) {
+  const actor = reply.request.actor!
+  return reply.render('programmes/views/show.njk', {
+    title: programme.name,
+    breadcrumbs: [
+      { text: 'Dashboard', href: '/' },
+      { text: 'Programmes', href: '/programmes' },
+    ],
+    programme: { ...programme, statusLabel: programmeStatusLabel(programme.status) },
+    canEdit: allows('programme.write', actor.role),
+  })
+}

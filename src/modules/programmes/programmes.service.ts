@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { DB, Programme } from '../../db/schema.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { createProgrammesRepository, type ProgrammeFilter } from './programmes.repository.ts'
+import { validateProgramme, type ProgrammeInput } from './programmes.rules.ts'
+
+export function toProgrammeInput(p: Programme): ProgrammeInput {
+  return {
+    reference: p.reference,
+    name: p.name,
+    purpose: p.purpose,
+    sro: p.sro,
+    portfolioHolder: p.portfolio_holder,
+    startDate: p.start_date,
+    endDate: p.end_date,
+    status: p.status,
+  }
+}
+
+function toRow(input: ProgrammeInput) {
+  return {
+    reference: input.reference.trim(),
+    name: input.name.trim(),
+    purpose: input.purpose.trim(),
+    sro: input.sro.trim(),
+    portfolio_holder: input.portfolioHolder.trim(),
+    start_date: input.startDate,
+    end_date: input.endDate,
+    status: input.status,
+  }
+}
+
+export function createProgrammesService(db: Kysely<DB>) {
+  const repo = createProgrammesRepository(db)
+
+  return {
+    list: (scope: Scope, filter: ProgrammeFilter) => repo.list(scope, filter),
+    get: (scope: Scope, id: number) => repo.get(scope, id),
+    options: (scope: Scope) => repo.options(scope),
+
+    async create(actor: Actor, input: ProgrammeInput): Promise<Programme> {
+      const errors = validateProgramme(input)
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+      return db.transaction().execute(async (trx) => {
+        if (await repo.referenceTaken(trx, actor.organisationId, input.reference.trim())) {
+          throw new ValidationError({ reference: 'A programme with this reference already exists' })
+        }
+        const at = new Date().toISOString()
+        const created = await trx
+          .insertInto('programmes')
+          .values({ ...toRow(input), organisation_id: actor.organisationId, created_at: at, updated_at: at })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'programme',
+          entityId: created.id,
+          after: created,
+        })
+        return created
+      })
+    },
+
+    /**
+     * Applies a change made against `version`. If someone saved in between, nothing is written and the
+     * caller gets a ConflictError carrying the current record, so both versions can be shown.
+     */
+    async update(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<ProgrammeInput>,
+    ): Promise<Programme> {
+      return db.transaction().execute(async (trx) => {
+        const current = await repo.get(scopeOf(actor), id, trx)
+        if (!current) throw notFound('Programme')
+        if (current.version !== version) throw new ConflictError(current)
+        const merged: ProgrammeInput = { ...toProgrammeInput(current), ...patch }
+        const errors = validateProgramme(merged)
+        if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+        if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
+          throw new ValidationError({ reference: 'A programme with this reference already exists' })
+        }
+        const updated = await trx
+          .updateTable('programmes')
+          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'programme',
+          entityId: id,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+  }
+}
+
+export type ProgrammesService = ReturnType<typeof createProgrammesService>

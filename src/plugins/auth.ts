@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Actor } from '../auth/actor.ts'
+import { allows, isPolicyName, type PolicyName } from '../auth/policy.ts'
+import type { AuthService } from '../modules/auth/auth.service.ts'
+import { HttpError } from '../errors.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+  interface FastifyContextConfig {
+    policy?: PolicyName
+  }
+}
+
+export const SESSION_COOKIE = 'oversight_session'
+
+export interface RouteRecord {
+  method: string
+  url: string
+  policy: PolicyName
+}
+
+export function isApiPath(url: string): boolean {
+  return url.startsWith('/api/v1/') || url === '/api/v1'
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export default fp(
+  async function auth(app: FastifyInstance, opts: { auth: AuthService; secureCookies: boolean }) {
+    const routes: RouteRecord[] = []
+    app.decorate('routeRecords', routes)
+    app.decorateRequest('actor', null)
+
+    // Every route must say who may use it; a route without a policy is a start-up error, not an open door.
+    app.addHook('onRoute', (route) => {
+      const policy = route.config?.policy
+      if (!isPolicyName(policy)) {
+        throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.policy`)
+      }
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      for (const method of methods) {
+        if (method !== 'HEAD') routes.push({ method, url: route.url, policy })
+      }
+    })
+
+    app.addHook('onRequest', async (request) => {
+      if (isApiPath(request.url)) {
+        const header = request.headers.authorization
+        if (header?.startsWith('Bearer ')) {
+          request.actor = await opts.auth.actorForToken(header.slice('Bearer '.length).trim())
+        }
+        return
+      }
+      const raw = request.cookies[SESSION_COOKIE]
+      if (!raw) return
+      const unsigned = request.unsignCookie(raw)
+      if (unsigned.valid && unsigned.value) request.actor = await opts.auth.actorForSession(unsigned.value)
+    })
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      const policy = request.routeOptions.config.policy ?? 'signedIn'
+      if (!allows(policy, request.actor?.role ?? null)) {
+        if (request.actor === null) {
+          if (isApiPath(request.url))
+            throw new HttpError(401, 'Sign in with an API token: Authorization: Bearer <token>')
+          const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+          return reply.redirect(`/sign-in${returnTo}`, 303)
+        }
+        throw new HttpError(403, 'You do not have permission to do that')
+      }
+    })
+
+    // Forms are protected by a CSRF token; the API takes bearer tokens only, which a browser never sends
+    // on its own. Checked in preHandler, after the body is parsed.
+    app.addHook('preHandler', (request, reply, done) => {
+      if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return done()
+      app.csrfProtection(request, reply, done)
+    })
+  },
+  { name: 'auth', dependencies: ['@fastify/cookie', '@fastify/csrf-protection'] },
+)
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeRecords: RouteRecord[]
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true })
+}

@@ -1,0 +1,91 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { HttpError } from '../errors.ts'
+import { isApiPath } from './auth.ts'
+
+interface AjvIssue {
+  instancePath?: string
+  message?: string
+  params?: Record<string, unknown>
+  keyword?: string
+}
+
+/** Turns Ajv's findings into `{field: message}` in plain words. */
+export function fieldsFromValidation(issues: AjvIssue[], context?: string): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const issue of issues) {
+    let field = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    if (issue.keyword === 'required' && typeof issue.params?.missingProperty === 'string') {
+      field = field ? `${field}.${issue.params.missingProperty}` : issue.params.missingProperty
+      fields[field] ??= 'is required'
+      continue
+    }
+    if (issue.keyword === 'additionalProperties' && typeof issue.params?.additionalProperty === 'string') {
+      const extra = issue.params.additionalProperty
+      fields[field ? `${field}.${extra}` : extra] ??= 'is not a known field'
+      continue
+    }
+    fields[field || context || 'body'] ??= issue.message ?? 'is not valid'
+  }
+  return fields
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let status = error.statusCode ?? 500
+  let message = error.message
+  let fields: Record<string, string> | undefined
+  let generic = false
+  if (error.validation) {
+    status = 400
+    fields = fieldsFromValidation(error.validation, error.validationContext)
+    message = 'The request has fields that are missing or not valid'
+  } else if (error instanceof HttpError) {
+    fields = error.fields
+  } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+    status = 403
+    generic = true
+    message = 'This form has expired. Go back, refresh the page and try again.'
+  } else if (status >= 500 || status < 400) {
+    status = 500
+    request.log.error({ err: error }, 'request failed')
+    message = 'Sorry, there is a problem with the service'
+  }
+  // Errors answer JSON to the API and to non-browser clients, a page to people.
+  if (isApiPath(request.url) || !request.headers.accept?.includes('text/html')) {
+    if (status === 401) void reply.header('www-authenticate', 'Bearer')
+    return reply
+      .status(status)
+      .send({ error: TITLES[status] ?? 'Error', message, ...(fields ? { fields } : {}) })
+  }
+  const template = generic
+    ? 'errors/error.njk'
+    : status === 404
+      ? 'errors/404.njk'
+      : status === 403
+        ? 'errors/403.njk'
+        : status >= 500
+          ? 'errors/500.njk'
+          : 'errors/error.njk'
+  return reply.render(template, { status, message }, status)
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  if (isApiPath(request.url) || !request.headers.accept?.includes('text/html')) {
+    return reply
+      .status(404)
+      .send({ error: 'Not Found', message: `No route for ${request.method} ${request.url.split('?')[0]}` })
+  }
+  return reply.render('errors/404.njk', { status: 404 }, 404)
+}

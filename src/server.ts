@@ -1,0 +1,74 @@
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { openDatabase } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { loadDemoIfEmpty } from './demo/demo.service.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(78)
+    }
+    throw err
+  }
+  const database = openDatabase(config.database)
+  try {
+    await migrateToLatest(database)
+  } catch (err) {
+    process.stderr.write(
+      `Could not migrate the database: ${err instanceof Error ? err.message : String(err)}\n`,
+    )
+    await database.close()
+    process.exit(1)
+  }
+
+  const demo = config.demo ? await loadDemoIfEmpty(database.db, config.demoPassword) : null
+  const app = await buildApp({ config, database })
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    app
+      .close()
+      .then(() => database.close())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1))
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL'
+  const lines = [`Oversight is running at ${config.baseUrl} (database: ${where})`]
+  if (demo?.loaded) {
+    lines.push(
+      'The demo scenario has been loaded. Sign in at ' + `${config.baseUrl}/sign-in as any of:`,
+      ...demo.emails.map((e) => `  ${e}`),
+      demo.generatedPassword
+        ? `with the password: ${demo.generatedPassword}  (generated now and shown once; set DEMO_PASSWORD to choose it)`
+        : 'with the password set in DEMO_PASSWORD.',
+    )
+  } else if (config.demo) {
+    lines.push(
+      `Sign in at ${config.baseUrl}/sign-in (the database already had data, so the demo was not loaded again).`,
+    )
+  } else {
+    lines.push(`Sign in at ${config.baseUrl}/sign-in. Create users with: npm run cli -- user create`)
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `Oversight failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  )
+  process.exit(1)
+})

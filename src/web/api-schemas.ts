@@ -1,0 +1,44 @@
+import { Type, type TSchema } from '@sinclair/typebox'
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String(),
+    message: Type.String(),
+    fields: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  {
+    $id: 'ErrorResponse',
+    description: 'Every error: a title, a message in plain words, and field errors for a 400',
+  },
+)
+
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
+export const NullableDate = Type.Union([IsoDate, Type.Null()])
+export const Timestamp = Type.String({ format: 'date-time' })
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+export const Paging = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ description: 'The `next` value of the previous page' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+}
+
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    next: Type.Union([Type.String(), Type.Null()], {
+      description: 'Cursor for the next page, or null on the last',
+    }),
+  })
+}
+
+/** The error responses every authenticated endpoint can give. */
+export const STANDARD_ERRORS = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+} as const
+
+export const WRITE_ERRORS = { ...STANDARD_ERRORS, 409: ErrorResponse } as const

@@ -1,0 +1,97 @@
+import type { FastifyReply } from 'fastify'
+import { parseDateParts, splitDate } from '../domain/dates.ts'
+import { ConflictError, ValidationError } from '../errors.ts'
+import { errorList, field, type FormBody } from './forms.ts'
+
+/** Reads a GOV.UK date input (`name-day`, `name-month`, `name-year`) into an ISO date or a field error. */
+export function readDate(
+  body: FormBody,
+  name: string,
+  label: string,
+  errors: Record<string, string>,
+  required = false,
+): string | null {
+  const parsed = parseDateParts(
+    {
+      day: field(body, `${name}-day`),
+      month: field(body, `${name}-month`),
+      year: field(body, `${name}-year`),
+    },
+    label,
+    { required },
+  )
+  if (!parsed.ok) {
+    errors[name] = parsed.error
+    return null
+  }
+  return parsed.value
+}
+
+/** The items of a GOV.UK date input, refilled from what was typed or from the stored date. */
+export function dateItems(body: FormBody | null, name: string, stored: string | null, hasError: boolean) {
+  const parts = body
+    ? {
+        day: field(body, `${name}-day`),
+        month: field(body, `${name}-month`),
+        year: field(body, `${name}-year`),
+      }
+    : splitDate(stored)
+  const err = hasError ? ' govuk-input--error' : ''
+  return [
+    { name: 'day', label: 'Day', classes: `govuk-input--width-2${err}`, value: parts.day },
+    { name: 'month', label: 'Month', classes: `govuk-input--width-2${err}`, value: parts.month },
+    { name: 'year', label: 'Year', classes: `govuk-input--width-4${err}`, value: parts.year },
+  ]
+}
+
+export interface ConflictRow {
+  label: string
+  yours: string
+  saved: string
+}
+
+/**
+ * A stale edit: show the person both versions and let them choose, never overwrite silently.
+ * `resubmit` carries their values with the saved version number, so "Save my version" is a deliberate act.
+ */
+export function renderConflict(
+  reply: FastifyReply,
+  opts: {
+    title: string
+    recordUrl: string
+    action: string
+    rows: ConflictRow[]
+    resubmit: Record<string, string>
+    savedVersion: number
+  },
+) {
+  return reply.render(
+    'conflict.njk',
+    {
+      title: 'This was changed by someone else',
+      recordTitle: opts.title,
+      recordUrl: opts.recordUrl,
+      action: opts.action,
+      rows: opts.rows.map((r) => ({ ...r, changed: r.yours !== r.saved })),
+      resubmit: { ...opts.resubmit, version: String(opts.savedVersion) },
+    },
+    409,
+  )
+}
+
+/** Runs a save; turns rule failures into the error summary, and reports other errors to the caller. */
+export async function trySave<T>(
+  save: () => Promise<T>,
+  onInvalid: (errors: Record<string, string>) => unknown,
+  onConflict: (err: ConflictError) => unknown,
+): Promise<{ ok: true; value: T } | { ok: false; response: unknown }> {
+  try {
+    return { ok: true, value: await save() }
+  } catch (err) {
+    if (err instanceof ValidationError) return { ok: false, response: await onInvalid(err.fields ?? {}) }
+    if (err instanceof ConflictError) return { ok: false, response: await onConflict(err) }
+    throw err
+  }
+}
+
+export { errorList }

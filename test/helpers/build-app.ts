@@ -1,0 +1,193 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { parseHTML } from 'linkedom'
+import { buildApp } from '../../src/app.ts'
+import { hashPassword } from '../../src/auth/passwords.ts'
+import { ROLES, type Role } from '../../src/auth/roles.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import type { Database } from '../../src/db/database.ts'
+import { createTestDatabase } from './database.ts'
+
+export const TEST_PASSWORD = 'correct horse battery staple'
+let passwordHash: Promise<string> | null = null
+
+export interface TestUser {
+  id: number
+  email: string
+  name: string
+  role: Role
+  organisationId: number
+}
+
+export interface TestOrg {
+  id: number
+  slug: string
+  name: string
+  users: Record<Role, TestUser>
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  database: Database
+  config: Config
+  /** Two organisations with one user per role each: `a` is "ours", `b` the foreign one. */
+  orgs: { a: TestOrg; b: TestOrg }
+  /** Closes the app and drops its database: call from the file's `after` hook. */
+  close(): Promise<void>
+  /** A browser-like client signed in as the user (cookies and CSRF token handled). */
+  signIn(user: TestUser): Promise<Agent>
+  /** An anonymous browser-like client. */
+  anonymous(): Agent
+  /** An API token for the user. */
+  tokenFor(user: TestUser): Promise<string>
+  /** JSON API call with a bearer token. */
+  api(token: string | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse>
+}
+
+export interface Page {
+  status: number
+  headers: LightMyRequestResponse['headers']
+  body: string
+  document: Document
+  /** Visible text of the main element, whitespace collapsed. */
+  text: string
+  location: string | undefined
+}
+
+export class Agent {
+  private cookies = new Map<string, string>()
+  csrf = ''
+  constructor(private readonly app: FastifyInstance) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  private remember(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name)
+      else this.cookies.set(c.name, c.value)
+    }
+  }
+
+  private toPage(res: LightMyRequestResponse): Page {
+    this.remember(res)
+    const { document } = parseHTML(res.body || '<html><body></body></html>')
+    const token = document.querySelector('input[name="_csrf"]')?.getAttribute('value')
+    if (token) this.csrf = token
+    const main = document.querySelector('main') ?? document.body
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+      document: document,
+      text: (main?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      location: res.headers.location,
+    }
+  }
+
+  async get(url: string): Promise<Page> {
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader(), accept: 'text/html' },
+    })
+    return this.toPage(res)
+  }
+
+  /** Posts a form as a browser would, with the CSRF token from the last page unless one is given. */
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+    opts: { csrf?: string | null } = {},
+  ): Promise<Page> {
+    if (!this.csrf && opts.csrf === undefined) await this.get('/accessibility')
+    const params = new URLSearchParams()
+    const csrf = opts.csrf === undefined ? this.csrf : opts.csrf
+    if (csrf !== null) params.append('_csrf', csrf)
+    for (const [k, v] of Object.entries(form))
+      for (const item of Array.isArray(v) ? v : [v]) params.append(k, item)
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        cookie: this.cookieHeader(),
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: params.toString(),
+    })
+    return this.toPage(res)
+  }
+}
+
+async function seedOrg(database: Database, slug: string, name: string): Promise<TestOrg> {
+  passwordHash ??= hashPassword(TEST_PASSWORD)
+  const hash = await passwordHash
+  const at = new Date().toISOString()
+  const db = database.db
+  const org = await db
+    .insertInto('organisations')
+    .values({ slug, name, rating_scale: 'ipa5', is_demo: 0, created_at: at, updated_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const users = {} as Record<Role, TestUser>
+  for (const role of ROLES) {
+    const email = `${role.replace(/_/g, '.')}@${slug}.test`
+    const userName = `${name} ${role.replace(/_/g, ' ')}`
+    const u = await db
+      .insertInto('users')
+      .values({ email, name: userName, password_hash: hash, is_active: 1, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('memberships')
+      .values({ organisation_id: org.id, user_id: u.id, role, created_at: at })
+      .execute()
+    users[role] = { id: u.id, email, name: userName, role, organisationId: org.id }
+  }
+  return { id: org.id, slug, name, users }
+}
+
+/** A fresh app on a fresh database for one test file. */
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { database, drop } = await createTestDatabase()
+  const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent', ...env })
+  const app = await buildApp({ config, database })
+  await app.ready()
+  const a = await seedOrg(database, 'alpha', 'Alpha District Council')
+  const b = await seedOrg(database, 'beta', 'Beta Borough Council')
+  const tokens = new Map<number, string>()
+  return {
+    app,
+    database,
+    config,
+    orgs: { a, b },
+    async close() {
+      await app.close()
+      await drop()
+    },
+    anonymous: () => new Agent(app),
+    async signIn(user) {
+      const agent = new Agent(app)
+      await agent.get('/sign-in')
+      const page = await agent.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
+      if (page.status !== 303) throw new Error(`sign-in failed for ${user.email}: ${page.status}`)
+      return agent
+    },
+    async tokenFor(user) {
+      const existing = tokens.get(user.id)
+      if (existing) return existing
+      const { token } = await app.services.tokens.create(user.organisationId, user.id, 'test')
+      tokens.set(user.id, token)
+      return token
+    },
+    api(token, method, url, body) {
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), accept: 'application/json' },
+        ...(body === undefined ? {} : { payload: body as object }),
+      })
+    },
+  }
+}
