@@ -21,8 +21,16 @@ import { authRoutes } from './modules/auth/auth.routes.ts'
 import { tokensRoutes } from './modules/tokens/tokens.routes.ts'
 import { programmesRoutes } from './modules/programmes/programmes.routes.ts'
 import { programmesApi } from './modules/programmes/programmes.api.ts'
+import { projectsRoutes } from './modules/projects/projects.routes.ts'
+import { projectsApi } from './modules/projects/projects.api.ts'
+import { milestonesRoutes } from './modules/milestones/milestones.routes.ts'
+import { milestonesApi } from './modules/milestones/milestones.api.ts'
+import { statusReportsRoutes } from './modules/status-reports/status-reports.routes.ts'
+import { statusReportsApi } from './modules/status-reports/status-reports.api.ts'
 import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
+import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
+import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -123,10 +131,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 2. Modules, each a vertical slice.
   await app.register(systemRoutes)
   await app.register(authRoutes)
+  await app.register(portfolioRoutes)
   await app.register(tokensRoutes)
   await app.register(programmesRoutes)
   await app.register(programmesApi)
+  await app.register(projectsRoutes)
+  await app.register(projectsApi)
+  await app.register(milestonesRoutes)
+  await app.register(milestonesApi)
+  await app.register(statusReportsRoutes)
+  await app.register(statusReportsApi)
   await app.register(historyRoutes)
+  await app.register(organisationRoutes)
   await app.register(apiDocsRoutes)
 
   return app

@@ -3,6 +3,12 @@ import type { Database } from './db/database.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
 import { createTokensService } from './modules/tokens/tokens.service.ts'
 import { createProgrammesService } from './modules/programmes/programmes.service.ts'
+import { createProjectsService } from './modules/projects/projects.service.ts'
+import { createMilestonesService } from './modules/milestones/milestones.service.ts'
+import { createStatusReportsService } from './modules/status-reports/status-reports.service.ts'
+import { formatPeriod } from './domain/periods.ts'
+import { createOrganisationService } from './modules/organisation/organisation.service.ts'
+import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
@@ -11,6 +17,11 @@ export function createServices(database: Database, _config: Config) {
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
+  const projects = createProjectsService(db, programmes)
+  const milestones = createMilestonesService(db, projects)
+  const statusReports = createStatusReportsService(db, projects)
+  const organisation = createOrganisationService(db)
+  const portfolio = createPortfolioService({ db, programmes, projects, milestones })
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
     programme: {
@@ -20,8 +31,39 @@ export function createServices(database: Database, _config: Config) {
         return p && { title: p.name, url: `/programmes/${p.id}` }
       },
     },
+    project: {
+      label: 'Project',
+      find: async (scope, id) => {
+        const p = await projects.get(scope, id)
+        return p && { title: p.name, url: `/projects/${p.id}` }
+      },
+    },
+    milestone: {
+      label: 'Milestone',
+      find: async (scope, id) => {
+        const m = await milestones.get(scope, id)
+        return m && { title: m.name, url: `/projects/${m.project_id}#milestones` }
+      },
+    },
+    status_report: {
+      label: 'Status report',
+      find: async (scope, id) => {
+        const r = await statusReports.get(scope, id)
+        return r && { title: `Status report for ${formatPeriod(r.period)}`, url: `/status-reports/${r.id}` }
+      },
+    },
   }
-  return { auth, tokens, programmes, historyTargets }
+  return {
+    auth,
+    tokens,
+    organisation,
+    programmes,
+    projects,
+    milestones,
+    statusReports,
+    portfolio,
+    historyTargets,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

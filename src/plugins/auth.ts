@@ -60,7 +60,9 @@ export default fp(
       if (unsigned.valid && unsigned.value) request.actor = await opts.auth.actorForSession(unsigned.value)
     })
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Before validation: someone who may not use a route learns nothing from it, not even which
+    // fields its body needs (an anonymous caller gets 401, not a 400 listing the schema).
+    app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
       const policy = request.routeOptions.config.policy ?? 'signedIn'
       if (!allows(policy, request.actor?.role ?? null)) {
         if (request.actor === null) {
@@ -74,8 +76,9 @@ export default fp(
     })
 
     // Forms are protected by a CSRF token; the API takes bearer tokens only, which a browser never sends
-    // on its own. Checked in preHandler, after the body is parsed.
-    app.addHook('preHandler', (request, reply, done) => {
+    // on its own. Checked once the body is parsed, before the body is validated, so a refused request
+    // learns nothing about what a valid one looks like.
+    app.addHook('preValidation', (request, reply, done) => {
       if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return done()
       app.csrfProtection(request, reply, done)
     })

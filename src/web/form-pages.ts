@@ -94,4 +94,14 @@ export async function trySave<T>(
   }
 }
 
+/** The form's own fields, to post again from the conflict page. */
+export function resubmitFields(body: FormBody): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf' || k === 'version') continue
+    out[k] = Array.isArray(v) ? (v[0] ?? '') : v
+  }
+  return out
+}
+
 export { errorList }

@@ -71,7 +71,9 @@ export class Agent {
 
   private toPage(res: LightMyRequestResponse): Page {
     this.remember(res)
-    const { document } = parseHTML(res.body || '<html><body></body></html>')
+    // JSON, CSS and scripts are not pages: an empty document keeps `document`/`text` safe to read.
+    const isHtml = String(res.headers['content-type'] ?? '').includes('text/html')
+    const { document } = parseHTML((isHtml && res.body) || '<html><body></body></html>')
     const token = document.querySelector('input[name="_csrf"]')?.getAttribute('value')
     if (token) this.csrf = token
     const main = document.querySelector('main') ?? document.body

@@ -184,3 +184,17 @@ export async function historyOf(
     .orderBy('seq', 'desc')
     .execute()
 }
+
+/**
+ * The organisation's change counter: the sequence number of its latest audit event. Every change to a
+ * record writes an event in the same transaction, so a cached view keyed on this number is exactly as
+ * fresh as the database, on every instance, for the price of one primary-key lookup.
+ */
+export async function changeCounter(db: Kysely<DB>, organisationId: number): Promise<number> {
+  const head = await db
+    .selectFrom('audit_heads')
+    .select('seq')
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst()
+  return head?.seq ?? 0
+}

@@ -5,8 +5,9 @@ import { allows } from '../../auth/policy.ts'
 import type { Programme } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, renderConflict, trySave } from '../../web/form-pages.ts'
+import { dateItems, readDate, renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { programmeProjectsContext } from '../projects/projects.view-model.ts'
 import { toProgrammeInput } from './programmes.service.ts'
 import {
   PROGRAMME_FIELD_ORDER,
@@ -199,20 +200,17 @@ export async function programmesRoutes(app: FastifyInstance) {
   )
 }
 
-/** The form's own fields, to post again from the conflict page. */
-export function resubmitFields(body: FormBody): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(body)) {
-    if (k === '_csrf' || k === 'version') continue
-    out[k] = Array.isArray(v) ? (v[0] ?? '') : v
-  }
-  return out
-}
-
-/** The programme page; the projects area adds its table and roll-up through `programmePortfolio`. */
+/** The programme page, with the projects area's table and delivery confidence roll-up of its projects. */
 async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, programme: Programme) {
   const actor = reply.request.actor!
+  const projects = await app.services.projects.forProgramme(scopeOf(actor), programme.id)
   return reply.render('programmes/views/show.njk', {
+    ...programmeProjectsContext(
+      projects,
+      actor.ratingScale,
+      programme.id,
+      allows('project.write', actor.role),
+    ),
     title: programme.name,
     breadcrumbs: [
       { text: 'Dashboard', href: '/' },

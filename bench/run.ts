@@ -1,0 +1,197 @@
+/**
+ * The foundation benchmark on W1 (see bench/generate.ts and BENCHMARKS.md):
+ *   npm run bench [-- --duration 10 --connections 16]
+ * Builds the server, starts it on a copy of W1 (measuring start to first 200), starts the floors
+ * (bench/floor.ts) in their own process, and measures with autocannon, 16 connections:
+ *   GET /api/v1/projects?limit=100 against a bare Fastify route running the same SQL;
+ *   GET / (the dashboard) against a bare render of the same GOV.UK Frontend page.
+ * Prints a table and one final JSON line; writes bench/out/latest.json.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { openDatabase } from '../src/db/database.ts'
+import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
+import { projectRoot } from '../src/paths.ts'
+import { BENCH_EMAIL, BENCH_PASSWORD, generateW1 } from './generate.ts'
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+})
+const DURATION = Number(values.duration)
+const CONNECTIONS = Number(values.connections)
+const root = projectRoot()
+const out = path.join(root, 'bench', 'out')
+const w1 = path.join(out, 'w1.sqlite')
+const runDb = path.join(out, 'run.sqlite')
+const APP_PORT = 3201
+const FLOOR_PORT = 3202
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}
+
+async function waitFor200(url: string, timeoutMs: number): Promise<number> {
+  const started = performance.now()
+  for (;;) {
+    try {
+      const res = await fetch(url)
+      if (res.status === 200) return performance.now() - started
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > timeoutMs) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return kb / 1024
+}
+
+async function load(url: string, headers: Record<string, string>, watchPid?: number) {
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }) // warm-up, not counted
+  let peak = 0
+  const timer = watchPid ? setInterval(() => (peak = Math.max(peak, rssMb(watchPid))), 100) : null
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers })
+  if (timer) clearInterval(timer)
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, peakRssMb: Math.round(peak) }
+}
+
+async function signIn(base: string): Promise<string> {
+  const jar = new Map<string, string>()
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const [k, v] = pair!.split('=')
+      jar.set(k!, v!)
+    }
+  }
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const page = await fetch(`${base}/sign-in`, { headers: { accept: 'text/html' } })
+  keep(page)
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
+  const res = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: new URLSearchParams({ _csrf: csrf, email: BENCH_EMAIL, password: BENCH_PASSWORD }).toString(),
+  })
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`)
+  keep(res)
+  return cookie()
+}
+
+async function main() {
+  const children: ChildProcess[] = []
+  const stop = () => children.forEach((c) => c.kill('SIGTERM'))
+  process.on('exit', stop)
+  try {
+    if (!values['skip-build']) {
+      log('Building…')
+      const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
+      if (b.status !== 0) throw new Error('build failed')
+    }
+    if (!existsSync(w1)) {
+      log('Generating W1…')
+      await generateW1({ dialect: 'sqlite', file: w1 })
+    }
+    for (const s of ['', '-wal', '-shm']) rmSync(runDb + s, { force: true })
+    copyFileSync(w1, runDb)
+
+    const database = openDatabase({ dialect: 'sqlite', file: runDb })
+    const user = await database.db
+      .selectFrom('users as u')
+      .innerJoin('memberships as m', 'm.user_id', 'u.id')
+      .select(['u.id', 'm.organisation_id'])
+      .where('u.email', '=', BENCH_EMAIL)
+      .executeTakeFirstOrThrow()
+    const { token } = await createTokensService(database.db).create(user.organisation_id, user.id, 'benchmark')
+    await database.close()
+
+    const env = {
+      ...process.env,
+      DATABASE_URL: `file:${runDb}`,
+      DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'b'.repeat(64),
+    }
+    const started = performance.now()
+    const app = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
+      cwd: root,
+      env: { ...env, PORT: String(APP_PORT) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    children.push(app)
+    await waitFor200(`http://127.0.0.1:${APP_PORT}/health`, 20_000)
+    const startToFirst200Ms = Math.round(performance.now() - started)
+    log(`Server answered 200 ${startToFirst200Ms} ms after start`)
+
+    const floor = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'floor.ts')], {
+      cwd: root,
+      env: { ...env, PORT: String(FLOOR_PORT) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    children.push(floor)
+    await waitFor200(`http://127.0.0.1:${FLOOR_PORT}/projects`, 30_000)
+
+    const appBase = `http://127.0.0.1:${APP_PORT}`
+    const floorBase = `http://127.0.0.1:${FLOOR_PORT}`
+    const cookie = await signIn(appBase)
+    log(`Measuring: ${CONNECTIONS} connections, ${DURATION} s each (after a 2 s warm-up)`)
+    const projects = await load(`${appBase}/api/v1/projects?limit=100`, { authorization: `Bearer ${token}` }, app.pid)
+    const projectsFloor = await load(`${floorBase}/projects`, {})
+    const dashboard = await load(`${appBase}/`, { cookie, accept: 'text/html' }, app.pid)
+    const dashboardFloor = await load(`${floorBase}/dashboard`, {})
+    const peakRssMb = Math.max(projects.peakRssMb, dashboard.peakRssMb)
+
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+    const result = {
+      benchmark: 'foundation-w1',
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      projectList: { ...projects, floor: projectsFloor, ratio: ratio(projects.reqPerSec, projectsFloor.reqPerSec), target: '≥ 0.6× floor' },
+      dashboard: {
+        ...dashboard,
+        floor: dashboardFloor,
+        ratio: ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec),
+        target: '≥ 0.7× floor, p99 < 100 ms',
+      },
+      peakRssMb,
+      startToFirst200Ms,
+      pass: {
+        projectList: ratio(projects.reqPerSec, projectsFloor.reqPerSec) >= 0.6,
+        dashboard: ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec) >= 0.7 && dashboard.p99 < 100,
+        rss: peakRssMb <= 150,
+        start: startToFirst200Ms <= 3000,
+      },
+    }
+    log('')
+    log('                          req/s    p50 ms   p99 ms   floor req/s   ratio')
+    log(`GET /api/v1/projects   ${String(projects.reqPerSec).padStart(8)} ${String(projects.p50).padStart(8)} ${String(projects.p99).padStart(8)} ${String(projectsFloor.reqPerSec).padStart(12)} ${String(result.projectList.ratio).padStart(7)}`)
+    log(`GET / (dashboard)      ${String(dashboard.reqPerSec).padStart(8)} ${String(dashboard.p50).padStart(8)} ${String(dashboard.p99).padStart(8)} ${String(dashboardFloor.reqPerSec).padStart(12)} ${String(result.dashboard.ratio).padStart(7)}`)
+    log(`Peak server RSS under load: ${peakRssMb} MB; start to first 200: ${startToFirst200Ms} ms`)
+    writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`)
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+  } finally {
+    stop()
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

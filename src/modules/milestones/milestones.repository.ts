@@ -1,0 +1,100 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Scope } from '../../auth/actor.ts'
+import type { DB, Milestone } from '../../db/schema.ts'
+
+export interface MilestoneFilter {
+  projectId?: number
+  status?: string
+  /** Late or not late as of `today`: open and due (forecast, else baseline) before today. */
+  late?: boolean
+  today: string
+  offset?: number
+  limit?: number
+}
+
+const CLOSED = ['complete', 'cancelled']
+// Sorts after every real date, so a missing date never counts as passed and orders the same on both dialects.
+const NEVER = '9999-12-31'
+
+/**
+ * Milestones hang off projects: every query is confined to the organisation, and a partner officer sees only
+ * milestones of projects shared with the partner.
+ */
+function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
+  let q = db
+    .selectFrom('milestones')
+    .innerJoin('projects', 'projects.id', 'milestones.project_id')
+    .where('milestones.organisation_id', '=', scope.organisationId)
+    .where('projects.organisation_id', '=', scope.organisationId)
+  if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+  return q
+}
+
+export function createMilestonesRepository(db: Kysely<DB>) {
+  return {
+    async list(scope: Scope, f: MilestoneFilter): Promise<Milestone[]> {
+      let q = scoped(db, scope).selectAll('milestones')
+      if (f.projectId !== undefined) q = q.where('milestones.project_id', '=', f.projectId)
+      if (f.status) q = q.where('milestones.status', '=', f.status)
+      if (f.late !== undefined) {
+        const late = f.late
+        q = q.where((eb) => {
+          const isLate = eb.and([
+            eb('milestones.status', 'not in', CLOSED),
+            eb(
+              eb.fn.coalesce('milestones.forecast_date', 'milestones.baseline_date', eb.val(NEVER)),
+              '<',
+              f.today,
+            ),
+          ])
+          return late ? isLate : eb.not(isLate)
+        })
+      }
+      return q
+        .orderBy('milestones.project_id')
+        .orderBy((eb) => eb.fn.coalesce('milestones.baseline_date', eb.val(NEVER)))
+        .orderBy('milestones.id')
+        .limit(f.limit ?? 100)
+        .offset(f.offset ?? 0)
+        .execute()
+    },
+
+    async forProject(scope: Scope, projectId: number): Promise<Milestone[]> {
+      return scoped(db, scope)
+        .selectAll('milestones')
+        .where('milestones.project_id', '=', projectId)
+        .orderBy((eb) => eb.fn.coalesce('milestones.baseline_date', eb.val(NEVER)))
+        .orderBy('milestones.id')
+        .execute()
+    },
+
+    /** Open milestones forecast after baseline or already past due: the candidates for "slipped". */
+    async slippedCandidates(
+      scope: Scope,
+      today: string,
+    ): Promise<Array<Milestone & { project_reference: string; project_name: string }>> {
+      return scoped(db, scope)
+        .selectAll('milestones')
+        .select(['projects.reference as project_reference', 'projects.name as project_name'])
+        .where('milestones.status', 'not in', CLOSED)
+        .where((eb) =>
+          eb.or([
+            eb('milestones.forecast_date', '>', eb.ref('milestones.baseline_date')),
+            eb(
+              eb.fn.coalesce('milestones.forecast_date', 'milestones.baseline_date', eb.val(NEVER)),
+              '<',
+              today,
+            ),
+          ]),
+        )
+        .execute()
+    },
+
+    async get(scope: Scope, id: number, trx?: Transaction<DB>): Promise<Milestone | undefined> {
+      return scoped(trx ?? db, scope)
+        .selectAll('milestones')
+        .where('milestones.id', '=', id)
+        .executeTakeFirst()
+    },
+  }
+}

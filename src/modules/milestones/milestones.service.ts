@@ -1,0 +1,159 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { DB, Milestone, Project } from '../../db/schema.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { createMilestonesRepository } from './milestones.repository.ts'
+import {
+  daysBehindBaseline,
+  hasSlipped,
+  milestoneView,
+  toMilestoneInput,
+  validateMilestone,
+  type MilestoneInput,
+  type MilestoneView,
+} from './milestones.rules.ts'
+
+/** What this area needs from the projects area: a project, found within the reader's scope. */
+export interface ProjectLookup {
+  get(scope: Scope, id: number): Promise<Project | undefined>
+}
+
+export interface SlippedMilestone extends MilestoneView {
+  projectReference: string
+  projectName: string
+  /** Days behind baseline now; a late milestone is at least as far behind as today is after its baseline. */
+  daysBehindBaseline: number
+}
+
+export interface MilestoneListFilter {
+  projectId?: number
+  status?: string
+  late?: boolean
+  offset?: number
+  limit?: number
+}
+
+function toRow(input: MilestoneInput) {
+  return {
+    name: input.name.trim(),
+    description: input.description.trim(),
+    baseline_date: input.baselineDate,
+    forecast_date: input.forecastDate,
+    actual_date: input.actualDate,
+    status: input.status,
+    is_key: input.isKey ? 1 : 0,
+  }
+}
+
+export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup) {
+  const repo = createMilestonesRepository(db)
+
+  function check(input: MilestoneInput, today: string) {
+    const errors = validateMilestone(input, today)
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+  }
+
+  return {
+    async listForProject(scope: Scope, projectId: number): Promise<MilestoneView[]> {
+      const today = todayInLondon()
+      return (await repo.forProject(scope, projectId)).map((m) => milestoneView(m, today))
+    },
+
+    async list(scope: Scope, filter: MilestoneListFilter): Promise<MilestoneView[]> {
+      const today = todayInLondon()
+      return (await repo.list(scope, { ...filter, today })).map((m) => milestoneView(m, today))
+    },
+
+    async get(scope: Scope, id: number): Promise<MilestoneView | undefined> {
+      const m = await repo.get(scope, id)
+      return m && milestoneView(m, todayInLondon())
+    },
+
+    /** Open milestones across the organisation that are late or forecast after baseline, most slipped first. */
+    async slipped(scope: Scope, opts: { limit?: number } = {}): Promise<SlippedMilestone[]> {
+      const today = todayInLondon()
+      const rows = await repo.slippedCandidates(scope, today)
+      return rows
+        .map(({ project_reference, project_name, ...m }) => {
+          const view = milestoneView(m, today)
+          return {
+            ...view,
+            projectReference: project_reference,
+            projectName: project_name,
+            daysBehindBaseline: daysBehindBaseline(view, today),
+          }
+        })
+        .filter(hasSlipped)
+        .sort((a, b) => b.daysBehindBaseline - a.daysBehindBaseline || a.id - b.id)
+        .slice(0, opts.limit ?? 10)
+    },
+
+    async create(actor: Actor, projectId: number, input: MilestoneInput): Promise<Milestone> {
+      const project = await projects.get(scopeOf(actor), projectId)
+      if (!project) throw notFound('Project')
+      check(input, todayInLondon())
+      return db.transaction().execute(async (trx) => {
+        const at = new Date().toISOString()
+        const created = await trx
+          .insertInto('milestones')
+          .values({
+            ...toRow(input),
+            organisation_id: actor.organisationId,
+            project_id: project.id,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'milestone',
+          entityId: created.id,
+          after: created,
+        })
+        return created
+      })
+    },
+
+    /** Applies a change made against `version`; a stale version writes nothing and raises ConflictError. */
+    async update(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<MilestoneInput>,
+    ): Promise<Milestone> {
+      return db.transaction().execute(async (trx) => {
+        const current = await repo.get(scopeOf(actor), id, trx)
+        if (!current) throw notFound('Milestone')
+        if (current.version !== version) throw new ConflictError(current)
+        const merged: MilestoneInput = { ...toMilestoneInput(current), ...patch }
+        check(merged, todayInLondon())
+        const updated = await trx
+          .updateTable('milestones')
+          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'milestone',
+          entityId: id,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+  }
+}
+
+export type MilestonesService = ReturnType<typeof createMilestonesService>

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { ROLES, ROLE_LABELS } from '../../auth/roles.ts'
+import { RATING_SCALES } from '../../domain/dca.ts'
+import type { Organisation } from '../../db/schema.ts'
+import { trySave } from '../../web/form-pages.ts'
+import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+
+const roleItems = (selected: string) =>
+  ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r], selected: r === selected }))
+
+export async function organisationRoutes(app: FastifyInstance) {
+  const { organisation } = app.services
+  const SETTINGS = 'organisation/views/settings.njk'
+  const PEOPLE = 'organisation/views/people.njk'
+
+  const scaleItems = (selected: string) =>
+    Object.values(RATING_SCALES).map((s) => ({
+      value: s.id,
+      text: s.name,
+      checked: s.id === selected,
+      hint: { text: s.ratings.map((r) => r.label).join(', ') },
+    }))
+
+  app.get('/settings', { config: { policy: 'organisation.admin' } }, async (request, reply) => {
+    const org = await organisation.get(request.actor!.organisationId)
+    return reply.render(SETTINGS, {
+      title: 'Organisation settings',
+      org,
+      scales: scaleItems(org.rating_scale),
+    })
+  })
+
+  app.post<{ Body: FormBody }>(
+    '/settings',
+    { config: { policy: 'organisation.admin' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const scale = field(request.body, 'ratingScale')
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const result = await trySave(
+        () => organisation.setRatingScale(actor, scale, version),
+        async (errors) => {
+          const org = await organisation.get(actor.organisationId)
+          return reply.render(
+            SETTINGS,
+            {
+              title: 'Organisation settings',
+              org,
+              scales: scaleItems(scale),
+              errors,
+              errorList: errorList(errors),
+            },
+            400,
+          )
+        },
+        async (conflict) => {
+          const org = conflict.current as Organisation
+          const errors = {
+            ratingScale:
+              'Someone else changed the settings while you were editing. Check the scale below and save again.',
+          }
+          return reply.render(
+            SETTINGS,
+            {
+              title: 'Organisation settings',
+              org,
+              scales: scaleItems(org.rating_scale),
+              errors,
+              errorList: errorList(errors),
+            },
+            409,
+          )
+        },
+      )
+      if (!result.ok) return result.response
+      reply.flash(
+        `The rating scale is now: ${RATING_SCALES[result.value.rating_scale as keyof typeof RATING_SCALES].name}`,
+      )
+      return reply.redirect('/settings', 303)
+    },
+  )
+
+  app.get('/settings/people', { config: { policy: 'organisation.admin' } }, async (request, reply) => {
+    const actor = request.actor!
+    return reply.render(PEOPLE, {
+      title: 'People and roles',
+      backLink: '/settings',
+      members: await organisation.members(actor.organisationId),
+      roleItems: roleItems('viewer'),
+      values: { role: 'viewer' },
+    })
+  })
+
+  app.post<{ Body: FormBody }>(
+    '/settings/people',
+    { config: { policy: 'organisation.admin' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const values = {
+        name: field(request.body, 'name'),
+        email: field(request.body, 'email'),
+        role: field(request.body, 'role'),
+        password: typeof request.body.password === 'string' ? request.body.password : '',
+      }
+      const result = await trySave(
+        () => organisation.addMember(actor, values),
+        async (errors) =>
+          reply.render(
+            PEOPLE,
+            {
+              title: 'People and roles',
+              backLink: '/settings',
+              members: await organisation.members(actor.organisationId),
+              roleItems: roleItems(values.role),
+              values,
+              errors,
+              errorList: errorList(errors, ['name', 'email', 'role', 'password']),
+            },
+            400,
+          ),
+        () => undefined,
+      )
+      if (!result.ok) return result.response
+      reply.flash(
+        result.value.created
+          ? `${values.name} has been added`
+          : `${values.email} already had an account and has been added to your organisation`,
+      )
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/role',
+    {
+      config: { policy: 'organisation.admin' },
+      schema: { params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }), body: FormBody },
+    },
+    async (request, reply) => {
+      const actor = request.actor!
+      const role = field(request.body, `role`)
+      const result = await trySave(
+        () => organisation.changeRole(actor, request.params.userId, role),
+        async (errors) =>
+          reply.render(
+            PEOPLE,
+            {
+              title: 'People and roles',
+              backLink: '/settings',
+              members: await organisation.members(actor.organisationId),
+              roleItems: roleItems('viewer'),
+              values: { role: 'viewer' },
+              errors: { [`role-${request.params.userId}`]: errors.role ?? 'Select a role' },
+              errorList: [{ text: errors.role ?? 'Select a role', href: `#role-${request.params.userId}` }],
+            },
+            400,
+          ),
+        () => undefined,
+      )
+      if (!result.ok) return result.response
+      reply.flash(
+        'Role changed. The person’s current sessions have ended, so the new role applies from their next sign-in.',
+      )
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+}

@@ -1,0 +1,200 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, type Actor } from '../../auth/actor.ts'
+import { hashPassword, passwordProblems } from '../../auth/passwords.ts'
+import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
+import { isRatingScaleId, type RatingScaleId } from '../../domain/dca.ts'
+import type { DB, Organisation } from '../../db/schema.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+
+export interface MemberView {
+  userId: number
+  membershipId: number
+  name: string
+  email: string
+  role: Role
+  roleLabel: string
+  isActive: boolean
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export function createOrganisationService(db: Kysely<DB>) {
+  return {
+    async get(organisationId: number): Promise<Organisation> {
+      return db
+        .selectFrom('organisations')
+        .selectAll()
+        .where('id', '=', organisationId)
+        .executeTakeFirstOrThrow()
+    },
+
+    /** The delivery confidence scale: IPA five-point by default, three-point as central government uses since 2021. */
+    async setRatingScale(actor: Actor, scale: string, version: number): Promise<Organisation> {
+      if (!isRatingScaleId(scale)) throw new ValidationError({ ratingScale: 'Select a rating scale' })
+      return db.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom('organisations')
+          .selectAll()
+          .where('id', '=', actor.organisationId)
+          .executeTakeFirstOrThrow()
+        if (current.version !== version) throw new ConflictError(current)
+        const updated = await trx
+          .updateTable('organisations')
+          .set({
+            rating_scale: scale satisfies RatingScaleId,
+            version: version + 1,
+            updated_at: new Date().toISOString(),
+          })
+          .where('id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'organisation',
+          entityId: actor.organisationId,
+          before: { rating_scale: current.rating_scale },
+          after: { rating_scale: updated.rating_scale },
+        })
+        return updated
+      })
+    },
+
+    async members(organisationId: number): Promise<MemberView[]> {
+      const rows = await db
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['u.id as userId', 'm.id as membershipId', 'u.name', 'u.email', 'm.role', 'u.is_active'])
+        .where('m.organisation_id', '=', organisationId)
+        .orderBy('u.name')
+        .execute()
+      return rows
+        .filter((r) => isRole(r.role))
+        .map((r) => ({
+          userId: r.userId,
+          membershipId: r.membershipId,
+          name: r.name,
+          email: r.email,
+          role: r.role as Role,
+          roleLabel: ROLE_LABELS[r.role as Role],
+          isActive: r.is_active === 1,
+        }))
+    },
+
+    /**
+     * Adds a person to the organisation. A new account gets the given password; an existing account
+     * (someone who already works with another organisation) just gains a membership here.
+     */
+    async addMember(
+      actor: Actor,
+      input: { name: string; email: string; role: string; password: string },
+    ): Promise<{ userId: number; created: boolean }> {
+      const errors: Record<string, string> = {}
+      const email = input.email.trim().toLowerCase()
+      if (input.name.trim() === '') errors.name = 'Enter the person’s full name'
+      if (email === '') errors.email = 'Enter an email address'
+      else if (!EMAIL.test(email))
+        errors.email = 'Enter an email address in the correct format, like name@example.gov.uk'
+      if (!isRole(input.role)) errors.role = 'Select a role'
+      const existing = email
+        ? await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+        : undefined
+      if (!existing) {
+        const problem = passwordProblems(input.password)
+        if (problem)
+          errors.password = input.password === '' ? 'Enter a first password for the new account' : problem
+      }
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+      const hash = existing ? null : await hashPassword(input.password)
+      return db.transaction().execute(async (trx) => {
+        const at = new Date().toISOString()
+        let userId = existing?.id
+        if (userId === undefined) {
+          const created = await trx
+            .insertInto('users')
+            .values({
+              email,
+              name: input.name.trim(),
+              password_hash: hash!,
+              is_active: 1,
+              created_at: at,
+              updated_at: at,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          userId = created.id
+        } else {
+          const member = await trx
+            .selectFrom('memberships')
+            .select('id')
+            .where('organisation_id', '=', actor.organisationId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst()
+          if (member)
+            throw new ValidationError({ email: 'This person is already a member of your organisation' })
+        }
+        const membership = await trx
+          .insertInto('memberships')
+          .values({
+            organisation_id: actor.organisationId,
+            user_id: userId,
+            role: input.role,
+            created_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'membership',
+          entityId: membership.id,
+          after: { user_id: userId, name: input.name.trim(), role: input.role },
+        })
+        return { userId, created: existing === undefined }
+      })
+    },
+
+    async changeRole(actor: Actor, userId: number, role: string): Promise<void> {
+      if (!isRole(role)) throw new ValidationError({ role: 'Select a role' })
+      if (userId === actor.userId && role !== 'administrator') {
+        // An administrator cannot demote themselves: that could leave the organisation with nobody to run it.
+        throw new ValidationError({
+          role: 'You cannot remove your own administrator role. Ask another administrator.',
+        })
+      }
+      await db.transaction().execute(async (trx) => {
+        const member = await trx
+          .selectFrom('memberships')
+          .selectAll()
+          .where('organisation_id', '=', actor.organisationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        if (!member) throw notFound('Person')
+        if (member.role === role) return
+        await trx.updateTable('memberships').set({ role }).where('id', '=', member.id).execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'membership',
+          entityId: member.id,
+          before: { user_id: userId, role: member.role },
+          after: { user_id: userId, role },
+        })
+        // A changed role takes effect at once: the person's sessions in this organisation end.
+        await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .where('organisation_id', '=', actor.organisationId)
+          .execute()
+      })
+    },
+  }
+}
+
+export type OrganisationService = ReturnType<typeof createOrganisationService>

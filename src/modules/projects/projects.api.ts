@@ -1,0 +1,273 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { RATINGS, ratingLabel, type RatingScaleId } from '../../domain/dca.ts'
+import { HttpError, notFound } from '../../errors.ts'
+import {
+  IdParams,
+  ListOf,
+  NullableDate,
+  Paging,
+  STANDARD_ERRORS,
+  Timestamp,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
+import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { PROJECT_SORTS } from './projects.repository.ts'
+import { PROJECT_STAGES } from './projects.rules.ts'
+import type { ProjectListRow } from './projects.service.ts'
+
+const Stage = Type.Union(PROJECT_STAGES.map((s) => Type.Literal(s.value)))
+const RatingCode = Type.Union(RATINGS.map((r) => Type.Literal(r)))
+const NullableDays = Type.Union([Type.Integer(), Type.Null()])
+
+export const ProjectSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    reference: Type.String(),
+    name: Type.String(),
+    programmeId: Type.Integer(),
+    programme: Type.Object({ id: Type.Integer(), reference: Type.String(), name: Type.String() }),
+    description: Type.String(),
+    projectManager: Type.String(),
+    sponsor: Type.String(),
+    stage: Type.String(),
+    sharedWithPartner: Type.Boolean({ description: 'Shared with the shared-service partner' }),
+    baselineStart: NullableDate,
+    baselineEnd: NullableDate,
+    forecastStart: NullableDate,
+    forecastEnd: NullableDate,
+    actualStart: NullableDate,
+    actualEnd: NullableDate,
+    slippage: Type.Object(
+      { startDays: NullableDays, endDays: NullableDays },
+      {
+        description: 'Days later than baseline (negative = early), from the actual date or else the forecast',
+      },
+    ),
+    currentRating: Type.Union(
+      [
+        Type.Object({
+          code: RatingCode,
+          label: Type.String(),
+          period: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
+        }),
+        Type.Null(),
+      ],
+      { description: "Delivery confidence from the latest status report, on the organisation's scale" },
+    ),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Project' },
+)
+
+const ProjectFields = {
+  reference: Type.String({ minLength: 1, maxLength: 30 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  programmeId: Type.Integer({ minimum: 1 }),
+  description: Type.String({ maxLength: 5000 }),
+  projectManager: Type.String({ maxLength: 200 }),
+  sponsor: Type.String({ maxLength: 200 }),
+  stage: Stage,
+  sharedWithPartner: Type.Boolean(),
+  baselineStart: NullableDate,
+  baselineEnd: NullableDate,
+  forecastStart: NullableDate,
+  forecastEnd: NullableDate,
+  actualStart: NullableDate,
+  actualEnd: NullableDate,
+}
+
+const Optional = Type.Partial(Type.Object(ProjectFields)).properties
+
+const CreateBody = Type.Object(
+  {
+    ...Optional,
+    reference: ProjectFields.reference,
+    name: ProjectFields.name,
+    programmeId: ProjectFields.programmeId,
+  },
+  { additionalProperties: false },
+)
+
+const UpdateBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The version you read; a stale one answers 409' }),
+    ...Optional,
+  },
+  { additionalProperties: false },
+)
+
+const ListQuery = Type.Object({
+  ...Paging,
+  programmeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  stage: Type.Optional(Stage),
+  rating: Type.Optional(
+    Type.Union([...RATINGS.map((r) => Type.Literal(r)), Type.Literal('none')], {
+      description: 'Current rating; `none` for projects never reported on',
+    }),
+  ),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'Text in the name or reference' })),
+  attention: Type.Optional(
+    Type.Boolean({
+      description:
+        'Only projects needing attention: rated Amber/Red or Red, in delivery with no report for the current period, or finishing later than baseline',
+    }),
+  ),
+  sort: Type.Optional(Type.Union(PROJECT_SORTS.map((s) => Type.Literal(s)))),
+})
+
+export function projectJson(p: ProjectListRow, scale: RatingScaleId): Static<typeof ProjectSchema> {
+  return {
+    id: p.id,
+    version: p.version,
+    reference: p.reference,
+    name: p.name,
+    programmeId: p.programme_id,
+    programme: p.programme,
+    description: p.description,
+    projectManager: p.project_manager,
+    sponsor: p.sponsor,
+    stage: p.stage,
+    sharedWithPartner: p.shared_with_partner === 1,
+    baselineStart: p.baseline_start,
+    baselineEnd: p.baseline_end,
+    forecastStart: p.forecast_start,
+    forecastEnd: p.forecast_end,
+    actualStart: p.actual_start,
+    actualEnd: p.actual_end,
+    slippage: p.slippage,
+    currentRating:
+      p.rating && p.ratingPeriod
+        ? { code: p.rating, label: ratingLabel(scale, p.rating), period: p.ratingPeriod }
+        : null,
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
+  }
+}
+
+export async function projectsApi(app: FastifyInstance) {
+  const { projects } = app.services
+  const tags = ['Projects']
+
+  /** Writes answer the record as reads do, with its programme, rating and slippage. */
+  async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {
+    const row = await projects.getListRow(scope, id)
+    if (!row) throw notFound('Project')
+    return row
+  }
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/projects',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'List projects with their current delivery confidence and slippage',
+        querystring: ListQuery,
+        response: { 200: ListOf(ProjectSchema), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const actor = request.actor!
+      const offset = decodeCursor(request.query.cursor)
+      if (offset === null)
+        throw new HttpError(400, 'The cursor is not valid', { cursor: 'is not a cursor this API gave' })
+      const limit = request.query.limit ?? 50
+      const { programmeId, stage, rating, q, attention, sort, order } = request.query
+      const rows = await projects.listProjects(scopeOf(actor), {
+        programmeId,
+        stage,
+        rating,
+        q,
+        attention,
+        sort,
+        order,
+        offset,
+        limit: limit + 1,
+      })
+      return {
+        items: rows.slice(0, limit).map((p) => projectJson(p, actor.ratingScale)),
+        next: rows.length > limit ? encodeCursor(offset + limit) : null,
+      }
+    },
+  )
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/projects/:id',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'Read a project',
+        params: IdParams,
+        response: { 200: ProjectSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const actor = request.actor!
+      return projectJson(await readBack(scopeOf(actor), request.params.id), actor.ratingScale)
+    },
+  )
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    '/api/v1/projects',
+    {
+      config: { policy: 'project.write' },
+      schema: {
+        tags,
+        summary: 'Create a project',
+        body: CreateBody,
+        response: { 201: ProjectSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor!
+      const b = request.body
+      const created = await projects.create(actor, {
+        reference: b.reference,
+        name: b.name,
+        programmeId: b.programmeId,
+        description: b.description ?? '',
+        projectManager: b.projectManager ?? '',
+        sponsor: b.sponsor ?? '',
+        stage: b.stage ?? 'idea',
+        sharedWithPartner: b.sharedWithPartner ?? false,
+        baselineStart: b.baselineStart ?? null,
+        baselineEnd: b.baselineEnd ?? null,
+        forecastStart: b.forecastStart ?? null,
+        forecastEnd: b.forecastEnd ?? null,
+        actualStart: b.actualStart ?? null,
+        actualEnd: b.actualEnd ?? null,
+      })
+      return reply
+        .status(201)
+        .header('location', `/api/v1/projects/${created.id}`)
+        .send(projectJson(await readBack(scopeOf(actor), created.id), actor.ratingScale))
+    },
+  )
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof UpdateBody> }>(
+    '/api/v1/projects/:id',
+    {
+      config: { policy: 'project.write' },
+      schema: {
+        tags,
+        summary: 'Update a project, including a change of stage',
+        description:
+          'Send only the fields to change, with the `version` you read. A stale version answers 409; so does a stage change that does not meet its conditions, with each unmet condition in `fields.stage`.',
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: ProjectSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => {
+      const actor = request.actor!
+      const { version, ...patch } = request.body
+      await projects.update(actor, request.params.id, version, patch)
+      return projectJson(await readBack(scopeOf(actor), request.params.id), actor.ratingScale)
+    },
+  )
+}

@@ -1,0 +1,121 @@
+import type { Project } from '../../db/schema.ts'
+import { formatDate } from '../../domain/dates.ts'
+import { dateItems, readDate } from '../../web/form-pages.ts'
+import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
+import {
+  PROJECT_FIELD_ORDER,
+  PROJECT_STAGES,
+  projectStageLabel,
+  type ProjectInput,
+} from './projects.rules.ts'
+import { toProjectInput } from './projects.service.ts'
+
+/** The six dates, as the form asks for them. */
+export const PROJECT_DATES = [
+  { name: 'baselineStart', label: 'Baseline start date', hint: 'The start date in the approved plan' },
+  { name: 'baselineEnd', label: 'Baseline end date', hint: 'The end date in the approved plan' },
+  { name: 'forecastStart', label: 'Forecast start date', hint: 'When the project is now expected to start' },
+  { name: 'forecastEnd', label: 'Forecast end date', hint: 'When the project is now expected to finish' },
+  { name: 'actualStart', label: 'Actual start date', hint: 'Leave blank until the project has started' },
+  { name: 'actualEnd', label: 'Actual end date', hint: 'Leave blank until the project has finished' },
+] as const
+
+export function blankProject(programmeId: number | null): ProjectInput {
+  return {
+    reference: '',
+    name: '',
+    programmeId,
+    description: '',
+    projectManager: '',
+    sponsor: '',
+    stage: 'idea',
+    sharedWithPartner: false,
+    baselineStart: null,
+    baselineEnd: null,
+    forecastStart: null,
+    forecastEnd: null,
+    actualStart: null,
+    actualEnd: null,
+  }
+}
+
+export function readProjectForm(body: FormBody, errors: Record<string, string>): ProjectInput {
+  const shared = field(body, 'sharedWithPartner')
+  if (shared !== 'yes' && shared !== 'no')
+    errors.sharedWithPartner = 'Select yes if the project is shared with the shared-service partner'
+  const date = (name: (typeof PROJECT_DATES)[number]['name']) =>
+    readDate(body, name, PROJECT_DATES.find((d) => d.name === name)!.label, errors)
+  return {
+    reference: field(body, 'reference'),
+    name: field(body, 'name'),
+    programmeId: optionalInt(field(body, 'programmeId')),
+    description: field(body, 'description'),
+    projectManager: field(body, 'projectManager'),
+    sponsor: field(body, 'sponsor'),
+    stage: field(body, 'stage'),
+    sharedWithPartner: shared === 'yes',
+    baselineStart: date('baselineStart'),
+    baselineEnd: date('baselineEnd'),
+    forecastStart: date('forecastStart'),
+    forecastEnd: date('forecastEnd'),
+    actualStart: date('actualStart'),
+    actualEnd: date('actualEnd'),
+  }
+}
+
+export function projectFormContext(
+  values: ProjectInput,
+  body: FormBody | null,
+  errors: Record<string, string>,
+  programmes: Array<{ id: number; reference: string; name: string }>,
+) {
+  const sharedValue = body ? field(body, 'sharedWithPartner') : values.sharedWithPartner ? 'yes' : 'no'
+  // The layout shows the error summary (and "Error:" in the title) whenever `errors` is set, even if empty.
+  const invalid = Object.keys(errors).length > 0
+  return {
+    values,
+    errors: invalid ? errors : undefined,
+    errorList: invalid ? errorList(errors, PROJECT_FIELD_ORDER) : undefined,
+    programmeItems: [
+      { value: '', text: 'Select a programme', selected: values.programmeId === null },
+      ...programmes.map((p) => ({
+        value: String(p.id),
+        text: `${p.reference} – ${p.name}`,
+        selected: p.id === values.programmeId,
+      })),
+    ],
+    stages: PROJECT_STAGES.map((s) => ({ ...s, checked: s.value === values.stage })),
+    sharedItems: [
+      { value: 'yes', text: 'Yes', checked: sharedValue === 'yes' },
+      { value: 'no', text: 'No', checked: sharedValue === 'no' },
+    ],
+    dates: PROJECT_DATES.map((d) => ({
+      ...d,
+      items: dateItems(body, d.name, values[d.name], Boolean(errors[d.name])),
+      error: errors[d.name],
+    })),
+  }
+}
+
+/** Both versions of a stale edit, field by field, for the conflict page. */
+export function projectConflictRows(
+  yours: ProjectInput,
+  saved: Project,
+  programmes: Array<{ id: number; reference: string; name: string }>,
+) {
+  const s = toProjectInput(saved)
+  const programme = (id: number | null) => programmes.find((p) => p.id === id)?.name ?? ''
+  const yesNo = (b: boolean) => (b ? 'Yes' : 'No')
+  const row = (label: string, a: string, b: string) => ({ label, yours: a, saved: b })
+  return [
+    row('Reference', yours.reference, s.reference),
+    row('Project name', yours.name, s.name),
+    row('Programme', programme(yours.programmeId), programme(s.programmeId)),
+    row('Description', yours.description, s.description),
+    row('Project manager', yours.projectManager, s.projectManager),
+    row('Sponsor', yours.sponsor, s.sponsor),
+    row('Stage', projectStageLabel(yours.stage), projectStageLabel(s.stage)),
+    row('Shared with the partner', yesNo(yours.sharedWithPartner), yesNo(s.sharedWithPartner)),
+    ...PROJECT_DATES.map((d) => row(d.label, formatDate(yours[d.name]), formatDate(s[d.name]))),
+  ]
+}

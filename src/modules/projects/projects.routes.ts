@@ -1,0 +1,242 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf, type Actor } from '../../auth/actor.ts'
+import { allows } from '../../auth/policy.ts'
+import type { Project } from '../../db/schema.ts'
+import { isRatingOnScale, RATING_SCALES } from '../../domain/dca.ts'
+import { currentPeriod } from '../../domain/periods.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
+import { field, FormBody, optionalInt } from '../../web/forms.ts'
+import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { blankProject, projectConflictRows, projectFormContext, readProjectForm } from './projects.forms.ts'
+import { PROJECT_SORTS, type ProjectListFilter, type ProjectSort } from './projects.repository.ts'
+import { isProjectStage, PROJECT_STAGES, validateProject, type ProjectInput } from './projects.rules.ts'
+import { StageChangeRefused, toProjectInput } from './projects.service.ts'
+import { projectRowView } from './projects.view-model.ts'
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const PAGE_SIZE = 100
+const FORM = 'projects/views/form.njk'
+
+// A GET form sends every field, empty or not, so the page reads them leniently rather than refusing them.
+const ListQuery = Type.Object({
+  programmeId: Type.Optional(Type.String()),
+  stage: Type.Optional(Type.String()),
+  rating: Type.Optional(Type.String()),
+  attention: Type.Optional(Type.String()),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  sort: Type.Optional(Type.String()),
+  order: Type.Optional(Type.String()),
+  cursor: Type.Optional(Type.String()),
+})
+type ListQuery = Static<typeof ListQuery>
+
+const SORT_LABELS: Record<ProjectSort, string> = {
+  reference: 'Reference',
+  name: 'Name',
+  stage: 'Stage',
+  forecast_end: 'Forecast end date',
+  slippage: 'End slippage',
+  rating: 'Delivery confidence',
+}
+
+function readFilter(query: ListQuery, actor: Actor): ProjectListFilter {
+  const rating = query.rating ?? ''
+  return {
+    programmeId: optionalInt(query.programmeId ?? '') ?? undefined,
+    stage: query.stage && isProjectStage(query.stage) ? query.stage : undefined,
+    rating: rating === 'none' || isRatingOnScale(actor.ratingScale, rating) ? rating : undefined,
+    attention: query.attention === 'yes',
+    q: query.q?.trim() || undefined,
+    sort: PROJECT_SORTS.find((s) => s === query.sort),
+    order: query.order === 'desc' ? 'desc' : 'asc',
+  }
+}
+
+export async function projectsRoutes(app: FastifyInstance) {
+  const { projects, programmes } = app.services
+
+  app.get<{ Querystring: ListQuery }>(
+    '/projects',
+    { config: { policy: 'portfolio.read' }, schema: { querystring: ListQuery } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const scope = scopeOf(actor)
+      const filter = readFilter(request.query, actor)
+      const offset = decodeCursor(request.query.cursor) ?? 0
+      const rows = await projects.listProjects(scope, { ...filter, offset, limit: PAGE_SIZE + 1 })
+      const pageUrl = (o: number) => {
+        const params = new URLSearchParams()
+        for (const [k, v] of Object.entries(request.query))
+          if (k !== 'cursor' && typeof v === 'string' && v !== '') params.set(k, v)
+        if (o > 0) params.set('cursor', encodeCursor(o))
+        const qs = params.toString()
+        return qs ? `/projects?${qs}` : '/projects'
+      }
+      const programmeOptions = await programmes.options(scope)
+      const option = (value: string, text: string, selected: string | undefined) => ({
+        value,
+        text,
+        selected: value === (selected ?? ''),
+      })
+      return reply.render('projects/views/list.njk', {
+        title: 'Projects',
+        projects: rows.slice(0, PAGE_SIZE).map((p) => projectRowView(p, actor.ratingScale)),
+        reportingPeriod: currentPeriod(),
+        filter,
+        filtered: Boolean(
+          filter.programmeId || filter.stage || filter.rating || filter.attention || filter.q,
+        ),
+        programmeItems: [
+          option('', 'All programmes', undefined),
+          ...programmeOptions.map((p) => option(String(p.id), p.name, String(filter.programmeId ?? ''))),
+        ],
+        stageItems: [
+          option('', 'All stages', undefined),
+          ...PROJECT_STAGES.map((s) => option(s.value, s.text, filter.stage)),
+        ],
+        ratingItems: [
+          option('', 'All ratings', undefined),
+          ...RATING_SCALES[actor.ratingScale].ratings.map((r) => option(r.code, r.label, filter.rating)),
+          option('none', 'Not rated', filter.rating),
+        ],
+        sortItems: PROJECT_SORTS.map((s) => option(s, SORT_LABELS[s], filter.sort ?? 'reference')),
+        orderItems: [option('asc', 'Ascending', filter.order), option('desc', 'Descending', filter.order)],
+        previousUrl: offset > 0 ? pageUrl(Math.max(0, offset - PAGE_SIZE)) : null,
+        nextUrl: rows.length > PAGE_SIZE ? pageUrl(offset + PAGE_SIZE) : null,
+        canCreate: allows('project.write', actor.role),
+      })
+    },
+  )
+
+  async function renderForm(
+    reply: FastifyReply,
+    opts: { title: string; action: string; backLink: string; version?: number },
+    values: ProjectInput,
+    body: FormBody | null,
+    errors: Record<string, string>,
+    status?: number,
+  ) {
+    const options = await programmes.options(scopeOf(reply.request.actor!))
+    return reply.render(FORM, { ...opts, ...projectFormContext(values, body, errors, options) }, status)
+  }
+
+  app.get<{ Querystring: { programmeId?: string } }>(
+    '/projects/new',
+    {
+      config: { policy: 'project.write' },
+      schema: { querystring: Type.Object({ programmeId: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      const programmeId = optionalInt(request.query.programmeId ?? '')
+      const back = programmeId ? `/programmes/${programmeId}` : '/projects'
+      const opts = { title: 'Add a project', action: '/projects', backLink: back }
+      return renderForm(reply, opts, blankProject(programmeId), null, {})
+    },
+  )
+
+  app.post<{ Body: FormBody }>(
+    '/projects',
+    { config: { policy: 'project.write' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const errors: Record<string, string> = {}
+      const values = readProjectForm(request.body, errors)
+      const opts = { title: 'Add a project', action: '/projects', backLink: '/projects' }
+      const invalid = (errs: Record<string, string>) =>
+        renderForm(reply, opts, values, request.body, errs, 400)
+      if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
+      const result = await trySave(
+        () => projects.create(request.actor!, values),
+        (errs) => invalid({ ...errs, ...errors }),
+        () => invalid({}),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`Project ${result.value.reference} added`)
+      return reply.redirect(`/projects/${result.value.id}`, 303)
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/projects/:id',
+    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const scope = scopeOf(actor)
+      const id = request.params.id
+      const row = await projects.getListRow(scope, id)
+      if (!row) throw notFound('Project')
+      return reply.render('projects/views/show.njk', {
+        title: row.name,
+        breadcrumbs: [
+          { text: 'Projects', href: '/projects' },
+          { text: row.programme.name, href: `/programmes/${row.programme.id}` },
+        ],
+        project: projectRowView(row, actor.ratingScale),
+        reportingPeriod: currentPeriod(),
+        canEdit: allows('project.write', actor.role),
+        canWrite: allows('delivery.write', actor.role),
+        milestones: await app.services.milestones.listForProject(scope, id),
+        statusReports: await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
+      })
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/projects/:id/edit',
+    { config: { policy: 'project.write' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const project = await projects.get(scopeOf(request.actor!), request.params.id)
+      if (!project) throw notFound('Project')
+      const opts = {
+        title: `Edit ${project.name}`,
+        action: `/projects/${project.id}/edit`,
+        backLink: `/projects/${project.id}`,
+        version: project.version,
+      }
+      return renderForm(reply, opts, toProjectInput(project), null, {})
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: FormBody }>(
+    '/projects/:id/edit',
+    { config: { policy: 'project.write' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const id = request.params.id
+      const errors: Record<string, string> = {}
+      const values = readProjectForm(request.body, errors)
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const opts = {
+        title: 'Edit project',
+        action: `/projects/${id}/edit`,
+        backLink: `/projects/${id}`,
+        version,
+      }
+      const invalid = (errs: Record<string, string>, status = 400) =>
+        renderForm(reply, opts, values, request.body, errs, status)
+      if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
+      try {
+        await projects.update(actor, id, version, values)
+      } catch (err) {
+        // A refused stage change is shown against the stage, naming each condition not yet met.
+        if (err instanceof StageChangeRefused) return invalid({ stage: err.problems.join('. ') }, 409)
+        if (err instanceof ValidationError) return invalid(err.fields ?? {})
+        if (err instanceof ConflictError) {
+          const saved = err.current as Project
+          return renderConflict(reply, {
+            title: saved.name,
+            recordUrl: `/projects/${id}`,
+            action: `/projects/${id}/edit`,
+            rows: projectConflictRows(values, saved, await programmes.options(scopeOf(actor))),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }
+        throw err
+      }
+      reply.flash('Project updated')
+      return reply.redirect(`/projects/${id}`, 303)
+    },
+  )
+}

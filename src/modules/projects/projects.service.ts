@@ -1,0 +1,214 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { DB, Project } from '../../db/schema.ts'
+import { isRating, type Rating } from '../../domain/dca.ts'
+import { currentPeriod, type Period } from '../../domain/periods.ts'
+import { projectSlippage } from '../../domain/slippage.ts'
+import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import type { ProgrammesService } from '../programmes/programmes.service.ts'
+import {
+  createProjectsRepository,
+  type ProjectListFilter,
+  type ProjectWithLatest,
+} from './projects.repository.ts'
+import {
+  projectStageLabel,
+  stageChangeProblems,
+  validateProject,
+  type ProjectInput,
+} from './projects.rules.ts'
+
+/** A project as lists show it: the record, its programme, its current delivery confidence and its slippage. */
+export interface ProjectListRow extends Project {
+  programme: { id: number; reference: string; name: string }
+  /** The rating of the latest status report by period, whichever period that is; null if never reported. */
+  rating: Rating | null
+  /** The period of that latest report. */
+  ratingPeriod: Period | null
+  /** Whether the latest report is for the current period; a stale rating is not assurance. */
+  hasCurrentReport: boolean
+  /** Days later than baseline (negative = early), from `projectSlippage`; never stored. */
+  slippage: { startDays: number | null; endDays: number | null }
+}
+
+/** A stage change that does not meet its conditions: 409, with each unmet condition named. */
+export class StageChangeRefused extends HttpError {
+  constructor(
+    public readonly from: string,
+    public readonly to: string,
+    public readonly problems: string[],
+  ) {
+    super(
+      409,
+      `The project cannot move from ${projectStageLabel(from)} to ${projectStageLabel(to)}: ${problems.join('; ')}`,
+      { stage: problems.join('; ') },
+    )
+  }
+}
+
+export function toProjectInput(p: Project): ProjectInput {
+  return {
+    reference: p.reference,
+    name: p.name,
+    programmeId: p.programme_id,
+    description: p.description,
+    projectManager: p.project_manager,
+    sponsor: p.sponsor,
+    stage: p.stage,
+    sharedWithPartner: p.shared_with_partner === 1,
+    baselineStart: p.baseline_start,
+    baselineEnd: p.baseline_end,
+    forecastStart: p.forecast_start,
+    forecastEnd: p.forecast_end,
+    actualStart: p.actual_start,
+    actualEnd: p.actual_end,
+  }
+}
+
+function toRow(input: ProjectInput & { programmeId: number }) {
+  return {
+    reference: input.reference.trim(),
+    name: input.name.trim(),
+    programme_id: input.programmeId,
+    description: input.description.trim(),
+    project_manager: input.projectManager.trim(),
+    sponsor: input.sponsor.trim(),
+    stage: input.stage,
+    shared_with_partner: input.sharedWithPartner ? 1 : 0,
+    baseline_start: input.baselineStart,
+    baseline_end: input.baselineEnd,
+    forecast_start: input.forecastStart,
+    forecast_end: input.forecastEnd,
+    actual_start: input.actualStart,
+    actual_end: input.actualEnd,
+  }
+}
+
+function checked(input: ProjectInput): ProjectInput & { programmeId: number } {
+  const errors = validateProject(input)
+  if (Object.keys(errors).length > 0 || input.programmeId === null) throw new ValidationError(errors)
+  return { ...input, programmeId: input.programmeId }
+}
+
+export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesService) {
+  const repo = createProjectsRepository(db)
+
+  async function toListRows(scope: Scope, rows: ProjectWithLatest[]): Promise<ProjectListRow[]> {
+    if (rows.length === 0) return []
+    // Programme names come from the programmes area, not its table: one small query per page.
+    const byId = new Map((await programmes.options(scope)).map((p) => [p.id, p]))
+    const now = currentPeriod()
+    return rows.map(({ latest_rating, latest_period, ...p }) => ({
+      ...p,
+      programme: byId.get(p.programme_id) ?? { id: p.programme_id, reference: '', name: '' },
+      rating: latest_rating !== null && isRating(latest_rating) ? latest_rating : null,
+      ratingPeriod: latest_period,
+      hasCurrentReport: latest_period === now,
+      slippage: projectSlippage({
+        baselineStart: p.baseline_start,
+        forecastStart: p.forecast_start,
+        actualStart: p.actual_start,
+        baselineEnd: p.baseline_end,
+        forecastEnd: p.forecast_end,
+        actualEnd: p.actual_end,
+      }),
+    }))
+  }
+
+  async function assertProgrammeVisible(actor: Actor, programmeId: number) {
+    if (!(await programmes.get(scopeOf(actor), programmeId)))
+      throw new ValidationError({ programmeId: 'Select a programme from the list' })
+  }
+
+  async function listProjects(scope: Scope, filter: ProjectListFilter): Promise<ProjectListRow[]> {
+    return toListRows(scope, await repo.listWithLatest(scope, filter, currentPeriod()))
+  }
+
+  return {
+    listProjects,
+
+    /** The raw project record, within the reader's scope. */
+    get: (scope: Scope, id: number): Promise<Project | undefined> => repo.get(scope, id),
+
+    /** One project as the list shows it, within the reader's scope. */
+    async getListRow(scope: Scope, id: number): Promise<ProjectListRow | undefined> {
+      return (await toListRows(scope, await repo.listWithLatest(scope, { id, limit: 1 }, currentPeriod())))[0]
+    },
+
+    /** The projects of one programme, in reference order, as the list shows them. */
+    forProgramme: (scope: Scope, programmeId: number): Promise<ProjectListRow[]> =>
+      listProjects(scope, { programmeId, limit: 1000 }),
+
+    async create(actor: Actor, input: ProjectInput): Promise<Project> {
+      const valid = checked(input)
+      await assertProgrammeVisible(actor, valid.programmeId)
+      return db.transaction().execute(async (trx) => {
+        if (await repo.referenceTaken(trx, actor.organisationId, valid.reference.trim())) {
+          throw new ValidationError({ reference: 'A project with this reference already exists' })
+        }
+        const at = new Date().toISOString()
+        const created = await trx
+          .insertInto('projects')
+          .values({ ...toRow(valid), organisation_id: actor.organisationId, created_at: at, updated_at: at })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'project',
+          entityId: created.id,
+          after: created,
+        })
+        return created
+      })
+    },
+
+    /**
+     * Applies a change made against `version`; a stale version changes nothing and raises ConflictError with
+     * the current record. A change of stage must meet `stageChangeProblems`, or nothing is saved (409).
+     */
+    async update(actor: Actor, id: number, version: number, patch: Partial<ProjectInput>): Promise<Project> {
+      // A move to another programme is checked through the programmes area before the transaction, as on
+      // SQLite a read outside the transaction would wait for its connection.
+      const found = await repo.get(scopeOf(actor), id)
+      if (!found) throw notFound('Project')
+      if (patch.programmeId != null && patch.programmeId !== found.programme_id)
+        await assertProgrammeVisible(actor, patch.programmeId)
+      return db.transaction().execute(async (trx) => {
+        const current = await repo.get(scopeOf(actor), id, trx)
+        if (!current) throw notFound('Project')
+        if (current.version !== version) throw new ConflictError(current)
+        const before = toProjectInput(current)
+        const merged = checked({ ...before, ...patch })
+        const problems = stageChangeProblems(before, merged)
+        if (problems.length > 0) throw new StageChangeRefused(current.stage, merged.stage, problems)
+        if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
+          throw new ValidationError({ reference: 'A project with this reference already exists' })
+        }
+        const updated = await trx
+          .updateTable('projects')
+          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'project',
+          entityId: id,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+  }
+}
+
+export type ProjectsService = ReturnType<typeof createProjectsService>

@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { DB, Project, StatusReport } from '../../db/schema.ts'
+import type { RatingScaleId } from '../../domain/dca.ts'
+import { currentPeriod } from '../../domain/periods.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { createStatusReportsRepository, type StatusReportFilter } from './status-reports.repository.ts'
+import {
+  duplicatePeriodMessage,
+  statusReportView,
+  toStatusReportInput,
+  validateStatusReport,
+  type StatusReportInput,
+  type StatusReportView,
+} from './status-reports.rules.ts'
+
+/** What this area needs from the projects area: a project, found within the reader's scope. */
+export interface ProjectLookup {
+  get(scope: Scope, id: number): Promise<Project | undefined>
+}
+
+function toRow(input: StatusReportInput) {
+  return {
+    period: input.period,
+    rating: input.rating,
+    narrative: input.narrative.trim(),
+    achievements: input.achievements.trim(),
+    next_steps: input.nextSteps.trim(),
+    key_issues: input.keyIssues.trim(),
+  }
+}
+
+/** The unique index (project, period) is the last word when two people submit the same month at once. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+export function createStatusReportsService(db: Kysely<DB>, projects: ProjectLookup) {
+  const repo = createStatusReportsRepository(db)
+
+  function check(input: StatusReportInput, scale: RatingScaleId, keepRating?: string) {
+    const errors = validateStatusReport(input, { scale, currentPeriod: currentPeriod(), keepRating })
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+  }
+
+  async function guardDuplicate<T>(period: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write()
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ValidationError({ period: duplicatePeriodMessage(period) })
+      throw err
+    }
+  }
+
+  return {
+    /** Every report of the project, newest period first: the full history is kept, never overwritten. */
+    async listForProject(
+      scope: Scope,
+      projectId: number,
+      scale: RatingScaleId = 'ipa5',
+    ): Promise<StatusReportView[]> {
+      return (await repo.list(scope, { projectId, limit: 10_000 })).map((r) => statusReportView(r, scale))
+    },
+
+    list: (scope: Scope, filter: StatusReportFilter) => repo.list(scope, filter),
+    get: (scope: Scope, id: number) => repo.get(scope, id),
+    /** The project's report for a period, if there is one (to point people at it rather than duplicate it). */
+    forPeriod: (scope: Scope, projectId: number, period: string) => repo.forPeriod(scope, projectId, period),
+
+    async create(actor: Actor, projectId: number, input: StatusReportInput): Promise<StatusReport> {
+      const project = await projects.get(scopeOf(actor), projectId)
+      if (!project) throw notFound('Project')
+      check(input, actor.ratingScale)
+      return guardDuplicate(input.period, () =>
+        db.transaction().execute(async (trx) => {
+          const whole = { organisationId: actor.organisationId, partnerOnly: false }
+          if (await repo.forPeriod(whole, project.id, input.period, trx))
+            throw new ValidationError({ period: duplicatePeriodMessage(input.period) })
+          const at = new Date().toISOString()
+          const created = await trx
+            .insertInto('status_reports')
+            .values({
+              ...toRow(input),
+              organisation_id: actor.organisationId,
+              project_id: project.id,
+              reported_by: actor.userId,
+              reported_by_name: actor.name,
+              reported_at: at,
+              created_at: at,
+              updated_at: at,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow()
+          await recordAudit(trx, {
+            organisationId: actor.organisationId,
+            actor: auditActorOf(actor),
+            action: 'create',
+            entityType: 'status_report',
+            entityId: created.id,
+            after: created,
+          })
+          return created
+        }),
+      )
+    },
+
+    /** Applies a change made against `version`; a stale version writes nothing and raises ConflictError. */
+    async update(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<StatusReportInput>,
+    ): Promise<StatusReport> {
+      const period = patch.period
+      return guardDuplicate(period ?? '', () =>
+        db.transaction().execute(async (trx) => {
+          const current = await repo.get(scopeOf(actor), id, trx)
+          if (!current) throw notFound('Status report')
+          if (current.version !== version) throw new ConflictError(current)
+          const merged: StatusReportInput = { ...toStatusReportInput(current), ...patch }
+          check(merged, actor.ratingScale, current.rating)
+          if (merged.period !== current.period) {
+            const whole = { organisationId: actor.organisationId, partnerOnly: false }
+            if (await repo.forPeriod(whole, current.project_id, merged.period, trx))
+              throw new ValidationError({ period: duplicatePeriodMessage(merged.period) })
+          }
+          const at = new Date().toISOString()
+          // The DCA records who made the assessment and when: whoever changes the rating becomes its assessor.
+          // Other edits keep the original reporter; the change history shows who made them.
+          const reassessed =
+            merged.rating !== current.rating
+              ? { reported_by: actor.userId, reported_by_name: actor.name, reported_at: at }
+              : {}
+          const updated = await trx
+            .updateTable('status_reports')
+            .set({ ...toRow(merged), ...reassessed, version: version + 1, updated_at: at })
+            .where('id', '=', id)
+            .where('organisation_id', '=', actor.organisationId)
+            .where('version', '=', version)
+            .returningAll()
+            .executeTakeFirst()
+          if (!updated) throw new ConflictError(current)
+          await recordAudit(trx, {
+            organisationId: actor.organisationId,
+            actor: auditActorOf(actor),
+            action: 'update',
+            entityType: 'status_report',
+            entityId: id,
+            before: current,
+            after: updated,
+          })
+          return updated
+        }),
+      )
+    },
+  }
+}
+
+export type StatusReportsService = ReturnType<typeof createStatusReportsService>

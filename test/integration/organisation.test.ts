@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+describe(`organisation settings (${dialectName()})`, () => {
+  let t: TestApp
+  before(async () => {
+    t = await buildTestApp()
+  })
+  after(() => t.close())
+
+  it('an administrator switches the rating scale to three points, and it is audited', async () => {
+    const admin = await t.signIn(t.orgs.a.users.administrator)
+    const page = await admin.get('/settings')
+    assert.equal(page.status, 200)
+    const version = page.document.querySelector('input[name="version"]')!.getAttribute('value')!
+    const saved = await admin.post('/settings', { ratingScale: 'rag3', version })
+    assert.equal(saved.status, 303)
+    const after = await admin.get('/settings')
+    assert.match(after.text, /The rating scale is now: Three-point|The rating scale is now/)
+    assert.equal(
+      after.document.querySelector('input[name="ratingScale"][value="rag3"]')!.hasAttribute('checked'),
+      true,
+    )
+    const org = await t.database.db
+      .selectFrom('organisations')
+      .select('rating_scale')
+      .where('id', '=', t.orgs.a.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(org.rating_scale, 'rag3')
+    const other = await t.database.db
+      .selectFrom('organisations')
+      .select('rating_scale')
+      .where('id', '=', t.orgs.b.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(other.rating_scale, 'ipa5', 'the other organisation is unchanged')
+    const events = await t.database.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('entity_type', '=', 'organisation')
+      .execute()
+    assert.equal(events.length, 1)
+    assert.equal(events[0]!.organisation_id, t.orgs.a.id)
+  })
+
+  it('refuses an unknown scale and a stale version', async () => {
+    const admin = await t.signIn(t.orgs.a.users.administrator)
+    await admin.get('/settings')
+    const bad = await admin.post('/settings', { ratingScale: 'seven', version: '99' })
+    assert.ok(bad.status === 400 || bad.status === 409)
+    assert.ok(bad.document.querySelector('.govuk-error-summary'))
+  })
+
+  it('only administrators reach the settings', async () => {
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    assert.equal((await pm.get('/settings')).status, 403)
+    assert.equal((await pm.get('/settings/people')).status, 403)
+  })
+
+  it('an administrator adds a person who can then sign in with that role; errors are explained', async () => {
+    const admin = await t.signIn(t.orgs.a.users.administrator)
+    await admin.get('/settings/people')
+    const bad = await admin.post('/settings/people', {
+      name: '',
+      email: 'not-an-email',
+      role: 'viewer',
+      password: 'short',
+    })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /Enter the person’s full name/)
+    assert.match(bad.text, /correct format/)
+    assert.match(bad.text, /10 characters or more/)
+    const ok = await admin.post('/settings/people', {
+      name: 'Sam Jones',
+      email: 'Sam.Jones@alpha.test',
+      role: 'finance_officer',
+      password: TEST_PASSWORD,
+    })
+    assert.equal(ok.status, 303)
+    const list = await admin.get('/settings/people')
+    assert.match(list.text, /Sam Jones/)
+    const sam = await t.signIn({
+      id: 0,
+      email: 'sam.jones@alpha.test',
+      name: 'Sam',
+      role: 'finance_officer',
+      organisationId: t.orgs.a.id,
+    })
+    const account = await sam.get('/account')
+    assert.match(account.text, /Finance officer/)
+  })
+
+  it('changing a role ends that person’s sessions; an administrator cannot demote themselves', async () => {
+    const admin = await t.signIn(t.orgs.a.users.administrator)
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    assert.equal((await viewer.get('/account')).status, 200)
+    await admin.get('/settings/people')
+    const changed = await admin.post(`/settings/people/${t.orgs.a.users.viewer.id}/role`, {
+      role: 'scrutiny_member',
+    })
+    assert.equal(changed.status, 303)
+    const signedOut = await viewer.get('/account')
+    assert.equal(signedOut.status, 303)
+    const self = await admin.post(`/settings/people/${t.orgs.a.users.administrator.id}/role`, {
+      role: 'viewer',
+    })
+    assert.equal(self.status, 400)
+    assert.match(self.text, /cannot remove your own administrator role/)
+    const foreign = await admin.post(`/settings/people/${t.orgs.b.users.viewer.id}/role`, {
+      role: 'administrator',
+    })
+    assert.equal(foreign.status, 404)
+  })
+})
