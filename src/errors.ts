@@ -22,6 +22,13 @@ export class ValidationError extends HttpError {
 /** A stale edit: someone else saved the record after this form was loaded. */
 export class ConflictError<T = unknown> extends HttpError {
   constructor(public readonly current: T) {
-    super(409, 'This record was changed by someone else after you opened it')
+    const version = (current as { version?: unknown } | null)?.version
+    super(
+      409,
+      'This record was changed by someone else after you read it',
+      typeof version === 'number'
+        ? { version: `The record is now at version ${version}: read it again and reapply your change` }
+        : undefined,
+    )
   }
 }

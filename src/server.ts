@@ -2,7 +2,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { loadDemoIfEmpty } from './demo/demo.service.ts'
+import { demoSignInLines, loadDemoIfEmpty } from './demo/demo.service.ts'
 
 async function main(): Promise<void> {
   let config
@@ -49,13 +49,7 @@ async function main(): Promise<void> {
   const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL'
   const lines = [`Oversight is running at ${config.baseUrl} (database: ${where})`]
   if (demo?.loaded) {
-    lines.push(
-      'The demo scenario has been loaded. Sign in at ' + `${config.baseUrl}/sign-in as any of:`,
-      ...demo.emails.map((e) => `  ${e}`),
-      demo.generatedPassword
-        ? `with the password: ${demo.generatedPassword}  (generated now and shown once; set DEMO_PASSWORD to choose it)`
-        : 'with the password set in DEMO_PASSWORD.',
-    )
+    lines.push(...demoSignInLines(demo, config.baseUrl))
   } else if (config.demo) {
     lines.push(
       `Sign in at ${config.baseUrl}/sign-in (the database already had data, so the demo was not loaded again).`,

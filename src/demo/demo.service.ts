@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
-import { loadDemoScenario, DEMO_EMAILS } from './scenario.ts'
+import { loadDemoScenario, DEMO_EMAILS, OTHER_COUNCIL_ADMIN_EMAIL } from './scenario.ts'
 
 export interface DemoLoadResult {
   loaded: boolean
@@ -16,4 +16,16 @@ export async function loadDemoIfEmpty(db: Kysely<DB>, password: string | null): 
   const generated = password === null ? randomBytes(9).toString('base64url') : null
   await loadDemoScenario(db, password ?? generated!)
   return { loaded: true, emails: DEMO_EMAILS, generatedPassword: generated }
+}
+
+/** How to sign in to a freshly loaded demo, as the server and `oversight demo load` print it. */
+export function demoSignInLines(result: DemoLoadResult, baseUrl: string): string[] {
+  return [
+    `The demo scenario has been loaded. Sign in at ${baseUrl}/sign-in as any of these Marshland District Council users:`,
+    ...result.emails.map((e) => `  ${e}`),
+    `or as ${OTHER_COUNCIL_ADMIN_EMAIL} (Brecks District Council, which sees none of Marshland's data),`,
+    result.generatedPassword
+      ? `with the password: ${result.generatedPassword}  (generated now and shown once; set DEMO_PASSWORD to choose it)`
+      : 'with the password set in DEMO_PASSWORD.',
+  ]
 }

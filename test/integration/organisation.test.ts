@@ -112,4 +112,23 @@ describe(`organisation settings (${dialectName()})`, () => {
     })
     assert.equal(foreign.status, 404)
   })
+
+  it('a person in two organisations chooses which one to work in, and sees only that one', async () => {
+    const adminB = await t.signIn(t.orgs.b.users.administrator)
+    await adminB.get('/settings/people')
+    const shared = t.orgs.a.users.service_manager
+    const added = await adminB.post('/settings/people', { name: shared.name, email: shared.email, role: 'viewer', password: '' })
+    assert.equal(added.status, 303)
+    const person = await t.signIn(shared)
+    const account = await person.get('/account')
+    assert.match(account.text, /Which organisation do you want to work in\?/)
+    assert.match(account.text, /Beta Borough Council/)
+    const switched = await person.post('/account/organisation', { organisationId: String(t.orgs.b.id) })
+    assert.equal(switched.status, 303)
+    const now = await person.get('/account')
+    assert.match(now.text, /Organisation Beta Borough Council/)
+    assert.match(now.text, /Role Viewer/)
+    const refused = await person.post('/account/organisation', { organisationId: '999999' })
+    assert.equal(refused.status, 400)
+  })
 })

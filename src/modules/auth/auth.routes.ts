@@ -86,9 +86,25 @@ export async function authRoutes(app: FastifyInstance) {
     return reply.redirect('/sign-in', 303)
   })
 
-  app.get('/account', { config: { policy: 'signedIn' } }, async (_request, reply) => {
-    return reply.render('auth/views/account.njk', { title: 'Your account' })
+  app.get('/account', { config: { policy: 'signedIn' } }, async (request, reply) => {
+    const organisations = await auth.organisationsOf(request.actor!.userId)
+    return reply.render('auth/views/account.njk', { title: 'Your account', organisations })
   })
+
+  app.post<{ Body: FormBody }>(
+    '/account/organisation',
+    { config: { policy: 'signedIn' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const id = Number(field(request.body, 'organisationId'))
+      if (!Number.isSafeInteger(id) || !(await auth.switchOrganisation(request.actor!, id))) {
+        const errors = { organisationId: 'Select one of your organisations' }
+        const organisations = await auth.organisationsOf(request.actor!.userId)
+        return reply.render('auth/views/account.njk', { title: 'Your account', organisations, errors, errorList: errorList(errors) }, 400)
+      }
+      reply.flash('You are now working in another organisation')
+      return reply.redirect('/', 303)
+    },
+  )
 
   app.get('/account/password', { config: { policy: 'signedIn' } }, async (_request, reply) => {
     return reply.render('auth/views/password.njk', { title: 'Change your password', backLink: '/account' })

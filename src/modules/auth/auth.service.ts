@@ -180,6 +180,26 @@ export function createAuthService(db: Kysely<DB>) {
       return actorFor(row.user_id, row.organisation_id, 'token', null)
     },
 
+    /** The organisations a person belongs to, for choosing which one to work in. */
+    async organisationsOf(userId: number): Promise<Array<{ id: number; name: string; role: string }>> {
+      return db
+        .selectFrom('memberships as m')
+        .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+        .select(['o.id', 'o.name', 'm.role'])
+        .where('m.user_id', '=', userId)
+        .orderBy('o.name')
+        .execute()
+    },
+
+    /** Moves the session to another organisation the person belongs to; false if they do not. */
+    async switchOrganisation(actor: Actor, organisationId: number): Promise<boolean> {
+      if (!actor.sessionId) return false
+      const member = await actorFor(actor.userId, organisationId, 'session', actor.sessionId)
+      if (!member) return false
+      await db.updateTable('sessions').set({ organisation_id: organisationId }).where('id', '=', actor.sessionId).execute()
+      return true
+    },
+
     async changePassword(
       actor: Actor,
       current: string,

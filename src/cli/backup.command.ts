@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { CliError, formatBytes, required, type Command, type CommandContext } from './cli-support.ts'
+
+/** PostgreSQL has its own, better tool; explain how to use it with this installation's connection. */
+function explainPgDump(ctx: CommandContext, url: string, file: string): void {
+  const u = new URL(url)
+  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres'
+  const host = u.hostname || 'localhost'
+  const port = u.port || '5432'
+  const user = decodeURIComponent(u.username) || '(your operating-system user)'
+  ctx.out(
+    'This installation keeps its data in PostgreSQL, which is backed up with pg_dump rather than by Oversight.',
+  )
+  ctx.out('')
+  ctx.out(`  Host: ${host}   Port: ${port}   Database: ${database}   User: ${user}   (password not shown)`)
+  ctx.out('')
+  ctx.out('Take a consistent backup, safe while Oversight is running, with:')
+  ctx.out('')
+  ctx.out(
+    `  pg_dump --format=custom --host=${host} --port=${port} --username=${decodeURIComponent(u.username) || '$USER'} --dbname=${database} --file=${file}`,
+  )
+  ctx.out('')
+  ctx.out('pg_dump asks for the password, or reads it from PGPASSWORD or ~/.pgpass. Restore into an empty')
+  ctx.out(`database with: pg_restore --no-owner --dbname=NEW_DATABASE ${file}`)
+  ctx.out('Managed PostgreSQL services also offer scheduled snapshots and point-in-time recovery.')
+}
+
+export const backup: Command = {
+  name: 'backup',
+  summary: 'Copy the database to a file, safely while Oversight is running.',
+  usage: 'backup --to FILE [--force]',
+  description:
+    'On SQLite this uses SQLite’s online backup, so people can keep working while it runs; the copy is\n' +
+    'checked by opening it, and is a single self-contained file. To restore, stop Oversight and put the\n' +
+    'copy in place of the database file. On PostgreSQL it explains how to use pg_dump instead.',
+  options: {
+    to: { type: 'string', description: 'The file to write, e.g. backups/oversight-2026-11-25.sqlite' },
+    force: { type: 'boolean', description: 'Overwrite the file if it already exists' },
+  },
+  async run(ctx, values) {
+    const target = path.resolve(required(values, 'to'))
+    const config = ctx.config.database
+    if (config.dialect === 'postgres') {
+      explainPgDump(ctx, config.url, target)
+      return
+    }
+    if (path.resolve(config.file) === target)
+      throw new CliError('--to must be a different file from the database itself')
+    if (existsSync(target) && values.force !== true)
+      throw new CliError(`${target} already exists. Choose another file, or add --force to overwrite it`)
+
+    const database = await ctx.database({ create: false, migrate: false })
+    if (!database.sqlite) throw new CliError('The SQLite handle is not available')
+    mkdirSync(path.dirname(target), { recursive: true })
+    rmSync(target, { force: true })
+    await database.sqlite.backup(target)
+
+    // A backup nobody has opened is a hope, not a backup: open the copy, check it, and make it one file.
+    let organisations: number
+    try {
+      const copy = new SQLite(target, { fileMustExist: true })
+      try {
+        copy.pragma('journal_mode = DELETE')
+        const check = copy.pragma('quick_check', { simple: true })
+        if (check !== 'ok') throw new Error(`integrity check reported: ${String(check)}`)
+        const row = copy.prepare('select count(*) as n from organisations').get() as { n: number } | undefined
+        organisations = row?.n ?? 0
+      } finally {
+        copy.close()
+      }
+    } catch (err) {
+      throw new CliError(
+        `The backup at ${target} could not be opened and checked: ${err instanceof Error ? err.message : String(err)}`,
+      )
+    }
+    const size = statSync(target).size
+    ctx.out(`Backed up ${config.file}`)
+    ctx.out(`       to ${target}`)
+    ctx.out(
+      `The copy opens and passes SQLite's integrity check: ${formatBytes(size)}, ${organisations} organisation${organisations === 1 ? '' : 's'}.`,
+    )
+  },
+}

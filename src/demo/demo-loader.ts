@@ -1,0 +1,213 @@
+import type { Transaction } from 'kysely'
+import type { AuditActor } from '../auth/actor.ts'
+import type { Role } from '../auth/roles.ts'
+import type { RatingScaleId } from '../domain/dca.ts'
+import {
+  currentPeriod,
+  nextPeriod,
+  periodOf,
+  periodsBetween,
+  previousPeriod,
+  type Period,
+} from '../domain/periods.ts'
+import type { DB } from '../db/schema.ts'
+import { recordAudit } from '../modules/audit/audit.service.ts'
+import type { DemoProgramme, DemoProject, DemoReporter } from './demo-types.ts'
+
+/** Every demo record is recorded as created by the loader, so history pages and `audit verify` work on it. */
+export const DEMO_ACTOR: AuditActor = { userId: null, label: 'Demo loader' }
+
+export interface DemoPerson {
+  id: number
+  name: string
+}
+
+/** `n` months before `p`; a fixed period is returned as it is. */
+function resolvePeriod(at: Period | number, current: Period): Period {
+  if (typeof at === 'string') return at
+  let p = current
+  for (let i = 0; i < at; i++) p = previousPeriod(p)
+  return p
+}
+
+/** Written early in the month after the period, as officers do; never in the future. */
+function reportedAt(period: Period, now: Date): string {
+  const usual = `${nextPeriod(period)}-05T09:30:00.000Z`
+  return usual < now.toISOString() ? usual : now.toISOString()
+}
+
+/** Inserts the demo inside the caller's transaction, writing an audit 'create' event for each record. */
+export function createDemoLoader(trx: Transaction<DB>, now: Date) {
+  const at = now.toISOString()
+  const current = currentPeriod(now)
+
+  async function audit(organisationId: number, entityType: string, entityId: number, after: unknown) {
+    await recordAudit(trx, {
+      organisationId,
+      actor: DEMO_ACTOR,
+      action: 'create',
+      entityType,
+      entityId,
+      after,
+    })
+  }
+
+  async function project(
+    organisationId: number,
+    programmeId: number,
+    p: DemoProject,
+    reporters: Partial<Record<DemoReporter, DemoPerson>>,
+  ) {
+    const row = await trx
+      .insertInto('projects')
+      .values({
+        organisation_id: organisationId,
+        programme_id: programmeId,
+        reference: p.reference,
+        name: p.name,
+        description: p.description,
+        project_manager: p.projectManager,
+        sponsor: p.sponsor,
+        stage: p.stage,
+        shared_with_partner: p.shared ? 1 : 0,
+        baseline_start: p.baselineStart,
+        baseline_end: p.baselineEnd,
+        forecast_start: p.forecastStart,
+        forecast_end: p.forecastEnd,
+        actual_start: p.actualStart,
+        actual_end: p.actualEnd,
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(organisationId, 'project', row.id, row)
+
+    // One statement per project for its milestones and for its reports, then an event for each row.
+    if (p.milestones.length === 0) throw new Error(`Demo project ${p.reference} has no milestones`)
+    const milestones = await trx
+      .insertInto('milestones')
+      .values(
+        p.milestones.map((m) => ({
+          organisation_id: organisationId,
+          project_id: row.id,
+          name: m.name,
+          description: m.description,
+          baseline_date: m.baseline,
+          forecast_date: m.forecast,
+          actual_date: m.actual,
+          status: m.status,
+          is_key: m.key ? 1 : 0,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .returningAll()
+      .execute()
+    for (const ms of milestones.sort((a, b) => a.id - b.id))
+      await audit(organisationId, 'milestone', ms.id, ms)
+
+    const reporter = reporters[p.reporter]
+    if (!reporter) throw new Error(`Demo project ${p.reference} has no ${p.reporter} to report`)
+    const from =
+      p.reportsFrom !== undefined
+        ? resolvePeriod(p.reportsFrom, current)
+        : periodOf(p.actualStart ?? p.baselineStart)
+    const phaseEnds = p.phases.map((ph) => resolvePeriod(ph.to, current))
+    const periods = periodsBetween(from, resolvePeriod(p.reportsUntil, current))
+    if (periods.length === 0) throw new Error(`Demo project ${p.reference} has no reporting periods`)
+    const reports = await trx
+      .insertInto('status_reports')
+      .values(
+        periods.map((period) => {
+          const index = phaseEnds.findIndex((end) => period <= end)
+          const phase = p.phases[index === -1 ? p.phases.length - 1 : index]!
+          return {
+            organisation_id: organisationId,
+            project_id: row.id,
+            period,
+            rating: phase.rating,
+            narrative: phase.narrative,
+            achievements: phase.achievements,
+            next_steps: phase.nextSteps,
+            key_issues: phase.keyIssues,
+            reported_by: reporter.id,
+            reported_by_name: reporter.name,
+            reported_at: reportedAt(period, now),
+            created_at: at,
+            updated_at: at,
+          }
+        }),
+      )
+      .returningAll()
+      .execute()
+    for (const r of reports.sort((a, b) => a.id - b.id)) await audit(organisationId, 'status_report', r.id, r)
+  }
+
+  return {
+    async organisation(o: { slug: string; name: string; scale: RatingScaleId }): Promise<number> {
+      const row = await trx
+        .insertInto('organisations')
+        .values({
+          slug: o.slug,
+          name: o.name,
+          rating_scale: o.scale,
+          is_demo: 1,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await audit(row.id, 'organisation', row.id, row)
+      return row.id
+    },
+
+    /** A person and their membership; the audit records the membership, never the password hash. */
+    async person(
+      organisationId: number,
+      email: string,
+      name: string,
+      role: Role,
+      passwordHash: string,
+    ): Promise<DemoPerson> {
+      const user = await trx
+        .insertInto('users')
+        .values({ email, name, password_hash: passwordHash, is_active: 1, created_at: at, updated_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const membership = await trx
+        .insertInto('memberships')
+        .values({ organisation_id: organisationId, user_id: user.id, role, created_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await audit(organisationId, 'membership', membership.id, { user_id: user.id, name, role })
+      return { id: user.id, name }
+    },
+
+    async programme(
+      organisationId: number,
+      p: DemoProgramme,
+      reporters: Partial<Record<DemoReporter, DemoPerson>>,
+    ): Promise<void> {
+      const row = await trx
+        .insertInto('programmes')
+        .values({
+          organisation_id: organisationId,
+          reference: p.reference,
+          name: p.name,
+          purpose: p.purpose,
+          sro: p.sro,
+          portfolio_holder: p.portfolioHolder,
+          start_date: p.startDate,
+          end_date: p.endDate,
+          status: p.status,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await audit(organisationId, 'programme', row.id, row)
+      for (const proj of p.projects) await project(organisationId, row.id, proj, reporters)
+    },
+  }
+}

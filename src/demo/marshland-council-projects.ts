@@ -1,0 +1,395 @@
+import { addDays, type IsoDate } from '../domain/dates.ts'
+import { milestone, type DemoProject } from './demo-types.ts'
+import { PEOPLE } from './people.ts'
+
+// The projects the council delivers itself. Two were reshaped or created by the Covid response, which the
+// minute lists among what was delivered; the third is the resourcing that delayed everything else.
+
+export function insightProject(): DemoProject {
+  return {
+    reference: 'ICT-03',
+    name: 'Customer insight: web trends, social media analytics and CRM',
+    description:
+      'A work model focused on web trends, social media analytics and customer relationship management (CRM) ' +
+      'to understand customer need. During the pandemic it informed the council’s response as contact switched ' +
+      'from telephone enquiries towards web and social media.',
+    projectManager: PEOPLE.service_manager,
+    sponsor: PEOPLE.programme_manager,
+    stage: 'closed',
+    shared: false,
+    baselineStart: '2019-10-01',
+    baselineEnd: '2020-09-30',
+    forecastStart: '2020-04-01',
+    forecastEnd: '2021-12-17',
+    actualStart: '2020-04-01',
+    actualEnd: '2021-12-17',
+    milestones: [
+      milestone('Web analytics dashboard live', '2019-12-20', '2020-05-15', '2020-05-15', 'complete', false),
+      milestone(
+        'Social media analytics reported monthly to management team',
+        '2020-02-28',
+        '2020-06-30',
+        '2020-06-30',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Channel shift baseline measured: telephone, web and social',
+        '2020-05-29',
+        '2020-08-28',
+        '2020-08-28',
+        'complete',
+        true,
+      ),
+      milestone(
+        'CRM customer contact categories agreed',
+        '2020-03-31',
+        '2020-09-30',
+        '2020-09-30',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Channel shift findings reported to the Performance Monitoring Panel',
+        '2020-09-30',
+        '2021-03-18',
+        '2021-03-18',
+        'complete',
+        true,
+      ),
+      milestone(
+        'Handed over to Customer Services as business as usual',
+        '2020-09-30',
+        '2021-12-17',
+        '2021-12-17',
+        'complete',
+        true,
+      ),
+    ],
+    reporter: 'project_manager',
+    reportsUntil: '2021-12',
+    phases: [
+      {
+        to: '2020-06',
+        rating: 'amber_green',
+        narrative:
+          'Brought forward and reshaped for the pandemic: web trends and social media analytics are read every week to understand what customers need, and the findings go to the Covid response group.',
+        achievements: 'Web analytics dashboard live. Weekly insight note to the response group.',
+        nextSteps: 'Measure the channel shift baseline. Agree CRM contact categories.',
+        keyIssues: 'Same people are supporting the Covid response.',
+      },
+      {
+        to: '2020-12',
+        rating: 'green',
+        narrative:
+          'Communication with customers has switched from telephone-based enquiries towards web and social-based enquiries; the baseline measured in August shows the shift clearly.',
+        achievements: 'Channel shift baseline measured. CRM categories agreed.',
+        nextSteps: 'Report the findings to the Performance Monitoring Panel.',
+        keyIssues: 'None.',
+      },
+      {
+        to: '2021-06',
+        rating: 'amber_green',
+        narrative:
+          'Findings reported to the Performance Monitoring Panel on 18 March 2021. Capacity is reduced since the shared strategic resource became fully Brecks-focused with the place-based resilience forum.',
+        achievements: 'Panel report delivered.',
+        nextSteps: 'Prepare handover to Customer Services.',
+        keyIssues: 'Reduced strategic capacity.',
+      },
+      {
+        to: '2021-12',
+        rating: 'green',
+        narrative:
+          'Handed over to Customer Services in December, who now run the monthly insight report. Project closed.',
+        achievements: 'Handover complete.',
+        nextSteps: 'None.',
+        keyIssues: 'None.',
+      },
+    ],
+  }
+}
+
+export function grantsProject(): DemoProject {
+  return {
+    reference: 'ICT-04',
+    name: 'Business support and discretionary grants content',
+    description:
+      'Bespoke web content and online applications to support customers and businesses through Covid, including ' +
+      'the distribution of the Business Support and Discretionary grants. Added to the programme in April 2020, ' +
+      'when the digital team was seconded to this work; overtime in the Grants team was claimed from the Covid ' +
+      '“costs above core budgets” funding.',
+    projectManager: PEOPLE.service_manager,
+    sponsor: 'Sian Ellis, Economic Development Manager',
+    stage: 'closed',
+    shared: false,
+    baselineStart: '2020-04-06',
+    baselineEnd: '2020-09-30',
+    forecastStart: '2020-04-06',
+    forecastEnd: '2021-07-30',
+    actualStart: '2020-04-06',
+    actualEnd: '2021-07-30',
+    milestones: [
+      milestone(
+        'Small Business Grant Fund pages and eligibility checker live',
+        '2020-04-09',
+        '2020-04-08',
+        '2020-04-08',
+        'complete',
+        true,
+      ),
+      milestone(
+        'Online application for discretionary grants live',
+        '2020-06-01',
+        '2020-06-05',
+        '2020-06-05',
+        'complete',
+        true,
+      ),
+      milestone(
+        'Local Restrictions Support Grant content live',
+        '2020-11-16',
+        '2020-11-20',
+        '2020-11-20',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Additional Restrictions Grant application form live',
+        '2021-01-15',
+        '2021-01-22',
+        '2021-01-22',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Restart Grant content and form live',
+        '2021-04-01',
+        '2021-04-06',
+        '2021-04-06',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Content archived and lessons recorded',
+        '2021-06-30',
+        '2021-07-30',
+        '2021-07-30',
+        'complete',
+        true,
+      ),
+    ],
+    reporter: 'project_manager',
+    reportsUntil: '2021-07',
+    phases: [
+      {
+        to: '2020-06',
+        rating: 'green',
+        narrative:
+          'Grant pages and an eligibility checker went live within days of the scheme being announced, and the discretionary grant application moved online in June.',
+        achievements:
+          'Small Business Grant Fund pages live on 8 April. Discretionary grant application online on 5 June.',
+        nextSteps: 'Keep content in step with government guidance.',
+        keyIssues: 'Guidance changes at short notice.',
+      },
+      {
+        to: '2020-10',
+        rating: 'green',
+        narrative: 'Grant content maintained as guidance changed; most applications now arrive online.',
+        achievements: 'Frequently asked questions reduced calls to the Grants team.',
+        nextSteps: 'Prepare for any new schemes.',
+        keyIssues: 'None.',
+      },
+      {
+        to: '2021-03',
+        rating: 'amber_green',
+        narrative:
+          'Local Restrictions Support and Additional Restrictions Grants launched at short notice in the second and third lockdowns. Overtime in the Grants team is claimed from the Covid “costs above core budgets” funding.',
+        achievements: 'Two new schemes live within a week of announcement.',
+        nextSteps: 'Restart Grant content for April.',
+        keyIssues: 'Pressure on the Grants team.',
+      },
+      {
+        to: '2021-07',
+        rating: 'green',
+        narrative:
+          'Restart Grant content live in April. The grant content has been archived and lessons recorded; project closed.',
+        achievements: 'Restart Grant live. Lessons recorded.',
+        nextSteps: 'None.',
+        keyIssues: 'None.',
+      },
+    ],
+  }
+}
+
+export function resourcingProject(today: IsoDate): DemoProject {
+  const rel = (days: number) => addDays(today, days)
+  return {
+    reference: 'ICT-06',
+    name: 'Digital team resourcing',
+    description:
+      'Put in place the people to deliver the programme. The digital skill set did not exist within the council ' +
+      'and there was no post in the establishment for project delivery or day-to-day work. The agreed staff ' +
+      'resources were in post nine months after the proposed start date, and during the pandemic the team was ' +
+      'seconded to the Digital team. The separation of the strategic partnership with Brecks in 2021 took away ' +
+      'the shared strategic digital resource. Since the Performance Monitoring Panel this project also covers ' +
+      'the paper on the human and digital resources the programme needs.',
+    projectManager: PEOPLE.programme_manager,
+    sponsor: 'Mark Jennings, Assistant Director – Corporate Services',
+    stage: 'delivery',
+    shared: false,
+    baselineStart: '2019-04-01',
+    baselineEnd: '2022-03-31',
+    forecastStart: '2019-04-01',
+    forecastEnd: rel(150),
+    actualStart: '2019-04-01',
+    actualEnd: null,
+    milestones: [
+      milestone(
+        'Digital post evaluated and approved',
+        '2019-05-17',
+        '2019-10-25',
+        '2019-10-25',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Agreed staff resources in post',
+        '2019-07-01',
+        '2020-04-01',
+        '2020-04-01',
+        'complete',
+        true,
+        'The proposed start date of the programme. Achieved nine months later.',
+      ),
+      milestone(
+        'Team seconded to the Digital team for the Covid response',
+        '2020-03-30',
+        '2020-03-30',
+        '2020-03-30',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Shared strategic digital resource replaced after the separation',
+        '2021-09-30',
+        '2023-01-09',
+        '2023-01-09',
+        'complete',
+        false,
+      ),
+      milestone(
+        'Paper to the panel: the human and digital resources required',
+        '2021-11-30',
+        rel(-14),
+        null,
+        'in_progress',
+        true,
+        'One of the six points the Performance Monitoring Panel asked the council to set out.',
+      ),
+      milestone(
+        'Permanent Digital Officer post added to the establishment',
+        '2022-04-01',
+        rel(45),
+        null,
+        'not_started',
+        true,
+      ),
+      milestone('Digital Officer post filled', '2022-06-30', rel(150), null, 'not_started', false),
+    ],
+    reporter: 'programme_manager',
+    reportsUntil: 0,
+    phases: [
+      {
+        to: '2019-06',
+        rating: 'amber',
+        narrative:
+          'The digital skill set does not exist within the council and there is no post in the establishment, so the post must be evaluated before it can be advertised. The proposed start of 1 July is at risk.',
+        achievements: 'Job description drafted.',
+        nextSteps: 'Job evaluation. Advertise the post.',
+        keyIssues: 'No post in the establishment. Funding for the post is limited.',
+      },
+      {
+        to: '2019-12',
+        rating: 'red',
+        narrative:
+          'The agreed staff resources are not in post, so the programme cannot start as proposed. The first advert attracted no suitable applicants at the salary the post was evaluated at.',
+        achievements: 'Post evaluated in October and readvertised.',
+        nextSteps: 'Interview in January.',
+        keyIssues: 'Programme start delayed. Allocated funds for the post look inadequate.',
+      },
+      {
+        to: '2020-03',
+        rating: 'amber_red',
+        narrative:
+          'Appointment made in January, starting on 1 April 2020: nine months after the proposed start date. With the pandemic, interim management has decided the team will be seconded to the Digital team for the response.',
+        achievements: 'Digital officer appointed.',
+        nextSteps: 'Induction; Covid response.',
+        keyIssues: 'Planned programme work will wait behind the Covid response.',
+      },
+      {
+        to: '2020-12',
+        rating: 'amber',
+        narrative:
+          'The team is seconded to the Digital team as part of interim management’s formalised response to the pandemic. It is delivering Covid content, grants and customer insight; the original plan is on hold.',
+        achievements: 'Covid content, grant applications and weekly customer insight delivered.',
+        nextSteps: 'Return to planned work as the response allows.',
+        keyIssues: 'Resources absorbed by Covid.',
+      },
+      {
+        to: '2021-06',
+        rating: 'amber_red',
+        narrative:
+          'At the Performance Monitoring Panel on 18 March 2021 members were disappointed that the funds allocated for the digital post had been inadequate and that the budget had been spent, and asked why monitoring had not been in place.',
+        achievements: 'Budget position reported to the panel with Appendix A.',
+        nextSteps: 'Set up monthly budget monitoring with Finance.',
+        keyIssues: 'Budget spent. No monitoring sign-offs recorded.',
+      },
+      {
+        to: '2021-12',
+        rating: 'red',
+        narrative:
+          'The strategic partnership with Brecks separated this year, which was not anticipated at the outset; the shared strategic digital resource has gone. The panel asked for a paper on the human and digital resources required, who will deliver the programme, and by when.',
+        achievements: 'Outstanding work listed for the Portfolio Holder’s review.',
+        nextSteps: 'Draft the paper for the panel. Replace the shared strategic resource.',
+        keyIssues: 'No strategic digital resource. No funded post beyond March 2022.',
+      },
+      {
+        to: '2022-12',
+        rating: 'amber_red',
+        narrative:
+          'A fixed-term Digital Officer post is funded for 2022/23. The paper to the panel has been delayed by the budget round.',
+        achievements: 'Fixed-term post funded.',
+        nextSteps: 'Recruit a part-time Digital Lead to replace the shared resource.',
+        keyIssues: 'Paper to the panel overdue.',
+      },
+      {
+        to: '2023-12',
+        rating: 'amber',
+        narrative:
+          'A part-time Digital Lead started in January 2023, replacing the shared strategic resource.',
+        achievements: 'Digital Lead in post.',
+        nextSteps: 'Business case for a permanent post in the establishment.',
+        keyIssues: 'The fixed-term post ends in March 2025.',
+      },
+      {
+        to: 3,
+        rating: 'amber_red',
+        narrative:
+          'The business case for a permanent Digital Officer post has been made in the budget round, but the post is not yet in the establishment and the paper on resources is still outstanding.',
+        achievements: 'Business case submitted.',
+        nextSteps: 'Budget decision. Finish the paper for the panel.',
+        keyIssues: 'Paper to the panel late. Fixed-term arrangements only.',
+      },
+      {
+        to: 0,
+        rating: 'red',
+        narrative:
+          'Recruitment to the Digital Officer post has failed again, with no appointable candidate at the evaluated salary, and the paper on human and digital resources the panel asked for in 2021 is overdue. Without the post the website and Northgate work cannot be sustained. An exception report has gone to the Portfolio Holder.',
+        achievements: 'Salary benchmarking with neighbouring councils completed.',
+        nextSteps:
+          'Portfolio Holder to decide on the market supplement or a shared post with PSPS. Present the resources paper at the next panel.',
+        keyIssues: 'No permanent digital capacity. Panel paper overdue.',
+      },
+    ],
+  }
+}

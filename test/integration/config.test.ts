@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from '../../src/config.ts'
+import { projectRoot } from '../../src/paths.ts'
+
+const ROOT = projectRoot()
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, 'a ConfigError, not some other failure')
+    return err.problems
+  }
+  assert.fail('expected the configuration to be refused')
+}
+
+describe('configuration', () => {
+  it('starts with no settings at all: SQLite under data/, port 3000, demo on', () => {
+    const config = loadConfig({})
+    assert.deepEqual(config.database, {
+      dialect: 'sqlite',
+      file: path.join(ROOT, 'data', 'oversight.sqlite'),
+    })
+    assert.equal(config.port, 3000)
+    assert.equal(config.host, '0.0.0.0')
+    assert.equal(config.demo, true)
+    assert.equal(config.baseUrl, 'http://localhost:3000')
+    assert.equal(config.secureCookies, false)
+    assert.equal(config.trustProxy, false)
+    assert.equal(config.logLevel, 'info')
+    assert.ok(config.sessionSecret.length >= 32, 'a session secret is generated for development')
+    assert.ok(Object.isFrozen(config))
+  })
+
+  it('reads the three forms of DATABASE_URL', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'file:data/other.sqlite' }).database, {
+      dialect: 'sqlite',
+      file: path.join(ROOT, 'data', 'other.sqlite'),
+    })
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'file:/var/lib/oversight/db.sqlite' }).database, {
+      dialect: 'sqlite',
+      file: '/var/lib/oversight/db.sqlite',
+    })
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'file:///var/lib/oversight/db.sqlite' }).database, {
+      dialect: 'sqlite',
+      file: '/var/lib/oversight/db.sqlite',
+    })
+    for (const url of [
+      'postgres://app:secret@db.internal:5432/oversight',
+      'postgresql://app@db.internal/oversight',
+    ]) {
+      assert.deepEqual(loadConfig({ DATABASE_URL: url }).database, { dialect: 'postgres', url })
+    }
+  })
+
+  it('lists every problem at once, so an operator fixes them in one go', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      DEMO: 'false',
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/oversight',
+      DEMO_PASSWORD: 'short',
+    })
+    assert.equal(problems.length, 4, problems.join('\n'))
+    assert.match(problems[0]!, /^PORT must be a whole number from 0 to 65535 \(got "eighty"\)/)
+    assert.match(
+      problems[1]!,
+      /^DATABASE_URL must start with file: \(SQLite\) or postgres:\/\/ \(PostgreSQL\)/,
+    )
+    assert.match(problems[2]!, /^SESSION_SECRET is required in production/)
+    assert.match(problems[3]!, /^DEMO_PASSWORD must be at least 10 characters/)
+    assert.throws(() => loadConfig({ PORT: '70000' }), {
+      name: 'Error',
+      message: /^Configuration is not valid:\n {2}- PORT must be/,
+    })
+  })
+
+  it('refuses other bad values with a message naming the setting', () => {
+    assert.match(problemsOf({ PORT: '70000' })[0]!, /^PORT/)
+    assert.match(problemsOf({ PORT: '3000.5' })[0]!, /^PORT/)
+    assert.match(problemsOf({ DATABASE_URL: 'file:' })[0]!, /^DATABASE_URL file: needs a path/)
+    assert.match(
+      problemsOf({ DATABASE_URL: 'postgres://[bad' })[0]!,
+      /^DATABASE_URL is not a valid PostgreSQL URL/,
+    )
+    assert.match(
+      problemsOf({ SESSION_SECRET: 'too short' })[0]!,
+      /^SESSION_SECRET must be at least 32 characters/,
+    )
+    assert.match(problemsOf({ DEMO: 'maybe' })[0]!, /^DEMO must be true or false \(got "maybe"\)/)
+    assert.match(problemsOf({ TRUST_PROXY: 'sometimes' })[0]!, /^TRUST_PROXY must be true or false/)
+    assert.match(
+      problemsOf({ BASE_URL: 'ftp://files.example' })[0]!,
+      /^BASE_URL must be an http or https URL/,
+    )
+    assert.match(problemsOf({ BASE_URL: 'not a url' })[0]!, /^BASE_URL is not a valid URL/)
+    assert.match(problemsOf({ LOG_LEVEL: 'chatty' })[0]!, /^LOG_LEVEL must be one of fatal, error/)
+  })
+
+  it('in production the demo may run without a session secret, but a real installation may not', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).env, 'production')
+    const secret = 'x'.repeat(32)
+    const config = loadConfig({ NODE_ENV: 'production', DEMO: 'false', SESSION_SECRET: secret })
+    assert.equal(config.sessionSecret, secret)
+    assert.equal(config.demo, false)
+  })
+
+  it('an https BASE_URL turns on Secure cookies; TRUST_PROXY, HOST and LOG_LEVEL are read', () => {
+    const config = loadConfig({
+      BASE_URL: 'https://oversight.marshland.gov.uk/',
+      TRUST_PROXY: 'yes',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'WARN',
+      PORT: '8080',
+      DEMO_PASSWORD: 'ten chars!',
+    })
+    assert.equal(config.baseUrl, 'https://oversight.marshland.gov.uk')
+    assert.equal(config.secureCookies, true)
+    assert.equal(config.trustProxy, true)
+    assert.equal(config.host, '127.0.0.1')
+    assert.equal(config.logLevel, 'warn')
+    assert.equal(config.port, 8080)
+    assert.equal(config.demoPassword, 'ten chars!')
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).logLevel, 'silent')
+  })
+})
