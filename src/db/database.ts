@@ -21,6 +21,29 @@ export interface Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements are reusable, and preparing was a
+ * measurable share of a list request (bench/run.ts). Kysely runs one query at a time per connection
+ * (its SQLite driver holds a mutex, also while streaming), so a cached statement is never used twice at once.
+ */
+function withStatementCache(handle: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => handle.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql)
+      if (!stmt) {
+        stmt = handle.prepare(sql)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        cache.set(sql, stmt)
+      }
+      return stmt
+    },
+  }
+}
+
 export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): Database {
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true })
@@ -30,7 +53,7 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     handle.pragma('foreign_keys = ON')
     handle.pragma('busy_timeout = 5000')
     handle.pragma('synchronous = NORMAL')
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) })
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) })
     return {
       db,
       dialect: 'sqlite',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
 import type { AuditActor } from '../../auth/actor.ts'
 import type { AuditEvent, DB } from '../../db/schema.ts'
 
@@ -191,10 +191,8 @@ export async function historyOf(
  * fresh as the database, on every instance, for the price of one primary-key lookup.
  */
 export async function changeCounter(db: Kysely<DB>, organisationId: number): Promise<number> {
-  const head = await db
-    .selectFrom('audit_heads')
-    .select('seq')
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst()
-  return head?.seq ?? 0
+  const { rows } = await sql<{
+    seq: number
+  }>`select seq from audit_heads where organisation_id = ${organisationId}`.execute(db)
+  return rows[0]?.seq ?? 0
 }
