@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 
 export const ErrorResponse = Type.Object(
   {
@@ -13,7 +13,18 @@ export const ErrorResponse = Type.Object(
 )
 
 export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
-export const NullableDate = Type.Union([IsoDate, Type.Null()])
+/**
+ * `T or null` as one JSON Schema type array (OpenAPI 3.1), not `anyOf`: fast-json-stringify resolves an
+ * `anyOf` by running Ajv on every value it writes, which on a 100-row list was a measurable share of the
+ * response time (bench/run.ts). Validation and the OpenAPI document read the same either way.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const type = (schema as { type?: unknown }).type
+  if (typeof type !== 'string') throw new Error('Nullable() takes a schema with a single type')
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] })
+}
+
+export const NullableDate = Nullable(IsoDate)
 export const Timestamp = Type.String({ format: 'date-time' })
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -27,9 +38,7 @@ export const Paging = {
 export function ListOf<T extends TSchema>(item: T) {
   return Type.Object({
     items: Type.Array(item),
-    next: Type.Union([Type.String(), Type.Null()], {
-      description: 'Cursor for the next page, or null on the last',
-    }),
+    next: Nullable(Type.String({ description: 'Cursor for the next page, or null on the last' })),
   })
 }
 

@@ -99,7 +99,11 @@ export async function authRoutes(app: FastifyInstance) {
       if (!Number.isSafeInteger(id) || !(await auth.switchOrganisation(request.actor!, id))) {
         const errors = { organisationId: 'Select one of your organisations' }
         const organisations = await auth.organisationsOf(request.actor!.userId)
-        return reply.render('auth/views/account.njk', { title: 'Your account', organisations, errors, errorList: errorList(errors) }, 400)
+        return reply.render(
+          'auth/views/account.njk',
+          { title: 'Your account', organisations, errors, errorList: errorList(errors) },
+          400,
+        )
       }
       reply.flash('You are now working in another organisation')
       return reply.redirect('/', 303)

@@ -12,6 +12,7 @@ import {
   STANDARD_ERRORS,
   Timestamp,
   WRITE_ERRORS,
+  Nullable,
 } from '../../web/api-schemas.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
 import { milestoneView, type MilestoneView } from './milestones.rules.ts'
@@ -30,9 +31,9 @@ export const MilestoneSchema = Type.Object(
     actualDate: NullableDate,
     status: Type.String(),
     isKey: Type.Boolean({ description: 'A key milestone counts towards the time tolerance' }),
-    slippageDays: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'Actual (else forecast) minus baseline, in days; negative is early',
-    }),
+    slippageDays: Nullable(
+      Type.Integer({ description: 'Actual (else forecast) minus baseline, in days; negative is early' }),
+    ),
     late: Type.Boolean({ description: 'Open and its forecast (else baseline) date has passed' }),
     atRisk: Type.Boolean({
       description: 'Open, not late, and forecast after baseline or due within 14 days',

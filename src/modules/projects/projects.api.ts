@@ -11,6 +11,7 @@ import {
   STANDARD_ERRORS,
   Timestamp,
   WRITE_ERRORS,
+  Nullable,
 } from '../../web/api-schemas.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
 import { PROJECT_SORTS } from './projects.repository.ts'
@@ -19,7 +20,7 @@ import type { ProjectListRow } from './projects.service.ts'
 
 const Stage = Type.Union(PROJECT_STAGES.map((s) => Type.Literal(s.value)))
 const RatingCode = Type.Union(RATINGS.map((r) => Type.Literal(r)))
-const NullableDays = Type.Union([Type.Integer(), Type.Null()])
+const NullableDays = Nullable(Type.Integer())
 
 export const ProjectSchema = Type.Object(
   {
@@ -46,16 +47,15 @@ export const ProjectSchema = Type.Object(
         description: 'Days later than baseline (negative = early), from the actual date or else the forecast',
       },
     ),
-    currentRating: Type.Union(
-      [
-        Type.Object({
+    currentRating: Nullable(
+      Type.Object(
+        {
           code: RatingCode,
           label: Type.String(),
           period: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
-        }),
-        Type.Null(),
-      ],
-      { description: "Delivery confidence from the latest status report, on the organisation's scale" },
+        },
+        { description: "Delivery confidence from the latest status report, on the organisation's scale" },
+      ),
     ),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -4,7 +4,14 @@ import { scopeOf } from '../../auth/actor.ts'
 import type { StatusReport } from '../../db/schema.ts'
 import { RATINGS, type RatingScaleId } from '../../domain/dca.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import { IdParams, ListOf, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import {
+  IdParams,
+  ListOf,
+  STANDARD_ERRORS,
+  Timestamp,
+  WRITE_ERRORS,
+  Nullable,
+} from '../../web/api-schemas.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
 import { labelOfRating } from './status-reports.rules.ts'
 
@@ -27,7 +34,7 @@ export const StatusReportSchema = Type.Object(
     nextSteps: Type.String(),
     keyIssues: Type.String(),
     reportedBy: Type.Object({
-      id: Type.Union([Type.Integer(), Type.Null()], { description: 'Null once the user has been removed' }),
+      id: Nullable(Type.Integer({ description: 'Null once the user has been removed' })),
       name: Type.String(),
     }),
     reportedAt: Timestamp,

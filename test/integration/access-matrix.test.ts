@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { allows, POLICIES } from '../../src/auth/policy.ts'
+import { ROLES, type Role } from '../../src/auth/roles.ts'
+import { isApiPath, type RouteRecord } from '../../src/plugins/auth.ts'
+import { buildTestApp, type Agent, type TestUser } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+/**
+ * Every route × {anonymous, each role of organisation a, organisation b's administrator}, driven by
+ * `app.routeRecords` and `POLICIES`: a new route is in the matrix the moment it is registered, and a
+ * route whose parameters the fixture table cannot fill fails with "add a fixture for …".
+ */
+
+/** Text only organisation a's fixture records carry: it must never reach organisation b. */
+const MARKER = 'ALPHA-ONLY'
+
+type RecordKind = 'programme' | 'project' | 'milestone' | 'statusReport' | 'token' | 'person'
+type Records = Record<RecordKind, number>
+
+/** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
+const RECORD_PARAMS: Record<string, RecordKind> = {
+  programmes: 'programme',
+  projects: 'project',
+  milestones: 'milestone',
+  'status-reports': 'statusReport',
+  tokens: 'token',
+  people: 'person',
+}
+/** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
+const HISTORY_TYPES: Record<string, RecordKind> = {
+  programme: 'programme',
+  project: 'project',
+  milestone: 'milestone',
+  status_report: 'statusReport',
+}
+/** Parameters that name no record. */
+const OTHER_PARAMS: Record<string, string> = { '/public/*': '/public/app.css' }
+
+interface Target {
+  route: RouteRecord
+  url: string
+  /** True when the URL names an organisation-a record: organisation b must get 404. */
+  namesRecord: boolean
+}
+
+/** The concrete URLs for a route, or a "add a fixture" problem. */
+function fill(route: RouteRecord, records: Records, historyTypes: string[]): Target[] | string {
+  const other = OTHER_PARAMS[route.url]
+  if (other) return [{ route, url: other, namesRecord: false }]
+  if (route.url === '/history/:type/:id') {
+    const missing = historyTypes.filter((type) => !HISTORY_TYPES[type])
+    if (missing.length > 0) return `add a fixture for /history/${missing.join('|')}/:id`
+    return historyTypes.map((type) => ({
+      route,
+      url: `/history/${type}/${records[HISTORY_TYPES[type]!]}`,
+      namesRecord: true,
+    }))
+  }
+  const segments = route.url.split('/')
+  let namesRecord = false
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!
+    if (!segment.startsWith(':') && !segment.includes('*')) continue
+    const kind = RECORD_PARAMS[segments[i - 1] ?? '']
+    if (!kind || segment.includes('*')) return `add a fixture for ${route.method} ${route.url}`
+    segments[i] = String(records[kind])
+    namesRecord = true
+  }
+  return [{ route, url: segments.join('/'), namesRecord }]
+}
+
+type JsonSchema = { properties?: Record<string, unknown>; $ref?: string }
+interface OpenApi {
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>
+  >
+  components?: { schemas?: Record<string, JsonSchema> }
+}
+
+/** The JSON body a route accepts, as property names, from the OpenAPI document. */
+function bodyFields(doc: OpenApi, route: RouteRecord): string[] {
+  const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}')
+  let schema =
+    doc.paths[path]?.[route.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema
+  if (schema?.$ref) schema = doc.components?.schemas?.[schema.$ref.split('/').pop()!]
+  return Object.keys(schema?.properties ?? {})
+}
+
+function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, source[k]]))
+}
+
+/** The fields of each form on a page, keyed by where it posts: what a person would submit unchanged. */
+function formsOn(document: Document): Map<string, Record<string, string[]>> {
+  const forms = new Map<string, Record<string, string[]>>()
+  for (const form of document.querySelectorAll('form[method="post"]')) {
+    const values: Record<string, string[]> = {}
+    const add = (name: string | null, value: string) => {
+      if (!name || name === '_csrf') return
+      ;(values[name] ??= []).push(value)
+    }
+    for (const el of form.querySelectorAll('input, textarea, select')) {
+      const name = el.getAttribute('name')
+      const type = el.getAttribute('type') ?? ''
+      if (el.tagName === 'TEXTAREA') add(name, el.textContent ?? '')
+      else if (el.tagName === 'SELECT')
+        add(name, el.querySelector('option[selected]')?.getAttribute('value') ?? '')
+      else if (type === 'radio' || type === 'checkbox') {
+        if (el.hasAttribute('checked')) add(name, el.getAttribute('value') ?? 'on')
+      } else if (type !== 'submit') add(name, el.getAttribute('value') ?? '')
+    }
+    forms.set(form.getAttribute('action') ?? '', values)
+  }
+  return forms
+}
+
+const t = await buildTestApp()
+const a = t.orgs.a
+const foreignAdmin = t.orgs.b.users.administrator
+
+describe(`route × role × organisation matrix (${dialectName()})`, () => {
+  const records = {} as Records
+  const forms = new Map<string, Record<string, string[]>>()
+  const json = new Map<string, Record<string, unknown>>()
+  const agents = new Map<number, Agent>()
+  const doc = t.app.swagger() as unknown as OpenApi
+  const historyTypes = Object.keys(t.app.services.historyTargets)
+
+  after(() => t.close())
+
+  /** Reads a record through the API as organisation a's administrator and keeps its JSON. */
+  const remember = async (url: string) => {
+    const res = await t.api(await t.tokenFor(a.users.administrator), 'GET', url)
+    if (res.statusCode === 200) json.set(url, res.json())
+  }
+
+  before(async () => {
+    const adminToken = await t.tokenFor(a.users.administrator)
+    const create = async (url: string, body: Record<string, unknown>) => {
+      const res = await t.api(adminToken, 'POST', url, body)
+      assert.equal(res.statusCode, 201, `fixture ${url}: ${res.body}`)
+      return res.json<{ id: number }>().id
+    }
+    records.programme = await create('/api/v1/programmes', {
+      reference: 'MTX-P',
+      name: `Matrix programme ${MARKER}`,
+    })
+    records.project = await create('/api/v1/projects', {
+      reference: 'MTX-1',
+      name: `Matrix project ${MARKER}`,
+      programmeId: records.programme,
+      // Shared, so the partner officer's allowed routes reach the record rather than a 404.
+      sharedWithPartner: true,
+    })
+    records.milestone = await create('/api/v1/milestones', {
+      projectId: records.project,
+      name: `Matrix milestone ${MARKER}`,
+      baselineDate: '2025-06-30',
+    })
+    records.statusReport = await create('/api/v1/status-reports', {
+      projectId: records.project,
+      period: '2025-05',
+      rating: 'amber',
+      narrative: `Matrix report ${MARKER}`,
+    })
+    records.token = (await t.app.services.tokens.create(a.id, a.users.administrator.id, 'Matrix fixture')).id
+    const at = new Date().toISOString()
+    const person = await t.database.db
+      .insertInto('users')
+      .values({
+        email: 'matrix.person@alpha.test',
+        name: `Matrix person ${MARKER}`,
+        password_hash: 'x',
+        is_active: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.database.db
+      .insertInto('memberships')
+      .values({ organisation_id: a.id, user_id: person.id, role: 'viewer', created_at: at })
+      .execute()
+    records.person = person.id
+
+    // The forms and records as organisation a's administrator sees them, before anything changes:
+    // posts send them back unchanged, so handlers get past validation to the record lookup.
+    const admin = await t.signIn(a.users.administrator)
+    for (const route of t.app.routeRecords) {
+      const targets = fill(route, records, historyTypes)
+      if (typeof targets === 'string' || route.method !== 'GET') continue
+      for (const target of targets) {
+        if (isApiPath(target.url)) {
+          if (target.namesRecord) await remember(target.url)
+        } else if (!target.url.startsWith('/public/') && !target.url.startsWith('/assets/')) {
+          const page = await admin.get(target.url)
+          for (const [action, values] of formsOn(page.document))
+            if (!forms.has(action)) forms.set(action, values)
+        }
+      }
+    }
+  })
+
+  const agentFor = async (user: TestUser): Promise<Agent> => {
+    let agent = agents.get(user.id)
+    if (!agent) agents.set(user.id, (agent = await t.signIn(user)))
+    return agent
+  }
+
+  let anon: Agent | null = null
+  /** Anonymous, with the CSRF token the sign-in form gives, as a browser that opened it would have. */
+  const anonymous = async (): Promise<Agent> => {
+    if (!anon) {
+      anon = t.anonymous()
+      await anon.get('/sign-in')
+    }
+    return anon
+  }
+
+  interface Answer {
+    status: number
+    location?: string
+    body: string
+  }
+
+  /** One request as the user (null: anonymous), through the session for pages and a token for the API. */
+  async function call(target: Target, user: TestUser | null): Promise<Answer> {
+    const { method } = target.route
+    // Someone the policy refuses sends an empty body: they must be refused before it is validated.
+    const refused = !allows(target.route.policy, user?.role ?? null)
+    if (isApiPath(target.url)) {
+      const token = user ? await t.tokenFor(user) : null
+      let body: Record<string, unknown> | undefined
+      if (method !== 'GET' && method !== 'DELETE') {
+        // Otherwise a well-formed body built from the record itself, so the handler (not the schema)
+        // answers; re-read first, so an update carries the current version.
+        if (method === 'PATCH' && !refused) await remember(target.url)
+        const source = json.get(target.url) ?? json.get(`${target.url}/${recordIdFor(target.url)}`) ?? {}
+        body = refused ? {} : pick(source, bodyFields(doc, target.route))
+      }
+      const res = await t.api(token, method, target.url, body)
+      return { status: res.statusCode, location: res.headers.location, body: res.body }
+    }
+    // Signing out ends the session: use a fresh one so the other routes keep theirs.
+    const fresh = target.route.url === '/sign-out'
+    const agent = user ? (fresh ? await t.signIn(user) : await agentFor(user)) : await anonymous()
+    let page
+    if (method === 'GET') page = await agent.get(target.url)
+    else if (method === 'POST')
+      page = await agent.post(target.url, refused ? {} : (forms.get(target.url) ?? {}))
+    else assert.fail(`the matrix cannot yet send ${method} to a page route: extend call() for ${target.url}`)
+    return { status: page.status, location: page.location, body: page.body }
+  }
+
+  /** `/api/v1/projects` creates a project: its body is built from the fixture project. */
+  function recordIdFor(collectionUrl: string): number | undefined {
+    const kind = RECORD_PARAMS[collectionUrl.split('/').pop() ?? '']
+    return kind ? records[kind] : undefined
+  }
+
+  function expectations(target: Target, who: string, role: Role | null, answer: Answer): string[] {
+    const problems: string[] = []
+    const { policy } = target.route
+    const said = `${who} got ${answer.status}${answer.location ? ` → ${answer.location}` : ''}`
+    if (answer.status >= 500) return [`${said}: a server error`]
+    if (role === null && POLICIES[policy] !== null) {
+      if (isApiPath(target.url)) {
+        if (answer.status !== 401) problems.push(`${said}, expected 401`)
+      } else if (answer.status !== 303 || !answer.location?.startsWith('/sign-in')) {
+        problems.push(`${said}, expected a 303 redirect to /sign-in`)
+      }
+    } else if (role !== null && !allows(policy, role)) {
+      if (answer.status !== 403) problems.push(`${said}, expected 403 (${policy})`)
+    } else if (answer.status === 401 || answer.status === 403) {
+      problems.push(`${said}, but ${policy} allows ${role ?? 'anyone'}`)
+    }
+    return problems
+  }
+
+  // Reads first, then writes, so a write cannot hide a read problem; sign-out uses its own session.
+  const order = (r: RouteRecord) => (r.method === 'GET' ? 0 : 1)
+  const routes = [...t.app.routeRecords].sort((x, y) => order(x) - order(y))
+
+  it('covers every route, with a policy from POLICIES', () => {
+    assert.ok(routes.length > 20, `only ${routes.length} routes registered`)
+    for (const r of routes) assert.ok(Object.hasOwn(POLICIES, r.policy), `${r.method} ${r.url}: ${r.policy}`)
+  })
+
+  for (const route of routes) {
+    it(`${route.method} ${route.url} (${route.policy})`, async () => {
+      const targets = fill(route, records, historyTypes)
+      if (typeof targets === 'string') assert.fail(targets)
+      const problems: string[] = []
+      for (const target of targets) {
+        const at = targets.length > 1 ? ` ${target.url}` : ''
+        problems.push(...expectations(target, `anonymous${at}`, null, await call(target, null)))
+        for (const role of ROLES) {
+          const answer = await call(target, a.users[role])
+          problems.push(...expectations(target, `${role}${at}`, role, answer))
+        }
+        if (!target.namesRecord) continue
+        // Another organisation's record does not exist for you: 404, never 403, never its data.
+        const answer = await call(target, foreignAdmin)
+        if (answer.status !== 404)
+          problems.push(`organisation b's administrator${at} got ${answer.status}, expected 404`)
+        if (answer.body.includes(MARKER))
+          problems.push(`organisation b's administrator${at} saw organisation a's data`)
+      }
+      assert.deepEqual(problems, [], problems.join('\n'))
+    })
+  }
+
+  it("a body naming organisation a's records creates nothing for organisation b", async () => {
+    const token = await t.tokenFor(foreignAdmin)
+    const problems: string[] = []
+    let tried = 0
+    for (const route of routes.filter((r) => r.method === 'POST' && isApiPath(r.url))) {
+      const source = json.get(`${route.url}/${recordIdFor(route.url)}`)
+      if (!source) continue
+      const body = pick(source, bodyFields(doc, route))
+      if (!Object.keys(body).some((k) => /Id$/.test(k))) continue
+      tried++
+      const res = await t.api(token, 'POST', route.url, body)
+      if (res.statusCode < 400 || res.statusCode >= 500)
+        problems.push(`POST ${route.url} with ${JSON.stringify(body)} answered ${res.statusCode}`)
+    }
+    assert.ok(tried >= 3, `only ${tried} create routes take a reference to another record`)
+    assert.deepEqual(problems, [])
+  })
+})
