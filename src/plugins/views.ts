@@ -7,6 +7,7 @@ import { ROLE_LABELS } from '../auth/roles.ts'
 import { formatDate, formatDateTime } from '../domain/dates.ts'
 import { formatPeriod } from '../domain/periods.ts'
 import { projectRoot } from '../paths.ts'
+import { escapeHtml } from '../web/escape.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -76,6 +77,16 @@ export function createViewEnvironment(): nunjucks.Environment {
     if (v === 0) return 'On time'
     const n = Math.abs(v)
     return `${n} ${n === 1 ? 'day' : 'days'} ${v > 0 ? 'late' : 'early'}`
+  })
+  // Officers' free text keeps its paragraphs and line breaks, escaped, without pre-formatted whitespace.
+  env.addFilter('paragraphs', (v: string | null | undefined) => {
+    const text = (v ?? '').trim()
+    if (text === '') return ''
+    const html = text
+      .split(/\n\s*\n/)
+      .map((para) => `<p class="govuk-body">${escapeHtml(para.trim()).replace(/\n/g, '<br>')}</p>`)
+      .join('')
+    return new nunjucks.runtime.SafeString(html)
   })
   env.addFilter('number', (v: number) => new Intl.NumberFormat('en-GB').format(v))
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2))

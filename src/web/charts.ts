@@ -1,3 +1,5 @@
+import { escapeHtml } from './escape.ts'
+
 /**
  * Server-rendered SVG charts. Each chart is an image with a title and description for assistive
  * technology; pages always give the same figures in a table beside it (WCAG 1.1.1, and the brief's
@@ -7,13 +9,6 @@ export interface Bar {
   label: string
   value: number
   colour: string
-}
-
-function escapeXml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  )
 }
 
 export function horizontalBarChart(opts: {
@@ -37,8 +32,8 @@ export function horizontalBarChart(opts: {
       const y = top + i * (barHeight + gap)
       const w = Math.round((b.value / max) * plot)
       return (
-        `<text x="${labelWidth - 8}" y="${y + barHeight / 2 + 5}" text-anchor="end" font-size="16" fill="#0b0c0c">${escapeXml(b.label)}</text>` +
-        `<rect x="${labelWidth}" y="${y}" width="${Math.max(w, b.value > 0 ? 2 : 0)}" height="${barHeight}" fill="${escapeXml(b.colour)}"></rect>` +
+        `<text x="${labelWidth - 8}" y="${y + barHeight / 2 + 5}" text-anchor="end" font-size="16" fill="#0b0c0c">${escapeHtml(b.label)}</text>` +
+        `<rect x="${labelWidth}" y="${y}" width="${Math.max(w, b.value > 0 ? 2 : 0)}" height="${barHeight}" fill="${escapeHtml(b.colour)}"></rect>` +
         `<text x="${labelWidth + Math.max(w, 0) + 6}" y="${y + barHeight / 2 + 5}" font-size="16" font-weight="700" fill="#0b0c0c">${b.value}</text>`
       )
     })
@@ -47,7 +42,7 @@ export function horizontalBarChart(opts: {
   const d = `${opts.id}-desc`
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" aria-labelledby="${t} ${d}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
-    `<title id="${t}">${escapeXml(opts.title)}</title><desc id="${d}">${escapeXml(opts.description)}</desc>` +
+    `<title id="${t}">${escapeHtml(opts.title)}</title><desc id="${d}">${escapeHtml(opts.description)}</desc>` +
     `<line x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}" stroke="#0b0c0c" stroke-width="1"></line>` +
     rows +
     '</svg>'
