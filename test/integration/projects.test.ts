@@ -462,4 +462,21 @@ describe(`projects (${dialectName()})`, () => {
       'Alpha only',
     )
   })
+
+  it('the project page shows the latest 12 monthly reports, and all of them on request', async () => {
+    const project = await addProject({ reference: 'HIST-1', name: 'Long history' })
+    let period = NOW
+    for (let i = 0; i < 14; i++) {
+      await addReport(project.id, period, 'green')
+      period = previousPeriod(period)
+    }
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const page = await pm.get(`/projects/${project.id}`)
+    const rows = () => page.document.querySelectorAll('#status-reports ~ .app-table-wrap tbody tr').length
+    assert.equal(rows(), 12)
+    assert.match(page.text, /Showing the latest 12 of 14 reports/)
+    const all = await pm.get(`/projects/${project.id}?reports=all`)
+    assert.equal(all.document.querySelectorAll('#status-reports ~ .app-table-wrap tbody tr').length, 14)
+    assert.match(all.text, /Showing all 14 reports/)
+  })
 })

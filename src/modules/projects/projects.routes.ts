@@ -54,6 +54,17 @@ function readFilter(query: ListQuery, actor: Actor): ProjectListFilter {
   }
 }
 
+/** The project page shows the last year of monthly reports; the whole history is one link away. */
+const RECENT_REPORTS = 12
+
+function recentFirst<T>(reports: T[], all: boolean) {
+  return {
+    statusReports: all ? reports : reports.slice(0, RECENT_REPORTS),
+    statusReportsTotal: reports.length,
+    statusReportsAll: all,
+  }
+}
+
 export async function projectsRoutes(app: FastifyInstance) {
   const { projects, programmes } = app.services
 
@@ -157,9 +168,12 @@ export async function projectsRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: { id: number }; Querystring: { reports?: string } }>(
     '/projects/:id',
-    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    {
+      config: { policy: 'portfolio.read' },
+      schema: { params: IdParams, querystring: Type.Object({ reports: Type.Optional(Type.String()) }) },
+    },
     async (request, reply) => {
       const actor = request.actor!
       const scope = scopeOf(actor)
@@ -177,7 +191,10 @@ export async function projectsRoutes(app: FastifyInstance) {
         canEdit: allows('project.write', actor.role),
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
-        statusReports: await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
+        ...recentFirst(
+          await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
+          request.query.reports === 'all',
+        ),
       })
     },
   )
