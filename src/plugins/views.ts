@@ -24,41 +24,48 @@ const FLASH_COOKIE = 'oversight_flash'
  * this loader adds the `{% from … import … %}` lines for the macros a template names. Nunjucks does
  * not pass a layout's imports down to the pages that extend it, so without this every page repeats them.
  */
-const GOVUK_COMPONENT_MACROS = new Set(
-  readdirSync(path.join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist', 'govuk', 'components'), {
-    withFileTypes: true,
-  })
-    .filter((d) => d.isDirectory())
-    .map(
-      (d) =>
-        `govuk${d.name.replace(/(^|-)([a-z])/g, (_m: string, _d: string, c: string) => c.toUpperCase())}`,
-    ),
+const GOVUK_COMPONENTS = path.join(
+  projectRoot(),
+  'node_modules',
+  'govuk-frontend',
+  'dist',
+  'govuk',
+  'components',
 )
 
-class GovukImportingLoader extends nunjucks.FileSystemLoader {
-  override getSource(name: string): nunjucks.LoaderSource {
-    const source = super.getSource(name)
-    if (!source || name.startsWith('govuk/')) return source
-    const used = new Set(source.src.match(/\bgovuk[A-Z][A-Za-z]+(?=\s*\()/g) ?? [])
-    const imports = [...used]
-      .filter((macro) => GOVUK_COMPONENT_MACROS.has(macro))
-      .map((macro) => {
-        const dir = macro
-          .slice('govuk'.length)
-          .replace(/([a-z])([A-Z])/g, '$1-$2')
-          .toLowerCase()
-        return `{% from "govuk/components/${dir}/macro.njk" import ${macro} %}`
-      })
-      .join('')
-    // Kept on the first line so template error line numbers still match the file.
-    return { ...source, src: imports + source.src }
+/** `date-input` → `govukDateInput`: GOV.UK Frontend names each component's macro this way. */
+function macroName(dir: string): string {
+  return `govuk${dir.replace(/(^|-)([a-z])/g, (_m: string, _d: string, c: string) => c.toUpperCase())}`
+}
+
+/**
+ * Every GOV.UK Frontend component macro (govukButton, govukTable, …) as a global, loaded once. Pages call
+ * them without importing each one; and since Nunjucks re-runs an imported template on every render,
+ * loading them once also took a large share of the render time and garbage out of every page.
+ */
+function registerGovukMacros(env: nunjucks.Environment): void {
+  for (const entry of readdirSync(GOVUK_COMPONENTS, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue
+    const name = macroName(entry.name)
+    // getExported is public Nunjucks API (it is how `{% import %}` works) but missing from its type definitions.
+    const template = env.getTemplate(
+      `govuk/components/${entry.name}/macro.njk`,
+      true,
+    ) as nunjucks.Template & {
+      getExported(cb: (err: Error | null, exported: Record<string, unknown>) => void): void
+    }
+    template.getExported((err: Error | null, exported: Record<string, unknown>) => {
+      if (err) throw err
+      if (typeof exported[name] !== 'function') throw new Error(`GOV.UK Frontend has no macro ${name}`)
+      env.addGlobal(name, exported[name])
+    })
   }
 }
 
 export function createViewEnvironment(): nunjucks.Environment {
   const root = projectRoot()
   const env = new nunjucks.Environment(
-    new GovukImportingLoader(
+    new nunjucks.FileSystemLoader(
       [
         path.join(root, 'src', 'views'),
         path.join(root, 'src', 'modules'),
@@ -68,6 +75,7 @@ export function createViewEnvironment(): nunjucks.Environment {
     ),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   )
+  registerGovukMacros(env)
   env.addFilter('date', (v: string | null | undefined) => formatDate(v))
   env.addFilter('dateTime', (v: string | null | undefined) => (v ? formatDateTime(v) : ''))
   env.addFilter('period', (v: string | null | undefined) => (v ? formatPeriod(v) : ''))
