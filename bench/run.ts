@@ -16,6 +16,7 @@ import autocannon from 'autocannon'
 import { openDatabase } from '../src/db/database.ts'
 import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../src/paths.ts'
+import { serverNodeFlags } from '../scripts/node-flags.mjs'
 import { BENCH_EMAIL, BENCH_PASSWORD, generateW1 } from './generate.ts'
 
 const { values } = parseArgs({
@@ -128,7 +129,7 @@ async function main() {
       SESSION_SECRET: 'b'.repeat(64),
     }
     const started = performance.now()
-    const app = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
+    const app = spawn(process.execPath, [...serverNodeFlags(), path.join(root, 'dist', 'src', 'server.js')], {
       cwd: root,
       env: { ...env, PORT: String(APP_PORT) },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readdirSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { serverNodeFlags } from './node-flags.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const server = path.join(root, 'dist', 'src', 'server.js')
@@ -56,7 +57,14 @@ if (built === null || built < newestSource()) {
   }
 }
 
-const child = spawn(process.execPath, [server, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
+let flags
+try {
+  flags = serverNodeFlags()
+} catch (err) {
+  process.stderr.write(`${err.message}\n`)
+  process.exit(78)
+}
+const child = spawn(process.execPath, [...flags, server, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
 
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => {
