@@ -20,7 +20,11 @@ import { createServices } from '../src/services.ts'
 
 const config = loadConfig({ ...process.env, DEMO: 'false', LOG_LEVEL: 'silent' })
 const database = openDatabase(config.database)
-const org = await database.db.selectFrom('organisations').selectAll().where('slug', '=', 'bench').executeTakeFirstOrThrow()
+const org = await database.db
+  .selectFrom('organisations')
+  .selectAll()
+  .where('slug', '=', 'bench')
+  .executeTakeFirstOrThrow()
 const scope = { organisationId: org.id, partnerOnly: false }
 
 // Capture the SQL the API's list runs (limit + 1 rows, to know whether there is a next page).
@@ -29,7 +33,9 @@ const logging = new Kysely<DB>({
   dialect:
     database.dialect === 'sqlite'
       ? new SqliteDialect({ database: database.sqlite! })
-      : new PostgresDialect({ pool: new pg.Pool({ connectionString: (config.database as { url: string }).url, max: 2 }) }),
+      : new PostgresDialect({
+          pool: new pg.Pool({ connectionString: (config.database as { url: string }).url, max: 2 }),
+        }),
   log: (event) => {
     if (event.level === 'query') captured.push(event.query)
   },
@@ -38,11 +44,17 @@ const programmes = createProgrammesService(logging)
 await createProjectsService(logging, programmes).listProjects(scope, { limit: 101, offset: 0 })
 if (captured.length === 0) throw new Error('No SQL captured from the projects list')
 
-const pool = database.dialect === 'postgres' ? new pg.Pool({ connectionString: (config.database as { url: string }).url, max: 10 }) : null
+const pool =
+  database.dialect === 'postgres'
+    ? new pg.Pool({ connectionString: (config.database as { url: string }).url, max: 10 })
+    : null
 const statements = database.sqlite ? captured.map((q) => database.sqlite!.prepare(q.sql)) : []
 
 async function runListSql(): Promise<unknown[][]> {
-  if (pool) return Promise.all(captured.map(async (q) => (await pool.query(q.sql, q.parameters as unknown[])).rows as unknown[]))
+  if (pool)
+    return Promise.all(
+      captured.map(async (q) => (await pool.query(q.sql, q.parameters as unknown[])).rows as unknown[]),
+    )
   return statements.map((s, i) => s.all(...(captured[i]!.parameters as unknown[])))
 }
 

@@ -50,15 +50,32 @@ export async function generateW1(config: DatabaseConfig): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const org = await trx
       .insertInto('organisations')
-      .values({ slug: 'bench', name: 'Benchmark Borough Council', rating_scale: 'ipa5', is_demo: 0, created_at: at, updated_at: at })
+      .values({
+        slug: 'bench',
+        name: 'Benchmark Borough Council',
+        rating_scale: 'ipa5',
+        is_demo: 0,
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const user = await trx
       .insertInto('users')
-      .values({ email: BENCH_EMAIL, name: 'Benchmark user', password_hash: hash, is_active: 1, created_at: at, updated_at: at })
+      .values({
+        email: BENCH_EMAIL,
+        name: 'Benchmark user',
+        password_hash: hash,
+        is_active: 1,
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await trx.insertInto('memberships').values({ organisation_id: org.id, user_id: user.id, role: 'programme_manager', created_at: at }).execute()
+    await trx
+      .insertInto('memberships')
+      .values({ organisation_id: org.id, user_id: user.id, role: 'programme_manager', created_at: at })
+      .execute()
 
     const programmeIds: number[] = []
     for (let i = 1; i <= W1.programmes; i++) {

@@ -48,7 +48,8 @@ async function waitFor200(url: string, timeoutMs: number): Promise<number> {
     } catch {
       // not listening yet
     }
-    if (performance.now() - started > timeoutMs) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 10))
   }
 }
@@ -65,8 +66,14 @@ async function load(url: string, headers: Record<string, string>, watchPid?: num
   const timer = watchPid ? setInterval(() => (peak = Math.max(peak, rssMb(watchPid))), 100) : null
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers })
   if (timer) clearInterval(timer)
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
-  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, peakRssMb: Math.round(peak) }
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    peakRssMb: Math.round(peak),
+  }
 }
 
 async function signIn(base: string): Promise<string> {
@@ -117,7 +124,11 @@ async function main() {
       .select(['u.id', 'm.organisation_id'])
       .where('u.email', '=', BENCH_EMAIL)
       .executeTakeFirstOrThrow()
-    const { token } = await createTokensService(database.db).create(user.organisation_id, user.id, 'benchmark')
+    const { token } = await createTokensService(database.db).create(
+      user.organisation_id,
+      user.id,
+      'benchmark',
+    )
     await database.close()
 
     const env = {
@@ -139,11 +150,16 @@ async function main() {
     const startToFirst200Ms = Math.round(performance.now() - started)
     log(`Server answered 200 ${startToFirst200Ms} ms after start`)
 
-    const floor = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'floor.ts')], {
-      cwd: root,
-      env: { ...env, PORT: String(FLOOR_PORT) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
+    // The floor runs under the same V8 settings as the server, so the ratio compares code, not GC tuning.
+    const floor = spawn(
+      process.execPath,
+      [...serverNodeFlags(), '--import', 'tsx', path.join(root, 'bench', 'floor.ts')],
+      {
+        cwd: root,
+        env: { ...env, PORT: String(FLOOR_PORT) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
     children.push(floor)
     await waitFor200(`http://127.0.0.1:${FLOOR_PORT}/projects`, 30_000)
 
@@ -151,7 +167,11 @@ async function main() {
     const floorBase = `http://127.0.0.1:${FLOOR_PORT}`
     const cookie = await signIn(appBase)
     log(`Measuring: ${CONNECTIONS} connections, ${DURATION} s each (after a 2 s warm-up)`)
-    const projects = await load(`${appBase}/api/v1/projects?limit=100`, { authorization: `Bearer ${token}` }, app.pid)
+    const projects = await load(
+      `${appBase}/api/v1/projects?limit=100`,
+      { authorization: `Bearer ${token}` },
+      app.pid,
+    )
     const projectsFloor = await load(`${floorBase}/projects`, {})
     const dashboard = await load(`${appBase}/`, { cookie, accept: 'text/html' }, app.pid)
     const dashboardFloor = await load(`${floorBase}/dashboard`, {})
@@ -161,10 +181,20 @@ async function main() {
     const result = {
       benchmark: 'foundation-w1',
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? '',
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
       connections: CONNECTIONS,
       durationSeconds: DURATION,
-      projectList: { ...projects, floor: projectsFloor, ratio: ratio(projects.reqPerSec, projectsFloor.reqPerSec), target: '≥ 0.6× floor' },
+      projectList: {
+        ...projects,
+        floor: projectsFloor,
+        ratio: ratio(projects.reqPerSec, projectsFloor.reqPerSec),
+        target: '≥ 0.6× floor',
+      },
       dashboard: {
         ...dashboard,
         floor: dashboardFloor,
@@ -182,8 +212,12 @@ async function main() {
     }
     log('')
     log('                          req/s    p50 ms   p99 ms   floor req/s   ratio')
-    log(`GET /api/v1/projects   ${String(projects.reqPerSec).padStart(8)} ${String(projects.p50).padStart(8)} ${String(projects.p99).padStart(8)} ${String(projectsFloor.reqPerSec).padStart(12)} ${String(result.projectList.ratio).padStart(7)}`)
-    log(`GET / (dashboard)      ${String(dashboard.reqPerSec).padStart(8)} ${String(dashboard.p50).padStart(8)} ${String(dashboard.p99).padStart(8)} ${String(dashboardFloor.reqPerSec).padStart(12)} ${String(result.dashboard.ratio).padStart(7)}`)
+    log(
+      `GET /api/v1/projects   ${String(projects.reqPerSec).padStart(8)} ${String(projects.p50).padStart(8)} ${String(projects.p99).padStart(8)} ${String(projectsFloor.reqPerSec).padStart(12)} ${String(result.projectList.ratio).padStart(7)}`,
+    )
+    log(
+      `GET / (dashboard)      ${String(dashboard.reqPerSec).padStart(8)} ${String(dashboard.p50).padStart(8)} ${String(dashboard.p99).padStart(8)} ${String(dashboardFloor.reqPerSec).padStart(12)} ${String(result.dashboard.ratio).padStart(7)}`,
+    )
     log(`Peak server RSS under load: ${peakRssMb} MB; start to first 200: ${startToFirst200Ms} ms`)
     writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`)
     process.stdout.write(`${JSON.stringify(result)}\n`)
