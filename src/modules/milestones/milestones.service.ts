@@ -4,6 +4,7 @@ import type { DB, Milestone, Project } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import { createMilestonesRepository } from './milestones.repository.ts'
 import {
   daysBehindBaseline,
@@ -132,25 +133,14 @@ export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup)
         if (current.version !== version) throw new ConflictError(current)
         const merged: MilestoneInput = { ...toMilestoneInput(current), ...patch }
         check(merged, todayInLondon())
-        const updated = await trx
-          .updateTable('milestones')
-          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+        return updateVersioned(trx, {
+          table: 'milestones',
           entityType: 'milestone',
-          entityId: id,
-          before: current,
-          after: updated,
+          actor,
+          current,
+          version,
+          changes: toRow(merged),
         })
-        return updated
       })
     },
   }

@@ -3,6 +3,7 @@ import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.
 import type { DB, Programme } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import { createProgrammesRepository, type ProgrammeFilter } from './programmes.repository.ts'
 import { validateProgramme, type ProgrammeInput } from './programmes.rules.ts'
 
@@ -85,25 +86,14 @@ export function createProgrammesService(db: Kysely<DB>) {
         if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
           throw new ValidationError({ reference: 'A programme with this reference already exists' })
         }
-        const updated = await trx
-          .updateTable('programmes')
-          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+        return updateVersioned(trx, {
+          table: 'programmes',
           entityType: 'programme',
-          entityId: id,
-          before: current,
-          after: updated,
+          actor,
+          current,
+          version,
+          changes: toRow(merged),
         })
-        return updated
       })
     },
   }

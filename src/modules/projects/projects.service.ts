@@ -6,6 +6,7 @@ import { currentPeriod, type Period } from '../../domain/periods.ts'
 import { projectSlippage } from '../../domain/slippage.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
 import {
   createProjectsRepository,
@@ -207,25 +208,14 @@ export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesServ
         if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
           throw new ValidationError({ reference: 'A project with this reference already exists' })
         }
-        const updated = await trx
-          .updateTable('projects')
-          .set({ ...toRow(merged), version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+        return updateVersioned(trx, {
+          table: 'projects',
           entityType: 'project',
-          entityId: id,
-          before: current,
-          after: updated,
+          actor,
+          current,
+          version,
+          changes: toRow(merged),
         })
-        return updated
       })
     },
   }

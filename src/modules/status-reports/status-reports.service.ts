@@ -5,6 +5,7 @@ import type { RatingScaleId } from '../../domain/dca.ts'
 import { currentPeriod } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import { createStatusReportsRepository, type StatusReportFilter } from './status-reports.repository.ts'
 import {
   duplicatePeriodMessage,
@@ -133,25 +134,14 @@ export function createStatusReportsService(db: Kysely<DB>, projects: ProjectLook
             merged.rating !== current.rating
               ? { reported_by: actor.userId, reported_by_name: actor.name, reported_at: at }
               : {}
-          const updated = await trx
-            .updateTable('status_reports')
-            .set({ ...toRow(merged), ...reassessed, version: version + 1, updated_at: at })
-            .where('id', '=', id)
-            .where('organisation_id', '=', actor.organisationId)
-            .where('version', '=', version)
-            .returningAll()
-            .executeTakeFirst()
-          if (!updated) throw new ConflictError(current)
-          await recordAudit(trx, {
-            organisationId: actor.organisationId,
-            actor: auditActorOf(actor),
-            action: 'update',
+          return updateVersioned(trx, {
+            table: 'status_reports',
             entityType: 'status_report',
-            entityId: id,
-            before: current,
-            after: updated,
+            actor,
+            current,
+            version,
+            changes: { ...toRow(merged), ...reassessed },
           })
-          return updated
         }),
       )
     },
