@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { ConflictError } from '../../errors.ts'
@@ -58,4 +58,40 @@ export async function updateVersioned<Row extends VersionedRow>(
     after: updated,
   })
   return updated
+}
+
+/**
+ * Creates a record in the actor's organisation and records its creation, inside the caller's
+ * transaction, so the record and its first audit event commit together.
+ */
+export async function insertAudited<T extends VersionedTable>(
+  trx: Transaction<DB>,
+  opts: {
+    table: T
+    entityType: string
+    actor: Actor
+    values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>
+  },
+): Promise<Selectable<DB[T]>> {
+  const at = new Date().toISOString()
+  const db = trx as unknown as Kysely<Record<VersionedTable, VersionedRow>>
+  const created = (await db
+    .insertInto(opts.table)
+    .values({
+      ...opts.values,
+      organisation_id: opts.actor.organisationId,
+      created_at: at,
+      updated_at: at,
+    } as never)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as unknown as Selectable<DB[T]> & { id: number }
+  await recordAudit(trx, {
+    organisationId: opts.actor.organisationId,
+    actor: auditActorOf(opts.actor),
+    action: 'create',
+    entityType: opts.entityType,
+    entityId: created.id,
+    after: created,
+  })
+  return created
 }

@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Milestone, Project } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-import { updateVersioned } from '../audit/versioned-update.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { createMilestonesRepository } from './milestones.repository.ts'
 import {
   daysBehindBaseline,
@@ -96,27 +95,12 @@ export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup)
       if (!project) throw notFound('Project')
       check(input, todayInLondon())
       return db.transaction().execute(async (trx) => {
-        const at = new Date().toISOString()
-        const created = await trx
-          .insertInto('milestones')
-          .values({
-            ...toRow(input),
-            organisation_id: actor.organisationId,
-            project_id: project.id,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
+        return insertAudited(trx, {
+          table: 'milestones',
           entityType: 'milestone',
-          entityId: created.id,
-          after: created,
+          actor,
+          values: { ...toRow(input), project_id: project.id },
         })
-        return created
       })
     },
 

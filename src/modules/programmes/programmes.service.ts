@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Programme } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-import { updateVersioned } from '../audit/versioned-update.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { createProgrammesRepository, type ProgrammeFilter } from './programmes.repository.ts'
 import { validateProgramme, type ProgrammeInput } from './programmes.rules.ts'
 
@@ -48,21 +47,12 @@ export function createProgrammesService(db: Kysely<DB>) {
         if (await repo.referenceTaken(trx, actor.organisationId, input.reference.trim())) {
           throw new ValidationError({ reference: 'A programme with this reference already exists' })
         }
-        const at = new Date().toISOString()
-        const created = await trx
-          .insertInto('programmes')
-          .values({ ...toRow(input), organisation_id: actor.organisationId, created_at: at, updated_at: at })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
+        return insertAudited(trx, {
+          table: 'programmes',
           entityType: 'programme',
-          entityId: created.id,
-          after: created,
+          actor,
+          values: { ...toRow(input) },
         })
-        return created
       })
     },
 

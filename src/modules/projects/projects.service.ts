@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Project } from '../../db/schema.ts'
 import { isRating, type Rating } from '../../domain/dca.ts'
 import { currentPeriod, type Period } from '../../domain/periods.ts'
 import { projectSlippage } from '../../domain/slippage.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-import { updateVersioned } from '../audit/versioned-update.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
 import {
   createProjectsRepository,
@@ -168,21 +167,12 @@ export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesServ
         if (await repo.referenceTaken(trx, actor.organisationId, valid.reference.trim())) {
           throw new ValidationError({ reference: 'A project with this reference already exists' })
         }
-        const at = new Date().toISOString()
-        const created = await trx
-          .insertInto('projects')
-          .values({ ...toRow(valid), organisation_id: actor.organisationId, created_at: at, updated_at: at })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
+        return insertAudited(trx, {
+          table: 'projects',
           entityType: 'project',
-          entityId: created.id,
-          after: created,
+          actor,
+          values: { ...toRow(valid) },
         })
-        return created
       })
     },
 

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Project, StatusReport } from '../../db/schema.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import { currentPeriod } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-import { updateVersioned } from '../audit/versioned-update.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { createStatusReportsRepository, type StatusReportFilter } from './status-reports.repository.ts'
 import {
   duplicatePeriodMessage,
@@ -79,30 +78,18 @@ export function createStatusReportsService(db: Kysely<DB>, projects: ProjectLook
           const whole = { organisationId: actor.organisationId, partnerOnly: false }
           if (await repo.forPeriod(whole, project.id, input.period, trx))
             throw new ValidationError({ period: duplicatePeriodMessage(input.period) })
-          const at = new Date().toISOString()
-          const created = await trx
-            .insertInto('status_reports')
-            .values({
+          return insertAudited(trx, {
+            table: 'status_reports',
+            entityType: 'status_report',
+            actor,
+            values: {
               ...toRow(input),
-              organisation_id: actor.organisationId,
               project_id: project.id,
               reported_by: actor.userId,
               reported_by_name: actor.name,
-              reported_at: at,
-              created_at: at,
-              updated_at: at,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow()
-          await recordAudit(trx, {
-            organisationId: actor.organisationId,
-            actor: auditActorOf(actor),
-            action: 'create',
-            entityType: 'status_report',
-            entityId: created.id,
-            after: created,
+              reported_at: new Date().toISOString(),
+            },
           })
-          return created
         }),
       )
     },
