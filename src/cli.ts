@@ -21,7 +21,7 @@ import {
 import { demoLoad } from './cli/demo.command.ts'
 import { migrate } from './cli/migrate.command.ts'
 import { orgCreate, orgList } from './cli/org.command.ts'
-import { tokenCreate } from './cli/token.command.ts'
+import { tokenCreate, tokenRevoke } from './cli/token.command.ts'
 import { userCreate } from './cli/user.command.ts'
 
 const COMMANDS: readonly Command[] = [
@@ -30,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   orgCreate,
   userCreate,
   tokenCreate,
+  tokenRevoke,
   demoLoad,
   backup,
   auditVerify,

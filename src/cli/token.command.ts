@@ -1,4 +1,5 @@
 import { createTokensService } from '../modules/tokens/tokens.service.ts'
+import { sha256 } from '../modules/auth/auth.service.ts'
 import { CliError, optional, required, UsageError, type Command } from './cli-support.ts'
 
 export const tokenCreate: Command = {
@@ -53,5 +54,29 @@ export const tokenCreate: Command = {
     const { token } = await createTokensService(db).create(org.id, user.id, name)
     ctx.out(token)
     ctx.err(`Created API token "${name}" for ${email} in ${org.slug}. It is shown only this once.`)
+  },
+}
+
+export const tokenRevoke: Command = {
+  name: 'token revoke',
+  summary: 'Revoke an API token, for example one that has leaked.',
+  usage: 'token revoke --token TOKEN',
+  description:
+    'Revokes the token at once: anything using it gets 401 from then on. The person who owns it can also\n' +
+    'revoke it under "API tokens" in their account; this is for an administrator who holds a leaked token.',
+  options: {
+    token: { type: 'string', description: 'The token itself (it starts ovt_)' },
+  },
+  async run(ctx, values) {
+    const token = required(values, 'token')
+    const { db } = await ctx.database({ create: false, migrate: true })
+    const result = await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('token_hash', '=', sha256(token))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    if (Number(result.numUpdatedRows) !== 1) throw new CliError('No active API token matches that value')
+    ctx.err('The token has been revoked.')
   },
 }

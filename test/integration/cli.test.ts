@@ -335,6 +335,18 @@ describe(`oversight command line (${dialectName()})`, () => {
     const nobody = await cli(url, ['token', 'create', '--user', 'nobody@fenland.example'])
     assert.equal(nobody.code, 1)
     assert.match(nobody.stderr, /no account with the email address nobody@fenland\.example/)
+
+    const revoked = await cli(url, ['token', 'revoke', '--token', token])
+    assert.equal(revoked.code, 0, revoked.stderr)
+    const after = await app.inject({
+      method: 'GET',
+      url: '/api/v1/programmes',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(after.statusCode, 401, 'a revoked token no longer works')
+    const again = await cli(url, ['token', 'revoke', '--token', token])
+    assert.equal(again.code, 1)
+    assert.match(again.stderr, /No active API token matches/)
   })
 
   it('audit verify passes, then names an edited event and notices events deleted from the end', async () => {
