@@ -4,7 +4,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import type { Milestone } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { MILESTONE_STATUSES } from '../../domain/slippage.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
 import {
   IdParams,
   ListOf,
@@ -14,7 +14,7 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { apiOffset, apiPage } from '../../web/pagination.ts'
 import { milestoneView, type MilestoneView } from './milestones.rules.ts'
 
 const Status = Type.Union(MILESTONE_STATUSES.map((s) => Type.Literal(s.value)))
@@ -131,9 +131,7 @@ export async function milestonesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = decodeCursor(request.query.cursor)
-      if (offset === null)
-        throw new HttpError(400, 'The cursor is not valid', { cursor: 'is not a cursor this API gave' })
+      const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
       const rows = await milestones.list(scopeOf(request.actor!), {
         projectId: request.query.projectId,
@@ -142,10 +140,7 @@ export async function milestonesApi(app: FastifyInstance) {
         offset,
         limit: limit + 1,
       })
-      return {
-        items: rows.slice(0, limit).map(milestoneJson),
-        next: rows.length > limit ? encodeCursor(offset + limit) : null,
-      }
+      return apiPage(rows, offset, limit, milestoneJson)
     },
   )
 

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { Programme } from '../../db/schema.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
 import {
   IdParams,
   ListOf,
@@ -12,7 +12,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { apiOffset, apiPage } from '../../web/pagination.ts'
 import { PROGRAMME_STATUSES } from './programmes.rules.ts'
 
 const Status = Type.Union(PROGRAMME_STATUSES.map((s) => Type.Literal(s.value)))
@@ -112,9 +112,7 @@ export async function programmesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = decodeCursor(request.query.cursor)
-      if (offset === null)
-        throw new HttpError(400, 'The cursor is not valid', { cursor: 'is not a cursor this API gave' })
+      const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
       const rows = await programmes.list(scopeOf(request.actor!), {
         status: request.query.status,
@@ -124,10 +122,7 @@ export async function programmesApi(app: FastifyInstance) {
         offset,
         limit: limit + 1,
       })
-      return {
-        items: rows.slice(0, limit).map(programmeJson),
-        next: rows.length > limit ? encodeCursor(offset + limit) : null,
-      }
+      return apiPage(rows, offset, limit, programmeJson)
     },
   )
 

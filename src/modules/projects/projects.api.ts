@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { RATINGS, ratingLabel, type RatingScaleId } from '../../domain/dca.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
 import {
   IdParams,
   ListOf,
@@ -13,7 +13,7 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { apiOffset, apiPage } from '../../web/pagination.ts'
 import { PROJECT_SORTS } from './projects.repository.ts'
 import { PROJECT_STAGES } from './projects.rules.ts'
 import type { ProjectListRow } from './projects.service.ts'
@@ -172,9 +172,7 @@ export async function projectsApi(app: FastifyInstance) {
     },
     async (request) => {
       const actor = request.actor!
-      const offset = decodeCursor(request.query.cursor)
-      if (offset === null)
-        throw new HttpError(400, 'The cursor is not valid', { cursor: 'is not a cursor this API gave' })
+      const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
       const { programmeId, stage, rating, q, attention, sort, order } = request.query
       const rows = await projects.listProjects(scopeOf(actor), {
@@ -188,10 +186,7 @@ export async function projectsApi(app: FastifyInstance) {
         offset,
         limit: limit + 1,
       })
-      return {
-        items: rows.slice(0, limit).map((p) => projectJson(p, actor.ratingScale)),
-        next: rows.length > limit ? encodeCursor(offset + limit) : null,
-      }
+      return apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale))
     },
   )
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { StatusReport } from '../../db/schema.ts'
 import { RATINGS, type RatingScaleId } from '../../domain/dca.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
 import {
   IdParams,
   ListOf,
@@ -12,7 +12,7 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { apiOffset, apiPage } from '../../web/pagination.ts'
 import { labelOfRating } from './status-reports.rules.ts'
 
 const Period = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' })
@@ -116,9 +116,7 @@ export async function statusReportsApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = decodeCursor(request.query.cursor)
-      if (offset === null)
-        throw new HttpError(400, 'The cursor is not valid', { cursor: 'is not a cursor this API gave' })
+      const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
       const actor = request.actor!
       const rows = await statusReports.list(scopeOf(actor), {
@@ -128,10 +126,7 @@ export async function statusReportsApi(app: FastifyInstance) {
         offset,
         limit: limit + 1,
       })
-      return {
-        items: rows.slice(0, limit).map((r) => statusReportJson(r, actor.ratingScale)),
-        next: rows.length > limit ? encodeCursor(offset + limit) : null,
-      }
+      return apiPage(rows, offset, limit, (r) => statusReportJson(r, actor.ratingScale))
     },
   )
 
