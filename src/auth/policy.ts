@@ -23,6 +23,28 @@ export const POLICIES = {
   'delivery.write': WRITERS_PROJECT,
   /** Organisation settings, users, the rating scale. */
   'organisation.admin': ['administrator'],
+  /** Budgets, funding streams, claims, partner recharges, ledger imports and mappings: the finance team. */
+  'finance.write': ['administrator', 'finance_officer', 'programme_manager'],
+  /** Monthly budget monitoring and forecasts: signed off jointly by finance and the project manager. */
+  'finance.monitor': ['administrator', 'finance_officer', 'programme_manager', 'project_manager'],
+  /** Business cases, RAID logs and exception reports: kept by those who run the work. */
+  'governance.write': WRITERS_PROJECT,
+  /** Lifecycle gates, tolerances, boards and health-check rules: set for the programme. */
+  'governance.configure': WRITERS_PROGRAMME,
+  /** Record a decision (gate approval, exception outcome, key decision); the service checks capacity. */
+  'decision.record': ['administrator', 'programme_manager', 'portfolio_holder'],
+  /** Committees, meetings, minutes and recommendations: scrutiny members and the officers supporting them. */
+  'scrutiny.record': ['administrator', 'scrutiny_member'],
+  /** Respond to a recommendation or act on it; the service checks the user is its addressee or lead officer. */
+  'scrutiny.respond': [
+    'administrator',
+    'portfolio_holder',
+    'programme_manager',
+    'project_manager',
+    'service_manager',
+  ],
+  /** Programme definition papers and panel progress reports: prepared by the programme office. */
+  'reports.write': WRITERS_PROGRAMME,
 } as const satisfies Record<string, readonly Role[] | null>
 
 export type PolicyName = keyof typeof POLICIES
