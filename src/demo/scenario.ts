@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts'
 import { brecksProgramme } from './brecks.ts'
 import { createDemoLoader, type DemoPerson } from './demo-loader.ts'
 import type { DemoProgramme } from './demo-types.ts'
+import { DEMO_EXTENSIONS } from './extensions.ts'
 import { grantsProject, insightProject, resourcingProject } from './marshland-council-projects.ts'
 import { formsProject, northgateProject, websiteProject } from './marshland-shared-projects.ts'
 import {
@@ -77,6 +78,7 @@ export async function loadDemoScenario(db: Kysely<DB>, password: string): Promis
       )
     }
     await load.programme(marshland, marshlandProgramme(today), people)
+    for (const extend of DEMO_EXTENSIONS) await extend({ trx, organisationId: marshland, people, today, now })
 
     const brecks = await load.organisation({ slug: 'brecks', name: 'Brecks District Council', scale: 'rag3' })
     const admin = await load.person(

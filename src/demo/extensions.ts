@@ -1,0 +1,22 @@
+import type { Transaction } from 'kysely'
+import type { Role } from '../auth/roles.ts'
+import type { IsoDate } from '../domain/dates.ts'
+import type { DB } from '../db/schema.ts'
+import type { DemoPerson } from './demo-loader.ts'
+
+/** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
+export interface DemoContext {
+  trx: Transaction<DB>
+  organisationId: number
+  people: Partial<Record<Role, DemoPerson>>
+  today: IsoDate
+  now: Date
+}
+
+/**
+ * Each area (finance, governance, scrutiny) adds its part of the story after the programme and its
+ * projects exist, inside the same transaction; projects are found by their reference (e.g. "ICT-WEB").
+ */
+export type DemoExtension = (ctx: DemoContext) => Promise<void>
+
+export const DEMO_EXTENSIONS: DemoExtension[] = []
