@@ -3,7 +3,6 @@ import path from 'node:path'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
-import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -13,6 +12,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
 import { projectRoot } from './paths.ts'
 import { createServices, type Services } from './services.ts'
@@ -74,27 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('database', database)
 
   // 1. Cross-cutting plugins, in the order requests meet them.
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
-  })
+  await app.register(securityHeaders, { secure: config.secureCookies })
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
