@@ -31,6 +31,16 @@ import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
+import { committeesRoutes } from './modules/scrutiny/committees.routes.ts'
+import { meetingsRoutes } from './modules/scrutiny/meetings.routes.ts'
+import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes.ts'
+import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
+import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
+import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
+import { reportsRoutes } from './modules/reports/reports.routes.ts'
+import { reportsApi } from './modules/reports/reports.api.ts'
+import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
+import { definitionsApi } from './modules/definitions/definitions.api.ts'
 
 export interface AppDeps {
   config: Config
@@ -121,8 +131,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(milestonesApi)
   await app.register(statusReportsRoutes)
   await app.register(statusReportsApi)
+  await app.register(scrutinyDashboardRoutes)
+  await app.register(committeesRoutes)
+  await app.register(meetingsRoutes)
+  await app.register(recommendationsRoutes)
+  await app.register(scrutinyApi)
+  await app.register(calendarRoutes)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
+  await app.register(reportsRoutes)
+  await app.register(reportsApi)
+  await app.register(definitionsRoutes)
+  await app.register(definitionsApi)
   await app.register(apiDocsRoutes)
 
   return app

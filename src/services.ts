@@ -7,9 +7,14 @@ import { createProjectsService } from './modules/projects/projects.service.ts'
 import { createMilestonesService } from './modules/milestones/milestones.service.ts'
 import { createStatusReportsService } from './modules/status-reports/status-reports.service.ts'
 import { formatPeriod } from './domain/periods.ts'
+import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
+import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
+import { createCalendarService } from './modules/calendar/calendar.service.ts'
+import { createReportsService } from './modules/reports/reports.service.ts'
+import { createDefinitionsService } from './modules/definitions/definitions.service.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, _config: Config) {
@@ -22,6 +27,10 @@ export function createServices(database: Database, _config: Config) {
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
+  const scrutiny = createScrutinyService(db)
+  const calendar = createCalendarService(db, _config.baseUrl)
+  const reports = createReportsService(db, { programmes, projects, milestones, statusReports, organisation })
+  const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
     programme: {
@@ -52,6 +61,48 @@ export function createServices(database: Database, _config: Config) {
         return r && { title: `Status report for ${formatPeriod(r.period)}`, url: `/status-reports/${r.id}` }
       },
     },
+    committee: {
+      label: 'Committee',
+      find: async (scope, id) => {
+        const c = await scrutiny.getCommittee(scope, id)
+        return c && { title: c.name, url: `/committees/${c.id}` }
+      },
+    },
+    meeting: {
+      label: 'Meeting',
+      find: async (scope, id) => {
+        const m = await scrutiny.getMeeting(scope, id)
+        return m && { title: `Meeting on ${formatDate(m.meeting_date)}`, url: `/meetings/${m.id}` }
+      },
+    },
+    agenda_item: {
+      label: 'Agenda item',
+      find: async (scope, id) => {
+        const i = await scrutiny.getItem(scope, id)
+        return i && { title: `Item ${i.number}: ${i.title}`, url: `/agenda-items/${i.id}` }
+      },
+    },
+    recommendation: {
+      label: 'Recommendation',
+      find: async (scope, id) => {
+        const r = await scrutiny.recommendations.get(scope, id)
+        return r && { title: `Recommendation ${r.reference}`, url: `/recommendations/${r.id}` }
+      },
+    },
+    programme_definition: {
+      label: 'Programme definition',
+      find: async (scope, id) => {
+        const d = await definitions.get(scope, id)
+        return d && { title: d.title, url: `/programme-definitions/${d.id}` }
+      },
+    },
+    panel_report: {
+      label: 'Panel progress report',
+      find: async (scope, id) => {
+        const r = await reports.get(scope, id)
+        return r && { title: r.title, url: `/reports/${r.id}` }
+      },
+    },
   }
   return {
     auth,
@@ -62,6 +113,10 @@ export function createServices(database: Database, _config: Config) {
     milestones,
     statusReports,
     portfolio,
+    scrutiny,
+    calendar,
+    reports,
+    definitions,
     historyTargets,
   }
 }

@@ -1,10 +1,14 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 import type { Database } from './database.ts'
 import * as m0001 from './migrations/0001-core.ts'
+import * as m0006 from './migrations/0006-scrutiny.ts'
+import * as m0007 from './migrations/0007-scrutiny-papers.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
+  '0006-scrutiny': m0006,
+  '0007-scrutiny-papers': m0007,
 }
 
 class StaticProvider implements MigrationProvider {
