@@ -10,9 +10,12 @@ import { formatPeriod } from './domain/periods.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
+import { createLedgerService } from './modules/ledger/ledger.service.ts'
+import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
+import { createFinanceService } from './modules/finance/finance.service.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
-export function createServices(database: Database, _config: Config) {
+export function createServices(database: Database, config: Config) {
   const db = database.db
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
@@ -22,8 +25,21 @@ export function createServices(database: Database, _config: Config) {
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
+  const finance = createFinanceService(db)
+  const ledger = createLedgerService(db)
+  const ledgerImports = createLedgerImportService(db, {
+    uploadLimitMb: config.uploadLimitMb,
+    sqlite: database.sqlite,
+  })
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
+    ledger_import: {
+      label: 'Ledger import',
+      find: async (scope, id) => {
+        const i = await ledgerImports.get(scope, id)
+        return i && { title: `Import of ${i.file_name}`, url: `/finance/imports/${i.id}` }
+      },
+    },
     programme: {
       label: 'Programme',
       find: async (scope, id) => {
@@ -52,6 +68,25 @@ export function createServices(database: Database, _config: Config) {
         return r && { title: `Status report for ${formatPeriod(r.period)}`, url: `/status-reports/${r.id}` }
       },
     },
+    budget_line: {
+      label: 'Budget line',
+      find: async (scope, id) => {
+        const l = await finance.budgetLine(scope, id)
+        return (
+          l && {
+            title: `Budget line ${l.financial_year}${l.description ? `: ${l.description}` : ''}`,
+            url: `/projects/${l.project_id}/finance?year=${l.financial_year.replace('/', '-')}`,
+          }
+        )
+      },
+    },
+    claim: {
+      label: 'Claim',
+      find: async (scope, id) => {
+        const c = await finance.claim(scope, id)
+        return c && { title: c.title, url: `/claims/${c.id}` }
+      },
+    },
   }
   return {
     auth,
@@ -62,6 +97,9 @@ export function createServices(database: Database, _config: Config) {
     milestones,
     statusReports,
     portfolio,
+    finance,
+    ledger,
+    ledgerImports,
     historyTargets,
   }
 }

@@ -3,6 +3,8 @@ import type { Role } from '../auth/roles.ts'
 import type { IsoDate } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
 import type { DemoPerson } from './demo-loader.ts'
+import { financeDemo } from './finance-demo.ts'
+import { ledgerDemo } from './ledger-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -19,4 +21,4 @@ export interface DemoContext {
  */
 export type DemoExtension = (ctx: DemoContext) => Promise<void>
 
-export const DEMO_EXTENSIONS: DemoExtension[] = []
+export const DEMO_EXTENSIONS: DemoExtension[] = [financeDemo, ledgerDemo]
