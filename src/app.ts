@@ -41,6 +41,15 @@ import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
 import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
 import { definitionsApi } from './modules/definitions/definitions.api.ts'
+import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts'
+import { ledgerApi } from './modules/ledger/ledger.api.ts'
+import { financeRoutes } from './modules/finance/finance.routes.ts'
+import { financeProgrammeRoutes } from './modules/finance/finance-programme.routes.ts'
+import { financeMonitoringRoutes } from './modules/finance/finance-monitoring.routes.ts'
+import { financeRecordsRoutes } from './modules/finance/finance-records.routes.ts'
+import { financeClaimsRoutes } from './modules/finance/finance-claims.routes.ts'
+import { financeApi } from './modules/finance/finance.api.ts'
 
 export interface AppDeps {
   config: Config
@@ -137,6 +146,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(recommendationsRoutes)
   await app.register(scrutinyApi)
   await app.register(calendarRoutes)
+  await app.register(financeRoutes)
+  await app.register(financeProgrammeRoutes)
+  await app.register(financeMonitoringRoutes)
+  await app.register(financeRecordsRoutes)
+  await app.register(financeClaimsRoutes)
+  await app.register(financeApi)
+  await app.register(ledgerImportsRoutes)
+  await app.register(ledgerRoutes)
+  await app.register(ledgerApi)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
   await app.register(reportsRoutes)

@@ -18,6 +18,8 @@ export interface Config {
   readonly secureCookies: boolean
   readonly logLevel: LogLevel
   readonly trustProxy: boolean
+  /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
+  readonly uploadLimitMb: number
 }
 
 export class ConfigError extends Error {
@@ -109,6 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPassword !== null && demoPassword.length < 10)
     problems.push('DEMO_PASSWORD must be at least 10 characters')
 
+  let uploadLimitMb = 200
+  if (env.UPLOAD_LIMIT_MB !== undefined && env.UPLOAD_LIMIT_MB !== '') {
+    const n = Number(env.UPLOAD_LIMIT_MB)
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      problems.push(
+        `UPLOAD_LIMIT_MB must be a whole number of megabytes from 1 to 10000 (got "${env.UPLOAD_LIMIT_MB}")`,
+      )
+    else uploadLimitMb = n
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
@@ -122,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     logLevel: logLevelRaw as LogLevel,
     trustProxy,
+    uploadLimitMb,
   })
 }

@@ -15,9 +15,12 @@ import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
 import { createCalendarService } from './modules/calendar/calendar.service.ts'
 import { createReportsService } from './modules/reports/reports.service.ts'
 import { createDefinitionsService } from './modules/definitions/definitions.service.ts'
+import { createLedgerService } from './modules/ledger/ledger.service.ts'
+import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
+import { createFinanceService } from './modules/finance/finance.service.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
-export function createServices(database: Database, _config: Config) {
+export function createServices(database: Database, config: Config) {
   const db = database.db
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
@@ -28,11 +31,24 @@ export function createServices(database: Database, _config: Config) {
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
   const scrutiny = createScrutinyService(db)
-  const calendar = createCalendarService(db, _config.baseUrl)
+  const calendar = createCalendarService(db, config.baseUrl)
   const reports = createReportsService(db, { programmes, projects, milestones, statusReports, organisation })
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
+  const finance = createFinanceService(db)
+  const ledger = createLedgerService(db)
+  const ledgerImports = createLedgerImportService(db, {
+    uploadLimitMb: config.uploadLimitMb,
+    sqlite: database.sqlite,
+  })
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
+    ledger_import: {
+      label: 'Ledger import',
+      find: async (scope, id) => {
+        const i = await ledgerImports.get(scope, id)
+        return i && { title: `Import of ${i.file_name}`, url: `/finance/imports/${i.id}` }
+      },
+    },
     programme: {
       label: 'Programme',
       find: async (scope, id) => {
@@ -103,6 +119,25 @@ export function createServices(database: Database, _config: Config) {
         return r && { title: r.title, url: `/reports/${r.id}` }
       },
     },
+    budget_line: {
+      label: 'Budget line',
+      find: async (scope, id) => {
+        const l = await finance.budgetLine(scope, id)
+        return (
+          l && {
+            title: `Budget line ${l.financial_year}${l.description ? `: ${l.description}` : ''}`,
+            url: `/projects/${l.project_id}/finance?year=${l.financial_year.replace('/', '-')}`,
+          }
+        )
+      },
+    },
+    claim: {
+      label: 'Claim',
+      find: async (scope, id) => {
+        const c = await finance.claim(scope, id)
+        return c && { title: c.title, url: `/claims/${c.id}` }
+      },
+    },
   }
   return {
     auth,
@@ -117,6 +152,9 @@ export function createServices(database: Database, _config: Config) {
     calendar,
     reports,
     definitions,
+    finance,
+    ledger,
+    ledgerImports,
     historyTargets,
   }
 }

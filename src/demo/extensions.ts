@@ -3,6 +3,8 @@ import type { Role } from '../auth/roles.ts'
 import type { IsoDate } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
 import type { DemoPerson } from './demo-loader.ts'
+import { financeDemo } from './finance-demo.ts'
+import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
 
@@ -21,4 +23,4 @@ export interface DemoContext {
  */
 export type DemoExtension = (ctx: DemoContext) => Promise<void>
 
-export const DEMO_EXTENSIONS: DemoExtension[] = [scrutinyDemo, papersDemo]
+export const DEMO_EXTENSIONS: DemoExtension[] = [financeDemo, ledgerDemo, scrutinyDemo, papersDemo]

@@ -29,6 +29,12 @@ type RecordKind =
   | 'recommendationAction'
   | 'report'
   | 'definition'
+  | 'budgetLine'
+  | 'claim'
+  | 'ledgerImport'
+  | 'ledgerTransaction'
+  | 'columnMapping'
+  | 'costRule'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -46,6 +52,12 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'recommendation-actions': 'recommendationAction',
   reports: 'report',
   'programme-definitions': 'definition',
+  'budget-lines': 'budgetLine',
+  claims: 'claim',
+  imports: 'ledgerImport',
+  transactions: 'ledgerTransaction',
+  mappings: 'columnMapping',
+  rules: 'costRule',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -59,6 +71,9 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   recommendation: 'recommendation',
   panel_report: 'report',
   programme_definition: 'definition',
+  budget_line: 'budgetLine',
+  claim: 'claim',
+  ledger_import: 'ledgerImport',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -201,6 +216,51 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       period: '2025-05',
       rating: 'amber',
       narrative: `Matrix report ${MARKER}`,
+    })
+    const stream = await create('/api/v1/funding-streams', {
+      name: `Matrix stream ${MARKER}`,
+      kind: 'named',
+      baseCostsEligible: false,
+    })
+    records.budgetLine = await create(`/api/v1/projects/${records.project}/budget-lines`, {
+      financialYear: '2025/26',
+      category: 'revenue',
+      fundingStreamId: stream,
+      costType: 'staff',
+      amountPence: 120000,
+      profileMethod: 'flat',
+      description: `Matrix budget line ${MARKER}`,
+    })
+    records.claim = await create('/api/v1/claims', {
+      fundingStreamId: stream,
+      projectId: records.project,
+      title: `Matrix claim ${MARKER}`,
+      eligiblePence: 1000,
+      claimedPence: 1000,
+      status: 'submitted',
+    })
+    // Ledger: a committed import whose one payment waits in suspense, a saved mapping and a rule.
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ledger/imports?fileName=matrix.csv',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      payload: `PaymentDate,TransactionNumber,Amount,BeneficiaryName\n2025-05-01,MTX-T1,12.34,Matrix supplier ${MARKER}\n`,
+    })
+    assert.equal(upload.statusCode, 201, `fixture ledger import: ${upload.body}`)
+    records.ledgerImport = upload.json<{ id: number }>().id
+    const committed = await t.api(adminToken, 'POST', `/api/v1/ledger/imports/${records.ledgerImport}/commit`)
+    assert.equal(committed.statusCode, 200, `fixture ledger commit: ${committed.body}`)
+    const suspense = await t.api(adminToken, 'GET', '/api/v1/ledger/suspense')
+    records.ledgerTransaction = suspense.json<{ items: Array<{ id: number }> }>().items[0]!.id
+    records.columnMapping = await create('/api/v1/ledger/mappings', {
+      name: `Matrix mapping ${MARKER}`,
+      columns: { date: 'Posted', amount: 'Net' },
+    })
+    records.costRule = await create('/api/v1/ledger/rules', {
+      matchField: 'cost_centre',
+      matchType: 'exact',
+      matchValue: `MTX-${MARKER}`,
+      projectId: records.project,
     })
     records.token = (await t.app.services.tokens.create(a.id, a.users.administrator.id, 'Matrix fixture')).id
     records.committee = await create('/api/v1/committees', {
