@@ -19,9 +19,9 @@ import type { DB, LedgerImport } from '../../db/schema.ts'
 import { HttpError, notFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
-import { readRows, sniff, SourceError, type SourceShape } from './ledger.reader.ts'
+import { readRowBatches, sniff, SourceError, type SourceShape } from './ledger.reader.ts'
 import { createLedgerRepository, matchRule } from './ledger.repository.ts'
-import { interpretRows, NotALedgerError, printable, type Layout, type LedgerRow } from './ledger.rows.ts'
+import { NotALedgerError, printable, RowInterpreter, type Layout, type LedgerRow } from './ledger.rows.ts'
 
 export interface Importer {
   organisationId: number
@@ -151,6 +151,74 @@ const INSERT_COLUMNS = [
   'created_at',
 ] as const
 
+/** Rows a multi-row insert statement carries on SQLite: 17 × 200 parameters, well under its limit. */
+const INSERT_ROWS = 200
+
+/**
+ * Inserts on SQLite through two statements prepared once per commit: one of INSERT_ROWS rows and one of
+ * a single row for the remainder. A row already in the ledger (same key) is left alone; the count
+ * returned is of rows actually added.
+ */
+function sqliteInserter(handle: SQLite.Database) {
+  const columns = INSERT_COLUMNS.join(', ')
+  const one = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`
+  const statement = (rows: number) =>
+    handle.prepare(
+      `insert into ledger_transactions (${columns}) values ${Array.from({ length: rows }, () => one).join(', ')} on conflict (organisation_id, dedupe_key) do nothing`,
+    )
+  const many = statement(INSERT_ROWS)
+  const single = statement(1)
+  const width = INSERT_COLUMNS.length
+  const params: unknown[] = new Array<unknown>(width * INSERT_ROWS)
+  const fill = (
+    at: number,
+    organisationId: number,
+    importId: number,
+    created: string,
+    { row, projectId }: { row: LedgerRow; projectId: number | null },
+  ) => {
+    // In INSERT_COLUMNS order.
+    params[at] = organisationId
+    params[at + 1] = projectId
+    params[at + 2] = importId
+    params[at + 3] = row.reference
+    params[at + 4] = row.dedupeKey
+    params[at + 5] = row.contentHash
+    params[at + 6] = row.date
+    params[at + 7] = row.period
+    params[at + 8] = row.financialYear
+    params[at + 9] = row.amountPence
+    params[at + 10] = row.supplier
+    params[at + 11] = row.description
+    params[at + 12] = row.costCentre
+    params[at + 13] = row.accountCode
+    params[at + 14] = row.expenseType
+    params[at + 15] = row.serviceArea
+    params[at + 16] = created
+  }
+  return {
+    insert(
+      organisationId: number,
+      importId: number,
+      created: string,
+      batch: ReadonlyArray<{ row: LedgerRow; projectId: number | null }>,
+    ): number {
+      let added = 0
+      let i = 0
+      for (; i + INSERT_ROWS <= batch.length; i += INSERT_ROWS) {
+        for (let j = 0; j < INSERT_ROWS; j++)
+          fill(j * width, organisationId, importId, created, batch[i + j]!)
+        added += many.run(params).changes
+      }
+      for (; i < batch.length; i++) {
+        fill(0, organisationId, importId, created, batch[i]!)
+        added += single.run(params.slice(0, width)).changes
+      }
+      return added
+    },
+  }
+}
+
 export function createLedgerImportService(
   db: Kysely<DB>,
   opts: { uploadLimitMb: number; sqlite?: SQLite.Database | null },
@@ -201,6 +269,10 @@ export function createLedgerImportService(
     return imp
   }
 
+  /**
+   * The file's rows in chunks as they are read, with the interpreter that turns each into a payment:
+   * both passes read a file identically. Progress is counted in bytes read.
+   */
   function rowsOf(
     file: string,
     shape: SourceShape,
@@ -212,14 +284,14 @@ export function createLedgerImportService(
   ) {
     const live = { phase, bytes: 0, size }
     running.set(importId, live)
-    const source = readRows(file, shape, (n) => {
+    const chunks = readRowBatches(file, shape, (n) => {
       live.bytes += n
     })
-    return interpretRows(
-      source,
+    const interpreter = new RowInterpreter(
       { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
       onLayout,
     )
+    return { chunks, interpreter }
   }
 
   async function insertProblems(
@@ -232,7 +304,13 @@ export function createLedgerImportService(
       raw_text: string
     }>,
   ) {
-    if (rows.length > 0) await db.insertInto('ledger_import_problems').values(rows).execute()
+    // In slices: a chunk of a file of short rows can hold thousands of problems, and PostgreSQL takes at
+    // most 65,535 parameters in a statement.
+    for (let i = 0; i < rows.length; i += BATCH)
+      await db
+        .insertInto('ledger_import_problems')
+        .values(rows.slice(i, i + BATCH))
+        .execute()
   }
 
   const service = {
@@ -367,8 +445,9 @@ export function createLedgerImportService(
       let totalPence = 0
       let firstDate: string | null = null
       let lastDate: string | null = null
+      // Problems are held for one chunk of the file at most, then written (up to MAX_STORED_PROBLEMS).
       let problems: Parameters<typeof insertProblems>[0] = []
-      const problem = async (kind: string, line: number, reason: string, raw: string) => {
+      const problem = (kind: string, line: number, reason: string, raw: string) => {
         if (counts.storedProblems >= MAX_STORED_PROBLEMS) {
           counts.notStored++
           return
@@ -382,10 +461,10 @@ export function createLedgerImportService(
           reason: printable(reason),
           raw_text: printable(raw),
         })
-        if (problems.length >= BATCH) {
-          await insertProblems(problems)
-          problems = []
-        }
+      }
+      const flushProblems = async () => {
+        await insertProblems(problems)
+        problems = []
       }
       let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
       const flush = async () => {
@@ -395,13 +474,14 @@ export function createLedgerImportService(
         )
         for (const { row, projectId } of batch) {
           const held = existing.get(row.dedupeKey)
-          if (held === row.contentHash) {
+          // Only a key the ledger already holds needs the content compared (and so hashed).
+          if (held !== undefined && held === row.contentHash) {
             counts.duplicate++
             continue
           }
           if (held !== undefined) {
             counts.changed++
-            await problem(
+            problem(
               'changed',
               row.line,
               `${row.reference ? `Transaction ${row.reference}` : 'This payment'} is already in the ledger with different details; the ledger keeps what it has`,
@@ -438,7 +518,7 @@ export function createLedgerImportService(
         )
       }
       try {
-        const outcomes = rowsOf(
+        const { chunks, interpreter } = rowsOf(
           imp.stored_path,
           shape,
           mapping,
@@ -454,24 +534,33 @@ export function createLedgerImportService(
             )
           },
         )
-        for await (const o of outcomes) {
-          if (o.kind === 'blank') {
-            counts.blank++
-            continue
+        reading: for await (const rows of chunks) {
+          for (const src of rows) {
+            const o = interpreter.read(src)
+            if (o === null) {
+              if (interpreter.gaveUp) break reading
+              continue
+            }
+            if (o.kind === 'blank') {
+              counts.blank++
+              continue
+            }
+            counts.read++
+            if (o.kind === 'bad') {
+              counts.bad++
+              problem('bad', o.line, o.reason, o.raw)
+              continue
+            }
+            counts.good++
+            totalPence += o.row.amountPence
+            if (firstDate === null || o.row.date < firstDate) firstDate = o.row.date
+            if (lastDate === null || o.row.date > lastDate) lastDate = o.row.date
+            batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
           }
-          counts.read++
-          if (o.kind === 'bad') {
-            counts.bad++
-            await problem('bad', o.line, o.reason, o.raw)
-            continue
-          }
-          counts.good++
-          totalPence += o.row.amountPence
-          if (firstDate === null || o.row.date < firstDate) firstDate = o.row.date
-          if (lastDate === null || o.row.date > lastDate) lastDate = o.row.date
-          batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
           if (batch.length >= BATCH) await flush()
+          if (problems.length > 0) await flushProblems()
         }
+        interpreter.finish()
       } catch (err) {
         if (err instanceof NotALedgerError) {
           running.delete(importId)
@@ -494,7 +583,7 @@ export function createLedgerImportService(
         // Everything before the unreadable point is counted; the point itself is a reported problem.
         counts.bad++
         summary.stoppedEarly = err.message
-        await problem('bad', err.line, err.message, '')
+        problem('bad', err.line, err.message, '')
       }
       await flush()
       await insertProblems(problems)
@@ -606,63 +695,55 @@ export function createLedgerImportService(
         await db.transaction().execute(async (trx) => {
           const rules = await repo.rules(by.organisationId, trx)
           const at = new Date().toISOString()
-          let batch: ReturnType<typeof toInsert>[] = []
-          // On SQLite the rows go through one prepared statement on the transaction's own connection
-          // (Kysely holds it for this callback): compiling 500-row inserts was the slowest part of a commit.
-          const direct = opts.sqlite
-            ? opts.sqlite.prepare(
-                `insert into ledger_transactions (${INSERT_COLUMNS.join(', ')}) values (${INSERT_COLUMNS.map(() => '?').join(', ')}) on conflict (organisation_id, dedupe_key) do nothing`,
-              )
-            : null
+          const organisationId = by.organisationId
+          // On SQLite the rows go straight to the transaction's own connection (Kysely holds it for this
+          // callback) through statements prepared once, INSERT_ROWS rows a statement: compiling each
+          // insert, then running one statement a row, was most of the time of a commit.
+          const sqlite = opts.sqlite ? sqliteInserter(opts.sqlite) : null
+          let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
           const flush = async () => {
             if (batch.length === 0) return
-            if (direct) {
-              for (const r of batch) {
-                added += direct.run(
-                  r.organisation_id,
-                  r.project_id,
-                  r.import_id,
-                  r.transaction_ref,
-                  r.dedupe_key,
-                  r.content_hash,
-                  r.transaction_date,
-                  r.period,
-                  r.financial_year,
-                  r.amount_pence,
-                  r.supplier_name,
-                  r.description,
-                  r.cost_centre,
-                  r.account_code,
-                  r.expense_type,
-                  r.service_area,
-                  r.created_at,
-                ).changes
-              }
+            if (sqlite) {
+              added += sqlite.insert(organisationId, importId, at, batch)
               batch = []
               return
             }
-            const result = await trx
-              .insertInto('ledger_transactions')
-              .values(batch)
-              .onConflict((oc) => oc.columns(['organisation_id', 'dedupe_key']).doNothing())
-              .executeTakeFirst()
-            added += Number(result.numInsertedOrUpdatedRows ?? 0)
+            for (let i = 0; i < batch.length; i += BATCH) {
+              const result = await trx
+                .insertInto('ledger_transactions')
+                .values(
+                  batch
+                    .slice(i, i + BATCH)
+                    .map((b) => toInsert(organisationId, importId, b.row, b.projectId, at)),
+                )
+                .onConflict((oc) => oc.columns(['organisation_id', 'dedupe_key']).doNothing())
+                .executeTakeFirst()
+              added += Number(result.numInsertedOrUpdatedRows ?? 0)
+            }
             batch = []
           }
+          const { chunks, interpreter } = rowsOf(
+            path_,
+            shape,
+            mapping,
+            importId,
+            'committing',
+            imp.file_size,
+            () => undefined,
+          )
           try {
-            for await (const o of rowsOf(
-              path_,
-              shape,
-              mapping,
-              importId,
-              'committing',
-              imp.file_size,
-              () => undefined,
-            )) {
-              if (o.kind !== 'good') continue
-              batch.push(toInsert(by.organisationId, importId, o.row, matchRule(rules, o.row), at))
-              if (batch.length >= BATCH) await flush()
+            reading: for await (const rows of chunks) {
+              for (const src of rows) {
+                const o = interpreter.read(src)
+                if (o === null) {
+                  if (interpreter.gaveUp) break reading
+                  continue
+                }
+                if (o.kind === 'good') batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
+              }
+              await flush()
             }
+            interpreter.finish()
           } catch (err) {
             // The same point stopped the validate pass; the rows before it are what was previewed.
             if (!(err instanceof SourceError)) throw err

@@ -61,15 +61,18 @@ export class CsvTokenizer {
         pos = nl + 1
         continue
       }
-      const end = this.quoted(text, pos, final, out)
+      const end = this.quoted(text, pos, nl, final, out)
       if (end < 0) return pos
       pos = end
     }
     return pos
   }
 
-  /** A row with quotes, char by char; -1 when it runs past the text (more is needed). */
-  private quoted(text: string, start: number, final: boolean, out: SourceRow[]): number {
+  /**
+   * A row with quotes, cell by cell; -1 when it runs past the text (more is needed). `nl` is the line end
+   * the row would have without quotes: looked up again only after a quoted cell that holds a line end.
+   */
+  private quoted(text: string, start: number, nl: number, final: boolean, out: SourceRow[]): number {
     const d = this.delimiter
     const len = text.length
     const cells: string[] = []
@@ -93,9 +96,11 @@ export class CsvTokenizer {
             if (!final) return -1
             throw new UnclosedQuoteError(this.line)
           }
-          const piece = text.slice(j, k)
-          for (let i = piece.indexOf('\n'); i >= 0; i = piece.indexOf('\n', i + 1)) lines++
-          cell += piece
+          if (k > nl) {
+            // The quoted cell runs over a line end (or several): count them, as people number lines.
+            for (let i = text.indexOf('\n', j); i >= 0 && i < k; i = text.indexOf('\n', i + 1)) lines++
+          }
+          cell += text.slice(j, k)
           if (k + 1 >= len && !final) return -1
           if (text.charCodeAt(k + 1) === QUOTE) {
             cell += '"'
@@ -105,6 +110,10 @@ export class CsvTokenizer {
           pos = k + 1
           break
         }
+        if (pos > nl) {
+          nl = text.indexOf('\n', pos)
+          if (nl < 0) nl = final ? len : -1
+        }
         fieldStart = false
         continue
       }
@@ -112,7 +121,7 @@ export class CsvTokenizer {
       // A stray quote inside it is part of the cell as written.
       fieldStart = false
       const di = text.indexOf(d, pos)
-      const ni = text.indexOf('\n', pos)
+      const ni = nl >= len ? -1 : nl
       if (di < 0 && ni < 0) {
         if (!final) return -1
         cells.push(cell + text.slice(pos))

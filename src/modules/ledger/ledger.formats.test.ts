@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
+import { parseMoney } from '../../domain/money.ts'
 import { neutraliseFormula, csvCell } from '../../web/csv.ts'
 import { numberCellText, parseLedgerAmount, parseLedgerDate, recogniseHeadings } from './ledger.formats.ts'
 import { guessDelimiter, readRows, sniff } from './ledger.reader.ts'
@@ -83,6 +84,46 @@ describe('ledger amounts', () => {
     assert.equal(numberCellText(1534.2399999999998), '1534.24')
     assert.equal(numberCellText(0.1 + 0.2), '0.30')
     assert.equal(numberCellText(900), '900')
+  })
+})
+
+describe('the quick reading of plain dates and amounts', () => {
+  // parseLedgerDate and parseLedgerAmount read the common forms digit by digit; they must agree with the
+  // general reading (dates: the same text with a time after it; amounts: parseMoney) for every input.
+  it('reads dd/mm/yyyy exactly as the general date reading does (property)', () => {
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'))
+    fc.assert(
+      fc.property(two, two, fc.integer({ min: 0, max: 9999 }), (d, m, y) => {
+        const text = `${d}/${m}/${String(y).padStart(4, '0')}`
+        const quick = parseLedgerDate(text)
+        const general = parseLedgerDate(`${text} 00:00`)
+        assert.equal(quick.ok, general.ok, text)
+        if (quick.ok && general.ok) assert.equal(quick.value, general.value)
+        if (!quick.ok) assert.match(quick.reason, /not a real date/)
+      }),
+    )
+  })
+  it('reads plain amounts exactly as parseMoney does (property)', () => {
+    const amount = fc
+      .tuple(
+        fc.constantFrom('', '-', '('),
+        fc.stringMatching(/^\d{0,16}$/),
+        fc.constantFrom('', '.', '.5', '.05', '.50', '.505'),
+        fc.constantFrom('', ')', '-'),
+      )
+      .map(([a, b, c, d]) => a + b + c + d)
+    fc.assert(
+      fc.property(amount, (text) => {
+        const r = parseLedgerAmount(text)
+        const credit = text.endsWith('-') && !text.startsWith('-') && !text.startsWith('(')
+        const expected = parseMoney(credit ? text.slice(0, -1) : text)
+        const want = expected === null ? null : credit ? -expected : expected
+        assert.equal(r.ok ? r.value : null, want, text)
+      }),
+      { numRuns: 500 },
+    )
+    assert.equal(value(parseLedgerAmount('(12.50)')), -1250)
+    assert.equal(value(parseLedgerAmount('1234.5')), 123450)
   })
 })
 

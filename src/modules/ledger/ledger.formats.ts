@@ -27,12 +27,41 @@ function isoOf(year: number, month: number, day: number): Parsed<string> {
   return ok(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`)
 }
 
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48
+  return c >= 0 && c <= 9 ? c : -1
+}
+
+/**
+ * [day, month, year] of exactly "dd/mm/yyyy", the way nearly every row of a UK file writes its date, read
+ * without a regular expression (a quarter of a million times a file, twice); null for anything else,
+ * which then goes the long way round.
+ */
+function plainDayFirst(s: string): [number, number, number] | null {
+  if (s.length !== 10 || s.charCodeAt(2) !== 47 || s.charCodeAt(5) !== 47) return null
+  const d1 = digit(s, 0)
+  const d2 = digit(s, 1)
+  const m1 = digit(s, 3)
+  const m2 = digit(s, 4)
+  const y1 = digit(s, 6)
+  const y2 = digit(s, 7)
+  const y3 = digit(s, 8)
+  const y4 = digit(s, 9)
+  if ((d1 | d2 | m1 | m2 | y1 | y2 | y3 | y4) < 0) return null
+  return [d1 * 10 + d2, m1 * 10 + m2, y1 * 1000 + y2 * 100 + y3 * 10 + y4]
+}
+
 /**
  * A payment date as finance systems export it. UK files are day-first; a two-digit year is refused rather
  * than assumed to be this century.
  */
 export function parseLedgerDate(raw: string, format: DateFormat = 'auto'): Parsed<string> {
   const text = raw.trim()
+  const fast = format === 'ymd' ? null : plainDayFirst(text)
+  if (fast !== null) {
+    const r = isoOf(fast[2], fast[1], fast[0])
+    return r.ok ? r : fail(`“${text}” is not a real date: ${r.reason}`)
+  }
   const quoted = `“${text}”`
   if (text === '') return fail('There is no date')
   // A timestamp exported with the date ("2025-06-25 00:00:00", "25/06/2025 00:00") keeps its date.
@@ -70,6 +99,8 @@ export function parseLedgerDate(raw: string, format: DateFormat = 'auto'): Parse
  */
 export function parseLedgerAmount(raw: string): Parsed<Pence> {
   const text = raw.trim()
+  const fast = plainAmount(text)
+  if (fast !== null) return ok(fast)
   if (text === '') return fail('There is no amount')
   let s = text.replace(/[\s\u00a0\u202f']/g, '').replace(/^GBP/i, '')
   let credit = false
@@ -88,6 +119,43 @@ export function parseLedgerAmount(raw: string): Parsed<Pence> {
     return fail(`“${text}” is not an amount of money`)
   }
   return ok(credit ? -pence : pence)
+}
+
+/**
+ * Pence of "1234.56", "-1234.5", "(1234.56)" or "1234", read digit by digit: the forms nearly every row
+ * of a ledger writes its amount in. Null for anything else (commas, pound signs, CR, more decimals),
+ * which parseLedgerAmount then reads the long way; for what it accepts it gives what parseMoney gives.
+ */
+function plainAmount(t: string): number | null {
+  const n = t.length
+  if (n === 0 || n > 18) return null
+  let i = 0
+  let end = n
+  let negative = false
+  const first = t.charCodeAt(0)
+  if (first === 40) {
+    // "(12.50)": a credit in brackets.
+    if (t.charCodeAt(n - 1) !== 41) return null
+    i = 1
+    end = n - 1
+    negative = true
+  } else if (first === 45) {
+    i = 1
+    negative = true
+  }
+  let whole = 0
+  const start = i
+  for (let c = digit(t, i); i < end && c >= 0; c = digit(t, ++i)) whole = whole * 10 + c
+  if (i === start || i - start > 13) return null
+  let pence = whole * 100
+  if (i < end) {
+    if (t.charCodeAt(i) !== 46 || end - i - 1 < 1 || end - i - 1 > 2) return null
+    const f1 = digit(t, i + 1)
+    const f2 = end - i - 1 === 2 ? digit(t, i + 2) : 0
+    if (f1 < 0 || f2 < 0) return null
+    pence += f1 * 10 + f2
+  }
+  return negative ? -pence : pence
 }
 
 /** An XLSX number cell as the decimal text a ledger meant: 1534.2399999999998 was typed as 1534.24. */
