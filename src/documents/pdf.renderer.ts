@@ -1,108 +1,260 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js'
-import type { Block, PaperDocument } from './document.model.ts'
-
-interface PdfMakeServer {
-  setFonts(fonts: TFontDictionary): void
-  setUrlAccessPolicy(cb: (url: string) => boolean): void
-  setLocalAccessPolicy(cb: (path: string) => boolean): void
-  createPdf(def: TDocumentDefinitions): { getBuffer(): Promise<Buffer> }
-}
+import PDFDocument from 'pdfkit'
+import { documentText, type Block, type PaperDocument } from './document.model.ts'
+import { columnWidths, wrapText, type Measure } from './pdf.layout.ts'
 
 const require = createRequire(import.meta.url)
-const pdfmake = require('pdfmake') as PdfMakeServer
 const fontDir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto')
-const ROBOTO = {
-  normal: path.join(fontDir, 'Roboto-Regular.ttf'),
-  bold: path.join(fontDir, 'Roboto-Medium.ttf'),
-  italics: path.join(fontDir, 'Roboto-Italic.ttf'),
-  bolditalics: path.join(fontDir, 'Roboto-MediumItalic.ttf'),
+
+interface Face {
+  regular: string
+  bold: string
 }
-pdfmake.setFonts({ Roboto: ROBOTO })
-// Papers are built from our own data: no images or fonts are fetched from the network, and only the bundled
-// fonts are read from disk.
-pdfmake.setUrlAccessPolicy(() => false)
-const allowed = new Set(Object.values(ROBOTO))
-pdfmake.setLocalAccessPolicy((p) => allowed.has(p))
+// Helvetica is one of the PDF standard 14 fonts: every viewer has it, so nothing is embedded or subset and
+// text is measured from its metrics table. It covers the Windows-1252 character set only, so a paper with
+// any other character (Welsh ŵ, Polish ł…) is set in the bundled Roboto, embedded, instead: every
+// character prints whatever the paper says.
+const HELVETICA: Face = { regular: 'Helvetica', bold: 'Helvetica-Bold' }
+const ROBOTO: Face = {
+  regular: path.join(fontDir, 'Roboto-Regular.ttf'),
+  bold: path.join(fontDir, 'Roboto-Medium.ttf'),
+}
+
+const A4 = { width: 595.28, height: 841.89 }
+const MARGIN = { top: 50, left: 50, right: 50, bottom: 60 }
+const CONTENT_WIDTH = A4.width - MARGIN.left - MARGIN.right
+const BOTTOM = A4.height - MARGIN.bottom
+const BODY = 10.5
+const TEXT = '#0b0c0c'
+const RULE = '#b1b4b6'
+/** Table spacing: columns 12 pt apart, rows 3 pt above and below the text. */
+const GAP_X = 12
+const PAD_Y = 3
+
+interface Run {
+  font: string
+  size: number
+}
 
 /**
  * A PDF with the document title shown in the viewer's title bar, British English set as its language,
- * author and subject in its metadata, and table header rows repeated on every page. pdfmake 0.3 can mark
- * a PDF as tagged but does not write a structure tree, so headings are distinguished visually and by the
- * outline order only; the DOCX is the accessible editable format.
+ * author and subject in its metadata, headings in the bookmarks pane, and table header rows repeated at the
+ * top of every page a table runs onto. The DOCX is the accessible editable format.
+ *
+ * The page is laid out here and written with pdfkit directly, one text operation per line: pdfmake's general
+ * layout engine measured and drew every word separately and took two seconds for a 200-project report.
  */
 export async function renderPdf(doc: PaperDocument): Promise<Buffer> {
-  const content: Content[] = [{ text: doc.title, fontSize: 20, bold: true, margin: [0, 0, 0, 8] }]
-  if (doc.subtitle) content.push({ text: doc.subtitle, fontSize: 13, margin: [0, 0, 0, 12] })
-  for (const b of doc.blocks) content.push(block(b))
-  const definition: TDocumentDefinitions = {
-    info: { title: doc.title, author: doc.author, subject: doc.subtitle ?? doc.title, creator: 'Oversight' },
-    language: doc.language,
+  const face = inWinAnsi(doc) ? HELVETICA : ROBOTO
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    lang: doc.language,
     displayTitle: true,
-    tagged: true,
-    pageSize: 'A4',
-    pageMargins: [50, 50, 50, 60],
-    footer: (current: number, total: number) => ({
-      text: `Page ${current} of ${total}`,
-      alignment: 'center',
-      fontSize: 9,
-      margin: [0, 20, 0, 0],
-    }),
-    content,
-    defaultStyle: { font: 'Roboto', fontSize: 10.5 },
-  }
-  return pdfmake.createPdf(definition).getBuffer()
+    info: { Title: doc.title, Author: doc.author, Subject: doc.subtitle ?? doc.title, Creator: 'Oversight' },
+  })
+  const chunks: Buffer[] = []
+  pdf.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)))
+    pdf.on('error', reject)
+  })
+  new Writer(pdf, face).paper(doc)
+  pdf.end()
+  return done
 }
 
-function block(b: Block): Content {
-  // Properties are set on each node rather than through named styles, and plain cells stay plain strings:
-  // pdfmake resolves named styles per text run, which was most of its time on a 200-project report.
-  switch (b.kind) {
-    case 'heading':
-      return b.level === 2
-        ? { text: b.text, fontSize: 15, bold: true, margin: [0, 14, 0, 6], headlineLevel: 2 }
-        : { text: b.text, fontSize: 12, bold: true, margin: [0, 10, 0, 4], headlineLevel: 3 }
-    case 'paragraph':
-      return { text: b.text, margin: [0, 0, 0, 6] }
-    case 'list':
-      // Copies: pdfmake writes layout state into the arrays it is given.
-      return b.ordered
-        ? { ol: [...b.items], margin: [0, 0, 0, 6] }
-        : { ul: [...b.items], margin: [0, 0, 0, 6] }
-    case 'table': {
-      const numeric = new Set(b.numeric ?? [])
-      const cell = (text: string, i: number) =>
-        numeric.has(i) ? { text, alignment: 'right' as const } : text
-      return [
-        { text: b.caption, bold: true, margin: [0, 6, 0, 4], keepWithNext: true } as Content,
-        {
-          table: {
-            headerRows: 1,
-            widths: columnWidths(b.head, b.rows),
-            body: [
-              b.head.map((h, i) => ({
-                text: h,
-                bold: true,
-                alignment: numeric.has(i) ? ('right' as const) : ('left' as const),
-              })),
-              ...b.rows.map((r) => r.map(cell)),
-            ],
-          },
-          layout: 'lightHorizontalLines',
-          margin: [0, 0, 0, 10],
-        },
-      ]
+class Writer {
+  private y = MARGIN.top
+  private readonly widths = new Map<string, number>()
+  private readonly measure: Measure
+
+  constructor(
+    private readonly pdf: PDFKit.PDFDocument,
+    private readonly face: Face,
+  ) {
+    pdf.fillColor(TEXT)
+    // Widths are cached per font and word at 1 pt: a report repeats the same words thousands of times.
+    this.measure = (text, run) => {
+      const key = `${run.font}\u0000${text}`
+      let w = this.widths.get(key)
+      if (w === undefined) {
+        w = this.pdf.font(run.font).fontSize(1).widthOfString(text)
+        this.widths.set(key, w)
+      }
+      return w * run.size
+    }
+  }
+
+  paper(doc: PaperDocument) {
+    this.lines(doc.title, { font: this.face.bold, size: 20 }, MARGIN.left, CONTENT_WIDTH)
+    this.y += 8
+    if (doc.subtitle) {
+      this.lines(doc.subtitle, { font: this.face.regular, size: 13 }, MARGIN.left, CONTENT_WIDTH)
+      this.y += 12
+    }
+    for (const b of doc.blocks) this.block(b)
+    this.footers()
+  }
+
+  private block(b: Block) {
+    const body: Run = { font: this.face.regular, size: BODY }
+    switch (b.kind) {
+      case 'heading': {
+        const run: Run = { font: this.face.bold, size: b.level === 2 ? 15 : 12 }
+        this.y += b.level === 2 ? 14 : 10
+        // A heading is kept with at least three lines of what follows it.
+        this.room(this.lineHeight(run) + 3 * this.lineHeight(body))
+        this.pdf.outline.addItem(b.text)
+        this.lines(b.text, run, MARGIN.left, CONTENT_WIDTH)
+        this.y += b.level === 2 ? 6 : 4
+        return
+      }
+      case 'paragraph':
+        this.lines(b.text, body, MARGIN.left, CONTENT_WIDTH)
+        this.y += 6
+        return
+      case 'list':
+        b.items.forEach((item, i) => {
+          const marker = b.ordered ? `${i + 1}.` : '\u2022'
+          const indent = b.ordered ? 18 : 12
+          this.room(this.lineHeight(body))
+          this.text(marker, body, MARGIN.left, this.y)
+          this.lines(item, body, MARGIN.left + indent, CONTENT_WIDTH - indent)
+          this.y += 2
+        })
+        this.y += 4
+        return
+      case 'table':
+        this.table(b)
+    }
+  }
+
+  private table(b: Extract<Block, { kind: 'table' }>) {
+    const body: Run = { font: this.face.regular, size: BODY }
+    const bold: Run = { font: this.face.bold, size: BODY }
+    const lh = this.lineHeight(body)
+    const cols = columnWidths(b.head, b.rows, CONTENT_WIDTH, GAP_X, (t, header) =>
+      this.measure(t, header ? bold : body),
+    )
+    const numeric = new Set(b.numeric ?? [])
+    const layoutRow = (cells: string[], run: Run) =>
+      cols.map((c, i) => wrapText(cells[i] ?? '', c.width, (t) => this.measure(t, run)))
+    const head = layoutRow(b.head, bold)
+    const rowHeight = (lines: string[][]) => Math.max(1, ...lines.map((l) => l.length)) * lh + 2 * PAD_Y
+    const drawHead = () => {
+      this.row(head, cols, numeric, bold, lh)
+      this.rule(1, TEXT)
+    }
+    this.y += 6
+    const first = b.rows[0] ? rowHeight(layoutRow(b.rows[0], body)) : 0
+    // The caption stays with the header row and the first row of figures.
+    this.room(lh + 4 + rowHeight(head) + first)
+    this.lines(b.caption, bold, MARGIN.left, CONTENT_WIDTH)
+    this.y += 4
+    drawHead()
+    for (const r of b.rows) {
+      const lines = layoutRow(r, body)
+      // A row that fits on a page is not split across two (Word's "allow row to break across pages" off).
+      if (this.room(rowHeight(lines))) drawHead()
+      this.row(lines, cols, numeric, body, lh, drawHead)
+      this.rule(0.5, RULE)
+    }
+    this.y += 10
+  }
+
+  /** One table row, line by line; a row taller than a page continues under a repeated header. */
+  private row(
+    lines: string[][],
+    cols: Array<{ x: number; width: number }>,
+    numeric: Set<number>,
+    run: Run,
+    lh: number,
+    onBreak?: () => void,
+  ) {
+    const height = Math.max(1, ...lines.map((l) => l.length))
+    this.y += PAD_Y
+    for (let k = 0; k < height; k++) {
+      if (this.y + lh > BOTTOM && onBreak) {
+        this.newPage()
+        onBreak()
+        this.y += PAD_Y
+      }
+      cols.forEach((c, i) => {
+        const line = lines[i]?.[k]
+        if (!line) return
+        const x = numeric.has(i) ? c.x + c.width - this.measure(line, run) : c.x
+        this.text(line, run, MARGIN.left + x, this.y)
+      })
+      this.y += lh
+    }
+    this.y += PAD_Y
+  }
+
+  private rule(width: number, colour: string) {
+    this.pdf
+      .moveTo(MARGIN.left, this.y)
+      .lineTo(MARGIN.left + CONTENT_WIDTH, this.y)
+      .lineWidth(width)
+      .strokeColor(colour)
+      .stroke()
+  }
+
+  /** Wrapped text from the cursor, breaking pages between lines. */
+  private lines(text: string, run: Run, x: number, width: number) {
+    const lh = this.lineHeight(run)
+    for (const line of wrapText(text, width, (t) => this.measure(t, run))) {
+      this.room(lh)
+      this.text(line, run, x, this.y)
+      this.y += lh
+    }
+  }
+
+  private text(text: string, run: Run, x: number, y: number) {
+    this.pdf.font(run.font).fontSize(run.size).text(text, x, y, { lineBreak: false })
+  }
+
+  private lineHeight(run: Run): number {
+    return this.pdf.font(run.font).fontSize(run.size).currentLineHeight(true)
+  }
+
+  /** Starts a new page unless `height` fits below the cursor; true when it did. */
+  private room(height: number): boolean {
+    if (this.y + height <= BOTTOM || this.y === MARGIN.top) return false
+    this.newPage()
+    return true
+  }
+
+  private newPage() {
+    this.pdf.addPage()
+    this.y = MARGIN.top
+  }
+
+  private footers() {
+    const run: Run = { font: this.face.regular, size: 9 }
+    const { start, count } = this.pdf.bufferedPageRange()
+    for (let i = start; i < start + count; i++) {
+      this.pdf.switchToPage(i)
+      const label = `Page ${i - start + 1} of ${count}`
+      // The footer sits in the bottom margin, so the margin is lifted while it is written.
+      this.pdf.page.margins.bottom = 0
+      this.text(label, run, (A4.width - this.measure(label, run)) / 2, BOTTOM + 20)
+      this.pdf.page.margins.bottom = MARGIN.bottom
     }
   }
 }
 
 /**
- * The column with the most text takes the free width and wraps; the others size to their content, so short
- * values such as references and dates stay on one line and read back whole.
+ * Any character Windows-1252 (the standard fonts' WinAnsiEncoding) lacks: outside printable ASCII and
+ * Latin-1, only these typographic marks and letters are in it. (A regular expression, not a loop over
+ * charCodeAt: V8 can fall into re-walking the concatenated string on every call, minutes on a large paper.)
  */
-function columnWidths(head: string[], rows: string[][]): Array<'*' | 'auto'> {
-  const totals = head.map((h, i) => rows.reduce((n, r) => n + (r[i]?.length ?? 0), h.length))
-  const widest = totals.indexOf(Math.max(...totals))
-  return head.map((_, i) => (i === widest ? '*' : 'auto'))
+const NOT_WIN_ANSI =
+  /[^\n\x20-\x7e\xa0-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/
+
+/** True when every character of the paper can be set in a standard 14 font. */
+export function inWinAnsi(doc: PaperDocument): boolean {
+  return !NOT_WIN_ANSI.test(documentText(doc)) && !NOT_WIN_ANSI.test(doc.author)
 }
