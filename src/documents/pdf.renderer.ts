@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import PDFDocument from 'pdfkit'
+import type {} from 'pdfkit'
 import { documentText, type Block, type PaperDocument } from './document.model.ts'
 import { columnWidths, wrapText, type Measure } from './pdf.layout.ts'
 
@@ -47,6 +47,8 @@ interface Run {
  */
 export async function renderPdf(doc: PaperDocument): Promise<Buffer> {
   const face = inWinAnsi(doc) ? HELVETICA : ROBOTO
+  // Loaded on first use: pdfkit and its fonts are large, and most processes never write a PDF.
+  const { default: PDFDocument } = await import('pdfkit')
   const pdf = new PDFDocument({
     size: 'A4',
     margins: MARGIN,

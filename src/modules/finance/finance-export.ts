@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs'
 import { neutraliseFormula } from '../../web/csv.ts'
 import { formatPeriod } from '../../domain/periods.ts'
 import type { ProgrammeFinanceSummary } from './finance-summary.ts'
@@ -14,6 +13,8 @@ const pounds = (p: number | null) => (p === null ? null : p / 100)
  * amounts as numbers in pounds with a currency format, so finance officers can total and check them.
  */
 export async function programmeSummaryXlsx(s: ProgrammeFinanceSummary): Promise<Buffer> {
+  // Loaded on first export: exceljs is large, and most processes (the server at rest, the CLI) never need it.
+  const { default: ExcelJS } = await import('exceljs')
   const wb = new ExcelJS.Workbook()
   wb.creator = 'Oversight'
   wb.created = new Date()
