@@ -138,6 +138,18 @@ export function createServices(database: Database, config: Config) {
         return c && { title: c.title, url: `/claims/${c.id}` }
       },
     },
+    commitment: {
+      label: 'Commitment',
+      find: async (scope, id) => {
+        const c = await finance.commitment(scope, id)
+        return (
+          c && {
+            title: `Order ${c.reference}: ${c.supplier_name}`,
+            url: `/projects/${c.project_id}/finance#commitments`,
+          }
+        )
+      },
+    },
   }
   return {
     auth,

@@ -79,6 +79,18 @@ describe(
       await site.signOff(projectId, '2025-26', 'P6 — September 2025', 'Developer kept on for two more months')
       assert.match(await site.mainText(), /September 2025.*Developer kept on for two more months/)
 
+      // A purchase order counts against the budget until it is invoiced.
+      await site.addCommitment('Jadu Ltd', `PO-${label}`, '1,500')
+      assert.match(await site.flash(), new RegExp(`Commitment PO-${label} added`))
+      assert.match(await site.mainText(), /Commitments \(orders not yet invoiced\)\s*£1,500\.00/)
+      await site.markInvoiced(`PO-${label}`)
+      assert.match(await site.mainText(), /No open purchase orders/)
+
+      await site.openFinanceHome()
+      assert.equal(await site.heading(), 'Finance')
+      assert.match(await site.mainText(), /Suspense list: 0 payments, £0\.00, not yet on a project/)
+      await site.follow('ICT and Digital Work Programme finance summary', 'programme-finance-from-home')
+      assert.equal(await site.heading(), 'Finance summary')
       await site.goto(`/programmes/${programmeId}/finance?year=2025-26`, 'programme-finance')
       assert.equal(await site.heading(), 'Finance summary')
       assert.match(

@@ -35,6 +35,7 @@ type RecordKind =
   | 'ledgerTransaction'
   | 'columnMapping'
   | 'costRule'
+  | 'commitment'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -58,6 +59,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   transactions: 'ledgerTransaction',
   mappings: 'columnMapping',
   rules: 'costRule',
+  commitments: 'commitment',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -74,6 +76,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   budget_line: 'budgetLine',
   claim: 'claim',
   ledger_import: 'ledgerImport',
+  commitment: 'commitment',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -238,6 +241,12 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       eligiblePence: 1000,
       claimedPence: 1000,
       status: 'submitted',
+    })
+    records.commitment = await create(`/api/v1/projects/${records.project}/commitments`, {
+      supplierName: `Matrix supplier ${MARKER}`,
+      reference: 'PO-MATRIX',
+      amountPence: 5000,
+      raisedOn: '2025-06-01',
     })
     // Ledger: a committed import whose one payment waits in suspense, a saved mapping and a rule.
     const upload = await t.app.inject({

@@ -48,6 +48,23 @@ const CreateClaim = Type.Object(
   { additionalProperties: false },
 )
 
+// A change names the version read; every other field is optional and keeps its saved value when left out.
+const UpdateClaim = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    fundingStreamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    projectId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    eligiblePence: Type.Optional(Type.Integer({ minimum: 0 })),
+    claimedPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    receivedPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    submittedOn: Type.Optional(NullableDate),
+    receivedOn: Type.Optional(NullableDate),
+    status: Type.Optional(Status),
+  },
+  { additionalProperties: false },
+)
+
 type ClaimRow = {
   id: number
   version: number
@@ -148,6 +165,38 @@ export async function financeClaimsApi(app: FastifyInstance) {
         status: b.status,
       })
       return reply.status(201).header('location', `/api/v1/claims/${c.id}`).send(claimJson(c, []))
+    },
+  )
+
+  app.patch<{ Params: Static<typeof ClaimParams>; Body: Static<typeof UpdateClaim> }>(
+    '/api/v1/claims/:claimId',
+    {
+      config: { policy: 'finance.write' },
+      schema: {
+        tags,
+        summary: 'Change a claim: its status, dates and amounts (send the version you read)',
+        params: ClaimParams,
+        body: UpdateClaim,
+        response: { 200: ClaimSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request.actor!)
+      const c = await finance.claimWithItems(scope, request.params.claimId)
+      if (!c) throw notFound('Claim')
+      const b = request.body
+      const updated = await finance.updateClaim(request.actor!, c.id, b.version, {
+        fundingStreamId: b.fundingStreamId ?? c.funding_stream_id,
+        projectId: b.projectId === undefined ? c.project_id : b.projectId,
+        title: b.title ?? c.title,
+        eligiblePence: b.eligiblePence ?? Number(c.eligible_pence),
+        claimedPence: b.claimedPence ?? Number(c.claimed_pence),
+        receivedPence: b.receivedPence ?? Number(c.received_pence),
+        submittedOn: b.submittedOn === undefined ? c.submitted_on : b.submittedOn,
+        receivedOn: b.receivedOn === undefined ? c.received_on : b.receivedOn,
+        status: b.status ?? c.status,
+      })
+      return claimJson(updated, c.items)
     },
   )
 }

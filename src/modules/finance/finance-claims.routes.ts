@@ -3,23 +3,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
-import { actorOf, radios, renderForm, save } from './finance.forms.ts'
-import {
-  CLAIM_STATUSES,
-  claimStatusLabel,
-  readMoneyField,
-  validateClaim,
-  validateClaimItem,
-} from './finance.rules.ts'
+import { claimFormContext, readClaimForm } from './finance-claim-form.ts'
+import { actorOf, renderForm, save } from './finance.forms.ts'
+import { claimStatusLabel, readMoneyField, validateClaim, validateClaimItem } from './finance.rules.ts'
 import { moneyHelpers } from './finance.view-model.ts'
 
 const ClaimParams = Type.Object({ claimId: Type.Integer({ minimum: 1 }) })
 
 /** Claims against funding streams, and the items in them with the reason any is ineligible. */
 export async function financeClaimsRoutes(app: FastifyInstance) {
-  const { finance, projects } = app.services
+  const { finance } = app.services
 
   // Claims
   app.get('/claims', { config: { policy: 'portfolio.read' } }, async (request, reply) =>
@@ -34,77 +28,8 @@ export async function financeClaimsRoutes(app: FastifyInstance) {
     }),
   )
 
-  const claimCtx = async (
-    request: { actor?: unknown },
-    body: FormBody | null,
-    hasError: (n: string) => boolean,
-  ) => {
-    const scope = scopeOf(actorOf(request))
-    const streams = await finance.fundingStreams(scope)
-    const projectRows = await projects.listProjects(scope, { limit: 500 })
-    const v = (n: string) => field(body ?? {}, n)
-    return {
-      title: 'Add a claim',
-      action: '/claims',
-      backLink: '/claims',
-      submitText: 'Save claim',
-      fields: [
-        {
-          name: 'fundingStreamId',
-          type: 'select',
-          label: 'Funding stream',
-          items: [
-            { value: '', text: 'Select a funding stream' },
-            ...streams.map((s) => ({
-              value: String(s.id),
-              text: s.name,
-              selected: String(s.id) === v('fundingStreamId'),
-            })),
-          ],
-        },
-        {
-          name: 'projectId',
-          type: 'select',
-          label: 'Project',
-          items: [
-            { value: '', text: 'Not for one project' },
-            ...projectRows.map((p) => ({
-              value: String(p.id),
-              text: `${p.reference} ${p.name}`,
-              selected: String(p.id) === v('projectId'),
-            })),
-          ],
-        },
-        {
-          name: 'title',
-          label: 'Title',
-          value: v('title'),
-          hint: 'For example, overtime in the Grants team',
-        },
-        { name: 'eligible', type: 'money', label: 'Eligible amount', value: v('eligible') },
-        { name: 'claimed', type: 'money', label: 'Amount claimed', value: v('claimed') },
-        { name: 'received', type: 'money', label: 'Amount received', value: v('received') },
-        {
-          name: 'submittedOn',
-          type: 'date',
-          label: 'Date submitted',
-          items: dateItems(body, 'submittedOn', null, hasError('submittedOn')),
-        },
-        {
-          name: 'receivedOn',
-          type: 'date',
-          label: 'Date money received',
-          items: dateItems(body, 'receivedOn', null, hasError('receivedOn')),
-        },
-        {
-          name: 'status',
-          type: 'radios',
-          label: 'Status',
-          items: radios(CLAIM_STATUSES, v('status') || 'draft'),
-        },
-      ],
-    }
-  }
+  const claimCtx = (request: { actor?: unknown }, body: FormBody | null, hasError: (n: string) => boolean) =>
+    claimFormContext(app, actorOf(request), body, hasError)
 
   app.get('/claims/new', { config: { policy: 'finance.write' } }, async (request, reply) =>
     renderForm(reply, await claimCtx(request, null, () => false), {}),
@@ -116,21 +41,7 @@ export async function financeClaimsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body
       const errors: Record<string, string> = {}
-      const id = (n: string) => {
-        const x = Number(field(b, n))
-        return Number.isSafeInteger(x) && x > 0 ? x : null
-      }
-      const input = {
-        fundingStreamId: id('fundingStreamId'),
-        projectId: id('projectId'),
-        title: field(b, 'title'),
-        eligiblePence: readMoneyField(field(b, 'eligible'), 'eligible', 'Eligible amount', errors, false),
-        claimedPence: readMoneyField(field(b, 'claimed'), 'claimed', 'Amount claimed', errors, false),
-        receivedPence: readMoneyField(field(b, 'received'), 'received', 'Amount received', errors, false),
-        submittedOn: readDate(b, 'submittedOn', 'Date submitted', errors),
-        receivedOn: readDate(b, 'receivedOn', 'Date received', errors),
-        status: field(b, 'status'),
-      }
+      const input = readClaimForm(b, errors)
       const result = await save(
         errors,
         () => validateClaim(input),

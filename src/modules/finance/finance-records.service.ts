@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Claim, ClaimItem, DB, Partner, PartnerRecharge } from '../../db/schema.ts'
-import { notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { scopedProjects } from './finance.repository.ts'
 import {
@@ -81,6 +81,23 @@ export function createFinanceRecords(db: Kysely<DB>) {
       return visible ? r : undefined
     },
 
+    /** A project's partner recharges, all periods; undefined when the project is not visible. */
+    async projectRecharges(scope: Scope, projectId: number) {
+      const visible = await scopedProjects(db, scope)
+        .select('projects.id')
+        .where('projects.id', '=', projectId)
+        .executeTakeFirst()
+      if (!visible) return undefined
+      return db
+        .selectFrom('partner_recharges')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('project_id', '=', projectId)
+        .orderBy('period')
+        .orderBy('id')
+        .execute()
+    },
+
     async createPartner(actor: Actor, input: PartnerInput): Promise<Partner> {
       check(validatePartner(input))
       return db.transaction().execute(async (trx) => {
@@ -110,9 +127,9 @@ export function createFinanceRecords(db: Kysely<DB>) {
     },
 
     async createRecharge(actor: Actor, projectId: number, input: RechargeInput): Promise<PartnerRecharge> {
-      check(validateRecharge(input))
       return db.transaction().execute(async (trx) => {
         if (!(await projectVisible(trx, actor, projectId))) throw notFound('Project')
+        check(validateRecharge(input))
         const partner = await trx
           .selectFrom('partners')
           .select('id')
@@ -178,10 +195,61 @@ export function createFinanceRecords(db: Kysely<DB>) {
       })
     },
 
+    /** Changes a claim (status, dates, amounts received); a stale version is refused, never overwritten. */
+    async updateClaim(actor: Actor, id: number, version: number, input: ClaimInput): Promise<Claim> {
+      return db.transaction().execute(async (trx) => {
+        const found = await claimIn(scopeOf(actor), id, trx)
+        if (!found) throw notFound('Claim')
+        check(validateClaim(input))
+        const { stream_name: _s, project_name: _p, ...current } = found
+        if (current.version !== version) throw new ConflictError(current)
+        const stream = await trx
+          .selectFrom('funding_streams')
+          .select('id')
+          .where('organisation_id', '=', actor.organisationId)
+          .where('id', '=', input.fundingStreamId!)
+          .executeTakeFirst()
+        if (!stream)
+          throw new ValidationError({ fundingStreamId: 'Select the funding stream claimed against' })
+        if (input.projectId !== null && !(await projectVisible(trx, actor, input.projectId)))
+          throw new ValidationError({ projectId: 'Select a project, or none' })
+        const updated = await trx
+          .updateTable('claims')
+          .set({
+            funding_stream_id: stream.id,
+            project_id: input.projectId,
+            title: input.title.trim(),
+            eligible_pence: input.eligiblePence ?? 0,
+            claimed_pence: input.claimedPence ?? 0,
+            received_pence: input.receivedPence ?? 0,
+            submitted_on: input.submittedOn,
+            received_on: input.receivedOn,
+            status: input.status,
+            version: version + 1,
+            updated_at: new Date().toISOString(),
+          })
+          .where('id', '=', id)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'claim',
+          entityId: id,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+
     async addClaimItem(actor: Actor, claimId: number, input: ClaimItemInput): Promise<ClaimItem> {
-      check(validateClaimItem(input))
       return db.transaction().execute(async (trx) => {
         if (!(await claimIn(scopeOf(actor), claimId, trx))) throw notFound('Claim')
+        check(validateClaimItem(input))
         const item = await trx
           .insertInto('claim_items')
           .values({

@@ -1,3 +1,4 @@
+import { financeRecordsApi } from './finance-records.api.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -348,4 +349,5 @@ export async function financeApi(app: FastifyInstance) {
 
   await app.register(financeSummaryApi)
   await app.register(financeClaimsApi)
+  await app.register(financeRecordsApi)
 }

@@ -33,6 +33,7 @@ export function renderForm(
     backLink: string
     submitText: string
     intro?: string
+    version?: number
     fields: Field[]
   },
   errors: Record<string, string>,

@@ -1,3 +1,6 @@
+import { financeClaimEditRoutes } from './finance-claim-edit.routes.ts'
+import { financeCommitmentsRoutes } from './finance-commitments.routes.ts'
+import { financeLandingRoutes } from './finance-landing.routes.ts'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -246,4 +249,7 @@ export async function financeRoutes(app: FastifyInstance) {
       )
     },
   )
+  await app.register(financeCommitmentsRoutes)
+  await app.register(financeLandingRoutes)
+  await app.register(financeClaimEditRoutes)
 }

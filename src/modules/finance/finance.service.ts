@@ -1,3 +1,4 @@
+import { createFinanceCommitments } from './finance-commitments.service.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { BudgetLine, BudgetMonitoring, DB, Forecast, FundingStream } from '../../db/schema.ts'
@@ -40,6 +41,7 @@ export function createFinanceService(db: Kysely<DB>) {
   const figures = createFinanceFigures(db, repo)
   const summary = createFinanceSummary(db, repo)
   const records = createFinanceRecords(db)
+  const commitments = createFinanceCommitments(db)
 
   async function audit(
     trx: Transaction<DB>,
@@ -104,6 +106,7 @@ export function createFinanceService(db: Kysely<DB>) {
     ...figures,
     ...summary,
     ...records,
+    ...commitments,
     fundingStreams: (scope: Scope) => repo.fundingStreams(scope),
     fundingStream: (scope: Scope, id: number) => repo.fundingStream(scope, id),
     partners: (scope: Scope) => repo.partners(scope),

@@ -65,6 +65,29 @@ export class FinancePages extends BasePage {
     await this.press('Sign off', 'sign-off-saved')
   }
 
+  /** Adds a purchase order from the project finance page's link and lands back on that page. */
+  async addCommitment(supplier: string, reference: string, amount: string): Promise<void> {
+    await this.follow('Add a commitment', 'commitment-form')
+    await this.field('Supplier').fill(supplier)
+    await this.field('Purchase order number').fill(reference)
+    await this.field('Amount ordered').fill(amount)
+    await this.fillDate('Date raised', '2', '6', '2025')
+    await this.press('Save commitment', 'commitment-saved')
+  }
+
+  async markInvoiced(reference: string): Promise<void> {
+    await this.press(`Mark invoiced order ${reference}`, 'commitment-invoiced')
+  }
+
+  /** The Finance item in the header leads to the finance front page. */
+  async openFinanceHome(): Promise<void> {
+    await this.page
+      .locator('.govuk-header__navigation')
+      .getByRole('link', { name: 'Finance', exact: true })
+      .click()
+    await this.checkPage('finance-home')
+  }
+
   async mainText(): Promise<string> {
     return ((await this.page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ')
   }
