@@ -18,6 +18,11 @@ export interface Config {
   readonly secureCookies: boolean
   readonly logLevel: LogLevel
   readonly trustProxy: boolean
+  /** SMTP server for notification email (smtp://user:pass@host:587); null keeps mail in the outbox and logs it. */
+  readonly smtpUrl: string | null
+  readonly mailFrom: string
+  /** Whether this instance runs the scheduled work (tolerance sweep, health check, digests, escalations). */
+  readonly scheduler: boolean
 }
 
 export class ConfigError extends Error {
@@ -109,6 +114,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPassword !== null && demoPassword.length < 10)
     problems.push('DEMO_PASSWORD must be at least 10 characters')
 
+  const smtpUrl = env.SMTP_URL && env.SMTP_URL.trim() !== '' ? env.SMTP_URL.trim() : null
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl))
+    problems.push('SMTP_URL must start with smtp:// or smtps://, for example smtp://mail.example.gov.uk:587')
+  const mailFrom =
+    env.MAIL_FROM && env.MAIL_FROM.trim() !== '' ? env.MAIL_FROM.trim() : 'Oversight <oversight@localhost>'
+  if (!/@/.test(mailFrom))
+    problems.push('MAIL_FROM must be an email address, for example oversight@council.gov.uk')
+  const scheduler = parseBoolean('SCHEDULER', env.SCHEDULER, nodeEnv !== 'test', problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
@@ -122,5 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     logLevel: logLevelRaw as LogLevel,
     trustProxy,
+    smtpUrl,
+    mailFrom,
+    scheduler,
   })
 }

@@ -10,18 +10,47 @@ import { formatPeriod } from './domain/periods.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
+import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
+import { createMailer } from './mail/mailer.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
+import { createTolerancesService } from './modules/tolerances/tolerances.service.ts'
+import { exceptionDecisionRecorder } from './modules/tolerances/exception-decisions.ts'
+import { createGovernanceService } from './modules/governance/governance.service.ts'
+import { createDecisionsService } from './modules/decisions/decisions.service.ts'
+import { createBoardsService } from './modules/decisions/boards.service.ts'
+import { createGatesService } from './modules/gates/gates.service.ts'
+import { createRaidService } from './modules/raid/raid.service.ts'
+import { createRaidLogService } from './modules/raid/raid-log.service.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
-export function createServices(database: Database, _config: Config) {
+export function createServices(database: Database, config: Config) {
   const db = database.db
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
-  const projects = createProjectsService(db, programmes)
-  const milestones = createMilestonesService(db, projects)
+  // Tolerances listen to project and milestone saves; the listener joins once it is built, below.
+  const projectListeners: ProjectChangeListener[] = []
+  // Decisions and gates come first: a move into delivery is checked against the project's gate.
+  const decisions = createDecisionsService(db)
+  const boards = createBoardsService(db)
+  const gates = createGatesService(db, decisions)
+  const raid = createRaidService(db)
+  const raidLog = createRaidLogService(db)
+  const projects = createProjectsService(db, programmes, projectListeners, gates)
+  const milestones = createMilestonesService(db, projects, projectListeners)
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
+  const mailer = createMailer(db, config)
+  const notifications = createNotificationsService(db, mailer, config.baseUrl)
+  const tolerances = createTolerancesService({
+    db,
+    notifications,
+    mailer,
+    decisions: exceptionDecisionRecorder(decisions),
+  })
+  projectListeners.push(tolerances)
+  const governance = createGovernanceService(db)
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
     programme: {
@@ -45,6 +74,13 @@ export function createServices(database: Database, _config: Config) {
         return m && { title: m.name, url: `/projects/${m.project_id}#milestones` }
       },
     },
+    exception: {
+      label: 'Tolerance exception',
+      find: async (scope, id) => {
+        const e = await tolerances.getException(scope, id)
+        return e && { title: `${e.project_reference}: ${e.summary}`, url: `/exceptions/${e.id}` }
+      },
+    },
     status_report: {
       label: 'Status report',
       find: async (scope, id) => {
@@ -53,7 +89,49 @@ export function createServices(database: Database, _config: Config) {
       },
     },
   }
+  historyTargets.risk = {
+    label: 'Risk',
+    find: async (scope, id) => {
+      const r = await raid.getRisk(scope, id)
+      return r && { title: r.title, url: `/risks/${r.id}` }
+    },
+  }
+  historyTargets.raid_issue = {
+    label: 'Issue',
+    find: async (scope, id) => {
+      const i = await raid.getIssue(scope, id)
+      return i && { title: i.title, url: `/projects/${i.project_id}/risks#issue-${i.id}` }
+    },
+  }
+  historyTargets.decision = {
+    label: 'Decision',
+    find: async (scope, id) => {
+      const d = await decisions.get(scope, id)
+      return d && { title: d.title, url: `/decisions/${d.id}` }
+    },
+  }
+  historyTargets.board = {
+    label: 'Board',
+    find: async (scope, id) => {
+      const b = await boards.get(scope, id)
+      return b && { title: b.name, url: `/boards/${b.id}` }
+    },
+  }
+  historyTargets.business_case = {
+    label: 'Business case',
+    find: async (scope, id) => {
+      const bc = await gates.businessCaseById(scope, id)
+      return (
+        bc && { title: `Business case for ${bc.projectName}`, url: `/projects/${bc.projectId}/business-case` }
+      )
+    },
+  }
   return {
+    decisions,
+    boards,
+    gates,
+    raid,
+    raidLog,
     auth,
     tokens,
     organisation,
@@ -62,6 +140,10 @@ export function createServices(database: Database, _config: Config) {
     milestones,
     statusReports,
     portfolio,
+    mailer,
+    notifications,
+    tolerances,
+    governance,
     historyTargets,
   }
 }

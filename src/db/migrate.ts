@@ -1,10 +1,14 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 import type { Database } from './database.ts'
 import * as m0001 from './migrations/0001-core.ts'
+import * as m0004 from './migrations/0004-governance.ts'
+import * as m0005 from './migrations/0005-governance-control.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
+  '0004-governance': m0004,
+  '0005-governance-control': m0005,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -3,6 +3,8 @@ import type { Role } from '../auth/roles.ts'
 import type { IsoDate } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
 import type { DemoPerson } from './demo-loader.ts'
+import { governanceControlDemo } from './governance-control-demo.ts'
+import { governanceDemo } from './governance-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -19,4 +21,5 @@ export interface DemoContext {
  */
 export type DemoExtension = (ctx: DemoContext) => Promise<void>
 
-export const DEMO_EXTENSIONS: DemoExtension[] = []
+// Gates, decisions and RAID first: the control demo links its exceptions to the board's decisions.
+export const DEMO_EXTENSIONS: DemoExtension[] = [governanceDemo, governanceControlDemo]

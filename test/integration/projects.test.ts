@@ -228,13 +228,14 @@ describe(`projects (${dialectName()})`, () => {
   it('a stage change goes through PATCH; reopening a closed project is refused with 409 naming why', async () => {
     const p = await addProject({ reference: 'STAGE-1', name: 'Northgate system integration' })
     assert.equal(p.stage, 'idea')
+    // Into "approved", not "delivery": delivery needs a passed gate (test/integration/gates.test.ts).
     const delivery = await t.api(pmToken, 'PATCH', `/api/v1/projects/${p.id}`, {
       version: 1,
-      stage: 'delivery',
+      stage: 'approved',
     })
     assert.equal(delivery.statusCode, 200, delivery.body)
     assert.deepEqual((({ stage, version }) => ({ stage, version }))(delivery.json<ProjectJson>()), {
-      stage: 'delivery',
+      stage: 'approved',
       version: 2,
     })
     const closing = await t.api(pmToken, 'PATCH', `/api/v1/projects/${p.id}`, {
