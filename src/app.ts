@@ -3,7 +3,6 @@ import path from 'node:path'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
-import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -13,6 +12,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
 import { projectRoot } from './paths.ts'
 import { createServices, type Services } from './services.ts'
@@ -47,6 +47,25 @@ import { exceptionsRoutes } from './modules/tolerances/exceptions.routes.ts'
 import { tolerancesApi } from './modules/tolerances/tolerances.api.ts'
 import { governanceRoutes } from './modules/governance/governance.routes.ts'
 import { governanceApi } from './modules/governance/governance.api.ts'
+import { committeesRoutes } from './modules/scrutiny/committees.routes.ts'
+import { meetingsRoutes } from './modules/scrutiny/meetings.routes.ts'
+import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes.ts'
+import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
+import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
+import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
+import { reportsRoutes } from './modules/reports/reports.routes.ts'
+import { reportsApi } from './modules/reports/reports.api.ts'
+import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
+import { definitionsApi } from './modules/definitions/definitions.api.ts'
+import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts'
+import { ledgerApi } from './modules/ledger/ledger.api.ts'
+import { financeRoutes } from './modules/finance/finance.routes.ts'
+import { financeProgrammeRoutes } from './modules/finance/finance-programme.routes.ts'
+import { financeMonitoringRoutes } from './modules/finance/finance-monitoring.routes.ts'
+import { financeRecordsRoutes } from './modules/finance/finance-records.routes.ts'
+import { financeClaimsRoutes } from './modules/finance/finance-claims.routes.ts'
+import { financeApi } from './modules/finance/finance.api.ts'
 
 export interface AppDeps {
   config: Config
@@ -90,27 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('database', database)
 
   // 1. Cross-cutting plugins, in the order requests meet them.
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
-  })
+  await app.register(securityHeaders, { secure: config.secureCookies })
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -160,6 +159,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(milestonesApi)
   await app.register(statusReportsRoutes)
   await app.register(statusReportsApi)
+  await app.register(scrutinyDashboardRoutes)
+  await app.register(committeesRoutes)
+  await app.register(meetingsRoutes)
+  await app.register(recommendationsRoutes)
+  await app.register(scrutinyApi)
+  await app.register(calendarRoutes)
+  await app.register(financeRoutes)
+  await app.register(financeProgrammeRoutes)
+  await app.register(financeMonitoringRoutes)
+  await app.register(financeRecordsRoutes)
+  await app.register(financeClaimsRoutes)
+  await app.register(financeApi)
+  await app.register(ledgerImportsRoutes)
+  await app.register(ledgerRoutes)
+  await app.register(ledgerApi)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
   await app.register(tolerancesRoutes)
@@ -177,6 +191,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(raidRoutes)
   await app.register(raidApi)
   await app.register(raidIssuesApi)
+  await app.register(reportsRoutes)
+  await app.register(reportsApi)
+  await app.register(definitionsRoutes)
+  await app.register(definitionsApi)
   await app.register(apiDocsRoutes)
 
   return app

@@ -19,6 +19,7 @@ import {
   type Command,
 } from './cli/cli-support.ts'
 import { demoLoad } from './cli/demo.command.ts'
+import { importLedger } from './cli/import.command.ts'
 import { migrate } from './cli/migrate.command.ts'
 import { orgCreate, orgList } from './cli/org.command.ts'
 import { tokenCreate, tokenRevoke } from './cli/token.command.ts'
@@ -34,6 +35,7 @@ const COMMANDS: readonly Command[] = [
   demoLoad,
   backup,
   auditVerify,
+  importLedger,
 ]
 
 function generalHelp(): string {

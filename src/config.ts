@@ -23,6 +23,8 @@ export interface Config {
   readonly mailFrom: string
   /** Whether this instance runs the scheduled work (tolerance sweep, health check, digests, escalations). */
   readonly scheduler: boolean
+  /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
+  readonly uploadLimitMb: number
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/@/.test(mailFrom))
     problems.push('MAIL_FROM must be an email address, for example oversight@council.gov.uk')
   const scheduler = parseBoolean('SCHEDULER', env.SCHEDULER, nodeEnv !== 'test', problems)
+  let uploadLimitMb = 200
+  if (env.UPLOAD_LIMIT_MB !== undefined && env.UPLOAD_LIMIT_MB !== '') {
+    const n = Number(env.UPLOAD_LIMIT_MB)
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      problems.push(
+        `UPLOAD_LIMIT_MB must be a whole number of megabytes from 1 to 10000 (got "${env.UPLOAD_LIMIT_MB}")`,
+      )
+    else uploadLimitMb = n
+  }
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -139,5 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom,
     scheduler,
+    uploadLimitMb,
   })
 }

@@ -7,6 +7,7 @@ import { createProjectsService } from './modules/projects/projects.service.ts'
 import { createMilestonesService } from './modules/milestones/milestones.service.ts'
 import { createStatusReportsService } from './modules/status-reports/status-reports.service.ts'
 import { formatPeriod } from './domain/periods.ts'
+import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
@@ -21,6 +22,13 @@ import { createBoardsService } from './modules/decisions/boards.service.ts'
 import { createGatesService } from './modules/gates/gates.service.ts'
 import { createRaidService } from './modules/raid/raid.service.ts'
 import { createRaidLogService } from './modules/raid/raid-log.service.ts'
+import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
+import { createCalendarService } from './modules/calendar/calendar.service.ts'
+import { createReportsService } from './modules/reports/reports.service.ts'
+import { createDefinitionsService } from './modules/definitions/definitions.service.ts'
+import { createLedgerService } from './modules/ledger/ledger.service.ts'
+import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
+import { createFinanceService } from './modules/finance/finance.service.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -41,6 +49,16 @@ export function createServices(database: Database, config: Config) {
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
+  const scrutiny = createScrutinyService(db)
+  const calendar = createCalendarService(db, config.baseUrl)
+  const reports = createReportsService(db, { programmes, projects, milestones, statusReports, organisation })
+  const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
+  const finance = createFinanceService(db)
+  const ledger = createLedgerService(db)
+  const ledgerImports = createLedgerImportService(db, {
+    uploadLimitMb: config.uploadLimitMb,
+    sqlite: database.sqlite,
+  })
   const mailer = createMailer(db, config)
   const notifications = createNotificationsService(db, mailer, config.baseUrl)
   const tolerances = createTolerancesService({
@@ -53,6 +71,13 @@ export function createServices(database: Database, config: Config) {
   const governance = createGovernanceService(db)
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
+    ledger_import: {
+      label: 'Ledger import',
+      find: async (scope, id) => {
+        const i = await ledgerImports.get(scope, id)
+        return i && { title: `Import of ${i.file_name}`, url: `/finance/imports/${i.id}` }
+      },
+    },
     programme: {
       label: 'Programme',
       find: async (scope, id) => {
@@ -86,6 +111,67 @@ export function createServices(database: Database, config: Config) {
       find: async (scope, id) => {
         const r = await statusReports.get(scope, id)
         return r && { title: `Status report for ${formatPeriod(r.period)}`, url: `/status-reports/${r.id}` }
+      },
+    },
+    committee: {
+      label: 'Committee',
+      find: async (scope, id) => {
+        const c = await scrutiny.getCommittee(scope, id)
+        return c && { title: c.name, url: `/committees/${c.id}` }
+      },
+    },
+    meeting: {
+      label: 'Meeting',
+      find: async (scope, id) => {
+        const m = await scrutiny.getMeeting(scope, id)
+        return m && { title: `Meeting on ${formatDate(m.meeting_date)}`, url: `/meetings/${m.id}` }
+      },
+    },
+    agenda_item: {
+      label: 'Agenda item',
+      find: async (scope, id) => {
+        const i = await scrutiny.getItem(scope, id)
+        return i && { title: `Item ${i.number}: ${i.title}`, url: `/agenda-items/${i.id}` }
+      },
+    },
+    recommendation: {
+      label: 'Recommendation',
+      find: async (scope, id) => {
+        const r = await scrutiny.recommendations.get(scope, id)
+        return r && { title: `Recommendation ${r.reference}`, url: `/recommendations/${r.id}` }
+      },
+    },
+    programme_definition: {
+      label: 'Programme definition',
+      find: async (scope, id) => {
+        const d = await definitions.get(scope, id)
+        return d && { title: d.title, url: `/programme-definitions/${d.id}` }
+      },
+    },
+    panel_report: {
+      label: 'Panel progress report',
+      find: async (scope, id) => {
+        const r = await reports.get(scope, id)
+        return r && { title: r.title, url: `/reports/${r.id}` }
+      },
+    },
+    budget_line: {
+      label: 'Budget line',
+      find: async (scope, id) => {
+        const l = await finance.budgetLine(scope, id)
+        return (
+          l && {
+            title: `Budget line ${l.financial_year}${l.description ? `: ${l.description}` : ''}`,
+            url: `/projects/${l.project_id}/finance?year=${l.financial_year.replace('/', '-')}`,
+          }
+        )
+      },
+    },
+    claim: {
+      label: 'Claim',
+      find: async (scope, id) => {
+        const c = await finance.claim(scope, id)
+        return c && { title: c.title, url: `/claims/${c.id}` }
       },
     },
   }
@@ -144,6 +230,13 @@ export function createServices(database: Database, config: Config) {
     notifications,
     tolerances,
     governance,
+    scrutiny,
+    calendar,
+    reports,
+    definitions,
+    finance,
+    ledger,
+    ledgerImports,
     historyTargets,
   }
 }

@@ -39,6 +39,8 @@ export interface Command {
   readonly usage: string
   readonly description: string
   readonly options: OptionSpec
+  /** One positional argument (e.g. the FILE of `import ledger FILE`), stored under this option name. */
+  readonly positional?: string
   run(ctx: CommandContext, values: OptionValues): Promise<number | void>
 }
 
@@ -50,8 +52,12 @@ export function parseCommandArgs(command: Command, args: string[]): OptionValues
     options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }
   }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: Boolean(command.positional) })
+    if (!command.positional) return parsed.values
+    if (parsed.positionals.length > 1) throw new UsageError(`Unexpected argument: ${parsed.positionals[1]}`)
+    return { ...parsed.values, [command.positional]: parsed.positionals[0] }
   } catch (err) {
+    if (err instanceof UsageError) throw err
     throw new UsageError(err instanceof Error ? err.message : String(err))
   }
 }

@@ -364,6 +364,254 @@ export interface DependencyTable {
   updated_at: string
 }
 
+export interface ColumnMappingTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  /** JSON: ledger field → the file's column heading. */
+  columns_json: string
+  date_format: string
+  delimiter: string
+  encoding: string
+  skip_lines: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface LedgerImportTable {
+  id: Generated<number>
+  organisation_id: number
+  file_name: string
+  file_size: number
+  sha256: string
+  stored_path: string | null
+  format: string
+  layout: string
+  mapping_id: number | null
+  mapping_name: string
+  encoding: string
+  delimiter: string
+  /** validating | validated | committing | committed | failed */
+  status: string
+  failure_reason: string
+  rows_read: number
+  rows_good: number
+  rows_bad: number
+  rows_duplicate: number
+  rows_changed: number
+  rows_unmatched: number
+  rows_added: number
+  total_pence: number
+  progress_bytes: number
+  summary_json: string
+  created_by: number | null
+  created_by_name: string
+  started_at: string
+  finished_at: string | null
+  committed_at: string | null
+  version: Generated<number>
+}
+
+export interface LedgerImportProblemTable {
+  id: Generated<number>
+  organisation_id: number
+  import_id: number
+  /** bad | duplicate | changed */
+  kind: string
+  line_number: number
+  reason: string
+  raw_text: string
+}
+
+export interface LedgerTransactionTable {
+  id: Generated<number>
+  organisation_id: number
+  /** NULL = in suspense: matched no project yet. */
+  project_id: number | null
+  /** NULL = entered by hand. */
+  import_id: number | null
+  transaction_ref: string | null
+  dedupe_key: string
+  content_hash: string
+  transaction_date: string
+  period: string
+  financial_year: string
+  /** Integer pence; credits are negative. */
+  amount_pence: number
+  supplier_name: string
+  description: string
+  cost_centre: string
+  account_code: string
+  expense_type: string
+  service_area: string
+  version: Generated<number>
+  created_at: string
+}
+
+export interface CostMappingRuleTable {
+  id: Generated<number>
+  organisation_id: number
+  /** cost_centre | account_code | service_area | expense_type */
+  match_field: string
+  /** exact | prefix */
+  match_type: string
+  match_value: string
+  project_id: number
+  priority: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+// Finance (migration 0002-finance): money is integer pence.
+export interface FundingStreamTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  /** core_revenue | capital | external_grant | named */
+  kind: string
+  eligibility: string
+  base_costs_eligible: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface BudgetLineTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  financial_year: string
+  /** revenue | capital */
+  category: string
+  funding_stream_id: number
+  /** staff | supplier | partner_recharge | licences | other */
+  cost_type: string
+  description: string
+  amount_pence: number
+  /** flat | front_loaded | manual */
+  profile_method: string
+  approved_by: string
+  approved_by_user_id: number | null
+  approved_on: string | null
+  approval_reference: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface BudgetLinePeriodTable {
+  id: Generated<number>
+  organisation_id: number
+  budget_line_id: number
+  period: string
+  amount_pence: number
+}
+
+export interface CommitmentTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  supplier_name: string
+  reference: string
+  description: string
+  amount_pence: number
+  raised_on: string
+  /** open | invoiced | cancelled */
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ForecastTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  financial_year: string
+  period: string
+  forecast_outturn_pence: number
+  note: string
+  entered_by: number | null
+  entered_by_name: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface PartnerTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  base_contract: string
+  annual_base_contract_pence: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface PartnerRechargeTable {
+  id: Generated<number>
+  organisation_id: number
+  partner_id: number
+  project_id: number
+  description: string
+  period: string
+  amount_pence: number
+  /** base | non_base */
+  cost_basis: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ClaimTable {
+  id: Generated<number>
+  organisation_id: number
+  funding_stream_id: number
+  project_id: number | null
+  title: string
+  eligible_pence: number
+  claimed_pence: number
+  received_pence: number
+  submitted_on: string | null
+  received_on: string | null
+  /** draft | submitted | received | rejected | at_risk */
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ClaimItemTable {
+  id: Generated<number>
+  organisation_id: number
+  claim_id: number
+  description: string
+  amount_pence: number
+  eligible: number
+  ineligible_reason: string
+}
+
+export interface BudgetMonitoringTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  period: string
+  finance_signed_off_by: number | null
+  finance_signed_off_by_name: string
+  finance_signed_off_at: string | null
+  pm_signed_off_by: number | null
+  pm_signed_off_by_name: string
+  pm_signed_off_at: string | null
+  forecast_confirmed: number
+  variance_explanation: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   organisations: OrganisationTable
   users: UserTable
@@ -377,6 +625,35 @@ export interface DB {
   status_reports: StatusReportTable
   audit_events: AuditEventTable
   audit_heads: AuditHeadTable
+  column_mappings: ColumnMappingTable
+  ledger_imports: LedgerImportTable
+  ledger_import_problems: LedgerImportProblemTable
+  ledger_transactions: LedgerTransactionTable
+  cost_mapping_rules: CostMappingRuleTable
+  funding_streams: FundingStreamTable
+  budget_lines: BudgetLineTable
+  budget_line_periods: BudgetLinePeriodTable
+  commitments: CommitmentTable
+  forecasts: ForecastTable
+  partners: PartnerTable
+  partner_recharges: PartnerRechargeTable
+  claims: ClaimTable
+  claim_items: ClaimItemTable
+  budget_monitoring: BudgetMonitoringTable
+  committees: CommitteeTable
+  committee_members: CommitteeMemberTable
+  meetings: MeetingTable
+  agenda_items: AgendaItemTable
+  agenda_item_links: AgendaItemLinkTable
+  item_points: ItemPointTable
+  resolutions: ResolutionTable
+  recommendations: RecommendationTable
+  recommendation_actions: RecommendationActionTable
+  calendar_feeds: CalendarFeedTable
+  programme_definitions: ProgrammeDefinitionTable
+  panel_reports: PanelReportTable
+  panel_report_files: PanelReportFileTable
+  report_areas: ReportAreaTable
   lifecycle_gates: LifecycleGateTable
   business_cases: BusinessCaseTable
   business_case_resources: BusinessCaseResourceTable
@@ -401,6 +678,239 @@ export type Project = Selectable<ProjectTable>
 export type Milestone = Selectable<MilestoneTable>
 export type StatusReport = Selectable<StatusReportTable>
 export type AuditEvent = Selectable<AuditEventTable>
+export type LedgerTransaction = Selectable<LedgerTransactionTable>
+export type LedgerImport = Selectable<LedgerImportTable>
+export type ColumnMapping = Selectable<ColumnMappingTable>
+export type CostMappingRule = Selectable<CostMappingRuleTable>
+export type FundingStream = Selectable<FundingStreamTable>
+export type BudgetLine = Selectable<BudgetLineTable>
+export type Forecast = Selectable<ForecastTable>
+export type BudgetMonitoring = Selectable<BudgetMonitoringTable>
+export type Partner = Selectable<PartnerTable>
+export type PartnerRecharge = Selectable<PartnerRechargeTable>
+export type Claim = Selectable<ClaimTable>
+export type ClaimItem = Selectable<ClaimItemTable>
+export type Commitment = Selectable<CommitmentTable>
+
+// Scrutiny (migration 0006): committees, meetings, agenda items, recommendations from panel to outcome.
+export interface CommitteeTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  /** Prefix for recommendation references, e.g. "PMP" gives PMP/2021/03. */
+  code: string
+  kind: string
+  description: string
+  /** Calendar months allowed for a response to a recommendation (two by default). */
+  response_months: Generated<number>
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface CommitteeMemberTable {
+  id: Generated<number>
+  organisation_id: number
+  committee_id: number
+  user_id: number | null
+  name: string
+  role: string
+  created_at: string
+}
+
+export interface MeetingTable {
+  id: Generated<number>
+  organisation_id: number
+  committee_id: number
+  meeting_date: string
+  start_time: string | null
+  place: string
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface AgendaItemTable {
+  id: Generated<number>
+  organisation_id: number
+  meeting_id: number
+  number: string
+  title: string
+  purpose: string
+  reports_presented: string
+  presenters: string
+  minutes: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface AgendaItemLinkTable {
+  id: Generated<number>
+  organisation_id: number
+  agenda_item_id: number
+  programme_id: number | null
+  project_id: number | null
+  created_at: string
+}
+
+export interface ItemPointTable {
+  id: Generated<number>
+  organisation_id: number
+  agenda_item_id: number
+  parent_id: number | null
+  kind: string
+  speaker_name: string
+  speaker_role: string
+  text: string
+  position: number
+  created_at: string
+}
+
+export interface ResolutionTable {
+  id: Generated<number>
+  organisation_id: number
+  agenda_item_id: number
+  text: string
+  position: number
+  created_at: string
+}
+
+export interface RecommendationTable {
+  id: Generated<number>
+  organisation_id: number
+  committee_id: number
+  agenda_item_id: number
+  reference: string
+  kind: string
+  text: string
+  addressed_to: string
+  addressee_user_id: number | null
+  lead_officer_user_id: number | null
+  made_on: string
+  response_due_on: string
+  response: string | null
+  response_reasons: string
+  responded_on: string | null
+  responded_by_user_id: number | null
+  responded_by_name: string
+  /** Stored life-cycle status; "response overdue" is derived from the dates, never stored. */
+  status: string
+  evidence: string
+  follow_up_item_id: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface RecommendationActionTable {
+  id: Generated<number>
+  organisation_id: number
+  recommendation_id: number
+  text: string
+  owner_user_id: number | null
+  owner_name: string
+  due_on: string | null
+  programme_id: number | null
+  project_id: number | null
+  status: string
+  evidence_text: string
+  evidence_url: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface CalendarFeedTable {
+  id: Generated<number>
+  organisation_id: number
+  user_id: number
+  token_hash: string
+  token_prefix: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+export type Committee = Selectable<CommitteeTable>
+export type CommitteeMember = Selectable<CommitteeMemberTable>
+export type Meeting = Selectable<MeetingTable>
+export type AgendaItem = Selectable<AgendaItemTable>
+export type ItemPoint = Selectable<ItemPointTable>
+export type Resolution = Selectable<ResolutionTable>
+export type Recommendation = Selectable<RecommendationTable>
+export type RecommendationAction = Selectable<RecommendationActionTable>
+
+// Scrutiny papers (migration 0007): the programme definition paper and panel progress reports.
+export interface ProgrammeDefinitionTable {
+  id: Generated<number>
+  organisation_id: number
+  programme_id: number
+  recommendation_id: number | null
+  title: string
+  digital_meaning: string
+  digital_principles: string
+  human_resources: string
+  digital_resources: string
+  resources_narrative: string
+  responsible_user_id: number | null
+  paper_due_on: string | null
+  delivered_by: string
+  delivery_narrative: string
+  implementation_start: string | null
+  implementation_end: string | null
+  timeframe_narrative: string
+  interim_narrative: string
+  interim_owner_user_id: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface PanelReportTable {
+  id: Generated<number>
+  organisation_id: number
+  programme_id: number
+  meeting_id: number | null
+  title: string
+  period_from: string
+  period_to: string
+  summary: string
+  resources_narrative: string
+  status: Generated<string>
+  snapshot_json: string | null
+  content_hash: string | null
+  submitted_at: string | null
+  submitted_by: number | null
+  submitted_by_name: Generated<string>
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface PanelReportFileTable {
+  report_id: number
+  organisation_id: number
+  format: string
+  content_base64: string
+  sha256: string
+  bytes: number
+  created_at: string
+}
+
+export interface ReportAreaTable {
+  id: Generated<number>
+  organisation_id: number
+  report_id: number
+  text: string
+  owner_user_id: number | null
+  position: number
+  created_at: string
+}
+
+export type ProgrammeDefinition = Selectable<ProgrammeDefinitionTable>
+export type PanelReport = Selectable<PanelReportTable>
+export type ReportArea = Selectable<ReportAreaTable>
 export type LifecycleGate = Selectable<LifecycleGateTable>
 export type BusinessCase = Selectable<BusinessCaseTable>
 export type BusinessCaseResource = Selectable<BusinessCaseResourceTable>

@@ -5,6 +5,10 @@ import type { DB } from '../db/schema.ts'
 import type { DemoPerson } from './demo-loader.ts'
 import { governanceControlDemo } from './governance-control-demo.ts'
 import { governanceDemo } from './governance-demo.ts'
+import { financeDemo } from './finance-demo.ts'
+import { ledgerDemo } from './ledger-demo.ts'
+import { scrutinyDemo } from './scrutiny-demo.ts'
+import { papersDemo } from './papers-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -21,5 +25,12 @@ export interface DemoContext {
  */
 export type DemoExtension = (ctx: DemoContext) => Promise<void>
 
-// Gates, decisions and RAID first: the control demo links its exceptions to the board's decisions.
-export const DEMO_EXTENSIONS: DemoExtension[] = [governanceDemo, governanceControlDemo]
+// Finance first (governance reads budgets); gates, decisions and RAID before the control demo, which links its exceptions to the board's decisions; scrutiny before the papers that cite its recommendations.
+export const DEMO_EXTENSIONS: DemoExtension[] = [
+  financeDemo,
+  ledgerDemo,
+  governanceDemo,
+  governanceControlDemo,
+  scrutinyDemo,
+  papersDemo,
+]

@@ -141,7 +141,7 @@ export default fp(
       })
     })
   },
-  { name: 'views', dependencies: ['@fastify/cookie', '@fastify/csrf-protection', '@fastify/helmet'] },
+  { name: 'views', dependencies: ['@fastify/cookie', '@fastify/csrf-protection', 'security-headers'] },
 )
 
 declare module 'fastify' {

@@ -165,8 +165,26 @@ describe(`demo scenario (${dialectName()})`, () => {
       (await count('projects')) +
       (await count('milestones')) +
       (await count('status_reports'))
-    // Plus one event per organisation and one per membership.
-    assert.equal(events, records + 2 + 10)
+    // Plus one event per organisation and one per membership. Each area's demo extension adds its own
+    // records and events on top, so the core's are counted by their entity types.
+    const core = Number(
+      (
+        await database.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('entity_type', 'in', [
+            'organisation',
+            'membership',
+            'programme',
+            'project',
+            'milestone',
+            'status_report',
+          ])
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+    assert.ok(events >= core)
+    assert.equal(core, records + 2 + 10)
     const admin = await signIn(app, 'admin@demo.oversight.test')
     const report = await database.db
       .selectFrom('status_reports')

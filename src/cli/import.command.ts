@@ -1,0 +1,124 @@
+import path from 'node:path'
+import { formatMoney } from '../domain/money.ts'
+import { createLedgerImportService, parseSummary } from '../modules/ledger/ledger-import.service.ts'
+import { CliError, CLI_ACTOR, optional, required, UsageError, type Command } from './cli-support.ts'
+
+/** A progress line rewritten in place on a terminal, a new line every 10% when piped to a log. */
+function progressReporter(write: (s: string) => void, isTty: boolean) {
+  let lastShown = -1
+  let lastPhase = ''
+  return (phase: string, percent: number) => {
+    if (phase !== lastPhase) {
+      lastPhase = phase
+      lastShown = -10
+    }
+    if (isTty) write(`\r${phase}: ${String(percent).padStart(3)}%`)
+    else if (percent >= lastShown + 10) {
+      write(`${phase}: ${percent}%\n`)
+      lastShown = percent
+    }
+  }
+}
+
+export const importLedger: Command = {
+  name: 'import ledger',
+  summary: 'Import a ledger file (CSV or XLSX) of payments; validates, and with --commit adds them.',
+  usage: 'import ledger FILE --org SLUG [--mapping NAME] [--commit]',
+  positional: 'file',
+  description:
+    'Reads the file once to validate it and prints what would happen: rows read, good, bad (with line\n' +
+    'numbers and reasons), duplicates already in the ledger, changed rows and totals by month. With\n' +
+    '--commit it then adds the new rows in one transaction: all of them or, if anything fails, none.\n' +
+    'LGA spend schema files are recognised; other layouts need a mapping saved in Oversight (--mapping).\n' +
+    'Exit code 0 when the file validated (and was added with --commit), 1 when it could not be imported.',
+  options: {
+    org: { type: 'string', description: 'Organisation slug' },
+    mapping: {
+      type: 'string',
+      description: 'Name of a saved column mapping (default: recognise the layout)',
+    },
+    commit: { type: 'boolean', description: 'Add the rows to the ledger after validating' },
+  },
+  async run(ctx, values) {
+    const file = values.file
+    if (typeof file !== 'string' || file === '') throw new UsageError('Give the file to import')
+    const slug = required(values, 'org').toLowerCase()
+    const mappingName = optional(values, 'mapping')
+    const database = await ctx.database({ create: false, migrate: true })
+    const { db } = database
+    const org = await db
+      .selectFrom('organisations')
+      .select(['id'])
+      .where('slug', '=', slug)
+      .executeTakeFirst()
+    if (!org) throw new CliError(`There is no organisation with the slug "${slug}"`)
+    let mappingId: number | null = null
+    if (mappingName !== null) {
+      const m = await db
+        .selectFrom('column_mappings')
+        .select('id')
+        .where('organisation_id', '=', org.id)
+        .where('name', '=', mappingName)
+        .executeTakeFirst()
+      if (!m) throw new CliError(`There is no saved mapping called "${mappingName}" in ${slug}`)
+      mappingId = m.id
+    }
+
+    const imports = createLedgerImportService(db, {
+      uploadLimitMb: ctx.config.uploadLimitMb,
+      sqlite: database.sqlite,
+    })
+    const by = { organisationId: org.id, userId: CLI_ACTOR.userId, label: CLI_ACTOR.label }
+    let stored
+    try {
+      stored = await imports.describeFile(file)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`There is no file at ${file}`)
+      throw err
+    }
+    const isTty = Boolean(process.stderr.isTTY)
+    const show = progressReporter((s) => process.stderr.write(s), isTty)
+    let imp = await imports.begin(by, { ...stored, fileName: path.basename(file) }, mappingId)
+    ctx.err(`Import ${imp.id}: ${path.basename(file)}`)
+    const ticker = setInterval(() => {
+      const p = imports.progressOf(imp.id)
+      if (p) show(p.phase === 'validating' ? 'Validating' : 'Adding to the ledger', p.percent)
+    }, 200)
+    try {
+      imp = await imports.validate(org.id, imp.id)
+      if (isTty) process.stderr.write('\n')
+      const summary = parseSummary(imp)
+      if (imp.status === 'failed') {
+        ctx.err(imp.failure_reason)
+        const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 20)
+        for (const p of problems) ctx.err(`  line ${p.line_number}: ${p.reason}`)
+        return 1
+      }
+      ctx.out(`Layout: ${summary.layout ?? ''} (headings on line ${summary.headingLine ?? '?'})`)
+      ctx.out(
+        `Rows read ${imp.rows_read}, good ${imp.rows_good}, bad ${imp.rows_bad}, already in the ledger ${imp.rows_duplicate}, changed ${imp.rows_changed}, no project (suspense) ${imp.rows_unmatched}`,
+      )
+      for (const p of summary.byPeriod ?? [])
+        ctx.out(`  ${p.period}: ${p.count} new rows, ${formatMoney(p.pence)}`)
+      if (imp.rows_bad > 0) {
+        const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 50)
+        ctx.out('Rows that cannot be read:')
+        for (const p of problems.filter((x) => x.kind === 'bad'))
+          ctx.out(`  line ${p.line_number}: ${p.reason}`)
+        if (imp.rows_bad > 50) ctx.out(`  … and ${imp.rows_bad - 50} more (see the import in Oversight)`)
+      }
+      if (values.commit !== true) {
+        ctx.err(
+          `Validated only: nothing was added. Run again with --commit to add the ${imp.rows_good - imp.rows_duplicate - imp.rows_changed} new rows.`,
+        )
+        return 0
+      }
+      imp = await imports.commit(by, imp.id)
+      if (isTty) process.stderr.write('\n')
+      ctx.out(`Added ${imp.rows_added} rows to the ledger (import ${imp.id}).`)
+      return 0
+    } finally {
+      clearInterval(ticker)
+    }
+  },
+}

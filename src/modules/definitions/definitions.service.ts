@@ -1,0 +1,194 @@
+import type { Kysely } from 'kysely'
+import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
+import { renderOne, type PaperFormat } from '../../documents/render.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import type { MilestonesService } from '../milestones/milestones.service.ts'
+import type { OrganisationService } from '../organisation/organisation.service.ts'
+import type { ProgrammesService } from '../programmes/programmes.service.ts'
+import type { ProjectsService } from '../projects/projects.service.ts'
+import { definitionPaper, type DefinitionPaperData } from './definitions.paper.ts'
+import { createDefinitionsRepository } from './definitions.repository.ts'
+import { completenessGaps, validateDefinition, type DefinitionInput } from './definitions.rules.ts'
+
+export interface DefinitionsDeps {
+  programmes: ProgrammesService
+  projects: ProjectsService
+  milestones: MilestonesService
+  organisation: OrganisationService
+}
+
+export function toDefinitionInput(d: ProgrammeDefinition): DefinitionInput {
+  return {
+    programmeId: d.programme_id,
+    recommendationId: d.recommendation_id,
+    title: d.title,
+    digitalMeaning: d.digital_meaning,
+    digitalPrinciples: d.digital_principles,
+    humanResources: d.human_resources,
+    digitalResources: d.digital_resources,
+    resourcesNarrative: d.resources_narrative,
+    responsibleUserId: d.responsible_user_id,
+    paperDueOn: d.paper_due_on,
+    deliveredBy: d.delivered_by,
+    deliveryNarrative: d.delivery_narrative,
+    implementationStart: d.implementation_start,
+    implementationEnd: d.implementation_end,
+    timeframeNarrative: d.timeframe_narrative,
+    interimNarrative: d.interim_narrative,
+    interimOwnerUserId: d.interim_owner_user_id,
+  }
+}
+
+function toRow(i: DefinitionInput & { programmeId: number }) {
+  return {
+    programme_id: i.programmeId,
+    recommendation_id: i.recommendationId,
+    title: i.title.trim(),
+    digital_meaning: i.digitalMeaning.trim(),
+    digital_principles: i.digitalPrinciples.trim(),
+    human_resources: i.humanResources.trim(),
+    digital_resources: i.digitalResources.trim(),
+    resources_narrative: i.resourcesNarrative.trim(),
+    responsible_user_id: i.responsibleUserId,
+    paper_due_on: i.paperDueOn,
+    delivered_by: i.deliveredBy.trim(),
+    delivery_narrative: i.deliveryNarrative.trim(),
+    implementation_start: i.implementationStart,
+    implementation_end: i.implementationEnd,
+    timeframe_narrative: i.timeframeNarrative.trim(),
+    interim_narrative: i.interimNarrative.trim(),
+    interim_owner_user_id: i.interimOwnerUserId,
+  }
+}
+
+export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) {
+  const repo = createDefinitionsRepository(db)
+
+  /** Rules, then the references: the programme, recommendation and people must be this organisation's. */
+  async function checked(actor: Actor, input: DefinitionInput) {
+    const errors = validateDefinition(input)
+    if (input.programmeId !== null && !(await deps.programmes.get(scopeOf(actor), input.programmeId)))
+      errors.programmeId = 'Select the programme the paper defines'
+    if (
+      input.recommendationId !== null &&
+      (await repo.recommendations(actor.organisationId, input.recommendationId)).length === 0
+    )
+      errors.recommendationId = 'Select a recommendation from the list'
+    const members = new Set((await deps.organisation.members(actor.organisationId)).map((m) => m.userId))
+    if (input.responsibleUserId !== null && !members.has(input.responsibleUserId))
+      errors.responsibleUserId = 'Select a person from the list'
+    if (input.interimOwnerUserId !== null && !members.has(input.interimOwnerUserId))
+      errors.interimOwnerUserId = 'Select a person from the list'
+    if (Object.keys(errors).length > 0 || input.programmeId === null) throw new ValidationError(errors)
+    return toRow({ ...input, programmeId: input.programmeId })
+  }
+
+  async function paperData(actor: Actor, d: ProgrammeDefinition): Promise<DefinitionPaperData> {
+    const scope = scopeOf(actor)
+    const programme = await deps.programmes.get(scope, d.programme_id)
+    if (!programme) throw notFound('Programme')
+    const projects = await deps.projects.forProgramme(scope, programme.id)
+    const keyMilestones = (
+      await Promise.all(
+        projects.map(async (p) =>
+          (await deps.milestones.listForProject(scope, p.id))
+            .filter((m) => m.is_key === 1)
+            .map((m) => ({ ...m, projectReference: p.reference })),
+        ),
+      )
+    ).flat()
+    const names = new Map(
+      (await deps.organisation.members(actor.organisationId)).map((m) => [m.userId, m.name]),
+    )
+    const input = toDefinitionInput(d)
+    const recommendation =
+      d.recommendation_id === null
+        ? null
+        : ((await repo.recommendations(actor.organisationId, d.recommendation_id))[0] ?? null)
+    return {
+      input,
+      programme,
+      recommendation,
+      responsibleName: (d.responsible_user_id !== null && names.get(d.responsible_user_id)) || null,
+      interimOwnerName: (d.interim_owner_user_id !== null && names.get(d.interim_owner_user_id)) || null,
+      projects,
+      keyMilestones,
+      gaps: completenessGaps(input, { keyMilestones: keyMilestones.length }),
+      organisationName: actor.organisationName,
+      author: actor.name,
+    }
+  }
+
+  return {
+    list: (scope: Scope, f: { programmeId?: number; offset?: number; limit?: number }) => repo.list(scope, f),
+    get: (scope: Scope, id: number) => repo.get(scope, id),
+    recommendations: (organisationId: number) => repo.recommendations(organisationId),
+    people: (organisationId: number) => deps.organisation.members(organisationId),
+
+    /** Everything the definition's page and paper show, with the completeness check against the six points. */
+    paperData,
+
+    async paper(actor: Actor, d: ProgrammeDefinition, format: PaperFormat): Promise<Buffer> {
+      return renderOne(definitionPaper(await paperData(actor, d)), format)
+    },
+
+    async create(actor: Actor, input: DefinitionInput): Promise<ProgrammeDefinition> {
+      const row = await checked(actor, input)
+      return db.transaction().execute(async (trx) => {
+        const at = new Date().toISOString()
+        const created = await trx
+          .insertInto('programme_definitions')
+          .values({ ...row, organisation_id: actor.organisationId, created_at: at, updated_at: at })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'programme_definition',
+          entityId: created.id,
+          after: created,
+        })
+        return created
+      })
+    },
+
+    /** Applies a change made against `version`; a stale version writes nothing and raises ConflictError. */
+    async update(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<DefinitionInput>,
+    ): Promise<ProgrammeDefinition> {
+      const current = await repo.get(scopeOf(actor), id)
+      if (!current) throw notFound('Programme definition')
+      if (current.version !== version) throw new ConflictError(current)
+      const row = await checked(actor, { ...toDefinitionInput(current), ...patch })
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('programme_definitions')
+          .set({ ...row, version: version + 1, updated_at: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'programme_definition',
+          entityId: id,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+  }
+}
+
+export type DefinitionsService = ReturnType<typeof createDefinitionsService>

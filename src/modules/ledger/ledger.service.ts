@@ -1,0 +1,410 @@
+/**
+ * The ledger once imported: transactions by project and period, the suspense list of payments that
+ * matched no project, putting them right (one at a time or by a cost mapping rule), saved column
+ * mappings, and the Transparency Code spend export.
+ */
+import type { Kysely } from 'kysely'
+import { auditActorOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { ColumnMapping, CostMappingRule, DB, LedgerTransaction } from '../../db/schema.ts'
+import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { DATE_FORMATS, LEDGER_FIELDS, type ColumnMap } from './ledger.formats.ts'
+import { createLedgerRepository, matchRule } from './ledger.repository.ts'
+
+export interface TransactionFilter {
+  projectId?: number
+  period?: string
+  suspense?: boolean
+  importId?: number
+  offset?: number
+  limit?: number
+}
+
+export const RULE_FIELDS = [
+  { value: 'cost_centre', text: 'Cost centre (profit centre)' },
+  { value: 'account_code', text: 'Account code' },
+  { value: 'service_area', text: 'Service area (department)' },
+  { value: 'expense_type', text: 'Expense type' },
+] as const
+export const RULE_TYPES = [
+  { value: 'exact', text: 'is exactly' },
+  { value: 'prefix', text: 'starts with' },
+] as const
+
+export interface RuleInput {
+  matchField: string
+  matchType: string
+  matchValue: string
+  projectId: number | null
+  priority: number | null
+}
+
+export interface MappingInput {
+  name: string
+  columns: ColumnMap
+  dateFormat: string
+  delimiter: string
+  encoding: string
+  skipLines: number
+}
+
+const DELIMITERS = ['auto', ',', ';', '\t', '|']
+const ENCODINGS = ['auto', 'utf-8', 'windows-1252']
+
+export function validateRule(input: RuleInput): Record<string, string> {
+  const e: Record<string, string> = {}
+  if (!RULE_FIELDS.some((f) => f.value === input.matchField)) e.matchField = 'Select what the rule looks at'
+  if (!RULE_TYPES.some((f) => f.value === input.matchType)) e.matchType = 'Select how the rule matches'
+  if (input.matchValue.trim() === '') e.matchValue = 'Enter the code to match'
+  else if (input.matchValue.length > 100) e.matchValue = 'The code must be 100 characters or fewer'
+  if (input.projectId === null) e.projectId = 'Select the project the spend belongs to'
+  if (input.priority !== null && (input.priority < 1 || input.priority > 9999))
+    e.priority = 'Priority must be a whole number from 1 to 9999'
+  return e
+}
+
+export function validateMapping(input: MappingInput): Record<string, string> {
+  const e: Record<string, string> = {}
+  const name = input.name.trim()
+  if (name === '') e.name = 'Enter a name for the mapping'
+  else if (name.length > 100) e.name = 'The name must be 100 characters or fewer'
+  for (const f of LEDGER_FIELDS) {
+    if (f.required && !input.columns[f.key]?.trim())
+      e[`col_${f.key}`] = `Select the column that holds the ${f.label.toLowerCase()}`
+  }
+  const used = Object.values(input.columns).filter((v): v is string => Boolean(v))
+  if (new Set(used).size !== used.length) e.columns = 'Each column can be used for one field only'
+  if (!DATE_FORMATS.some((d) => d.value === input.dateFormat))
+    e.dateFormat = 'Select how the file writes dates'
+  if (!DELIMITERS.includes(input.delimiter)) e.delimiter = 'Select the delimiter'
+  if (!ENCODINGS.includes(input.encoding)) e.encoding = 'Select the encoding'
+  if (!Number.isInteger(input.skipLines) || input.skipLines < 0 || input.skipLines > 1000)
+    e.skipLines = 'Lines to skip must be a whole number from 0 to 1000'
+  return e
+}
+
+export function createLedgerService(db: Kysely<DB>) {
+  const repo = createLedgerRepository(db)
+
+  function scopedTransactions(scope: Scope) {
+    let q = db
+      .selectFrom('ledger_transactions')
+      .where('ledger_transactions.organisation_id', '=', scope.organisationId)
+    if (scope.partnerOnly) {
+      // A partner officer sees spend on shared projects only, never the suspense list.
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('projects')
+            .select('projects.id')
+            .whereRef('projects.id', '=', 'ledger_transactions.project_id')
+            .where('projects.shared_with_partner', '=', 1),
+        ),
+      )
+    }
+    return q
+  }
+
+  async function projectInScope(scope: Scope, projectId: number) {
+    const found = (await repo.projectOptions(scope)).find((p) => p.id === projectId)
+    return found ?? null
+  }
+
+  return {
+    projectOptions: (scope: Scope) => repo.projectOptions(scope),
+
+    async transactions(scope: Scope, f: TransactionFilter): Promise<LedgerTransaction[]> {
+      let q = scopedTransactions(scope).selectAll('ledger_transactions')
+      if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId)
+      if (f.suspense) q = q.where('project_id', 'is', null)
+      if (f.period) q = q.where('period', '=', f.period)
+      if (f.importId !== undefined) q = q.where('import_id', '=', f.importId)
+      return q
+        .orderBy('transaction_date', 'desc')
+        .orderBy('id', 'desc')
+        .offset(f.offset ?? 0)
+        .limit(f.limit ?? 100)
+        .execute()
+    },
+
+    async transaction(scope: Scope, id: number) {
+      return scopedTransactions(scope)
+        .selectAll('ledger_transactions')
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+
+    async suspenseTotals(scope: Scope): Promise<{ count: number; pence: number }> {
+      const r = await scopedTransactions(scope)
+        .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.sum<number>('amount_pence').as('pence')])
+        .where('project_id', 'is', null)
+        .executeTakeFirst()
+      return { count: Number(r?.count ?? 0), pence: Number(r?.pence ?? 0) }
+    },
+
+    /** Puts one payment on a project (or back into suspense with null); audited, stale versions refused. */
+    async assign(
+      actor: Actor,
+      id: number,
+      version: number,
+      projectId: number | null,
+    ): Promise<LedgerTransaction> {
+      const scope = { organisationId: actor.organisationId, partnerOnly: false }
+      if (projectId !== null && !(await projectInScope(scope, projectId)))
+        throw new ValidationError({ projectId: 'Select a project' })
+      return db.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom('ledger_transactions')
+          .selectAll()
+          .where('organisation_id', '=', actor.organisationId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        if (!current) throw notFound('Transaction')
+        if (current.version !== version) throw new ConflictError(current)
+        const updated = await trx
+          .updateTable('ledger_transactions')
+          .set({ project_id: projectId, version: version + 1 })
+          .where('id', '=', id)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'ledger_transaction',
+          entityId: id,
+          before: { projectId: current.project_id },
+          after: { projectId },
+        })
+        return updated
+      })
+    },
+
+    // ---- Rules ----
+    async rules(scope: Scope) {
+      return db
+        .selectFrom('cost_mapping_rules')
+        .innerJoin('projects', 'projects.id', 'cost_mapping_rules.project_id')
+        .selectAll('cost_mapping_rules')
+        .select(['projects.reference as project_reference', 'projects.name as project_name'])
+        .where('cost_mapping_rules.organisation_id', '=', scope.organisationId)
+        .orderBy('cost_mapping_rules.priority')
+        .orderBy('cost_mapping_rules.id')
+        .execute()
+    },
+
+    async rule(scope: Scope, id: number): Promise<CostMappingRule | undefined> {
+      return db
+        .selectFrom('cost_mapping_rules')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+
+    async createRule(actor: Actor, input: RuleInput): Promise<CostMappingRule> {
+      const errors = validateRule(input)
+      const scope = { organisationId: actor.organisationId, partnerOnly: false }
+      if (input.projectId !== null && !(await projectInScope(scope, input.projectId)))
+        errors.projectId = 'Select the project the spend belongs to'
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+      const at = new Date().toISOString()
+      return db.transaction().execute(async (trx) => {
+        const rule = await trx
+          .insertInto('cost_mapping_rules')
+          .values({
+            organisation_id: actor.organisationId,
+            match_field: input.matchField,
+            match_type: input.matchType,
+            match_value: input.matchValue.trim(),
+            project_id: input.projectId!,
+            priority: input.priority ?? 100,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'cost_mapping_rule',
+          entityId: rule.id,
+          after: rule,
+        })
+        return rule
+      })
+    },
+
+    async deleteRule(actor: Actor, id: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const rule = await trx
+          .selectFrom('cost_mapping_rules')
+          .selectAll()
+          .where('organisation_id', '=', actor.organisationId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        if (!rule) throw notFound('Rule')
+        await trx.deleteFrom('cost_mapping_rules').where('id', '=', id).execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'delete',
+          entityType: 'cost_mapping_rule',
+          entityId: id,
+          before: rule,
+        })
+      })
+    },
+
+    /** Runs the rules over the suspense list; every payment a rule now matches moves to its project. */
+    async applyRulesToSuspense(actor: Actor): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const rules = await repo.rules(actor.organisationId, trx)
+        const rows = await trx
+          .selectFrom('ledger_transactions')
+          .select(['id', 'cost_centre', 'account_code', 'service_area', 'expense_type', 'version'])
+          .where('organisation_id', '=', actor.organisationId)
+          .where('project_id', 'is', null)
+          .execute()
+        const byProject = new Map<number, number[]>()
+        for (const r of rows) {
+          const p = matchRule(rules, {
+            costCentre: r.cost_centre,
+            accountCode: r.account_code,
+            serviceArea: r.service_area,
+            expenseType: r.expense_type,
+          })
+          if (p !== null) byProject.set(p, [...(byProject.get(p) ?? []), r.id])
+        }
+        let moved = 0
+        for (const [projectId, ids] of byProject) {
+          for (let i = 0; i < ids.length; i += 500) {
+            const chunk = ids.slice(i, i + 500)
+            await trx
+              .updateTable('ledger_transactions')
+              .set((eb) => ({ project_id: projectId, version: eb('version', '+', 1) }))
+              .where('id', 'in', chunk)
+              .execute()
+            moved += chunk.length
+          }
+        }
+        if (moved > 0) {
+          await recordAudit(trx, {
+            organisationId: actor.organisationId,
+            actor: auditActorOf(actor),
+            action: 'apply_rules',
+            entityType: 'ledger_suspense',
+            entityId: actor.organisationId,
+            after: Object.fromEntries([...byProject].map(([p, ids]) => [String(p), ids.length])),
+          })
+        }
+        return moved
+      })
+    },
+
+    // ---- Column mappings ----
+    async mappings(scope: Scope): Promise<ColumnMapping[]> {
+      return db
+        .selectFrom('column_mappings')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .orderBy('name')
+        .execute()
+    },
+
+    async mapping(scope: Scope, id: number): Promise<ColumnMapping | undefined> {
+      return db
+        .selectFrom('column_mappings')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+
+    async createMapping(actor: Actor, input: MappingInput): Promise<ColumnMapping> {
+      const errors = validateMapping(input)
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+      const at = new Date().toISOString()
+      return db.transaction().execute(async (trx) => {
+        const taken = await trx
+          .selectFrom('column_mappings')
+          .select('id')
+          .where('organisation_id', '=', actor.organisationId)
+          .where('name', '=', input.name.trim())
+          .executeTakeFirst()
+        if (taken) throw new ValidationError({ name: 'A mapping with this name already exists' })
+        const columns = Object.fromEntries(Object.entries(input.columns).filter(([, v]) => Boolean(v)))
+        const m = await trx
+          .insertInto('column_mappings')
+          .values({
+            organisation_id: actor.organisationId,
+            name: input.name.trim(),
+            columns_json: JSON.stringify(columns),
+            date_format: input.dateFormat,
+            delimiter: input.delimiter,
+            encoding: input.encoding,
+            skip_lines: input.skipLines,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'column_mapping',
+          entityId: m.id,
+          after: m,
+        })
+        return m
+      })
+    },
+
+    async deleteMapping(actor: Actor, id: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const m = await trx
+          .selectFrom('column_mappings')
+          .selectAll()
+          .where('organisation_id', '=', actor.organisationId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        if (!m) throw notFound('Mapping')
+        await trx.deleteFrom('column_mappings').where('id', '=', id).execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'delete',
+          entityType: 'column_mapping',
+          entityId: id,
+          before: m,
+        })
+      })
+    },
+
+    /** Every payment on a programme's projects, oldest first, streamed a page at a time for the export. */
+    async *programmeSpend(scope: Scope, programmeId: number) {
+      let lastId = 0
+      for (;;) {
+        const rows = await scopedTransactions(scope)
+          .innerJoin('projects', 'projects.id', 'ledger_transactions.project_id')
+          .selectAll('ledger_transactions')
+          .select(['projects.reference as project_reference'])
+          .where('projects.programme_id', '=', programmeId)
+          .where('ledger_transactions.id', '>', lastId)
+          .orderBy('ledger_transactions.id')
+          .limit(2000)
+          .execute()
+        if (rows.length === 0) return
+        yield* rows
+        lastId = rows[rows.length - 1]!.id
+      }
+    },
+  }
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>
+export { HttpError }

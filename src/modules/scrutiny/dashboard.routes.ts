@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { allows } from '../../auth/policy.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import { meetingStatusLabel, statusTag } from './scrutiny.rules.ts'
+import { effectiveStatus } from './recommendations.service.ts'
+
+export async function scrutinyDashboardRoutes(app: FastifyInstance) {
+  const { scrutiny } = app.services
+
+  // The scrutiny dashboard: the recommendations monitor, overdue responses and the meetings coming up.
+  app.get('/scrutiny', { config: { policy: 'portfolio.read' } }, async (request, reply) => {
+    const actor = request.actor!
+    const scope = scopeOf(actor)
+    const today = todayInLondon()
+    const [monitor, overdue, upcoming, mine] = await Promise.all([
+      scrutiny.monitor(scope, today),
+      scrutiny.overdueResponses(scope, today),
+      scrutiny.listMeetings(scope, { from: today, limit: 10 }),
+      scrutiny.recommendations.list(scope, { addresseeUserId: actor.userId, status: 'awaiting_response' }),
+    ])
+    return reply.render('scrutiny/views/dashboard.njk', {
+      title: 'Scrutiny',
+      monitor,
+      overdue,
+      upcoming: upcoming.reverse().map((m) => ({ ...m, statusLabel: meetingStatusLabel(m.status) })),
+      awaitingMine: mine.length,
+      canRecord: allows('scrutiny.record', actor.role),
+    })
+  })
+
+  // The Portfolio Holder's page: everything awaiting their response, soonest due first. Decisions awaiting
+  // them will join this list when the decisions area exists.
+  app.get('/scrutiny/awaiting-response', { config: { policy: 'portfolio.read' } }, async (request, reply) => {
+    const actor = request.actor!
+    const today = todayInLondon()
+    const rows = await scrutiny.recommendations.list(scopeOf(actor), {
+      addresseeUserId: actor.userId,
+      status: 'awaiting_response',
+    })
+    const leading = (
+      await scrutiny.recommendations.list(scopeOf(actor), { status: 'awaiting_response' })
+    ).filter((r) => r.lead_officer_user_id === actor.userId && r.addressee_user_id !== actor.userId)
+    const view = (list: typeof rows) =>
+      list
+        .sort((a, b) => a.response_due_on.localeCompare(b.response_due_on))
+        .map((r) => ({ ...r, tag: statusTag(effectiveStatus(r, today)) }))
+    return reply.render('scrutiny/views/awaiting.njk', {
+      title: 'Awaiting your response',
+      breadcrumbs: [{ text: 'Scrutiny', href: '/scrutiny' }],
+      addressed: view(rows),
+      leading: view(leading),
+    })
+  })
+}

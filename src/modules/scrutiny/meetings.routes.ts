@@ -1,0 +1,404 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { allows } from '../../auth/policy.ts'
+import type { AgendaItem, Meeting } from '../../db/schema.ts'
+import { formatDate, todayInLondon } from '../../domain/dates.ts'
+import { notFound } from '../../errors.ts'
+import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
+import { meetingFormContext, readMeeting } from './committees.routes.ts'
+import { effectiveStatus } from './recommendations.service.ts'
+import { renderMinutes } from './minutes.ts'
+import {
+  meetingStatusLabel,
+  POINT_KINDS,
+  pointKindLabel,
+  statusTag,
+  type AgendaItemInput,
+  type PointInput,
+} from './scrutiny.rules.ts'
+import { attempt, choices, formErrors } from './scrutiny.view.ts'
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+type Id = { Params: { id: number } }
+type IdForm = { Params: { id: number }; Body: FormBody }
+
+const readItem = (b: FormBody): AgendaItemInput => ({
+  number: field(b, 'number'),
+  title: field(b, 'title'),
+  purpose: field(b, 'purpose'),
+  reportsPresented: field(b, 'reportsPresented'),
+  presenters: field(b, 'presenters'),
+  // Minutes keep their line breaks and indentation: they are Markdown.
+  minutes: typeof b.minutes === 'string' ? b.minutes : '',
+})
+const ITEM_ORDER = ['number', 'title', 'purpose', 'reportsPresented', 'presenters', 'minutes']
+
+interface PointView {
+  id: number
+  kindLabel: string
+  kind: string
+  speaker_name: string
+  speaker_role: string
+  text: string
+  replies: PointView[]
+}
+
+export async function meetingsRoutes(app: FastifyInstance) {
+  const { scrutiny } = app.services
+  const ITEM_FORM = 'scrutiny/views/item-form.njk'
+
+  async function loadMeeting(reply: FastifyReply, id: number): Promise<Meeting> {
+    const m = await scrutiny.getMeeting(scopeOf(reply.request.actor!), id)
+    if (!m) throw notFound('Meeting')
+    return m
+  }
+  async function loadItem(reply: FastifyReply, id: number): Promise<AgendaItem> {
+    const i = await scrutiny.getItem(scopeOf(reply.request.actor!), id)
+    if (!i) throw notFound('Agenda item')
+    return i
+  }
+
+  app.get('/meetings', { config: { policy: 'portfolio.read' } }, async (request, reply) => {
+    const rows = await scrutiny.listMeetings(scopeOf(request.actor!), {})
+    const today = todayInLondon()
+    const view = rows.map((m) => ({ ...m, statusLabel: meetingStatusLabel(m.status) }))
+    return reply.render('scrutiny/views/meetings.njk', {
+      title: 'Meetings',
+      breadcrumbs: [{ text: 'Scrutiny', href: '/scrutiny' }],
+      upcoming: view.filter((m) => m.meeting_date >= today).reverse(),
+      past: view.filter((m) => m.meeting_date < today),
+    })
+  })
+
+  app.get<Id>(
+    '/meetings/:id',
+    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const m = await loadMeeting(reply, request.params.id)
+      const scope = scopeOf(actor)
+      const [committee, items] = await Promise.all([
+        scrutiny.getCommittee(scope, m.committee_id),
+        scrutiny.items(scope, m.id),
+      ])
+      return reply.render('scrutiny/views/meeting-show.njk', {
+        title: `${committee?.name ?? 'Meeting'}: ${formatDate(m.meeting_date)}`,
+        breadcrumbs: [
+          { text: 'Scrutiny', href: '/scrutiny' },
+          { text: committee?.name ?? 'Committee', href: `/committees/${m.committee_id}` },
+        ],
+        meeting: { ...m, statusLabel: meetingStatusLabel(m.status) },
+        committee,
+        items,
+        canRecord: allows('scrutiny.record', actor.role),
+      })
+    },
+  )
+
+  const MEETING_FORM = 'scrutiny/views/meeting-form.njk'
+  app.get<Id>(
+    '/meetings/:id/edit',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const m = await loadMeeting(reply, request.params.id)
+      return reply.render(MEETING_FORM, {
+        title: 'Edit meeting',
+        backLink: `/meetings/${m.id}`,
+        action: `/meetings/${m.id}/edit`,
+        version: m.version,
+        ...meetingFormContext(
+          { meetingDate: m.meeting_date, startTime: m.start_time ?? '', place: m.place, status: m.status },
+          null,
+          {},
+        ),
+      })
+    },
+  )
+
+  app.post<IdForm>(
+    '/meetings/:id/edit',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const m = await loadMeeting(reply, request.params.id)
+      const errors: Record<string, string> = {}
+      const values = readMeeting(request.body, errors)
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const invalid = (errs: Record<string, string>, status: number) =>
+        reply.render(
+          MEETING_FORM,
+          {
+            title: 'Edit meeting',
+            backLink: `/meetings/${m.id}`,
+            action: `/meetings/${m.id}/edit`,
+            version,
+            ...meetingFormContext(values, request.body, { ...errs, ...errors }),
+          },
+          status,
+        )
+      if (Object.keys(errors).length > 0) return invalid({}, 400)
+      const result = await attempt(
+        reply,
+        () => scrutiny.updateMeeting(request.actor!, m.id, version, values),
+        invalid,
+      )
+      if (!result.ok) return result.response
+      reply.flash('Meeting updated')
+      return reply.redirect(`/meetings/${m.id}`, 303)
+    },
+  )
+
+  const itemForm = async (
+    reply: FastifyReply,
+    values: AgendaItemInput,
+    errors: Record<string, string>,
+    extra: object,
+    status = 200,
+  ) => {
+    const scope = scopeOf(reply.request.actor!)
+    const [programmes, projects] = await Promise.all([
+      app.services.programmes.options(scope),
+      app.services.projects.listProjects(scope, { limit: 500 }),
+    ])
+    return reply.render(
+      ITEM_FORM,
+      {
+        ...extra,
+        values,
+        ...formErrors(errors, ITEM_ORDER),
+        programmes: [
+          { value: '', text: 'None' },
+          ...programmes.map((p) => ({ value: String(p.id), text: `${p.reference} ${p.name}` })),
+        ],
+        projects: projects.map((p) => ({ value: String(p.id), text: `${p.reference} ${p.name}` })),
+      },
+      status,
+    )
+  }
+
+  app.get<Id>(
+    '/meetings/:id/items/new',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const m = await loadMeeting(reply, request.params.id)
+      const count = (await scrutiny.items(scopeOf(request.actor!), m.id)).length
+      return itemForm(
+        reply,
+        {
+          number: String(count + 1),
+          title: '',
+          purpose: '',
+          reportsPresented: '',
+          presenters: '',
+          minutes: '',
+        },
+        {},
+        {
+          title: 'Add an agenda item',
+          backLink: `/meetings/${m.id}`,
+          action: `/meetings/${m.id}/items`,
+          isNew: true,
+        },
+      )
+    },
+  )
+
+  app.post<IdForm>(
+    '/meetings/:id/items',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const m = await loadMeeting(reply, request.params.id)
+      const values = readItem(request.body)
+      const ids = (name: string) =>
+        fields(request.body, name)
+          .map(optionalInt)
+          .filter((n): n is number => n !== null)
+      const result = await attempt(
+        reply,
+        () =>
+          scrutiny.createItem(request.actor!, m.id, values, {
+            programmeIds: ids('programmeId'),
+            projectIds: ids('projectId'),
+          }),
+        (errs, status) =>
+          itemForm(
+            reply,
+            values,
+            errs,
+            {
+              title: 'Add an agenda item',
+              backLink: `/meetings/${m.id}`,
+              action: `/meetings/${m.id}/items`,
+              isNew: true,
+            },
+            status,
+          ),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`Item ${result.value.number} added`)
+      return reply.redirect(`/agenda-items/${result.value.id}`, 303)
+    },
+  )
+
+  async function showItem(
+    reply: FastifyReply,
+    item: AgendaItem,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
+    const actor = reply.request.actor!
+    const scope = scopeOf(actor)
+    const today = todayInLondon()
+    const [meeting, points, resolutions, links, recs, followUps] = await Promise.all([
+      scrutiny.getMeeting(scope, item.meeting_id),
+      scrutiny.points(scope, item.id),
+      scrutiny.resolutions(scope, item.id),
+      scrutiny.links(scope, item.id),
+      scrutiny.recommendations.forItem(scope, item.id),
+      scrutiny.recommendations.followedUpAt(scope, item.id),
+    ])
+    const committee = meeting ? await scrutiny.getCommittee(scope, meeting.committee_id) : undefined
+    // The minute's bullet structure: members' comments with the officers' responses nested beneath.
+    const byId = new Map<number, PointView>()
+    const roots: PointView[] = []
+    for (const p of points) byId.set(p.id, { ...p, kindLabel: pointKindLabel(p.kind), replies: [] })
+    for (const p of points) {
+      const view = byId.get(p.id)!
+      const parent = p.parent_id !== null ? byId.get(p.parent_id) : undefined
+      if (parent) parent.replies.push(view)
+      else roots.push(view)
+    }
+    const recView = (r: (typeof recs)[number]) => ({ ...r, tag: statusTag(effectiveStatus(r, today)) })
+    return reply.render(
+      'scrutiny/views/item-show.njk',
+      {
+        title: `Item ${item.number}: ${item.title}`,
+        breadcrumbs: [
+          { text: 'Scrutiny', href: '/scrutiny' },
+          { text: committee?.name ?? 'Committee', href: `/committees/${meeting?.committee_id ?? ''}` },
+          { text: `Meeting on ${formatDate(meeting?.meeting_date)}`, href: `/meetings/${item.meeting_id}` },
+        ],
+        item,
+        meeting,
+        minutesHtml: renderMinutes(item.minutes),
+        points: roots,
+        pointOptions: [
+          { value: '', text: 'None – a new point' },
+          ...points.map((p) => ({
+            value: String(p.id),
+            text: `${p.speaker_name || pointKindLabel(p.kind)}: ${p.text.slice(0, 60)}`,
+          })),
+        ],
+        pointKinds: choices(POINT_KINDS, 'comment', true),
+        resolutions,
+        links,
+        recommendations: recs.map(recView),
+        followUps: followUps.map(recView),
+        canRecord: allows('scrutiny.record', actor.role),
+        ...formErrors(errors, ['parentId', 'kind', 'text', 'resolution']),
+      },
+      status,
+    )
+  }
+
+  app.get<Id>(
+    '/agenda-items/:id',
+    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    async (request, reply) => showItem(reply, await loadItem(reply, request.params.id)),
+  )
+
+  app.get<Id>(
+    '/agenda-items/:id/edit',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const i = await loadItem(reply, request.params.id)
+      return itemForm(
+        reply,
+        {
+          number: i.number,
+          title: i.title,
+          purpose: i.purpose,
+          reportsPresented: i.reports_presented,
+          presenters: i.presenters,
+          minutes: i.minutes,
+        },
+        {},
+        {
+          title: `Edit item ${i.number}`,
+          backLink: `/agenda-items/${i.id}`,
+          action: `/agenda-items/${i.id}/edit`,
+          version: i.version,
+        },
+      )
+    },
+  )
+
+  app.post<IdForm>(
+    '/agenda-items/:id/edit',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const i = await loadItem(reply, request.params.id)
+      const values = readItem(request.body)
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const result = await attempt(
+        reply,
+        () => scrutiny.updateMinutes(request.actor!, i.id, version, values),
+        (errs, status) =>
+          itemForm(
+            reply,
+            values,
+            errs,
+            {
+              title: `Edit item ${i.number}`,
+              backLink: `/agenda-items/${i.id}`,
+              action: `/agenda-items/${i.id}/edit`,
+              version,
+            },
+            status,
+          ),
+      )
+      if (!result.ok) return result.response
+      reply.flash('Agenda item updated')
+      return reply.redirect(`/agenda-items/${i.id}`, 303)
+    },
+  )
+
+  app.post<IdForm>(
+    '/agenda-items/:id/points',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const i = await loadItem(reply, request.params.id)
+      const input: PointInput = {
+        parentId: optionalInt(field(request.body, 'parentId')),
+        kind: field(request.body, 'kind'),
+        speakerName: field(request.body, 'speakerName'),
+        speakerRole: field(request.body, 'speakerRole'),
+        text: field(request.body, 'text'),
+      }
+      const result = await attempt(
+        reply,
+        () => scrutiny.addPoint(request.actor!, i.id, input),
+        (errs, status) => showItem(reply, i, errs, status),
+      )
+      if (!result.ok) return result.response
+      reply.flash('Point added to the minute')
+      return reply.redirect(`/agenda-items/${i.id}#points`, 303)
+    },
+  )
+
+  app.post<IdForm>(
+    '/agenda-items/:id/resolutions',
+    { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const i = await loadItem(reply, request.params.id)
+      const result = await attempt(
+        reply,
+        () => scrutiny.addResolution(request.actor!, i.id, field(request.body, 'resolution')),
+        (errs, status) => showItem(reply, i, errs, status),
+      )
+      if (!result.ok) return result.response
+      reply.flash('Resolution recorded')
+      return reply.redirect(`/agenda-items/${i.id}#resolutions`, 303)
+    },
+  )
+}

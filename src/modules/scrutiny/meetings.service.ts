@@ -1,0 +1,488 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Actor, Scope } from '../../auth/actor.ts'
+import type { AgendaItem, Committee, DB, Meeting } from '../../db/schema.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { audit, isMember } from './scrutiny-audit.ts'
+import {
+  validateAgendaItem,
+  validateCommittee,
+  validateMeeting,
+  validateMember,
+  validatePoint,
+  type AgendaItemInput,
+  type CommitteeInput,
+  type MeetingInput,
+  type MemberInput,
+  type PointInput,
+} from './scrutiny.rules.ts'
+
+type Db = Kysely<DB> | Transaction<DB>
+type Org = Pick<Scope, 'organisationId'>
+const now = () => new Date().toISOString()
+function check(errors: Record<string, string>) {
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+/**
+ * Committees, their members, meetings and agenda items with the minute's threaded points and resolutions.
+ * Everyone in the organisation reads scrutiny (partner officers too: panel papers are public documents);
+ * scrutiny members and administrators record.
+ */
+export function createMeetingsService(db: Kysely<DB>) {
+  const committee = (d: Db, scope: Org, id: number) =>
+    d
+      .selectFrom('committees')
+      .selectAll()
+      .where('organisation_id', '=', scope.organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+  const meeting = (d: Db, scope: Org, id: number) =>
+    d
+      .selectFrom('meetings')
+      .selectAll()
+      .where('organisation_id', '=', scope.organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+  const item = (d: Db, scope: Org, id: number) =>
+    d
+      .selectFrom('agenda_items')
+      .selectAll()
+      .where('organisation_id', '=', scope.organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+
+  async function nameTaken(trx: Transaction<DB>, orgId: number, name: string, exceptId?: number) {
+    let q = trx
+      .selectFrom('committees')
+      .select('id')
+      .where('organisation_id', '=', orgId)
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    if (exceptId !== undefined) q = q.where('id', '!=', exceptId)
+    return (await q.executeTakeFirst()) !== undefined
+  }
+
+  const committeeRow = (i: CommitteeInput) => ({
+    name: i.name.trim(),
+    code: i.code.trim().toUpperCase(),
+    kind: i.kind,
+    description: i.description.trim(),
+    response_months: i.responseMonths ?? 2,
+  })
+
+  return {
+    getCommittee: (scope: Scope, id: number) => committee(db, scope, id),
+    getMeeting: (scope: Scope, id: number) => meeting(db, scope, id),
+    getItem: (scope: Scope, id: number) => item(db, scope, id),
+
+    listCommittees: (scope: Scope, offset = 0, limit = 500) =>
+      db
+        .selectFrom('committees')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .orderBy('name')
+        .orderBy('id')
+        .offset(offset)
+        .limit(limit)
+        .execute(),
+
+    members: (scope: Scope, committeeId: number) =>
+      db
+        .selectFrom('committee_members')
+        .leftJoin('users', 'users.id', 'committee_members.user_id')
+        .select([
+          'committee_members.id',
+          'committee_members.user_id',
+          'committee_members.name',
+          'committee_members.role',
+          'users.name as user_name',
+        ])
+        .where('committee_members.organisation_id', '=', scope.organisationId)
+        .where('committee_members.committee_id', '=', committeeId)
+        .orderBy('committee_members.id')
+        .execute(),
+
+    /** People of the organisation, by name, for choosing members, addressees and owners. */
+    people: (scope: Scope) =>
+      db
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .select(['users.id', 'users.name', 'memberships.role'])
+        .where('memberships.organisation_id', '=', scope.organisationId)
+        .where('users.is_active', '=', 1)
+        .orderBy('users.name')
+        .execute(),
+
+    listMeetings: (
+      scope: Scope,
+      f: { committeeId?: number; from?: string; offset?: number; limit?: number },
+    ) => {
+      let q = db
+        .selectFrom('meetings')
+        .innerJoin('committees', 'committees.id', 'meetings.committee_id')
+        .selectAll('meetings')
+        .select('committees.name as committee_name')
+        .where('meetings.organisation_id', '=', scope.organisationId)
+      if (f.committeeId !== undefined) q = q.where('meetings.committee_id', '=', f.committeeId)
+      if (f.from !== undefined) q = q.where('meetings.meeting_date', '>=', f.from)
+      return q
+        .orderBy('meetings.meeting_date', 'desc')
+        .orderBy('meetings.id', 'desc')
+        .offset(f.offset ?? 0)
+        .limit(f.limit ?? 500)
+        .execute()
+    },
+
+    items: (scope: Scope, meetingId: number) =>
+      db
+        .selectFrom('agenda_items')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('meeting_id', '=', meetingId)
+        .orderBy('id')
+        .execute(),
+
+    points: (scope: Scope, itemId: number) =>
+      db
+        .selectFrom('item_points')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('agenda_item_id', '=', itemId)
+        .orderBy('position')
+        .orderBy('id')
+        .execute(),
+
+    resolutions: (scope: Scope, itemId: number) =>
+      db
+        .selectFrom('resolutions')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('agenda_item_id', '=', itemId)
+        .orderBy('position')
+        .execute(),
+
+    /** Programmes and projects the item concerns; a partner officer sees only projects shared with them. */
+    async links(scope: Scope, itemId: number) {
+      let q = db
+        .selectFrom('agenda_item_links')
+        .leftJoin('programmes', 'programmes.id', 'agenda_item_links.programme_id')
+        .leftJoin('projects', 'projects.id', 'agenda_item_links.project_id')
+        .select([
+          'agenda_item_links.id',
+          'agenda_item_links.programme_id',
+          'agenda_item_links.project_id',
+          'programmes.name as programme_name',
+          'projects.name as project_name',
+          'projects.shared_with_partner',
+        ])
+        .where('agenda_item_links.organisation_id', '=', scope.organisationId)
+        .where('agenda_item_links.agenda_item_id', '=', itemId)
+      if (scope.partnerOnly) q = q.where('agenda_item_links.project_id', 'is not', null)
+      const rows = await q.orderBy('agenda_item_links.id').execute()
+      return rows.filter((r) => !scope.partnerOnly || r.shared_with_partner === 1)
+    },
+
+    async createCommittee(actor: Actor, input: CommitteeInput): Promise<Committee> {
+      check(validateCommittee(input))
+      return db.transaction().execute(async (trx) => {
+        if (await nameTaken(trx, actor.organisationId, input.name.trim()))
+          throw new ValidationError({ name: 'A committee with this name already exists' })
+        const at = now()
+        const row = await trx
+          .insertInto('committees')
+          .values({
+            ...committeeRow(input),
+            organisation_id: actor.organisationId,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(trx, actor, 'create', 'committee', row.id, null, row)
+        return row
+      })
+    },
+
+    async updateCommittee(
+      actor: Actor,
+      id: number,
+      version: number,
+      input: CommitteeInput,
+    ): Promise<Committee> {
+      return db.transaction().execute(async (trx) => {
+        const current = await committee(trx, actor, id)
+        if (!current) throw notFound('Committee')
+        if (current.version !== version) throw new ConflictError(current)
+        check(validateCommittee(input))
+        if (await nameTaken(trx, actor.organisationId, input.name.trim(), id))
+          throw new ValidationError({ name: 'A committee with this name already exists' })
+        const updated = await trx
+          .updateTable('committees')
+          .set({ ...committeeRow(input), version: version + 1, updated_at: now() })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await audit(trx, actor, 'update', 'committee', id, current, updated)
+        return updated
+      })
+    },
+
+    async addMember(actor: Actor, committeeId: number, input: MemberInput) {
+      return db.transaction().execute(async (trx) => {
+        const c = await committee(trx, actor, committeeId)
+        if (!c) throw notFound('Committee')
+        check(validateMember(input))
+        let name = input.name.trim()
+        if (input.userId !== null) {
+          const u = await trx
+            .selectFrom('users')
+            .select('name')
+            .where('id', '=', input.userId)
+            .executeTakeFirst()
+          if (!u || !(await isMember(trx, actor.organisationId, input.userId)))
+            throw new ValidationError({ userId: 'Choose someone in your organisation' })
+          name ||= u.name
+        }
+        const row = await trx
+          .insertInto('committee_members')
+          .values({
+            organisation_id: actor.organisationId,
+            committee_id: committeeId,
+            user_id: input.userId,
+            name,
+            role: input.role,
+            created_at: now(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(trx, actor, 'add_member', 'committee', committeeId, null, row)
+        return row
+      })
+    },
+
+    async createMeeting(actor: Actor, committeeId: number, input: MeetingInput): Promise<Meeting> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await committee(trx, actor, committeeId))) throw notFound('Committee')
+        check(validateMeeting(input))
+        const at = now()
+        const row = await trx
+          .insertInto('meetings')
+          .values({
+            organisation_id: actor.organisationId,
+            committee_id: committeeId,
+            meeting_date: input.meetingDate!,
+            start_time: input.startTime || null,
+            place: input.place.trim(),
+            status: input.status,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(trx, actor, 'create', 'meeting', row.id, null, row)
+        return row
+      })
+    },
+
+    async updateMeeting(actor: Actor, id: number, version: number, input: MeetingInput): Promise<Meeting> {
+      return db.transaction().execute(async (trx) => {
+        const current = await meeting(trx, actor, id)
+        if (!current) throw notFound('Meeting')
+        if (current.version !== version) throw new ConflictError(current)
+        check(validateMeeting(input))
+        const updated = await trx
+          .updateTable('meetings')
+          .set({
+            meeting_date: input.meetingDate!,
+            start_time: input.startTime || null,
+            place: input.place.trim(),
+            status: input.status,
+            version: version + 1,
+            updated_at: now(),
+          })
+          .where('id', '=', id)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await audit(trx, actor, 'update', 'meeting', id, current, updated)
+        return updated
+      })
+    },
+
+    async createItem(
+      actor: Actor,
+      meetingId: number,
+      input: AgendaItemInput,
+      links: { programmeIds: number[]; projectIds: number[] } = { programmeIds: [], projectIds: [] },
+    ): Promise<AgendaItem> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await meeting(trx, actor, meetingId))) throw notFound('Meeting')
+        check(validateAgendaItem(input))
+        const at = now()
+        const row = await trx
+          .insertInto('agenda_items')
+          .values({
+            organisation_id: actor.organisationId,
+            meeting_id: meetingId,
+            number: input.number.trim(),
+            title: input.title.trim(),
+            purpose: input.purpose.trim(),
+            reports_presented: input.reportsPresented.trim(),
+            presenters: input.presenters.trim(),
+            minutes: input.minutes,
+            created_at: at,
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        for (const programmeId of links.programmeIds) {
+          const p = await trx
+            .selectFrom('programmes')
+            .select('id')
+            .where('organisation_id', '=', actor.organisationId)
+            .where('id', '=', programmeId)
+            .executeTakeFirst()
+          if (!p) throw new ValidationError({ programmeId: 'Choose a programme of your organisation' })
+          await trx
+            .insertInto('agenda_item_links')
+            .values({
+              organisation_id: actor.organisationId,
+              agenda_item_id: row.id,
+              programme_id: p.id,
+              project_id: null,
+              created_at: at,
+            })
+            .execute()
+        }
+        for (const projectId of links.projectIds) {
+          const p = await trx
+            .selectFrom('projects')
+            .select('id')
+            .where('organisation_id', '=', actor.organisationId)
+            .where('id', '=', projectId)
+            .executeTakeFirst()
+          if (!p) throw new ValidationError({ projectId: 'Choose a project of your organisation' })
+          await trx
+            .insertInto('agenda_item_links')
+            .values({
+              organisation_id: actor.organisationId,
+              agenda_item_id: row.id,
+              programme_id: null,
+              project_id: p.id,
+              created_at: at,
+            })
+            .execute()
+        }
+        await audit(trx, actor, 'create', 'agenda_item', row.id, null, row)
+        return row
+      })
+    },
+
+    async updateMinutes(
+      actor: Actor,
+      itemId: number,
+      version: number,
+      input: AgendaItemInput,
+    ): Promise<AgendaItem> {
+      return db.transaction().execute(async (trx) => {
+        const current = await item(trx, actor, itemId)
+        if (!current) throw notFound('Agenda item')
+        if (current.version !== version) throw new ConflictError(current)
+        check(validateAgendaItem(input))
+        const updated = await trx
+          .updateTable('agenda_items')
+          .set({
+            number: input.number.trim(),
+            title: input.title.trim(),
+            purpose: input.purpose.trim(),
+            reports_presented: input.reportsPresented.trim(),
+            presenters: input.presenters.trim(),
+            minutes: input.minutes,
+            version: version + 1,
+            updated_at: now(),
+          })
+          .where('id', '=', itemId)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!updated) throw new ConflictError(current)
+        await audit(trx, actor, 'update', 'agenda_item', itemId, current, updated)
+        return updated
+      })
+    },
+
+    /** A member's comment, question or an officer's response, threaded under another point if given. */
+    async addPoint(actor: Actor, itemId: number, input: PointInput) {
+      return db.transaction().execute(async (trx) => {
+        if (!(await item(trx, actor, itemId))) throw notFound('Agenda item')
+        check(validatePoint(input))
+        if (input.parentId !== null) {
+          const parent = await trx
+            .selectFrom('item_points')
+            .select('id')
+            .where('organisation_id', '=', actor.organisationId)
+            .where('agenda_item_id', '=', itemId)
+            .where('id', '=', input.parentId)
+            .executeTakeFirst()
+          if (!parent) throw new ValidationError({ parentId: 'Choose a point under this item to reply to' })
+        }
+        const last = await trx
+          .selectFrom('item_points')
+          .select((eb) => eb.fn.max('position').as('max'))
+          .where('agenda_item_id', '=', itemId)
+          .executeTakeFirst()
+        const row = await trx
+          .insertInto('item_points')
+          .values({
+            organisation_id: actor.organisationId,
+            agenda_item_id: itemId,
+            parent_id: input.parentId,
+            kind: input.kind,
+            speaker_name: input.speakerName.trim(),
+            speaker_role: input.speakerRole.trim(),
+            text: input.text.trim(),
+            position: Number(last?.max ?? 0) + 1,
+            created_at: now(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(trx, actor, 'add_point', 'agenda_item', itemId, null, row)
+        return row
+      })
+    },
+
+    /** "AGREED: …" — the panel's resolutions under the item. */
+    async addResolution(actor: Actor, itemId: number, text: string) {
+      return db.transaction().execute(async (trx) => {
+        if (!(await item(trx, actor, itemId))) throw notFound('Agenda item')
+        const clean = text.trim().replace(/^AGREED:\s*/i, '')
+        if (!clean) throw new ValidationError({ resolution: 'Enter what the panel agreed' })
+        const last = await trx
+          .selectFrom('resolutions')
+          .select((eb) => eb.fn.max('position').as('max'))
+          .where('agenda_item_id', '=', itemId)
+          .executeTakeFirst()
+        const row = await trx
+          .insertInto('resolutions')
+          .values({
+            organisation_id: actor.organisationId,
+            agenda_item_id: itemId,
+            text: clean,
+            position: Number(last?.max ?? 0) + 1,
+            created_at: now(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(trx, actor, 'add_resolution', 'agenda_item', itemId, null, row)
+        return row
+      })
+    },
+  }
+}
+
+export type MeetingsService = ReturnType<typeof createMeetingsService>

@@ -1,0 +1,490 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import type { AgendaItem, Committee, Meeting } from '../../db/schema.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import { notFound } from '../../errors.ts'
+import {
+  IdParams,
+  IsoDate,
+  ListOf,
+  Nullable,
+  NullableDate,
+  Paging,
+  STANDARD_ERRORS,
+  Timestamp,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
+import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { effectiveStatus } from './recommendations.service.ts'
+import {
+  ADDRESSEES,
+  COMMITTEE_KINDS,
+  MEETING_STATUSES,
+  RECOMMENDATION_KINDS,
+  RECOMMENDATION_STATUSES,
+  RESPONSES,
+} from './scrutiny.rules.ts'
+
+const literals = (options: readonly { value: string }[]) =>
+  Type.Union(options.map((o) => Type.Literal(o.value)))
+const NullableInt = Nullable(Type.Integer())
+const NullableString = Nullable(Type.String())
+
+const CommitteeSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    name: Type.String(),
+    code: Type.String({ description: 'Prefix of its recommendations’ references, e.g. PMP' }),
+    kind: Type.String({ description: 'scrutiny_panel, executive or programme_board' }),
+    description: Type.String(),
+    responseMonths: Type.Integer({ description: 'Calendar months after the meeting a response is due' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Committee' },
+)
+const AgendaItemSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    meetingId: Type.Integer(),
+    number: Type.String(),
+    title: Type.String(),
+    purpose: Type.String(),
+    reportsPresented: Type.String(),
+    presenters: Type.String(),
+    minutes: Type.String({ description: 'Markdown' }),
+  },
+  { $id: 'AgendaItem' },
+)
+const MeetingSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    committeeId: Type.Integer(),
+    meetingDate: IsoDate,
+    startTime: Nullable(Type.String({ description: 'HH:MM, London time' })),
+    place: Type.String(),
+    status: Type.String({ description: 'scheduled, held or cancelled' }),
+    items: Type.Optional(Type.Array(AgendaItemSchema)),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Meeting' },
+)
+const RecommendationSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    reference: Type.String(),
+    kind: Type.String({ description: 'recommendation or request' }),
+    text: Type.String(),
+    committeeId: Type.Integer(),
+    committeeName: Type.String(),
+    agendaItemId: Type.Integer(),
+    meetingId: Type.Integer(),
+    addressedTo: Type.String({ description: 'portfolio_holder, executive or officer' }),
+    addresseeUserId: NullableInt,
+    addresseeName: NullableString,
+    leadOfficerUserId: NullableInt,
+    leadOfficerName: NullableString,
+    madeOn: IsoDate,
+    responseDueOn: IsoDate,
+    response: Nullable(Type.String({ description: 'accepted, partly_accepted or rejected' })),
+    responseReasons: Type.String(),
+    respondedOn: NullableDate,
+    respondedByName: Type.String(),
+    status: Type.String({
+      description:
+        RECOMMENDATION_STATUSES.map((s) => s.value).join(', ') +
+        ' (response_overdue is derived from the due date)',
+    }),
+    evidence: Type.String(),
+    followUpItemId: NullableInt,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Recommendation' },
+)
+
+type Rec = NonNullable<Awaited<ReturnType<FastifyInstance['services']['scrutiny']['recommendations']['get']>>>
+
+const committeeJson = (c: Committee): Static<typeof CommitteeSchema> => ({
+  id: c.id,
+  version: c.version,
+  name: c.name,
+  code: c.code,
+  kind: c.kind,
+  description: c.description,
+  responseMonths: c.response_months,
+  createdAt: c.created_at,
+  updatedAt: c.updated_at,
+})
+const itemJson = (i: AgendaItem): Static<typeof AgendaItemSchema> => ({
+  id: i.id,
+  version: i.version,
+  meetingId: i.meeting_id,
+  number: i.number,
+  title: i.title,
+  purpose: i.purpose,
+  reportsPresented: i.reports_presented,
+  presenters: i.presenters,
+  minutes: i.minutes,
+})
+const meetingJson = (m: Meeting, items?: AgendaItem[]): Static<typeof MeetingSchema> => ({
+  id: m.id,
+  version: m.version,
+  committeeId: m.committee_id,
+  meetingDate: m.meeting_date,
+  startTime: m.start_time,
+  place: m.place,
+  status: m.status,
+  ...(items ? { items: items.map(itemJson) } : {}),
+  createdAt: m.created_at,
+  updatedAt: m.updated_at,
+})
+const recJson = (r: Rec, today: string): Static<typeof RecommendationSchema> => ({
+  id: r.id,
+  version: r.version,
+  reference: r.reference,
+  kind: r.kind,
+  text: r.text,
+  committeeId: r.committee_id,
+  committeeName: r.committee_name,
+  agendaItemId: r.agenda_item_id,
+  meetingId: r.meeting_id,
+  addressedTo: r.addressed_to,
+  addresseeUserId: r.addressee_user_id,
+  addresseeName: r.addressee_name,
+  leadOfficerUserId: r.lead_officer_user_id,
+  leadOfficerName: r.lead_officer_name,
+  madeOn: r.made_on,
+  responseDueOn: r.response_due_on,
+  response: r.response,
+  responseReasons: r.response_reasons,
+  respondedOn: r.responded_on,
+  respondedByName: r.responded_by_name,
+  status: effectiveStatus(r, today),
+  evidence: r.evidence,
+  followUpItemId: r.follow_up_item_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+})
+
+const CommitteeBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    code: Type.Optional(Type.String({ maxLength: 10 })),
+    kind: literals(COMMITTEE_KINDS),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    responseMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+  },
+  { additionalProperties: false },
+)
+const MeetingBody = Type.Object(
+  {
+    committeeId: Type.Integer({ minimum: 1 }),
+    meetingDate: IsoDate,
+    startTime: Type.Optional(NullableString),
+    place: Type.Optional(Type.String({ maxLength: 300 })),
+    status: Type.Optional(literals(MEETING_STATUSES)),
+  },
+  { additionalProperties: false },
+)
+// Fields are optional in the schema so the record is looked up first (another organisation's is a 404); the
+// service then names any missing field in a 400.
+const ItemBody = Type.Object(
+  {
+    number: Type.Optional(Type.String({ maxLength: 10 })),
+    title: Type.Optional(Type.String({ maxLength: 300 })),
+    purpose: Type.Optional(Type.String({ maxLength: 5000 })),
+    reportsPresented: Type.Optional(Type.String({ maxLength: 5000 })),
+    presenters: Type.Optional(Type.String({ maxLength: 1000 })),
+    minutes: Type.Optional(Type.String({ maxLength: 50000 })),
+  },
+  { additionalProperties: false },
+)
+const RecommendationBody = Type.Object(
+  {
+    agendaItemId: Type.Integer({ minimum: 1 }),
+    reference: Type.String({ minLength: 1, maxLength: 30 }),
+    kind: literals(RECOMMENDATION_KINDS),
+    text: Type.String({ minLength: 1, maxLength: 10000 }),
+    addressedTo: literals(ADDRESSEES),
+    addresseeUserId: Type.Integer({ minimum: 1 }),
+    leadOfficerUserId: Type.Optional(NullableInt),
+  },
+  { additionalProperties: false },
+)
+const RespondBody = Type.Object(
+  {
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'The version you read; a stale one answers 409' }),
+    ),
+    response: Type.Optional(literals(RESPONSES)),
+    reasons: Type.Optional(Type.String({ maxLength: 10000 })),
+    respondedOn: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+)
+
+export async function scrutinyApi(app: FastifyInstance) {
+  const { scrutiny } = app.services
+  const recs = scrutiny.recommendations
+  const tags = ['Scrutiny']
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/committees',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'List committees',
+        querystring: Type.Object(Paging),
+        response: { 200: ListOf(CommitteeSchema), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const offset = apiOffset(request.query.cursor)
+      const limit = request.query.limit ?? 50
+      return apiPage(
+        await scrutiny.listCommittees(scopeOf(request.actor!), offset, limit + 1),
+        offset,
+        limit,
+        committeeJson,
+      )
+    },
+  )
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/committees/:id',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'Read a committee',
+        params: IdParams,
+        response: { 200: CommitteeSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const c = await scrutiny.getCommittee(scopeOf(request.actor!), request.params.id)
+      if (!c) throw notFound('Committee')
+      return committeeJson(c)
+    },
+  )
+  app.post<{ Body: Static<typeof CommitteeBody> }>(
+    '/api/v1/committees',
+    {
+      config: { policy: 'scrutiny.record' },
+      schema: {
+        tags,
+        summary: 'Create a committee',
+        body: CommitteeBody,
+        response: { 201: CommitteeSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const c = await scrutiny.createCommittee(request.actor!, {
+        name: b.name,
+        code: b.code ?? '',
+        kind: b.kind,
+        description: b.description ?? '',
+        responseMonths: b.responseMonths ?? 2,
+      })
+      return reply.status(201).header('location', `/api/v1/committees/${c.id}`).send(committeeJson(c))
+    },
+  )
+
+  const ListQuery = Type.Object({ ...Paging, committeeId: Type.Optional(Type.Integer({ minimum: 1 })) })
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/meetings',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'List meetings, latest first',
+        querystring: ListQuery,
+        response: { 200: ListOf(MeetingSchema), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const offset = apiOffset(request.query.cursor)
+      const limit = request.query.limit ?? 50
+      const rows = await scrutiny.listMeetings(scopeOf(request.actor!), {
+        committeeId: request.query.committeeId,
+        offset,
+        limit: limit + 1,
+      })
+      return apiPage(rows, offset, limit, (m) => meetingJson(m))
+    },
+  )
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/meetings/:id',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'Read a meeting with its agenda items',
+        params: IdParams,
+        response: { 200: MeetingSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request.actor!)
+      const m = await scrutiny.getMeeting(scope, request.params.id)
+      if (!m) throw notFound('Meeting')
+      return meetingJson(m, await scrutiny.items(scope, m.id))
+    },
+  )
+  app.post<{ Body: Static<typeof MeetingBody> }>(
+    '/api/v1/meetings',
+    {
+      config: { policy: 'scrutiny.record' },
+      schema: {
+        tags,
+        summary: 'Add a meeting of a committee',
+        body: MeetingBody,
+        response: { 201: MeetingSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const m = await scrutiny.createMeeting(request.actor!, b.committeeId, {
+        meetingDate: b.meetingDate,
+        startTime: b.startTime ?? '',
+        place: b.place ?? '',
+        status: b.status ?? 'scheduled',
+      })
+      return reply.status(201).header('location', `/api/v1/meetings/${m.id}`).send(meetingJson(m, []))
+    },
+  )
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ItemBody> }>(
+    '/api/v1/meetings/:id/items',
+    {
+      config: { policy: 'scrutiny.record' },
+      schema: {
+        tags,
+        summary: 'Add an agenda item to a meeting',
+        params: IdParams,
+        body: ItemBody,
+        response: { 201: AgendaItemSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const i = await scrutiny.createItem(request.actor!, request.params.id, {
+        number: b.number ?? '',
+        title: b.title ?? '',
+        purpose: b.purpose ?? '',
+        reportsPresented: b.reportsPresented ?? '',
+        presenters: b.presenters ?? '',
+        minutes: b.minutes ?? '',
+      })
+      return reply.status(201).send(itemJson(i))
+    },
+  )
+
+  const RecQuery = Type.Object({
+    ...Paging,
+    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    addresseeUserId: Type.Optional(Type.Integer({ minimum: 1 })),
+  })
+  app.get<{ Querystring: Static<typeof RecQuery> }>(
+    '/api/v1/recommendations',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'List recommendations and requests, latest first',
+        querystring: RecQuery,
+        response: { 200: ListOf(RecommendationSchema), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const offset = apiOffset(request.query.cursor)
+      const limit = request.query.limit ?? 50
+      const today = todayInLondon()
+      const rows = await recs.list(scopeOf(request.actor!), {
+        committeeId: request.query.committeeId,
+        addresseeUserId: request.query.addresseeUserId,
+        offset,
+        limit: limit + 1,
+      })
+      return apiPage(rows, offset, limit, (r) => recJson(r, today))
+    },
+  )
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/recommendations/:id',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'Read a recommendation',
+        params: IdParams,
+        response: { 200: RecommendationSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const r = await recs.get(scopeOf(request.actor!), request.params.id)
+      if (!r) throw notFound('Recommendation')
+      return recJson(r, todayInLondon())
+    },
+  )
+  app.post<{ Body: Static<typeof RecommendationBody> }>(
+    '/api/v1/recommendations',
+    {
+      config: { policy: 'scrutiny.record' },
+      schema: {
+        tags,
+        summary:
+          'Record a recommendation or request at an agenda item; the response is due the committee’s months after the meeting',
+        body: RecommendationBody,
+        response: { 201: RecommendationSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const actor = request.actor!
+      const created = await recs.create(actor, b.agendaItemId, {
+        reference: b.reference,
+        kind: b.kind,
+        text: b.text,
+        addressedTo: b.addressedTo,
+        addresseeUserId: b.addresseeUserId,
+        leadOfficerUserId: b.leadOfficerUserId ?? null,
+      })
+      const r = (await recs.get(scopeOf(actor), created.id))!
+      return reply
+        .status(201)
+        .header('location', `/api/v1/recommendations/${r.id}`)
+        .send(recJson(r, todayInLondon()))
+    },
+  )
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RespondBody> }>(
+    '/api/v1/recommendations/:id/respond',
+    {
+      config: { policy: 'scrutiny.respond' },
+      schema: {
+        tags,
+        summary:
+          'Respond to a recommendation: only its addressee, its lead officer or an administrator (403 otherwise)',
+        params: IdParams,
+        body: RespondBody,
+        response: { 200: RecommendationSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => {
+      const b = request.body
+      const actor = request.actor!
+      await recs.respond(actor, request.params.id, b.version ?? null, {
+        response: b.response ?? '',
+        reasons: b.reasons ?? '',
+        respondedOn: b.respondedOn ?? todayInLondon(),
+      })
+      return recJson((await recs.get(scopeOf(actor), request.params.id))!, todayInLondon())
+    },
+  )
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import type { Database } from '../../src/db/database.ts'
+import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { DEMO_DOMAIN, LOCAL_PARTS } from '../../src/demo/people.ts'
+import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
+import { Agent } from '../helpers/build-app.ts'
+import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { tableText } from './finance-helpers.ts'
+
+const PASSWORD = 'demo password for tests'
+
+describe(`finance in the demo (${dialectName()})`, () => {
+  let app: FastifyInstance
+  let database: Database
+  let drop: () => Promise<void>
+  let agent: Agent
+  let org: number
+
+  before(async () => {
+    const created = await createTestDatabase()
+    database = created.database
+    drop = created.drop
+    await loadDemoIfEmpty(database.db, PASSWORD)
+    app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
+      database,
+    })
+    await app.ready()
+    agent = new Agent(app)
+    await agent.get('/sign-in')
+    const email = `${LOCAL_PARTS.finance_officer}@${DEMO_DOMAIN}`
+    assert.equal((await agent.post('/sign-in', { email, password: PASSWORD })).status, 303)
+    org = (
+      await database.db
+        .selectFrom('projects')
+        .select('organisation_id')
+        .where('reference', '=', 'ICT-01')
+        .executeTakeFirstOrThrow()
+    ).organisation_id
+  })
+  after(async () => {
+    await app.close()
+    await drop()
+  })
+
+  it('shows all four finance flags for Marshland', async () => {
+    const flags = await app.services.finance.flags({ organisationId: org, partnerOnly: false })
+    const rules = new Set(flags.map((f) => f.rule))
+    for (const rule of [
+      'monitoring_not_signed_off',
+      'actuals_beyond_profile',
+      'forecast_over_budget',
+      'budget_spent_work_outstanding',
+    ])
+      assert.ok(rules.has(rule as never), `${rule} in ${JSON.stringify(flags, null, 1)}`)
+    assert.deepEqual((await verifyAuditChain(database.db)).problems, [])
+  })
+
+  it("tells the panel's story on the programme finance summary", async () => {
+    const programme = await database.db
+      .selectFrom('projects')
+      .select('programme_id')
+      .where('reference', '=', 'ICT-01')
+      .executeTakeFirstOrThrow()
+    const now = await agent.get(`/programmes/${programme.programme_id}/finance`)
+    assert.equal(now.status, 200)
+    assert.match(now.text, /Web developer/)
+    assert.match(now.text, /Does not reconcile/)
+    const covid = await agent.get(`/programmes/${programme.programme_id}/finance?year=2020-21`)
+    assert.match(covid.text, /Covid-19 — relieved cost pressures/)
+    assert.match(
+      covid.text,
+      /Not eligible: Grants officer salary \(£7,500\.00\) — base cost already in the budget/,
+    )
+    assert.match(tableText(covid.document.querySelector('#by-project-table')), /ICT-04/)
+  })
+})
