@@ -7,6 +7,10 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import type { Kysely } from 'kysely'
+import type { DB } from '../src/db/schema.ts'
+import { todayInLondon } from '../src/domain/dates.ts'
+import { financialYearOf, financialYearPeriods, periodOf, previousPeriod } from '../src/domain/periods.ts'
 import { loadConfig, parseDatabaseUrl, type DatabaseConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { projectRoot } from '../src/paths.ts'
@@ -33,6 +37,113 @@ async function time(label: string, fn: () => Promise<unknown>, target: number): 
     `${label.padEnd(44)} median ${m.toFixed(1).padStart(7)} ms   target ≤ ${target} ms   ${m <= target ? 'OK' : 'OVER'}`,
   )
   return m
+}
+
+/**
+ * W1 has no money in it; give every project a year's approved budget profiled monthly, two forecasts
+ * (every fifth project forecast over budget) and signed-off monitoring on half of them, so the finance
+ * health rules and the cost tolerance are measured against realistic volumes.
+ */
+async function seedFinance(db: Kysely<DB>, organisationId: number, at: string) {
+  const fy = financialYearOf(todayInLondon())
+  const periods = financialYearPeriods(fy)
+  const now = periodOf(todayInLondon())
+  const stream = await db
+    .insertInto('funding_streams')
+    .values({
+      organisation_id: organisationId,
+      name: 'Core revenue',
+      kind: 'core_revenue',
+      eligibility: '',
+      base_costs_eligible: 1,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const projects = await db
+    .selectFrom('projects')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id')
+    .execute()
+  const chunks = <T>(xs: T[], n = 500) =>
+    Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n))
+  for (const batch of chunks(projects)) {
+    const lines = await db
+      .insertInto('budget_lines')
+      .values(
+        batch.map((p) => ({
+          organisation_id: organisationId,
+          project_id: p.id,
+          financial_year: fy.label,
+          category: 'revenue',
+          funding_stream_id: stream.id,
+          cost_type: 'supplier',
+          description: '',
+          amount_pence: 12_000_000,
+          profile_method: 'flat',
+          approved_by: 'Cabinet',
+          approved_by_user_id: null,
+          approved_on: `${fy.label.slice(0, 4)}-04-01`,
+          approval_reference: '',
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .returning('id')
+      .execute()
+    const rows = lines.flatMap((l) =>
+      periods.map((period) => ({
+        organisation_id: organisationId,
+        budget_line_id: l.id,
+        period,
+        amount_pence: 1_000_000,
+      })),
+    )
+    for (const c of chunks(rows)) await db.insertInto('budget_line_periods').values(c).execute()
+    await db
+      .insertInto('forecasts')
+      .values(
+        batch.flatMap((p) =>
+          [periods[0]!, now].map((period, i) => ({
+            organisation_id: organisationId,
+            project_id: p.id,
+            financial_year: fy.label,
+            period,
+            forecast_outturn_pence: i === 1 && p.id % 5 === 0 ? 15_000_000 : 12_000_000,
+            note: '',
+            entered_by: null,
+            entered_by_name: 'Finance',
+            created_at: at,
+            updated_at: at,
+          })),
+        ),
+      )
+      .execute()
+    const signed = batch.filter((p) => p.id % 2 === 0)
+    if (signed.length)
+      await db
+        .insertInto('budget_monitoring')
+        .values(
+          signed.map((p) => ({
+            organisation_id: organisationId,
+            project_id: p.id,
+            period: previousPeriod(now),
+            finance_signed_off_by: null,
+            finance_signed_off_by_name: 'Finance',
+            finance_signed_off_at: at,
+            pm_signed_off_by: null,
+            pm_signed_off_by_name: 'PM',
+            pm_signed_off_at: at,
+            forecast_confirmed: 1,
+            variance_explanation: '',
+            created_at: at,
+            updated_at: at,
+          })),
+        )
+        .execute()
+  }
 }
 
 async function main() {
@@ -71,6 +182,7 @@ async function main() {
         organisation_id: org.id,
         programme_id: p.id,
         time_days: 90,
+        cost_percent: 10,
         risk_score: 15,
         scope_note: '',
         benefits_note: '',
@@ -79,6 +191,8 @@ async function main() {
       })),
     )
     .execute()
+
+  await seedFinance(db, org.id, at)
 
   const sweep = () =>
     db

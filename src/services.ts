@@ -17,6 +17,9 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createTolerancesService } from './modules/tolerances/tolerances.service.ts'
 import { exceptionDecisionRecorder } from './modules/tolerances/exception-decisions.ts'
 import { createGovernanceService } from './modules/governance/governance.service.ts'
+import { GOVERNANCE_HEALTH_RULES } from './modules/governance/health.rules.ts'
+import { FINANCE_HEALTH_RULES } from './modules/finance/finance.health-rules.ts'
+import { scrutinyHealthRules } from './modules/scrutiny/scrutiny.health-rules.ts'
 import { createDecisionsService } from './modules/decisions/decisions.service.ts'
 import { createBoardsService } from './modules/decisions/boards.service.ts'
 import { createGatesService } from './modules/gates/gates.service.ts'
@@ -36,13 +39,13 @@ export function createServices(database: Database, config: Config) {
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
-  // Tolerances listen to project and milestone saves; the listener joins once it is built, below.
+  // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.
   const projectListeners: ProjectChangeListener[] = []
   // Decisions and gates come first: a move into delivery is checked against the project's gate.
   const decisions = createDecisionsService(db)
   const boards = createBoardsService(db)
   const gates = createGatesService(db, decisions)
-  const raid = createRaidService(db)
+  const raid = createRaidService(db, projectListeners)
   const raidLog = createRaidLogService(db)
   const projects = createProjectsService(db, programmes, projectListeners, gates)
   const milestones = createMilestonesService(db, projects, projectListeners)
@@ -51,7 +54,6 @@ export function createServices(database: Database, config: Config) {
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
   const scrutiny = createScrutinyService(db)
   const calendar = createCalendarService(db, config.baseUrl)
-  const reports = createReportsService(db, { programmes, projects, milestones, statusReports, organisation })
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
   const ledger = createLedgerService(db)
@@ -68,7 +70,23 @@ export function createServices(database: Database, config: Config) {
     decisions: exceptionDecisionRecorder(decisions),
   })
   projectListeners.push(tolerances)
-  const governance = createGovernanceService(db)
+  // Reports read finance and governance for the financial summary, Appendix A and risks and exceptions.
+  const reports = createReportsService(db, {
+    programmes,
+    projects,
+    milestones,
+    statusReports,
+    organisation,
+    finance,
+    raid,
+    tolerances,
+  })
+  // Finance and scrutiny add their rules to the health check alongside governance's own.
+  const governance = createGovernanceService(db, [
+    ...GOVERNANCE_HEALTH_RULES,
+    ...FINANCE_HEALTH_RULES,
+    ...scrutinyHealthRules(scrutiny),
+  ])
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
     ledger_import: {

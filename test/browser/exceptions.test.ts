@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
+import { putInStage } from '../helpers/projects.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { ExceptionPages } from './pages/exceptions.pages.ts'
 
@@ -33,11 +34,13 @@ describe(
         name: 'Website content and accessibility',
         programmeId,
         projectManager: t.orgs.a.users.project_manager.name,
-        stage: 'delivery',
+        stage: 'approved',
         baselineEnd: '2020-09-30',
         forecastEnd: '2021-03-31',
       })
       assert.equal(proj.statusCode, 201, proj.body)
+      // A new project cannot be created in delivery (it has passed no gate); it is put there directly.
+      await putInStage(t, proj.json<{ id: number }>().id, 'delivery')
     })
     after(async () => {
       await browser?.close()

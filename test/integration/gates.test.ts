@@ -300,4 +300,58 @@ describe(`stage gates and the business case (${dialectName()})`, () => {
     assert.equal((await other.get(`/projects/${p.id}/business-case`)).status, 404)
     assert.equal((await other.get(`/projects/${p.id}/gates`)).status, 404)
   })
+  it('counts the budget approved once approved budget lines cover the sum requested, without a decision', async () => {
+    const p = await addProject('GATE-LINES')
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    assert.equal((await pm.post(`/projects/${p.id}/business-case`, businessCaseForm())).status, 303)
+    const at = new Date().toISOString()
+    const stream = await t.database.db
+      .insertInto('funding_streams')
+      .values({
+        organisation_id: t.orgs.a.id,
+        name: 'ICT capital',
+        kind: 'capital',
+        eligibility: '',
+        base_costs_eligible: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const line = (year: string, pounds: number, approvedOn: string | null) =>
+      t.database.db
+        .insertInto('budget_lines')
+        .values({
+          organisation_id: t.orgs.a.id,
+          project_id: p.id,
+          financial_year: year,
+          category: 'capital',
+          funding_stream_id: stream.id,
+          cost_type: 'supplier',
+          description: '',
+          amount_pence: pounds * 100,
+          profile_method: 'flat',
+          approved_by: approvedOn ? 'Cabinet' : '',
+          approved_by_user_id: null,
+          approved_on: approvedOn,
+          approval_reference: '',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute()
+    const budgetMet = async () => {
+      const gates = await t.api(pmToken, 'GET', `/api/v1/projects/${p.id}/gates`)
+      const fbc = gates.json<{ items: GateJson[] }>().items.find((g) => g.code === 'FBC')!
+      return fbc.conditions.find((c) => c.key === 'budget')!.met
+    }
+    // £250,000 requested: £150,000 approved plus £100,000 not yet approved falls short.
+    await line('2021/22', 150000, '2021-03-01')
+    await line('2022/23', 100000, null)
+    assert.equal(await budgetMet(), false)
+    // Approving the second year's line makes up the sum across the years.
+    await line('2022/23', 100000, '2021-03-01')
+    assert.equal(await budgetMet(), true)
+    const page = await pm.get(`/projects/${p.id}/gates`)
+    assert.match(page.document.querySelector('#conditions')?.textContent ?? '', /Met\s+Budget approved/)
+  })
 })

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { SMTPServer } from 'smtp-server'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { putInStage } from '../helpers/projects.ts'
 
 interface Received {
   to: string[]
@@ -56,12 +57,14 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
       name: 'Website',
       programmeId,
       projectManager: a.project_manager.name,
-      stage: 'delivery',
+      stage: 'approved',
       baselineEnd: '2021-03-31',
       forecastEnd: '2021-04-10',
     })
     assert.equal(proj.statusCode, 201, proj.body)
     projectId = proj.json<{ id: number }>().id
+    // A new project cannot be created in delivery (it has passed no gate); it is put there directly.
+    await putInStage(t, projectId, 'delivery')
   })
   after(async () => {
     await t.close()

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { BusinessCase, DB, LifecycleGate, Project } from '../../db/schema.ts'
 import { DEFAULT_GATES } from '../../db/migrations/0004-governance.ts'
@@ -62,10 +62,10 @@ export async function resourcesOf(db: Db, businessCaseId: number): Promise<Resou
 }
 
 /**
- * Is the budget the business case requests approved? Until the finance area's approved budget lines are
- * merged, a budget is approved by a published decision linked to the business case of kind "budget
- * approval" (or by the gate approval decision that states the approved budget), for at least the sum
- * requested. Kept in one function so it can be switched to finance's approved budget in one place.
+ * Is the budget the business case requests approved? Yes when the project's approved budget lines (lines
+ * with an approval date, in any financial year) add up to at least the sum requested for the project's
+ * whole life; or, as the alternative route, by a published decision linked to the business case of kind
+ * "budget approval" (or the gate approval decision that states the approved budget) for at least that sum.
  */
 export async function budgetApproved(
   db: Db,
@@ -76,6 +76,15 @@ export async function budgetApproved(
   if (!bc || bc.budget_requested_pence === null) return false
   const requested = bc.budget_requested_pence
   if (statedInApproval !== null && statedInApproval >= requested) return true
+  const lines = await db
+    .selectFrom('budget_lines')
+    .select(sql<number>`coalesce(sum(amount_pence), 0)`.as('total'))
+    .where('organisation_id', '=', organisationId)
+    .where('project_id', '=', bc.project_id)
+    .where('approved_on', 'is not', null)
+    .executeTakeFirst()
+  const approvedLines = Number(lines?.total ?? 0)
+  if (approvedLines > 0 && approvedLines >= requested) return true
   const approval = await db
     .selectFrom('decisions as d')
     .innerJoin('decision_links as l', 'l.decision_id', 'd.id')

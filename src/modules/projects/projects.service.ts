@@ -13,8 +13,10 @@ import {
   type ProjectWithLatest,
 } from './projects.repository.ts'
 import {
+  PROJECT_STAGES,
   projectStageLabel,
   stageChangeProblems,
+  stageOrder,
   validateProject,
   type ProjectInput,
 } from './projects.rules.ts'
@@ -196,6 +198,19 @@ export function createProjectsService(
           actor,
           values: { ...toRow(valid) },
         })
+        // A new project has passed no gate: creating it in a later stage is refused exactly as moving it
+        // there would be, for every gated stage on the way (the insert is rolled back with the refusal).
+        if (gate && valid.stage !== 'cancelled') {
+          const problems: string[] = []
+          let from: Project = { ...created, stage: 'idea' }
+          for (const s of PROJECT_STAGES.map((x) => x.value)) {
+            if (s === 'idea' || s === 'cancelled' || stageOrder(s) > stageOrder(valid.stage)) continue
+            for (const p of await gate.stageProblems(trx, actor.organisationId, from, s))
+              if (!problems.includes(p)) problems.push(p)
+            from = { ...from, stage: s }
+          }
+          if (problems.length > 0) throw new StageChangeRefused('idea', valid.stage, problems)
+        }
         for (const l of listeners) await l.projectChanged(trx, actor, created.id)
         return created
       })

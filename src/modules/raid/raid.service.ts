@@ -4,6 +4,7 @@ import type { DB, Project, RaidIssue, Risk, RiskAction } from '../../db/schema.t
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import type { ProjectChangeListener } from '../projects/projects.service.ts'
 import {
   escalates,
   riskScore,
@@ -148,7 +149,11 @@ function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
 
-export function createRaidService(db: Kysely<DB>) {
+/**
+ * `listeners` hear of every risk saved, as they do of project and milestone saves: a risk scored above
+ * the risk tolerance is an exception the board must see, raised in the same transaction as the save.
+ */
+export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectChangeListener[] = []) {
   const getRisk = (scope: Scope, id: number, trx?: Db): Promise<RiskRow | undefined> =>
     risksIn(trx ?? db, scope)
       .where('risks.id', '=', id)
@@ -184,12 +189,14 @@ export function createRaidService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await projectIn(trx, scopeOf(actor), projectId)))
           throw new ValidationError({ projectId: 'Select a project from the list' })
-        return insertAudited(trx, {
+        const risk = await insertAudited(trx, {
           table: 'risks',
           entityType: 'risk',
           actor,
           values: { project_id: projectId, ...riskRow(input, await threshold(trx, actor.organisationId)) },
         })
+        for (const l of listeners) await l.projectChanged(trx, actor, projectId)
+        return risk
       })
     },
 
@@ -201,7 +208,7 @@ export function createRaidService(db: Kysely<DB>) {
         if (current.version !== version) throw new ConflictError(current)
         const merged = { ...toRiskInput(current), ...patch }
         check(validateRisk(merged))
-        return updateVersioned(trx, {
+        const risk = await updateVersioned(trx, {
           table: 'risks',
           entityType: 'risk',
           actor,
@@ -209,6 +216,8 @@ export function createRaidService(db: Kysely<DB>) {
           version,
           changes: riskRow(merged, await threshold(trx, actor.organisationId)),
         })
+        for (const l of listeners) await l.projectChanged(trx, actor, risk.project_id)
+        return risk
       })
     },
 

@@ -62,24 +62,53 @@ export async function exceptionsRoutes(app: FastifyInstance) {
     return e
   }
 
-  app.get<{ Querystring: { status?: string } }>(
+  app.get<{ Querystring: { status?: string; project?: number; programme?: number } }>(
     '/exceptions',
     {
       config: { policy: 'portfolio.read' },
-      schema: { querystring: Type.Object({ status: Type.Optional(Type.String()) }) },
+      schema: {
+        querystring: Type.Object({
+          status: Type.Optional(Type.String()),
+          project: Type.Optional(Type.Integer({ minimum: 1 })),
+          programme: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+      },
     },
     async (request, reply) => {
+      const { project, programme } = request.query
       const status = EXCEPTION_STATUSES.some((s) => s.value === request.query.status)
         ? request.query.status
         : undefined
-      const rows = await tolerances.listExceptions(scopeOf(request.actor!), { status, limit: 500 })
+      // Reached from a project or programme page: the same list narrowed to that record.
+      const rows = await tolerances.listExceptions(scopeOf(request.actor!), {
+        status,
+        projectId: project,
+        programmeId: project ? undefined : programme,
+        limit: 500,
+      })
+      const filter = project ? `project=${project}` : programme ? `programme=${programme}` : ''
+      const first = rows[0]
+      const forLabel = project
+        ? first
+          ? `${first.project_reference} ${first.project_name}`
+          : 'this project'
+        : programme
+          ? first
+            ? first.programme_name
+            : 'this programme'
+          : null
       return reply.render('tolerances/views/exceptions.njk', {
-        title: 'Tolerance exceptions',
+        title: forLabel ? `Tolerance exceptions: ${forLabel}` : 'Tolerance exceptions',
+        forLabel,
+        statuses: [{ value: '', text: 'All' }, ...EXCEPTION_STATUSES].map((s) => {
+          const query = [filter, s.value ? `status=${s.value}` : ''].filter(Boolean).join('&')
+          return {
+            ...s,
+            href: query ? `/exceptions?${query}` : '/exceptions',
+            current: (status ?? '') === s.value,
+          }
+        }),
         exceptions: rows.map(exceptionView),
-        statuses: [{ value: '', text: 'All' }, ...EXCEPTION_STATUSES].map((s) => ({
-          ...s,
-          current: (status ?? '') === s.value,
-        })),
       })
     },
   )

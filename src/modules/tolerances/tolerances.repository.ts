@@ -1,6 +1,8 @@
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, ToleranceException, ToleranceSettings } from '../../db/schema.ts'
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts'
+import { financialYearOf } from '../../domain/periods.ts'
 import type { ProjectFacts } from './tolerances.rules.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -83,8 +85,13 @@ export function createTolerancesRepository(db: Kysely<DB>) {
         .execute()
     },
 
-    /** Everything the evaluation needs for the given projects (all live ones when ids is null), in five queries. */
-    async loadForEvaluation(trx: Db, organisationId: number, ids: number[] | null) {
+    /** Everything the evaluation needs for the given projects (all live ones when ids is null), in seven queries. */
+    async loadForEvaluation(
+      trx: Db,
+      organisationId: number,
+      ids: number[] | null,
+      today: IsoDate = todayInLondon(),
+    ) {
       let pq = trx
         .selectFrom('projects')
         .select([
@@ -128,6 +135,39 @@ export function createTolerancesRepository(db: Kysely<DB>) {
         .where('cleared_at', 'is', null)
       if (ids) eq = eq.where('project_id', 'in', ids.length > 0 ? ids : [0])
       const open = await eq.execute()
+      // Cost is measured for the current financial year: the budget is what has been approved (a line
+      // with an approval date), the forecast is the latest outturn entered. Without both, cost is not
+      // evaluated rather than guessed.
+      const fy = financialYearOf(today).label
+      let bq = trx
+        .selectFrom('budget_lines')
+        .select(['project_id', sql<number>`sum(amount_pence)`.as('total')])
+        .where('organisation_id', '=', organisationId)
+        .where('financial_year', '=', fy)
+        .where('approved_on', 'is not', null)
+        .groupBy('project_id')
+      if (ids) bq = bq.where('project_id', 'in', ids.length > 0 ? ids : [0])
+      const budgets = new Map((await bq.execute()).map((b) => [b.project_id, Number(b.total)]))
+      let fq = trx
+        .selectFrom('forecasts as f')
+        .select(['f.project_id', 'f.forecast_outturn_pence'])
+        .where('f.organisation_id', '=', organisationId)
+        .where('f.financial_year', '=', fy)
+        .where((eb) =>
+          eb(
+            'f.period',
+            '=',
+            eb
+              .selectFrom('forecasts as g')
+              .select(sql<string>`max(g.period)`.as('p'))
+              .whereRef('g.project_id', '=', 'f.project_id')
+              .where('g.financial_year', '=', fy),
+          ),
+        )
+      if (ids) fq = fq.where('f.project_id', 'in', ids.length > 0 ? ids : [0])
+      const forecasts = new Map(
+        (await fq.execute()).map((f) => [f.project_id, Number(f.forecast_outturn_pence)]),
+      )
 
       const facts = new Map<number, ProjectFacts>()
       for (const p of projects)
@@ -136,9 +176,8 @@ export function createTolerancesRepository(db: Kysely<DB>) {
           forecastEnd: p.forecast_end,
           actualEnd: p.actual_end,
           keyMilestones: [],
-          // Budget and forecast outturn come from the finance area once it lands; until then not evaluated.
-          budgetPence: null,
-          forecastPence: null,
+          budgetPence: budgets.get(p.id) ?? null,
+          forecastPence: forecasts.get(p.id) ?? null,
           risks: [],
         })
       for (const m of milestones)

@@ -87,7 +87,7 @@ export interface ProjectFacts {
   forecastEnd: IsoDate | null
   actualEnd: IsoDate | null
   keyMilestones: KeyMilestoneFacts[]
-  /** Approved budget and current forecast outturn, in pence; null until the finance area records them. */
+  /** Approved budget lines and the latest forecast outturn for the financial year, in pence; null where finance has none. */
   budgetPence: number | null
   forecastPence: number | null
   /** Open risks with their current score (residual once assessed, else inherent). */
@@ -162,7 +162,8 @@ export function evaluateTolerances(t: Tolerances, f: ProjectFacts): Evaluation {
     if (f.budgetPence === null || f.forecastPence === null) {
       notEvaluated.push({
         kind: 'cost',
-        reason: 'No budget and forecast figures are recorded for this project yet',
+        reason:
+          'Cost is measured once the project has approved budget lines and a forecast outturn for this financial year',
       })
     } else {
       const over = f.forecastPence - f.budgetPence
