@@ -137,6 +137,9 @@ const data: ReportData = {
   projects: Array.from({ length: PROJECTS }, (_, i) => project(i + 1)),
   recommendations: [],
   areas: [{ text: 'An area for consideration', ownerName: 'Portfolio Holder' }],
+  finance: null,
+  risks: [],
+  exceptions: [],
 }
 
 async function time(label: string, fn: () => Promise<unknown>) {

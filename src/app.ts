@@ -31,6 +31,22 @@ import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
+import { gatesRoutes } from './modules/gates/gates.routes.ts'
+import { gatesApi } from './modules/gates/gates.api.ts'
+import { decisionsRoutes } from './modules/decisions/decisions.routes.ts'
+import { boardsRoutes } from './modules/decisions/boards.routes.ts'
+import { decisionsApi } from './modules/decisions/decisions.api.ts'
+import { raidRoutes } from './modules/raid/raid.routes.ts'
+import { raidApi } from './modules/raid/raid.api.ts'
+import { raidIssuesApi } from './modules/raid/raid-issues.api.ts'
+import schedulerPlugin from './scheduler/scheduler.plugin.ts'
+import { notificationsApi } from './modules/notifications/notifications.api.ts'
+import { notificationsHeader, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { tolerancesRoutes } from './modules/tolerances/tolerances.routes.ts'
+import { exceptionsRoutes } from './modules/tolerances/exceptions.routes.ts'
+import { tolerancesApi } from './modules/tolerances/tolerances.api.ts'
+import { governanceRoutes } from './modules/governance/governance.routes.ts'
+import { governanceApi } from './modules/governance/governance.api.ts'
 import { committeesRoutes } from './modules/scrutiny/committees.routes.ts'
 import { meetingsRoutes } from './modules/scrutiny/meetings.routes.ts'
 import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes.ts'
@@ -124,6 +140,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(viewsPlugin)
   await app.register(authPlugin, { auth: services.auth, secureCookies: config.secureCookies })
 
+  await app.register(notificationsHeader)
+  await app.register(schedulerPlugin)
+
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
@@ -157,6 +176,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerApi)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
+  await app.register(tolerancesRoutes)
+  await app.register(exceptionsRoutes)
+  await app.register(tolerancesApi)
+  await app.register(notificationsRoutes)
+  await app.register(notificationsApi)
+  await app.register(governanceRoutes)
+  await app.register(governanceApi)
+  await app.register(gatesRoutes)
+  await app.register(gatesApi)
+  await app.register(decisionsRoutes)
+  await app.register(boardsRoutes)
+  await app.register(decisionsApi)
+  await app.register(raidRoutes)
+  await app.register(raidApi)
+  await app.register(raidIssuesApi)
   await app.register(reportsRoutes)
   await app.register(reportsApi)
   await app.register(definitionsRoutes)

@@ -18,6 +18,11 @@ export interface Config {
   readonly secureCookies: boolean
   readonly logLevel: LogLevel
   readonly trustProxy: boolean
+  /** SMTP server for notification email (smtp://user:pass@host:587); null keeps mail in the outbox and logs it. */
+  readonly smtpUrl: string | null
+  readonly mailFrom: string
+  /** Whether this instance runs the scheduled work (tolerance sweep, health check, digests, escalations). */
+  readonly scheduler: boolean
   /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
   readonly uploadLimitMb: number
 }
@@ -111,6 +116,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPassword !== null && demoPassword.length < 10)
     problems.push('DEMO_PASSWORD must be at least 10 characters')
 
+  const smtpUrl = env.SMTP_URL && env.SMTP_URL.trim() !== '' ? env.SMTP_URL.trim() : null
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl))
+    problems.push('SMTP_URL must start with smtp:// or smtps://, for example smtp://mail.example.gov.uk:587')
+  const mailFrom =
+    env.MAIL_FROM && env.MAIL_FROM.trim() !== '' ? env.MAIL_FROM.trim() : 'Oversight <oversight@localhost>'
+  if (!/@/.test(mailFrom))
+    problems.push('MAIL_FROM must be an email address, for example oversight@council.gov.uk')
+  const scheduler = parseBoolean('SCHEDULER', env.SCHEDULER, nodeEnv !== 'test', problems)
   let uploadLimitMb = 200
   if (env.UPLOAD_LIMIT_MB !== undefined && env.UPLOAD_LIMIT_MB !== '') {
     const n = Number(env.UPLOAD_LIMIT_MB)
@@ -134,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     logLevel: logLevelRaw as LogLevel,
     trustProxy,
+    smtpUrl,
+    mailFrom,
+    scheduler,
     uploadLimitMb,
   })
 }

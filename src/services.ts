@@ -11,6 +11,20 @@ import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
+import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
+import { createMailer } from './mail/mailer.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
+import { createTolerancesService } from './modules/tolerances/tolerances.service.ts'
+import { exceptionDecisionRecorder } from './modules/tolerances/exception-decisions.ts'
+import { createGovernanceService } from './modules/governance/governance.service.ts'
+import { GOVERNANCE_HEALTH_RULES } from './modules/governance/health.rules.ts'
+import { FINANCE_HEALTH_RULES } from './modules/finance/finance.health-rules.ts'
+import { scrutinyHealthRules } from './modules/scrutiny/scrutiny.health-rules.ts'
+import { createDecisionsService } from './modules/decisions/decisions.service.ts'
+import { createBoardsService } from './modules/decisions/boards.service.ts'
+import { createGatesService } from './modules/gates/gates.service.ts'
+import { createRaidService } from './modules/raid/raid.service.ts'
+import { createRaidLogService } from './modules/raid/raid-log.service.ts'
 import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
 import { createCalendarService } from './modules/calendar/calendar.service.ts'
 import { createReportsService } from './modules/reports/reports.service.ts'
@@ -25,14 +39,21 @@ export function createServices(database: Database, config: Config) {
   const auth = createAuthService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
-  const projects = createProjectsService(db, programmes)
-  const milestones = createMilestonesService(db, projects)
+  // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.
+  const projectListeners: ProjectChangeListener[] = []
+  // Decisions and gates come first: a move into delivery is checked against the project's gate.
+  const decisions = createDecisionsService(db)
+  const boards = createBoardsService(db)
+  const gates = createGatesService(db, decisions)
+  const raid = createRaidService(db, projectListeners)
+  const raidLog = createRaidLogService(db)
+  const projects = createProjectsService(db, programmes, projectListeners, gates)
+  const milestones = createMilestonesService(db, projects, projectListeners)
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
   const portfolio = createPortfolioService({ db, programmes, projects, milestones })
   const scrutiny = createScrutinyService(db)
   const calendar = createCalendarService(db, config.baseUrl)
-  const reports = createReportsService(db, { programmes, projects, milestones, statusReports, organisation })
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
   const ledger = createLedgerService(db)
@@ -40,6 +61,32 @@ export function createServices(database: Database, config: Config) {
     uploadLimitMb: config.uploadLimitMb,
     sqlite: database.sqlite,
   })
+  const mailer = createMailer(db, config)
+  const notifications = createNotificationsService(db, mailer, config.baseUrl)
+  const tolerances = createTolerancesService({
+    db,
+    notifications,
+    mailer,
+    decisions: exceptionDecisionRecorder(decisions),
+  })
+  projectListeners.push(tolerances)
+  // Reports read finance and governance for the financial summary, Appendix A and risks and exceptions.
+  const reports = createReportsService(db, {
+    programmes,
+    projects,
+    milestones,
+    statusReports,
+    organisation,
+    finance,
+    raid,
+    tolerances,
+  })
+  // Finance and scrutiny add their rules to the health check alongside governance's own.
+  const governance = createGovernanceService(db, [
+    ...GOVERNANCE_HEALTH_RULES,
+    ...FINANCE_HEALTH_RULES,
+    ...scrutinyHealthRules(scrutiny),
+  ])
   // Records with a history page; each area adds its own, found within the reader's scope.
   const historyTargets: Record<string, HistoryTarget> = {
     ledger_import: {
@@ -68,6 +115,13 @@ export function createServices(database: Database, config: Config) {
       find: async (scope, id) => {
         const m = await milestones.get(scope, id)
         return m && { title: m.name, url: `/projects/${m.project_id}#milestones` }
+      },
+    },
+    exception: {
+      label: 'Tolerance exception',
+      find: async (scope, id) => {
+        const e = await tolerances.getException(scope, id)
+        return e && { title: `${e.project_reference}: ${e.summary}`, url: `/exceptions/${e.id}` }
       },
     },
     status_report: {
@@ -151,7 +205,49 @@ export function createServices(database: Database, config: Config) {
       },
     },
   }
+  historyTargets.risk = {
+    label: 'Risk',
+    find: async (scope, id) => {
+      const r = await raid.getRisk(scope, id)
+      return r && { title: r.title, url: `/risks/${r.id}` }
+    },
+  }
+  historyTargets.raid_issue = {
+    label: 'Issue',
+    find: async (scope, id) => {
+      const i = await raid.getIssue(scope, id)
+      return i && { title: i.title, url: `/projects/${i.project_id}/risks#issue-${i.id}` }
+    },
+  }
+  historyTargets.decision = {
+    label: 'Decision',
+    find: async (scope, id) => {
+      const d = await decisions.get(scope, id)
+      return d && { title: d.title, url: `/decisions/${d.id}` }
+    },
+  }
+  historyTargets.board = {
+    label: 'Board',
+    find: async (scope, id) => {
+      const b = await boards.get(scope, id)
+      return b && { title: b.name, url: `/boards/${b.id}` }
+    },
+  }
+  historyTargets.business_case = {
+    label: 'Business case',
+    find: async (scope, id) => {
+      const bc = await gates.businessCaseById(scope, id)
+      return (
+        bc && { title: `Business case for ${bc.projectName}`, url: `/projects/${bc.projectId}/business-case` }
+      )
+    },
+  }
   return {
+    decisions,
+    boards,
+    gates,
+    raid,
+    raidLog,
     auth,
     tokens,
     organisation,
@@ -160,6 +256,10 @@ export function createServices(database: Database, config: Config) {
     milestones,
     statusReports,
     portfolio,
+    mailer,
+    notifications,
+    tolerances,
+    governance,
     scrutiny,
     calendar,
     reports,

@@ -3,6 +3,8 @@ import type { Database } from './database.ts'
 import * as m0001 from './migrations/0001-core.ts'
 import * as m0002 from './migrations/0002-finance.ts'
 import * as m0003 from './migrations/0003-ledger.ts'
+import * as m0004 from './migrations/0004-governance.ts'
+import * as m0005 from './migrations/0005-governance-control.ts'
 import * as m0006 from './migrations/0006-scrutiny.ts'
 import * as m0007 from './migrations/0007-scrutiny-papers.ts'
 
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-finance': m0002,
   '0003-ledger': m0003,
+  '0004-governance': m0004,
+  '0005-governance-control': m0005,
   '0006-scrutiny': m0006,
   '0007-scrutiny-papers': m0007,
 }

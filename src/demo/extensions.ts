@@ -3,6 +3,8 @@ import type { Role } from '../auth/roles.ts'
 import type { IsoDate } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
 import type { DemoPerson } from './demo-loader.ts'
+import { governanceControlDemo } from './governance-control-demo.ts'
+import { governanceDemo } from './governance-demo.ts'
 import { financeDemo } from './finance-demo.ts'
 import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
@@ -23,4 +25,12 @@ export interface DemoContext {
  */
 export type DemoExtension = (ctx: DemoContext) => Promise<void>
 
-export const DEMO_EXTENSIONS: DemoExtension[] = [financeDemo, ledgerDemo, scrutinyDemo, papersDemo]
+// Finance first (governance reads budgets); gates, decisions and RAID before the control demo, which links its exceptions to the board's decisions; scrutiny before the papers that cite its recommendations.
+export const DEMO_EXTENSIONS: DemoExtension[] = [
+  financeDemo,
+  ledgerDemo,
+  governanceDemo,
+  governanceControlDemo,
+  scrutinyDemo,
+  papersDemo,
+]

@@ -10,6 +10,9 @@ import { createProgrammesService } from '../modules/programmes/programmes.servic
 import { createProjectsService } from '../modules/projects/projects.service.ts'
 import { createReportsService, freezeReport } from '../modules/reports/reports.service.ts'
 import { createStatusReportsService } from '../modules/status-reports/status-reports.service.ts'
+import { createFinanceService } from '../modules/finance/finance.service.ts'
+import { createRaidService } from '../modules/raid/raid.service.ts'
+import { createTolerancesRepository } from '../modules/tolerances/tolerances.repository.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
 import type { DemoContext } from './extensions.ts'
 import { FOLLOW_UP_MEETING_DATE, SIX_POINT_PAPER_REFERENCE } from './scrutiny-demo.ts'
@@ -94,6 +97,9 @@ export async function papersDemo({ trx, organisationId, people, now }: DemoConte
     milestones: createMilestonesService(db, projects),
     statusReports: createStatusReportsService(db, projects),
     organisation: createOrganisationService(db),
+    finance: createFinanceService(db),
+    raid: createRaidService(db),
+    tolerances: createTolerancesRepository(db),
   })
   const actor: Actor = {
     userId: pm.id,

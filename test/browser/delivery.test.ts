@@ -49,7 +49,8 @@ describe(
         reference: `ICF-${label.toUpperCase()}`,
         name,
         programme: `CAP – ${programme}`,
-        stage: 'Delivery',
+        // Not "Delivery": a new project has passed no gate, so it cannot start there.
+        stage: 'Approved',
         shared: 'Yes',
         baselineStart: ['1', '4', '2025'],
         baselineEnd: ['31', '3', '2027'],

@@ -22,6 +22,13 @@ type RecordKind =
   | 'statusReport'
   | 'token'
   | 'person'
+  | 'exception'
+  | 'notification'
+  | 'decision'
+  | 'board'
+  | 'risk'
+  | 'issue'
+  | 'businessCase'
   | 'committee'
   | 'meeting'
   | 'agendaItem'
@@ -46,6 +53,12 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'status-reports': 'statusReport',
   tokens: 'token',
   people: 'person',
+  exceptions: 'exception',
+  notifications: 'notification',
+  decisions: 'decision',
+  boards: 'board',
+  risks: 'risk',
+  issues: 'issue',
   committees: 'committee',
   meetings: 'meeting',
   'agenda-items': 'agendaItem',
@@ -67,6 +80,12 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   project: 'project',
   milestone: 'milestone',
   status_report: 'statusReport',
+  exception: 'exception',
+  decision: 'decision',
+  board: 'board',
+  risk: 'risk',
+  raid_issue: 'issue',
+  business_case: 'businessCase',
   committee: 'committee',
   meeting: 'meeting',
   agenda_item: 'agendaItem',
@@ -339,6 +358,85 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       .values({ organisation_id: a.id, user_id: person.id, role: 'viewer', created_at: at })
       .execute()
     records.person = person.id
+    // A tolerance exception with its report written (so the board's decision form is reachable), and a
+    // notification to organisation a's administrator.
+    const exception = await t.database.db
+      .insertInto('tolerance_exceptions')
+      .values({
+        organisation_id: a.id,
+        programme_id: records.programme,
+        project_id: records.project,
+        kind: 'scope',
+        source: 'manual',
+        status: 'reported',
+        summary: `Matrix exception ${MARKER}`,
+        facts_json: JSON.stringify({ facts: [{ label: 'Scope', value: MARKER }] }),
+        raised_at: at,
+        raised_by: 'Matrix',
+        report_due: '2025-07-07',
+        cause: `Cause ${MARKER}`,
+        impact: 'Impact',
+        options: 'Options',
+        recommendation: 'Recommendation',
+        reported_at: at,
+        reported_by: 'Matrix',
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    records.exception = exception.id
+    const notification = await t.database.db
+      .insertInto('notifications')
+      .values({
+        organisation_id: a.id,
+        user_id: a.users.administrator.id,
+        kind: 'exception',
+        title: `Matrix notification ${MARKER}`,
+        body: '',
+        url: `/exceptions/${exception.id}`,
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    records.notification = notification.id
+    // Governance (G1): a board, a draft decision (so its edit form is reachable), a risk, an issue, a business case.
+    records.board = await create('/api/v1/boards', { name: `Matrix board ${MARKER}` })
+    records.decision = await create('/api/v1/decisions', {
+      title: `Matrix decision ${MARKER}`,
+      capacity: 'portfolio_holder',
+      status: 'awaiting_decision',
+      links: [{ recordType: 'project', recordId: records.project }],
+    })
+    records.risk = await create('/api/v1/risks', {
+      projectId: records.project,
+      title: `Matrix risk ${MARKER}`,
+      event: 'The network fails',
+      category: 'resilience',
+      likelihood: 4,
+      impact: 4,
+    })
+    records.issue = await create('/api/v1/issues', {
+      projectId: records.project,
+      title: `Matrix issue ${MARKER}`,
+      priority: 'high',
+    })
+    const bc = await t.api(adminToken, 'PUT', `/api/v1/projects/${records.project}/business-case`, {
+      version: null,
+      cases: Object.fromEntries(
+        ['strategic', 'economic', 'commercial', 'financial', 'management'].map((k) => [
+          k,
+          { text: `Matrix case ${MARKER}`, state: 'in_progress' },
+        ]),
+      ),
+      scopeIn: MARKER,
+      scopeOut: '',
+      optionsAppraised: '',
+      budgetRequestedPence: 100,
+      resources: [],
+    })
+    assert.equal(bc.statusCode, 200, bc.body)
+    records.businessCase = bc.json<{ id: number }>().id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

@@ -117,7 +117,12 @@ describe(`organisation settings (${dialectName()})`, () => {
     const adminB = await t.signIn(t.orgs.b.users.administrator)
     await adminB.get('/settings/people')
     const shared = t.orgs.a.users.service_manager
-    const added = await adminB.post('/settings/people', { name: shared.name, email: shared.email, role: 'viewer', password: '' })
+    const added = await adminB.post('/settings/people', {
+      name: shared.name,
+      email: shared.email,
+      role: 'viewer',
+      password: '',
+    })
     assert.equal(added.status, 303)
     const person = await t.signIn(shared)
     const account = await person.get('/account')

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { currentPeriod, formatPeriod, previousPeriod } from '../../src/domain/periods.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { putInStage } from '../helpers/projects.ts'
 
 interface ProjectJson {
   id: number
@@ -44,9 +45,18 @@ describe(`projects (${dialectName()})`, () => {
   }
 
   async function addProject(body: Record<string, unknown>, token = pmToken): Promise<ProjectJson> {
-    const res = await t.api(token, 'POST', '/api/v1/projects', { programmeId, ...body })
+    // A new project cannot be created in delivery (it has passed no gate): made approved, then put there.
+    const delivery = body.stage === 'delivery'
+    const res = await t.api(token, 'POST', '/api/v1/projects', {
+      programmeId,
+      ...body,
+      ...(delivery ? { stage: 'approved' } : {}),
+    })
     assert.equal(res.statusCode, 201, res.body)
-    return res.json<ProjectJson>()
+    const made = res.json<ProjectJson>()
+    if (!delivery) return made
+    await putInStage(t, made.id, 'delivery')
+    return { ...made, stage: 'delivery' }
   }
 
   /** Status reports are another area's records; the test writes them directly to set up ratings. */
@@ -87,6 +97,28 @@ describe(`projects (${dialectName()})`, () => {
     assert.equal(form.document.querySelector('.govuk-error-summary'), null, 'no error summary on a new form')
     assert.doesNotMatch(form.document.title, /^Error:/)
 
+    // A new project has passed no gate, so it cannot start in delivery: the gate's conditions are named.
+    const refused = await pm.post('/projects', {
+      reference: 'DIG-01',
+      name: 'Website content and accessibility programme',
+      programmeId: String(programmeId),
+      stage: 'delivery',
+      sharedWithPartner: 'no',
+    })
+    assert.equal(refused.status, 409)
+    const refusal = refused.document.querySelector('.govuk-error-summary')?.textContent ?? ''
+    assert.match(refusal, /gate has not been approved: Delivery needs an approval decision/)
+    assert.match(refused.document.title, /^Error:/)
+    const api = await t.api(pmToken, 'POST', '/api/v1/projects', {
+      reference: 'DIG-01',
+      name: 'Website content and accessibility programme',
+      programmeId,
+      stage: 'closure',
+    })
+    assert.equal(api.statusCode, 409, api.body)
+    assert.match(api.json<ErrorJson>().fields.stage!, /Delivery needs an approval decision/)
+    assert.equal((await t.api(pmToken, 'GET', '/api/v1/projects?q=DIG-01')).json<ListJson>().items.length, 0)
+
     const saved = await pm.post('/projects', {
       reference: 'DIG-01',
       name: 'Website content and accessibility programme',
@@ -94,7 +126,7 @@ describe(`projects (${dialectName()})`, () => {
       description: 'Content owned by service managers, infrastructure by PSPS',
       projectManager: 'Communications Manager',
       sponsor: 'Head of ICT and Digital',
-      stage: 'delivery',
+      stage: 'approved',
       sharedWithPartner: 'yes',
       'baselineStart-day': '1',
       'baselineStart-month': '4',
@@ -116,7 +148,7 @@ describe(`projects (${dialectName()})`, () => {
     assert.match(page.text, /Website content and accessibility programme/)
     assert.match(page.text, /Programme ICT-2019/)
     assert.match(page.text, /Communications Manager/)
-    assert.match(page.text, /Stage Delivery/)
+    assert.match(page.text, /Stage Approved/)
     assert.match(page.text, /Shared with the partner Yes/)
     // Start: nine months late against the 1 April 2019 baseline; end: forecast 30 days after baseline.
     assert.match(page.text, /1 April 2019 Not set 1 January 2020 275 days late/)
@@ -128,7 +160,7 @@ describe(`projects (${dialectName()})`, () => {
     assert.match(page.text, /Milestones/, "the milestones area's section is included")
 
     const list = await pm.get('/projects')
-    assert.match(list.text, /DIG-01 Website content and accessibility programme Programme ICT-2019 Delivery/)
+    assert.match(list.text, /DIG-01 Website content and accessibility programme Programme ICT-2019 Approved/)
   })
 
   it('shows the GOV.UK error summary for bad input and saves nothing', async () => {
@@ -228,13 +260,14 @@ describe(`projects (${dialectName()})`, () => {
   it('a stage change goes through PATCH; reopening a closed project is refused with 409 naming why', async () => {
     const p = await addProject({ reference: 'STAGE-1', name: 'Northgate system integration' })
     assert.equal(p.stage, 'idea')
+    // Into "approved", not "delivery": delivery needs a passed gate (test/integration/gates.test.ts).
     const delivery = await t.api(pmToken, 'PATCH', `/api/v1/projects/${p.id}`, {
       version: 1,
-      stage: 'delivery',
+      stage: 'approved',
     })
     assert.equal(delivery.statusCode, 200, delivery.body)
     assert.deepEqual((({ stage, version }) => ({ stage, version }))(delivery.json<ProjectJson>()), {
-      stage: 'delivery',
+      stage: 'approved',
       version: 2,
     })
     const closing = await t.api(pmToken, 'PATCH', `/api/v1/projects/${p.id}`, {

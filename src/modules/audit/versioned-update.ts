@@ -5,7 +5,24 @@ import { ConflictError } from '../../errors.ts'
 import { recordAudit } from './audit.service.ts'
 
 /** The editable records: each has an id, belongs to an organisation and carries a version. */
-export type VersionedTable = 'programmes' | 'projects' | 'milestones' | 'status_reports'
+export type VersionedTable =
+  | 'programmes'
+  | 'projects'
+  | 'milestones'
+  | 'status_reports'
+  // Governance control (issue 4, G1)
+  | 'lifecycle_gates'
+  | 'business_cases'
+  | 'business_case_resources'
+  | 'project_gates'
+  | 'boards'
+  | 'board_members'
+  | 'decisions'
+  | 'risks'
+  | 'risk_actions'
+  | 'raid_issues'
+  | 'assumptions'
+  | 'dependencies'
 
 interface VersionedRow {
   id: number

@@ -4,6 +4,7 @@ import type { DB, Milestone, Project } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import type { ProjectChangeListener } from '../projects/projects.service.ts'
 import { createMilestonesRepository } from './milestones.repository.ts'
 import {
   daysBehindBaseline,
@@ -47,7 +48,11 @@ function toRow(input: MilestoneInput) {
   }
 }
 
-export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup) {
+export function createMilestonesService(
+  db: Kysely<DB>,
+  projects: ProjectLookup,
+  listeners: readonly ProjectChangeListener[] = [],
+) {
   const repo = createMilestonesRepository(db)
 
   function check(input: MilestoneInput, today: string) {
@@ -95,12 +100,15 @@ export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup)
       if (!project) throw notFound('Project')
       check(input, todayInLondon())
       return db.transaction().execute(async (trx) => {
-        return insertAudited(trx, {
+        const created = await insertAudited(trx, {
           table: 'milestones',
           entityType: 'milestone',
           actor,
           values: { ...toRow(input), project_id: project.id },
         })
+        // A key milestone's forecast is measured against the time tolerance as soon as it is saved.
+        for (const l of listeners) await l.projectChanged(trx, actor, project.id)
+        return created
       })
     },
 
@@ -117,7 +125,7 @@ export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup)
         if (current.version !== version) throw new ConflictError(current)
         const merged: MilestoneInput = { ...toMilestoneInput(current), ...patch }
         check(merged, todayInLondon())
-        return updateVersioned(trx, {
+        const updated = await updateVersioned(trx, {
           table: 'milestones',
           entityType: 'milestone',
           actor,
@@ -125,6 +133,8 @@ export function createMilestonesService(db: Kysely<DB>, projects: ProjectLookup)
           version,
           changes: toRow(merged),
         })
+        for (const l of listeners) await l.projectChanged(trx, actor, updated.project_id)
+        return updated
       })
     },
   }

@@ -157,11 +157,19 @@ export async function projectsRoutes(app: FastifyInstance) {
       const invalid = (errs: Record<string, string>) =>
         renderForm(reply, opts, values, request.body, errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
-      const result = await trySave(
-        () => projects.create(request.actor!, values),
-        (errs) => invalid({ ...errs, ...errors }),
-        () => invalid({}),
-      )
+      let result
+      try {
+        result = await trySave(
+          () => projects.create(request.actor!, values),
+          (errs) => invalid({ ...errs, ...errors }),
+          () => invalid({}),
+        )
+      } catch (err) {
+        // A new project has passed no gate: the stage it needs is named, as on a refused change of stage.
+        if (err instanceof StageChangeRefused)
+          return renderForm(reply, opts, values, request.body, { stage: err.problems.join('. ') }, 409)
+        throw err
+      }
       if (!result.ok) return result.response
       reply.flash(`Project ${result.value.reference} added`)
       return reply.redirect(`/projects/${result.value.id}`, 303)

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Project } from '../../db/schema.ts'
 import { isRating, type Rating } from '../../domain/dca.ts'
@@ -13,8 +13,10 @@ import {
   type ProjectWithLatest,
 } from './projects.repository.ts'
 import {
+  PROJECT_STAGES,
   projectStageLabel,
   stageChangeProblems,
+  stageOrder,
   validateProject,
   type ProjectInput,
 } from './projects.rules.ts'
@@ -91,7 +93,30 @@ function checked(input: ProjectInput): ProjectInput & { programmeId: number } {
   return { ...input, programmeId: input.programmeId }
 }
 
-export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesService) {
+/** An area that must react when a project or its milestones are saved (tolerances), inside the same transaction. */
+export interface ProjectChangeListener {
+  projectChanged(trx: Transaction<DB>, actor: Actor, projectId: number): Promise<void>
+}
+
+/**
+ * Stage gates kept by the gates area: the problems with moving a project into `next`, checked inside the
+ * update's transaction so that a gate cannot be passed or withdrawn in between.
+ */
+export interface StageGate {
+  stageProblems(
+    trx: Transaction<DB>,
+    organisationId: number,
+    project: Project,
+    next: string,
+  ): Promise<string[]>
+}
+
+export function createProjectsService(
+  db: Kysely<DB>,
+  programmes: ProgrammesService,
+  listeners: readonly ProjectChangeListener[] = [],
+  gate?: StageGate,
+) {
   const repo = createProjectsRepository(db)
 
   async function toListRows(scope: Scope, rows: ProjectWithLatest[]): Promise<ProjectListRow[]> {
@@ -167,12 +192,27 @@ export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesServ
         if (await repo.referenceTaken(trx, actor.organisationId, valid.reference.trim())) {
           throw new ValidationError({ reference: 'A project with this reference already exists' })
         }
-        return insertAudited(trx, {
+        const created = await insertAudited(trx, {
           table: 'projects',
           entityType: 'project',
           actor,
           values: { ...toRow(valid) },
         })
+        // A new project has passed no gate: creating it in a later stage is refused exactly as moving it
+        // there would be, for every gated stage on the way (the insert is rolled back with the refusal).
+        if (gate && valid.stage !== 'cancelled') {
+          const problems: string[] = []
+          let from: Project = { ...created, stage: 'idea' }
+          for (const s of PROJECT_STAGES.map((x) => x.value)) {
+            if (s === 'idea' || s === 'cancelled' || stageOrder(s) > stageOrder(valid.stage)) continue
+            for (const p of await gate.stageProblems(trx, actor.organisationId, from, s))
+              if (!problems.includes(p)) problems.push(p)
+            from = { ...from, stage: s }
+          }
+          if (problems.length > 0) throw new StageChangeRefused('idea', valid.stage, problems)
+        }
+        for (const l of listeners) await l.projectChanged(trx, actor, created.id)
+        return created
       })
     },
 
@@ -194,11 +234,14 @@ export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesServ
         const before = toProjectInput(current)
         const merged = checked({ ...before, ...patch })
         const problems = stageChangeProblems(before, merged)
+        // Gate conditions only matter for a move the lifecycle allows at all (a closed project stays closed).
+        if (problems.length === 0 && gate && merged.stage !== current.stage)
+          problems.push(...(await gate.stageProblems(trx, actor.organisationId, current, merged.stage)))
         if (problems.length > 0) throw new StageChangeRefused(current.stage, merged.stage, problems)
         if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
           throw new ValidationError({ reference: 'A project with this reference already exists' })
         }
-        return updateVersioned(trx, {
+        const updated = await updateVersioned(trx, {
           table: 'projects',
           entityType: 'project',
           actor,
@@ -206,6 +249,8 @@ export function createProjectsService(db: Kysely<DB>, programmes: ProgrammesServ
           version,
           changes: toRow(merged),
         })
+        for (const l of listeners) await l.projectChanged(trx, actor, updated.id)
+        return updated
       })
     },
   }

@@ -20,10 +20,16 @@ import type { StatusReportView } from '../status-reports/status-reports.rules.ts
 import { RECOMMENDATION_STATUSES, responseLabel } from '../scrutiny/scrutiny.rules.ts'
 import { isResponseOverdue } from '../../domain/due-dates.ts'
 import type { MeetingSummary, MonitorRow } from './reports.repository.ts'
+import {
+  appendixA,
+  financialSummary,
+  risksAndExceptions,
+  type GovernanceData,
+} from './reports.governance-sections.ts'
 import { milestoneInReport, monitorFigures, periodLabel } from './reports.rules.ts'
 
 /** Everything a panel progress report is built from, read once before assembly. */
-export interface ReportData {
+export interface ReportData extends GovernanceData {
   title: string
   periodFrom: string
   periodTo: string
@@ -159,11 +165,11 @@ const resources: ReportSectionBuilder = {
   build: (d) => paragraphs(d.resourcesNarrative),
 }
 
-// Finance ("Financial summary" and "Appendix A") and governance ("Risks and exceptions" from the RAID log and
-// exception reports) are built in other branches: each adds its builder to REPORT_SECTIONS at merge.
+// Finance ("Financial summary", "Appendix A") and governance ("Risks and exceptions", from the RAID log and
+// tolerance exceptions) are built in reports.governance-sections.ts.
 const issues: ReportSectionBuilder = {
   key: 'issues',
-  title: 'Risks, issues and exceptions',
+  title: 'Issues reported by projects',
   build(d) {
     const rows = d.projects.flatMap(({ project: p, status }) =>
       status && status.key_issues.trim()
@@ -248,7 +254,17 @@ const areas: ReportSectionBuilder = {
 }
 
 /** The report's sections in the order the panel reads them. */
-export const REPORT_SECTIONS: ReportSectionBuilder[] = [summary, progress, resources, issues, monitor, areas]
+export const REPORT_SECTIONS: ReportSectionBuilder[] = [
+  summary,
+  progress,
+  financialSummary,
+  resources,
+  risksAndExceptions,
+  issues,
+  monitor,
+  areas,
+  appendixA,
+]
 
 export function reportSubtitle(d: Pick<ReportData, 'meeting' | 'periodFrom' | 'periodTo'>): string {
   const period = `Reporting period: ${periodLabel(d.periodFrom, d.periodTo)}`

@@ -18,6 +18,10 @@ import type { OrganisationService } from '../organisation/organisation.service.t
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
 import type { ProjectsService } from '../projects/projects.service.ts'
 import type { StatusReportsService } from '../status-reports/status-reports.service.ts'
+import type { FinanceService } from '../finance/finance.service.ts'
+import type { RaidService } from '../raid/raid.service.ts'
+import type { TolerancesService } from '../tolerances/tolerances.service.ts'
+import { financialPeriodOfPeriod } from '../../domain/periods.ts'
 import { assembleReport, REPORT_SECTIONS, type ReportData } from './reports.assembler.ts'
 import { createReportsRepository } from './reports.repository.ts'
 import {
@@ -34,6 +38,10 @@ export interface ReportsDeps {
   milestones: MilestonesService
   statusReports: StatusReportsService
   organisation: OrganisationService
+  /** Finance and governance feed the financial summary, Appendix A and the risks and exceptions. */
+  finance: FinanceService
+  raid: RaidService
+  tolerances: Pick<TolerancesService, 'listExceptions'>
 }
 
 export class ReportFrozen extends HttpError {
@@ -96,7 +104,19 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
       report.meeting_id === null
         ? null
         : ((await repo.meetings(actor.organisationId, report.meeting_id))[0] ?? null)
+    const financialYear = financialPeriodOfPeriod(report.period_to).year.label
+    const exceptions = (
+      await deps.tolerances.listExceptions(scope, { programmeId: programme.id, limit: 1000 })
+    ).filter(
+      (e) =>
+        // Raised by the end of the period and still open at its start: the panel hears of each once decided.
+        e.raised_at.slice(0, 10) <= asOf &&
+        (e.decided_at === null || e.decided_at.slice(0, 7) >= report.period_from),
+    )
     return {
+      finance: (await deps.finance.programmeSummary(scope, programme.id, financialYear, asOf)) ?? null,
+      risks: await deps.raid.listRisks(scope, { programmeId: programme.id, status: 'open' }),
+      exceptions: exceptions.reverse(),
       title: report.title,
       periodFrom: report.period_from,
       periodTo: report.period_to,

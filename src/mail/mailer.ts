@@ -1,0 +1,146 @@
+import type { Kysely, Transaction } from 'kysely'
+import nodemailer, { type Transporter } from 'nodemailer'
+import type { Config } from '../config.ts'
+import type { DB } from '../db/schema.ts'
+
+export interface OutgoingMail {
+  organisationId: number | null
+  to: string[]
+  subject: string
+  text: string
+  html: string
+}
+
+export interface MailLogger {
+  info(obj: Record<string, unknown>, msg: string): void
+  warn(obj: Record<string, unknown>, msg: string): void
+}
+
+export interface FlushResult {
+  sent: number
+  kept: number
+  failed: number
+}
+
+const MAX_ATTEMPTS = 5
+
+/**
+ * Mail goes into the outbox inside the transaction that caused it, so a notification and its email commit
+ * together; `flush` then delivers. Without SMTP_URL each message is logged (recipient count and subject
+ * only — no addresses, no bodies) and stays in the outbox as `kept`, so nothing is lost silently.
+ */
+export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'mailFrom'>) {
+  let transport: Transporter | null = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null
+  let logger: MailLogger = { info: () => undefined, warn: () => undefined }
+  let flushing: Promise<FlushResult> | null = null
+
+  async function deliverPending(): Promise<FlushResult> {
+    const result: FlushResult = { sent: 0, kept: 0, failed: 0 }
+    const pending = await db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('id')
+      .limit(200)
+      .execute()
+    for (const mail of pending) {
+      // Claim the row first: another instance flushing at the same moment must not send it twice.
+      const claimed = await db
+        .updateTable('mail_outbox')
+        .set({ status: 'sending', attempts: mail.attempts + 1 })
+        .where('id', '=', mail.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1) continue
+      const recipients = JSON.parse(mail.recipients_json) as string[]
+      if (!transport) {
+        logger.info(
+          { mailId: mail.id, recipients: recipients.length, subject: mail.subject },
+          'Mail kept in the outbox: SMTP_URL is not set',
+        )
+        await db.updateTable('mail_outbox').set({ status: 'kept' }).where('id', '=', mail.id).execute()
+        result.kept++
+        continue
+      }
+      try {
+        await transport.sendMail({
+          from: config.mailFrom,
+          to: recipients,
+          subject: mail.subject,
+          text: mail.text_body,
+          html: mail.html_body,
+        })
+        await db
+          .updateTable('mail_outbox')
+          .set({ status: 'sent', sent_at: new Date().toISOString(), last_error: null })
+          .where('id', '=', mail.id)
+          .execute()
+        result.sent++
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        const giveUp = mail.attempts + 1 >= MAX_ATTEMPTS
+        logger.warn(
+          { mailId: mail.id, recipients: recipients.length, subject: mail.subject, error: message },
+          giveUp ? 'Mail could not be sent; kept in the outbox as failed' : 'Mail not sent; will retry',
+        )
+        await db
+          .updateTable('mail_outbox')
+          .set({ status: giveUp ? 'failed' : 'pending', last_error: message.slice(0, 500) })
+          .where('id', '=', mail.id)
+          .execute()
+        result.failed++
+      }
+    }
+    return result
+  }
+
+  return {
+    /** Queues a message inside the caller's transaction; a message with no recipients is not queued. */
+    async queue(trx: Transaction<DB> | Kysely<DB>, mail: OutgoingMail): Promise<void> {
+      const to = [...new Set(mail.to.filter((a) => a.includes('@')))]
+      if (to.length === 0) return
+      await trx
+        .insertInto('mail_outbox')
+        .values({
+          organisation_id: mail.organisationId,
+          recipients_json: JSON.stringify(to),
+          subject: mail.subject,
+          text_body: mail.text,
+          html_body: mail.html,
+          status: 'pending',
+          created_at: new Date().toISOString(),
+        })
+        .execute()
+    },
+
+    /** Delivers what is pending; concurrent calls share one run. */
+    flush(): Promise<FlushResult> {
+      flushing ??= deliverPending().finally(() => {
+        flushing = null
+      })
+      return flushing
+    },
+
+    /** Flushes after a commit without holding up the response; failures stay in the outbox. */
+    flushSoon(): void {
+      this.flush().catch((err: unknown) =>
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'Mail flush failed'),
+      )
+    },
+
+    useLogger(l: MailLogger): void {
+      logger = l
+    },
+
+    get configured(): boolean {
+      return transport !== null
+    },
+
+    close(): void {
+      transport?.close()
+      transport = null
+    },
+  }
+}
+
+export type Mailer = ReturnType<typeof createMailer>

@@ -1,0 +1,311 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { allows } from '../../auth/policy.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
+import { dateItems, readDate } from '../../web/form-pages.ts'
+import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import type { ExceptionRow } from './tolerances.repository.ts'
+import {
+  EXCEPTION_OUTCOMES,
+  EXCEPTION_STATUSES,
+  exceptionOutcomeLabel,
+  exceptionStatusLabel,
+  MANUAL_KINDS,
+  REPORT_FIELD_ORDER,
+  toleranceKindLabel,
+  type ExceptionReportInput,
+} from './tolerances.rules.ts'
+import { parseFacts } from './tolerances.service.ts'
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
+
+export function exceptionView(e: ExceptionRow) {
+  const status = EXCEPTION_STATUSES.find((s) => s.value === e.status)
+  return {
+    ...e,
+    kindLabel: toleranceKindLabel(e.kind),
+    statusLabel: exceptionStatusLabel(e.status),
+    statusColour: status?.colour ?? 'grey',
+    outcomeLabel: exceptionOutcomeLabel(e.outcome),
+    facts: parseFacts(e.facts_json),
+    clearedFacts: parseFacts(e.cleared_facts_json),
+    overdue: e.status === 'raised' && e.report_due < todayInLondon(),
+  }
+}
+
+/** A form error that is not a field's (a stale version, a refused step) shown in the error summary. */
+async function guarded(run: () => Promise<unknown>, invalid: (errors: Record<string, string>) => unknown) {
+  try {
+    await run()
+    return null
+  } catch (err) {
+    if (err instanceof ValidationError) return invalid(err.fields ?? {})
+    if (err instanceof ConflictError)
+      return invalid({
+        version: 'Someone else changed this exception after you opened the page. Go back and check it.',
+      })
+    if (err instanceof HttpError && err.statusCode === 409)
+      return invalid(err.fields ?? { version: err.message })
+    throw err
+  }
+}
+
+export async function exceptionsRoutes(app: FastifyInstance) {
+  const { tolerances, projects } = app.services
+
+  async function load(reply: FastifyReply, id: number) {
+    const e = await tolerances.getException(scopeOf(reply.request.actor!), id)
+    if (!e) throw notFound('Exception')
+    return e
+  }
+
+  app.get<{ Querystring: { status?: string; project?: number; programme?: number } }>(
+    '/exceptions',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        querystring: Type.Object({
+          status: Type.Optional(Type.String()),
+          project: Type.Optional(Type.Integer({ minimum: 1 })),
+          programme: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { project, programme } = request.query
+      const status = EXCEPTION_STATUSES.some((s) => s.value === request.query.status)
+        ? request.query.status
+        : undefined
+      // Reached from a project or programme page: the same list narrowed to that record.
+      const rows = await tolerances.listExceptions(scopeOf(request.actor!), {
+        status,
+        projectId: project,
+        programmeId: project ? undefined : programme,
+        limit: 500,
+      })
+      const filter = project ? `project=${project}` : programme ? `programme=${programme}` : ''
+      const first = rows[0]
+      const forLabel = project
+        ? first
+          ? `${first.project_reference} ${first.project_name}`
+          : 'this project'
+        : programme
+          ? first
+            ? first.programme_name
+            : 'this programme'
+          : null
+      return reply.render('tolerances/views/exceptions.njk', {
+        title: forLabel ? `Tolerance exceptions: ${forLabel}` : 'Tolerance exceptions',
+        forLabel,
+        statuses: [{ value: '', text: 'All' }, ...EXCEPTION_STATUSES].map((s) => {
+          const query = [filter, s.value ? `status=${s.value}` : ''].filter(Boolean).join('&')
+          return {
+            ...s,
+            href: query ? `/exceptions?${query}` : '/exceptions',
+            current: (status ?? '') === s.value,
+          }
+        }),
+        exceptions: rows.map(exceptionView),
+      })
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/exceptions/:id',
+    { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const e = exceptionView(await load(reply, request.params.id))
+      const role = request.actor!.role
+      return reply.render('tolerances/views/exception.njk', {
+        title: `${e.kindLabel} exception: ${e.project_reference}`,
+        breadcrumbs: [{ text: 'Exceptions', href: '/exceptions' }],
+        e,
+        canReport: allows('governance.write', role) && e.status !== 'decided',
+        canDecide: allows('decision.record', role) && e.status === 'reported',
+      })
+    },
+  )
+
+  const REPORT = 'tolerances/views/report-form.njk'
+  const reportPage = (
+    reply: FastifyReply,
+    e: ExceptionRow,
+    values: ExceptionReportInput,
+    version: number,
+    errors: Record<string, string>,
+  ) =>
+    reply.render(
+      REPORT,
+      {
+        title: 'Write the exception report',
+        backLink: `/exceptions/${e.id}`,
+        e: exceptionView(e),
+        values,
+        version,
+        errors,
+        errorList: errorList(errors, ['version', ...REPORT_FIELD_ORDER]),
+      },
+      Object.keys(errors).length > 0 ? 400 : undefined,
+    )
+
+  app.get<{ Params: { id: number } }>(
+    '/exceptions/:id/report',
+    { config: { policy: 'governance.write' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const e = await load(reply, request.params.id)
+      return reportPage(
+        reply,
+        e,
+        { cause: e.cause, impact: e.impact, options: e.options, recommendation: e.recommendation },
+        e.version,
+        {},
+      )
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: FormBody }>(
+    '/exceptions/:id/report',
+    { config: { policy: 'governance.write' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const e = await load(reply, request.params.id)
+      const b = request.body
+      const values = {
+        cause: field(b, 'cause'),
+        impact: field(b, 'impact'),
+        options: field(b, 'options'),
+        recommendation: field(b, 'recommendation'),
+      }
+      const version = optionalInt(field(b, 'version')) ?? 0
+      const invalid = await guarded(
+        () => tolerances.writeReport(request.actor!, e.id, version, values),
+        (errors) => reportPage(reply, e, values, version, errors),
+      )
+      if (invalid) return invalid
+      reply.flash('Exception report saved. The board can now decide.')
+      return reply.redirect(`/exceptions/${e.id}`, 303)
+    },
+  )
+
+  const DECISION = 'tolerances/views/decision-form.njk'
+  const decisionPage = (
+    reply: FastifyReply,
+    e: ExceptionRow,
+    body: FormBody | null,
+    version: number,
+    errors: Record<string, string>,
+  ) =>
+    reply.render(
+      DECISION,
+      {
+        title: "Record the board's decision",
+        backLink: `/exceptions/${e.id}`,
+        e: exceptionView(e),
+        version,
+        outcomes: EXCEPTION_OUTCOMES.map((o) => ({
+          value: o.value,
+          text: o.text,
+          checked: body ? field(body, 'outcome') === o.value : false,
+        })),
+        reasons: body ? field(body, 'reasons') : '',
+        decidedOnItems: dateItems(body, 'decidedOn', todayInLondon(), Boolean(errors.decidedOn)),
+        errors,
+        errorList: errorList(errors, ['version', 'outcome', 'reasons', 'decidedOn']),
+      },
+      Object.keys(errors).length > 0 ? 400 : undefined,
+    )
+
+  app.get<{ Params: { id: number } }>(
+    '/exceptions/:id/decision',
+    { config: { policy: 'decision.record' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const e = await load(reply, request.params.id)
+      return decisionPage(reply, e, null, e.version, {})
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: FormBody }>(
+    '/exceptions/:id/decision',
+    { config: { policy: 'decision.record' }, schema: { params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const e = await load(reply, request.params.id)
+      const b = request.body
+      const dateErrors: Record<string, string> = {}
+      const decidedOn = readDate(b, 'decidedOn', 'Date of decision', dateErrors)
+      const version = optionalInt(field(b, 'version')) ?? 0
+      const input = { outcome: field(b, 'outcome'), reasons: field(b, 'reasons'), decidedOn }
+      if (Object.keys(dateErrors).length > 0) return decisionPage(reply, e, b, version, dateErrors)
+      const invalid = await guarded(
+        () => tolerances.decide(request.actor!, e.id, version, input),
+        (errors) => decisionPage(reply, e, b, version, errors),
+      )
+      if (invalid) return invalid
+      reply.flash(`Decision recorded: ${exceptionOutcomeLabel(input.outcome)}`)
+      return reply.redirect(`/exceptions/${e.id}`, 303)
+    },
+  )
+
+  const RAISE = 'tolerances/views/raise-form.njk'
+  const raisePage = (
+    reply: FastifyReply,
+    project: { id: number; name: string; reference: string },
+    body: FormBody | null,
+    errors: Record<string, string>,
+  ) =>
+    reply.render(
+      RAISE,
+      {
+        title: 'Raise an exception',
+        backLink: `/projects/${project.id}/tolerances`,
+        project,
+        kinds: MANUAL_KINDS.map((k) => ({
+          value: k,
+          text: toleranceKindLabel(k),
+          checked: body ? field(body, 'kind') === k : false,
+        })),
+        summary: body ? field(body, 'summary') : '',
+        errors,
+        errorList: errorList(errors, ['kind', 'summary']),
+      },
+      Object.keys(errors).length > 0 ? 400 : undefined,
+    )
+
+  app.get<{ Params: { projectId: number } }>(
+    '/projects/:projectId/exceptions/new',
+    { config: { policy: 'governance.write' }, schema: { params: ProjectParams } },
+    async (request, reply) => {
+      const project = await projects.get(scopeOf(request.actor!), request.params.projectId)
+      if (!project) throw notFound('Project')
+      return raisePage(reply, project, null, {})
+    },
+  )
+
+  app.post<{ Params: { projectId: number }; Body: FormBody }>(
+    '/projects/:projectId/exceptions',
+    { config: { policy: 'governance.write' }, schema: { params: ProjectParams, body: FormBody } },
+    async (request, reply) => {
+      const project = await projects.get(scopeOf(request.actor!), request.params.projectId)
+      if (!project) throw notFound('Project')
+      const input = { kind: field(request.body, 'kind'), summary: field(request.body, 'summary') }
+      if (!MANUAL_KINDS.includes(input.kind as never))
+        return raisePage(reply, project, request.body, {
+          kind: 'Select scope or benefits',
+          ...(input.summary ? {} : { summary: 'Describe the breach' }),
+        })
+      let id = 0
+      const invalid = await guarded(
+        async () => {
+          id = await tolerances.raiseManual(request.actor!, project, input)
+        },
+        (errors) => raisePage(reply, project, request.body, errors),
+      )
+      if (invalid) return invalid
+      reply.flash(
+        'Exception raised. The project manager, programme manager, board and Portfolio Holder have been told.',
+      )
+      return reply.redirect(`/exceptions/${id}`, 303)
+    },
+  )
+}

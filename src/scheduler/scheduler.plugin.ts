@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { governanceJobs } from './jobs.ts'
+import { createScheduler, type Scheduler } from './scheduler.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    scheduler: Scheduler
+  }
+}
+
+/** The in-app scheduler: started when the app is ready (if SCHEDULER is on), stopped before it closes. */
+export default fp(
+  async function scheduler(app: FastifyInstance) {
+    const { services, config } = app
+    services.mailer.useLogger(app.log)
+    const s = createScheduler({ db: app.database.db, jobs: governanceJobs(services), logger: app.log })
+    app.decorate('scheduler', s)
+    if (config.scheduler) app.addHook('onReady', async () => s.start())
+    app.addHook('onClose', async () => {
+      await s.stop()
+      services.mailer.close()
+    })
+  },
+  { name: 'scheduler' },
+)

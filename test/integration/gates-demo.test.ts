@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import type { Database } from '../../src/db/database.ts'
+import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { createTestDatabase, dialectName } from '../helpers/database.ts'
+
+/** The governance story the demo tells (src/demo/governance-demo.ts), read through the services G2's health check uses. */
+describe(`governance demo: gates, decisions and RAID for Marshland (${dialectName()})`, () => {
+  let app: FastifyInstance
+  let database: Database
+  let drop: () => Promise<void>
+  let scope: { organisationId: number; partnerOnly: boolean }
+
+  before(async () => {
+    const created = await createTestDatabase()
+    database = created.database
+    drop = created.drop
+    await loadDemoIfEmpty(database.db, 'demo password for tests')
+    app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
+      database,
+    })
+    await app.ready()
+    const org = await database.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'marshland')
+      .executeTakeFirstOrThrow()
+    scope = { organisationId: org.id, partnerOnly: false }
+  })
+  after(async () => {
+    await app.close()
+    await drop()
+  })
+
+  it('flags the projects in delivery without a passed delivery gate: the minute’s first lesson', async () => {
+    const flagged = await app.services.gates.projectsInDeliveryWithoutPassedGate(scope)
+    assert.deepEqual(
+      flagged.map((p) => p.reference),
+      ['ICT-01', 'ICT-05', 'ICT-06'],
+    )
+    const ict06 = flagged.find((p) => p.reference === 'ICT-06')!
+    const gates = await app.services.gates.projectGates(scope, ict06.id)
+    const fbc = gates!.find((g) => g.gate.code === 'FBC')!
+    assert.equal(fbc.record, null)
+    assert.ok(
+      fbc.conditions.some((c) => c.key === 'businessCase' && !c.met),
+      'the business case is incomplete',
+    )
+  })
+
+  it('holds the Portfolio Holder’s decisions, one awaiting decision, and the Digital Programme Board', async () => {
+    const log = await app.services.decisions.list(scope)
+    assert.ok(
+      log.some((d) => d.title === 'Programme extended after the 2021 review' && d.status === 'published'),
+    )
+    const waiting = await app.services.decisions.awaitingPortfolioHolder(scope)
+    assert.equal(waiting.length, 1)
+    const boards = await app.services.boards.list(scope)
+    assert.deepEqual(
+      boards.map((b) => b.name),
+      ['Digital Programme Board'],
+    )
+  })
+
+  it('has resilience risks, escalations, overdue reviews and an issue without an owner', async () => {
+    const risks = await app.services.raid.listRisks(scope)
+    assert.ok(risks.some((r) => r.category === 'resilience' && /Network failure/.test(r.title)))
+    assert.ok(risks.some((r) => r.category === 'resilience' && /PSPS hosting/.test(r.title)))
+    assert.ok(risks.filter((r) => r.escalated === 1).length >= 2)
+    assert.equal((await app.services.raid.risksPastReviewDate(scope)).length, 2)
+    assert.equal((await app.services.raid.issuesWithoutOwner(scope)).length, 1)
+  })
+})

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { createScheduler } from '../../src/scheduler/scheduler.ts'
+import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
+import { createTestDatabase, dialectName } from '../helpers/database.ts'
+
+describe(`scheduler (${dialectName()})`, () => {
+  let t: TestApp
+
+  before(async () => {
+    t = await buildTestApp()
+  })
+  after(() => t.close())
+
+  it('runs each job once per slot and records the run', async () => {
+    let runs = 0
+    const s = createScheduler({
+      db: t.database.db,
+      jobs: [
+        { name: 'count', slotOf: (now) => now.toISOString().slice(0, 13), run: async () => `${++runs}` },
+      ],
+    })
+    const now = new Date('2026-11-26T09:15:00Z')
+    assert.equal((await s.runDue(now)).length, 1)
+    assert.equal((await s.runDue(new Date('2026-11-26T09:45:00Z'))).length, 0, 'same hour: already run')
+    assert.equal((await s.runDue(new Date('2026-11-26T10:01:00Z'))).length, 1, 'next hour')
+    assert.equal(runs, 2)
+    const rows = await t.database.db.selectFrom('job_runs').selectAll().where('job', '=', 'count').execute()
+    assert.deepEqual(rows.map((r) => r.outcome).sort(), ['1', '2'])
+  })
+
+  it('a failing job is recorded as failed and does not stop the others', async () => {
+    const s = createScheduler({
+      db: t.database.db,
+      jobs: [
+        { name: 'broken', slotOf: () => 'x', run: () => Promise.reject(new Error('mail server down')) },
+        { name: 'fine', slotOf: () => 'x', run: async () => 'ok' },
+      ],
+    })
+    const ran = await s.runDue()
+    assert.deepEqual(
+      ran.map((r) => [r.job, r.outcome]),
+      [
+        ['broken', 'failed: mail server down'],
+        ['fine', 'ok'],
+      ],
+    )
+  })
+
+  it('the governance jobs run: sweep, escalations, snapshot, digest after 7am London, outbox', async () => {
+    const ran = await t.app.scheduler.runDue(new Date('2026-11-26T08:00:00Z'))
+    assert.deepEqual(ran.map((r) => r.job).sort(), [
+      'daily-digest',
+      'exception-escalations',
+      'health-snapshot',
+      'mail-outbox',
+      'tolerance-sweep',
+    ])
+    const early = await t.app.scheduler.runDue(new Date('2026-11-27T05:30:00Z'))
+    assert.ok(!early.some((r) => r.job === 'daily-digest'), 'not before 7am')
+  })
+})
+
+// Two app instances against one PostgreSQL database, as in a load-balanced deployment.
+describe(
+  'scheduler lock across two instances',
+  {
+    skip:
+      !process.env.TEST_DATABASE_URL &&
+      "needs PostgreSQL (TEST_DATABASE_URL): SQLite is one process's file, never shared by two instances",
+  },
+  () => {
+    let first: Awaited<ReturnType<typeof createTestDatabase>>
+    let second: Database
+    const apps: Awaited<ReturnType<typeof buildApp>>[] = []
+
+    before(async () => {
+      first = await createTestDatabase()
+      second = openDatabase(first.config, { poolSize: 5 })
+      const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent' })
+      for (const database of [first.database, second]) {
+        const app = await buildApp({ config, database })
+        await app.ready()
+        apps.push(app)
+      }
+      // A project beyond its tolerance that no save has evaluated: the sweep must raise it exactly once.
+      const db = first.database.db
+      const at = new Date().toISOString()
+      const org = await db
+        .insertInto('organisations')
+        .values({
+          slug: 'lock',
+          name: 'Lock Council',
+          rating_scale: 'ipa5',
+          is_demo: 0,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const prog = await db
+        .insertInto('programmes')
+        .values({
+          organisation_id: org.id,
+          reference: 'L',
+          name: 'L',
+          purpose: '',
+          sro: '',
+          portfolio_holder: '',
+          status: 'active',
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await db
+        .insertInto('projects')
+        .values({
+          organisation_id: org.id,
+          programme_id: prog.id,
+          reference: 'L-1',
+          name: 'Late',
+          description: '',
+          project_manager: '',
+          sponsor: '',
+          shared_with_partner: 0,
+          stage: 'delivery',
+          baseline_end: '2021-03-31',
+          forecast_end: '2021-12-31',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute()
+      await db
+        .insertInto('tolerance_settings')
+        .values({
+          organisation_id: org.id,
+          programme_id: prog.id,
+          time_days: 30,
+          scope_note: '',
+          benefits_note: '',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute()
+    })
+    after(async () => {
+      for (const app of apps) await app.close()
+      await second.close()
+      await first.drop()
+    })
+
+    it('never runs the same job twice, even when both instances tick at the same moment', async () => {
+      const now = new Date('2026-11-26T10:00:00Z')
+      for (let round = 0; round < 5; round++) {
+        const [a, b] = await Promise.all(apps.map((app) => app.scheduler.runDue(now)))
+        if (round === 0)
+          assert.equal(a!.length + b!.length, 5, 'every job ran once, on one instance or the other')
+        else assert.equal(a!.length + b!.length, 0)
+      }
+      const runs = await first.database.db.selectFrom('job_runs').selectAll().execute()
+      assert.equal(runs.length, 5)
+      assert.ok(runs.every((r) => r.finished_at !== null))
+      const exceptions = await first.database.db.selectFrom('tolerance_exceptions').selectAll().execute()
+      assert.equal(exceptions.length, 1, 'the sweep raised the breach once')
+    })
+  },
+)
