@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { describe, it } from 'node:test'
-import { h2, para, table, type PaperDocument } from './document.model.ts'
+import { h2, h3, list, para, table, type PaperDocument } from './document.model.ts'
 import { inWinAnsi, renderPdf } from './pdf.renderer.ts'
 
 /** Text as pdftotext lays it out, one string per page. */
@@ -48,6 +48,43 @@ describe('PDF papers', () => {
     assert.match(info, /Author:\s+Programme manager/)
     assert.ok(pdf.includes('/Lang (en-GB)'), 'document language set')
     assert.ok(pdf.includes('/DisplayDocTitle true'), 'viewer shows the title, not the file name')
+  })
+
+  it('is tagged: headings, paragraphs, lists and tables in the structure tree, page furniture as artifacts', async () => {
+    const doc = paper([
+      h2('1. Summary'),
+      para('Text.'),
+      list(['First', 'Second'], true),
+      h3('Projects'),
+      table('Projects', head, projects),
+    ])
+    const compressed = await renderPdf(doc)
+    const info = execFileSync('pdfinfo', ['-'], { input: compressed }).toString('utf8')
+    assert.match(info, /Tagged:\s+yes/)
+    const pdf = (await renderPdf(doc, { compress: false })).toString('latin1')
+    for (const tag of [
+      'H1',
+      'H2',
+      'H3',
+      'P',
+      'L',
+      'LI',
+      'Lbl',
+      'LBody',
+      'Table',
+      'Caption',
+      'TR',
+      'TH',
+      'TD',
+    ])
+      assert.ok(pdf.includes(`/S /${tag}\n`), `structure element ${tag}`)
+    assert.ok(pdf.includes('/StructTreeRoot'))
+    assert.ok(pdf.includes('/Lang (en-GB)'))
+    assert.ok(pdf.includes('/DisplayDocTitle true'))
+    // The header row is tagged once; its repeats on later pages and the page numbers are artifacts.
+    assert.equal(pdf.match(/\/S \/TH\n/g)?.length, head.length)
+    assert.equal(pdf.match(/\/S \/TR\n/g)?.length, projects.length + 1)
+    assert.match(pdf, /\/Artifact <<\s*\/Type \/Pagination\s*>> BDC/, 'page numbers are artifacts')
   })
 
   it('prints characters outside the standard fonts, such as Welsh and Polish letters', async () => {

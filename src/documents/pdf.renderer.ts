@@ -37,15 +37,31 @@ interface Run {
   size: number
 }
 
+/** A structure element and its type, which tags every piece of page content marked as belonging to it. */
+interface Node {
+  el: PDFKit.PDFStructureElement
+  tag: string
+}
+
+type StructOptions = Parameters<PDFKit.PDFDocument['struct']>[1]
+
+export interface PdfOptions {
+  /** Deflate page content streams (default true); off only to inspect the file in tests. */
+  compress?: boolean
+}
+
 /**
- * A PDF with the document title shown in the viewer's title bar, British English set as its language,
+ * A tagged PDF with the document title shown in the viewer's title bar, British English set as its language,
  * author and subject in its metadata, headings in the bookmarks pane, and table header rows repeated at the
- * top of every page a table runs onto. The DOCX is the accessible editable format.
+ * top of every page a table runs onto. Its structure tree gives assistive technology what the page shows:
+ * the title and headings as H1/H2/H3, paragraphs as P, lists as L/LI with Lbl and LBody, tables as Table
+ * with a Caption, TR rows and TH (column scope) header cells. Page numbers, rules and the header rows
+ * repeated on later pages are artifacts, so a screen reader meets each header row once.
  *
  * The page is laid out here and written with pdfkit directly, one text operation per line: pdfmake's general
  * layout engine measured and drew every word separately and took two seconds for a 200-project report.
  */
-export async function renderPdf(doc: PaperDocument): Promise<Buffer> {
+export async function renderPdf(doc: PaperDocument, options: PdfOptions = {}): Promise<Buffer> {
   const face = inWinAnsi(doc) ? HELVETICA : ROBOTO
   // Loaded on first use: pdfkit and its fonts are large, and most processes never write a PDF.
   const { default: PDFDocument } = await import('pdfkit')
@@ -53,6 +69,9 @@ export async function renderPdf(doc: PaperDocument): Promise<Buffer> {
     size: 'A4',
     margins: MARGIN,
     bufferPages: true,
+    compress: options.compress ?? true,
+    pdfVersion: '1.7',
+    tagged: true,
     lang: doc.language,
     displayTitle: true,
     info: { Title: doc.title, Author: doc.author, Subject: doc.subtitle ?? doc.title, Creator: 'Oversight' },
@@ -72,12 +91,15 @@ class Writer {
   private y = MARGIN.top
   private readonly widths = new Map<string, number>()
   private readonly measure: Measure
+  private readonly root: Node
 
   constructor(
     private readonly pdf: PDFKit.PDFDocument,
     private readonly face: Face,
   ) {
     pdf.fillColor(TEXT)
+    this.root = { el: pdf.struct('Document'), tag: 'Document' }
+    pdf.addStructure(this.root.el)
     // Widths are cached per font and word at 1 pt: a report repeats the same words thousands of times.
     this.measure = (text, run) => {
       const key = `${run.font}\u0000${text}`
@@ -91,14 +113,36 @@ class Writer {
   }
 
   paper(doc: PaperDocument) {
-    this.lines(doc.title, { font: this.face.bold, size: 20 }, MARGIN.left, CONTENT_WIDTH)
+    this.lines(doc.title, { font: this.face.bold, size: 20 }, MARGIN.left, CONTENT_WIDTH, this.node('H1'))
     this.y += 8
     if (doc.subtitle) {
-      this.lines(doc.subtitle, { font: this.face.regular, size: 13 }, MARGIN.left, CONTENT_WIDTH)
+      this.lines(
+        doc.subtitle,
+        { font: this.face.regular, size: 13 },
+        MARGIN.left,
+        CONTENT_WIDTH,
+        this.node('P'),
+      )
       this.y += 12
     }
     for (const b of doc.blocks) this.block(b)
     this.footers()
+    this.root.el.end()
+  }
+
+  /** A new structure element, the last child of `parent` so far. */
+  private node(tag: string, parent: Node = this.root, options?: StructOptions): Node {
+    const el = this.pdf.struct(tag, options)
+    parent.el.add(el)
+    return { el, tag }
+  }
+
+  /** Draws page content as part of `node`, or as an artifact when there is none. */
+  private mark(node: Node | undefined, draw: () => void, artifact: 'Pagination' | 'Layout' = 'Layout') {
+    if (node) node.el.add(this.pdf.markStructureContent(node.tag))
+    else this.pdf.markContent('Artifact', { type: artifact })
+    draw()
+    this.pdf.endMarkedContent()
   }
 
   private block(b: Block) {
@@ -110,25 +154,28 @@ class Writer {
         // A heading is kept with at least three lines of what follows it.
         this.room(this.lineHeight(run) + 3 * this.lineHeight(body))
         this.pdf.outline.addItem(b.text)
-        this.lines(b.text, run, MARGIN.left, CONTENT_WIDTH)
+        this.lines(b.text, run, MARGIN.left, CONTENT_WIDTH, this.node(b.level === 2 ? 'H2' : 'H3'))
         this.y += b.level === 2 ? 6 : 4
         return
       }
       case 'paragraph':
-        this.lines(b.text, body, MARGIN.left, CONTENT_WIDTH)
+        this.lines(b.text, body, MARGIN.left, CONTENT_WIDTH, this.node('P'))
         this.y += 6
         return
-      case 'list':
+      case 'list': {
+        const list = this.node('L')
         b.items.forEach((item, i) => {
           const marker = b.ordered ? `${i + 1}.` : '\u2022'
           const indent = b.ordered ? 18 : 12
+          const li = this.node('LI', list)
           this.room(this.lineHeight(body))
-          this.text(marker, body, MARGIN.left, this.y)
-          this.lines(item, body, MARGIN.left + indent, CONTENT_WIDTH - indent)
+          this.mark(this.node('Lbl', li), () => this.text(marker, body, MARGIN.left, this.y))
+          this.lines(item, body, MARGIN.left + indent, CONTENT_WIDTH - indent, this.node('LBody', li))
           this.y += 2
         })
         this.y += 4
         return
+      }
       case 'table':
         this.table(b)
     }
@@ -146,34 +193,49 @@ class Writer {
       cols.map((c, i) => wrapText(cells[i] ?? '', c.width, (t) => this.measure(t, run)))
     const head = layoutRow(b.head, bold)
     const rowHeight = (lines: string[][]) => Math.max(1, ...lines.map((l) => l.length)) * lh + 2 * PAD_Y
-    const drawHead = () => {
-      this.row(head, cols, numeric, bold, lh)
+    const table = this.node('Table')
+    // The header row is tagged once, as TH cells; where it is repeated on later pages it is an artifact.
+    const drawHead = (tr?: Node) => {
+      this.row(head, cols, numeric, bold, lh, tr && this.cells(tr, 'TH', cols.length))
       this.rule(1, TEXT)
     }
     this.y += 6
     const first = b.rows[0] ? rowHeight(layoutRow(b.rows[0], body)) : 0
     // The caption stays with the header row and the first row of figures.
     this.room(lh + 4 + rowHeight(head) + first)
-    this.lines(b.caption, bold, MARGIN.left, CONTENT_WIDTH)
+    this.lines(b.caption, bold, MARGIN.left, CONTENT_WIDTH, this.node('Caption', table))
     this.y += 4
-    drawHead()
+    drawHead(this.node('TR', table))
     for (const r of b.rows) {
       const lines = layoutRow(r, body)
       // A row that fits on a page is not split across two (Word's "allow row to break across pages" off).
       if (this.room(rowHeight(lines))) drawHead()
-      this.row(lines, cols, numeric, body, lh, drawHead)
+      const tr = this.node('TR', table)
+      this.row(lines, cols, numeric, body, lh, this.cells(tr, 'TD', cols.length), drawHead)
       this.rule(0.5, RULE)
     }
+    table.el.end()
     this.y += 10
   }
 
-  /** One table row, line by line; a row taller than a page continues under a repeated header. */
+  /** The cells of a table row, header cells scoped to their column. */
+  private cells(tr: Node, tag: 'TH' | 'TD', n: number): Node[] {
+    // pdfkit writes /A << /O /Table /Scope /Column >> for `scope`, which its type definitions lack.
+    const options = (tag === 'TH' ? { scope: 'Column' } : undefined) as StructOptions | undefined
+    return Array.from({ length: n }, () => this.node(tag, tr, options))
+  }
+
+  /**
+   * One table row, line by line; a row taller than a page continues under a repeated header. Its text is
+   * tagged as the given cells, or drawn as an artifact without them.
+   */
   private row(
     lines: string[][],
     cols: Array<{ x: number; width: number }>,
     numeric: Set<number>,
     run: Run,
     lh: number,
+    cells?: Node[],
     onBreak?: () => void,
   ) {
     const height = Math.max(1, ...lines.map((l) => l.length))
@@ -188,7 +250,7 @@ class Writer {
         const line = lines[i]?.[k]
         if (!line) return
         const x = numeric.has(i) ? c.x + c.width - this.measure(line, run) : c.x
-        this.text(line, run, MARGIN.left + x, this.y)
+        this.mark(cells?.[i], () => this.text(line, run, MARGIN.left + x, this.y), 'Pagination')
       })
       this.y += lh
     }
@@ -196,22 +258,25 @@ class Writer {
   }
 
   private rule(width: number, colour: string) {
-    this.pdf
-      .moveTo(MARGIN.left, this.y)
-      .lineTo(MARGIN.left + CONTENT_WIDTH, this.y)
-      .lineWidth(width)
-      .strokeColor(colour)
-      .stroke()
+    this.mark(undefined, () =>
+      this.pdf
+        .moveTo(MARGIN.left, this.y)
+        .lineTo(MARGIN.left + CONTENT_WIDTH, this.y)
+        .lineWidth(width)
+        .strokeColor(colour)
+        .stroke(),
+    )
   }
 
-  /** Wrapped text from the cursor, breaking pages between lines. */
-  private lines(text: string, run: Run, x: number, width: number) {
+  /** Wrapped text from the cursor, breaking pages between lines, tagged as `node`. */
+  private lines(text: string, run: Run, x: number, width: number, node: Node) {
     const lh = this.lineHeight(run)
     for (const line of wrapText(text, width, (t) => this.measure(t, run))) {
       this.room(lh)
-      this.text(line, run, x, this.y)
+      this.mark(node, () => this.text(line, run, x, this.y))
       this.y += lh
     }
+    node.el.end()
   }
 
   private text(text: string, run: Run, x: number, y: number) {
@@ -242,7 +307,11 @@ class Writer {
       const label = `Page ${i - start + 1} of ${count}`
       // The footer sits in the bottom margin, so the margin is lifted while it is written.
       this.pdf.page.margins.bottom = 0
-      this.text(label, run, (A4.width - this.measure(label, run)) / 2, BOTTOM + 20)
+      this.mark(
+        undefined,
+        () => this.text(label, run, (A4.width - this.measure(label, run)) / 2, BOTTOM + 20),
+        'Pagination',
+      )
       this.pdf.page.margins.bottom = MARGIN.bottom
     }
   }
