@@ -10,6 +10,9 @@ import { performance } from 'node:perf_hooks'
 import type { Programme } from '../src/db/schema.ts'
 import { renderDocx } from '../src/documents/docx.renderer.ts'
 import { renderPdf } from '../src/documents/pdf.renderer.ts'
+import { documentText } from '../src/documents/document.model.ts'
+import { Document, Packer, Paragraph } from 'docx'
+import PDFDocument from 'pdfkit'
 import { RATINGS } from '../src/domain/dca.ts'
 import { projectSlippage } from '../src/domain/slippage.ts'
 import { milestoneView } from '../src/modules/milestones/milestones.rules.ts'
@@ -171,8 +174,26 @@ let docxBytes = 0
 let pdfBytes = 0
 const docx = await time('docx', async () => (docxBytes = (await renderDocx(doc)).length))
 const pdf = await time('pdf', async () => (pdfBytes = (await renderPdf(doc)).length))
+// The floors, in the same run: the same libraries writing the same text as plain lines — no headings,
+// tables, styles, structure tags or layout of our own. What the renderers add on top is the ratio.
+const lines = documentText(doc)
+  .split('\n')
+  .filter((l) => l !== '')
+const docxFloor = await time('docx floor', async () =>
+  Packer.toBuffer(new Document({ sections: [{ children: lines.map((l) => new Paragraph(l)) }] })),
+)
+const pdfFloor = await time('pdf floor', async () => {
+  const pdf = new PDFDocument({ size: 'A4' })
+  const chunks: Buffer[] = []
+  pdf.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise((resolve) => pdf.on('end', resolve))
+  for (const l of lines) pdf.text(l)
+  pdf.end()
+  await done
+  return Buffer.concat(chunks)
+})
 console.log(`projects: ${PROJECTS}, milestones: ${PROJECTS * 5}, runs: ${RUNS}`)
-for (const r of [assemble, docx, pdf])
+for (const r of [assemble, docx, docxFloor, pdf, pdfFloor])
   console.log(`${r.label.padEnd(10)} median ${r.median} ms   max ${r.max} ms`)
 console.log(`docx ${Math.round(docxBytes / 1024)} KiB, pdf ${Math.round(pdfBytes / 1024)} KiB`)
 console.log(
@@ -183,9 +204,13 @@ console.log(
     docxMs: docx.median,
     docxMaxMs: docx.max,
     docxCpuMs: docx.cpu,
+    docxFloorMs: docxFloor.median,
+    docxRatio: Math.round((docx.median / docxFloor.median) * 10) / 10,
     pdfMs: pdf.median,
     pdfMaxMs: pdf.max,
     pdfCpuMs: pdf.cpu,
+    pdfFloorMs: pdfFloor.median,
+    pdfRatio: Math.round((pdf.median / pdfFloor.median) * 10) / 10,
     loadAverage: os.loadavg()[0],
     ok: docx.max <= 1000 && pdf.max <= 1000,
   }),
