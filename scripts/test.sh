@@ -16,4 +16,7 @@ case "$layer" in
   *) echo "usage: npm test [-- unit|integration|browser]" >&2; exit 2 ;;
 esac
 echo "Running ${#files[@]} test files on ${TEST_DATABASE_URL:+PostgreSQL}${TEST_DATABASE_URL:-SQLite}" | sed -E 's#postgres(ql)?://[^ ]*#PostgreSQL#'
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
+# A test or hook that hangs fails after three minutes, and a handle left open after the last test
+# cannot keep a file's process (and so the run) alive: a failure is reported, never a hang.
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=180000 --test-force-exit \
+  --test-reporter=spec "${files[@]}"

@@ -18,14 +18,8 @@ export async function createTestDatabase(): Promise<{
 }> {
   const url = process.env.TEST_DATABASE_URL
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const name = `oversight_t_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const u = new URL(url)
-    u.pathname = `/${name}`
-    const config: DatabaseConfig = { dialect: 'postgres', url: u.toString() }
+    const { name, url: databaseUrl } = await createPostgresDatabase(url, 'oversight_t')
+    const config: DatabaseConfig = { dialect: 'postgres', url: databaseUrl }
     const database = openDatabase(config, { poolSize: 5 })
     await migrateToLatest(database)
     return {
@@ -33,10 +27,7 @@ export async function createTestDatabase(): Promise<{
       config,
       drop: async () => {
         await database.close()
-        const c = new pg.Client({ connectionString: url })
-        await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
-        await c.end()
+        await dropDatabase(url, name)
       },
     }
   }
@@ -51,6 +42,46 @@ export async function createTestDatabase(): Promise<{
       await database.close()
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Creates an empty PostgreSQL database on the server `adminUrl` names, returning its name and URL. */
+export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`
+  const c = new pg.Client({ connectionString: adminUrl })
+  await c.connect()
+  try {
+    await c.query(`create database ${name}`)
+  } finally {
+    await c.end()
+  }
+  const u = new URL(adminUrl)
+  u.pathname = `/${name}`
+  return { name, url: u.toString() }
+}
+
+/**
+ * Drops a test database. Our own pool is closed by now, so a plain DROP works unless an autovacuum
+ * worker is still on it; PostgreSQL stops those itself, so a short retry is enough. DROP … WITH
+ * (FORCE) is not used: it refuses to end a backend of another role (autovacuum included) unless the
+ * caller holds pg_signal_backend. The client is always ended, so a failure never leaves a socket
+ * holding the test process open.
+ */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`drop database if exists ${name}`)
+        return
+      } catch (error) {
+        if (attempt >= 40) throw error
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
+  } finally {
+    await c.end()
   }
 }
 

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import SQLite from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
 import { buildApp } from '../../src/app.ts'
 import { sha256 } from '../../src/modules/auth/auth.service.ts'
 import { loadConfig, parseDatabaseUrl } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot } from '../../src/paths.ts'
 import { Agent } from '../helpers/build-app.ts'
-import { dialectName } from '../helpers/database.ts'
+import { createPostgresDatabase, dialectName, dropDatabase } from '../helpers/database.ts'
 
 const ROOT = projectRoot()
 const dirs: string[] = []
@@ -24,15 +22,9 @@ const pgDatabases: string[] = []
 async function freshDatabaseUrl(): Promise<string> {
   const admin = process.env.TEST_DATABASE_URL
   if (admin && /^postgres(ql)?:\/\//.test(admin)) {
-    const name = `oversight_cli_${randomBytes(6).toString('hex')}`
-    const c = new pg.Client({ connectionString: admin })
-    await c.connect()
-    await c.query(`create database ${name}`)
-    await c.end()
+    const { name, url } = await createPostgresDatabase(admin, 'oversight_cli')
     pgDatabases.push(name)
-    const u = new URL(admin)
-    u.pathname = `/${name}`
-    return u.toString()
+    return url
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'oversight-cli-'))
   dirs.push(dir)
@@ -69,12 +61,7 @@ function open(url: string): Database {
 after(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   const admin = process.env.TEST_DATABASE_URL
-  if (admin && pgDatabases.length > 0) {
-    const c = new pg.Client({ connectionString: admin })
-    await c.connect()
-    for (const name of pgDatabases) await c.query(`drop database if exists ${name} with (force)`)
-    await c.end()
-  }
+  if (admin) for (const name of pgDatabases) await dropDatabase(admin, name)
 })
 
 describe(`oversight command line (${dialectName()})`, () => {

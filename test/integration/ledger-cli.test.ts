@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import pg from 'pg'
 import { generateLedger } from '../../bench/generate-ledger.ts'
 import { parseDatabaseUrl } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot } from '../../src/paths.ts'
-import { dialectName } from '../helpers/database.ts'
+import { createPostgresDatabase, dialectName, dropDatabase } from '../helpers/database.ts'
 
 const ROOT = projectRoot()
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-ledger-cli-'))
@@ -19,14 +17,9 @@ let pgName: string | null = null
 async function freshDatabaseUrl(): Promise<string> {
   const admin = process.env.TEST_DATABASE_URL
   if (admin && /^postgres(ql)?:\/\//.test(admin)) {
-    pgName = `oversight_ledger_${randomBytes(6).toString('hex')}`
-    const c = new pg.Client({ connectionString: admin })
-    await c.connect()
-    await c.query(`create database ${pgName}`)
-    await c.end()
-    const u = new URL(admin)
-    u.pathname = `/${pgName}`
-    return u.toString()
+    const created = await createPostgresDatabase(admin, 'oversight_ledger')
+    pgName = created.name
+    return created.url
   }
   return `file:${path.join(dir, 'oversight.sqlite')}`
 }
@@ -59,12 +52,7 @@ function open(url: string): Database {
 after(async () => {
   rmSync(dir, { recursive: true, force: true })
   const admin = process.env.TEST_DATABASE_URL
-  if (admin && pgName) {
-    const c = new pg.Client({ connectionString: admin })
-    await c.connect()
-    await c.query(`drop database if exists ${pgName} with (force)`)
-    await c.end()
-  }
+  if (admin && pgName) await dropDatabase(admin, pgName)
 })
 
 describe(`import ledger on the command line (${dialectName()})`, () => {
