@@ -4,25 +4,16 @@ import type { DB } from '../../db/schema.ts'
 import { ConflictError } from '../../errors.ts'
 import { recordAudit } from './audit.service.ts'
 
-/** The editable records: each has an id, belongs to an organisation and carries a version. */
-export type VersionedTable =
-  | 'programmes'
-  | 'projects'
-  | 'milestones'
-  | 'status_reports'
-  // Governance control (issue 4, G1)
-  | 'lifecycle_gates'
-  | 'business_cases'
-  | 'business_case_resources'
-  | 'project_gates'
-  | 'boards'
-  | 'board_members'
-  | 'decisions'
-  | 'risks'
-  | 'risk_actions'
-  | 'raid_issues'
-  | 'assumptions'
-  | 'dependencies'
+/**
+ * The editable records: every table whose rows have an id, belong to an organisation and carry a
+ * version. Derived from the schema, so a new versioned table can use these helpers without being
+ * listed here.
+ */
+export type VersionedTable = {
+  [T in keyof DB]: DB[T] extends { id: unknown; organisation_id: number; version: unknown; updated_at: string }
+    ? T
+    : never
+}[keyof DB]
 
 interface VersionedRow {
   id: number
