@@ -51,7 +51,13 @@ export function createServices(database: Database, config: Config) {
   const milestones = createMilestonesService(db, projects, projectListeners)
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
-  const portfolio = createPortfolioService({ db, programmes, projects, milestones })
+  const portfolio = createPortfolioService({
+    db,
+    programmes,
+    projects,
+    milestones,
+    healthHeadline: (scope) => governance.headline(scope),
+  })
   const scrutiny = createScrutinyService(db)
   const calendar = createCalendarService(db, config.baseUrl)
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })

@@ -15,6 +15,11 @@ export interface Actor {
   readonly isDemo: boolean
   readonly via: 'session' | 'token'
   readonly sessionId: string | null
+  /**
+   * Unread notifications, for the count in every page's header: read with the session in the same query
+   * (a page request's one lookup), so absent for API tokens and for actors built any other way.
+   */
+  readonly unreadNotifications?: number
 }
 
 /** What a query may see: one organisation, and for a partner officer only what is shared with the partner. */

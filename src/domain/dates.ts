@@ -129,14 +129,24 @@ function partsOf(fmt: Intl.DateTimeFormat, date: Date): Record<string, number> {
   return out
 }
 
+let today: { minute: number; date: IsoDate } = { minute: NaN, date: '' }
+
 /**
  * Today's date in London. Deadlines are judged against the council's calendar day, so a server running in
  * UTC must not treat 00:30 BST as still being yesterday.
  */
 export function todayInLondon(now: Date = new Date()): IsoDate {
-  if (Number.isNaN(now.getTime())) throw new RangeError('Invalid Date')
+  const ms = now.getTime()
+  if (Number.isNaN(ms)) throw new RangeError('Invalid Date')
+  // London's offset from UTC is always whole hours, so its date can only change on a minute boundary:
+  // the answer for one minute holds for all of it, and Intl formatting is the costly part of a request's
+  // "what period is it" check.
+  const minute = Math.floor(ms / 60_000)
+  if (minute === today.minute) return today.date
   const p = partsOf(londonDateFormat, now)
-  return fromYmd({ year: p.year ?? NaN, month: p.month ?? NaN, day: p.day ?? NaN })
+  const date = fromYmd({ year: p.year ?? NaN, month: p.month ?? NaN, day: p.day ?? NaN })
+  today = { minute, date }
+  return date
 }
 
 /** Strict `YYYY-MM-DD` that names a real calendar day (so 2021-02-30 and 2023-02-29 are rejected). */
@@ -146,7 +156,22 @@ export function isIsoDate(s: string): boolean {
 
 /** `b − a` in whole days; positive when b is later. */
 export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return toDayNumber(parseIso(b)) - toDayNumber(parseIso(a))
+  return dayNumberOf(b) - dayNumberOf(a)
+}
+
+// Lists judge slippage on every row of every page, and the same few thousand dates recur request after
+// request: remembering each date's day number saves the parse. Bounded, so odd inputs cannot grow it.
+const dayNumbers = new Map<string, number>()
+const DAY_NUMBER_CACHE = 8192
+
+function dayNumberOf(d: IsoDate): number {
+  let n = dayNumbers.get(d)
+  if (n === undefined) {
+    n = toDayNumber(parseIso(d))
+    if (dayNumbers.size >= DAY_NUMBER_CACHE) dayNumbers.clear()
+    dayNumbers.set(d, n)
+  }
+  return n
 }
 
 export function addDays(d: IsoDate, n: number): IsoDate {

@@ -173,9 +173,13 @@ export function createAuthService(db: Kysely<DB>) {
      */
     async actorForSession(token: string): Promise<Actor | null> {
       const id = sha256(token)
-      const { rows } = await sql<ActorRow & { created_at: string; last_seen_at: string; expires_at: string }>`
+      const { rows } = await sql<
+        ActorRow & { created_at: string; last_seen_at: string; expires_at: string; unread: number | string }
+      >`
         select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role,
-          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo
+          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
+          (select count(*) from notifications n
+            where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
         from sessions s
         join users u on u.id = s.user_id
         join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id
@@ -198,7 +202,9 @@ export function createAuthService(db: Kysely<DB>) {
           .where('id', '=', id)
           .execute()
       }
-      return toActor(session, 'session', id)
+      const actor = toActor(session, 'session', id)
+      // PostgreSQL counts as bigint, which the driver hands over as a string.
+      return actor && { ...actor, unreadNotifications: Number(session.unread) }
     },
 
     async signOut(sessionId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { currentPeriod } from '../../domain/periods.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import type { HealthHeadline } from '../portfolio/portfolio.service.ts'
 import { auditActorOf } from '../../auth/actor.ts'
 import { GOVERNANCE_HEALTH_RULES, type Finding, type HealthRule } from './health.rules.ts'
 
@@ -105,7 +106,7 @@ export function createGovernanceService(
     run,
 
     /** The dashboard's headline: how many findings, under how many rules. */
-    async headline(scope: Scope) {
+    async headline(scope: Scope): Promise<HealthHeadline> {
       const check = await run(scope)
       return {
         total: check.total,

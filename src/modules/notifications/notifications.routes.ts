@@ -9,8 +9,9 @@ import { EMAIL_PREFERENCES, isEmailPreference, NOTIFICATION_KINDS } from './noti
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
 /**
- * The unread count in the header of every page. Counted once per page request (signed in, not the API)
- * and kept against the request's actor, which the layout reads through the `unreadNotifications` global.
+ * The unread count in the header of every page. Counted once per page request (signed in, not the API):
+ * the session lookup reads it with the person, so normally no query of its own. Kept against the request's
+ * actor, which the layout reads through the `unreadNotifications` global.
  */
 export const notificationsHeader = fp(
   async function notificationsHeader(app: FastifyInstance) {
@@ -21,7 +22,7 @@ export const notificationsHeader = fp(
     app.addHook('preHandler', async (request) => {
       const actor = request.actor
       if (!actor || request.url.startsWith('/api/') || request.method !== 'GET') return
-      counts.set(actor, await app.services.notifications.unreadCount(actor))
+      counts.set(actor, actor.unreadNotifications ?? (await app.services.notifications.unreadCount(actor)))
     })
   },
   { name: 'notifications-header', dependencies: ['views'] },

@@ -5,8 +5,6 @@ export async function portfolioRoutes(app: FastifyInstance) {
   app.get('/', { config: { policy: 'portfolio.read' } }, async (request, reply) => {
     const actor = request.actor!
     const data = await app.services.portfolio.dashboard(scopeOf(actor), actor.ratingScale)
-    // The governance health check's headline; the detail is at /governance.
-    const health = await app.services.governance.headline(scopeOf(actor))
-    return reply.render('portfolio/views/dashboard.njk', { title: 'Portfolio dashboard', ...data, health })
+    return reply.render('portfolio/views/dashboard.njk', { title: 'Portfolio dashboard', ...data })
   })
 }

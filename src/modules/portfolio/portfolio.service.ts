@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
-import { todayInLondon } from '../../domain/dates.ts'
-import { changeCounter } from '../audit/audit.service.ts'
+import { createChangeCache } from '../audit/change-cache.ts'
 import { RATING_SCALES, ratingTag, rollUp, type RatingScaleId, type RollUp } from '../../domain/dca.ts'
 import { currentPeriod, formatPeriod } from '../../domain/periods.ts'
 import { horizontalBarChart } from '../../web/charts.ts'
@@ -49,16 +48,29 @@ function chartFor(id: string, r: RollUp, scale: RatingScaleId, title: string) {
 
 export type Dashboard = Awaited<ReturnType<typeof computeDashboard>>
 
-async function computeDashboard(
-  deps: { programmes: ProgrammesService; projects: ProjectsService; milestones: MilestonesService },
-  scope: Scope,
-  scale: RatingScaleId,
-) {
+/** The governance health check's headline, which the dashboard shows (the detail is at /governance). */
+export interface HealthHeadline {
+  total: number
+  failingRules: number
+  enabledRules: number
+  top: Array<{ id: string; title: string; count: number }>
+}
+
+interface DashboardDeps {
+  programmes: ProgrammesService
+  projects: ProjectsService
+  milestones: MilestonesService
+  /** Supplied by the governance area, which is built after this one. */
+  healthHeadline?: (scope: Scope) => Promise<HealthHeadline>
+}
+
+async function computeDashboard(deps: DashboardDeps, scope: Scope, scale: RatingScaleId) {
   const period = currentPeriod()
-  const [programmes, projects, slipped] = await Promise.all([
+  const [programmes, projects, slipped, health] = await Promise.all([
     deps.programmes.list(scope, { limit: 500 }),
     deps.projects.listProjects(scope, { limit: 100_000, sort: 'reference' }),
     deps.milestones.slipped(scope, { limit: 10 }),
+    deps.healthHeadline ? deps.healthHeadline(scope) : null,
   ])
   const live = projects.filter((p) => !FINISHED.has(p.stage))
   const overall = rollUp(live, scale)
@@ -109,33 +121,21 @@ async function computeDashboard(
     programmes: programmeRows,
     attention: attention.slice(0, 15),
     slipped,
+    health,
   }
 }
 
-const CACHE_LIMIT = 200
-
-export function createPortfolioService(deps: {
-  db: Kysely<DB>
-  programmes: ProgrammesService
-  projects: ProjectsService
-  milestones: MilestonesService
-}) {
-  // Dashboards keyed by what they depend on: organisation, who is looking (partner or not), the scale,
-  // the organisation's change counter and today's date (lateness and the current period move with the
-  // calendar). Any saved change bumps the counter, so a cached dashboard is never stale.
-  const cache = new Map<string, Dashboard>()
+export function createPortfolioService(deps: DashboardDeps & { db: Kysely<DB> }) {
+  const cached = createChangeCache<Dashboard>(deps.db)
 
   return {
-    /** Everything the portfolio dashboard shows, computed from the other areas' services. */
-    async dashboard(scope: Scope, scale: RatingScaleId): Promise<Dashboard> {
-      const seq = await changeCounter(deps.db, scope.organisationId)
-      const key = `${scope.organisationId}:${scope.partnerOnly ? 'p' : 'a'}:${scale}:${seq}:${todayInLondon()}`
-      const hit = cache.get(key)
-      if (hit) return hit
-      const fresh = await computeDashboard(deps, scope, scale)
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
-      cache.set(key, fresh)
-      return fresh
+    /**
+     * Everything the portfolio dashboard shows, computed from the other areas' services, the governance
+     * headline included. Remembered until anything in the organisation changes (or the day turns): the
+     * dashboard is the most visited page, and the health check reads the whole portfolio.
+     */
+    dashboard(scope: Scope, scale: RatingScaleId): Promise<Dashboard> {
+      return cached(scope, scale, () => computeDashboard(deps, scope, scale))
     },
   }
 }

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely'
+import type { Scope } from '../../auth/actor.ts'
+import type { DB } from '../../db/schema.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import { changeCounter } from './audit.service.ts'
+
+/**
+ * Views computed from the whole portfolio (the dashboard, the governance headline), remembered until
+ * something changes. Keyed by organisation, who is looking (partner or not), the caller's own variant,
+ * the organisation's change counter and today's date in London (lateness and the current period move
+ * with the calendar). Every saved change bumps the counter in its own transaction, so a remembered view
+ * is never stale, on any instance, and costs one primary-key lookup to confirm.
+ */
+export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
+  const cache = new Map<string, T>()
+  return async function cached(scope: Scope, variant: string, compute: () => Promise<T>): Promise<T> {
+    const seq = await changeCounter(db, scope.organisationId)
+    const key = `${scope.organisationId}:${scope.partnerOnly ? 'p' : 'a'}:${variant}:${seq}:${todayInLondon()}`
+    const hit = cache.get(key)
+    if (hit !== undefined) return hit
+    const fresh = await compute()
+    // Oldest first out: keys of superseded counters are never asked for again.
+    if (cache.size >= limit) cache.delete(cache.keys().next().value!)
+    cache.set(key, fresh)
+    return fresh
+  }
+}
