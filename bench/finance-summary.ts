@@ -22,6 +22,7 @@ import {
 import { projectRoot } from '../src/paths.ts'
 import { budgetLineProfile } from '../src/modules/finance/finance.service.ts'
 import { generateW1 } from './generate.ts'
+import { recording, replay } from './sql-floor.ts'
 
 const { values } = parseArgs({
   options: { transactions: { type: 'string', default: '200000' }, runs: { type: 'string', default: '30' } },
@@ -236,6 +237,25 @@ const api = await time(`/api/v1/programmes/${programmeId}/finance`)
 const flags = performance.now()
 await app.services.finance.flags({ organisationId: org.id, partnerOnly: false })
 const flagsMs = Math.round((performance.now() - flags) * 10) / 10
+
+// Floor, in the same run: the SQL one request runs (token lookup included), captured from a second app
+// built on a recording connection and replayed straight through the driver.
+const recorder = recording(database)
+const recordingApp = await buildApp({
+  config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `file:${file}` }),
+  database: recorder.database,
+})
+await recordingApp.ready()
+recorder.queries.splice(0)
+await recordingApp.inject({
+  method: 'GET',
+  url: `/api/v1/programmes/${programmeId}/finance`,
+  headers: { authorization: `Bearer ${token.token}` },
+})
+const requestSql = recorder.queries.splice(0)
+await recordingApp.close()
+const floorMs = Math.round((await replay(database, requestSql, { runs: RUNS })) * 10) / 10
+
 const result = {
   benchmark: 'programme finance summary, W1 + ledger',
   transactions: TRANSACTIONS,
@@ -243,6 +263,9 @@ const result = {
   programmeProjects: projects.filter((p) => p.programme_id === programmeId).length,
   setupMs,
   apiMs: api,
+  floorMs,
+  floorQueries: requestSql.length,
+  ratio: Math.round((api.median / floorMs) * 10) / 10,
   flagsAllProjectsMs: flagsMs,
   targetMs: 100,
   pass: api.p95 <= 100,

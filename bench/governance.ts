@@ -16,6 +16,7 @@ import { openDatabase } from '../src/db/database.ts'
 import { projectRoot } from '../src/paths.ts'
 import { createServices } from '../src/services.ts'
 import { generateW1 } from './generate.ts'
+import { recording, replay } from './sql-floor.ts'
 
 const RUNS = 15
 
@@ -214,6 +215,41 @@ async function main() {
     500,
   )
   const steady = await time('Tolerance sweep over W1 (no change)', sweep, 200)
+
+  // Floors, in the same run: the SQL each ran, captured once and replayed straight through the driver.
+  const recorder = recording(database)
+  const recorded = createServices(recorder.database, loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }))
+  await recorded.governance.run(scope)
+  const healthSql = recorder.queries.splice(0)
+  await recorder.database.db
+    .transaction()
+    .execute((trx) => recorded.tolerances.evaluate(trx, org.id, null, { userId: null, label: 'Benchmark' }))
+  const sweepSql = recorder.queries.splice(0)
+  const url = config.dialect === 'postgres' ? config.url : undefined
+  const healthFloor = await replay(database, healthSql, { runs: RUNS, url })
+  const sweepFloor = await replay(database, sweepSql, { runs: RUNS, url })
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}× its floor`
+  console.log(
+    `Floor: the health check's ${healthSql.length} queries replayed raw: median ${healthFloor.toFixed(1)} ms; ` +
+      `health check ${ratio(health, healthFloor)}`,
+  )
+  console.log(
+    `Floor: the sweep's ${sweepSql.length} queries replayed raw: median ${sweepFloor.toFixed(1)} ms; ` +
+      `sweep ${ratio(steady, sweepFloor)}`,
+  )
+  console.log(
+    JSON.stringify({
+      benchmark: 'governance-w1',
+      dialect: config.dialect,
+      date: new Date().toISOString(),
+      healthCheckMs: Math.round(health * 10) / 10,
+      healthCheckFloorMs: Math.round(healthFloor * 10) / 10,
+      healthQueries: healthSql.length,
+      sweepMs: Math.round(steady * 10) / 10,
+      sweepFloorMs: Math.round(sweepFloor * 10) / 10,
+      sweepQueries: sweepSql.length,
+    }),
+  )
   await database.close()
   if (health > 500 || steady > 200) process.exitCode = 1
 }
