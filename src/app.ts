@@ -12,6 +12,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
+import { lazySchemaCompilers } from './plugins/lazy-schemas.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
 import { projectRoot } from './paths.ts'
@@ -78,6 +79,8 @@ declare module 'fastify' {
     config: Config
     services: Services
     database: Database
+    /** Route schemas compiled on first use; `warm()` compiles the rest (see plugins/lazy-schemas.ts). */
+    schemas: ReturnType<typeof lazySchemaCompilers>
   }
 }
 
@@ -86,7 +89,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = deps.services ?? createServices(database, config)
   const root = projectRoot()
 
+  const schemas = lazySchemaCompilers()
   const app = Fastify({
+    schemaController: { compilersFactory: schemas.compilersFactory },
     logger:
       config.logLevel === 'silent'
         ? false
@@ -104,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  app.decorate('schemas', schemas)
   app.decorate('config', config)
   app.decorate('services', services)
   app.decorate('database', database)

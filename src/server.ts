@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
 
   await app.listen({ port: config.port, host: config.host })
+  // Listening first, then the route schemas no request has needed yet, in the background.
+  app.schemas.warm().catch((err: unknown) => app.log.error({ err }, 'a route schema does not compile'))
   const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL'
   const lines = [`Oversight is running at ${config.baseUrl} (database: ${where})`]
   if (demo?.loaded) {

@@ -39,6 +39,7 @@ export function createScheduler(opts: {
   logger?: SchedulerLogger
   instance?: string
   intervalMs?: number
+  firstRunDelayMs?: number
 }) {
   const instance = opts.instance ?? randomUUID()
   const logger = opts.logger ?? { info: () => undefined, error: () => undefined }
@@ -95,7 +96,9 @@ export function createScheduler(opts: {
       }
       timer = setInterval(tick, opts.intervalMs ?? 60_000)
       timer.unref()
-      setImmediate(tick)
+      // The first run waits a few seconds: at boot the sweep and the health check read the whole
+      // portfolio, and a freshly started server should answer its first requests before that.
+      setTimeout(tick, opts.firstRunDelayMs ?? 5_000).unref()
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer)
