@@ -34,12 +34,15 @@ import { organisationRoutes } from './modules/organisation/organisation.routes.t
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
 import { gatesRoutes } from './modules/gates/gates.routes.ts'
 import { gatesApi } from './modules/gates/gates.api.ts'
+import { lifecycleRoutes } from './modules/gates/lifecycle.routes.ts'
+import { lifecycleApi } from './modules/gates/lifecycle.api.ts'
 import { decisionsRoutes } from './modules/decisions/decisions.routes.ts'
 import { boardsRoutes } from './modules/decisions/boards.routes.ts'
 import { decisionsApi } from './modules/decisions/decisions.api.ts'
 import { raidRoutes } from './modules/raid/raid.routes.ts'
 import { raidApi } from './modules/raid/raid.api.ts'
 import { raidIssuesApi } from './modules/raid/raid-issues.api.ts'
+import { raidLogApi } from './modules/raid/raid-log.api.ts'
 import schedulerPlugin from './scheduler/scheduler.plugin.ts'
 import { notificationsApi } from './modules/notifications/notifications.api.ts'
 import { notificationsHeader, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
@@ -191,12 +194,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(governanceApi)
   await app.register(gatesRoutes)
   await app.register(gatesApi)
+  await app.register(lifecycleRoutes)
+  await app.register(lifecycleApi)
   await app.register(decisionsRoutes)
   await app.register(boardsRoutes)
   await app.register(decisionsApi)
   await app.register(raidRoutes)
   await app.register(raidApi)
   await app.register(raidIssuesApi)
+  await app.register(raidLogApi)
   await app.register(reportsRoutes)
   await app.register(reportsApi)
   await app.register(definitionsRoutes)

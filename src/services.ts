@@ -23,6 +23,7 @@ import { scrutinyHealthRules } from './modules/scrutiny/scrutiny.health-rules.ts
 import { createDecisionsService } from './modules/decisions/decisions.service.ts'
 import { createBoardsService } from './modules/decisions/boards.service.ts'
 import { createGatesService } from './modules/gates/gates.service.ts'
+import { createLifecycleService } from './modules/gates/lifecycle.service.ts'
 import { createRaidService } from './modules/raid/raid.service.ts'
 import { createRaidLogService } from './modules/raid/raid-log.service.ts'
 import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
@@ -45,6 +46,7 @@ export function createServices(database: Database, config: Config) {
   const decisions = createDecisionsService(db)
   const boards = createBoardsService(db)
   const gates = createGatesService(db, decisions)
+  const lifecycle = createLifecycleService(db)
   const raid = createRaidService(db, projectListeners)
   const raidLog = createRaidLogService(db)
   const projects = createProjectsService(db, programmes, projectListeners, gates)
@@ -252,6 +254,7 @@ export function createServices(database: Database, config: Config) {
     decisions,
     boards,
     gates,
+    lifecycle,
     raid,
     raidLog,
     auth,

@@ -43,6 +43,9 @@ type RecordKind =
   | 'columnMapping'
   | 'costRule'
   | 'commitment'
+  | 'gate'
+  | 'assumption'
+  | 'dependency'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -73,6 +76,9 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   mappings: 'columnMapping',
   rules: 'costRule',
   commitments: 'commitment',
+  gates: 'gate',
+  assumptions: 'assumption',
+  dependencies: 'dependency',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -437,6 +443,20 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
     })
     assert.equal(bc.statusCode, 200, bc.body)
     records.businessCase = bc.json<{ id: number }>().id
+    // Governance (G2): a lifecycle gate no project has passed, an assumption and a dependency.
+    records.gate = await create('/api/v1/governance/lifecycle/gates', {
+      code: 'MTX',
+      name: `Matrix gate ${MARKER}`,
+    })
+    records.assumption = await create('/api/v1/assumptions', {
+      projectId: records.project,
+      description: `Matrix assumption ${MARKER}`,
+    })
+    records.dependency = await create('/api/v1/dependencies', {
+      projectId: records.project,
+      description: `Matrix dependency ${MARKER}`,
+      partnerName: 'Matrix partner',
+    })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

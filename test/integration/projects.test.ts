@@ -270,6 +270,29 @@ describe(`projects (${dialectName()})`, () => {
       stage: 'approved',
       version: 2,
     })
+    // Closing passes delivery on the way, so its gate must be passed first: here by a recorded override.
+    const gates = await t.api(pmToken, 'GET', `/api/v1/projects/${p.id}/gates`)
+    const fbc = gates
+      .json<{ items: { gateId: number; code: string }[] }>()
+      .items.find((g) => g.code === 'FBC')!
+    const override = await t.api(
+      await t.tokenFor(t.orgs.a.users.portfolio_holder),
+      'POST',
+      `/api/v1/projects/${p.id}/gates`,
+      {
+        gateId: fbc.gateId,
+        override: true,
+        decision: {
+          title: 'Close without delivery',
+          decisionText: 'Close the project',
+          decidedOn: '2021-03-31',
+          decidedByName: 'Cllr Patel',
+          capacity: 'portfolio_holder',
+          reasons: 'Absorbed into business as usual',
+        },
+      },
+    )
+    assert.equal(override.statusCode, 201, override.body)
     const closing = await t.api(pmToken, 'PATCH', `/api/v1/projects/${p.id}`, {
       version: 2,
       stage: 'closed',

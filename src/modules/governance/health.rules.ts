@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { addDays, formatDate, type IsoDate } from '../../domain/dates.ts'
 import type { Period } from '../../domain/periods.ts'
+import { ensureLifecycle } from '../gates/gates.repository.ts'
+import { stageOrder } from '../projects/projects.rules.ts'
 
 /** What a rule is run against: one organisation on one day, with its configured threshold. */
 export interface HealthContext {
@@ -46,39 +48,54 @@ export const GOVERNANCE_HEALTH_RULES: HealthRule[] = [
   {
     id: 'delivery-without-gate',
     title: 'Project in delivery without a passed gate',
-    why: 'Delivery must not start until the business case, scope, resources and budget have been approved at a gate, or an override has been recorded as a decision with its reasons.',
+    why: 'Delivery must not start until the business case, scope, resources and budget have been approved at every gate the lifecycle sets before delivery, or an override has been recorded as a decision with its reasons.',
     lesson:
       'The panel found the programme "had been drafted at a high strategic level without an accompanying detailed business case or scoping exercise".',
     async evaluate({ db, organisationId }) {
+      // The gates a project must have passed to be in delivery, as the organisation configures its
+      // lifecycle: the gate guarding delivery and any guarding an earlier stage.
+      const needed = (await ensureLifecycle(db, organisationId)).filter(
+        (g) => g.required_for_stage !== null && stageOrder(g.required_for_stage) <= stageOrder('delivery'),
+      )
+      if (needed.length === 0) return []
       const rows = await db
         .selectFrom('projects as p')
         .select(['p.id', 'p.programme_id', 'p.reference', 'p.name'])
         .where('p.organisation_id', '=', organisationId)
         .where('p.stage', '=', 'delivery')
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('project_gates as pg')
-                .innerJoin('lifecycle_gates as lg', 'lg.id', 'pg.gate_id')
-                .select('pg.id')
-                .whereRef('pg.project_id', '=', 'p.id')
-                .where('pg.status', 'in', ['passed', 'overridden'])
-                .where('lg.required_for_stage', '=', 'delivery'),
-            ),
-          ),
-        )
         .orderBy('p.reference')
         .execute()
-      return rows.map((p) => ({
-        recordType: 'project',
-        recordId: p.id,
-        title: `${p.reference} ${p.name}`,
-        detail: 'In delivery with no gate passed for delivery',
-        url: `/projects/${p.id}`,
-        programmeId: p.programme_id,
-        projectId: p.id,
-      }))
+      if (rows.length === 0) return []
+      const passed = new Set(
+        (
+          await db
+            .selectFrom('project_gates')
+            .select(['project_id', 'gate_id'])
+            .where('organisation_id', '=', organisationId)
+            .where('status', 'in', ['passed', 'overridden'])
+            .where(
+              'gate_id',
+              'in',
+              needed.map((g) => g.id),
+            )
+            .execute()
+        ).map((r) => `${r.project_id}:${r.gate_id}`),
+      )
+      return rows.flatMap((p) => {
+        const missing = needed.filter((g) => !passed.has(`${p.id}:${g.id}`))
+        if (missing.length === 0) return []
+        return [
+          {
+            recordType: 'project',
+            recordId: p.id,
+            title: `${p.reference} ${p.name}`,
+            detail: `In delivery without passing the ${missing.map((g) => g.name).join(' and ')} ${missing.length === 1 ? 'gate' : 'gates'}`,
+            url: `/projects/${p.id}`,
+            programmeId: p.programme_id,
+            projectId: p.id,
+          },
+        ]
+      })
     },
   },
   {

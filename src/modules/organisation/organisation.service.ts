@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import { hashPassword, passwordProblems } from '../../auth/passwords.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
@@ -19,6 +19,34 @@ export interface MemberView {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+/**
+ * Changes organisation-wide settings made against `version`, inside the caller's transaction: a stale
+ * version changes nothing and raises ConflictError with the current record. The caller records the audit
+ * event, naming the setting in the council's words.
+ */
+export async function updateOrganisation(
+  trx: Transaction<DB>,
+  actor: Actor,
+  version: number,
+  changes: Partial<Pick<Organisation, 'rating_scale' | 'risk_escalation_threshold'>>,
+): Promise<{ current: Organisation; updated: Organisation }> {
+  const current = await trx
+    .selectFrom('organisations')
+    .selectAll()
+    .where('id', '=', actor.organisationId)
+    .executeTakeFirstOrThrow()
+  if (current.version !== version) throw new ConflictError(current)
+  const updated = await trx
+    .updateTable('organisations')
+    .set({ ...changes, version: version + 1, updated_at: new Date().toISOString() })
+    .where('id', '=', actor.organisationId)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst()
+  if (!updated) throw new ConflictError(current)
+  return { current, updated }
+}
+
 export function createOrganisationService(db: Kysely<DB>) {
   return {
     async get(organisationId: number): Promise<Organisation> {
@@ -33,24 +61,9 @@ export function createOrganisationService(db: Kysely<DB>) {
     async setRatingScale(actor: Actor, scale: string, version: number): Promise<Organisation> {
       if (!isRatingScaleId(scale)) throw new ValidationError({ ratingScale: 'Select a rating scale' })
       return db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('organisations')
-          .selectAll()
-          .where('id', '=', actor.organisationId)
-          .executeTakeFirstOrThrow()
-        if (current.version !== version) throw new ConflictError(current)
-        const updated = await trx
-          .updateTable('organisations')
-          .set({
-            rating_scale: scale satisfies RatingScaleId,
-            version: version + 1,
-            updated_at: new Date().toISOString(),
-          })
-          .where('id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
+        const { current, updated } = await updateOrganisation(trx, actor, version, {
+          rating_scale: scale satisfies RatingScaleId,
+        })
         await recordAudit(trx, {
           organisationId: actor.organisationId,
           actor: auditActorOf(actor),

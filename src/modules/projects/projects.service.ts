@@ -111,6 +111,32 @@ export interface StageGate {
   ): Promise<string[]>
 }
 
+/**
+ * The unmet gate conditions of moving `project` forward to `to`: the gate of every gated stage on the way,
+ * not only the last, so that a project cannot skip its delivery gate by going straight to closure. Moving
+ * backwards or cancelling needs no gate (stopping work must never wait for an approval). Creating a project
+ * in a later stage is the same move from "idea".
+ */
+async function gatesOnTheWay(
+  gate: StageGate,
+  trx: Transaction<DB>,
+  organisationId: number,
+  project: Project,
+  to: string,
+): Promise<string[]> {
+  if (to === 'cancelled' || stageOrder(to) <= stageOrder(project.stage)) return []
+  const problems: string[] = []
+  let from = project
+  for (const { value: s } of PROJECT_STAGES) {
+    if (s === 'cancelled' || stageOrder(s) <= stageOrder(project.stage) || stageOrder(s) > stageOrder(to))
+      continue
+    for (const p of await gate.stageProblems(trx, organisationId, from, s))
+      if (!problems.includes(p)) problems.push(p)
+    from = { ...from, stage: s }
+  }
+  return problems
+}
+
 export function createProjectsService(
   db: Kysely<DB>,
   programmes: ProgrammesService,
@@ -200,15 +226,14 @@ export function createProjectsService(
         })
         // A new project has passed no gate: creating it in a later stage is refused exactly as moving it
         // there would be, for every gated stage on the way (the insert is rolled back with the refusal).
-        if (gate && valid.stage !== 'cancelled') {
-          const problems: string[] = []
-          let from: Project = { ...created, stage: 'idea' }
-          for (const s of PROJECT_STAGES.map((x) => x.value)) {
-            if (s === 'idea' || s === 'cancelled' || stageOrder(s) > stageOrder(valid.stage)) continue
-            for (const p of await gate.stageProblems(trx, actor.organisationId, from, s))
-              if (!problems.includes(p)) problems.push(p)
-            from = { ...from, stage: s }
-          }
+        if (gate) {
+          const problems = await gatesOnTheWay(
+            gate,
+            trx,
+            actor.organisationId,
+            { ...created, stage: 'idea' },
+            valid.stage,
+          )
           if (problems.length > 0) throw new StageChangeRefused('idea', valid.stage, problems)
         }
         for (const l of listeners) await l.projectChanged(trx, actor, created.id)
@@ -235,8 +260,8 @@ export function createProjectsService(
         const merged = checked({ ...before, ...patch })
         const problems = stageChangeProblems(before, merged)
         // Gate conditions only matter for a move the lifecycle allows at all (a closed project stays closed).
-        if (problems.length === 0 && gate && merged.stage !== current.stage)
-          problems.push(...(await gate.stageProblems(trx, actor.organisationId, current, merged.stage)))
+        if (problems.length === 0 && gate)
+          problems.push(...(await gatesOnTheWay(gate, trx, actor.organisationId, current, merged.stage)))
         if (problems.length > 0) throw new StageChangeRefused(current.stage, merged.stage, problems)
         if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
           throw new ValidationError({ reference: 'A project with this reference already exists' })

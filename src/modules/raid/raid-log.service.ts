@@ -1,14 +1,17 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Assumption, DB, Dependency } from '../../db/schema.ts'
 import { isIsoDate } from '../../domain/dates.ts'
-import { ValidationError } from '../../errors.ts'
-import { insertAudited } from '../audit/versioned-update.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { projectIn } from '../gates/gates.repository.ts'
 
 /** Assumptions and dependencies: the A and D of the RAID log. */
 export interface AssumptionInput {
   description: string
   owner: string
+  /** Left out when adding: a new assumption is open. */
+  status?: string
 }
 
 export interface DependencyInput {
@@ -16,13 +19,32 @@ export interface DependencyInput {
   dependsOnProjectId: number | null
   partnerName: string
   neededBy: string | null
+  /** Left out when adding: a new dependency is open. */
+  status?: string
 }
+
+/** An assumption stays open until it is confirmed or proved wrong (when it may become an issue). */
+export const ASSUMPTION_STATUSES = [
+  { value: 'open', text: 'Open' },
+  { value: 'confirmed', text: 'Confirmed' },
+  { value: 'invalid', text: 'Proved wrong' },
+] as const
+
+export const DEPENDENCY_STATUSES = [
+  { value: 'open', text: 'Open' },
+  { value: 'at_risk', text: 'At risk' },
+  { value: 'met', text: 'Met' },
+] as const
+
+const known = (list: readonly { value: string }[], v: string | undefined) =>
+  v === undefined || list.some((x) => x.value === v)
 
 export function validateAssumption(a: AssumptionInput): Record<string, string> {
   const errors: Record<string, string> = {}
   if (a.description.trim() === '') errors.assumptionDescription = 'Enter the assumption'
   else if (a.description.length > 5000) errors.assumptionDescription = 'Must be 5,000 characters or fewer'
   if (a.owner.length > 200) errors.assumptionOwner = 'Owner must be 200 characters or fewer'
+  if (!known(ASSUMPTION_STATUSES, a.status)) errors.assumptionStatus = 'Select the status of the assumption'
   return errors
 }
 
@@ -34,6 +56,7 @@ export function validateDependency(d: DependencyInput): Record<string, string> {
     errors.dependsOn = 'Select the project, or enter the partner, the project depends on'
   if (d.partnerName.length > 200) errors.dependsOn = 'Partner must be 200 characters or fewer'
   if (d.neededBy !== null && !isIsoDate(d.neededBy)) errors.neededBy = 'Needed-by date must be a real date'
+  if (!known(DEPENDENCY_STATUSES, d.status)) errors.dependencyStatus = 'Select the status of the dependency'
   return errors
 }
 
@@ -42,45 +65,124 @@ export type DependencyRow = Dependency & {
   depends_on_name: string | null
 }
 
-export function createRaidLogService(db: Kysely<DB>) {
-  async function projectVisible(scope: Scope, projectId: number) {
-    let q = db
-      .selectFrom('projects')
-      .select('id')
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', projectId)
-    if (scope.partnerOnly) q = q.where('shared_with_partner', '=', 1)
-    return (await q.executeTakeFirst()) !== undefined
+export interface RaidLogFilter {
+  projectId?: number
+  programmeId?: number
+  status?: string
+  offset?: number
+  limit?: number
+}
+
+type Db = Kysely<DB> | Transaction<DB>
+
+/** Entries of the log hang off projects: a partner officer sees those of projects shared with the partner. */
+function assumptionsIn(db: Db, scope: Scope) {
+  let q = db
+    .selectFrom('assumptions')
+    .innerJoin('projects as p', 'p.id', 'assumptions.project_id')
+    .selectAll('assumptions')
+    .where('assumptions.organisation_id', '=', scope.organisationId)
+  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  return q
+}
+
+function dependenciesIn(db: Db, scope: Scope) {
+  let q = db
+    .selectFrom('dependencies as d')
+    .innerJoin('projects as p', 'p.id', 'd.project_id')
+    .leftJoin('projects as dp', 'dp.id', 'd.depends_on_project_id')
+    .selectAll('d')
+    .select(['dp.reference as depends_on_reference', 'dp.name as depends_on_name'])
+    .where('d.organisation_id', '=', scope.organisationId)
+  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  return q
+}
+
+const projectVisible = async (db: Db, scope: Scope, projectId: number) =>
+  (await projectIn(db, scope, projectId)) !== undefined
+
+/** Field errors of a dependency, including whether the project it depends on is one the person can see. */
+async function dependencyErrors(db: Db, scope: Scope, projectId: number, input: DependencyInput) {
+  const errors = validateDependency(input)
+  if (input.dependsOnProjectId !== null) {
+    if (input.dependsOnProjectId === projectId) errors.dependsOn = 'A project cannot depend on itself'
+    else if (!(await projectVisible(db, scope, input.dependsOnProjectId)))
+      errors.dependsOn = 'Select a project from the list'
   }
+  return errors
+}
+
+function check(errors: Record<string, string>) {
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+const toAssumptionInput = (a: Assumption): AssumptionInput => ({
+  description: a.description,
+  owner: a.owner,
+  status: a.status,
+})
+
+const toDependencyInput = (d: Dependency): DependencyInput => ({
+  description: d.description,
+  dependsOnProjectId: d.depends_on_project_id,
+  partnerName: d.partner_name,
+  neededBy: d.needed_by,
+  status: d.status,
+})
+
+export function createRaidLogService(db: Kysely<DB>) {
+  const getAssumption = (scope: Scope, id: number, trx?: Db): Promise<Assumption | undefined> =>
+    assumptionsIn(trx ?? db, scope)
+      .where('assumptions.id', '=', id)
+      .executeTakeFirst()
+  const getDependency = (scope: Scope, id: number, trx?: Db): Promise<DependencyRow | undefined> =>
+    dependenciesIn(trx ?? db, scope)
+      .where('d.id', '=', id)
+      .executeTakeFirst()
 
   return {
+    getAssumption,
+    getDependency,
+
     assumptions: (scope: Scope, projectId: number): Promise<Assumption[]> =>
-      db
-        .selectFrom('assumptions')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('project_id', '=', projectId)
-        .orderBy('id')
+      assumptionsIn(db, scope)
+        .where('assumptions.project_id', '=', projectId)
+        .orderBy('assumptions.id')
         .execute(),
 
     dependencies: (scope: Scope, projectId: number): Promise<DependencyRow[]> =>
-      db
-        .selectFrom('dependencies as d')
-        .leftJoin('projects as p', 'p.id', 'd.depends_on_project_id')
-        .selectAll('d')
-        .select(['p.reference as depends_on_reference', 'p.name as depends_on_name'])
-        .where('d.organisation_id', '=', scope.organisationId)
-        .where('d.project_id', '=', projectId)
+      dependenciesIn(db, scope).where('d.project_id', '=', projectId).orderBy('d.id').execute(),
+
+    listAssumptions(scope: Scope, f: RaidLogFilter = {}): Promise<Assumption[]> {
+      let q = assumptionsIn(db, scope)
+      if (f.projectId) q = q.where('assumptions.project_id', '=', f.projectId)
+      if (f.programmeId) q = q.where('p.programme_id', '=', f.programmeId)
+      if (f.status) q = q.where('assumptions.status', '=', f.status)
+      return q
+        .orderBy('assumptions.id')
+        .limit(f.limit ?? 1000)
+        .offset(f.offset ?? 0)
+        .execute()
+    },
+
+    listDependencies(scope: Scope, f: RaidLogFilter = {}): Promise<DependencyRow[]> {
+      let q = dependenciesIn(db, scope)
+      if (f.projectId) q = q.where('d.project_id', '=', f.projectId)
+      if (f.programmeId) q = q.where('p.programme_id', '=', f.programmeId)
+      if (f.status) q = q.where('d.status', '=', f.status)
+      return q
         .orderBy('d.id')
-        .execute(),
+        .limit(f.limit ?? 1000)
+        .offset(f.offset ?? 0)
+        .execute()
+    },
 
     async addAssumption(actor: Actor, projectId: number, input: AssumptionInput): Promise<Assumption> {
-      const errors = validateAssumption(input)
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      if (!(await projectVisible(scopeOf(actor), projectId)))
-        throw new ValidationError({ projectId: 'Select a project from the list' })
-      return db.transaction().execute((trx) =>
-        insertAudited(trx, {
+      check(validateAssumption(input))
+      return db.transaction().execute(async (trx) => {
+        if (!(await projectVisible(trx, scopeOf(actor), projectId)))
+          throw new ValidationError({ projectId: 'Select a project from the list' })
+        return insertAudited(trx, {
           table: 'assumptions',
           entityType: 'assumption',
           actor,
@@ -88,25 +190,19 @@ export function createRaidLogService(db: Kysely<DB>) {
             project_id: projectId,
             description: input.description.trim(),
             owner: input.owner.trim(),
-            status: 'open',
+            status: input.status ?? 'open',
           },
-        }),
-      )
+        })
+      })
     },
 
     async addDependency(actor: Actor, projectId: number, input: DependencyInput): Promise<Dependency> {
-      const errors = validateDependency(input)
-      const scope = scopeOf(actor)
-      if (input.dependsOnProjectId !== null) {
-        if (input.dependsOnProjectId === projectId) errors.dependsOn = 'A project cannot depend on itself'
-        else if (!(await projectVisible(scope, input.dependsOnProjectId)))
-          errors.dependsOn = 'Select a project from the list'
-      }
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      if (!(await projectVisible(scope, projectId)))
-        throw new ValidationError({ projectId: 'Select a project from the list' })
-      return db.transaction().execute((trx) =>
-        insertAudited(trx, {
+      return db.transaction().execute(async (trx) => {
+        const scope = scopeOf(actor)
+        check(await dependencyErrors(trx, scope, projectId, input))
+        if (!(await projectVisible(trx, scope, projectId)))
+          throw new ValidationError({ projectId: 'Select a project from the list' })
+        return insertAudited(trx, {
           table: 'dependencies',
           entityType: 'dependency',
           actor,
@@ -116,10 +212,68 @@ export function createRaidLogService(db: Kysely<DB>) {
             partner_name: input.partnerName.trim(),
             description: input.description.trim(),
             needed_by: input.neededBy,
-            status: 'open',
+            status: input.status ?? 'open',
           },
-        }),
-      )
+        })
+      })
+    },
+
+    async updateAssumption(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<AssumptionInput>,
+    ): Promise<Assumption> {
+      return db.transaction().execute(async (trx) => {
+        const current = await getAssumption(scopeOf(actor), id, trx)
+        if (!current) throw notFound('Assumption')
+        if (current.version !== version) throw new ConflictError(current)
+        const merged = { ...toAssumptionInput(current), ...patch }
+        check(validateAssumption(merged))
+        return updateVersioned(trx, {
+          table: 'assumptions',
+          entityType: 'assumption',
+          actor,
+          current,
+          version,
+          changes: {
+            description: merged.description.trim(),
+            owner: merged.owner.trim(),
+            status: merged.status ?? current.status,
+          },
+        })
+      })
+    },
+
+    async updateDependency(
+      actor: Actor,
+      id: number,
+      version: number,
+      patch: Partial<DependencyInput>,
+    ): Promise<Dependency> {
+      return db.transaction().execute(async (trx) => {
+        const scope = scopeOf(actor)
+        const found = await getDependency(scope, id, trx)
+        if (!found) throw notFound('Dependency')
+        const { depends_on_reference: _r, depends_on_name: _n, ...current } = found
+        if (current.version !== version) throw new ConflictError(current)
+        const merged = { ...toDependencyInput(current), ...patch }
+        check(await dependencyErrors(trx, scope, current.project_id, merged))
+        return updateVersioned(trx, {
+          table: 'dependencies',
+          entityType: 'dependency',
+          actor,
+          current,
+          version,
+          changes: {
+            depends_on_project_id: merged.dependsOnProjectId,
+            partner_name: merged.partnerName.trim(),
+            description: merged.description.trim(),
+            needed_by: merged.neededBy,
+            status: merged.status ?? current.status,
+          },
+        })
+      })
     },
   }
 }

@@ -1,0 +1,238 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import type { LifecycleGate } from '../../db/schema.ts'
+import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { projectStageLabel } from '../projects/projects.rules.ts'
+import { GateInUse, toGateInput } from './lifecycle.service.ts'
+import { GATE_FIELD_ORDER, GUARDABLE_STAGES, THRESHOLD_ERROR, type GateInput } from './lifecycle.rules.ts'
+
+const GateParams = Type.Object({ gateId: Type.Integer({ minimum: 1 }) })
+const SETTINGS = '/governance/lifecycle'
+const STALE =
+  'Someone else changed the lifecycle after you opened this page. Check the gates below and try again.'
+
+function readGateForm(body: FormBody): GateInput {
+  const stage = field(body, 'requiredForStage')
+  return {
+    name: field(body, 'name'),
+    code: field(body, 'code'),
+    description: field(body, 'description'),
+    requiredForStage: stage === '' || stage === 'none' ? null : stage,
+  }
+}
+
+const stageText = (s: string | null) => (s === null ? 'None' : projectStageLabel(s))
+
+/**
+ * Lifecycle settings: the organisation's gates in order, the stage each guards, and the risk escalation
+ * threshold. Only those who may configure governance reach these pages; everyone reads the lifecycle
+ * through each project's gates page and the API.
+ */
+export async function lifecycleRoutes(app: FastifyInstance) {
+  const { lifecycle } = app.services
+
+  async function settingsPage(
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    status?: number,
+    thresholdValue?: string,
+  ) {
+    const s = await lifecycle.settings(scopeOf(reply.request.actor!))
+    return reply.render(
+      'gates/views/lifecycle.njk',
+      {
+        title: 'Lifecycle gates and risk escalation',
+        breadcrumbs: [{ text: 'Governance health check', href: '/governance' }],
+        gates: s.gates.map((g, i) => ({
+          ...g,
+          stageText: stageText(g.required_for_stage),
+          first: i === 0,
+          last: i === s.gates.length - 1,
+        })),
+        threshold: thresholdValue ?? String(s.riskEscalationThreshold),
+        organisationVersion: s.organisationVersion,
+        errors,
+        errorList: errorList(errors, ['gate', 'riskEscalationThreshold']),
+      },
+      status ?? (Object.keys(errors).length > 0 ? 400 : undefined),
+    )
+  }
+
+  async function gateForm(
+    reply: FastifyReply,
+    gate: LifecycleGate | null,
+    values: GateInput,
+    errors: Record<string, string> = {},
+  ) {
+    const { gates } = await lifecycle.settings(scopeOf(reply.request.actor!))
+    const guardedBy = (stage: string) =>
+      gates.find((g) => g.required_for_stage === stage && g.id !== gate?.id)
+    return reply.render(
+      'gates/views/lifecycle-gate-form.njk',
+      {
+        title: gate ? `Change the ${gate.name} gate` : 'Add a gate',
+        backLink: SETTINGS,
+        action: gate ? `${SETTINGS}/gates/${gate.id}/edit` : `${SETTINGS}/gates`,
+        version: gate?.version ?? '',
+        values,
+        stages: [
+          {
+            value: 'none',
+            text: 'None – the gate is recorded but guards no stage',
+            checked: values.requiredForStage === null,
+          },
+          ...GUARDABLE_STAGES.map((s) => {
+            const other = guardedBy(s.value)
+            return {
+              value: s.value,
+              text: s.text,
+              checked: values.requiredForStage === s.value,
+              hint: other ? { text: `Already guarded by the ${other.name} gate` } : undefined,
+            }
+          }),
+        ],
+        errors,
+        errorList: errorList(errors, GATE_FIELD_ORDER),
+      },
+      Object.keys(errors).length > 0 ? 400 : undefined,
+    )
+  }
+
+  app.get(SETTINGS, { config: { policy: 'governance.configure' } }, async (_request, reply) =>
+    settingsPage(reply),
+  )
+
+  app.post<{ Body: FormBody }>(
+    `${SETTINGS}/threshold`,
+    { config: { policy: 'governance.configure' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const raw = field(request.body, 'riskEscalationThreshold')
+      const value = /^\d{1,2}$/.test(raw) ? Number(raw) : null
+      try {
+        await lifecycle.setRiskEscalationThreshold(
+          request.actor!,
+          optionalInt(field(request.body, 'version')) ?? 0,
+          value,
+        )
+      } catch (err) {
+        if (err instanceof ValidationError)
+          return settingsPage(reply, { riskEscalationThreshold: THRESHOLD_ERROR }, 400, raw)
+        if (err instanceof ConflictError)
+          return settingsPage(reply, { riskEscalationThreshold: STALE }, 409, raw)
+        throw err
+      }
+      reply.flash(`Risks scoring ${value} or more now escalate to the programme`)
+      return reply.redirect(`${SETTINGS}#threshold`, 303)
+    },
+  )
+
+  app.get(`${SETTINGS}/gates/new`, { config: { policy: 'governance.configure' } }, async (_request, reply) =>
+    gateForm(reply, null, { name: '', code: '', description: '', requiredForStage: null }),
+  )
+
+  app.post<{ Body: FormBody }>(
+    `${SETTINGS}/gates`,
+    { config: { policy: 'governance.configure' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const values = readGateForm(request.body)
+      const result = await trySave(
+        () => lifecycle.addGate(request.actor!, values),
+        (errors) => gateForm(reply, null, values, errors),
+        () => gateForm(reply, null, values, { name: STALE }),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`${result.value.name} gate added`)
+      return reply.redirect(SETTINGS, 303)
+    },
+  )
+
+  app.get<{ Params: { gateId: number } }>(
+    `${SETTINGS}/gates/:gateId/edit`,
+    { config: { policy: 'governance.configure' }, schema: { params: GateParams } },
+    async (request, reply) => {
+      const gate = await lifecycle.gate(scopeOf(request.actor!), request.params.gateId)
+      if (!gate) throw notFound('Gate')
+      return gateForm(reply, gate, toGateInput(gate))
+    },
+  )
+
+  app.post<{ Params: { gateId: number }; Body: FormBody }>(
+    `${SETTINGS}/gates/:gateId/edit`,
+    { config: { policy: 'governance.configure' }, schema: { params: GateParams, body: FormBody } },
+    async (request, reply) => {
+      const gate = await lifecycle.gate(scopeOf(request.actor!), request.params.gateId)
+      if (!gate) throw notFound('Gate')
+      const values = readGateForm(request.body)
+      const version = optionalInt(field(request.body, 'version')) ?? 0
+      const result = await trySave(
+        () => lifecycle.updateGate(request.actor!, gate.id, version, values),
+        (errors) => gateForm(reply, gate, values, errors),
+        (conflict) => {
+          const saved = conflict.current as LifecycleGate
+          return renderConflict(reply, {
+            title: `${saved.name} gate`,
+            recordUrl: SETTINGS,
+            action: `${SETTINGS}/gates/${gate.id}/edit`,
+            rows: [
+              { label: 'Name', yours: values.name, saved: saved.name },
+              { label: 'Code', yours: values.code, saved: saved.code },
+              { label: 'Description', yours: values.description, saved: saved.description },
+              {
+                label: 'Must be passed before',
+                yours: stageText(values.requiredForStage),
+                saved: stageText(saved.required_for_stage),
+              },
+            ],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
+      )
+      if (!result.ok) return result.response
+      reply.flash(`${result.value.name} gate saved`)
+      return reply.redirect(SETTINGS, 303)
+    },
+  )
+
+  app.post<{ Params: { gateId: number }; Body: FormBody }>(
+    `${SETTINGS}/gates/:gateId/move`,
+    { config: { policy: 'governance.configure' }, schema: { params: GateParams, body: FormBody } },
+    async (request, reply) => {
+      const direction = field(request.body, 'direction') === 'up' ? 'up' : 'down'
+      try {
+        const moved = await lifecycle.moveGate(
+          request.actor!,
+          request.params.gateId,
+          optionalInt(field(request.body, 'version')) ?? 0,
+          direction,
+        )
+        reply.flash(`${moved.name} gate moved ${direction}`)
+      } catch (err) {
+        if (err instanceof ConflictError) return settingsPage(reply, { gate: STALE }, 409)
+        throw err
+      }
+      return reply.redirect(SETTINGS, 303)
+    },
+  )
+
+  app.post<{ Params: { gateId: number }; Body: FormBody }>(
+    `${SETTINGS}/gates/:gateId/remove`,
+    { config: { policy: 'governance.configure' }, schema: { params: GateParams, body: FormBody } },
+    async (request, reply) => {
+      const gate = await lifecycle.gate(scopeOf(request.actor!), request.params.gateId)
+      if (!gate) throw notFound('Gate')
+      try {
+        await lifecycle.removeGate(request.actor!, gate.id, optionalInt(field(request.body, 'version')) ?? 0)
+      } catch (err) {
+        if (err instanceof GateInUse) return settingsPage(reply, { gate: err.message }, 409)
+        if (err instanceof ConflictError) return settingsPage(reply, { gate: STALE }, 409)
+        throw err
+      }
+      reply.flash(`${gate.name} gate removed`)
+      return reply.redirect(SETTINGS, 303)
+    },
+  )
+}
