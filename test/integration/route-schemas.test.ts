@@ -16,7 +16,7 @@ describe(`route schemas compiled on first use (${dialectName()})`, () => {
     const token = await t.tokenFor(t.orgs.a.users.programme_manager)
     const bad = await t.api(token, 'POST', '/api/v1/programmes', { reference: 7 })
     assert.equal(bad.statusCode, 400)
-    assert.ok(bad.json<{ fields: Record<string, string> }>().fields.reference, bad.body)
+    assert.ok(bad.json<{ fields: Record<string, string> }>().fields.name, bad.body)
     assert.ok(t.app.schemas.pending < before)
     const list = await t.api(token, 'GET', '/api/v1/projects?limit=2')
     assert.equal(list.statusCode, 200)
