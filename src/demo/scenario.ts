@@ -8,7 +8,8 @@ import { createDemoLoader, type DemoPerson } from './demo-loader.ts'
 import type { DemoProgramme } from './demo-types.ts'
 import { DEMO_EXTENSIONS } from './extensions.ts'
 import { grantsProject, insightProject, resourcingProject } from './marshland-council-projects.ts'
-import { formsProject, northgateProject, websiteProject } from './marshland-shared-projects.ts'
+import { northgateProject } from './marshland-northgate-project.ts'
+import { formsProject, websiteProject } from './marshland-shared-projects.ts'
 import {
   DEMO_DOMAIN,
   LOCAL_PARTS,

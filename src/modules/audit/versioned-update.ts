@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { ConflictError } from '../../errors.ts'
-import { recordAudit } from './audit.service.ts'
+import { recordAudit, type AuditInput } from './audit.service.ts'
 
 /**
  * The editable records: every table whose rows have an id, belong to an organisation and carry a
@@ -10,10 +10,25 @@ import { recordAudit } from './audit.service.ts'
  * listed here.
  */
 export type VersionedTable = {
-  [T in keyof DB]: DB[T] extends { id: unknown; organisation_id: number; version: unknown; updated_at: string }
+  [T in keyof DB]: DB[T] extends {
+    id: unknown
+    organisation_id: number
+    version: unknown
+    updated_at: string
+  }
     ? T
     : never
 }[keyof DB]
+
+/**
+ * Where the audit event is filed. By default under the record itself as 'create' or 'update'; a part of
+ * a larger record (a recommendation's action) can be filed under that record with its own verb, so the
+ * record's history page tells the whole story.
+ */
+interface AuditAs {
+  action?: string
+  entityId?: number
+}
 
 interface VersionedRow {
   id: number
@@ -37,7 +52,7 @@ export async function updateVersioned<Row extends VersionedRow>(
     current: Row
     version: number
     changes: Partial<Omit<Row, 'id' | 'organisation_id' | 'version' | 'updated_at'>>
-  },
+  } & AuditAs,
 ): Promise<Row> {
   const { table, actor, current, version } = opts
   if (current.version !== version) throw new ConflictError(current)
@@ -56,12 +71,10 @@ export async function updateVersioned<Row extends VersionedRow>(
     .returningAll()
     .executeTakeFirst()) as Row | undefined
   if (!updated) throw new ConflictError(current)
-  await recordAudit(trx, {
-    organisationId: actor.organisationId,
-    actor: auditActorOf(actor),
-    action: 'update',
+  await auditBy(trx, actor, {
+    action: opts.action ?? 'update',
     entityType: opts.entityType,
-    entityId: current.id,
+    entityId: opts.entityId ?? current.id,
     before: current,
     after: updated,
   })
@@ -79,7 +92,7 @@ export async function insertAudited<T extends VersionedTable>(
     entityType: string
     actor: Actor
     values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>
-  },
+  } & AuditAs,
 ): Promise<Selectable<DB[T]>> {
   const at = new Date().toISOString()
   const db = trx as unknown as Kysely<Record<VersionedTable, VersionedRow>>
@@ -93,13 +106,24 @@ export async function insertAudited<T extends VersionedTable>(
     } as never)
     .returningAll()
     .executeTakeFirstOrThrow()) as unknown as Selectable<DB[T]> & { id: number }
-  await recordAudit(trx, {
-    organisationId: opts.actor.organisationId,
-    actor: auditActorOf(opts.actor),
-    action: 'create',
+  await auditBy(trx, opts.actor, {
+    action: opts.action ?? 'create',
     entityType: opts.entityType,
-    entityId: created.id,
+    entityId: opts.entityId ?? created.id,
     after: created,
   })
   return created
+}
+
+/**
+ * Records a change the signed-in person made, in the caller's transaction, for the writes that are not
+ * one record's insert or update (a deletion, a part added to a record, a bulk move): the event joins the
+ * organisation's audit chain only if the change commits.
+ */
+export function auditBy(
+  trx: Transaction<DB>,
+  actor: Actor,
+  event: Omit<AuditInput, 'organisationId' | 'actor'>,
+): Promise<void> {
+  return recordAudit(trx, { organisationId: actor.organisationId, actor: auditActorOf(actor), ...event })
 }

@@ -12,7 +12,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { DecisionBody, DecisionSchema, decisionFromBody } from './decisions.api-schemas.ts'
 import { BOARD_CAPACITIES, DECISION_CAPACITIES, DECISION_STATUSES, LINK_TYPES } from './decisions.rules.ts'
 import { recordFirst } from './record-first.ts'
@@ -136,14 +136,11 @@ export async function decisionsApi(app: FastifyInstance) {
     async (request) => {
       const actor = request.actor!
       const q = request.query
-      const offset = apiOffset(q.cursor)
-      const limit = q.limit ?? 50
-      const rows = await decisions.list(scopeOf(actor), { ...q, offset, limit: limit + 1 })
-      const page = apiPage(rows, offset, limit, (d) => d)
-      return {
-        items: await Promise.all(page.items.map((d) => full(actor.organisationId, d))),
-        next: page.next,
-      }
+      return apiList(
+        q,
+        (w) => decisions.list(scopeOf(actor), { ...q, ...w }),
+        (d) => full(actor.organisationId, d),
+      )
     },
   )
 

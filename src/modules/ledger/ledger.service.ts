@@ -4,10 +4,11 @@
  * mappings, and the Transparency Code spend export.
  */
 import type { Kysely } from 'kysely'
-import { auditActorOf, type Actor, type Scope } from '../../auth/actor.ts'
+import type { Actor, Scope } from '../../auth/actor.ts'
+import { ownRow } from '../../db/owned-row.ts'
 import type { ColumnMapping, CostMappingRule, DB, LedgerTransaction } from '../../db/schema.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { auditBy, insertAudited } from '../audit/versioned-update.ts'
 import { DATE_FORMATS, LEDGER_FIELDS, type ColumnMap } from './ledger.formats.ts'
 import { createLedgerRepository, matchRule } from './ledger.repository.ts'
 
@@ -110,6 +111,30 @@ export function createLedgerService(db: Kysely<DB>) {
     return found ?? null
   }
 
+  /**
+   * Deletes one of the organisation's saved import settings (a rule or a column mapping). The audit
+   * event keeps what it said, so the spend it once placed can still be explained.
+   */
+  async function deleteSetting(
+    actor: Actor,
+    table: 'cost_mapping_rules' | 'column_mappings',
+    entityType: string,
+    id: number,
+    what: string,
+  ): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const before = await ownRow(trx, table, actor, id)
+      if (!before) throw notFound(what)
+      await trx.deleteFrom(table).where('id', '=', id).execute()
+      await auditBy(trx, actor, {
+        action: 'delete',
+        entityType,
+        entityId: id,
+        before,
+      })
+    })
+  }
+
   return {
     projectOptions: (scope: Scope) => repo.projectOptions(scope),
 
@@ -153,12 +178,7 @@ export function createLedgerService(db: Kysely<DB>) {
       if (projectId !== null && !(await projectInScope(scope, projectId)))
         throw new ValidationError({ projectId: 'Select a project' })
       return db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('ledger_transactions')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', id)
-          .executeTakeFirst()
+        const current = await ownRow(trx, 'ledger_transactions', actor, id)
         if (!current) throw notFound('Transaction')
         if (current.version !== version) throw new ConflictError(current)
         const updated = await trx
@@ -169,9 +189,7 @@ export function createLedgerService(db: Kysely<DB>) {
           .returningAll()
           .executeTakeFirst()
         if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
+        await auditBy(trx, actor, {
           action: 'update',
           entityType: 'ledger_transaction',
           entityId: id,
@@ -195,14 +213,8 @@ export function createLedgerService(db: Kysely<DB>) {
         .execute()
     },
 
-    async rule(scope: Scope, id: number): Promise<CostMappingRule | undefined> {
-      return db
-        .selectFrom('cost_mapping_rules')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    },
+    rule: (scope: Scope, id: number): Promise<CostMappingRule | undefined> =>
+      ownRow(db, 'cost_mapping_rules', scope, id),
 
     async createRule(actor: Actor, input: RuleInput): Promise<CostMappingRule> {
       const errors = validateRule(input)
@@ -210,54 +222,24 @@ export function createLedgerService(db: Kysely<DB>) {
       if (input.projectId !== null && !(await projectInScope(scope, input.projectId)))
         errors.projectId = 'Select the project the spend belongs to'
       if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      const at = new Date().toISOString()
-      return db.transaction().execute(async (trx) => {
-        const rule = await trx
-          .insertInto('cost_mapping_rules')
-          .values({
-            organisation_id: actor.organisationId,
+      return db.transaction().execute((trx) =>
+        insertAudited(trx, {
+          table: 'cost_mapping_rules',
+          entityType: 'cost_mapping_rule',
+          actor,
+          values: {
             match_field: input.matchField,
             match_type: input.matchType,
             match_value: input.matchValue.trim(),
             project_id: input.projectId!,
             priority: input.priority ?? 100,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
-          entityType: 'cost_mapping_rule',
-          entityId: rule.id,
-          after: rule,
-        })
-        return rule
-      })
+          },
+        }),
+      )
     },
 
-    async deleteRule(actor: Actor, id: number): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const rule = await trx
-          .selectFrom('cost_mapping_rules')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', id)
-          .executeTakeFirst()
-        if (!rule) throw notFound('Rule')
-        await trx.deleteFrom('cost_mapping_rules').where('id', '=', id).execute()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'delete',
-          entityType: 'cost_mapping_rule',
-          entityId: id,
-          before: rule,
-        })
-      })
-    },
+    deleteRule: (actor: Actor, id: number) =>
+      deleteSetting(actor, 'cost_mapping_rules', 'cost_mapping_rule', id, 'Rule'),
 
     /** Runs the rules over the suspense list; every payment a rule now matches moves to its project. */
     async applyRulesToSuspense(actor: Actor): Promise<number> {
@@ -292,9 +274,7 @@ export function createLedgerService(db: Kysely<DB>) {
           }
         }
         if (moved > 0) {
-          await recordAudit(trx, {
-            organisationId: actor.organisationId,
-            actor: auditActorOf(actor),
+          await auditBy(trx, actor, {
             action: 'apply_rules',
             entityType: 'ledger_suspense',
             entityId: actor.organisationId,
@@ -315,19 +295,12 @@ export function createLedgerService(db: Kysely<DB>) {
         .execute()
     },
 
-    async mapping(scope: Scope, id: number): Promise<ColumnMapping | undefined> {
-      return db
-        .selectFrom('column_mappings')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    },
+    mapping: (scope: Scope, id: number): Promise<ColumnMapping | undefined> =>
+      ownRow(db, 'column_mappings', scope, id),
 
     async createMapping(actor: Actor, input: MappingInput): Promise<ColumnMapping> {
       const errors = validateMapping(input)
       if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      const at = new Date().toISOString()
       return db.transaction().execute(async (trx) => {
         const taken = await trx
           .selectFrom('column_mappings')
@@ -337,53 +310,24 @@ export function createLedgerService(db: Kysely<DB>) {
           .executeTakeFirst()
         if (taken) throw new ValidationError({ name: 'A mapping with this name already exists' })
         const columns = Object.fromEntries(Object.entries(input.columns).filter(([, v]) => Boolean(v)))
-        const m = await trx
-          .insertInto('column_mappings')
-          .values({
-            organisation_id: actor.organisationId,
+        return insertAudited(trx, {
+          table: 'column_mappings',
+          entityType: 'column_mapping',
+          actor,
+          values: {
             name: input.name.trim(),
             columns_json: JSON.stringify(columns),
             date_format: input.dateFormat,
             delimiter: input.delimiter,
             encoding: input.encoding,
             skip_lines: input.skipLines,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
-          entityType: 'column_mapping',
-          entityId: m.id,
-          after: m,
+          },
         })
-        return m
       })
     },
 
-    async deleteMapping(actor: Actor, id: number): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const m = await trx
-          .selectFrom('column_mappings')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', id)
-          .executeTakeFirst()
-        if (!m) throw notFound('Mapping')
-        await trx.deleteFrom('column_mappings').where('id', '=', id).execute()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'delete',
-          entityType: 'column_mapping',
-          entityId: id,
-          before: m,
-        })
-      })
-    },
+    deleteMapping: (actor: Actor, id: number) =>
+      deleteSetting(actor, 'column_mappings', 'column_mapping', id, 'Mapping'),
 
     /** Every payment on a programme's projects, oldest first, streamed a page at a time for the export. */
     async *programmeSpend(scope: Scope, programmeId: number) {

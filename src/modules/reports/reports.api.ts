@@ -4,7 +4,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import type { PanelReport } from '../../db/schema.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { ListOf, Nullable, Paging, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { CONTENT_TYPES, fileName, PAPER_FORMATS } from '../../documents/render.ts'
 
 const ReportParams = Type.Object({ reportId: Type.Integer({ minimum: 1 }) })
@@ -126,18 +126,12 @@ export async function reportsApi(app: FastifyInstance) {
     },
     async (request) => {
       const actor = request.actor!
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await reports.list(scopeOf(actor), {
-        programmeId: request.query.programmeId,
-        offset,
-        limit: limit + 1,
-      })
-      const page = apiPage(rows, offset, limit, (r) => r)
-      return {
-        items: await Promise.all(page.items.map((r) => withAreas(actor.organisationId, r))),
-        next: page.next,
-      }
+      const { programmeId } = request.query
+      return apiList(
+        request.query,
+        (w) => reports.list(scopeOf(actor), { programmeId, ...w }),
+        (r) => withAreas(actor.organisationId, r),
+      )
     },
   )
 

@@ -1,10 +1,10 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { Committee } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
+import { IdParams } from '../../web/api-schemas.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
@@ -18,11 +18,7 @@ import {
   type MeetingInput,
   type MemberInput,
 } from './scrutiny.rules.ts'
-import { attempt, choices, formErrors, peopleItems } from './scrutiny.view.ts'
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-type Id = { Params: { id: number } }
-type IdForm = { Params: { id: number }; Body: FormBody }
+import { attempt, choices, formErrors, peopleItems, type Id, type IdForm } from './scrutiny.view.ts'
 
 const readCommittee = (b: FormBody): CommitteeInput => ({
   name: field(b, 'name'),

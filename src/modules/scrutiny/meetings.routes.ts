@@ -1,10 +1,10 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { AgendaItem, Meeting } from '../../db/schema.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
+import { IdParams } from '../../web/api-schemas.ts'
 import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
 import { meetingFormContext, readMeeting } from './committees.routes.ts'
 import { effectiveStatus } from './recommendations.service.ts'
@@ -17,11 +17,7 @@ import {
   type AgendaItemInput,
   type PointInput,
 } from './scrutiny.rules.ts'
-import { attempt, choices, formErrors } from './scrutiny.view.ts'
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-type Id = { Params: { id: number } }
-type IdForm = { Params: { id: number }; Body: FormBody }
+import { attempt, choices, formErrors, type Id, type IdForm } from './scrutiny.view.ts'
 
 const readItem = (b: FormBody): AgendaItemInput => ({
   number: field(b, 'number'),

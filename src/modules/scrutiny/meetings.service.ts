@@ -1,8 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
+import { ownRow } from '../../db/owned-row.ts'
 import type { AgendaItem, Committee, DB, Meeting } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { audit, isMember } from './scrutiny-audit.ts'
+import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { isMember } from './scrutiny-access.ts'
 import {
   validateAgendaItem,
   validateCommittee,
@@ -29,27 +31,9 @@ function check(errors: Record<string, string>) {
  * scrutiny members and administrators record.
  */
 export function createMeetingsService(db: Kysely<DB>) {
-  const committee = (d: Db, scope: Org, id: number) =>
-    d
-      .selectFrom('committees')
-      .selectAll()
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-  const meeting = (d: Db, scope: Org, id: number) =>
-    d
-      .selectFrom('meetings')
-      .selectAll()
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-  const item = (d: Db, scope: Org, id: number) =>
-    d
-      .selectFrom('agenda_items')
-      .selectAll()
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
+  const committee = (d: Db, scope: Org, id: number) => ownRow(d, 'committees', scope, id)
+  const meeting = (d: Db, scope: Org, id: number) => ownRow(d, 'meetings', scope, id)
+  const item = (d: Db, scope: Org, id: number) => ownRow(d, 'agenda_items', scope, id)
 
   async function nameTaken(trx: Transaction<DB>, orgId: number, name: string, exceptId?: number) {
     let q = trx
@@ -67,6 +51,20 @@ export function createMeetingsService(db: Kysely<DB>) {
     kind: i.kind,
     description: i.description.trim(),
     response_months: i.responseMonths ?? 2,
+  })
+  const meetingRow = (i: MeetingInput) => ({
+    meeting_date: i.meetingDate!,
+    start_time: i.startTime || null,
+    place: i.place.trim(),
+    status: i.status,
+  })
+  const itemRow = (i: AgendaItemInput) => ({
+    number: i.number.trim(),
+    title: i.title.trim(),
+    purpose: i.purpose.trim(),
+    reports_presented: i.reportsPresented.trim(),
+    presenters: i.presenters.trim(),
+    minutes: i.minutes,
   })
 
   return {
@@ -186,19 +184,12 @@ export function createMeetingsService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (await nameTaken(trx, actor.organisationId, input.name.trim()))
           throw new ValidationError({ name: 'A committee with this name already exists' })
-        const at = now()
-        const row = await trx
-          .insertInto('committees')
-          .values({
-            ...committeeRow(input),
-            organisation_id: actor.organisationId,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'create', 'committee', row.id, null, row)
-        return row
+        return insertAudited(trx, {
+          table: 'committees',
+          entityType: 'committee',
+          actor,
+          values: committeeRow(input),
+        })
       })
     },
 
@@ -215,17 +206,14 @@ export function createMeetingsService(db: Kysely<DB>) {
         check(validateCommittee(input))
         if (await nameTaken(trx, actor.organisationId, input.name.trim(), id))
           throw new ValidationError({ name: 'A committee with this name already exists' })
-        const updated = await trx
-          .updateTable('committees')
-          .set({ ...committeeRow(input), version: version + 1, updated_at: now() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await audit(trx, actor, 'update', 'committee', id, current, updated)
-        return updated
+        return updateVersioned(trx, {
+          table: 'committees',
+          entityType: 'committee',
+          actor,
+          current,
+          version,
+          changes: committeeRow(input),
+        })
       })
     },
 
@@ -257,7 +245,12 @@ export function createMeetingsService(db: Kysely<DB>) {
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'add_member', 'committee', committeeId, null, row)
+        await auditBy(trx, actor, {
+          action: 'add_member',
+          entityType: 'committee',
+          entityId: committeeId,
+          after: row,
+        })
         return row
       })
     },
@@ -266,23 +259,12 @@ export function createMeetingsService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await committee(trx, actor, committeeId))) throw notFound('Committee')
         check(validateMeeting(input))
-        const at = now()
-        const row = await trx
-          .insertInto('meetings')
-          .values({
-            organisation_id: actor.organisationId,
-            committee_id: committeeId,
-            meeting_date: input.meetingDate!,
-            start_time: input.startTime || null,
-            place: input.place.trim(),
-            status: input.status,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'create', 'meeting', row.id, null, row)
-        return row
+        return insertAudited(trx, {
+          table: 'meetings',
+          entityType: 'meeting',
+          actor,
+          values: { committee_id: committeeId, ...meetingRow(input) },
+        })
       })
     },
 
@@ -292,24 +274,14 @@ export function createMeetingsService(db: Kysely<DB>) {
         if (!current) throw notFound('Meeting')
         if (current.version !== version) throw new ConflictError(current)
         check(validateMeeting(input))
-        const updated = await trx
-          .updateTable('meetings')
-          .set({
-            meeting_date: input.meetingDate!,
-            start_time: input.startTime || null,
-            place: input.place.trim(),
-            status: input.status,
-            version: version + 1,
-            updated_at: now(),
-          })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await audit(trx, actor, 'update', 'meeting', id, current, updated)
-        return updated
+        return updateVersioned(trx, {
+          table: 'meetings',
+          entityType: 'meeting',
+          actor,
+          current,
+          version,
+          changes: meetingRow(input),
+        })
       })
     },
 
@@ -322,62 +294,34 @@ export function createMeetingsService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await meeting(trx, actor, meetingId))) throw notFound('Meeting')
         check(validateAgendaItem(input))
-        const at = now()
-        const row = await trx
-          .insertInto('agenda_items')
-          .values({
-            organisation_id: actor.organisationId,
-            meeting_id: meetingId,
-            number: input.number.trim(),
-            title: input.title.trim(),
-            purpose: input.purpose.trim(),
-            reports_presented: input.reportsPresented.trim(),
-            presenters: input.presenters.trim(),
-            minutes: input.minutes,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        for (const programmeId of links.programmeIds) {
-          const p = await trx
-            .selectFrom('programmes')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', programmeId)
-            .executeTakeFirst()
-          if (!p) throw new ValidationError({ programmeId: 'Choose a programme of your organisation' })
+        const row = await insertAudited(trx, {
+          table: 'agenda_items',
+          entityType: 'agenda_item',
+          actor,
+          values: { meeting_id: meetingId, ...itemRow(input) },
+        })
+        const chosen = [
+          ...links.programmeIds.map((id) => ({ table: 'programmes' as const, id })),
+          ...links.projectIds.map((id) => ({ table: 'projects' as const, id })),
+        ]
+        for (const link of chosen) {
+          if (!(await ownRow(trx, link.table, actor, link.id)))
+            throw new ValidationError(
+              link.table === 'programmes'
+                ? { programmeId: 'Choose a programme of your organisation' }
+                : { projectId: 'Choose a project of your organisation' },
+            )
           await trx
             .insertInto('agenda_item_links')
             .values({
               organisation_id: actor.organisationId,
               agenda_item_id: row.id,
-              programme_id: p.id,
-              project_id: null,
-              created_at: at,
+              programme_id: link.table === 'programmes' ? link.id : null,
+              project_id: link.table === 'projects' ? link.id : null,
+              created_at: row.created_at,
             })
             .execute()
         }
-        for (const projectId of links.projectIds) {
-          const p = await trx
-            .selectFrom('projects')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', projectId)
-            .executeTakeFirst()
-          if (!p) throw new ValidationError({ projectId: 'Choose a project of your organisation' })
-          await trx
-            .insertInto('agenda_item_links')
-            .values({
-              organisation_id: actor.organisationId,
-              agenda_item_id: row.id,
-              programme_id: null,
-              project_id: p.id,
-              created_at: at,
-            })
-            .execute()
-        }
-        await audit(trx, actor, 'create', 'agenda_item', row.id, null, row)
         return row
       })
     },
@@ -393,26 +337,14 @@ export function createMeetingsService(db: Kysely<DB>) {
         if (!current) throw notFound('Agenda item')
         if (current.version !== version) throw new ConflictError(current)
         check(validateAgendaItem(input))
-        const updated = await trx
-          .updateTable('agenda_items')
-          .set({
-            number: input.number.trim(),
-            title: input.title.trim(),
-            purpose: input.purpose.trim(),
-            reports_presented: input.reportsPresented.trim(),
-            presenters: input.presenters.trim(),
-            minutes: input.minutes,
-            version: version + 1,
-            updated_at: now(),
-          })
-          .where('id', '=', itemId)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await audit(trx, actor, 'update', 'agenda_item', itemId, current, updated)
-        return updated
+        return updateVersioned(trx, {
+          table: 'agenda_items',
+          entityType: 'agenda_item',
+          actor,
+          current,
+          version,
+          changes: itemRow(input),
+        })
       })
     },
 
@@ -451,7 +383,12 @@ export function createMeetingsService(db: Kysely<DB>) {
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'add_point', 'agenda_item', itemId, null, row)
+        await auditBy(trx, actor, {
+          action: 'add_point',
+          entityType: 'agenda_item',
+          entityId: itemId,
+          after: row,
+        })
         return row
       })
     },
@@ -478,7 +415,12 @@ export function createMeetingsService(db: Kysely<DB>) {
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'add_resolution', 'agenda_item', itemId, null, row)
+        await auditBy(trx, actor, {
+          action: 'add_resolution',
+          entityType: 'agenda_item',
+          entityId: itemId,
+          after: row,
+        })
         return row
       })
     },

@@ -4,6 +4,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
+import { IdParams } from '../../web/api-schemas.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { effectiveStatus } from './recommendations.service.ts'
@@ -23,11 +24,16 @@ import {
   type RecommendationInput,
   type ResponseInput,
 } from './scrutiny.rules.ts'
-import { attempt, choices, formErrors, notAddresseePage, peopleItems } from './scrutiny.view.ts'
+import {
+  attempt,
+  choices,
+  formErrors,
+  notAddresseePage,
+  peopleItems,
+  type Id,
+  type IdForm,
+} from './scrutiny.view.ts'
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-type Id = { Params: { id: number } }
-type IdForm = { Params: { id: number }; Body: FormBody }
 type Rec = NonNullable<Awaited<ReturnType<FastifyInstance['services']['scrutiny']['recommendations']['get']>>>
 
 export async function recommendationsRoutes(app: FastifyInstance) {

@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
+import { ownRow } from '../../db/owned-row.ts'
 import type { DB, Recommendation, RecommendationAction } from '../../db/schema.ts'
 import type { IsoDate } from '../../domain/dates.ts'
 import { isResponseOverdue, responseDueOn } from '../../domain/due-dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { audit, isMember, NotAddresseeError } from './scrutiny-audit.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { isMember, NotAddresseeError } from './scrutiny-access.ts'
 import {
   SETTABLE_STATUSES,
   validateAction,
@@ -17,7 +19,6 @@ import {
 
 type Db = Kysely<DB> | Transaction<DB>
 type Org = Pick<Scope, 'organisationId'>
-const now = () => new Date().toISOString()
 function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
@@ -68,13 +69,7 @@ export function createRecommendationsService(db: Kysely<DB>) {
         'lead.name as lead_officer_name',
       ])
       .where('recommendations.organisation_id', '=', scope.organisationId)
-  const row = (d: Db, scope: Org, id: number) =>
-    d
-      .selectFrom('recommendations')
-      .selectAll()
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
+  const row = (d: Db, scope: Org, id: number) => ownRow(d, 'recommendations', scope, id)
 
   /** The addressee, the lead officer or an administrator: the service's half of `scrutiny.respond`. */
   function mayRespond(actor: Actor, r: Recommendation): boolean {
@@ -85,25 +80,23 @@ export function createRecommendationsService(db: Kysely<DB>) {
     )
   }
 
-  async function saveStatus(
+  /** Saves a change against the version just loaded, filed in the history under its own verb. */
+  const saveStatus = (
     trx: Transaction<DB>,
     actor: Actor,
     current: Recommendation,
     changes: Partial<Recommendation>,
     action: string,
-  ) {
-    const updated = await trx
-      .updateTable('recommendations')
-      .set({ ...changes, version: current.version + 1, updated_at: now() })
-      .where('id', '=', current.id)
-      .where('organisation_id', '=', actor.organisationId)
-      .where('version', '=', current.version)
-      .returningAll()
-      .executeTakeFirst()
-    if (!updated) throw new ConflictError(current)
-    await audit(trx, actor, action, 'recommendation', current.id, current, updated)
-    return updated
-  }
+  ) =>
+    updateVersioned(trx, {
+      table: 'recommendations',
+      entityType: 'recommendation',
+      action,
+      actor,
+      current,
+      version: current.version,
+      changes,
+    })
 
   async function loadForChange(trx: Transaction<DB>, actor: Actor, id: number, version: number | null) {
     const current = await row(trx, actor, id)
@@ -154,13 +147,7 @@ export function createRecommendationsService(db: Kysely<DB>) {
         .orderBy('recommendation_actions.id')
         .execute(),
 
-    getAction: (scope: Scope, id: number) =>
-      db
-        .selectFrom('recommendation_actions')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('id', '=', id)
-        .executeTakeFirst(),
+    getAction: (scope: Scope, id: number) => ownRow(db, 'recommendation_actions', scope, id),
 
     /** Made at an agenda item; the response is due the committee's number of months after the meeting. */
     async create(actor: Actor, agendaItemId: number, input: RecommendationInput): Promise<Recommendation> {
@@ -197,11 +184,11 @@ export function createRecommendationsService(db: Kysely<DB>) {
           .executeTakeFirst()
         if (taken)
           throw new ValidationError({ reference: 'A recommendation with this reference already exists' })
-        const at = now()
-        const created = await trx
-          .insertInto('recommendations')
-          .values({
-            organisation_id: actor.organisationId,
+        return insertAudited(trx, {
+          table: 'recommendations',
+          entityType: 'recommendation',
+          actor,
+          values: {
             committee_id: item.committee_id,
             agenda_item_id: item.id,
             reference,
@@ -220,13 +207,8 @@ export function createRecommendationsService(db: Kysely<DB>) {
             responded_by_user_id: null,
             status: 'awaiting_response',
             follow_up_item_id: null,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'create', 'recommendation', created.id, null, created)
-        return created
+          },
+        })
       })
     },
 
@@ -318,35 +300,24 @@ export function createRecommendationsService(db: Kysely<DB>) {
         const errors = validateAction(input)
         if (input.ownerUserId !== null && !(await isMember(trx, actor.organisationId, input.ownerUserId)))
           errors.ownerUserId = 'Choose someone in your organisation'
-        if (input.projectId !== null) {
-          const p = await trx
-            .selectFrom('projects')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', input.projectId)
-            .executeTakeFirst()
-          if (!p) errors.projectId = 'Choose a project of your organisation'
-        }
-        if (input.programmeId !== null) {
-          const p = await trx
-            .selectFrom('programmes')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', input.programmeId)
-            .executeTakeFirst()
-          if (!p) errors.programmeId = 'Choose a programme of your organisation'
-        }
+        if (input.projectId !== null && !(await ownRow(trx, 'projects', actor, input.projectId)))
+          errors.projectId = 'Choose a project of your organisation'
+        if (input.programmeId !== null && !(await ownRow(trx, 'programmes', actor, input.programmeId)))
+          errors.programmeId = 'Choose a programme of your organisation'
         check(errors)
         const owner = await trx
           .selectFrom('users')
           .select('name')
           .where('id', '=', input.ownerUserId!)
           .executeTakeFirstOrThrow()
-        const at = now()
-        const created = await trx
-          .insertInto('recommendation_actions')
-          .values({
-            organisation_id: actor.organisationId,
+        // Actions are part of the recommendation: their history is the recommendation's history.
+        return insertAudited(trx, {
+          table: 'recommendation_actions',
+          entityType: 'recommendation',
+          entityId: recommendationId,
+          action: 'add_action',
+          actor,
+          values: {
             recommendation_id: recommendationId,
             text: input.text.trim(),
             owner_user_id: input.ownerUserId,
@@ -357,13 +328,8 @@ export function createRecommendationsService(db: Kysely<DB>) {
             status: input.status,
             evidence_text: input.evidenceText.trim(),
             evidence_url: input.evidenceUrl.trim(),
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'add_action', 'recommendation', recommendationId, null, created)
-        return created
+          },
+        })
       })
     },
 
@@ -376,12 +342,7 @@ export function createRecommendationsService(db: Kysely<DB>) {
       evidenceUrl: string,
     ) {
       return db.transaction().execute(async (trx) => {
-        const action = await trx
-          .selectFrom('recommendation_actions')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', actionId)
-          .executeTakeFirst()
+        const action = await ownRow(trx, 'recommendation_actions', actor, actionId)
         if (!action) throw notFound('Action')
         if (version !== null && action.version !== version) throw new ConflictError(action)
         const rec = await loadForChange(trx, actor, action.recommendation_id, null)
@@ -397,22 +358,16 @@ export function createRecommendationsService(db: Kysely<DB>) {
           evidenceUrl,
         })
         check(errors)
-        const updated = await trx
-          .updateTable('recommendation_actions')
-          .set({
-            status,
-            evidence_text: evidenceText.trim(),
-            evidence_url: evidenceUrl.trim(),
-            version: action.version + 1,
-            updated_at: now(),
-          })
-          .where('id', '=', actionId)
-          .where('version', '=', action.version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(action)
-        await audit(trx, actor, 'update_action', 'recommendation', rec.id, action, updated)
-        return updated
+        return updateVersioned(trx, {
+          table: 'recommendation_actions',
+          entityType: 'recommendation',
+          entityId: rec.id,
+          action: 'update_action',
+          actor,
+          current: action,
+          version: action.version,
+          changes: { status, evidence_text: evidenceText.trim(), evidence_url: evidenceUrl.trim() },
+        })
       })
     },
 

@@ -15,7 +15,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { effectiveStatus } from './recommendations.service.ts'
 import {
   ADDRESSEES,
@@ -247,14 +247,8 @@ export async function scrutinyApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      return apiPage(
-        await scrutiny.listCommittees(scopeOf(request.actor!), offset, limit + 1),
-        offset,
-        limit,
-        committeeJson,
-      )
+      const scope = scopeOf(request.actor!)
+      return apiList(request.query, (w) => scrutiny.listCommittees(scope, w.offset, w.limit), committeeJson)
     },
   )
   app.get<{ Params: Static<typeof IdParams> }>(
@@ -311,14 +305,13 @@ export async function scrutinyApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await scrutiny.listMeetings(scopeOf(request.actor!), {
-        committeeId: request.query.committeeId,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, (m) => meetingJson(m))
+      const { committeeId } = request.query
+      const scope = scopeOf(request.actor!)
+      return apiList(
+        request.query,
+        (w) => scrutiny.listMeetings(scope, { committeeId, ...w }),
+        (m) => meetingJson(m),
+      )
     },
   )
   app.get<{ Params: Static<typeof IdParams> }>(
@@ -404,16 +397,14 @@ export async function scrutinyApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
+      const { committeeId, addresseeUserId } = request.query
+      const scope = scopeOf(request.actor!)
       const today = todayInLondon()
-      const rows = await recs.list(scopeOf(request.actor!), {
-        committeeId: request.query.committeeId,
-        addresseeUserId: request.query.addresseeUserId,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, (r) => recJson(r, today))
+      return apiList(
+        request.query,
+        (w) => recs.list(scope, { committeeId, addresseeUserId, ...w }),
+        (r) => recJson(r, today),
+      )
     },
   )
   app.get<{ Params: Static<typeof IdParams> }>(

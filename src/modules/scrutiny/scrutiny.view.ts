@@ -1,7 +1,11 @@
 import type { FastifyReply } from 'fastify'
 import { ConflictError, ValidationError } from '../../errors.ts'
-import { errorList } from '../../web/forms.ts'
-import { NotAddresseeError } from './scrutiny-audit.ts'
+import { errorList, type FormBody } from '../../web/forms.ts'
+import { NotAddresseeError } from './scrutiny-access.ts'
+
+/** Route generics for the pages of one scrutiny record, shown or posted to. */
+export type Id = { Params: { id: number } }
+export type IdForm = { Params: { id: number }; Body: FormBody }
 
 type Option = { readonly value: string; readonly text: string }
 

@@ -1,29 +1,7 @@
+// Who may take part in scrutiny records: people of the organisation, and who may answer a recommendation.
 import type { Transaction } from 'kysely'
-import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
-import { forbidden, HttpError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-
-/** Every scrutiny change joins the organisation's audit chain in the transaction that makes it. */
-export function audit(
-  trx: Transaction<DB>,
-  actor: Actor,
-  action: string,
-  entityType: string,
-  entityId: number,
-  before: unknown,
-  after: unknown,
-): Promise<void> {
-  return recordAudit(trx, {
-    organisationId: actor.organisationId,
-    actor: auditActorOf(actor),
-    action,
-    entityType,
-    entityId,
-    before: before ?? undefined,
-    after: after ?? undefined,
-  })
-}
+import { HttpError } from '../../errors.ts'
 
 /** People of the organisation, for choosing members, addressees, lead officers and action owners. */
 export async function isMember(
@@ -49,5 +27,3 @@ export class NotAddresseeError extends HttpError {
     )
   }
 }
-
-export { forbidden }
