@@ -33,6 +33,7 @@ import { createDefinitionsService } from './modules/definitions/definitions.serv
 import { createLedgerService } from './modules/ledger/ledger.service.ts'
 import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
 import { createFinanceService } from './modules/finance/finance.service.ts'
+import { rechargeUrl } from './modules/finance/finance-record-forms.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -198,6 +199,32 @@ export function createServices(database: Database, config: Config) {
       find: async (scope, id) => {
         const c = await finance.claim(scope, id)
         return c && { title: c.title, url: `/claims/${c.id}` }
+      },
+    },
+    funding_stream: {
+      label: 'Funding stream',
+      find: async (scope, id) => {
+        const f = await finance.fundingStream(scope, id)
+        return f && { title: f.name, url: '/funding-streams' }
+      },
+    },
+    partner: {
+      label: 'Partner',
+      find: async (scope, id) => {
+        const p = await finance.partner(scope, id)
+        return p && { title: p.name, url: '/partners' }
+      },
+    },
+    partner_recharge: {
+      label: 'Partner recharge',
+      find: async (scope, id) => {
+        const r = await finance.recharge(scope, id)
+        return (
+          r && {
+            title: `Recharge for ${formatPeriod(r.period)}: ${r.description}`,
+            url: rechargeUrl(r),
+          }
+        )
       },
     },
     commitment: {

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-governance.ts'
 import * as m0005 from './migrations/0005-governance-control.ts'
 import * as m0006 from './migrations/0006-scrutiny.ts'
 import * as m0007 from './migrations/0007-scrutiny-papers.ts'
+import * as m0008 from './migrations/0008-claim-item-recharge.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-governance-control': m0005,
   '0006-scrutiny': m0006,
   '0007-scrutiny-papers': m0007,
+  '0008-claim-item-recharge': m0008,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -592,6 +592,8 @@ export interface ClaimItemTable {
   amount_pence: number
   eligible: number
   ineligible_reason: string
+  /** The partner recharge this item claims for, if any: the recharge cannot be removed while linked. */
+  partner_recharge_id: number | null
 }
 
 export interface BudgetMonitoringTable {

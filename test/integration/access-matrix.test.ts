@@ -46,6 +46,9 @@ type RecordKind =
   | 'gate'
   | 'assumption'
   | 'dependency'
+  | 'fundingStream'
+  | 'partner'
+  | 'recharge'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -79,6 +82,9 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   gates: 'gate',
   assumptions: 'assumption',
   dependencies: 'dependency',
+  'funding-streams': 'fundingStream',
+  partners: 'partner',
+  recharges: 'recharge',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -102,6 +108,9 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   claim: 'claim',
   ledger_import: 'ledgerImport',
   commitment: 'commitment',
+  funding_stream: 'fundingStream',
+  partner: 'partner',
+  partner_recharge: 'recharge',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -266,6 +275,15 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       eligiblePence: 1000,
       claimedPence: 1000,
       status: 'submitted',
+    })
+    records.fundingStream = stream
+    records.partner = await create('/api/v1/partners', { name: `Matrix partner ${MARKER}` })
+    records.recharge = await create(`/api/v1/projects/${records.project}/recharges`, {
+      partnerId: records.partner,
+      description: `Matrix recharge ${MARKER}`,
+      period: '2025-06',
+      amountPence: 2500,
+      costBasis: 'non_base',
     })
     records.commitment = await create(`/api/v1/projects/${records.project}/commitments`, {
       supplierName: `Matrix supplier ${MARKER}`,

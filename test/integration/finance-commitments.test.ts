@@ -222,6 +222,7 @@ describe(`commitments, claim changes and the finance front page (${dialectName()
         amountPence: 30_000,
         eligible: false,
         ineligibleReason: 'A base cost already in the budget',
+        partnerRechargeId: null,
       },
     ])
     const other = await t.tokenFor(t.orgs.b.users.administrator)

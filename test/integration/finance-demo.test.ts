@@ -78,4 +78,28 @@ describe(`finance in the demo (${dialectName()})`, () => {
     )
     assert.match(tableText(covid.document.querySelector('#by-project-table')), /ICT-04/)
   })
+
+  it("counts the web developer's next-quarter order against the website's budget", async () => {
+    const project = await database.db
+      .selectFrom('projects')
+      .select('id')
+      .where('reference', '=', 'ICT-01')
+      .executeTakeFirstOrThrow()
+    const page = await agent.get(`/projects/${project.id}/finance`)
+    assert.equal(page.status, 200)
+    assert.match(
+      tableText(page.document.querySelector('#commitments-table')),
+      /PSPS PO 4501187 Web developer, next quarter \(non-base\) £6,000\.00/,
+    )
+    const totals = tableText(page.document.querySelector('#finance-totals'))
+    assert.match(totals, /Commitments \(orders not yet invoiced\) £6,000\.00/)
+    const pounds = (label: string) =>
+      Number(new RegExp(`${label} (-?)£([\\d,.]+)`).exec(totals)!.slice(1).join('').replace(/,/g, ''))
+    // What is left is the budget less what has been paid and what has been ordered, to the penny.
+    assert.equal(
+      pounds('Budget remaining after commitments'),
+      Math.round((pounds('Budget') - pounds('Actual spend') - 6000) * 100) / 100,
+      totals,
+    )
+  })
 })

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { notFound } from '../../errors.ts'
-import { errorList, field, FormBody } from '../../web/forms.ts'
+import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { formatMoney } from '../../domain/money.ts'
+import { formatPeriod } from '../../domain/periods.ts'
 import { claimFormContext, readClaimForm } from './finance-claim-form.ts'
 import { actorOf, renderForm, save } from './finance.forms.ts'
 import { claimStatusLabel, readMoneyField, validateClaim, validateClaimItem } from './finance.rules.ts'
@@ -64,6 +66,13 @@ export async function financeClaimsRoutes(app: FastifyInstance) {
     const actor = reply.request.actor!
     const claim = await finance.claimWithItems(scopeOf(actor), claimId)
     if (!claim) throw notFound('Claim')
+    // An item may name the project's partner recharge it claims for, so the recharge cannot vanish under it.
+    const recharges =
+      claim.project_id === null
+        ? []
+        : ((await finance.projectRecharges(scopeOf(actor), claim.project_id)) ?? [])
+    const rechargeText = (r: (typeof recharges)[number]) =>
+      `${formatPeriod(r.period)}: ${r.description}, ${formatMoney(Number(r.amount_pence))}`
     return reply.render(
       'finance/views/claim.njk',
       {
@@ -73,11 +82,28 @@ export async function financeClaimsRoutes(app: FastifyInstance) {
           { text: 'Dashboard', href: '/' },
           { text: 'Claims', href: '/claims' },
         ],
-        claim: { ...claim, statusLabel: claimStatusLabel(claim.status) },
+        claim: {
+          ...claim,
+          statusLabel: claimStatusLabel(claim.status),
+          items: claim.items.map((i) => {
+            const r = recharges.find((x) => x.id === i.partner_recharge_id)
+            return { ...i, rechargeText: r ? rechargeText(r) : '' }
+          }),
+        },
+        rechargeItems: recharges.length
+          ? [
+              { value: '', text: 'None' },
+              ...recharges.map((r) => ({
+                value: String(r.id),
+                text: rechargeText(r),
+                selected: String(r.id) === values.partnerRechargeId,
+              })),
+            ]
+          : [],
         canWrite: allows('finance.write', actor.role),
         values,
         errors,
-        errorList: errorList(errors, ['description', 'amount', 'ineligibleReason']),
+        errorList: errorList(errors, ['description', 'amount', 'ineligibleReason', 'partnerRechargeId']),
       },
       status,
     )
@@ -102,8 +128,10 @@ export async function financeClaimsRoutes(app: FastifyInstance) {
         amountPence: readMoneyField(field(b, 'amount'), 'amount', 'Amount', errors),
         eligible: field(b, 'eligible') !== 'no',
         ineligibleReason: field(b, 'ineligibleReason'),
+        partnerRechargeId: optionalInt(field(b, 'partnerRechargeId')),
       }
       const values = {
+        partnerRechargeId: field(b, 'partnerRechargeId'),
         description: input.description,
         amount: field(b, 'amount'),
         eligible: field(b, 'eligible'),

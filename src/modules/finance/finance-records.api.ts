@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { ClaimItem, Partner, PartnerRecharge } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { ListOf, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { ListOf, Nullable, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { COST_BASES } from './finance.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 const ClaimParams = Type.Object({ claimId: Type.Integer({ minimum: 1 }) })
 
-const PartnerSchema = Type.Object(
+export const PartnerSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer(),
@@ -28,7 +28,7 @@ const CreatePartner = Type.Object(
   { additionalProperties: false },
 )
 
-const RechargeSchema = Type.Object(
+export const RechargeSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer(),
@@ -60,6 +60,7 @@ const ItemSchema = Type.Object(
     amountPence: Type.Integer(),
     eligible: Type.Boolean(),
     ineligibleReason: Type.String(),
+    partnerRechargeId: Nullable(Type.Integer()),
   },
   { $id: 'ClaimItem' },
 )
@@ -69,18 +70,21 @@ const CreateItem = Type.Object(
     amountPence: Type.Integer(),
     eligible: Type.Boolean(),
     ineligibleReason: Type.Optional(Type.String({ maxLength: 500 })),
+    partnerRechargeId: Type.Optional(
+      Nullable(Type.Integer({ minimum: 1, description: 'The partner recharge this item claims for' })),
+    ),
   },
   { additionalProperties: false },
 )
 
-const partnerJson = (p: Partner): Static<typeof PartnerSchema> => ({
+export const partnerJson = (p: Partner): Static<typeof PartnerSchema> => ({
   id: p.id,
   version: p.version,
   name: p.name,
   baseContract: p.base_contract,
   annualBaseContractPence: Number(p.annual_base_contract_pence),
 })
-const rechargeJson = (r: PartnerRecharge): Static<typeof RechargeSchema> => ({
+export const rechargeJson = (r: PartnerRecharge): Static<typeof RechargeSchema> => ({
   id: r.id,
   version: r.version,
   partnerId: r.partner_id,
@@ -97,6 +101,7 @@ const itemJson = (i: ClaimItem): Static<typeof ItemSchema> => ({
   amountPence: Number(i.amount_pence),
   eligible: i.eligible === 1,
   ineligibleReason: i.ineligible_reason,
+  partnerRechargeId: i.partner_recharge_id ?? null,
 })
 
 /** Partners, their recharges per project, and the items in a claim, for finance systems to read and feed. */
@@ -230,6 +235,7 @@ export async function financeRecordsApi(app: FastifyInstance) {
         amountPence: b.amountPence,
         eligible: b.eligible,
         ineligibleReason: b.ineligibleReason ?? '',
+        partnerRechargeId: b.partnerRechargeId ?? null,
       })
       return reply.status(201).send(itemJson(i))
     },

@@ -2,15 +2,19 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import { currentPeriod } from '../../domain/periods.ts'
 import { notFound } from '../../errors.ts'
-import { field, FormBody } from '../../web/forms.ts'
-import { actorOf, radios, renderForm, save, type Field } from './finance.forms.ts'
+import { FormBody } from '../../web/forms.ts'
 import {
-  COST_BASES,
-  FUNDING_KINDS,
+  partnerFields,
+  readPartnerForm,
+  readRechargeForm,
+  readStreamForm,
+  rechargeFields,
+  streamFields,
+} from './finance-record-forms.ts'
+import { actorOf, renderForm, save } from './finance.forms.ts'
+import {
   fundingKindLabel,
-  readMoneyField,
   validateFundingStream,
   validatePartner,
   validateRecharge,
@@ -32,44 +36,12 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
     })
   })
 
-  const streamForm = (body: FormBody | null): Field[] => [
-    {
-      name: 'name',
-      label: 'Name',
-      value: field(body ?? {}, 'name'),
-      hint: 'For example, Covid-19 — relieved cost pressures',
-    },
-    {
-      name: 'kind',
-      type: 'radios',
-      label: 'Kind of funding',
-      items: radios(FUNDING_KINDS, field(body ?? {}, 'kind')),
-    },
-    {
-      name: 'eligibility',
-      type: 'textarea',
-      label: 'What it may pay for',
-      value: field(body ?? {}, 'eligibility'),
-    },
-    {
-      name: 'baseCostsEligible',
-      type: 'radios',
-      label: 'Can it pay for base costs already in the council budget?',
-      items: radios(
-        [
-          { value: 'yes', text: 'Yes' },
-          { value: 'no', text: 'No' },
-        ],
-        field(body ?? {}, 'baseCostsEligible') || 'yes',
-      ),
-    },
-  ]
   const streamCtx = (body: FormBody | null) => ({
     title: 'Add a funding stream',
     action: '/funding-streams',
     backLink: '/funding-streams',
     submitText: 'Save funding stream',
-    fields: streamForm(body),
+    fields: streamFields(body),
   })
 
   app.get('/funding-streams/new', { config: { policy: 'finance.write' } }, async (_request, reply) =>
@@ -81,12 +53,7 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
     { config: { policy: 'finance.write' }, schema: { body: FormBody } },
     async (request, reply) => {
       const b = request.body
-      const input = {
-        name: field(b, 'name'),
-        kind: field(b, 'kind'),
-        eligibility: field(b, 'eligibility'),
-        baseCostsEligible: field(b, 'baseCostsEligible') !== 'no',
-      }
+      const input = readStreamForm(b)
       const result = await save(
         {},
         () => validateFundingStream(input),
@@ -114,21 +81,7 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
     action: '/partners',
     backLink: '/partners',
     submitText: 'Save partner',
-    fields: [
-      { name: 'name', label: 'Name', value: field(body ?? {}, 'name'), hint: 'For example, PSPS' },
-      {
-        name: 'baseContract',
-        type: 'textarea',
-        label: 'What the base contract covers',
-        value: field(body ?? {}, 'baseContract'),
-      },
-      {
-        name: 'annualBaseContract',
-        type: 'money',
-        label: 'Base contract a year',
-        value: field(body ?? {}, 'annualBaseContract'),
-      },
-    ],
+    fields: partnerFields(body),
   })
 
   app.get('/partners/new', { config: { policy: 'finance.write' } }, async (_request, reply) =>
@@ -141,17 +94,7 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body
       const errors: Record<string, string> = {}
-      const input = {
-        name: field(b, 'name'),
-        baseContract: field(b, 'baseContract'),
-        annualBaseContractPence: readMoneyField(
-          field(b, 'annualBaseContract'),
-          'annualBaseContract',
-          'Base contract a year',
-          errors,
-          false,
-        ),
-      }
+      const input = readPartnerForm(b, errors)
       const result = await save(
         errors,
         () => validatePartner(input),
@@ -178,41 +121,7 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
       submitText: 'Save recharge',
       intro:
         'A cost the shared-service partner charges to this project, such as a web developer. Non-base costs are on top of the base contract.',
-      fields: [
-        {
-          name: 'partnerId',
-          type: 'select',
-          label: 'Partner',
-          items: [
-            { value: '', text: 'Select a partner' },
-            ...partners.map((p) => ({
-              value: String(p.id),
-              text: p.name,
-              selected: String(p.id) === field(body ?? {}, 'partnerId'),
-            })),
-          ],
-        },
-        {
-          name: 'description',
-          label: 'What was recharged',
-          value: field(body ?? {}, 'description'),
-          hint: 'For example, web developer',
-        },
-        {
-          name: 'period',
-          label: 'Month',
-          value: body ? field(body, 'period') : currentPeriod(),
-          hint: 'As YYYY-MM, for example 2025-06',
-          classes: 'govuk-input--width-5',
-        },
-        { name: 'amount', type: 'money', label: 'Amount', value: field(body ?? {}, 'amount') },
-        {
-          name: 'costBasis',
-          type: 'radios',
-          label: 'Basis',
-          items: radios(COST_BASES, body ? field(body, 'costBasis') : 'non_base'),
-        },
-      ],
+      fields: rechargeFields(partners, body),
     }
   }
 
@@ -234,14 +143,7 @@ export async function financeRecordsRoutes(app: FastifyInstance) {
       if (!project) throw notFound('Project')
       const b = request.body
       const errors: Record<string, string> = {}
-      const partnerId = Number(field(b, 'partnerId'))
-      const input = {
-        partnerId: Number.isSafeInteger(partnerId) && partnerId > 0 ? partnerId : null,
-        description: field(b, 'description'),
-        period: field(b, 'period'),
-        amountPence: readMoneyField(field(b, 'amount'), 'amount', 'Amount', errors),
-        costBasis: field(b, 'costBasis'),
-      }
+      const input = readRechargeForm(b, errors)
       const ctx = await rechargeCtx(request, project.id, project.name, b)
       const result = await save(
         errors,

@@ -3,6 +3,7 @@ import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.
 import type { Claim, ClaimItem, DB, Partner, PartnerRecharge } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { scopedProjects } from './finance.repository.ts'
 import {
   validateClaim,
@@ -15,30 +16,85 @@ import {
   type RechargeInput,
 } from './finance.rules.ts'
 
-const check = (errors: Record<string, string>) => {
+type Db = Kysely<DB> | Transaction<DB>
+
+export const check = (errors: Record<string, string>) => {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+export async function projectVisible(db: Db, scope: Scope, projectId: number) {
+  const p = await scopedProjects(db, scope)
+    .select('projects.id')
+    .where('projects.id', '=', projectId)
+    .executeTakeFirst()
+  return p !== undefined
+}
+
+/** A partner or funding stream name is the organisation's to use once; `except` is the record being changed. */
+export async function nameTaken(
+  trx: Transaction<DB>,
+  table: 'partners' | 'funding_streams',
+  actor: Actor,
+  name: string,
+  except?: number,
+) {
+  let q = trx
+    .selectFrom(table)
+    .select('id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('name', '=', name.trim())
+  if (except !== undefined) q = q.where('id', '<>', except)
+  return (await q.executeTakeFirst()) !== undefined
+}
+
+/** The recharged partner, which must be the organisation's own. */
+export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number) {
+  const partner = await trx
+    .selectFrom('partners')
+    .select('id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('id', '=', partnerId)
+    .executeTakeFirst()
+  if (!partner) throw new ValidationError({ partnerId: 'Select the partner' })
+  return partner.id
+}
+
+/** A recharge's columns from the form or API, the partner apart (checked against the organisation). */
+export const rechargeRow = (input: RechargeInput) => ({
+  description: input.description.trim(),
+  period: input.period,
+  amount_pence: input.amountPence!,
+  cost_basis: input.costBasis,
+})
+
+/** A claim's columns from the form or API, the funding stream apart (checked against the organisation). */
+const claimRow = (input: ClaimInput) => ({
+  project_id: input.projectId,
+  title: input.title.trim(),
+  eligible_pence: input.eligiblePence ?? 0,
+  claimed_pence: input.claimedPence ?? 0,
+  received_pence: input.receivedPence ?? 0,
+  submitted_on: input.submittedOn,
+  received_on: input.receivedOn,
+  status: input.status,
+})
+
+/** The stream a claim is against and the project it is for must both be within the actor's reach. */
+async function claimStream(trx: Transaction<DB>, actor: Actor, input: ClaimInput) {
+  const stream = await trx
+    .selectFrom('funding_streams')
+    .select('id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('id', '=', input.fundingStreamId!)
+    .executeTakeFirst()
+  if (!stream) throw new ValidationError({ fundingStreamId: 'Select the funding stream claimed against' })
+  if (input.projectId !== null && !(await projectVisible(trx, scopeOf(actor), input.projectId)))
+    throw new ValidationError({ projectId: 'Select a project, or none' })
+  return stream.id
 }
 
 /** Partners and their recharges, claims and their items: each write audited in its own transaction. */
 export function createFinanceRecords(db: Kysely<DB>) {
-  const audit = (trx: Transaction<DB>, actor: Actor, type: string, id: number, after: unknown) =>
-    recordAudit(trx, {
-      organisationId: actor.organisationId,
-      actor: auditActorOf(actor),
-      action: 'create',
-      entityType: type,
-      entityId: id,
-      after,
-    })
-
-  async function projectVisible(trx: Transaction<DB>, actor: Actor, projectId: number) {
-    const p = await scopedProjects(trx, scopeOf(actor))
-      .select('projects.id')
-      .where('projects.id', '=', projectId)
-      .executeTakeFirst()
-    return p !== undefined
-  }
-
   async function claimIn(scope: Scope, id: number, trx?: Transaction<DB>) {
     const q = (trx ?? db)
       .selectFrom('claims')
@@ -49,6 +105,16 @@ export function createFinanceRecords(db: Kysely<DB>) {
       .where('claims.organisation_id', '=', scope.organisationId)
       .where('claims.id', '=', id)
     return (scope.partnerOnly ? q.where('projects.shared_with_partner', '=', 1) : q).executeTakeFirst()
+  }
+
+  async function rechargeIn(scope: Scope, id: number, trx?: Transaction<DB>) {
+    const r = await (trx ?? db)
+      .selectFrom('partner_recharges')
+      .selectAll()
+      .where('organisation_id', '=', scope.organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return r && (await projectVisible(trx ?? db, scope, r.project_id)) ? r : undefined
   }
 
   return {
@@ -66,28 +132,12 @@ export function createFinanceRecords(db: Kysely<DB>) {
       return { ...claim, items }
     },
 
-    async recharge(scope: Scope, id: number) {
-      const r = await db
-        .selectFrom('partner_recharges')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-      if (!r) return undefined
-      const visible = await scopedProjects(db, scope)
-        .select('projects.id')
-        .where('projects.id', '=', r.project_id)
-        .executeTakeFirst()
-      return visible ? r : undefined
-    },
+    /** A partner recharge, if its project is within the scope. */
+    recharge: (scope: Scope, id: number, trx?: Transaction<DB>) => rechargeIn(scope, id, trx),
 
     /** A project's partner recharges, all periods; undefined when the project is not visible. */
     async projectRecharges(scope: Scope, projectId: number) {
-      const visible = await scopedProjects(db, scope)
-        .select('projects.id')
-        .where('projects.id', '=', projectId)
-        .executeTakeFirst()
-      if (!visible) return undefined
+      if (!(await projectVisible(db, scope, projectId))) return undefined
       return db
         .selectFrom('partner_recharges')
         .selectAll()
@@ -101,97 +151,45 @@ export function createFinanceRecords(db: Kysely<DB>) {
     async createPartner(actor: Actor, input: PartnerInput): Promise<Partner> {
       check(validatePartner(input))
       return db.transaction().execute(async (trx) => {
-        const taken = await trx
-          .selectFrom('partners')
-          .select('id')
-          .where('organisation_id', '=', actor.organisationId)
-          .where('name', '=', input.name.trim())
-          .executeTakeFirst()
-        if (taken) throw new ValidationError({ name: 'A partner with this name already exists' })
-        const at = new Date().toISOString()
-        const p = await trx
-          .insertInto('partners')
-          .values({
-            organisation_id: actor.organisationId,
+        if (await nameTaken(trx, 'partners', actor, input.name))
+          throw new ValidationError({ name: 'A partner with this name already exists' })
+        return insertAudited(trx, {
+          table: 'partners',
+          entityType: 'partner',
+          actor,
+          values: {
             name: input.name.trim(),
             base_contract: input.baseContract.trim(),
             annual_base_contract_pence: input.annualBaseContractPence ?? 0,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'partner', p.id, p)
-        return p
+          },
+        })
       })
     },
 
     async createRecharge(actor: Actor, projectId: number, input: RechargeInput): Promise<PartnerRecharge> {
       return db.transaction().execute(async (trx) => {
-        if (!(await projectVisible(trx, actor, projectId))) throw notFound('Project')
+        if (!(await projectVisible(trx, scopeOf(actor), projectId))) throw notFound('Project')
         check(validateRecharge(input))
-        const partner = await trx
-          .selectFrom('partners')
-          .select('id')
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', input.partnerId!)
-          .executeTakeFirst()
-        if (!partner) throw new ValidationError({ partnerId: 'Select the partner' })
-        const at = new Date().toISOString()
-        const r = await trx
-          .insertInto('partner_recharges')
-          .values({
-            organisation_id: actor.organisationId,
-            partner_id: partner.id,
-            project_id: projectId,
-            description: input.description.trim(),
-            period: input.period,
-            amount_pence: input.amountPence!,
-            cost_basis: input.costBasis,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'partner_recharge', r.id, r)
-        return r
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        return insertAudited(trx, {
+          table: 'partner_recharges',
+          entityType: 'partner_recharge',
+          actor,
+          values: { ...rechargeRow(input), partner_id: partnerId, project_id: projectId },
+        })
       })
     },
 
     async createClaim(actor: Actor, input: ClaimInput): Promise<Claim> {
       check(validateClaim(input))
       return db.transaction().execute(async (trx) => {
-        const stream = await trx
-          .selectFrom('funding_streams')
-          .select('id')
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', input.fundingStreamId!)
-          .executeTakeFirst()
-        if (!stream)
-          throw new ValidationError({ fundingStreamId: 'Select the funding stream claimed against' })
-        if (input.projectId !== null && !(await projectVisible(trx, actor, input.projectId)))
-          throw new ValidationError({ projectId: 'Select a project, or none' })
-        const at = new Date().toISOString()
-        const c = await trx
-          .insertInto('claims')
-          .values({
-            organisation_id: actor.organisationId,
-            funding_stream_id: stream.id,
-            project_id: input.projectId,
-            title: input.title.trim(),
-            eligible_pence: input.eligiblePence ?? 0,
-            claimed_pence: input.claimedPence ?? 0,
-            received_pence: input.receivedPence ?? 0,
-            submitted_on: input.submittedOn,
-            received_on: input.receivedOn,
-            status: input.status,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'claim', c.id, c)
-        return c
+        const streamId = await claimStream(trx, actor, input)
+        return insertAudited(trx, {
+          table: 'claims',
+          entityType: 'claim',
+          actor,
+          values: { ...claimRow(input), funding_stream_id: streamId },
+        })
       })
     },
 
@@ -202,54 +200,37 @@ export function createFinanceRecords(db: Kysely<DB>) {
         if (!found) throw notFound('Claim')
         check(validateClaim(input))
         const { stream_name: _s, project_name: _p, ...current } = found
+        // Stale before anything else: the person must see the saved claim, not a complaint about it.
         if (current.version !== version) throw new ConflictError(current)
-        const stream = await trx
-          .selectFrom('funding_streams')
-          .select('id')
-          .where('organisation_id', '=', actor.organisationId)
-          .where('id', '=', input.fundingStreamId!)
-          .executeTakeFirst()
-        if (!stream)
-          throw new ValidationError({ fundingStreamId: 'Select the funding stream claimed against' })
-        if (input.projectId !== null && !(await projectVisible(trx, actor, input.projectId)))
-          throw new ValidationError({ projectId: 'Select a project, or none' })
-        const updated = await trx
-          .updateTable('claims')
-          .set({
-            funding_stream_id: stream.id,
-            project_id: input.projectId,
-            title: input.title.trim(),
-            eligible_pence: input.eligiblePence ?? 0,
-            claimed_pence: input.claimedPence ?? 0,
-            received_pence: input.receivedPence ?? 0,
-            submitted_on: input.submittedOn,
-            received_on: input.receivedOn,
-            status: input.status,
-            version: version + 1,
-            updated_at: new Date().toISOString(),
-          })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+        const streamId = await claimStream(trx, actor, input)
+        return updateVersioned(trx, {
+          table: 'claims',
           entityType: 'claim',
-          entityId: id,
-          before: current,
-          after: updated,
+          actor,
+          current,
+          version,
+          changes: { ...claimRow(input), funding_stream_id: streamId },
         })
-        return updated
       })
     },
 
+    /**
+     * Adds an item to a claim. An item may name the partner recharge it claims for; that recharge must be
+     * for the claim's project (when the claim has one), and cannot then be removed while the item stands.
+     */
     async addClaimItem(actor: Actor, claimId: number, input: ClaimItemInput): Promise<ClaimItem> {
       return db.transaction().execute(async (trx) => {
-        if (!(await claimIn(scopeOf(actor), claimId, trx))) throw notFound('Claim')
+        const claim = await claimIn(scopeOf(actor), claimId, trx)
+        if (!claim) throw notFound('Claim')
         check(validateClaimItem(input))
+        const rechargeId = input.partnerRechargeId ?? null
+        if (rechargeId !== null) {
+          const r = await rechargeIn(scopeOf(actor), rechargeId, trx)
+          if (!r || (claim.project_id !== null && r.project_id !== claim.project_id))
+            throw new ValidationError({
+              partnerRechargeId: "Select a recharge for the claim's project, or none",
+            })
+        }
         const item = await trx
           .insertInto('claim_items')
           .values({
@@ -259,10 +240,19 @@ export function createFinanceRecords(db: Kysely<DB>) {
             amount_pence: input.amountPence!,
             eligible: input.eligible ? 1 : 0,
             ineligible_reason: input.eligible ? '' : input.ineligibleReason.trim(),
+            partner_recharge_id: rechargeId,
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'claim_item', item.id, item)
+        // Claim items carry no version (they are added, not edited), so their audit is written here.
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'create',
+          entityType: 'claim_item',
+          entityId: item.id,
+          after: item,
+        })
         return item
       })
     },

@@ -8,6 +8,7 @@ import { ListOf, NullableDate, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '
 import { financialYearOf } from '../../domain/periods.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { financeClaimsApi } from './finance-claims.api.ts'
+import { financeCorrectionsApi } from './finance-corrections.api.ts'
 import { financeSummaryApi } from './finance-summary.api.ts'
 import { CATEGORIES, COST_TYPES, FUNDING_KINDS, PROFILE_METHODS } from './finance.rules.ts'
 
@@ -350,4 +351,5 @@ export async function financeApi(app: FastifyInstance) {
   await app.register(financeSummaryApi)
   await app.register(financeClaimsApi)
   await app.register(financeRecordsApi)
+  await app.register(financeCorrectionsApi)
 }

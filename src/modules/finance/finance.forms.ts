@@ -34,6 +34,8 @@ export function renderForm(
     submitText: string
     intro?: string
     version?: number
+    /** For a change form: the record's audit history. */
+    historyUrl?: string
     fields: Field[]
   },
   errors: Record<string, string>,

@@ -1,5 +1,6 @@
 import { financeClaimEditRoutes } from './finance-claim-edit.routes.ts'
 import { financeCommitmentsRoutes } from './finance-commitments.routes.ts'
+import { financeCorrectionsRoutes } from './finance-corrections.routes.ts'
 import { financeLandingRoutes } from './finance-landing.routes.ts'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
@@ -252,4 +253,5 @@ export async function financeRoutes(app: FastifyInstance) {
   await app.register(financeCommitmentsRoutes)
   await app.register(financeLandingRoutes)
   await app.register(financeClaimEditRoutes)
+  await app.register(financeCorrectionsRoutes)
 }

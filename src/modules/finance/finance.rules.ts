@@ -251,6 +251,8 @@ export interface ClaimItemInput {
   amountPence: Pence | null
   eligible: boolean
   ineligibleReason: string
+  /** The partner recharge the item claims for, if any. */
+  partnerRechargeId?: number | null
 }
 
 export function validateClaimItem(i: ClaimItemInput): Record<string, string> {

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.service.ts'
 import { createFinanceFigures } from './finance-figures.ts'
 import { createFinanceSummary } from './finance-summary.ts'
 import { createFinanceRecords } from './finance-records.service.ts'
+import { createFinanceCorrections } from './finance-corrections.service.ts'
 import { createFinanceRepository, scopedProjects } from './finance.repository.ts'
 import {
   validateBudgetLine,
@@ -42,6 +43,7 @@ export function createFinanceService(db: Kysely<DB>) {
   const summary = createFinanceSummary(db, repo)
   const records = createFinanceRecords(db)
   const commitments = createFinanceCommitments(db)
+  const corrections = createFinanceCorrections(db, repo, records)
 
   async function audit(
     trx: Transaction<DB>,
@@ -107,6 +109,7 @@ export function createFinanceService(db: Kysely<DB>) {
     ...summary,
     ...records,
     ...commitments,
+    ...corrections,
     fundingStreams: (scope: Scope) => repo.fundingStreams(scope),
     fundingStream: (scope: Scope, id: number) => repo.fundingStream(scope, id),
     partners: (scope: Scope) => repo.partners(scope),
