@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import nodemailer, { type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
 
@@ -30,7 +30,14 @@ const MAX_ATTEMPTS = 5
  * only — no addresses, no bodies) and stays in the outbox as `kept`, so nothing is lost silently.
  */
 export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'mailFrom'>) {
-  let transport: Transporter | null = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null
+  // nodemailer is loaded when the first message is sent, not at start-up: most processes never send one,
+  // and it was several megabytes of every server's memory.
+  let smtpUrl = config.smtpUrl
+  let transport: Transporter | null = null
+  async function transportFor(url: string): Promise<Transporter> {
+    transport ??= (await import('nodemailer')).default.createTransport(url)
+    return transport
+  }
   let logger: MailLogger = { info: () => undefined, warn: () => undefined }
   let flushing: Promise<FlushResult> | null = null
 
@@ -53,7 +60,7 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         .executeTakeFirst()
       if (Number(claimed.numUpdatedRows) !== 1) continue
       const recipients = JSON.parse(mail.recipients_json) as string[]
-      if (!transport) {
+      if (!smtpUrl) {
         logger.info(
           { mailId: mail.id, recipients: recipients.length, subject: mail.subject },
           'Mail kept in the outbox: SMTP_URL is not set',
@@ -63,7 +70,7 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         continue
       }
       try {
-        await transport.sendMail({
+        await (await transportFor(smtpUrl)).sendMail({
           from: config.mailFrom,
           to: recipients,
           subject: mail.subject,
@@ -133,12 +140,13 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
     },
 
     get configured(): boolean {
-      return transport !== null
+      return smtpUrl !== null
     },
 
     close(): void {
       transport?.close()
       transport = null
+      smtpUrl = null
     },
   }
 }
