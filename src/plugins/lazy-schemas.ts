@@ -29,16 +29,22 @@ export function lazySchemaCompilers() {
   const validators = AjvCompiler()
   const serializers = SerializerSelector()
 
-  function lazyValidator(build: () => Validator): LazyValidator {
-    let compiled: Validator | undefined
+  /** `build` run once, on the first call of the function returned (or by `warm`). */
+  function once<T>(build: () => T): () => T {
+    let compiled: T | undefined
     const ensure = () => {
-      if (!compiled) {
+      if (compiled === undefined) {
         compiled = build()
         pending.delete(ensure)
       }
       return compiled
     }
     pending.add(ensure)
+    return ensure
+  }
+
+  function lazyValidator(build: () => Validator): LazyValidator {
+    const ensure = once(build)
     const run: LazyValidator = (data, context) => {
       const fn = ensure() as unknown as (data: unknown, context?: unknown) => unknown
       const result = fn(data, context)
@@ -53,15 +59,7 @@ export function lazySchemaCompilers() {
   }
 
   function lazySerializer(build: () => Serializer): Serializer {
-    let compiled: Serializer | undefined
-    const ensure = () => {
-      if (!compiled) {
-        compiled = build()
-        pending.delete(ensure)
-      }
-      return compiled
-    }
-    pending.add(ensure)
+    const ensure = once(build)
     return (doc: unknown) => ensure()(doc)
   }
 
