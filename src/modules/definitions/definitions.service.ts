@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
 import { renderOne, type PaperFormat } from '../../documents/render.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { MilestonesService } from '../milestones/milestones.service.ts'
 import type { OrganisationService } from '../organisation/organisation.service.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
@@ -137,21 +137,12 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
     async create(actor: Actor, input: DefinitionInput): Promise<ProgrammeDefinition> {
       const row = await checked(actor, input)
       return db.transaction().execute(async (trx) => {
-        const at = new Date().toISOString()
-        const created = await trx
-          .insertInto('programme_definitions')
-          .values({ ...row, organisation_id: actor.organisationId, created_at: at, updated_at: at })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
+        return insertAudited(trx, {
+          table: 'programme_definitions',
           entityType: 'programme_definition',
-          entityId: created.id,
-          after: created,
+          actor,
+          values: row,
         })
-        return created
       })
     },
 
@@ -166,27 +157,16 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
       if (!current) throw notFound('Programme definition')
       if (current.version !== version) throw new ConflictError(current)
       const row = await checked(actor, { ...toDefinitionInput(current), ...patch })
-      return db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('programme_definitions')
-          .set({ ...row, version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+      return db.transaction().execute((trx) =>
+        updateVersioned(trx, {
+          table: 'programme_definitions',
           entityType: 'programme_definition',
-          entityId: id,
-          before: current,
-          after: updated,
-        })
-        return updated
-      })
+          actor,
+          current,
+          version,
+          changes: row,
+        }),
+      )
     },
   }
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Commitment, DB } from '../../db/schema.ts'
 import { isIsoDate } from '../../domain/dates.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { notFound, ValidationError } from '../../errors.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { scopedProjects } from './finance.repository.ts'
 
 export const COMMITMENT_STATUSES = [
@@ -82,11 +82,11 @@ export function createFinanceCommitments(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await visibleProject(trx, scopeOf(actor), projectId))) throw notFound('Project')
         check(validateCommitment(input))
-        const at = new Date().toISOString()
-        const c = await trx
-          .insertInto('commitments')
-          .values({
-            organisation_id: actor.organisationId,
+        return insertAudited(trx, {
+          table: 'commitments',
+          entityType: 'commitment',
+          actor,
+          values: {
             project_id: projectId,
             supplier_name: input.supplierName.trim(),
             reference: input.reference.trim(),
@@ -94,20 +94,8 @@ export function createFinanceCommitments(db: Kysely<DB>) {
             amount_pence: input.amountPence!,
             raised_on: input.raisedOn!,
             status: 'open',
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
-          entityType: 'commitment',
-          entityId: c.id,
-          after: c,
+          },
         })
-        return c
       })
     },
 
@@ -123,25 +111,14 @@ export function createFinanceCommitments(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         const current = await commitment(scopeOf(actor), id, trx)
         if (!current) throw notFound('Commitment')
-        if (current.version !== version) throw new ConflictError(current)
-        const updated = await trx
-          .updateTable('commitments')
-          .set({ status, version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+        return updateVersioned(trx, {
+          table: 'commitments',
           entityType: 'commitment',
-          entityId: id,
-          before: current,
-          after: updated,
+          actor,
+          current,
+          version,
+          changes: { status },
         })
-        return updated
       })
     },
   }

@@ -1,11 +1,11 @@
 import { createFinanceCommitments } from './finance-commitments.service.ts'
 import type { Kysely, Transaction } from 'kysely'
-import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { BudgetLine, BudgetMonitoring, DB, Forecast, FundingStream } from '../../db/schema.ts'
 import { profileAmounts } from '../../domain/money.ts'
 import { financialYearPeriods, parseFinancialYear } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { createFinanceFigures } from './finance-figures.ts'
 import { createFinanceSummary } from './finance-summary.ts'
 import { createFinanceRecords } from './finance-records.service.ts'
@@ -44,26 +44,6 @@ export function createFinanceService(db: Kysely<DB>) {
   const records = createFinanceRecords(db)
   const commitments = createFinanceCommitments(db)
   const corrections = createFinanceCorrections(db, repo, records)
-
-  async function audit(
-    trx: Transaction<DB>,
-    actor: Actor,
-    action: string,
-    entityType: string,
-    entityId: number,
-    before: unknown,
-    after: unknown,
-  ) {
-    await recordAudit(trx, {
-      organisationId: actor.organisationId,
-      actor: auditActorOf(actor),
-      action,
-      entityType,
-      entityId,
-      before,
-      after,
-    })
-  }
 
   async function projectInScope(trx: Transaction<DB>, scope: Scope, projectId: number) {
     const p = await scopedProjects(trx, scope)
@@ -172,22 +152,17 @@ export function createFinanceService(db: Kysely<DB>) {
           .where('name', '=', input.name.trim())
           .executeTakeFirst()
         if (taken) throw new ValidationError({ name: 'A funding stream with this name already exists' })
-        const at = new Date().toISOString()
-        const created = await trx
-          .insertInto('funding_streams')
-          .values({
-            organisation_id: actor.organisationId,
+        return insertAudited(trx, {
+          table: 'funding_streams',
+          entityType: 'funding_stream',
+          actor,
+          values: {
             name: input.name.trim(),
             kind: input.kind,
             eligibility: input.eligibility.trim(),
             base_costs_eligible: input.baseCostsEligible ? 1 : 0,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'create', 'funding_stream', created.id, null, created)
-        return created
+          },
+        })
       })
     },
 
@@ -198,21 +173,13 @@ export function createFinanceService(db: Kysely<DB>) {
         await projectInScope(trx, scopeOf(actor), projectId)
         if (!(await repo.fundingStream(scopeOf(actor), input.fundingStreamId!, trx)))
           throw new ValidationError({ fundingStreamId: 'Select the funding stream' })
-        const at = new Date().toISOString()
-        const line = await trx
-          .insertInto('budget_lines')
-          .values({
-            ...toRow(input),
-            organisation_id: actor.organisationId,
-            project_id: projectId,
-            approved_by_user_id: null,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
+        const line = await insertAudited(trx, {
+          table: 'budget_lines',
+          entityType: 'budget_line',
+          actor,
+          values: { ...toRow(input), project_id: projectId, approved_by_user_id: null },
+        })
         await writeProfile(trx, actor, line, input)
-        await audit(trx, actor, 'create', 'budget_line', line.id, null, line)
         return line
       })
     },
@@ -236,16 +203,15 @@ export function createFinanceService(db: Kysely<DB>) {
         if (current.version !== version) throw new ConflictError(current)
         if (!(await repo.fundingStream(scopeOf(actor), input.fundingStreamId!, trx)))
           throw new ValidationError({ fundingStreamId: 'Select the funding stream' })
-        const updated = await trx
-          .updateTable('budget_lines')
-          .set({ ...toRow(input), version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
+        const updated = await updateVersioned(trx, {
+          table: 'budget_lines',
+          entityType: 'budget_line',
+          actor,
+          current,
+          version,
+          changes: toRow(input),
+        })
         await writeProfile(trx, actor, updated, input)
-        await audit(trx, actor, 'update', 'budget_line', id, current, updated)
         return updated
       })
     },
@@ -290,7 +256,13 @@ export function createFinanceService(db: Kysely<DB>) {
               })
               .returningAll()
               .executeTakeFirstOrThrow()
-        await audit(trx, actor, current ? 'update' : 'create', 'forecast', saved.id, current ?? null, saved)
+        await auditBy(trx, actor, {
+          action: current ? 'update' : 'create',
+          entityType: 'forecast',
+          entityId: saved.id,
+          before: current ?? null,
+          after: saved,
+        })
         return saved
       })
     },
@@ -371,7 +343,13 @@ export function createFinanceService(db: Kysely<DB>) {
               })
               .returningAll()
               .executeTakeFirstOrThrow()
-        await audit(trx, actor, 'sign_off', 'budget_monitoring', saved.id, current ?? null, saved)
+        await auditBy(trx, actor, {
+          action: 'sign_off',
+          entityType: 'budget_monitoring',
+          entityId: saved.id,
+          before: current ?? null,
+          after: saved,
+        })
         return saved
       })
     },
