@@ -70,7 +70,9 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         continue
       }
       try {
-        await (await transportFor(smtpUrl)).sendMail({
+        await (
+          await transportFor(smtpUrl)
+        ).sendMail({
           from: config.mailFrom,
           to: recipients,
           subject: mail.subject,

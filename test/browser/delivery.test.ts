@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
 import type { Page } from 'playwright-core'
 import { currentPeriod, formatPeriod } from '../../src/domain/periods.ts'
-import { browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import {
+  type BrowserSession,
+  browserUnavailable,
+  launchBrowser,
+  withAndWithoutJavaScript,
+} from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { DeliveryPages } from './pages/delivery.pages.ts'
@@ -86,16 +91,9 @@ describe(
       await site.signOut()
     }
 
-    it('a project manager adds a project, a milestone and a status report and sees it on the dashboard, with axe on every page', async () => {
-      const page = await browser.context.newPage()
-      await journey(page, 'js')
-      await page.close()
-    })
-
-    it('the same journey works with JavaScript switched off', async () => {
-      const context = await browser.noScriptContext()
-      await journey(await context.newPage(), 'nojs')
-      await context.close()
+    withAndWithoutJavaScript(() => browser, journey, {
+      js: 'a project manager adds a project, a milestone and a status report and sees it on the dashboard, with axe on every page',
+      nojs: 'the same journey works with JavaScript switched off',
     })
   },
 )

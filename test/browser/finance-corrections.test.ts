@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
 import type { Page } from 'playwright-core'
-import { browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import {
+  type BrowserSession,
+  browserUnavailable,
+  launchBrowser,
+  withAndWithoutJavaScript,
+} from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { FinanceCorrectionPages } from './pages/finance-corrections.pages.ts'
@@ -103,15 +108,8 @@ describe(`correcting finance records in a browser (${dialectName()})`, { skip: b
     await site.signOut()
   }
 
-  it('a finance officer corrects recharges, a funding stream and a partner, with axe on every page', async () => {
-    const page = await browser.context.newPage()
-    await journey(page, 'js')
-    await page.close()
-  })
-
-  it('the same corrections work with JavaScript switched off', async () => {
-    const context = await browser.noScriptContext()
-    await journey(await context.newPage(), 'nojs')
-    await context.close()
+  withAndWithoutJavaScript(() => browser, journey, {
+    js: 'a finance officer corrects recharges, a funding stream and a partner, with axe on every page',
+    nojs: 'the same corrections work with JavaScript switched off',
   })
 })

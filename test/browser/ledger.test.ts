@@ -2,9 +2,14 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
 import type { Page } from 'playwright-core'
-import { browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import {
+  type BrowserSession,
+  browserUnavailable,
+  launchBrowser,
+  withAndWithoutJavaScript,
+} from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { LedgerPages } from './pages/ledger.pages.ts'
@@ -79,15 +84,8 @@ describe(`ledger import wizard in a browser (${dialectName()})`, { skip: browser
     await site.signOut()
   }
 
-  it('a finance officer uploads, maps, previews and commits a ledger file, with axe on every page', async () => {
-    const page = await browser.context.newPage()
-    await journey(page, 'js')
-    await page.close()
-  })
-
-  it('the same journey works with JavaScript switched off', async () => {
-    const context = await browser.noScriptContext()
-    await journey(await context.newPage(), 'nojs')
-    await context.close()
+  withAndWithoutJavaScript(() => browser, journey, {
+    js: 'a finance officer uploads, maps, previews and commits a ledger file, with axe on every page',
+    nojs: 'the same journey works with JavaScript switched off',
   })
 })

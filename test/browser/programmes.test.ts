@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
 import type { Page } from 'playwright-core'
-import { BasePage, browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import {
+  BasePage,
+  type BrowserSession,
+  browserUnavailable,
+  launchBrowser,
+  withAndWithoutJavaScript,
+} from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { ProgrammePages } from './pages/programmes.pages.ts'
@@ -109,16 +115,8 @@ describe(`programmes in a browser (${dialectName()})`, { skip: browserUnavailabl
     assert.equal((await api(token)).status, 401)
   }
 
-  it('a programme manager adds, corrects, edits and reviews a programme, with axe on every page', async () => {
-    const page = await browser.context.newPage()
-    await journey(page, 'js')
-    await page.close()
-  })
-
-  it('the same journey works with JavaScript switched off', async () => {
-    const context = await browser.noScriptContext()
-    const page = await context.newPage()
-    await journey(page, 'nojs')
-    await context.close()
+  withAndWithoutJavaScript(() => browser, journey, {
+    js: 'a programme manager adds, corrects, edits and reviews a programme, with axe on every page',
+    nojs: 'the same journey works with JavaScript switched off',
   })
 })

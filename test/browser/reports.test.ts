@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
 import type { Page } from 'playwright-core'
-import { browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import {
+  type BrowserSession,
+  browserUnavailable,
+  launchBrowser,
+  withAndWithoutJavaScript,
+} from '../helpers/browser.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { ReportsPages } from './pages/reports.pages.ts'
@@ -89,16 +94,9 @@ describe(
       await site.signOut()
     }
 
-    it('a programme manager prepares, previews and submits a report, with axe on every page', async () => {
-      const page = await browser.context.newPage()
-      await journey(page, 'js')
-      await page.close()
-    })
-
-    it('the same journey works with JavaScript switched off', async () => {
-      const context = await browser.noScriptContext()
-      await journey(await context.newPage(), 'nojs')
-      await context.close()
+    withAndWithoutJavaScript(() => browser, journey, {
+      js: 'a programme manager prepares, previews and submits a report, with axe on every page',
+      nojs: 'the same journey works with JavaScript switched off',
     })
   },
 )

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { it } from 'node:test'
 import type { AxeResults, RunOptions } from 'axe-core'
 import { chromium, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core'
 import { projectRoot } from '../../src/paths.ts'
@@ -19,6 +20,27 @@ export function browserUnavailable(): string | false {
   const message = `Chromium not found at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or set CHROMIUM_PATH to run the browser tests.`
   if (process.env.CI) throw new Error(message)
   return message
+}
+
+/**
+ * A journey run twice, as two tests: in the JavaScript-enabled context, then in a fresh context with
+ * JavaScript switched off (every page must work without it). `label` keeps the two runs' records apart.
+ */
+export function withAndWithoutJavaScript(
+  session: () => BrowserSession,
+  journey: (page: Page, label: 'js' | 'nojs') => Promise<void>,
+  titles: { js: string; nojs: string },
+): void {
+  it(titles.js, async () => {
+    const page = await session().context.newPage()
+    await journey(page, 'js')
+    await page.close()
+  })
+  it(titles.nojs, async () => {
+    const context = await session().noScriptContext()
+    await journey(await context.newPage(), 'nojs')
+    await context.close()
+  })
 }
 
 export interface BrowserSession {

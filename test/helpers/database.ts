@@ -46,7 +46,10 @@ export async function createTestDatabase(): Promise<{
 }
 
 /** Creates an empty PostgreSQL database on the server `adminUrl` names, returning its name and URL. */
-export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<{ name: string; url: string }> {
+export async function createPostgresDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
   const c = new pg.Client({ connectionString: adminUrl })
   await c.connect()
