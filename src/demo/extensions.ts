@@ -6,6 +6,7 @@ import type { DemoPerson } from './demo-loader.ts'
 import { governanceControlDemo } from './governance-control-demo.ts'
 import { governanceDemo } from './governance-demo.ts'
 import { financeDemo } from './finance-demo.ts'
+import { financeOrdersDemo } from './finance-orders-demo.ts'
 import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
@@ -28,6 +29,7 @@ export type DemoExtension = (ctx: DemoContext) => Promise<void>
 // Finance first (governance reads budgets); gates, decisions and RAID before the control demo, which links its exceptions to the board's decisions; scrutiny before the papers that cite its recommendations.
 export const DEMO_EXTENSIONS: DemoExtension[] = [
   financeDemo,
+  financeOrdersDemo,
   ledgerDemo,
   governanceDemo,
   governanceControlDemo,

@@ -353,46 +353,6 @@ export const financeDemo: DemoExtension = async (ctx) => {
       updated_at: at,
     })
     .execute()
-  // Orders raised but not yet invoiced: they count against what is left of the budget before any
-  // money leaves the ledger, which is what the panel could not see.
-  const orders: Array<[string, string, string, string, number, string]> = [
-    ['ICT-01', 'PSPS', 'PO 4501187', 'Web developer, next quarter (non-base)', 6000, `${nowPeriod}-03`],
-    [
-      'ICT-05',
-      'Northgate Public Services',
-      'PO 4501142',
-      'Interface licence renewal for the online forms integration',
-      1800,
-      `${elapsed.at(-2) ?? nowPeriod}-14`,
-    ],
-    [
-      'ICT-06',
-      'Socitm Advisory',
-      'PO 4501190',
-      'Digital leadership course for the digital officer',
-      950,
-      `${nowPeriod}-10`,
-    ],
-  ]
-  for (const [ref, supplier, reference, description, pounds, raisedOn] of orders) {
-    const c = await trx
-      .insertInto('commitments')
-      .values({
-        organisation_id: org,
-        project_id: project(ref),
-        supplier_name: supplier,
-        reference,
-        description,
-        amount_pence: pounds * 100,
-        raised_on: raisedOn <= ctx.today ? raisedOn : ctx.today,
-        status: 'open',
-        created_at: at,
-        updated_at: at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await audit('commitment', c.id, c)
-  }
   await signed(
     trx,
     org,
