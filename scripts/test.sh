@@ -3,20 +3,30 @@
 #   npm test                       SQLite (a fresh temp file per test file)
 #   TEST_DATABASE_URL=postgres://… npm test   the same suite on PostgreSQL (a fresh database per test file)
 #   npm test -- unit|integration|browser      one layer only
+# On PostgreSQL the browser layer of a whole run is the smoke journey only (sign-in, the portfolio): the
+# pages and their axe checks do not depend on the database, and the full journeys run on SQLite.
+# `npm test -- browser` on PostgreSQL still runs every journey.
 set -euo pipefail
 shopt -s globstar nullglob
 cd "$(dirname "$0")/.."
 layer="${1:-all}"
 files=()
+browser=(test/browser/**/*.test.ts)
+[ -n "${TEST_DATABASE_URL:-}" ] && [ "$layer" = all ] && browser=(test/browser/sign-in.test.ts)
 case "$layer" in
   unit) files=(src/**/*.test.ts test/unit/**/*.test.ts) ;;
   integration) files=(test/integration/**/*.test.ts) ;;
-  browser) files=(test/browser/**/*.test.ts) ;;
-  all) files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts test/browser/**/*.test.ts) ;;
+  browser) files=("${browser[@]}") ;;
+  all) files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts "${browser[@]}") ;;
   *) echo "usage: npm test [-- unit|integration|browser]" >&2; exit 2 ;;
 esac
 echo "Running ${#files[@]} test files on ${TEST_DATABASE_URL:+PostgreSQL}${TEST_DATABASE_URL:-SQLite}" | sed -E 's#postgres(ql)?://[^ ]*#PostgreSQL#'
+
+# Every test database is a copy of one template migrated here, once for the run.
+eval "$(node --import tsx test/helpers/template-database.ts create)"
+trap 'node --import tsx test/helpers/template-database.ts drop || true' EXIT
+
 # A test or hook that hangs fails after three minutes, and a handle left open after the last test
 # cannot keep a file's process (and so the run) alive: a failure is reported, never a hang.
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=180000 --test-force-exit \
+node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=180000 --test-force-exit \
   --test-reporter=spec "${files[@]}"

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -10,6 +10,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 /**
  * A fresh, migrated database for one test file: a SQLite file in a temp folder, or, when
  * TEST_DATABASE_URL names a PostgreSQL server, a new database created on it (and dropped afterwards).
+ * Under `npm test` it is a copy of the template migrated once for the run (OVERSIGHT_TEST_TEMPLATE: a
+ * SQLite file, or a PostgreSQL database name); a file run on its own migrates its own.
  */
 export async function createTestDatabase(): Promise<{
   database: Database
@@ -17,11 +19,12 @@ export async function createTestDatabase(): Promise<{
   drop: () => Promise<void>
 }> {
   const url = process.env.TEST_DATABASE_URL
+  const template = process.env.OVERSIGHT_TEST_TEMPLATE
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const { name, url: databaseUrl } = await createPostgresDatabase(url, 'oversight_t')
+    const { name, url: databaseUrl } = await createPostgresDatabase(url, 'oversight_t', template)
     const config: DatabaseConfig = { dialect: 'postgres', url: databaseUrl }
     const database = openDatabase(config, { poolSize: 5 })
-    await migrateToLatest(database)
+    if (!template) await migrateToLatest(database)
     return {
       database,
       config,
@@ -32,9 +35,11 @@ export async function createTestDatabase(): Promise<{
     }
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'oversight-test-'))
-  const config: DatabaseConfig = { dialect: 'sqlite', file: path.join(dir, 'test.sqlite') }
+  const file = path.join(dir, 'test.sqlite')
+  if (template) copyFileSync(template, file)
+  const config: DatabaseConfig = { dialect: 'sqlite', file }
   const database = openDatabase(config)
-  await migrateToLatest(database)
+  if (!template) await migrateToLatest(database)
   return {
     database,
     config,
@@ -45,16 +50,29 @@ export async function createTestDatabase(): Promise<{
   }
 }
 
-/** Creates an empty PostgreSQL database on the server `adminUrl` names, returning its name and URL. */
+/**
+ * Creates a PostgreSQL database on the server `adminUrl` names, empty or a copy of `template`,
+ * returning its name and URL. Copying refuses while another session is connected to the template
+ * (a test file's own connections never are, but a just-closed one may linger a moment): retried briefly.
+ */
 export async function createPostgresDatabase(
   adminUrl: string,
   prefix: string,
+  template?: string,
 ): Promise<{ name: string; url: string }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
   const c = new pg.Client({ connectionString: adminUrl })
   await c.connect()
   try {
-    await c.query(`create database ${name}`)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(template ? `create database ${name} template ${template}` : `create database ${name}`)
+        break
+      } catch (error) {
+        if (!template || attempt >= 40) throw error
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
   } finally {
     await c.end()
   }
