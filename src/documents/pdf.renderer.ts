@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import type {} from 'pdfkit'
 import { documentText, type Block, type PaperDocument } from './document.model.ts'
+import { projectRoot } from '../paths.ts'
 import { columnWidths, wrapText, type Measure } from './pdf.layout.ts'
 
-const require = createRequire(import.meta.url)
-const fontDir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto')
+const fontDir = path.join(projectRoot(), 'assets', 'fonts', 'roboto')
 
 interface Face {
   regular: string
