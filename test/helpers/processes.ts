@@ -1,0 +1,128 @@
+/**
+ * The real programs as an operator runs them: the command line and the server, each its own process,
+ * on a database of their own, so that a test can kill one half-way (SIGKILL) and start it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { projectRoot } from '../../src/paths.ts'
+import { createPostgresDatabase, dropDatabase } from './database.ts'
+
+const ROOT = projectRoot()
+
+export interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** A database URL that names nothing yet, and how to remove it: a new SQLite file, or a new PostgreSQL database. */
+export async function freshDatabaseUrl(
+  prefix = 'oversight_proc',
+): Promise<{ url: string; remove: () => Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL
+  if (admin && /^postgres(ql)?:\/\//.test(admin)) {
+    const { name, url } = await createPostgresDatabase(admin, prefix)
+    return { url, remove: () => dropDatabase(admin, name) }
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'oversight-proc-'))
+  return {
+    url: `file:${path.join(dir, 'oversight.sqlite')}`,
+    remove: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  }
+}
+
+/** `oversight ARGS…` against the database at `url`. */
+export function runCli(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: url, ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export interface ServerProcess {
+  baseUrl: string
+  child: ChildProcess
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<number | string | null>
+  /** Stops it with the signal and waits for it to end. */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>
+}
+
+/** The server (`src/server.ts`) on a free loopback port, once `/health` answers. */
+export async function startServerProcess(
+  url: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO: 'false',
+      SCHEDULER: 'false',
+      LOG_LEVEL: 'silent',
+      SESSION_SECRET: 'a test session secret of at least thirty-two characters',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  )
+  const baseUrl = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited before answering: ${stderr.slice(-2000)}`)
+    }
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`the server did not answer /health within 60 s: ${stderr.slice(-2000)}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    baseUrl,
+    child,
+    exited,
+    stop: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
