@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { RATINGS, ratingLabel, type RatingScaleId } from '../../domain/dca.ts'
 import { notFound } from '../../errors.ts'
+import { createChangeCache } from '../audit/change-cache.ts'
 import {
   IdParams,
   ListOf,
@@ -151,6 +152,9 @@ export function projectJson(p: ProjectListRow, scale: RatingScaleId): Static<typ
 export async function projectsApi(app: FastifyInstance) {
   const { projects } = app.services
   const tags = ['Projects']
+  // Integrations poll the list; its answer, serialised, is remembered on the organisation's change
+  // counter (one primary-key read confirms it is current), keyed by the reader's scope and the query.
+  const listAnswers = createChangeCache<string>(app.database.db, 50)
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
   async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {
@@ -170,12 +174,14 @@ export async function projectsApi(app: FastifyInstance) {
         response: { 200: ListOf(ProjectSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = request.actor!
       const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
       const { programmeId, stage, rating, q, attention, sort, order } = request.query
-      const rows = await projects.listProjects(scopeOf(actor), {
+      const scope = scopeOf(actor)
+      const variant = JSON.stringify([
+        actor.ratingScale,
         programmeId,
         stage,
         rating,
@@ -184,9 +190,26 @@ export async function projectsApi(app: FastifyInstance) {
         sort,
         order,
         offset,
-        limit: limit + 1,
+        limit,
+      ])
+      const body = await listAnswers(scope, variant, async () => {
+        const rows = await projects.listProjects(scope, {
+          programmeId,
+          stage,
+          rating,
+          q,
+          attention,
+          sort,
+          order,
+          offset,
+          limit: limit + 1,
+        })
+        // The route's own response serialiser: the same bytes an uncached answer would have.
+        return reply.serialize(
+          apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
+        ) as string
       })
-      return apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale))
+      return reply.type('application/json; charset=utf-8').send(body)
     },
   )
 

@@ -1,0 +1,75 @@
+/**
+ * The project list API answers from a remembered page while nothing has changed: it must never be
+ * stale after a change, never cross from one reader's scope to another's, and be byte for byte the
+ * answer it would have computed.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+interface ListJson {
+  items: Array<{ id: number; reference: string; name: string }>
+  next: string | null
+}
+
+describe(`the remembered project list (${dialectName()})`, () => {
+  let t: TestApp
+  let pm: string
+  let partner: string
+  let programmeId: number
+
+  before(async () => {
+    t = await buildTestApp()
+    pm = await t.tokenFor(t.orgs.a.users.programme_manager)
+    partner = await t.tokenFor(t.orgs.a.users.partner_officer)
+    const programme = await t.api(pm, 'POST', '/api/v1/programmes', {
+      reference: 'CACHE',
+      name: 'Cache programme',
+    })
+    programmeId = programme.json<{ id: number }>().id
+    for (const [reference, shared] of [
+      ['C-1', true],
+      ['C-2', false],
+    ] as const) {
+      const res = await t.api(pm, 'POST', '/api/v1/projects', {
+        reference,
+        name: `Project ${reference}`,
+        programmeId,
+        sharedWithPartner: shared,
+      })
+      assert.equal(res.statusCode, 201, res.body)
+    }
+  })
+  after(() => t.close())
+
+  const list = async (token: string, qs = '') => {
+    const res = await t.api(token, 'GET', `/api/v1/projects?programmeId=${programmeId}${qs}`)
+    assert.equal(res.statusCode, 200, res.body)
+    return res
+  }
+  const refs = (body: string) => (JSON.parse(body) as ListJson).items.map((p) => p.reference)
+
+  it('answers the same bytes twice, and a change is seen at once', async () => {
+    const first = await list(pm)
+    const second = await list(pm)
+    assert.equal(second.body, first.body)
+    assert.match(String(second.headers['content-type']), /^application\/json/)
+    assert.deepEqual(refs(first.body), ['C-1', 'C-2'])
+
+    const id = (JSON.parse(first.body) as ListJson).items[0]!.id
+    const renamed = await t.api(pm, 'PATCH', `/api/v1/projects/${id}`, { name: 'Renamed', version: 1 })
+    assert.equal(renamed.statusCode, 200, renamed.body)
+    const after = JSON.parse((await list(pm)).body) as ListJson
+    assert.equal(after.items[0]!.name, 'Renamed')
+  })
+
+  it('keeps each reader to their own scope and query', async () => {
+    await list(pm) // remembered for the programme manager first
+    assert.deepEqual(refs((await list(partner)).body), ['C-1'])
+    assert.deepEqual(refs((await list(pm)).body), ['C-1', 'C-2'])
+    assert.deepEqual(refs((await list(pm, '&limit=1')).body), ['C-1'])
+    const foreign = await t.api(await t.tokenFor(t.orgs.b.users.programme_manager), 'GET', '/api/v1/projects')
+    assert.deepEqual(refs(foreign.body), [])
+  })
+})
