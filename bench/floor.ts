@@ -2,10 +2,13 @@
  * The floors the benchmark compares Oversight against, served by a bare Fastify with no plugins:
  *  - GET /projects runs exactly the SQL that `GET /api/v1/projects?limit=100` runs (captured from the
  *    projects service at start-up) through the raw driver and sends the rows as JSON;
+ *  - GET /projects-static sends the API's own answer (STATIC_BODY_FILE, fetched by bench/run.ts) from memory:
+ *    the cost of HTTP alone, the ceiling a cached answer can approach;
  *  - GET /dashboard renders the same dashboard template with the same data (computed once at start-up):
  *    a bare GOV.UK Frontend page render, without sessions, CSRF, headers or per-request queries.
  * Run by bench/run.ts in its own process: DATABASE_URL=… PORT=… node --import tsx bench/floor.ts
  */
+import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely'
 import pg from 'pg'
@@ -79,6 +82,12 @@ const app = Fastify({ logger: false })
 app.get('/projects', async () => {
   const [rows] = await runListSql()
   return { items: rows!.slice(0, 100), next: rows!.length > 100 ? 'x' : null }
+})
+const staticBody = process.env.STATIC_BODY_FILE
+  ? readFileSync(process.env.STATIC_BODY_FILE)
+  : Buffer.from('{}')
+app.get('/projects-static', (_request, reply) => {
+  void reply.type('application/json; charset=utf-8').send(staticBody)
 })
 app.get('/dashboard', async (_request, reply) => {
   const html = views.render('portfolio/views/dashboard.njk', {
