@@ -5,6 +5,7 @@ import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import type { Mailer } from '../../mail/mailer.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import type { NotificationsService } from '../notifications/notifications.service.ts'
 import type { createTolerancesRepository, ExceptionRow } from './tolerances.repository.ts'
 import {
@@ -116,9 +117,14 @@ export function createExceptionWorkflow(deps: {
             status: 'The board has already decided this exception',
           })
         const at = new Date().toISOString()
-        await trx
-          .updateTable('tolerance_exceptions')
-          .set({
+        await updateVersioned(trx, {
+          table: 'tolerance_exceptions',
+          entityType: 'exception',
+          action: 'report',
+          actor,
+          current,
+          version,
+          changes: {
             cause: input.cause.trim(),
             impact: input.impact.trim(),
             options: input.options.trim(),
@@ -126,22 +132,9 @@ export function createExceptionWorkflow(deps: {
             status: 'reported',
             reported_at: current.reported_at ?? at,
             reported_by: actor.name,
-            version: version + 1,
-            updated_at: at,
-          })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .execute()
-        const after = (await repo.getException(scopeOf(actor), id, trx))!
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'report',
-          entityType: 'exception',
-          entityId: id,
-          before: current,
-          after,
+          },
         })
+        const after = (await repo.getException(scopeOf(actor), id, trx))!
         return after
       })
       return result
@@ -181,32 +174,23 @@ export function createExceptionWorkflow(deps: {
               decidedOn,
             })
           : null
-        const at = new Date().toISOString()
-        await trx
-          .updateTable('tolerance_exceptions')
-          .set({
+        await updateVersioned(trx, {
+          table: 'tolerance_exceptions',
+          entityType: 'exception',
+          action: 'decide',
+          actor,
+          current,
+          version,
+          changes: {
             status: 'decided',
             outcome: input.outcome,
             outcome_reasons: input.reasons.trim(),
             decision_id: decision?.id ?? null,
             decided_at: decidedOn,
             decided_by: actor.name,
-            version: version + 1,
-            updated_at: at,
-          })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .execute()
-        const after = (await repo.getException(scopeOf(actor), id, trx))!
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'decide',
-          entityType: 'exception',
-          entityId: id,
-          before: current,
-          after,
+          },
         })
+        const after = (await repo.getException(scopeOf(actor), id, trx))!
         return after
       })
       return result

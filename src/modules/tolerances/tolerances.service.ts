@@ -5,6 +5,7 @@ import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, ValidationError } from '../../errors.ts'
 import type { Mailer } from '../../mail/mailer.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { NotificationsService } from '../notifications/notifications.service.ts'
 import { createTolerancesRepository, type ExceptionFilter } from './tolerances.repository.ts'
 import {
@@ -271,42 +272,25 @@ export function createTolerancesService(deps: {
           ? q.where('project_id', 'is', null)
           : q.where('project_id', '=', target.projectId)
       const current = await q.executeTakeFirst()
-      const at = new Date().toISOString()
       let row: ToleranceSettings
       if (current) {
-        if (version === null || current.version !== version) throw new ConflictError(current)
-        const updated = await trx
-          .updateTable('tolerance_settings')
-          .set({ ...toRow(input), version: current.version + 1, updated_at: at })
-          .where('id', '=', current.id)
-          .where('version', '=', current.version)
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        row = updated
+        if (version === null) throw new ConflictError(current)
+        row = await updateVersioned(trx, {
+          table: 'tolerance_settings',
+          entityType: 'tolerance_settings',
+          actor,
+          current,
+          version,
+          changes: toRow(input),
+        })
       } else {
-        row = await trx
-          .insertInto('tolerance_settings')
-          .values({
-            ...toRow(input),
-            organisation_id: actor.organisationId,
-            programme_id: target.programmeId,
-            project_id: target.projectId,
-            created_at: at,
-            updated_at: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
+        row = await insertAudited(trx, {
+          table: 'tolerance_settings',
+          entityType: 'tolerance_settings',
+          actor,
+          values: { ...toRow(input), programme_id: target.programmeId, project_id: target.projectId },
+        })
       }
-      await recordAudit(trx, {
-        organisationId: actor.organisationId,
-        actor: auditActorOf(actor),
-        action: current ? 'update' : 'create',
-        entityType: 'tolerance_settings',
-        entityId: row.id,
-        before: current,
-        after: row,
-      })
       // New tolerances apply at once: a project already beyond them is an exception now.
       const ids =
         target.projectId !== null
