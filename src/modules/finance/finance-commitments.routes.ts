@@ -4,7 +4,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import type { Commitment } from '../../db/schema.ts'
 import { financialYearOf } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { ListOf, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
 import { field, FormBody } from '../../web/forms.ts'
 import {
@@ -32,7 +32,7 @@ const CommitmentSchema = Type.Object(
     supplierName: Type.String(),
     reference: Type.String(),
     description: Type.String(),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     raisedOn: Type.String({ format: 'date' }),
     status: Type.String(),
   },
@@ -43,7 +43,7 @@ const CreateCommitment = Type.Object(
     supplierName: Type.String({ maxLength: 200 }),
     reference: Type.String({ maxLength: 60 }),
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    amountPence: Type.Integer({ minimum: 1 }),
+    amountPence: MoneyPence({ minimum: 1 }),
     raisedOn: Type.String({ format: 'date' }),
   },
   { additionalProperties: false },

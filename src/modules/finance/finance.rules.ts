@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../domain/dates.ts'
-import { parseMoney, type Pence } from '../../domain/money.ts'
+import { moneyProblemMessage, readMoney, type Pence } from '../../domain/money.ts'
 import { isPeriod, parseFinancialYear } from '../../domain/periods.ts'
 
 export const FUNDING_KINDS = [
@@ -90,9 +90,10 @@ export function readMoneyField(
     if (required) errors[name] = `Enter ${label.toLowerCase()}`
     return null
   }
-  const p = parseMoney(value)
-  if (p === null) errors[name] = `${label} must be an amount of money, like £1,250.00`
-  return p
+  const p = readMoney(value)
+  if (typeof p === 'number') return p
+  if (p !== null) errors[name] = moneyProblemMessage(p, label)
+  return null
 }
 
 export function validateBudgetLine(b: BudgetLineInput): Record<string, string> {
