@@ -135,6 +135,29 @@ describe(`money is bounded to ±£99,999,999,999.99 everywhere (${dialectName()}
     assert.match(credit.text, /Amount must be an amount of money/)
   })
 
+  it('refuses an amount beyond the bound on the decision, business case and tolerance forms', async () => {
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const decision = await pm.post('/decisions', {
+      title: 'Approve the budget',
+      approvedBudget: '£100,000,000,000',
+      status: 'draft',
+    })
+    assert.equal(decision.status, 400)
+    assert.match(decision.text, /Approved budget must be less than £100,000,000,000/)
+    const businessCase = await pm.post(`/projects/${projectId}/business-case`, {
+      version: '',
+      budgetRequested: '99999999999999',
+    })
+    assert.equal(businessCase.status, 400)
+    assert.match(businessCase.text, /Budget requested must be less than £100,000,000,000/)
+    const tolerance = await pm.post(`/programmes/${programmeId}/tolerances`, {
+      version: '',
+      costPounds: '1' + '0'.repeat(20),
+    })
+    assert.equal(tolerance.status, 400)
+    assert.match(tolerance.text, /Cost tolerance \(£\) must be less than £100,000,000,000/)
+  })
+
   it('shows every finance page whatever amounts the database holds', async () => {
     const db = t.database.db
     const org = t.orgs.a.id

@@ -5,7 +5,7 @@ import type { Commitment } from '../../db/schema.ts'
 import { financialYearOf } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, readMoneyField } from '../../web/form-pages.ts'
 import { field, FormBody } from '../../web/forms.ts'
 import {
   COMMITMENT_STATUSES,
@@ -13,7 +13,6 @@ import {
   type CommitmentInput,
 } from './finance-commitments.service.ts'
 import { renderForm, save } from './finance.forms.ts'
-import { readMoneyField } from './finance.rules.ts'
 import { moneyHelpers, yearSlug } from './finance.view-model.ts'
 
 /** Back to the project's finance in the year the order was raised, where it counts. */
