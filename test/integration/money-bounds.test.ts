@@ -158,6 +158,36 @@ describe(`money is bounded to ±£99,999,999,999.99 everywhere (${dialectName()}
     assert.match(tolerance.text, /Cost tolerance \(£\) must be less than £100,000,000,000/)
   })
 
+  it('reports a ledger row of £100,000,000,000 or more as a bad row, with its line', async () => {
+    const csv = [
+      'Date,Supplier,Amount,Reference',
+      '01/06/2025,Webworks Ltd,1250.00,T1',
+      '02/06/2025,Webworks Ltd,"9,999,999,999,999.99",T2',
+      '03/06/2025,Webworks Ltd,-100000000000,T3',
+      '04/06/2025,Webworks Ltd,"99,999,999,999.99",T4',
+    ].join('\n')
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ledger/imports?fileName=big.csv',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/json' },
+      payload: csv,
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    const imp = res.json<{
+      rowsGood: number
+      rowsBad: number
+      problems: Array<{ line: number; reason: string }>
+    }>()
+    assert.equal(imp.rowsGood, 2, res.body)
+    assert.equal(imp.rowsBad, 2, res.body)
+    assert.deepEqual(
+      imp.problems.map((p) => p.line),
+      [3, 4],
+    )
+    assert.match(imp.problems[0]!.reason, /less than £100,000,000,000/)
+    assert.match(imp.problems[1]!.reason, /more than -£100,000,000,000/)
+  })
+
   it('shows every finance page whatever amounts the database holds', async () => {
     const db = t.database.db
     const org = t.orgs.a.id
