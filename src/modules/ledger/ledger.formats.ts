@@ -161,7 +161,7 @@ function plainAmount(t: string): number | null {
     if (f1 < 0 || f2 < 0) return null
     pence += f1 * 10 + f2
   }
-  return negative ? -pence : pence
+  return negative && pence > 0 ? -pence : pence
 }
 
 /** An XLSX number cell as the decimal text a ledger meant: 1534.2399999999998 was typed as 1534.24. */
