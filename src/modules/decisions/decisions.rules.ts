@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../domain/dates.ts'
-import { isPence } from '../../domain/money.ts'
+import { formatMoney, formatPounds, isPence } from '../../domain/money.ts'
 
 /** The capacity a decision is taken in: the constitution says who may decide what (scheme of delegation). */
 export const DECISION_CAPACITIES = [
@@ -128,12 +128,8 @@ export function validateDecision(d: DecisionInput): Record<string, string> {
   return errors
 }
 
+/** An approved or requested budget as a decision states it: "£250,000", or "£250,000.50" with pence. */
 export function formatPence(pence: number | null | undefined): string {
   if (pence === null || pence === undefined) return ''
-  const pounds = pence / 100
-  return new Intl.NumberFormat('en-GB', {
-    style: 'currency',
-    currency: 'GBP',
-    minimumFractionDigits: pence % 100 === 0 ? 0 : 2,
-  }).format(pounds)
+  return pence % 100 === 0 ? formatPounds(pence) : formatMoney(pence)
 }
