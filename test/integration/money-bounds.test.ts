@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import fc from 'fast-check'
 import { MAX_PENCE, MIN_PENCE } from '../../src/domain/money.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
@@ -95,6 +96,24 @@ describe(`money is bounded to ±£99,999,999,999.99 everywhere (${dialectName()}
       assert.ok(fields.amountPence, `${bad}: ${res.body}`)
       if (Math.abs(bad) >= 1e13) assert.match(fields.amountPence, /£100,000,000,000/)
     }
+    // Any amount beyond the bound, whichever sign, is refused; any within it is taken (property).
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.integer({ min: MAX_PENCE + 1, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: Number.MIN_SAFE_INTEGER, max: MIN_PENCE - 1 }),
+          fc.double({ min: 1e13, max: 1e308, noNaN: true }),
+        ),
+        async (amount) => assert.equal((await recharge(amount)).statusCode, 400, String(amount)),
+      ),
+      { numRuns: 25 },
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: MIN_PENCE, max: MAX_PENCE }), async (amount) =>
+        assert.equal((await recharge(amount)).statusCode, 201, String(amount)),
+      ),
+      { numRuns: 10 },
+    )
     assert.equal((await recharge(9_999_999_999_999)).statusCode, 201)
     assert.equal((await recharge(-9_999_999_999_999)).statusCode, 201)
     const claim = await t.api(token, 'POST', '/api/v1/claims', {
