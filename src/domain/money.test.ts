@@ -5,6 +5,7 @@ import {
   allocate,
   formatMoney,
   formatPounds,
+  hasInexactPence,
   MAX_PENCE,
   moneyProblemMessage,
   parseMoney,
@@ -111,6 +112,13 @@ describe('money', () => {
     assert.ok(formatMoney(1e308).startsWith('about £1'))
     assert.equal(formatMoney(Number.NaN), '—')
     assert.equal(penceToDecimal(2 ** 53), '90071992547409.92')
+  })
+
+  it('finds an amount that is no longer exact pence anywhere in an answer', () => {
+    assert.equal(hasInexactPence({ a: [1, { b: MAX_PENCE * 900 }], c: null, d: 'x' }), false)
+    assert.equal(hasInexactPence({ a: [1, { b: 2 ** 53 }] }), true)
+    assert.equal(hasInexactPence([{ p: 1e308 }]), true)
+    assert.equal(hasInexactPence({ p: Number.NaN }), true)
   })
 
   it('refuses amounts beyond ±£99,999,999,999.99, with the reason', () => {

@@ -2,8 +2,9 @@
  * Money, always as integer pence.
  *
  * Floating-point pounds lose pennies (0.1 + 0.2); a budget book that does not add up is the first thing a
- * scrutiny panel notices. Every sum here stays a safe integer, and every split of an amount (profiling a
- * budget across periods, apportioning a recharge) hands out exactly the pennies it was given.
+ * scrutiny panel notices. Every amount is bounded (MAX_PENCE), every sum of them is exact, and every split of
+ * an amount (profiling a budget across periods, apportioning a recharge) hands out exactly the pennies it
+ * was given. ADR 0004 records why.
  */
 
 export type Pence = number
@@ -11,7 +12,7 @@ export type Pence = number
 /**
  * The largest amount, either way, that Oversight accepts: 10^13 − 1 pence, £99,999,999,999.99 — just under
  * £100 billion, when the largest major projects' whole-life costs are around £40 billion. Every API body
- * (the `Money` schema in src/web/api-schemas.ts), form and import (readMoney) refuses more, so that any
+ * (the `MoneyPence` schema in src/web/api-schemas.ts), form and import (readMoney) refuses more, so that any
  * total of fewer than 900 amounts stays a safe integer (2^53 ≈ 9.007 × 10^15) and adds up exactly.
  */
 export const MAX_PENCE = 9_999_999_999_999
@@ -47,7 +48,7 @@ export function sumPence(values: Iterable<Pence>): Pence {
 
 /** True when some amount in `value` (an object or array of them, as an API answers) is not exact pence. */
 export function hasInexactPence(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isSafeInteger(value) && Number.isFinite(value)
+  if (typeof value === 'number') return !Number.isSafeInteger(value)
   if (Array.isArray(value)) return value.some(hasInexactPence)
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasInexactPence)
   return false
