@@ -26,7 +26,8 @@ export default tseslint.config(
         {
           selector:
             "Property[key.name=/(Pence|amount)$/i] CallExpression[callee.object.name='Type'][callee.property.name=/^(Integer|Number)$/]",
-          message: 'An amount of money in a schema is MoneyPence() or PenceTotal() from src/web/api-schemas.ts',
+          message:
+            'An amount of money in a schema is MoneyPence() or PenceTotal() from src/web/api-schemas.ts',
         },
       ],
     },
