@@ -16,6 +16,23 @@ export default tseslint.config(
     },
   },
   {
+    // One money type (ADR 0004): an amount in an API schema is MoneyPence (bounded) or PenceTotal, never a
+    // bare Type.Integer / Type.Number that would take 1e308 or 2^53 pence.
+    files: ['src/**/*.ts'],
+    ignores: ['src/web/api-schemas.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Property[key.name=/(Pence|amount)$/i] CallExpression[callee.object.name='Type'][callee.property.name=/^(Integer|Number)$/]",
+          message:
+            'An amount of money in a schema is MoneyPence() or PenceTotal() from src/web/api-schemas.ts',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-floating-promises': 'off' },
   },

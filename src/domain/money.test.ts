@@ -5,14 +5,18 @@ import {
   allocate,
   formatMoney,
   formatPounds,
+  hasInexactPence,
+  MAX_PENCE,
+  moneyProblemMessage,
   parseMoney,
+  readMoney,
   penceToDecimal,
   profileAmounts,
   splitEvenly,
   sumPence,
 } from './money.ts'
 
-const amount = fc.integer({ min: -1_000_000_000_00, max: 1_000_000_000_00 })
+const amount = fc.integer({ min: -MAX_PENCE, max: MAX_PENCE })
 const weights = fc
   .array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 40 })
   .filter((ws) => ws.some((w) => w > 0))
@@ -74,8 +78,15 @@ describe('money', () => {
         )
       }),
     )
-    assert.throws(() => sumPence([Number.MAX_SAFE_INTEGER, 1]), RangeError)
-    assert.throws(() => sumPence([0.5]), RangeError)
+  })
+
+  it('adds amounts at the bound exactly, as BigInt, and never fails a report past 2^53', () => {
+    assert.equal(sumPence(Array.from({ length: 900 }, () => MAX_PENCE)), 900 * MAX_PENCE)
+    assert.equal(sumPence(Array.from({ length: 900 }, () => -MAX_PENCE)), -900 * MAX_PENCE)
+    // 2^53 − 1 + 2 is not a safe integer: the nearest number, not an exception.
+    assert.equal(sumPence([Number.MAX_SAFE_INTEGER, 2]), 2 ** 53)
+    assert.equal(sumPence([1e308, -1e308]), 0)
+    assert.throws(() => sumPence([Number.NaN]), RangeError)
   })
 
   it('formats pounds and pence as GOV.UK shows money', () => {
@@ -89,6 +100,50 @@ describe('money', () => {
     assert.equal(formatPounds(-49), '£0')
     assert.equal(penceToDecimal(-5), '-0.05')
     assert.equal(penceToDecimal(123456), '1234.56')
+    assert.equal(formatMoney(MAX_PENCE), '£99,999,999,999.99')
+    assert.equal(formatMoney(-MAX_PENCE), '-£99,999,999,999.99')
+  })
+
+  it('shows whatever the database holds, marking an amount past 2^53 as not exact', () => {
+    assert.equal(formatMoney(9e15), '£90,000,000,000,000.00')
+    assert.equal(formatMoney(2 ** 53), 'about £90,071,992,547,409.92')
+    assert.equal(formatMoney(-(2 ** 53)), 'about -£90,071,992,547,409.92')
+    assert.equal(formatPounds(2 ** 53), 'about £90,071,992,547,410')
+    assert.ok(formatMoney(1e308).startsWith('about £1'))
+    assert.equal(formatMoney(Number.NaN), '—')
+    assert.equal(penceToDecimal(2 ** 53), '90071992547409.92')
+  })
+
+  it('finds an amount that is no longer exact pence anywhere in an answer', () => {
+    assert.equal(hasInexactPence({ a: [1, { b: MAX_PENCE * 900 }], c: null, d: 'x' }), false)
+    assert.equal(hasInexactPence({ a: [1, { b: 2 ** 53 }] }), true)
+    assert.equal(hasInexactPence([{ p: 1e308 }]), true)
+    assert.equal(hasInexactPence({ p: Number.NaN }), true)
+  })
+
+  it('refuses amounts beyond ±£99,999,999,999.99, with the reason', () => {
+    assert.equal(readMoney('£99,999,999,999.99'), MAX_PENCE)
+    assert.equal(readMoney('-99999999999.99'), -MAX_PENCE)
+    assert.equal(readMoney('100000000000'), 'too-large')
+    assert.equal(readMoney('9,999,999,999,999.99'), 'too-large')
+    assert.equal(readMoney('(100,000,000,000.00)'), 'too-small')
+    assert.equal(readMoney('1' + '0'.repeat(400)), 'too-large')
+    assert.equal(readMoney('1e308'), 'not-money')
+    assert.equal(readMoney('  '), null)
+    assert.equal(readMoney('-0'), 0)
+    assert.equal(parseMoney('100000000000'), null)
+    assert.equal(moneyProblemMessage('too-large', 'Amount'), 'Amount must be less than £100,000,000,000')
+    assert.equal(moneyProblemMessage('too-small', 'Amount'), 'Amount must be more than -£100,000,000,000')
+  })
+
+  it('accepts every amount within the bound and refuses every one beyond it (property)', () => {
+    const beyond = fc.bigInt({ min: BigInt(MAX_PENCE) + 1n, max: 10n ** 30n })
+    fc.assert(
+      fc.property(beyond, fc.boolean(), (p, negative) => {
+        const text = `${negative ? '-' : ''}${p / 100n}.${String(p % 100n).padStart(2, '0')}`
+        assert.equal(readMoney(text), negative ? 'too-small' : 'too-large')
+      }),
+    )
   })
 
   it('reads amounts as people and ledgers write them', () => {

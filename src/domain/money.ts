@@ -2,27 +2,56 @@
  * Money, always as integer pence.
  *
  * Floating-point pounds lose pennies (0.1 + 0.2); a budget book that does not add up is the first thing a
- * scrutiny panel notices. Every sum here stays a safe integer, and every split of an amount (profiling a
- * budget across periods, apportioning a recharge) hands out exactly the pennies it was given.
+ * scrutiny panel notices. Every amount is bounded (MAX_PENCE), every sum of them is exact, and every split of
+ * an amount (profiling a budget across periods, apportioning a recharge) hands out exactly the pennies it
+ * was given. ADR 0004 records why.
  */
 
 export type Pence = number
 
-const MAX = Number.MAX_SAFE_INTEGER
+/**
+ * The largest amount, either way, that Oversight accepts: 10^13 − 1 pence, £99,999,999,999.99 — just under
+ * £100 billion, when the largest major projects' whole-life costs are around £40 billion. Every API body
+ * (the `MoneyPence` schema in src/web/api-schemas.ts), form and import (readMoney) refuses more, so that any
+ * total of fewer than 900 amounts stays a safe integer (2^53 ≈ 9.007 × 10^15) and adds up exactly.
+ */
+export const MAX_PENCE = 9_999_999_999_999
+export const MIN_PENCE = -MAX_PENCE
+
+/** The limit as people read it in an error message. */
+export const MONEY_LIMIT_TEXT = '£100,000,000,000'
+
+/** A whole number of pence within ±MAX_PENCE: what every amount written through Oversight is. */
+export function isPence(v: unknown): v is Pence {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= MIN_PENCE && v <= MAX_PENCE
+}
 
 function requirePence(v: number, what = 'amount'): void {
   if (!Number.isSafeInteger(v)) throw new RangeError(`Not a whole number of pence (${what}): ${v}`)
 }
 
-/** The exact total; throws rather than round if the sum would leave the safe integer range. */
+/**
+ * The total of amounts as the database holds them. Added as BigInt, so it is exact whenever the total is a
+ * safe integer — always, for fewer than 900 amounts within the bound. A row written round the bound (straight
+ * into the database, or before the bound existed) can take a total past 2^53: it is then the nearest number,
+ * which formatMoney shows as "about …" and the API refuses to give as if exact (see hasInexactPence),
+ * rather than a report failing for the whole organisation.
+ */
 export function sumPence(values: Iterable<Pence>): Pence {
-  let total = 0
+  let total = 0n
   for (const v of values) {
-    requirePence(v)
-    total += v
-    if (!Number.isSafeInteger(total)) throw new RangeError('Total is too large to hold exactly')
+    if (!Number.isFinite(v)) throw new RangeError(`Not an amount of pence: ${v}`)
+    total += BigInt(Math.round(v))
   }
-  return total
+  return Number(total)
+}
+
+/** True when some amount in `value` (an object or array of them, as an API answers) is not exact pence. */
+export function hasInexactPence(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isSafeInteger(value)
+  if (Array.isArray(value)) return value.some(hasInexactPence)
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasInexactPence)
+  return false
 }
 
 /**
@@ -88,37 +117,54 @@ function pounds(abs: bigint): string {
   return GROUPED.format(abs / 100n)
 }
 
+/**
+ * The pence a page shows for what the database holds, never an error: a page that cannot show one amount
+ * must still show the rest, and the row to correct. Past 2^53 a number is no longer exact pence (the
+ * driver has already rounded it), so it is shown with "about"; a value that is no number at all, as "—".
+ */
+function shown(p: number): { abs: bigint; sign: string; about: string } | null {
+  if (!Number.isFinite(p)) return null
+  return {
+    abs: BigInt(Math.abs(Math.round(p))),
+    sign: p < 0 ? '-' : '',
+    about: Number.isSafeInteger(p) ? '' : 'about ',
+  }
+}
+
 /** "£1,234.56", and "-£1,234.56" for a credit or an underspend. */
 export function formatMoney(p: Pence | null | undefined): string {
   if (p === null || p === undefined) return ''
-  requirePence(p)
-  const abs = BigInt(Math.abs(p))
-  const pennies = String(abs % 100n).padStart(2, '0')
-  return `${p < 0 ? '-' : ''}£${pounds(abs)}.${pennies}`
+  const s = shown(p)
+  if (!s) return '—'
+  const pennies = String(s.abs % 100n).padStart(2, '0')
+  return `${s.about}${s.sign}£${pounds(s.abs)}.${pennies}`
 }
 
 /** Whole pounds, rounded half away from zero, for summary tables: "£1,235". */
 export function formatPounds(p: Pence | null | undefined): string {
   if (p === null || p === undefined) return ''
-  requirePence(p)
-  const abs = BigInt(Math.abs(p))
-  const whole = (abs + 50n) / 100n
-  return `${p < 0 && whole > 0n ? '-' : ''}£${GROUPED.format(whole)}`
+  const s = shown(p)
+  if (!s) return '—'
+  const whole = (s.abs + 50n) / 100n
+  return `${s.about}${whole > 0n ? s.sign : ''}£${GROUPED.format(whole)}`
 }
 
 /** Pence as the decimal pounds a spreadsheet or JSON consumer expects: 123456 → "1234.56". */
 export function penceToDecimal(p: Pence): string {
-  requirePence(p)
-  const abs = Math.abs(p)
-  return `${p < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+  const s = shown(p)
+  if (!s) return ''
+  return `${s.sign}${s.abs / 100n}.${String(s.abs % 100n).padStart(2, '0')}`
 }
 
+/** Why text is not an amount Oversight accepts. */
+export type MoneyProblem = 'not-money' | 'too-large' | 'too-small'
+
 /**
- * Reads an amount as people type it on a form or as ledgers print it: "£1,234.56", "1234", "-12.50",
- * "(12.50)" for a credit. More than two decimal places, stray text, or badly placed thousands separators
- * give null rather than a guess.
+ * The one reader of amounts typed on a form or printed in a ledger: "£1,234.56", "1234", "-12.50",
+ * "(12.50)" for a credit. More than two decimal places, stray text or badly placed thousands separators are
+ * 'not-money' rather than a guess; beyond ±MAX_PENCE, 'too-large' or 'too-small'. Empty text is null.
  */
-export function parseMoney(text: string): Pence | null {
+export function readMoney(text: string): Pence | MoneyProblem | null {
   let s = text.trim().replace(/\s+/g, '')
   if (s === '') return null
   let negative = false
@@ -127,21 +173,33 @@ export function parseMoney(text: string): Pence | null {
     s = s.slice(1, -1)
   }
   if (s.startsWith('-') || s.startsWith('−')) {
-    if (negative) return null
+    if (negative) return 'not-money'
     negative = true
     s = s.slice(1)
   }
   if (s.startsWith('£')) s = s.slice(1)
   if (s.startsWith('-')) {
-    if (negative) return null
+    if (negative) return 'not-money'
     negative = true
     s = s.slice(1)
   }
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(s)
-  if (!m) return null
-  const whole = Number(m[1]!.replace(/,/g, ''))
-  const frac = m[2] ? Number(m[2].padEnd(2, '0')) : 0
-  const pence = whole * 100 + frac
-  if (!Number.isSafeInteger(pence) || pence > MAX) return null
-  return negative ? -pence : pence
+  if (!m) return 'not-money'
+  const whole = BigInt(m[1]!.replace(/,/g, ''))
+  const pence = whole * 100n + BigInt(m[2] ? m[2].padEnd(2, '0') : '0')
+  if (pence > BigInt(MAX_PENCE)) return negative ? 'too-small' : 'too-large'
+  return negative && pence > 0n ? -Number(pence) : Number(pence)
+}
+
+/** The error people read for a MoneyProblem, GOV.UK style: "Amount must be less than £100,000,000,000". */
+export function moneyProblemMessage(problem: MoneyProblem, label: string): string {
+  if (problem === 'too-large') return `${label} must be less than ${MONEY_LIMIT_TEXT}`
+  if (problem === 'too-small') return `${label} must be more than -${MONEY_LIMIT_TEXT}`
+  return `${label} must be an amount of money, like £1,250.00`
+}
+
+/** readMoney for callers that only need "an amount, or not": null for empty, unreadable or out of bounds. */
+export function parseMoney(text: string): Pence | null {
+  const p = readMoney(text)
+  return typeof p === 'number' ? p : null
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { MAX_PENCE, MIN_PENCE, MONEY_LIMIT_TEXT } from '../domain/money.ts'
 import { HttpError } from '../errors.ts'
 import { isApiPath } from './auth.ts'
 
@@ -24,9 +25,19 @@ export function fieldsFromValidation(issues: AjvIssue[], context?: string): Reco
       fields[field ? `${field}.${extra}` : extra] ??= 'is not a known field'
       continue
     }
-    fields[field || context || 'body'] ??= issue.message ?? 'is not valid'
+    fields[field || context || 'body'] ??= moneyBound(issue) ?? issue.message ?? 'is not valid'
   }
   return fields
+}
+
+/** The money bound (the MoneyPence schema) in the words a form uses, with the figure in pence. */
+function moneyBound(issue: AjvIssue): string | undefined {
+  const limit = issue.params?.limit
+  if (issue.keyword === 'maximum' && limit === MAX_PENCE)
+    return `must be less than ${MONEY_LIMIT_TEXT} (${MAX_PENCE} pence at most)`
+  if (issue.keyword === 'minimum' && limit === MIN_PENCE)
+    return `must be more than -${MONEY_LIMIT_TEXT} (${MIN_PENCE} pence at least)`
+  return undefined
 }
 
 const TITLES: Record<number, string> = {
@@ -37,6 +48,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { hasInexactPence, MAX_PENCE, MIN_PENCE } from '../domain/money.ts'
+import { HttpError } from '../errors.ts'
 
 export const ErrorResponse = Type.Object(
   {
@@ -51,3 +53,42 @@ export const STANDARD_ERRORS = {
 } as const
 
 export const WRITE_ERRORS = { ...STANDARD_ERRORS, 409: ErrorResponse } as const
+
+/**
+ * An amount of money in whole pence, within ±(10^13 − 1) (just under £100 billion; ADR 0004): the one schema
+ * for every amount an API body carries or a record holds. `minimum` narrows it (0 for an amount that
+ * cannot be a credit).
+ */
+export function MoneyPence(options: { description?: string; minimum?: number } = {}) {
+  return Type.Integer({
+    description: `${options.description ?? 'An amount'}, in pence (at most ±${MAX_PENCE})`,
+    minimum: Math.max(MIN_PENCE, options.minimum ?? MIN_PENCE),
+    maximum: MAX_PENCE,
+  })
+}
+
+/**
+ * A total of amounts, in pence: exact, so within ±(2^53 − 1) — an answer whose totals would not be is refused
+ * by exactPence rather than given rounded.
+ */
+export function PenceTotal(description = 'A total') {
+  return Type.Integer({
+    description: `${description}, in pence`,
+    minimum: -Number.MAX_SAFE_INTEGER,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
+}
+
+/** The 422 a report answers when its totals are past exact pence (only from amounts written round the bound). */
+export const INEXACT_ERRORS = { 422: ErrorResponse } as const
+
+/** Gives `body` if every amount in it is exact pence; otherwise refuses with 422 and says what to do. */
+export function exactPence<T>(body: T): T {
+  if (hasInexactPence(body))
+    throw new HttpError(
+      422,
+      'Some amounts are too large to give exactly in pence. Correct the amounts shown as “about” on the finance pages: ' +
+        'an amount must be less than £100,000,000,000.',
+    )
+  return body
+}

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import { parseDateParts, splitDate } from '../domain/dates.ts'
+import { moneyProblemMessage, readMoney, type Pence } from '../domain/money.ts'
 import { ConflictError, ValidationError } from '../errors.ts'
 import { errorList, field, type FormBody } from './forms.ts'
 
@@ -25,6 +26,27 @@ export function readDate(
     return null
   }
   return parsed.value
+}
+
+/**
+ * A money field from a form: pence, or a field error in GOV.UK wording ("Amount must be less than
+ * £100,000,000,000"). The one way a form reads an amount (readMoney, within the bound of ADR 0004).
+ */
+export function readMoneyField(
+  value: string,
+  name: string,
+  label: string,
+  errors: Record<string, string>,
+  required = true,
+): Pence | null {
+  if (value.trim() === '') {
+    if (required) errors[name] = `Enter ${label.toLowerCase()}`
+    return null
+  }
+  const p = readMoney(value)
+  if (typeof p === 'number') return p
+  if (p !== null) errors[name] = moneyProblemMessage(p, label)
+  return null
 }
 
 /** The items of a GOV.UK date input, refilled from what was typed or from the stored date. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable, NullableDate, Timestamp } from '../../web/api-schemas.ts'
+import { MoneyPence, Nullable, NullableDate, Timestamp } from '../../web/api-schemas.ts'
 import {
   DECISION_CAPACITIES,
   DECISION_STATUSES,
@@ -33,7 +33,9 @@ export const DecisionBody = Type.Object(
       }),
     ),
     status: Type.Optional(Status),
-    approvedBudgetPence: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    approvedBudgetPence: Type.Optional(
+      Nullable(MoneyPence({ minimum: 0, description: 'The budget approved' })),
+    ),
     links: Type.Optional(Type.Array(Link, { maxItems: 20 })),
   },
   { additionalProperties: false },
@@ -75,7 +77,7 @@ export const DecisionSchema = Type.Object(
     reasons: Type.String(),
     isKey: Type.Boolean(),
     status: Type.String(),
-    approvedBudgetPence: Nullable(Type.Integer()),
+    approvedBudgetPence: Nullable(MoneyPence({ description: 'The budget approved' })),
     supersedesId: Nullable(Type.Integer()),
     supersededById: Nullable(Type.Integer()),
     publishedAt: Nullable(Type.String({ format: 'date-time' })),

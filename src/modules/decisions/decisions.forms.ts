@@ -1,6 +1,6 @@
 import type { Decision } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, readMoneyField } from '../../web/form-pages.ts'
 import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
 import {
   capacityLabel,
@@ -11,18 +11,22 @@ import {
   decisionStatusLabel,
   emptyDecision,
   formatPence,
-  parsePounds,
   type DecisionInput,
 } from './decisions.rules.ts'
 
 export function readDecisionForm(body: FormBody, errors: Record<string, string>): DecisionInput {
-  const budget = parsePounds(field(body, 'approvedBudget'))
-  if (Number.isNaN(budget)) errors.approvedBudget = 'Approved budget must be an amount in pounds, like 250000'
+  const budget = readMoneyField(
+    field(body, 'approvedBudget'),
+    'approvedBudget',
+    'Approved budget',
+    errors,
+    false,
+  )
   const projectId = optionalInt(field(body, 'projectId'))
   return {
     ...emptyDecision(),
     // A decision that states an approved budget is a budget approval (see gates' budgetApproved).
-    kind: budget !== null && !Number.isNaN(budget) ? 'budget_approval' : 'general',
+    kind: budget !== null ? 'budget_approval' : 'general',
     title: field(body, 'title'),
     decisionText: field(body, 'decisionText'),
     decidedOn: readDate(body, 'decidedOn', 'Date decided', errors),
@@ -33,7 +37,7 @@ export function readDecisionForm(body: FormBody, errors: Record<string, string>)
     reasons: field(body, 'reasons'),
     isKey: field(body, 'isKey') === 'yes',
     status: field(body, 'status'),
-    approvedBudgetPence: Number.isNaN(budget) ? null : budget,
+    approvedBudgetPence: budget,
     links: projectId ? [{ recordType: 'project', recordId: projectId }] : [],
   }
 }

@@ -1,4 +1,5 @@
 import { isIsoDate } from '../../domain/dates.ts'
+import { formatMoney, formatPounds, isPence } from '../../domain/money.ts'
 
 /** The capacity a decision is taken in: the constitution says who may decide what (scheme of delegation). */
 export const DECISION_CAPACITIES = [
@@ -112,10 +113,7 @@ export function validateDecision(d: DecisionInput): Record<string, string> {
   ] as const) {
     if (d[k].length > max) errors[k] = `Must be ${max.toLocaleString('en-GB')} characters or fewer`
   }
-  if (
-    d.approvedBudgetPence !== null &&
-    (!Number.isSafeInteger(d.approvedBudgetPence) || d.approvedBudgetPence < 0)
-  )
+  if (d.approvedBudgetPence !== null && (!isPence(d.approvedBudgetPence) || d.approvedBudgetPence < 0))
     errors.approvedBudget = 'Approved budget must be an amount in pounds, like 125000 or 125000.50'
   if (d.status === 'published') {
     // The decision log is the record the council relies on: a published entry answers what, when, who and why.
@@ -130,21 +128,8 @@ export function validateDecision(d: DecisionInput): Record<string, string> {
   return errors
 }
 
-/** Pounds typed on a form ("£125,000.50") to integer pence; null when empty, NaN when not money. */
-export function parsePounds(text: string): number | null {
-  const t = text.replace(/[£,\s]/g, '')
-  if (t === '') return null
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN
-  const [whole, frac = ''] = t.split('.')
-  return Number(whole) * 100 + Number(frac.padEnd(2, '0'))
-}
-
+/** An approved or requested budget as a decision states it: "£250,000", or "£250,000.50" with pence. */
 export function formatPence(pence: number | null | undefined): string {
   if (pence === null || pence === undefined) return ''
-  const pounds = pence / 100
-  return new Intl.NumberFormat('en-GB', {
-    style: 'currency',
-    currency: 'GBP',
-    minimumFractionDigits: pence % 100 === 0 ? 0 : 2,
-  }).format(pounds)
+  return pence % 100 === 0 ? formatPounds(pence) : formatMoney(pence)
 }

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
 import type { Claim } from '../../db/schema.ts'
 import { penceToDecimal } from '../../domain/money.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, readMoneyField } from '../../web/form-pages.ts'
 import { field, type FormBody } from '../../web/forms.ts'
 import { radios, type Field } from './finance.forms.ts'
-import { CLAIM_STATUSES, readMoneyField, type ClaimInput } from './finance.rules.ts'
+import { CLAIM_STATUSES, type ClaimInput } from './finance.rules.ts'
 
 /** Reads the claim form (add and change share it): money as pence, dates from GOV.UK date inputs. */
 export function readClaimForm(b: FormBody, errors: Record<string, string>): ClaimInput {

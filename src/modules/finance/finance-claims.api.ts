@@ -2,7 +2,14 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { notFound } from '../../errors.ts'
-import { ListOf, Nullable, NullableDate, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import {
+  ListOf,
+  MoneyPence,
+  Nullable,
+  NullableDate,
+  STANDARD_ERRORS,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
 import { CLAIM_STATUSES } from './finance.rules.ts'
 
 const ClaimParams = Type.Object({ claimId: Type.Integer({ minimum: 1 }) })
@@ -15,16 +22,16 @@ const ClaimSchema = Type.Object(
     fundingStreamId: Type.Integer(),
     projectId: Nullable(Type.Integer()),
     title: Type.String(),
-    eligiblePence: Type.Integer(),
-    claimedPence: Type.Integer(),
-    receivedPence: Type.Integer(),
+    eligiblePence: MoneyPence(),
+    claimedPence: MoneyPence(),
+    receivedPence: MoneyPence(),
     submittedOn: NullableDate,
     receivedOn: NullableDate,
     status: Type.String(),
     items: Type.Array(
       Type.Object({
         description: Type.String(),
-        amountPence: Type.Integer(),
+        amountPence: MoneyPence(),
         eligible: Type.Boolean(),
         ineligibleReason: Type.String(),
       }),
@@ -38,9 +45,9 @@ const CreateClaim = Type.Object(
     fundingStreamId: Type.Integer({ minimum: 1 }),
     projectId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
     title: Type.String({ minLength: 1, maxLength: 200 }),
-    eligiblePence: Type.Optional(Type.Integer({ minimum: 0 })),
-    claimedPence: Type.Optional(Type.Integer({ minimum: 0 })),
-    receivedPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    eligiblePence: Type.Optional(MoneyPence({ minimum: 0 })),
+    claimedPence: Type.Optional(MoneyPence({ minimum: 0 })),
+    receivedPence: Type.Optional(MoneyPence({ minimum: 0 })),
     submittedOn: Type.Optional(NullableDate),
     receivedOn: Type.Optional(NullableDate),
     status: Status,
@@ -55,9 +62,9 @@ const UpdateClaim = Type.Object(
     fundingStreamId: Type.Optional(Type.Integer({ minimum: 1 })),
     projectId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    eligiblePence: Type.Optional(Type.Integer({ minimum: 0 })),
-    claimedPence: Type.Optional(Type.Integer({ minimum: 0 })),
-    receivedPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    eligiblePence: Type.Optional(MoneyPence({ minimum: 0 })),
+    claimedPence: Type.Optional(MoneyPence({ minimum: 0 })),
+    receivedPence: Type.Optional(MoneyPence({ minimum: 0 })),
     submittedOn: Type.Optional(NullableDate),
     receivedOn: Type.Optional(NullableDate),
     status: Type.Optional(Status),

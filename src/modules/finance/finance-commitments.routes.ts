@@ -4,8 +4,8 @@ import { scopeOf } from '../../auth/actor.ts'
 import type { Commitment } from '../../db/schema.ts'
 import { financialYearOf } from '../../domain/periods.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { ListOf, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { dateItems, readDate, readMoneyField } from '../../web/form-pages.ts'
 import { field, FormBody } from '../../web/forms.ts'
 import {
   COMMITMENT_STATUSES,
@@ -13,7 +13,6 @@ import {
   type CommitmentInput,
 } from './finance-commitments.service.ts'
 import { renderForm, save } from './finance.forms.ts'
-import { readMoneyField } from './finance.rules.ts'
 import { moneyHelpers, yearSlug } from './finance.view-model.ts'
 
 /** Back to the project's finance in the year the order was raised, where it counts. */
@@ -32,7 +31,7 @@ const CommitmentSchema = Type.Object(
     supplierName: Type.String(),
     reference: Type.String(),
     description: Type.String(),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     raisedOn: Type.String({ format: 'date' }),
     status: Type.String(),
   },
@@ -43,7 +42,7 @@ const CreateCommitment = Type.Object(
     supplierName: Type.String({ maxLength: 200 }),
     reference: Type.String({ maxLength: 60 }),
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    amountPence: Type.Integer({ minimum: 1 }),
+    amountPence: MoneyPence({ minimum: 1 }),
     raisedOn: Type.String({ format: 'date' }),
   },
   { additionalProperties: false },

@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { notFound } from '../../errors.ts'
-import { STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { FundingStreamSchema, streamJson } from './finance.api.ts'
 import { partnerJson, PartnerSchema, rechargeJson, RechargeSchema } from './finance-records.api.ts'
 import { COST_BASES, FUNDING_KINDS } from './finance.rules.ts'
@@ -28,7 +28,7 @@ const UpdatePartner = Type.Object(
     version: Version,
     name: Type.Optional(Type.String({ maxLength: 200 })),
     baseContract: Type.Optional(Type.String({ maxLength: 2000 })),
-    annualBaseContractPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    annualBaseContractPence: Type.Optional(MoneyPence({ minimum: 0 })),
   },
   { additionalProperties: false },
 )
@@ -40,7 +40,7 @@ const UpdateRecharge = Type.Object(
     period: Type.Optional(
       Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Month as YYYY-MM' }),
     ),
-    amountPence: Type.Optional(Type.Integer()),
+    amountPence: Type.Optional(MoneyPence()),
     costBasis: Type.Optional(lit(COST_BASES)),
   },
   { additionalProperties: false },

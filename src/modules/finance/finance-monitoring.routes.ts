@@ -4,9 +4,9 @@ import { scopeOf } from '../../auth/actor.ts'
 import { formatMoney } from '../../domain/money.ts'
 import { currentPeriod, parseFinancialYear } from '../../domain/periods.ts'
 import { notFound, ValidationError } from '../../errors.ts'
-import { trySave } from '../../web/form-pages.ts'
+import { readMoneyField, trySave } from '../../web/form-pages.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
-import { readMoneyField, validateForecast } from './finance.rules.ts'
+import { validateForecast } from './finance.rules.ts'
 import { periodItems, yearFrom, yearSlug } from './finance.view-model.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })

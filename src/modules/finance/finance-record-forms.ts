@@ -1,13 +1,13 @@
 import type { FundingStream, Partner, PartnerRecharge } from '../../db/schema.ts'
 import { penceToDecimal } from '../../domain/money.ts'
 import { currentPeriod, financialPeriodOfPeriod } from '../../domain/periods.ts'
+import { readMoneyField } from '../../web/form-pages.ts'
 import { field, type FormBody } from '../../web/forms.ts'
 import { radios, type Field } from './finance.forms.ts'
 import { yearSlug } from './finance.view-model.ts'
 import {
   COST_BASES,
   FUNDING_KINDS,
-  readMoneyField,
   type FundingStreamInput,
   type PartnerInput,
   type RechargeInput,

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { ClaimItem, Partner, PartnerRecharge } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { ListOf, Nullable, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { ListOf, MoneyPence, Nullable, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { COST_BASES } from './finance.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
@@ -15,7 +15,7 @@ export const PartnerSchema = Type.Object(
     version: Type.Integer(),
     name: Type.String(),
     baseContract: Type.String(),
-    annualBaseContractPence: Type.Integer(),
+    annualBaseContractPence: MoneyPence(),
   },
   { $id: 'Partner' },
 )
@@ -23,7 +23,7 @@ const CreatePartner = Type.Object(
   {
     name: Type.String({ maxLength: 200 }),
     baseContract: Type.Optional(Type.String({ maxLength: 2000 })),
-    annualBaseContractPence: Type.Optional(Type.Integer({ minimum: 0 })),
+    annualBaseContractPence: Type.Optional(MoneyPence({ minimum: 0 })),
   },
   { additionalProperties: false },
 )
@@ -36,7 +36,7 @@ export const RechargeSchema = Type.Object(
     projectId: Type.Integer(),
     description: Type.String(),
     period: Type.String(),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     costBasis: Type.String(),
   },
   { $id: 'PartnerRecharge' },
@@ -46,7 +46,7 @@ const CreateRecharge = Type.Object(
     partnerId: Type.Integer({ minimum: 1 }),
     description: Type.String({ maxLength: 500 }),
     period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Month as YYYY-MM' }),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     costBasis: Type.Union(COST_BASES.map((c) => Type.Literal(c.value))),
   },
   { additionalProperties: false },
@@ -57,7 +57,7 @@ const ItemSchema = Type.Object(
     id: Type.Integer(),
     claimId: Type.Integer(),
     description: Type.String(),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     eligible: Type.Boolean(),
     ineligibleReason: Type.String(),
     partnerRechargeId: Nullable(Type.Integer()),
@@ -67,7 +67,7 @@ const ItemSchema = Type.Object(
 const CreateItem = Type.Object(
   {
     description: Type.String({ maxLength: 500 }),
-    amountPence: Type.Integer(),
+    amountPence: MoneyPence(),
     eligible: Type.Boolean(),
     ineligibleReason: Type.Optional(Type.String({ maxLength: 500 })),
     partnerRechargeId: Type.Optional(

@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { notFound } from '../../errors.ts'
-import { Nullable, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import {
+  exactPence,
+  INEXACT_ERRORS,
+  MoneyPence,
+  Nullable,
+  PenceTotal,
+  STANDARD_ERRORS,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
 import { yearFrom } from './finance.view-model.ts'
 import { projectIn404 } from './finance.api.ts'
 
@@ -13,8 +21,8 @@ const YearQuery = Type.Object({
 })
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 const ProgrammeParams = Type.Object({ programmeId: Type.Integer({ minimum: 1 }) })
-const P = Type.Integer({ description: 'pence' })
-const NP = Nullable(Type.Integer({ description: 'pence' }))
+const P = PenceTotal()
+const NP = Nullable(PenceTotal())
 
 const ProjectFinanceSchema = Type.Object(
   {
@@ -24,7 +32,7 @@ const ProjectFinanceSchema = Type.Object(
     actualsPence: P,
     commitmentsPence: P,
     forecastPence: NP,
-    variancePence: Nullable(Type.Integer({ description: 'forecast − budget, pence' })),
+    variancePence: Nullable(PenceTotal('forecast − budget')),
     profiledToDatePence: P,
     actualsToDatePence: P,
     byFundingStream: Type.Array(Type.Object({ name: Type.String(), budgetPence: P })),
@@ -76,7 +84,7 @@ const ProgrammeFinanceSchema = Type.Object(
         baseTotalPence: P,
         nonBaseTotalPence: P,
         ledgerActualPence: P,
-        differencePence: Type.Integer({ description: 'ledger − recharges, pence; 0 when reconciled' }),
+        differencePence: PenceTotal('ledger − recharges; 0 when reconciled'),
       }),
     ),
     fundingStreams: Type.Array(
@@ -99,7 +107,7 @@ const ForecastBody = Type.Object(
   {
     financialYear: Type.String({ maxLength: 10 }),
     period: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
-    forecastOutturnPence: Type.Integer({ minimum: 0 }),
+    forecastOutturnPence: MoneyPence({ minimum: 0 }),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
@@ -128,7 +136,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
         summary: "A project's budget, actuals, commitments, forecast and variance for a financial year",
         params: ProjectParams,
         querystring: YearQuery,
-        response: { 200: ProjectFinanceSchema, ...STANDARD_ERRORS },
+        response: { 200: ProjectFinanceSchema, ...STANDARD_ERRORS, ...INEXACT_ERRORS },
       },
     },
     async (request) => {
@@ -138,7 +146,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
         yearFrom(request.query.year),
       )
       if (!f) throw notFound('Project')
-      return {
+      return exactPence({
         projectId: f.project.id,
         financialYear: f.financialYear,
         budgetPence: f.totals.budget,
@@ -167,7 +175,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
           forecastConfirmed: m.forecast_confirmed === 1,
           varianceExplanation: m.variance_explanation,
         })),
-      }
+      })
     },
   )
 
@@ -181,7 +189,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
           "The programme's finance summary (Appendix A): by project and cost type, partner costs, funding streams, claims",
         params: ProgrammeParams,
         querystring: YearQuery,
-        response: { 200: ProgrammeFinanceSchema, ...STANDARD_ERRORS },
+        response: { 200: ProgrammeFinanceSchema, ...STANDARD_ERRORS, ...INEXACT_ERRORS },
       },
     },
     async (request) => {
@@ -191,7 +199,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
         yearFrom(request.query.year),
       )
       if (!s) throw notFound('Programme')
-      return {
+      return exactPence({
         programmeId: s.programme.id,
         financialYear: s.financialYear,
         projects: s.projects.map((p) => ({
@@ -235,7 +243,7 @@ export async function financeSummaryApi(app: FastifyInstance) {
           receivedPence: s.claimsTotals.received,
           outstandingPence: s.claimsTotals.outstanding,
         },
-      }
+      })
     },
   )
 

@@ -4,7 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { BudgetLine, FundingStream } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { ListOf, NullableDate, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import {
+  ListOf,
+  MoneyPence,
+  NullableDate,
+  STANDARD_ERRORS,
+  Timestamp,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
 import { financialYearOf } from '../../domain/periods.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { financeClaimsApi } from './finance-claims.api.ts'
@@ -13,7 +20,6 @@ import { financeSummaryApi } from './finance-summary.api.ts'
 import { CATEGORIES, COST_TYPES, FUNDING_KINDS, PROFILE_METHODS } from './finance.rules.ts'
 
 const lit = (list: ReadonlyArray<{ value: string }>) => Type.Union(list.map((x) => Type.Literal(x.value)))
-const Pence = (description: string) => Type.Integer({ description: `${description}, in pence` })
 const FinancialYear = Type.String({
   pattern: '^\\d{4}[/-]\\d{2}$',
   description: 'Financial year, e.g. 2025/26',
@@ -43,9 +49,9 @@ export const BudgetLineSchema = Type.Object(
     fundingStreamId: Type.Integer(),
     costType: Type.String(),
     description: Type.String(),
-    amountPence: Pence('The budget'),
+    amountPence: MoneyPence({ description: 'The budget' }),
     profileMethod: Type.String(),
-    profile: Type.Array(Type.Object({ period: Type.String(), amountPence: Type.Integer() })),
+    profile: Type.Array(Type.Object({ period: Type.String(), amountPence: MoneyPence() })),
     approvedBy: Type.String(),
     approvedOn: NullableDate,
     approvalReference: Type.String(),
@@ -61,9 +67,9 @@ const BudgetLineFields = {
   fundingStreamId: Type.Integer({ minimum: 1 }),
   costType: lit(COST_TYPES),
   description: Type.String({ maxLength: 500 }),
-  amountPence: Type.Integer({ minimum: 0 }),
+  amountPence: MoneyPence({ minimum: 0 }),
   profileMethod: lit(PROFILE_METHODS),
-  manualProfilePence: Type.Array(Type.Integer({ minimum: 0 }), {
+  manualProfilePence: Type.Array(MoneyPence({ minimum: 0 }), {
     minItems: 12,
     maxItems: 12,
     description: 'For profileMethod manual: April to March, summing to amountPence',

@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../domain/dates.ts'
-import { parseMoney, type Pence } from '../../domain/money.ts'
+import type { Pence } from '../../domain/money.ts'
 import { isPeriod, parseFinancialYear } from '../../domain/periods.ts'
 
 export const FUNDING_KINDS = [
@@ -77,23 +77,6 @@ export const BUDGET_LINE_FIELD_ORDER = [
   'approvedOn',
   'approvalReference',
 ]
-
-/** A money field from a form: pence, or a field error in GOV.UK wording. */
-export function readMoneyField(
-  value: string,
-  name: string,
-  label: string,
-  errors: Record<string, string>,
-  required = true,
-): Pence | null {
-  if (value.trim() === '') {
-    if (required) errors[name] = `Enter ${label.toLowerCase()}`
-    return null
-  }
-  const p = parseMoney(value)
-  if (p === null) errors[name] = `${label} must be an amount of money, like £1,250.00`
-  return p
-}
 
 export function validateBudgetLine(b: BudgetLineInput): Record<string, string> {
   const errors: Record<string, string> = {}

@@ -9,14 +9,8 @@ import {
 } from '../../domain/periods.ts'
 import { splitDate } from '../../domain/dates.ts'
 import { field, type FormBody } from '../../web/forms.ts'
-import { readDate } from '../../web/form-pages.ts'
-import {
-  CATEGORIES,
-  COST_TYPES,
-  PROFILE_METHODS,
-  readMoneyField,
-  type BudgetLineInput,
-} from './finance.rules.ts'
+import { readDate, readMoneyField } from '../../web/form-pages.ts'
+import { CATEGORIES, COST_TYPES, PROFILE_METHODS, type BudgetLineInput } from './finance.rules.ts'
 
 /** Money helpers the templates call: exact pounds and pence, or whole pounds for wide tables. */
 export const moneyHelpers = { money: formatMoney, pounds: formatPounds }

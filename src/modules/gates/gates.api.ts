@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { notFound } from '../../errors.ts'
-import { Nullable, NullableDate, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { MoneyPence, Nullable, NullableDate, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { DecisionBody, decisionFromBody } from '../decisions/decisions.api-schemas.ts'
 import { FIVE_CASES, toBusinessCaseInput, emptyBusinessCase, type BusinessCaseInput } from './gates.rules.ts'
 import { recordFirst } from '../decisions/record-first.ts'
@@ -30,7 +30,7 @@ export const BusinessCaseSchema = Type.Object(
     scopeIn: Type.String(),
     scopeOut: Type.String(),
     optionsAppraised: Type.String(),
-    budgetRequestedPence: Nullable(Type.Integer({ description: 'Integer pence' })),
+    budgetRequestedPence: Nullable(MoneyPence({ description: 'The budget requested' })),
     resources: Type.Array(Resource),
   },
   { $id: 'BusinessCase' },
@@ -45,7 +45,7 @@ const BusinessCaseBody = Type.Object(
     scopeIn: Type.String({ maxLength: 10000 }),
     scopeOut: Type.String({ maxLength: 10000 }),
     optionsAppraised: Type.String({ maxLength: 10000 }),
-    budgetRequestedPence: Nullable(Type.Integer({ minimum: 0 })),
+    budgetRequestedPence: Nullable(MoneyPence({ minimum: 0, description: 'The budget requested' })),
     resources: Type.Array(Resource, { maxItems: 30 }),
   },
   { additionalProperties: false },

@@ -1,11 +1,10 @@
 import type { FormBody } from '../../web/forms.ts'
 import { field } from '../../web/forms.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, readMoneyField } from '../../web/form-pages.ts'
 import {
   DECISION_CAPACITIES,
   emptyDecision,
   formatPence,
-  parsePounds,
   type DecisionInput,
 } from '../decisions/decisions.rules.ts'
 import { optionalInt } from '../../web/forms.ts'
@@ -22,9 +21,13 @@ export function readBusinessCaseForm(body: FormBody, errors: Record<string, stri
       { text: field(body, `${c.key}Case`), state: field(body, `${c.key}State`) },
     ]),
   ) as BusinessCaseInput['cases']
-  const budget = parsePounds(field(body, 'budgetRequested'))
-  if (Number.isNaN(budget))
-    errors.budgetRequested = 'Budget requested must be an amount in pounds, like 250000'
+  const budget = readMoneyField(
+    field(body, 'budgetRequested'),
+    'budgetRequested',
+    'Budget requested',
+    errors,
+    false,
+  )
   const resources: BusinessCaseInput['resources'] = []
   for (let n = 1; n <= MAX_ROWS; n++) {
     const role = field(body, `resources-${n}-role`)
@@ -38,7 +41,7 @@ export function readBusinessCaseForm(body: FormBody, errors: Record<string, stri
     scopeIn: field(body, 'scopeIn'),
     scopeOut: field(body, 'scopeOut'),
     optionsAppraised: field(body, 'optionsAppraised'),
-    budgetRequestedPence: Number.isNaN(budget) ? null : budget,
+    budgetRequestedPence: budget,
     resources,
   }
 }
@@ -92,8 +95,13 @@ export function businessCaseFormContext(
 
 /** The approval decision typed on the gate page. */
 export function readApprovalForm(body: FormBody, errors: Record<string, string>): DecisionInput {
-  const budget = parsePounds(field(body, 'approvedBudget'))
-  if (Number.isNaN(budget)) errors.approvedBudget = 'Approved budget must be an amount in pounds, like 250000'
+  const budget = readMoneyField(
+    field(body, 'approvedBudget'),
+    'approvedBudget',
+    'Approved budget',
+    errors,
+    false,
+  )
   return {
     ...emptyDecision(),
     title: field(body, 'title'),
@@ -104,7 +112,7 @@ export function readApprovalForm(body: FormBody, errors: Record<string, string>)
     boardId: optionalInt(field(body, 'boardId')),
     reasons: field(body, 'reasons'),
     isKey: field(body, 'isKey') === 'yes',
-    approvedBudgetPence: Number.isNaN(budget) ? null : budget,
+    approvedBudgetPence: budget,
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BusinessCase } from '../../db/schema.ts'
+import { isPence } from '../../domain/money.ts'
 
 /**
  * HM Treasury's Five Case Model (Green Book business case guidance): each case answers one question, and
@@ -108,10 +109,7 @@ export function validateBusinessCase(b: BusinessCaseInput): Record<string, strin
   }
   for (const k of ['scopeIn', 'scopeOut', 'optionsAppraised'] as const)
     if (b[k].length > 10000) errors[k] = 'Must be 10,000 characters or fewer'
-  if (
-    b.budgetRequestedPence !== null &&
-    (!Number.isSafeInteger(b.budgetRequestedPence) || b.budgetRequestedPence < 0)
-  )
+  if (b.budgetRequestedPence !== null && (!isPence(b.budgetRequestedPence) || b.budgetRequestedPence < 0))
     errors.budgetRequested = 'Budget requested must be an amount in pounds, like 250000 or 250000.50'
   b.resources.forEach((r, i) => {
     const n = i + 1

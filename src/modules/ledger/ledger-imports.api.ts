@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf, auditActorOf, type Actor } from '../../auth/actor.ts'
 import type { LedgerImport, LedgerImportProblemTable } from '../../db/schema.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import { ListOf, Nullable, Paging, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import {
+  ListOf,
+  Nullable,
+  Paging,
+  PenceTotal,
+  STANDARD_ERRORS,
+  Timestamp,
+  WRITE_ERRORS,
+} from '../../web/api-schemas.ts'
 import { apiList } from '../../web/pagination.ts'
 import { parseSummary } from './ledger-import.service.ts'
 
@@ -28,7 +36,7 @@ const Problem = Type.Object({
   raw: Type.String({ description: 'The row as it was in the file' }),
 })
 
-const Money = Type.Integer({ description: 'Integer pence' })
+const Money = PenceTotal()
 
 export const LedgerImportSchema = Type.Object(
   {

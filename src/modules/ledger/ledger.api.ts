@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../../errors.ts'
 import {
   IsoDate,
   ListOf,
+  MoneyPence,
   Nullable,
   Paging,
   STANDARD_ERRORS,
@@ -27,7 +28,7 @@ export const LedgerTransactionSchema = Type.Object(
     transactionDate: IsoDate,
     period: Type.String({ description: 'YYYY-MM' }),
     financialYear: Type.String({ description: '2025/26' }),
-    amountPence: Type.Integer({ description: 'Integer pence; credits are negative' }),
+    amountPence: MoneyPence({ description: 'The amount; credits are negative' }),
     supplierName: Type.String(),
     description: Type.String(),
     costCentre: Type.String(),

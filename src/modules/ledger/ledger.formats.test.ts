@@ -68,6 +68,22 @@ describe('ledger amounts', () => {
       assert.ok(!parseLedgerAmount(bad).ok, bad)
     }
   })
+  it('refuses an amount of £100,000,000,000 or more, in any form a ledger writes it', () => {
+    for (const big of [
+      '9,999,999,999,999.99',
+      '9999999999999.99',
+      '100000000000',
+      '(100000000000.00)',
+      '1e308',
+    ]) {
+      const r = parseLedgerAmount(big)
+      assert.ok(!r.ok, big)
+      if (big !== '1e308')
+        assert.match(r.reason, /less than £100,000,000,000|more than -£100,000,000,000/, big)
+    }
+    assert.equal(value(parseLedgerAmount('99999999999.99')), 9_999_999_999_999)
+    assert.equal(value(parseLedgerAmount('99,999,999,999.99 CR')), -9_999_999_999_999)
+  })
   it('never gains or loses a penny (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.boolean(), (pence, grouped) => {

@@ -4,7 +4,7 @@
  * because nobody goes looking for it).
  */
 import { daysInMonth } from '../../domain/dates.ts'
-import { parseMoney, type Pence } from '../../domain/money.ts'
+import { moneyProblemMessage, readMoney, type Pence } from '../../domain/money.ts'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
 
@@ -113,8 +113,12 @@ export function parseLedgerAmount(raw: string): Parsed<Pence> {
     credit = !credit
     s = s.slice(0, -1)
   }
-  const pence = parseMoney(s)
-  if (pence === null) {
+  const pence = readMoney(s)
+  if (pence === 'too-large' || pence === 'too-small') {
+    const over = (pence === 'too-large') !== credit
+    return fail(moneyProblemMessage(over ? 'too-large' : 'too-small', `“${text}”`))
+  }
+  if (typeof pence !== 'number') {
     if (/^[-(£]*[\d,]*\.\d{3,}\)?$/.test(s)) return fail(`“${text}” has more than two decimal places`)
     return fail(`“${text}” is not an amount of money`)
   }
@@ -124,7 +128,7 @@ export function parseLedgerAmount(raw: string): Parsed<Pence> {
 /**
  * Pence of "1234.56", "-1234.5", "(1234.56)" or "1234", read digit by digit: the forms nearly every row
  * of a ledger writes its amount in. Null for anything else (commas, pound signs, CR, more decimals),
- * which parseLedgerAmount then reads the long way; for what it accepts it gives what parseMoney gives.
+ * which parseLedgerAmount then reads the long way; for what it accepts it gives what readMoney gives.
  */
 function plainAmount(t: string): number | null {
   const n = t.length
@@ -146,7 +150,9 @@ function plainAmount(t: string): number | null {
   let whole = 0
   const start = i
   for (let c = digit(t, i); i < end && c >= 0; c = digit(t, ++i)) whole = whole * 10 + c
-  if (i === start || i - start > 13) return null
+  // Eleven digits of pounds at most: £99,999,999,999.99 is the bound (MAX_PENCE); longer goes the long way,
+  // to be refused with its reason.
+  if (i === start || i - start > 11) return null
   let pence = whole * 100
   if (i < end) {
     if (t.charCodeAt(i) !== 46 || end - i - 1 < 1 || end - i - 1 > 2) return null
@@ -155,7 +161,7 @@ function plainAmount(t: string): number | null {
     if (f1 < 0 || f2 < 0) return null
     pence += f1 * 10 + f2
   }
-  return negative ? -pence : pence
+  return negative && pence > 0 ? -pence : pence
 }
 
 /** An XLSX number cell as the decimal text a ledger meant: 1534.2399999999998 was typed as 1534.24. */

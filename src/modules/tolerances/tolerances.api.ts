@@ -5,6 +5,7 @@ import { notFound, ValidationError } from '../../errors.ts'
 import {
   IdParams,
   ListOf,
+  MoneyPence,
   Nullable,
   NullableDate,
   Paging,
@@ -82,7 +83,7 @@ function exceptionJson(e: ExceptionRow): Static<typeof ExceptionSchema> {
 const ToleranceFields = {
   timeDays: NullableInt,
   costPercent: NullableInt,
-  costPence: NullableInt,
+  costPence: Nullable(MoneyPence({ minimum: 0, description: 'Cost tolerance' })),
   scopeNote: Type.String({ maxLength: 2000 }),
   benefitsNote: Type.String({ maxLength: 2000 }),
   riskScore: NullableInt,

@@ -1,5 +1,6 @@
 import type { ToleranceSettings } from '../../db/schema.ts'
 import { field, type FormBody } from '../../web/forms.ts'
+import { readMoneyField } from '../../web/form-pages.ts'
 import { toToleranceInput } from './tolerances.service.ts'
 import type { ToleranceInput, Tolerances } from './tolerances.rules.ts'
 
@@ -19,28 +20,11 @@ function readWhole(
   return Number(raw)
 }
 
-/** Pounds (and pence) as typed, "£50,000" or "50000.50", to integer pence. */
-function readPounds(
-  body: FormBody,
-  name: string,
-  label: string,
-  errors: Record<string, string>,
-): number | null {
-  const raw = field(body, name).replace(/[£,\s]/g, '')
-  if (raw === '') return null
-  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(raw)
-  if (!m) {
-    errors[name] = `${label} must be an amount in pounds, like 25,000`
-    return null
-  }
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
-}
-
 export function readToleranceForm(body: FormBody, errors: Record<string, string>): ToleranceInput {
   return {
     timeDays: readWhole(body, 'timeDays', 'Time tolerance', errors),
     costPercent: readWhole(body, 'costPercent', 'Cost tolerance (%)', errors),
-    costPence: readPounds(body, 'costPounds', 'Cost tolerance (£)', errors),
+    costPence: readMoneyField(field(body, 'costPounds'), 'costPounds', 'Cost tolerance (£)', errors, false),
     scopeNote: field(body, 'scopeNote'),
     benefitsNote: field(body, 'benefitsNote'),
     riskScore: readWhole(body, 'riskScore', 'Risk tolerance', errors),

@@ -1,4 +1,5 @@
 import { formatDate, isIsoDate, type IsoDate } from '../../domain/dates.ts'
+import { isPence } from '../../domain/money.ts'
 import { projectSlippage, slippageDays } from '../../domain/slippage.ts'
 
 /**
@@ -228,7 +229,9 @@ export function validateTolerances(t: ToleranceInput): Record<string, string> {
   }
   whole('timeDays', 'Time tolerance', 3650)
   whole('costPercent', 'Cost tolerance (%)', 1000)
-  whole('costPence', 'Cost tolerance (£)', 1_000_000_000_00)
+  // Pence, so the limit is said in pounds: £1,000,000,000, a tenth of any amount Oversight holds.
+  if (t.costPence !== null && (!isPence(t.costPence) || t.costPence < 0 || t.costPence > 1_000_000_000_00))
+    errors.costPence = 'Cost tolerance (£) must be from £0 to £1,000,000,000'
   whole('riskScore', 'Risk tolerance', 25, 1)
   whole('reportWorkingDays', 'Days to write the exception report', 60, 1)
   if (t.scopeNote.length > 2000) errors.scopeNote = 'Scope tolerance must be 2,000 characters or fewer'
