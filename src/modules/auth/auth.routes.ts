@@ -3,10 +3,27 @@ import type { FastifyInstance } from 'fastify'
 import { SESSION_COOKIE, setSessionCookie } from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 
-/** Only same-site paths: a crafted returnTo must not send someone to another site after signing in. */
+// Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
+const RETURN_BASE = 'http://oversight.invalid'
+
+/**
+ * Only same-site paths: a crafted returnTo must not send someone to another site after signing in.
+ * The value is parsed as a browser would parse a Location header (tabs and newlines dropped, `\` read
+ * as `/`, dot segments resolved), so `/\t/evil.example` or `/.//evil.example` cannot slip past a
+ * prefix check, and the path handed back is the serialised one: percent-encoded, with no character
+ * that could end the header.
+ */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
-  return value
+  if (!value?.startsWith('/')) return '/'
+  let url: URL
+  try {
+    url = new URL(value, RETURN_BASE)
+  } catch {
+    return '/'
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`
+  if (url.origin !== RETURN_BASE || path.startsWith('//') || path.startsWith('/\\')) return '/'
+  return path
 }
 
 export async function authRoutes(app: FastifyInstance) {
