@@ -65,7 +65,7 @@ describe(`signing in and out (${dialectName()})`, () => {
       }
       const blocked = await agent.post('/sign-in', { email, password: TEST_PASSWORD })
       assert.equal(blocked.status, 429, `${email} is throttled`)
-      assert.match(blocked.text, /too many attempts to sign in with this email address/)
+      assert.match(blocked.text, /There have been too many attempts to sign in. Wait 1 minute and try again/)
       assert.ok(Number(blocked.headers['retry-after']) > 0)
       assert.equal(sessionCookie(blocked), undefined)
     }

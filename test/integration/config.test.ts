@@ -90,7 +90,15 @@ describe('configuration', () => {
       /^SESSION_SECRET must be at least 32 characters/,
     )
     assert.match(problemsOf({ DEMO: 'maybe' })[0]!, /^DEMO must be true or false \(got "maybe"\)/)
-    for (const bad of ['sometimes', 'true', 'yes', '10.0.0.0/33', '300.1.1.1', '10.0.0.1,,10.0.0.2', 'fe80::/129']) {
+    for (const bad of [
+      'sometimes',
+      'true',
+      'yes',
+      '10.0.0.0/33',
+      '300.1.1.1',
+      '10.0.0.1,,10.0.0.2',
+      'fe80::/129',
+    ]) {
       assert.match(
         problemsOf({ TRUST_PROXY: bad })[0]!,
         /^TRUST_PROXY must list the addresses or ranges of your proxies/,

@@ -26,6 +26,12 @@ export function safeReturnTo(value: string | undefined): string {
   return path
 }
 
+/** The same words whether the account, the address or both are waiting, and whether or not the account exists. */
+function throttledMessage(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60)
+  return `There have been too many attempts to sign in. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`
+}
+
 export async function authRoutes(app: FastifyInstance) {
   const { auth } = app.services
 
@@ -56,7 +62,7 @@ export async function authRoutes(app: FastifyInstance) {
       if (email === '') errors.email = 'Enter your email address'
       if (password === '') errors.password = 'Enter your password'
       if (Object.keys(errors).length === 0) {
-        const result = await auth.signIn(email, password)
+        const result = await auth.signIn(email, password, request.ip)
         if (result.ok) {
           setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
           request.log.info({ userId: result.actor.userId }, 'signed in')
@@ -65,7 +71,7 @@ export async function authRoutes(app: FastifyInstance) {
         if (result.reason === 'throttled') {
           request.log.warn('sign-in throttled after repeated failures')
           reply.header('retry-after', String(result.retryAfterSeconds))
-          errors.email = `There have been too many attempts to sign in with this email address. Wait ${Math.ceil(result.retryAfterSeconds / 60)} minute${result.retryAfterSeconds > 60 ? 's' : ''} and try again`
+          errors.email = throttledMessage(result.retryAfterSeconds)
           return reply.render(
             'auth/views/sign-in.njk',
             {
