@@ -17,6 +17,7 @@ import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
 /** A browser at one network address (and, behind a proxy, the X-Forwarded-For it arrives with). */
 class Client {
+  private readonly jar = new Map<string, string>()
   private cookie = ''
   private csrf = ''
   constructor(
@@ -40,20 +41,36 @@ class Client {
       remoteAddress: this.remoteAddress,
       headers: this.headers(),
     })
-    const csrf = res.cookies.find((c) => c.name === 'oversight_csrf')
-    this.cookie = `oversight_csrf=${csrf?.value ?? ''}`
+    this.remember(res.cookies)
     this.csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? ''
     return this
   }
 
-  signIn(email: string, password: string) {
-    return this.app.inject({
+  /** Keeps the CSRF and known-device cookies, never the session: each sign-in starts signed out. */
+  private remember(cookies: Array<{ name: string; value: string }>): void {
+    for (const c of cookies) if (c.name !== 'oversight_session') this.jar.set(c.name, c.value)
+    this.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  async signIn(email: string, password: string) {
+    const res = await this.app.inject({
       method: 'POST',
       url: '/sign-in',
       remoteAddress: this.remoteAddress,
       headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: this.csrf, email, password }).toString(),
     })
+    this.remember(res.cookies)
+    return res
+  }
+
+  /** The same browser, now on another network (a laptop taken home). */
+  movedTo(remoteAddress: string): Client {
+    const moved = new Client(this.app, remoteAddress)
+    for (const [k, v] of this.jar) moved.jar.set(k, v)
+    moved.cookie = this.cookie
+    moved.csrf = this.csrf
+    return moved
   }
 }
 
@@ -161,6 +178,41 @@ describe(`sign-in throttling (${dialectName()})`, () => {
       .execute()
     assert.equal((await client.signIn(user.email, TEST_PASSWORD)).statusCode, 303)
     assert.equal(await failures(t.database, key), 0, 'a successful sign-in clears the account')
+  })
+
+  // OWASP's "device cookie": someone else's wrong guesses lock the account for unknown browsers only, so
+  // an attacker cannot keep its owner out of it by guessing every 15 minutes.
+  it('a browser that has signed in to the account before is not locked out by someone else', async () => {
+    const owner = t.orgs.b.users.finance_officer
+    const laptop = await new Client(t.app, '198.51.100.70').open()
+    const first = await laptop.signIn(owner.email, TEST_PASSWORD)
+    assert.equal(first.statusCode, 303)
+    const device = first.cookies.find((c) => c.name === 'oversight_device')
+    assert.ok(device, 'the browser is remembered')
+    assert.equal(device.path, '/sign-in', 'sent only to the sign-in page')
+    assert.equal(device.httpOnly, true)
+
+    const attacker = await new Client(t.app, '198.51.100.71').open()
+    for (let i = 0; i < 5; i++) assert.equal((await attacker.signIn(owner.email, wrong(i))).statusCode, 400)
+    assert.equal((await attacker.signIn(owner.email, TEST_PASSWORD)).statusCode, 429, 'the attacker waits')
+    const stranger = await new Client(t.app, '198.51.100.72').open()
+    assert.equal((await stranger.signIn(owner.email, TEST_PASSWORD)).statusCode, 429, 'so does a new browser')
+
+    const home = laptop.movedTo('198.51.100.73')
+    assert.equal(
+      (await home.signIn(owner.email, TEST_PASSWORD)).statusCode,
+      303,
+      'the owner’s browser signs in',
+    )
+
+    // The remembered browser has its own count: a thief holding the cookie still gets only a few tries.
+    for (let i = 0; i < 5; i++) assert.equal((await home.signIn(owner.email, wrong(i))).statusCode, 400)
+    assert.equal((await home.signIn(owner.email, TEST_PASSWORD)).statusCode, 429)
+    // A remembered browser vouches only for the account it signed in to.
+    const other = t.orgs.b.users.programme_manager
+    const borrowed = laptop.movedTo('198.51.100.74')
+    for (let i = 0; i < 5; i++) assert.equal((await attacker.signIn(other.email, wrong(i))).statusCode, 400)
+    assert.equal((await borrowed.signIn(other.email, TEST_PASSWORD)).statusCode, 429)
   })
 
   it('stores the wait the rule gives: none for the free tries, then doubling from 30 s to at most 15 minutes', async () => {

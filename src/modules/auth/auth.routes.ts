@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { SESSION_COOKIE, setSessionCookie } from '../../plugins/auth.ts'
+import { knownDevice, SESSION_COOKIE, setKnownDeviceCookie, setSessionCookie } from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 
 // Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
@@ -62,9 +62,13 @@ export async function authRoutes(app: FastifyInstance) {
       if (email === '') errors.email = 'Enter your email address'
       if (password === '') errors.password = 'Enter your password'
       if (Object.keys(errors).length === 0) {
-        const result = await auth.signIn(email, password, request.ip)
+        const result = await auth.signIn(email, password, {
+          address: request.ip,
+          knownDevice: knownDevice(request),
+        })
         if (result.ok) {
           setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
+          setKnownDeviceCookie(reply, result.knownDevice, app.config.secureCookies)
           request.log.info({ userId: result.actor.userId }, 'signed in')
           return reply.redirect(returnTo, 303)
         }

@@ -6,7 +6,7 @@ import { DUMMY_HASH, hashPassword, passwordProblems, verifyPassword } from '../.
 import { isRole } from '../../auth/roles.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
-import { createSignInThrottle, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
+import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
 export const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000
@@ -49,9 +49,14 @@ function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Ac
 }
 
 export type SignInResult =
-  | { ok: true; sessionToken: string; actor: Actor }
+  | { ok: true; sessionToken: string; actor: Actor; knownDevice: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+
+export interface SignInFrom {
+  address: string
+  knownDevice: string | null
+}
 
 export function createAuthService(db: Kysely<DB>) {
   const throttle = createSignInThrottle(db)
@@ -102,10 +107,13 @@ export function createAuthService(db: Kysely<DB>) {
   return {
     actorFor,
 
-    /** `address` is the client's (request.ip), counted by the throttle alongside the account. */
-    async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+    /**
+     * `from.address` is the client's (request.ip); `from.knownDevice` the verified value of the browser's
+     * known-device cookie, if it has one. Both decide which throttle counts apply (sign-in-throttle.ts).
+     */
+    async signIn(email: string, password: string, from: SignInFrom): Promise<SignInResult> {
       const normalised = normaliseEmail(email)
-      const keys = throttleKeys(normalised, address)
+      const keys = throttleKeys(normalised, from.address, from.knownDevice)
       const now = Date.now()
       // Answered before the password is hashed, and the same whether or not the account exists.
       const retryAfterSeconds = await throttle.retryAfterSeconds(keys, now)
@@ -137,7 +145,12 @@ export function createAuthService(db: Kysely<DB>) {
           expires_at: new Date(now + SESSION_IDLE_MS).toISOString(),
         })
         .execute()
-      return { ok: true, sessionToken: token, actor: { ...actor, sessionId: id } }
+      return {
+        ok: true,
+        sessionToken: token,
+        actor: { ...actor, sessionId: id },
+        knownDevice: knownDeviceFor(normalised),
+      }
     },
 
     /**

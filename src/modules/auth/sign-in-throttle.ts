@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
@@ -33,11 +34,25 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
 export const accountKey = (email: string): string => sha256(`email:${normaliseEmail(email)}`)
 export const addressKey = (address: string): string => sha256(`address:${address}`)
 
-export function throttleKeys(email: string, address: string): ThrottleKey[] {
+/**
+ * The keys one try counts against. A browser that has signed in to this account before (its signed
+ * known-device cookie names the account) is counted on its own key instead of the account's, so
+ * someone else's wrong guesses, which lock the account, cannot keep its owner out of it; the address
+ * is counted either way.
+ */
+export function throttleKeys(email: string, address: string, knownDevice: string | null): ThrottleKey[] {
+  const account = accountKey(email)
+  const [boundTo, nonce] = knownDevice?.split('.') ?? []
+  const first = boundTo === account && nonce ? sha256(`device:${nonce}`) : account
   return [
-    { key: accountKey(email), freeFailures: ACCOUNT_FREE_FAILURES },
+    { key: first, freeFailures: ACCOUNT_FREE_FAILURES },
     { key: addressKey(address), freeFailures: ADDRESS_FREE_FAILURES },
   ]
+}
+
+/** A new known-device cookie value for a browser that has just signed in to this account. */
+export function knownDeviceFor(email: string): string {
+  return `${accountKey(email)}.${randomBytes(16).toString('base64url')}`
 }
 
 /** How long to wait after `failures` failures: none while free, then doubling, never over the cap. */
@@ -105,7 +120,10 @@ export function createSignInThrottle(db: Kysely<DB>) {
       }
     },
 
-    /** A correct password clears the account's count; the address keeps its count until it lapses. */
+    /**
+     * A correct password clears the count of the key it was tried under (the account's, or a known
+     * browser's); the address keeps its count until it lapses.
+     */
     async clear(key: ThrottleKey): Promise<void> {
       await db.deleteFrom('sign_in_throttle').where('key', '=', key.key).execute()
     },
