@@ -14,65 +14,7 @@ import {
 } from '../../src/modules/auth/sign-in-throttle.ts'
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
-
-/** A browser at one network address (and, behind a proxy, the X-Forwarded-For it arrives with). */
-class Client {
-  private readonly jar = new Map<string, string>()
-  private cookie = ''
-  private csrf = ''
-  constructor(
-    private readonly app: FastifyInstance,
-    private readonly remoteAddress: string,
-    private readonly forwardedFor?: string,
-  ) {}
-
-  private headers(): Record<string, string> {
-    return {
-      accept: 'text/html',
-      ...(this.cookie ? { cookie: this.cookie } : {}),
-      ...(this.forwardedFor ? { 'x-forwarded-for': this.forwardedFor } : {}),
-    }
-  }
-
-  async open(): Promise<this> {
-    const res = await this.app.inject({
-      method: 'GET',
-      url: '/sign-in',
-      remoteAddress: this.remoteAddress,
-      headers: this.headers(),
-    })
-    this.remember(res.cookies)
-    this.csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? ''
-    return this
-  }
-
-  /** Keeps the CSRF and known-device cookies, never the session: each sign-in starts signed out. */
-  private remember(cookies: Array<{ name: string; value: string }>): void {
-    for (const c of cookies) if (c.name !== 'oversight_session') this.jar.set(c.name, c.value)
-    this.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-
-  async signIn(email: string, password: string) {
-    const res = await this.app.inject({
-      method: 'POST',
-      url: '/sign-in',
-      remoteAddress: this.remoteAddress,
-      headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: this.csrf, email, password }).toString(),
-    })
-    this.remember(res.cookies)
-    return res
-  }
-
-  /** The same browser, now on another network (a laptop taken home). */
-  movedTo(remoteAddress: string): Client {
-    const moved = new Client(this.app, remoteAddress)
-    for (const [k, v] of this.jar) moved.jar.set(k, v)
-    moved.cookie = this.cookie
-    moved.csrf = this.csrf
-    return moved
-  }
-}
+import { Client } from '../helpers/sign-in-client.ts'
 
 const wrong = (i: number) => `wrong guess ${i}`
 
@@ -136,6 +78,29 @@ describe(`sign-in throttling (${dialectName()})`, () => {
     assert.ok(Number(next.headers['retry-after']) > 0)
     const colleague = await new Client(t.app, '198.51.100.21').open()
     assert.equal((await colleague.signIn(user.email, TEST_PASSWORD)).statusCode, 303)
+  })
+
+  // One IPv6 subscriber is given a whole /64 (2^64 addresses), so that is what one address means.
+  it('counts an IPv6 client by its /64 network, and an IPv4-mapped address as the IPv4 one', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const client = await new Client(t.app, `2001:db8:1:2:${i.toString(16)}::${i + 1}`).open()
+        return client.signIn(`v6-${i}@alpha.test`, wrong(i))
+      }),
+    )
+    assert.ok(answers.every((a) => a.statusCode === 400))
+    const user = t.orgs.a.users.project_manager
+    const sameNetwork = await new Client(t.app, '2001:0db8:0001:0002:ffff:0:0:1').open()
+    assert.equal((await sameNetwork.signIn(user.email, TEST_PASSWORD)).statusCode, 429)
+    const nextNetwork = await new Client(t.app, '2001:db8:1:3::1').open()
+    assert.equal((await nextNetwork.signIn(user.email, TEST_PASSWORD)).statusCode, 303)
+
+    for (let i = 0; i < 20; i++) {
+      const client = await new Client(t.app, '::ffff:198.51.100.80').open()
+      assert.equal((await client.signIn(`v4-${i}@alpha.test`, wrong(i))).statusCode, 400)
+    }
+    const plain = await new Client(t.app, '198.51.100.80').open()
+    assert.equal((await plain.signIn(user.email, TEST_PASSWORD)).statusCode, 429)
   })
 
   it('ignores X-Forwarded-For from a peer that is not a configured proxy', async () => {

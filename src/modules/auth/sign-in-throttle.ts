@@ -32,7 +32,27 @@ interface ThrottleKey {
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase()
 export const accountKey = (email: string): string => sha256(`email:${normaliseEmail(email)}`)
-export const addressKey = (address: string): string => sha256(`address:${address}`)
+export const addressKey = (address: string): string => sha256(`address:${clientNetwork(address)}`)
+
+/**
+ * What one client address means for counting: an IPv4 address as it is (also when written IPv4-mapped,
+ * ::ffff:a.b.c.d), an IPv6 address by its /64, since one subscriber is given a whole /64 and could
+ * otherwise take a fresh address for every try.
+ */
+export function clientNetwork(address: string): string {
+  const plain = address.replace(/%.*$/, '').toLowerCase()
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain)
+  if (mapped) return mapped[1]!
+  if (!plain.includes(':')) return plain
+  const [head = '', tail] = plain.split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === undefined || tail === '' ? [] : tail.split(':')
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
+}
 
 /**
  * The keys one try counts against. A browser that has signed in to this account before (its signed
