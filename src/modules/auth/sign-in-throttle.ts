@@ -15,8 +15,9 @@ import type { DB } from '../../db/schema.ts'
  *
  * After the free failures, each further failure stores a not-before time that doubles from 30 seconds
  * and stops at 15 minutes. A try before that time is answered at once with 429 and is neither checked
- * nor counted: it costs no password hashing, and hammering during a lockout cannot lengthen it, so the
- * person whose account it is waits at most 15 minutes for their correct password to be tried.
+ * nor counted: it costs no password hashing, and hammering during a lockout cannot lengthen it. So that
+ * someone guessing every 15 minutes cannot keep an account's owner out of it, a browser that has signed
+ * in to the account before is counted on a key of its own instead of the account's (throttleKeys).
  */
 const ACCOUNT_FREE_FAILURES = 5
 const ADDRESS_FREE_FAILURES = 20
