@@ -103,7 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           },
-    trustProxy: config.trustProxy,
+    // Only the listed proxies' X-Forwarded-For is believed (request.ip is what sign-in throttling counts).
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
     requestTimeout: 60_000,

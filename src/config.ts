@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { projectRoot } from './paths.ts'
 
@@ -17,7 +18,11 @@ export interface Config {
   readonly baseUrl: string
   readonly secureCookies: boolean
   readonly logLevel: LogLevel
-  readonly trustProxy: boolean
+  /**
+   * The proxies (addresses, CIDR ranges, or proxy-addr's names loopback/linklocal/uniquelocal) whose
+   * X-Forwarded-For is believed; empty: the client address is the connection's own.
+   */
+  readonly trustProxy: readonly string[]
   /** SMTP server for notification email (smtp://user:pass@host:587); null keeps mail in the outbox and logs it. */
   readonly smtpUrl: string | null
   readonly mailFrom: string
@@ -65,6 +70,33 @@ export function parseDatabaseUrl(raw: string | undefined, root: string): Databas
   return 'DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)'
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
+}
+
+/**
+ * TRUST_PROXY lists the proxies in front of the app. Only a request arriving from one of them has its
+ * X-Forwarded-For believed: trusting every peer (the old `true`) let anyone choose the address that
+ * sign-in throttling counts against, so `true` is refused rather than quietly meaning "everyone".
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): string[] {
+  const value = (raw ?? '').trim()
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return []
+  const entries = value.split(',').map((e) => e.trim())
+  if (entries.every(isProxyAddress)) return entries
+  problems.push(
+    `TRUST_PROXY must list the addresses or ranges of your proxies, separated by commas, for example 10.0.0.5 or 10.0.0.0/8 (got "${raw}")`,
+  )
+  return []
+}
+
 /** Reads the environment once; every problem is reported together so an operator fixes them in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = []
@@ -84,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (typeof database === 'string') problems.push(database)
 
   const demo = parseBoolean('DEMO', env.DEMO, true, problems)
-  const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems)
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems)
 
   let sessionSecret = env.SESSION_SECRET ?? ''
   if (sessionSecret === '') {

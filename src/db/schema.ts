@@ -49,6 +49,8 @@ export interface SignInThrottleTable {
   failures: number
   first_failure_at: string
   last_failure_at: string
+  /** ISO time before which this key may not try again; null while it still has free tries. */
+  not_before: string | null
 }
 
 export interface ApiTokenTable {

@@ -95,3 +95,29 @@ declare module 'fastify' {
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
   reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true })
 }
+
+export const KNOWN_DEVICE_COOKIE = 'oversight_device'
+const KNOWN_DEVICE_MAX_AGE_S = 365 * 24 * 60 * 60
+
+/**
+ * Remembers that this browser signed in to an account, so the sign-in throttle can tell its owner from
+ * someone guessing (sign-in-throttle.ts). Signed, so it cannot be made up, and sent to /sign-in only.
+ */
+export function setKnownDeviceCookie(reply: FastifyReply, value: string, secure: boolean): void {
+  reply.setCookie(KNOWN_DEVICE_COOKIE, value, {
+    path: '/sign-in',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    signed: true,
+    maxAge: KNOWN_DEVICE_MAX_AGE_S,
+  })
+}
+
+/** The verified value of the browser's known-device cookie, or null. */
+export function knownDevice(request: FastifyRequest): string | null {
+  const raw = request.cookies[KNOWN_DEVICE_COOKIE]
+  if (!raw) return null
+  const unsigned = request.unsignCookie(raw)
+  return unsigned.valid ? unsigned.value : null
+}

@@ -28,7 +28,7 @@ describe('configuration', () => {
     assert.equal(config.demo, true)
     assert.equal(config.baseUrl, 'http://localhost:3000')
     assert.equal(config.secureCookies, false)
-    assert.equal(config.trustProxy, false)
+    assert.deepEqual(config.trustProxy, [], 'no proxy is trusted: X-Forwarded-For is ignored')
     assert.equal(config.logLevel, 'info')
     assert.ok(config.sessionSecret.length >= 32, 'a session secret is generated for development')
     assert.ok(Object.isFrozen(config))
@@ -90,7 +90,22 @@ describe('configuration', () => {
       /^SESSION_SECRET must be at least 32 characters/,
     )
     assert.match(problemsOf({ DEMO: 'maybe' })[0]!, /^DEMO must be true or false \(got "maybe"\)/)
-    assert.match(problemsOf({ TRUST_PROXY: 'sometimes' })[0]!, /^TRUST_PROXY must be true or false/)
+    for (const bad of [
+      'sometimes',
+      'true',
+      'yes',
+      '10.0.0.0/33',
+      '300.1.1.1',
+      '10.0.0.1,,10.0.0.2',
+      'fe80::/129',
+    ]) {
+      assert.match(
+        problemsOf({ TRUST_PROXY: bad })[0]!,
+        /^TRUST_PROXY must list the addresses or ranges of your proxies/,
+        `TRUST_PROXY=${bad} is refused`,
+      )
+    }
+    assert.match(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })[0]!, /\(got "10\.0\.0\.0\/33"\)/)
     assert.match(
       problemsOf({ BASE_URL: 'ftp://files.example' })[0]!,
       /^BASE_URL must be an http or https URL/,
@@ -110,7 +125,7 @@ describe('configuration', () => {
   it('an https BASE_URL turns on Secure cookies; TRUST_PROXY, HOST and LOG_LEVEL are read', () => {
     const config = loadConfig({
       BASE_URL: 'https://oversight.marshland.gov.uk/',
-      TRUST_PROXY: 'yes',
+      TRUST_PROXY: ' 10.0.0.1, 192.168.0.0/16 ,2001:db8::/32,loopback',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'WARN',
       PORT: '8080',
@@ -118,7 +133,8 @@ describe('configuration', () => {
     })
     assert.equal(config.baseUrl, 'https://oversight.marshland.gov.uk')
     assert.equal(config.secureCookies, true)
-    assert.equal(config.trustProxy, true)
+    assert.deepEqual(config.trustProxy, ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32', 'loopback'])
+    assert.deepEqual(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, [], 'the old "off" still means none')
     assert.equal(config.host, '127.0.0.1')
     assert.equal(config.logLevel, 'warn')
     assert.equal(config.port, 8080)

@@ -1,12 +1,35 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { SESSION_COOKIE, setSessionCookie } from '../../plugins/auth.ts'
+import { knownDevice, SESSION_COOKIE, setKnownDeviceCookie, setSessionCookie } from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 
-/** Only same-site paths: a crafted returnTo must not send someone to another site after signing in. */
+// Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
+const RETURN_BASE = 'http://oversight.invalid'
+
+/**
+ * Only same-site paths: a crafted returnTo must not send someone to another site after signing in.
+ * The value is parsed as a browser would parse a Location header (tabs and newlines dropped, `\` read
+ * as `/`, dot segments resolved), so `/\t/evil.example` or `/.//evil.example` cannot slip past a
+ * prefix check, and the path handed back is the serialised one: percent-encoded, with no character
+ * that could end the header.
+ */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
-  return value
+  if (!value?.startsWith('/')) return '/'
+  let url: URL
+  try {
+    url = new URL(value, RETURN_BASE)
+  } catch {
+    return '/'
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`
+  if (url.origin !== RETURN_BASE || path.startsWith('//') || path.startsWith('/\\')) return '/'
+  return path
+}
+
+/** The same words whether the account, the address or both are waiting, and whether or not the account exists. */
+function throttledMessage(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60)
+  return `There have been too many attempts to sign in. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`
 }
 
 export async function authRoutes(app: FastifyInstance) {
@@ -39,16 +62,20 @@ export async function authRoutes(app: FastifyInstance) {
       if (email === '') errors.email = 'Enter your email address'
       if (password === '') errors.password = 'Enter your password'
       if (Object.keys(errors).length === 0) {
-        const result = await auth.signIn(email, password)
+        const result = await auth.signIn(email, password, {
+          address: request.ip,
+          knownDevice: knownDevice(request),
+        })
         if (result.ok) {
           setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
+          setKnownDeviceCookie(reply, result.knownDevice, app.config.secureCookies)
           request.log.info({ userId: result.actor.userId }, 'signed in')
           return reply.redirect(returnTo, 303)
         }
         if (result.reason === 'throttled') {
           request.log.warn('sign-in throttled after repeated failures')
           reply.header('retry-after', String(result.retryAfterSeconds))
-          errors.email = `There have been too many attempts to sign in with this email address. Wait ${Math.ceil(result.retryAfterSeconds / 60)} minute${result.retryAfterSeconds > 60 ? 's' : ''} and try again`
+          errors.email = throttledMessage(result.retryAfterSeconds)
           return reply.render(
             'auth/views/sign-in.njk',
             {

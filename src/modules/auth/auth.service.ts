@@ -1,24 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Actor } from '../../auth/actor.ts'
+import { sha256 } from '../../auth/digest.ts'
 import { DUMMY_HASH, hashPassword, passwordProblems, verifyPassword } from '../../auth/passwords.ts'
 import { isRole } from '../../auth/roles.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
+import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
 export const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000
 const SESSION_TOUCH_MS = 5 * 60 * 1000
 
-// Throttling: after FREE_FAILURES wrong passwords for one email, each further try must wait, doubling
-// from 30 s to 15 minutes. Keyed on a hash of the email typed, so it behaves the same whether or not
-// the account exists (no account enumeration), and no address is stored.
-const FREE_FAILURES = 5
-const FAILURE_WINDOW_MS = 60 * 60 * 1000
-
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
-}
+export { sha256 }
 
 function nowIso(): string {
   return new Date().toISOString()
@@ -55,16 +49,18 @@ function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Ac
 }
 
 export type SignInResult =
-  | { ok: true; sessionToken: string; actor: Actor }
+  | { ok: true; sessionToken: string; actor: Actor; knownDevice: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
 
-export function lockoutMs(failures: number): number {
-  if (failures < FREE_FAILURES) return 0
-  return Math.min(30_000 * 2 ** (failures - FREE_FAILURES), 15 * 60 * 1000)
+export interface SignInFrom {
+  address: string
+  knownDevice: string | null
 }
 
 export function createAuthService(db: Kysely<DB>) {
+  const throttle = createSignInThrottle(db)
+
   async function actorFor(
     userId: number,
     organisationId: number | null,
@@ -108,34 +104,20 @@ export function createAuthService(db: Kysely<DB>) {
     return actor
   }
 
-  async function throttleState(key: string, now: number): Promise<{ failures: number; waitMs: number }> {
-    const row = await db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst()
-    if (!row) return { failures: 0, waitMs: 0 }
-    if (now - Date.parse(row.last_failure_at) > FAILURE_WINDOW_MS) return { failures: 0, waitMs: 0 }
-    const until = Date.parse(row.last_failure_at) + lockoutMs(row.failures)
-    return { failures: row.failures, waitMs: Math.max(0, until - now) }
-  }
-
-  async function recordFailure(key: string, previous: number): Promise<void> {
-    const at = nowIso()
-    const failures = previous + 1
-    await db
-      .insertInto('sign_in_throttle')
-      .values({ key, failures, first_failure_at: at, last_failure_at: at })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ failures, last_failure_at: at }))
-      .execute()
-  }
-
   return {
     actorFor,
 
-    async signIn(email: string, password: string): Promise<SignInResult> {
-      const normalised = email.trim().toLowerCase()
-      const key = sha256(`email:${normalised}`)
+    /**
+     * `from.address` is the client's (request.ip); `from.knownDevice` the verified value of the browser's
+     * known-device cookie, if it has one. Both decide which throttle counts apply (sign-in-throttle.ts).
+     */
+    async signIn(email: string, password: string, from: SignInFrom): Promise<SignInResult> {
+      const normalised = normaliseEmail(email)
+      const keys = throttleKeys(normalised, from.address, from.knownDevice)
       const now = Date.now()
-      const state = await throttleState(key, now)
-      if (state.waitMs > 0)
-        return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(state.waitMs / 1000) }
+      // Answered before the password is hashed, and the same whether or not the account exists.
+      const retryAfterSeconds = await throttle.retryAfterSeconds(keys, now)
+      if (retryAfterSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds }
       const user = await db
         .selectFrom('users')
         .select(['id', 'password_hash', 'is_active'])
@@ -145,10 +127,10 @@ export function createAuthService(db: Kysely<DB>) {
       const actor =
         user && matches && user.is_active === 1 ? await actorFor(user.id, null, 'session', null) : null
       if (!actor) {
-        await recordFailure(key, state.failures)
+        await throttle.recordFailure(keys, Date.now())
         return { ok: false, reason: 'invalid' }
       }
-      await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute()
+      await throttle.clear(keys[0]!)
       const token = randomBytes(32).toString('base64url')
       const id = sha256(token)
       const at = nowIso()
@@ -163,7 +145,12 @@ export function createAuthService(db: Kysely<DB>) {
           expires_at: new Date(now + SESSION_IDLE_MS).toISOString(),
         })
         .execute()
-      return { ok: true, sessionToken: token, actor: { ...actor, sessionId: id } }
+      return {
+        ok: true,
+        sessionToken: token,
+        actor: { ...actor, sessionId: id },
+        knownDevice: knownDeviceFor(normalised),
+      }
     },
 
     /**
