@@ -15,8 +15,8 @@ import { FileTooLargeError, parseSummary, progressOf, type Importer } from './le
 const ImportParams = Type.Object({ importId: Type.Integer({ minimum: 1 }) })
 type ImportParams = { importId: number }
 
-/** Files up to this size are validated before the page answers; larger ones show their progress. */
-const WAIT_FOR_BYTES = 2 * 1024 * 1024
+/** How long a page waits for a pass before showing its progress instead (which refreshes until done). */
+const WAIT_FOR_PASS_MS = 3000
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   validating: { text: 'Checking', classes: 'govuk-tag--blue' },
@@ -37,7 +37,10 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
     limits: { fileSize: ledgerImports.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 },
   })
 
-  /** Runs a pass without holding the request when the file is large; the page then shows progress. */
+  /**
+   * Runs a pass, holding the request for a short while: a small file's page then shows the result; a
+   * pass still running shows its progress (from the database, so any instance can show it).
+   */
   function runPass(imp: LedgerImport, pass: () => Promise<unknown>): Promise<void> {
     const p = pass().then(
       () => undefined,
@@ -45,7 +48,9 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
         app.log.error({ err, importId: imp.id }, 'ledger import pass failed')
       },
     )
-    return imp.file_size <= WAIT_FOR_BYTES ? p : Promise.resolve()
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_PASS_MS)))
+    return Promise.race([p, waited]).finally(() => clearTimeout(timer))
   }
 
   app.get('/finance/imports', { config: { policy: 'finance.write' } }, async (request, reply) => {
