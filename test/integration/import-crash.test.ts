@@ -63,7 +63,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   })
   children.push(child)
   let stderr = ''
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const end = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server stopped: ${stderr}`)
