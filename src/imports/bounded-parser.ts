@@ -109,7 +109,8 @@ export async function* parseRows(
   })
   worker.on('error', (err) => push({ t: 'crash', err }))
   worker.on('exit', (code) => push({ t: 'exit', code }))
-  startClock()
+  // From when the thread runs: starting it (loading the parser) is not the file's doing.
+  worker.once('online', startClock)
   try {
     for (;;) {
       const e = queue.shift()

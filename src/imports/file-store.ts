@@ -115,8 +115,13 @@ export function createFileStore(db: Kysely<DB>) {
             .where('seq', '=', seq++)
             .executeTakeFirst()
             .then(
-              (chunk) => this.push(chunk ? Buffer.from(chunk.bytes) : null),
-              (err: unknown) => this.destroy(err instanceof Error ? err : new Error(String(err))),
+              // A reader that stopped early (the file was refused) has destroyed the stream by now.
+              (chunk) => {
+                if (!this.destroyed) this.push(chunk ? Buffer.from(chunk.bytes) : null)
+              },
+              (err: unknown) => {
+                if (!this.destroyed) this.destroy(err instanceof Error ? err : new Error(String(err)))
+              },
             )
         },
       })
