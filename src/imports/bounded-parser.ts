@@ -17,7 +17,7 @@ export interface ParseLimits {
   maxCellChars: number
 }
 
-export interface ParseOptions {
+interface ParseOptions {
   limits?: Partial<ParseLimits>
   /** Longest the worker may work without handing back rows or asking for bytes. */
   stepTimeoutMs?: number
@@ -25,7 +25,7 @@ export interface ParseOptions {
   onBytes?: (n: number) => void
 }
 
-export const DEFAULT_LIMITS: ParseLimits = {
+const DEFAULT_LIMITS: ParseLimits = {
   maxUnpackedBytes: 1024 * 1024 * 1024,
   maxRows: 2_000_000,
   maxColumns: 500,

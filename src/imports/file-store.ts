@@ -5,14 +5,15 @@
  *
  * A file is written chunk by chunk, each chunk its own short write, and marked complete at the end: one
  * transaction held open for a whole upload would, on SQLite, stop every other write for as long as the
- * upload takes. A file that never completed is never read, and is removed on the error path.
+ * upload takes. A file that never completed is never read: it is removed on the error path, or, when
+ * its instance died mid-upload, by `removeAbandoned` an hour later.
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
-export const CHUNK_BYTES = 1024 * 1024
+const CHUNK_BYTES = 1024 * 1024
 
 export interface StoredFileInfo {
   id: number
@@ -137,6 +138,19 @@ export function createFileStore(db: Kysely<DB>) {
         .where('seq', '=', 0)
         .executeTakeFirst()
       return chunk ? Buffer.from(chunk.bytes).subarray(0, bytes) : Buffer.alloc(0)
+    },
+
+    /** Uploads that never completed (their instance died) and are over an hour old. */
+    async removeAbandoned(organisationId: number): Promise<void> {
+      const before = new Date(Date.now() - 60 * 60 * 1000).toISOString()
+      const abandoned = await db
+        .selectFrom('stored_files')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('complete', '=', 0)
+        .where('created_at', '<', before)
+        .execute()
+      for (const f of abandoned) await store.discard(organisationId, f.id)
     },
 
     async discard(organisationId: number, fileId: number, via: Kysely<DB> | Transaction<DB> = db) {

@@ -9,12 +9,12 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
 /** This process, as a lease holder: one id for its lifetime. */
-export const INSTANCE_ID = `${process.pid}-${randomUUID()}`
+const INSTANCE_ID = `${process.pid}-${randomUUID()}`
 
 /** Tables whose rows carry lease_owner, lease_expires_at and progress columns. */
-export type LeasedTable = 'ledger_imports'
+type LeasedTable = 'ledger_imports'
 
-export interface Progress {
+interface Progress {
   progress_bytes: number
   rows_done: number
 }

@@ -125,6 +125,34 @@ describe(`import pipeline (${dialectName()})`, () => {
     assert.equal(Buffer.concat(chunks.map((c) => Buffer.from(c.bytes))).toString(), csv)
   })
 
+  it('removes an upload whose instance died before it completed', async () => {
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString()
+    const file = await t.database.db
+      .insertInto('stored_files')
+      .values({
+        organisation_id: a.id,
+        file_name: 'half.csv',
+        size: 0,
+        sha256: '',
+        complete: 0,
+        created_at: old,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.database.db
+      .insertInto('stored_file_chunks')
+      .values({ organisation_id: a.id, file_id: file.id, seq: 0, bytes: Buffer.from('Date,Amount\n') })
+      .execute()
+    const agent = await t.signIn(a.users.finance_officer)
+    assert.equal((await agent.get('/finance/imports')).status, 200)
+    const left = await t.database.db
+      .selectFrom('stored_file_chunks')
+      .select('seq')
+      .where('file_id', '=', file.id)
+      .execute()
+    assert.equal(left.length, 0)
+  })
+
   it('shows the progress of a pass still running, never "stopped", and ends on the result', async () => {
     const agent = await t.signIn(a.users.finance_officer)
     const csv = ledgerCsv('PROG', 30_000)

@@ -33,7 +33,6 @@ import {
 import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
 export type { Importer } from './ledger-import.commit.ts'
-export type { ImportSummary } from './ledger-import.pass.ts'
 
 export class FileTooLargeError extends HttpError {
   constructor(limitMb: number) {
@@ -391,6 +390,7 @@ export function createLedgerImportService(
 
     list: async (scope: Scope, offset: number, limit: number) => {
       await sweepExpired(scope.organisationId)
+      await files.removeAbandoned(scope.organisationId)
       return db
         .selectFrom('ledger_imports')
         .selectAll()
