@@ -30,6 +30,11 @@ export interface Config {
   readonly scheduler: boolean
   /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
   readonly uploadLimitMb: number
+  /**
+   * How long an import's lease lasts without renewal, in seconds: an import whose instance stopped
+   * renewing for this long is failed (and can be taken up again). The instance renews it every second.
+   */
+  readonly importLeaseSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -165,6 +170,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       )
     else uploadLimitMb = n
   }
+  let importLeaseSeconds = 30
+  if (env.IMPORT_LEASE_SECONDS !== undefined && env.IMPORT_LEASE_SECONDS !== '') {
+    const n = Number(env.IMPORT_LEASE_SECONDS)
+    if (!Number.isInteger(n) || n < 1 || n > 3600)
+      problems.push(
+        `IMPORT_LEASE_SECONDS must be a whole number of seconds from 1 to 3600 (got "${env.IMPORT_LEASE_SECONDS}")`,
+      )
+    else importLeaseSeconds = n
+  }
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -183,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom,
     scheduler,
     uploadLimitMb,
+    importLeaseSeconds,
   })
 }

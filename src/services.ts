@@ -68,6 +68,7 @@ export function createServices(database: Database, config: Config) {
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
+    leaseSeconds: config.importLeaseSeconds,
     sqlite: database.sqlite,
   })
   const mailer = createMailer(db, config)

@@ -64,61 +64,57 @@ export const importLedger: Command = {
       mappingId = m.id
     }
 
+    const isTty = Boolean(process.stderr.isTTY)
+    const show = progressReporter((s) => process.stderr.write(s), isTty)
     const imports = createLedgerImportService(db, {
       uploadLimitMb: ctx.config.uploadLimitMb,
+      leaseSeconds: ctx.config.importLeaseSeconds,
       sqlite: database.sqlite,
+      onProgress: (_id, phase, percent) =>
+        show(phase === 'validating' ? 'Validating' : 'Adding to the ledger', percent),
     })
     const by = { organisationId: org.id, userId: CLI_ACTOR.userId, label: CLI_ACTOR.label }
     let stored
     try {
-      stored = await imports.describeFile(file)
+      // Into the file store like an upload: one path for every import, and the import page can show it.
+      stored = await imports.storeFile(org.id, file, path.basename(file))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`There is no file at ${file}`)
       throw err
     }
-    const isTty = Boolean(process.stderr.isTTY)
-    const show = progressReporter((s) => process.stderr.write(s), isTty)
     let imp = await imports.begin(by, { ...stored, fileName: path.basename(file) }, mappingId)
     ctx.err(`Import ${imp.id}: ${path.basename(file)}`)
-    const ticker = setInterval(() => {
-      const p = imports.progressOf(imp.id)
-      if (p) show(p.phase === 'validating' ? 'Validating' : 'Adding to the ledger', p.percent)
-    }, 200)
-    try {
-      imp = await imports.validate(org.id, imp.id)
-      if (isTty) process.stderr.write('\n')
-      const summary = parseSummary(imp)
-      if (imp.status === 'failed') {
-        ctx.err(imp.failure_reason)
-        const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 20)
-        for (const p of problems) ctx.err(`  line ${p.line_number}: ${p.reason}`)
-        return 1
-      }
-      ctx.out(`Layout: ${summary.layout ?? ''} (headings on line ${summary.headingLine ?? '?'})`)
-      ctx.out(
-        `Rows read ${imp.rows_read}, good ${imp.rows_good}, bad ${imp.rows_bad}, already in the ledger ${imp.rows_duplicate}, changed ${imp.rows_changed}, no project (suspense) ${imp.rows_unmatched}`,
-      )
-      for (const p of summary.byPeriod ?? [])
-        ctx.out(`  ${p.period}: ${p.count} new rows, ${formatMoney(p.pence)}`)
-      if (imp.rows_bad > 0) {
-        const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 50)
-        ctx.out('Rows that cannot be read:')
-        for (const p of problems.filter((x) => x.kind === 'bad'))
-          ctx.out(`  line ${p.line_number}: ${p.reason}`)
-        if (imp.rows_bad > 50) ctx.out(`  … and ${imp.rows_bad - 50} more (see the import in Oversight)`)
-      }
-      if (values.commit !== true) {
-        ctx.err(
-          `Validated only: nothing was added. Run again with --commit to add the ${imp.rows_good - imp.rows_duplicate - imp.rows_changed} new rows.`,
-        )
-        return 0
-      }
-      imp = await imports.commit(by, imp.id)
-      if (isTty) process.stderr.write('\n')
-      ctx.out(`Added ${imp.rows_added} rows to the ledger (import ${imp.id}).`)
-      return 0
-    } finally {
-      clearInterval(ticker)
+    imp = await imports.validate(org.id, imp.id)
+    if (isTty) process.stderr.write('\n')
+    const summary = parseSummary(imp)
+    if (imp.status === 'failed') {
+      ctx.err(imp.failure_reason)
+      const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 20)
+      for (const p of problems) ctx.err(`  line ${p.line_number}: ${p.reason}`)
+      return 1
     }
+    ctx.out(`Layout: ${summary.layout ?? ''} (headings on line ${summary.headingLine ?? '?'})`)
+    ctx.out(
+      `Rows read ${imp.rows_read}, good ${imp.rows_good}, bad ${imp.rows_bad}, already in the ledger ${imp.rows_duplicate}, changed ${imp.rows_changed}, no project (suspense) ${imp.rows_unmatched}`,
+    )
+    for (const p of summary.byPeriod ?? [])
+      ctx.out(`  ${p.period}: ${p.count} new rows, ${formatMoney(p.pence)}`)
+    if (imp.rows_bad > 0) {
+      const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 50)
+      ctx.out('Rows that cannot be read:')
+      for (const p of problems.filter((x) => x.kind === 'bad'))
+        ctx.out(`  line ${p.line_number}: ${p.reason}`)
+      if (imp.rows_bad > 50) ctx.out(`  … and ${imp.rows_bad - 50} more (see the import in Oversight)`)
+    }
+    if (values.commit !== true) {
+      ctx.err(
+        `Validated only: nothing was added. Run again with --commit to add the ${imp.rows_good - imp.rows_duplicate - imp.rows_changed} new rows.`,
+      )
+      return 0
+    }
+    imp = await imports.commit(by, imp.id)
+    if (isTty) process.stderr.write('\n')
+    ctx.out(`Added ${imp.rows_added} rows to the ledger (import ${imp.id}).`)
+    return 0
   },
 }

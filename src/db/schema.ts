@@ -413,6 +413,32 @@ export interface LedgerImportTable {
   finished_at: string | null
   committed_at: string | null
   version: Generated<number>
+  /** The uploaded file in the file store (migration 0011); null once it has been committed. */
+  stored_file_id: number | null
+  /** Rows read so far by the pass that is running. */
+  rows_done: Generated<number>
+  /** The instance working on the import, and until when; only an expired lease is failed. */
+  lease_owner: string | null
+  lease_expires_at: string | null
+  updated_at: string | null
+}
+
+// The file store (migration 0011): uploads in chunks of at most 1 MiB.
+export interface StoredFileTable {
+  id: Generated<number>
+  organisation_id: number
+  file_name: string
+  size: number
+  sha256: string
+  complete: number
+  created_at: string
+}
+
+export interface StoredFileChunkTable {
+  organisation_id: number
+  file_id: number
+  seq: number
+  bytes: Buffer
 }
 
 export interface LedgerImportProblemTable {
@@ -633,6 +659,8 @@ export interface DB {
   ledger_imports: LedgerImportTable
   ledger_import_problems: LedgerImportProblemTable
   ledger_transactions: LedgerTransactionTable
+  stored_files: StoredFileTable
+  stored_file_chunks: StoredFileChunkTable
   cost_mapping_rules: CostMappingRuleTable
   funding_streams: FundingStreamTable
   budget_lines: BudgetLineTable

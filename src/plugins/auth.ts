@@ -11,6 +11,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     policy?: PolicyName
+    /**
+     * A file upload form: its CSRF token is the form's first field, checked by the route as it reads
+     * the body (src/web/multipart-csrf.ts) — never in the URL, where it would be logged.
+     */
+    csrfInMultipart?: boolean
   }
 }
 
@@ -80,6 +85,7 @@ export default fp(
     // learns nothing about what a valid one looks like.
     app.addHook('preValidation', (request, reply, done) => {
       if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return done()
+      if (request.routeOptions.config.csrfInMultipart && request.isMultipart()) return done()
       app.csrfProtection(request, reply, done)
     })
   },

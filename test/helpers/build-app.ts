@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom'
 import { buildApp } from '../../src/app.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import { ROLES, type Role } from '../../src/auth/roles.ts'
-import { loadConfig, type Config } from '../../src/config.ts'
+import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { createTestDatabase } from './database.ts'
 
@@ -28,6 +28,8 @@ export interface TestOrg {
 export interface TestApp {
   app: FastifyInstance
   database: Database
+  /** Where the test database is, to open a second connection (a second instance of the app) to it. */
+  databaseConfig: DatabaseConfig
   config: Config
   /** Two organisations with one user per role each: `a` is "ours", `b` the foreign one. */
   orgs: { a: TestOrg; b: TestOrg }
@@ -152,7 +154,7 @@ async function seedOrg(database: Database, slug: string, name: string): Promise<
 
 /** A fresh app on a fresh database for one test file. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { database, drop } = await createTestDatabase()
+  const { database, config: databaseConfig, drop } = await createTestDatabase()
   const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent', ...env })
   const app = await buildApp({ config, database })
   await app.ready()
@@ -162,6 +164,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   return {
     app,
     database,
+    databaseConfig,
     config,
     orgs: { a, b },
     async close() {

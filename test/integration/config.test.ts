@@ -34,6 +34,15 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config))
   })
 
+  it('reads the import lease length, 30 seconds unless set, refusing a value that is not whole seconds', () => {
+    assert.equal(loadConfig({}).importLeaseSeconds, 30)
+    assert.equal(loadConfig({ IMPORT_LEASE_SECONDS: '5' }).importLeaseSeconds, 5)
+    assert.match(
+      problemsOf({ IMPORT_LEASE_SECONDS: '0.5' }).join('\n'),
+      /IMPORT_LEASE_SECONDS must be a whole number/,
+    )
+  })
+
   it('reads the three forms of DATABASE_URL', () => {
     assert.deepEqual(loadConfig({ DATABASE_URL: 'file:data/other.sqlite' }).database, {
       dialect: 'sqlite',

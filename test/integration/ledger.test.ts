@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type Agent } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { multipartBody } from '../helpers/multipart.ts'
 
 const DATA = '/work/shared/data'
 const t = await buildTestApp()
@@ -254,25 +255,47 @@ describe(`ledger pages (${dialectName()})`, () => {
     agent = await t.signIn(a.users.finance_officer)
   })
 
-  async function multipart(url: string, fileName: string, content: string | Buffer) {
-    const boundary = '----oversight-test'
-    const payload = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`,
-      ),
-      Buffer.from(content),
-      Buffer.from(
-        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="mappingId"\r\n\r\n\r\n--${boundary}--\r\n`,
-      ),
-    ])
+  async function multipart(url: string, fileName: string, content: string | Buffer, csrf = agent.csrf) {
+    const { payload, contentType } = multipartBody(
+      [
+        ['_csrf', csrf],
+        ['mappingId', ''],
+      ],
+      { name: 'file', fileName, content },
+    )
     const cookie = (agent as unknown as { cookieHeader(): string }).cookieHeader()
     return t.app.inject({
       method: 'POST',
-      url: `${url}?_csrf=${encodeURIComponent(agent.csrf)}`,
-      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+      url,
+      headers: { cookie, 'content-type': contentType, accept: 'text/html' },
       payload,
     })
   }
+
+  it('takes the CSRF token of the upload form from its first field, never from the URL', async () => {
+    const form = await agent.get('/finance/imports/new')
+    const action = form.document.querySelector('form[enctype="multipart/form-data"]')!.getAttribute('action')!
+    assert.equal(action, '/finance/imports')
+    const first = form.document.querySelector('form[enctype="multipart/form-data"] input')!
+    assert.equal(first.getAttribute('name'), '_csrf')
+    const csv = `${LGA_HEAD}\n${lgaRow('CSRF-1', '2025-07-03', '10.00', 'ICT4410')}\n`
+    const refused = await multipart('/finance/imports', 'x.csv', csv, 'not-the-token')
+    assert.equal(refused.statusCode, 403)
+    // The token in the URL (where it was logged) no longer counts.
+    const { payload, contentType } = multipartBody([], { name: 'file', fileName: 'x.csv', content: csv })
+    const inUrl = await t.app.inject({
+      method: 'POST',
+      url: `/finance/imports?_csrf=${encodeURIComponent(agent.csrf)}`,
+      headers: {
+        cookie: (agent as unknown as { cookieHeader(): string }).cookieHeader(),
+        'content-type': contentType,
+      },
+      payload,
+    })
+    assert.equal(inUrl.statusCode, 403)
+    const accepted = await multipart('/finance/imports', 'x.csv', csv)
+    assert.equal(accepted.statusCode, 303, accepted.body)
+  })
 
   it('walks upload → mapping → preview → commit → result for a layout it does not know', async () => {
     const form = await agent.get('/finance/imports/new')
@@ -319,21 +342,18 @@ describe(`ledger pages (${dialectName()})`, () => {
     try {
       const user = await small.signIn(small.orgs.a.users.finance_officer)
       await user.get('/finance/imports/new')
-      const boundary = 'b0undary'
       const big = Buffer.alloc(1024 * 1024 + 10, 0x41)
-      const payload = Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`,
-        ),
-        big,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ])
+      const { payload, contentType } = multipartBody([['_csrf', user.csrf]], {
+        name: 'file',
+        fileName: 'big.csv',
+        content: big,
+      })
       const res = await small.app.inject({
         method: 'POST',
-        url: `/finance/imports?_csrf=${encodeURIComponent(user.csrf)}`,
+        url: '/finance/imports',
         headers: {
           cookie: (user as unknown as { cookieHeader(): string }).cookieHeader(),
-          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-type': contentType,
         },
         payload,
       })

@@ -1,70 +1,38 @@
 /**
- * A ledger import in two steps. Validate reads the whole file and says what would happen (rows read,
- * good, bad with line and reason, duplicates, changed, totals by month and project, unmatched) without
- * touching the ledger. Commit reads the file again and adds its new rows in ONE transaction, so a
- * failure or a killed process leaves the ledger exactly as it was. Neither pass holds the rows in
- * memory: they are read from the stored file and written in batches.
+ * A ledger import in three steps, on the shared import pipeline (src/imports/): the upload is kept in
+ * the file store (the database, so any instance can take the next step); validate reads it in a bounded
+ * worker and says what would happen without touching the ledger (ledger-import.validate.ts); commit reads
+ * it again and adds its new rows in ONE transaction (ledger-import.commit.ts). Each pass holds a lease on
+ * the import that its instance renews, with the progress; an import whose lease lapsed (its instance
+ * died) is failed on the next look at it, and can be taken up again — nothing of it was added.
  */
-import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, stat, unlink } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
 import type SQLite from 'better-sqlite3'
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, LedgerImport } from '../../db/schema.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { createFileStore, StoredFileTooLargeError, type StoredFileInfo } from '../../imports/file-store.ts'
+import { leaseIsLive, reservation, takeLease } from '../../imports/leases.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
-import { readRowBatches, sniff, SourceError, type SourceShape } from './ledger.reader.ts'
-import { createLedgerRepository, matchRule } from './ledger.repository.ts'
-import { NotALedgerError, printable, RowInterpreter, type Layout, type LedgerRow } from './ledger.rows.ts'
-import { sqliteInserter, toInsert } from './ledger-transactions.insert.ts'
+import { SAMPLE_BYTES, sniffSample } from './ledger.reader.ts'
+import { createLedgerRepository } from './ledger.repository.ts'
+import { printable } from './ledger.rows.ts'
+import { commitPass, type Importer } from './ledger-import.commit.ts'
+import {
+  percentOf,
+  readRun,
+  type ImportSummary,
+  type MappingChoice,
+  type PassContext,
+  type PassRun,
+  type ProblemRow,
+} from './ledger-import.pass.ts'
+import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
-export interface Importer {
-  organisationId: number
-  userId: number | null
-  label: string
-}
-
-export interface StoredFile {
-  path: string
-  size: number
-  sha256: string
-  /** True when the file is our copy of an upload, to delete once it is committed. */
-  temporary: boolean
-}
-
-export interface ImportSummary {
-  layout?: string
-  headingLine?: number
-  headings?: string[]
-  columns?: Record<string, string>
-  blankRows?: number
-  firstDate?: string | null
-  lastDate?: string | null
-  /** Rows that would be added, by month. */
-  byPeriod?: Array<{ period: string; count: number; pence: number }>
-  /** Rows that would be added, by project; projectId null is the suspense list. */
-  byProject?: Array<{
-    projectId: number | null
-    reference: string
-    name: string
-    count: number
-    pence: number
-  }>
-  newPence?: number
-  unmatchedPence?: number
-  /** Reading stopped early (for example at an unclosed quote); the rows before it are counted. */
-  stoppedEarly?: string
-  /** When the file was not recognised: the row that looked most like headings, for the mapping step. */
-  candidateHeadings?: string[]
-  candidateLine?: number
-  problemsNotStored?: number
-}
+export type { Importer } from './ledger-import.commit.ts'
 
 export class FileTooLargeError extends HttpError {
   constructor(limitMb: number) {
@@ -78,23 +46,8 @@ export class FileTooLargeError extends HttpError {
   }
 }
 
-export interface MappingChoice {
-  id: number | null
-  name: string
-  columns: ColumnMap | null
-  dateFormat: DateFormat
-  delimiter: string
-  encoding: string
-  skipLines: number
-}
-
 const BATCH = 500
-const MAX_STORED_PROBLEMS = 10_000
-const UPLOAD_DIR = path.join(os.tmpdir(), 'oversight-uploads')
-
-function periodSort<T extends { period: string }>(a: T, b: T): number {
-  return a.period < b.period ? -1 : a.period > b.period ? 1 : 0
-}
+const BUSY = ['validating', 'committing']
 
 export function parseSummary(imp: Pick<LedgerImport, 'summary_json'>): ImportSummary {
   try {
@@ -104,13 +57,24 @@ export function parseSummary(imp: Pick<LedgerImport, 'summary_json'>): ImportSum
   }
 }
 
+/** How far the running pass has got, 0–99, from the progress its instance writes; null when none runs. */
+export function progressOf(imp: LedgerImport): { phase: string; percent: number } | null {
+  if (!BUSY.includes(imp.status) || !leaseIsLive(imp)) return null
+  return { phase: imp.status, percent: percentOf(imp.progress_bytes, imp.file_size) }
+}
+
 export function createLedgerImportService(
   db: Kysely<DB>,
-  opts: { uploadLimitMb: number; sqlite?: SQLite.Database | null },
+  opts: {
+    uploadLimitMb: number
+    leaseSeconds?: number
+    sqlite?: SQLite.Database | null
+    onProgress?: PassContext['onProgress']
+  },
 ) {
   const repo = createLedgerRepository(db)
-  /** Live progress of passes running in this process, for the progress bar. */
-  const running = new Map<number, { phase: 'validating' | 'committing'; bytes: number; size: number }>()
+  const files = createFileStore(db)
+  const leaseMs = (opts.leaseSeconds ?? 30) * 1000
 
   async function loadMapping(organisationId: number, mappingId: number | null): Promise<MappingChoice> {
     if (mappingId === null) {
@@ -143,7 +107,50 @@ export function createLedgerImportService(
     }
   }
 
+  /**
+   * An import whose pass's lease lapsed lost its instance: a commit rolled back (so it is ready to add
+   * again), a validation never finished (so it is failed, and can be checked again).
+   */
+  async function sweepExpired(organisationId: number, importId?: number): Promise<void> {
+    const now = new Date().toISOString()
+    const expired = (status: string) => {
+      let q = db
+        .updateTable('ledger_imports')
+        .where('organisation_id', '=', organisationId)
+        .where('status', '=', status)
+        .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]))
+      if (importId !== undefined) q = q.where('id', '=', importId)
+      return q
+    }
+    try {
+      await expired('committing')
+        .set({
+          status: 'validated',
+          failure_reason:
+            'Adding the rows stopped before it finished (the server stopped), so nothing was added. You can add them again.',
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+        })
+        .execute()
+      await expired('validating')
+        .set({
+          status: 'failed',
+          failure_reason:
+            'Checking the file stopped before it finished (the server stopped). Nothing has been added to the ledger; check the file again.',
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+          finished_at: now,
+        })
+        .execute()
+    } catch {
+      // On SQLite a commit in another process holds the write lock: its import is alive, not abandoned.
+    }
+  }
+
   async function getImport(organisationId: number, id: number): Promise<LedgerImport> {
+    await sweepExpired(organisationId, id)
     const imp = await db
       .selectFrom('ledger_imports')
       .selectAll()
@@ -154,41 +161,7 @@ export function createLedgerImportService(
     return imp
   }
 
-  /**
-   * The file's rows in chunks as they are read, with the interpreter that turns each into a payment:
-   * both passes read a file identically. Progress is counted in bytes read.
-   */
-  function rowsOf(
-    file: string,
-    shape: SourceShape,
-    mapping: MappingChoice,
-    importId: number,
-    phase: 'validating' | 'committing',
-    size: number,
-    onLayout: (l: Layout) => void,
-  ) {
-    const live = { phase, bytes: 0, size }
-    running.set(importId, live)
-    const chunks = readRowBatches(file, shape, (n) => {
-      live.bytes += n
-    })
-    const interpreter = new RowInterpreter(
-      { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
-      onLayout,
-    )
-    return { chunks, interpreter }
-  }
-
-  async function insertProblems(
-    rows: Array<{
-      organisation_id: number
-      import_id: number
-      kind: string
-      line_number: number
-      reason: string
-      raw_text: string
-    }>,
-  ) {
+  async function insertProblems(rows: ProblemRow[]) {
     // In slices: a chunk of a file of short rows can hold thousands of problems, and PostgreSQL takes at
     // most 65,535 parameters in a statement.
     for (let i = 0; i < rows.length; i += BATCH)
@@ -198,53 +171,100 @@ export function createLedgerImportService(
         .execute()
   }
 
+  async function fail(
+    organisationId: number,
+    importId: number,
+    reason: string,
+    summary: ImportSummary,
+    shape?: PassRun['shape'],
+  ) {
+    await db
+      .updateTable('ledger_imports')
+      .set({
+        status: 'failed',
+        failure_reason: printable(reason),
+        ...shapeColumns(shape),
+        summary_json: JSON.stringify(summary),
+        finished_at: new Date().toISOString(),
+      })
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', importId)
+      .execute()
+  }
+
+  const ctx: PassContext = {
+    db,
+    repo,
+    files,
+    insertProblems,
+    fail,
+    read: (run, via, onLayout) => readRun(ctx, run, via, onLayout),
+    onProgress: opts.onProgress,
+  }
+
+  /**
+   * Takes the lease on an import for a pass and runs it; the lease (and the progress with it) is renewed
+   * until the pass ends, then released.
+   */
+  async function runPass(
+    imp: LedgerImport,
+    phase: 'validating' | 'committing',
+    pass: (run: PassRun) => Promise<void>,
+  ): Promise<LedgerImport> {
+    const fileId = imp.stored_file_id
+    if (fileId === null || !(await files.info(imp.organisation_id, fileId)))
+      throw new HttpError(409, 'The file for this import is no longer held; upload it again')
+    const lease = await takeLease(db, 'ledger_imports', imp.id, leaseMs)
+    if (!lease)
+      throw new HttpError(409, `This import is already being ${phase === 'validating' ? 'checked' : 'added'}`)
+    try {
+      const mapping = await loadMapping(imp.organisation_id, imp.mapping_id)
+      const head = await files.head(imp.organisation_id, fileId, SAMPLE_BYTES)
+      const shape = sniffSample(head, { encoding: mapping.encoding, delimiter: mapping.delimiter })
+      await db
+        .updateTable('ledger_imports')
+        .set({ status: phase, progress_bytes: 0, rows_done: 0, updated_at: new Date().toISOString() })
+        .where('id', '=', imp.id)
+        .execute()
+      await pass({ imp: { ...imp, stored_file_id: fileId }, mapping, shape, lease, phase })
+    } finally {
+      await lease.release()
+    }
+    return getImport(imp.organisation_id, imp.id)
+  }
+
   const service = {
     uploadLimitBytes: opts.uploadLimitMb * 1024 * 1024,
     uploadLimitMb: opts.uploadLimitMb,
 
-    /** Streams an upload to a temporary file, hashing as it goes; past the limit, stops and says so. */
-    async storeUpload(source: Readable): Promise<StoredFile> {
-      await mkdir(UPLOAD_DIR, { recursive: true, mode: 0o700 })
-      const file = path.join(UPLOAD_DIR, `${randomUUID()}.upload`)
-      const hash = createHash('sha256')
-      let size = 0
-      const limit = service.uploadLimitBytes
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length
-          if (size > limit) return done(new FileTooLargeError(opts.uploadLimitMb))
-          hash.update(chunk)
-          done(null, chunk)
-        },
-      })
+    /** Streams an upload into the file store, hashing as it goes; past the limit, stops and says so. */
+    async storeUpload(organisationId: number, fileName: string, source: Readable): Promise<StoredFileInfo> {
       try {
-        await pipeline(source, counter, createWriteStream(file, { mode: 0o600 }))
-        if ((source as Readable & { truncated?: boolean }).truncated)
+        const stored = await files.store(organisationId, fileName, source, service.uploadLimitBytes)
+        if ((source as Readable & { truncated?: boolean }).truncated) {
+          await files.discard(organisationId, stored.id)
           throw new FileTooLargeError(opts.uploadLimitMb)
+        }
+        return stored
       } catch (err) {
-        await unlink(file).catch(() => undefined)
+        if (err instanceof StoredFileTooLargeError) throw new FileTooLargeError(opts.uploadLimitMb)
         throw err
       }
-      return { path: file, size, sha256: hash.digest('hex'), temporary: true }
     },
 
-    /** A file already on disk (the command line): hashed in place, never copied. */
-    async describeFile(file: string): Promise<StoredFile> {
+    /** A file on disk (the command line), stored like an upload so that it takes the same path. */
+    async storeFile(organisationId: number, file: string, fileName: string): Promise<StoredFileInfo> {
       const info = await stat(file)
       if (info.size > service.uploadLimitBytes) throw new FileTooLargeError(opts.uploadLimitMb)
-      const hash = createHash('sha256')
-      await pipeline(createReadStream(file), hash)
-      return { path: path.resolve(file), size: info.size, sha256: hash.digest('hex'), temporary: false }
+      return service.storeUpload(organisationId, fileName, createReadStream(file))
     },
 
-    async discardUpload(file: StoredFile): Promise<void> {
-      if (file.temporary) await unlink(file.path).catch(() => undefined)
-    },
+    discardUpload: (organisationId: number, file: StoredFileInfo) => files.discard(organisationId, file.id),
 
-    /** Records a new import of a stored file; validate() reads it. */
+    /** Records a new import of a stored file, reserved for the validate pass this instance runs next. */
     async begin(
       by: Importer,
-      file: StoredFile & { fileName: string },
+      file: StoredFileInfo & { fileName: string },
       mappingId: number | null,
     ): Promise<LedgerImport> {
       const mapping = await loadMapping(by.organisationId, mappingId)
@@ -256,7 +276,8 @@ export function createLedgerImportService(
           file_name: printable(file.fileName, 255) || 'ledger',
           file_size: file.size,
           sha256: file.sha256,
-          stored_path: file.path,
+          stored_path: null,
+          stored_file_id: file.id,
           format: '',
           mapping_id: mapping.id,
           mapping_name: mapping.name,
@@ -280,24 +301,39 @@ export function createLedgerImportService(
           created_by: by.userId,
           created_by_name: by.label,
           started_at: at,
+          updated_at: at,
+          ...reservation(leaseMs),
         })
         .returningAll()
         .executeTakeFirstOrThrow()
     },
 
-    /** Chooses (or clears) the saved mapping and validates again. */
+    /** Chooses (or clears) the saved mapping, to validate again (reserved for this instance). */
     async useMapping(
       organisationId: number,
       importId: number,
       mappingId: number | null,
     ): Promise<LedgerImport> {
       const imp = await getImport(organisationId, importId)
-      if (imp.status === 'committed' || imp.status === 'committing')
-        throw new HttpError(409, 'This import has already been added to the ledger')
+      if (BUSY.includes(imp.status) || imp.status === 'committed')
+        throw new HttpError(409, 'This import is being checked or has already been added to the ledger')
       const mapping = await loadMapping(organisationId, mappingId)
       await db
         .updateTable('ledger_imports')
-        .set({ mapping_id: mapping.id, mapping_name: mapping.name, status: 'validating', failure_reason: '' })
+        .set({ mapping_id: mapping.id, mapping_name: mapping.name })
+        .where('id', '=', importId)
+        .execute()
+      return service.recheck(organisationId, importId)
+    },
+
+    /** Marks a failed or validated import to be checked again by this instance. */
+    async recheck(organisationId: number, importId: number): Promise<LedgerImport> {
+      const imp = await getImport(organisationId, importId)
+      if (imp.status !== 'failed' && imp.status !== 'validated')
+        throw new HttpError(409, 'This import is being checked or has already been added to the ledger')
+      await db
+        .updateTable('ledger_imports')
+        .set({ status: 'validating', failure_reason: '', ...reservation(leaseMs) })
         .where('id', '=', importId)
         .execute()
       return getImport(organisationId, importId)
@@ -306,337 +342,30 @@ export function createLedgerImportService(
     /** The validate pass: nothing is added to the ledger; the import records what would be. */
     async validate(organisationId: number, importId: number): Promise<LedgerImport> {
       const imp = await getImport(organisationId, importId)
-      if (!imp.stored_path)
-        throw new HttpError(409, 'The file for this import is no longer held; upload it again')
-      const mapping = await loadMapping(organisationId, imp.mapping_id)
-      const rules = await repo.rules(organisationId)
-      await db.deleteFrom('ledger_import_problems').where('import_id', '=', importId).execute()
-      const counts = {
-        read: 0,
-        good: 0,
-        bad: 0,
-        duplicate: 0,
-        changed: 0,
-        unmatched: 0,
-        blank: 0,
-        storedProblems: 0,
-        notStored: 0,
-      }
-      const summary: ImportSummary = {}
-      const byPeriod = new Map<string, { count: number; pence: number }>()
-      const byProject = new Map<number | null, { count: number; pence: number }>()
-      let newPence = 0
-      let unmatchedPence = 0
-      let totalPence = 0
-      let firstDate: string | null = null
-      let lastDate: string | null = null
-      // Problems are held for one chunk of the file at most, then written (up to MAX_STORED_PROBLEMS).
-      let problems: Parameters<typeof insertProblems>[0] = []
-      const problem = (kind: string, line: number, reason: string, raw: string) => {
-        if (counts.storedProblems >= MAX_STORED_PROBLEMS) {
-          counts.notStored++
-          return
-        }
-        counts.storedProblems++
-        problems.push({
-          organisation_id: organisationId,
-          import_id: importId,
-          kind,
-          line_number: line,
-          reason: printable(reason),
-          raw_text: printable(raw),
-        })
-      }
-      const flushProblems = async () => {
-        await insertProblems(problems)
-        problems = []
-      }
-      let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
-      const flush = async () => {
-        const existing = await repo.existingKeys(
-          organisationId,
-          batch.map((b) => b.row.dedupeKey),
-        )
-        for (const { row, projectId } of batch) {
-          const held = existing.get(row.dedupeKey)
-          // Only a key the ledger already holds needs the content compared (and so hashed).
-          if (held !== undefined && held === row.contentHash) {
-            counts.duplicate++
-            continue
-          }
-          if (held !== undefined) {
-            counts.changed++
-            problem(
-              'changed',
-              row.line,
-              `${row.reference ? `Transaction ${row.reference}` : 'This payment'} is already in the ledger with different details; the ledger keeps what it has`,
-              '',
-            )
-            continue
-          }
-          const p = byPeriod.get(row.period) ?? { count: 0, pence: 0 }
-          p.count++
-          p.pence += row.amountPence
-          byPeriod.set(row.period, p)
-          const j = byProject.get(projectId) ?? { count: 0, pence: 0 }
-          j.count++
-          j.pence += row.amountPence
-          byProject.set(projectId, j)
-          newPence += row.amountPence
-          if (projectId === null) {
-            counts.unmatched++
-            unmatchedPence += row.amountPence
-          }
-        }
-        batch = []
-      }
-
-      let shape: SourceShape
-      try {
-        shape = await sniff(imp.stored_path, { encoding: mapping.encoding, delimiter: mapping.delimiter })
-      } catch {
-        return service.fail(
-          organisationId,
-          importId,
-          'The file could not be opened; upload it again',
-          summary,
-        )
-      }
-      try {
-        const { chunks, interpreter } = rowsOf(
-          imp.stored_path,
-          shape,
-          mapping,
-          importId,
-          'validating',
-          imp.file_size,
-          (l) => {
-            summary.layout = l.layout
-            summary.headingLine = l.headingLine
-            summary.headings = l.headings
-            summary.columns = Object.fromEntries(
-              Object.entries(l.columns).map(([f, i]) => [f, l.headings[i] ?? `column ${i + 1}`]),
-            )
-          },
-        )
-        reading: for await (const rows of chunks) {
-          for (const src of rows) {
-            const o = interpreter.read(src)
-            if (o === null) {
-              if (interpreter.gaveUp) break reading
-              continue
-            }
-            if (o.kind === 'blank') {
-              counts.blank++
-              continue
-            }
-            counts.read++
-            if (o.kind === 'bad') {
-              counts.bad++
-              problem('bad', o.line, o.reason, o.raw)
-              continue
-            }
-            counts.good++
-            totalPence += o.row.amountPence
-            if (firstDate === null || o.row.date < firstDate) firstDate = o.row.date
-            if (lastDate === null || o.row.date > lastDate) lastDate = o.row.date
-            batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
-          }
-          if (batch.length >= BATCH) await flush()
-          if (problems.length > 0) await flushProblems()
-        }
-        interpreter.finish()
-      } catch (err) {
-        if (err instanceof NotALedgerError) {
-          running.delete(importId)
-          await insertProblems(problems)
-          return service.fail(
-            organisationId,
-            importId,
-            err.message,
-            {
-              candidateHeadings: err.candidateHeadings,
-              candidateLine: err.candidateLine,
-            },
-            shape,
-          )
-        }
-        if (!(err instanceof SourceError)) {
-          running.delete(importId)
-          throw err
-        }
-        // Everything before the unreadable point is counted; the point itself is a reported problem.
-        counts.bad++
-        summary.stoppedEarly = err.message
-        problem('bad', err.line, err.message, '')
-      }
-      await flush()
-      await insertProblems(problems)
-      running.delete(importId)
-      const names = await repo.projectNames(
-        organisationId,
-        [...byProject.keys()].filter((k): k is number => k !== null),
-      )
-      summary.blankRows = counts.blank
-      summary.firstDate = firstDate
-      summary.lastDate = lastDate
-      summary.byPeriod = [...byPeriod.entries()].map(([period, v]) => ({ period, ...v })).sort(periodSort)
-      summary.byProject = [...byProject.entries()]
-        .map(([projectId, v]) => ({
-          projectId,
-          reference: projectId === null ? '' : (names.get(projectId)?.reference ?? ''),
-          name: projectId === null ? 'Suspense (no project matched)' : (names.get(projectId)?.name ?? ''),
-          ...v,
-        }))
-        .sort((a, b) =>
-          a.projectId === null ? 1 : b.projectId === null ? -1 : a.reference.localeCompare(b.reference),
-        )
-      summary.newPence = newPence
-      summary.unmatchedPence = unmatchedPence
-      if (counts.notStored > 0) summary.problemsNotStored = counts.notStored
-      const noRows = counts.good === 0
-      await db
-        .updateTable('ledger_imports')
-        .set({
-          status: noRows ? 'failed' : 'validated',
-          failure_reason: noRows
-            ? counts.read === 0
-              ? 'The file has headings but no rows under them'
-              : `None of the ${counts.read} rows could be read as a payment; see the reasons below`
-            : '',
-          format: shape.format,
-          layout: summary.layout ?? '',
-          encoding: shape.format === 'csv' ? shape.encoding : '',
-          delimiter: shape.delimiter,
-          rows_read: counts.read,
-          rows_good: counts.good,
-          rows_bad: counts.bad,
-          rows_duplicate: counts.duplicate,
-          rows_changed: counts.changed,
-          rows_unmatched: counts.unmatched,
-          total_pence: totalPence,
-          summary_json: JSON.stringify(summary),
-          finished_at: new Date().toISOString(),
-        })
-        .where('id', '=', importId)
-        .execute()
-      return getImport(organisationId, importId)
-    },
-
-    async fail(
-      organisationId: number,
-      importId: number,
-      reason: string,
-      summary: ImportSummary,
-      shape?: SourceShape,
-    ): Promise<LedgerImport> {
-      await db
-        .updateTable('ledger_imports')
-        .set({
-          status: 'failed',
-          failure_reason: printable(reason),
-          format: shape?.format ?? '',
-          encoding: shape?.format === 'csv' ? shape.encoding : '',
-          delimiter: shape?.delimiter ?? '',
-          summary_json: JSON.stringify(summary),
-          finished_at: new Date().toISOString(),
-        })
-        .where('id', '=', importId)
-        .execute()
-      return getImport(organisationId, importId)
+      if (imp.status !== 'validating') throw new HttpError(409, 'This import is not waiting to be checked')
+      return runPass(imp, 'validating', (run) => validatePass(ctx, run))
     },
 
     /**
-     * The commit pass: every new row of the file in one transaction, with the import marked committed
-     * in the same transaction. Rows already in the ledger (same transaction number or content) are left
-     * as they are, so committing twice, or an overlapping file, adds nothing twice.
+     * The commit pass, on whichever instance is asked: every new row of the file in one transaction. A
+     * commit whose instance died (its lease lapsed) was rolled back and is ready to add again.
      */
     async commit(by: Importer, importId: number): Promise<LedgerImport> {
       const imp = await getImport(by.organisationId, importId)
       if (imp.status === 'committed') return imp
-      if (imp.status !== 'validated' && imp.status !== 'committing')
+      if (imp.status !== 'validated')
         throw new HttpError(
           409,
           imp.status === 'failed'
             ? 'This import failed validation, so there is nothing to add'
-            : 'This import has not finished validating yet',
+            : imp.status === 'committing'
+              ? 'This import is already being added'
+              : 'This import has not finished validating yet',
         )
-      if (running.has(importId)) throw new HttpError(409, 'This import is already being added')
-      if (!imp.stored_path)
-        throw new HttpError(409, 'The file for this import is no longer held; upload it again')
-      const path_ = imp.stored_path
-      const current = await service.describeFile(path_).catch(() => null)
-      if (!current || current.sha256 !== imp.sha256)
-        throw new HttpError(409, 'The file has changed or gone since it was validated; upload it again')
-      const mapping = await loadMapping(by.organisationId, imp.mapping_id)
-      const shape = await sniff(path_, { encoding: mapping.encoding, delimiter: mapping.delimiter })
-      await db
-        .updateTable('ledger_imports')
-        .set({ status: 'committing' })
-        .where('id', '=', importId)
-        .execute()
-      let added = 0
       try {
-        await db.transaction().execute(async (trx) => {
-          const rules = await repo.rules(by.organisationId, trx)
-          const at = new Date().toISOString()
-          const organisationId = by.organisationId
-          // On SQLite the rows go straight to the transaction's own connection (Kysely holds it for this
-          // callback) through statements prepared once, INSERT_ROWS rows a statement: compiling each
-          // insert, then running one statement a row, was most of the time of a commit.
-          const sqlite = opts.sqlite ? sqliteInserter(opts.sqlite) : null
-          let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
-          const flush = async () => {
-            if (batch.length === 0) return
-            if (sqlite) {
-              added += sqlite.insert(organisationId, importId, at, batch)
-              batch = []
-              return
-            }
-            for (let i = 0; i < batch.length; i += BATCH) {
-              const result = await trx
-                .insertInto('ledger_transactions')
-                .values(
-                  batch
-                    .slice(i, i + BATCH)
-                    .map((b) => toInsert(organisationId, importId, b.row, b.projectId, at)),
-                )
-                .onConflict((oc) => oc.columns(['organisation_id', 'dedupe_key']).doNothing())
-                .executeTakeFirst()
-              added += Number(result.numInsertedOrUpdatedRows ?? 0)
-            }
-            batch = []
-          }
-          const { chunks, interpreter } = rowsOf(
-            path_,
-            shape,
-            mapping,
-            importId,
-            'committing',
-            imp.file_size,
-            () => undefined,
-          )
-          try {
-            reading: for await (const rows of chunks) {
-              for (const src of rows) {
-                const o = interpreter.read(src)
-                if (o === null) {
-                  if (interpreter.gaveUp) break reading
-                  continue
-                }
-                if (o.kind === 'good') batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
-              }
-              await flush()
-            }
-            interpreter.finish()
-          } catch (err) {
-            // The same point stopped the validate pass; the rows before it are what was previewed.
-            if (!(err instanceof SourceError)) throw err
-          }
-          await flush()
-          await service.markCommitted(trx, by, importId, added, imp)
-        })
+        return await runPass(imp, 'committing', (run) => commitPass(ctx, run, by, opts.sqlite ?? null))
       } catch (err) {
+        if (err instanceof HttpError) throw err
         await db
           .updateTable('ledger_imports')
           .set({
@@ -646,72 +375,23 @@ export function createLedgerImportService(
           .where('id', '=', importId)
           .execute()
         throw err
-      } finally {
-        running.delete(importId)
-      }
-      if (current.temporary || path_.startsWith(UPLOAD_DIR)) {
-        await unlink(path_).catch(() => undefined)
-        await db.updateTable('ledger_imports').set({ stored_path: null }).where('id', '=', importId).execute()
-      }
-      return getImport(by.organisationId, importId)
-    },
-
-    async markCommitted(
-      trx: Transaction<DB>,
-      by: Importer,
-      importId: number,
-      added: number,
-      imp: LedgerImport,
-    ) {
-      const at = new Date().toISOString()
-      await trx
-        .updateTable('ledger_imports')
-        .set({
-          status: 'committed',
-          rows_added: added,
-          committed_at: at,
-          finished_at: at,
-          failure_reason: '',
-          version: imp.version + 1,
-        })
-        .where('id', '=', importId)
-        .execute()
-      await recordAudit(trx, {
-        organisationId: by.organisationId,
-        actor: { userId: by.userId, label: by.label },
-        action: 'commit',
-        entityType: 'ledger_import',
-        entityId: importId,
-        after: {
-          fileName: imp.file_name,
-          sha256: imp.sha256,
-          rowsAdded: added,
-          rowsGood: imp.rows_good,
-          rowsBad: imp.rows_bad,
-        },
-      })
-    },
-
-    /** How far a pass running in this process has got, 0–100; null when none is running. */
-    progressOf(importId: number): { phase: 'validating' | 'committing'; percent: number } | null {
-      const live = running.get(importId)
-      if (!live) return null
-      return {
-        phase: live.phase,
-        percent: live.size > 0 ? Math.min(99, Math.floor((live.bytes / live.size) * 100)) : 0,
       }
     },
 
-    get: (scope: Scope, id: number) =>
-      db
+    get: async (scope: Scope, id: number) => {
+      await sweepExpired(scope.organisationId, id)
+      return db
         .selectFrom('ledger_imports')
         .selectAll()
         .where('organisation_id', '=', scope.organisationId)
         .where('id', '=', id)
-        .executeTakeFirst(),
+        .executeTakeFirst()
+    },
 
-    list: (scope: Scope, offset: number, limit: number) =>
-      db
+    list: async (scope: Scope, offset: number, limit: number) => {
+      await sweepExpired(scope.organisationId)
+      await files.removeAbandoned(scope.organisationId)
+      return db
         .selectFrom('ledger_imports')
         .selectAll()
         .where('organisation_id', '=', scope.organisationId)
@@ -719,7 +399,8 @@ export function createLedgerImportService(
         .orderBy('id', 'desc')
         .offset(offset)
         .limit(limit)
-        .execute(),
+        .execute()
+    },
 
     problems: (scope: Scope, importId: number, offset: number, limit: number) =>
       db

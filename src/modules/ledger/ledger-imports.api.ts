@@ -14,7 +14,7 @@ import {
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
 import { apiList } from '../../web/pagination.ts'
-import { parseSummary } from './ledger-import.service.ts'
+import { parseSummary, progressOf } from './ledger-import.service.ts'
 
 /**
  * The ledger import API: upload a file (streamed, never buffered), read its preview and problems, and
@@ -117,7 +117,7 @@ export async function importJson(
     delimiter: imp.delimiter,
     status: imp.status,
     failureReason: imp.failure_reason,
-    progressPercent: app.services.ledgerImports.progressOf(imp.id)?.percent ?? null,
+    progressPercent: progressOf(imp)?.percent ?? null,
     rowsRead: imp.rows_read,
     rowsGood: imp.rows_good,
     rowsBad: imp.rows_bad,
@@ -178,13 +178,10 @@ export function ledgerImportsApi(app: FastifyInstance, tags: string[]): void {
           })
         mappingId = m.id
       }
-      const stored = await ledgerImports.storeUpload(request.body)
+      const fileName = request.query.fileName ?? 'upload.csv'
+      const stored = await ledgerImports.storeUpload(actor.organisationId, fileName, request.body)
       const by = { organisationId: actor.organisationId, ...auditActorOf(actor) }
-      let imp = await ledgerImports.begin(
-        by,
-        { ...stored, fileName: request.query.fileName ?? 'upload.csv' },
-        mappingId,
-      )
+      let imp = await ledgerImports.begin(by, { ...stored, fileName }, mappingId)
       imp = await ledgerImports.validate(actor.organisationId, imp.id)
       return reply
         .status(201)

@@ -6,15 +6,17 @@ import type { LedgerImport } from '../../db/schema.ts'
 import { formatMoney } from '../../domain/money.ts'
 import { formatPeriod } from '../../domain/periods.ts'
 import { HttpError, notFound, ValidationError } from '../../errors.ts'
+import type { StoredFileInfo } from '../../imports/file-store.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { multipartCsrfOk } from '../../web/multipart-csrf.ts'
 import { DATE_FORMATS, LEDGER_FIELDS, type ColumnMap, type DateFormat } from './ledger.formats.ts'
-import { FileTooLargeError, parseSummary, type Importer, type StoredFile } from './ledger-import.service.ts'
+import { FileTooLargeError, parseSummary, progressOf, type Importer } from './ledger-import.service.ts'
 
 const ImportParams = Type.Object({ importId: Type.Integer({ minimum: 1 }) })
 type ImportParams = { importId: number }
 
-/** Files up to this size are validated before the page answers; larger ones show a progress bar. */
-const WAIT_FOR_BYTES = 2 * 1024 * 1024
+/** How long a page waits for a pass before showing its progress instead (which refreshes until done). */
+const WAIT_FOR_PASS_MS = 3000
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   validating: { text: 'Checking', classes: 'govuk-tag--blue' },
@@ -30,24 +32,15 @@ export function importerOf(actor: Actor): Importer {
 
 export async function ledgerImportsRoutes(app: FastifyInstance) {
   const { ledger, ledgerImports } = app.services
-  // Only this plugin's routes take multipart bodies; the CSRF token rides in the form's action URL
-  // because the check runs before the file is read.
-  // The CSRF check reads the body, header or nothing else; a multipart body is read only in the handler,
-  // so the token the form carries in its action URL is handed to the check as its header.
-  app.addHook('onRequest', async (request) => {
-    const token = (request.query as Record<string, unknown> | undefined)?._csrf
-    if (
-      request.method === 'POST' &&
-      typeof token === 'string' &&
-      request.headers['content-type']?.startsWith('multipart/form-data')
-    )
-      request.headers['x-csrf-token'] = token
-  })
+  // Only this plugin's routes take multipart bodies.
   await app.register(multipart, {
     limits: { fileSize: ledgerImports.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 },
   })
 
-  /** Runs a pass without holding the request when the file is large; the page then shows progress. */
+  /**
+   * Runs a pass, holding the request for a short while: a small file's page then shows the result; a
+   * pass still running shows its progress (from the database, so any instance can show it).
+   */
   function runPass(imp: LedgerImport, pass: () => Promise<unknown>): Promise<void> {
     const p = pass().then(
       () => undefined,
@@ -55,7 +48,9 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
         app.log.error({ err, importId: imp.id }, 'ledger import pass failed')
       },
     )
-    return imp.file_size <= WAIT_FOR_BYTES ? p : Promise.resolve()
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_PASS_MS)))
+    return Promise.race([p, waited]).finally(() => clearTimeout(timer))
   }
 
   app.get('/finance/imports', { config: { policy: 'finance.write' } }, async (request, reply) => {
@@ -97,57 +92,65 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
     )
   }
 
-  app.post('/finance/imports', { config: { policy: 'finance.write' } }, async (request, reply) => {
-    const actor = request.actor!
-    if (!request.isMultipart()) return renderUpload(reply, actor, { file: 'Select a file to import' }, 400)
-    let stored: StoredFile | null = null
-    let fileName = ''
-    let mappingId: number | null = null
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          if (stored) {
-            part.file.resume()
-            continue
+  app.post(
+    '/finance/imports',
+    { config: { policy: 'finance.write', csrfInMultipart: true } },
+    async (request, reply) => {
+      const actor = request.actor!
+      if (!request.isMultipart()) return renderUpload(reply, actor, { file: 'Select a file to import' }, 400)
+      let stored: StoredFileInfo | null = null
+      let fileName = ''
+      let mappingId: number | null = null
+      const discard = (file: StoredFileInfo) => ledgerImports.discardUpload(actor.organisationId, file)
+      try {
+        const parts = request.parts()
+        const first = await parts.next()
+        if (!multipartCsrfOk(app, request, reply, first.done ? undefined : first.value)) return reply
+        for await (const part of parts) {
+          if (part.type === 'file') {
+            if (stored) {
+              part.file.resume()
+              continue
+            }
+            fileName = part.filename
+            stored = await ledgerImports.storeUpload(actor.organisationId, fileName, part.file)
+          } else if (part.fieldname === 'mappingId' && typeof part.value === 'string') {
+            mappingId = optionalInt(part.value)
           }
-          fileName = part.filename
-          stored = await ledgerImports.storeUpload(part.file)
-        } else if (part.fieldname === 'mappingId' && typeof part.value === 'string') {
-          mappingId = optionalInt(part.value)
         }
+      } catch (err) {
+        if (stored) await discard(stored)
+        const code = (err as { code?: string }).code
+        if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE') {
+          const e = new FileTooLargeError(ledgerImports.uploadLimitMb)
+          return renderUpload(reply, actor, { file: e.message }, 413)
+        }
+        if (code?.startsWith('FST_'))
+          return renderUpload(reply, actor, { file: 'The upload did not arrive whole: try again' }, 400)
+        throw err
       }
-    } catch (err) {
-      if (stored) await ledgerImports.discardUpload(stored)
-      const code = (err as { code?: string }).code
-      if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE') {
-        const e = new FileTooLargeError(ledgerImports.uploadLimitMb)
-        return renderUpload(reply, actor, { file: e.message }, 413)
+      if (!stored || stored.size === 0 || fileName === '') {
+        if (stored) await discard(stored)
+        return renderUpload(
+          reply,
+          actor,
+          { file: stored ? 'The selected file is empty' : 'Select a file to import' },
+          400,
+        )
       }
-      if (code?.startsWith('FST_'))
-        return renderUpload(reply, actor, { file: 'The upload did not arrive whole: try again' }, 400)
-      throw err
-    }
-    if (!stored || stored.size === 0 || fileName === '') {
-      if (stored) await ledgerImports.discardUpload(stored)
-      return renderUpload(
-        reply,
-        actor,
-        { file: stored ? 'The selected file is empty' : 'Select a file to import' },
-        400,
-      )
-    }
-    let imp: LedgerImport
-    try {
-      imp = await ledgerImports.begin(importerOf(actor), { ...stored, fileName }, mappingId)
-    } catch (err) {
-      await ledgerImports.discardUpload(stored)
-      if (err instanceof HttpError && err.fields)
-        return renderUpload(reply, actor, { mappingId: 'Choose a saved mapping' }, 400)
-      throw err
-    }
-    await runPass(imp, () => ledgerImports.validate(actor.organisationId, imp.id))
-    return reply.redirect(`/finance/imports/${imp.id}`, 303)
-  })
+      let imp: LedgerImport
+      try {
+        imp = await ledgerImports.begin(importerOf(actor), { ...stored, fileName }, mappingId)
+      } catch (err) {
+        await discard(stored)
+        if (err instanceof HttpError && err.fields)
+          return renderUpload(reply, actor, { mappingId: 'Choose a saved mapping' }, 400)
+        throw err
+      }
+      await runPass(imp, () => ledgerImports.validate(actor.organisationId, imp.id))
+      return reply.redirect(`/finance/imports/${imp.id}`, 303)
+    },
+  )
 
   app.get<{ Params: ImportParams }>(
     '/finance/imports/:importId',
@@ -158,8 +161,9 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
       const imp = await ledgerImports.get(scope, request.params.importId)
       if (!imp) throw notFound('Import')
       const summary = parseSummary(imp)
-      const progress = ledgerImports.progressOf(imp.id)
-      const busy = imp.status === 'validating' || imp.status === 'committing'
+      const progress = progressOf(imp)
+      // Busy while a live lease says an instance is working on it; a lapsed one is failed on reading.
+      const busy = progress !== null
       const problems = await ledgerImports.problems(scope, imp.id, 0, 500)
       return reply.render('ledger/views/import.njk', {
         title: `Import of ${imp.file_name}`,
@@ -167,9 +171,9 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
         imp,
         tag: STATUS_TAGS[imp.status] ?? { text: imp.status, classes: '' },
         busy,
-        // A pass that is not running in this process was interrupted (or runs in the command line).
-        stalled: busy && progress === null,
         percent: progress?.percent ?? 0,
+        rowsDone: imp.rows_done,
+        canRecheck: imp.status === 'failed' && imp.stored_file_id !== null,
         summary,
         total: formatMoney(imp.total_pence),
         newTotal: formatMoney(summary.newPence ?? 0),
@@ -201,16 +205,30 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
       const imp = await ledgerImports.get(scopeOf(actor), request.params.importId)
       if (!imp) throw notFound('Import')
       if (imp.status === 'committed') return reply.redirect(`/finance/imports/${imp.id}`, 303)
-      if (
-        imp.status !== 'validated' &&
-        !(imp.status === 'committing' && ledgerImports.progressOf(imp.id) === null)
-      ) {
+      if (imp.status !== 'validated') {
         reply.flash('This import cannot be added: it is not ready')
         return reply.redirect(`/finance/imports/${imp.id}`, 303)
       }
       await runPass(imp, () => ledgerImports.commit(importerOf(actor), imp.id))
       const after = await ledgerImports.get(scopeOf(actor), imp.id)
       if (after?.status === 'committed') reply.flash(`${after.rows_added} payments added to the ledger`)
+      return reply.redirect(`/finance/imports/${imp.id}`, 303)
+    },
+  )
+
+  app.post<{ Params: ImportParams; Body: FormBody }>(
+    '/finance/imports/:importId/check',
+    { config: { policy: 'finance.write' }, schema: { params: ImportParams, body: FormBody } },
+    async (request, reply) => {
+      const actor = request.actor!
+      const imp = await ledgerImports.get(scopeOf(actor), request.params.importId)
+      if (!imp) throw notFound('Import')
+      if (imp.status !== 'failed' || imp.stored_file_id === null) {
+        reply.flash('This import cannot be checked again')
+        return reply.redirect(`/finance/imports/${imp.id}`, 303)
+      }
+      const again = await ledgerImports.recheck(actor.organisationId, imp.id)
+      await runPass(again, () => ledgerImports.validate(actor.organisationId, imp.id))
       return reply.redirect(`/finance/imports/${imp.id}`, 303)
     },
   )

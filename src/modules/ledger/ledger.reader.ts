@@ -2,11 +2,13 @@
  * Reads a ledger file as a stream of rows, whatever its format: CSV in UTF-8 (with or without a byte
  * order mark) or Windows-1252/ISO-8859-1, `,` `;` or tab delimited, with CR, LF or mixed line ends and
  * quoted cells over several lines; or the first worksheet of an XLSX workbook. Rows are read one at a
- * time from the file on disk, so memory stays flat however large the file is. The import takes them in
- * chunks (readRowBatches): one await per chunk of a few hundred rows rather than per row.
+ * time from a stream of the file's bytes, so memory stays flat however large the file is. The import takes
+ * them in chunks (readRowBatches): one await per chunk of a few hundred rows rather than per row. Uploads
+ * are read in a worker thread with limits (src/imports/parse-worker.ts), never on the main thread.
  */
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type { CellValue } from 'exceljs'
 import { CsvTokenizer, UnclosedQuoteError } from './ledger.csv-tokenizer.ts'
@@ -38,7 +40,7 @@ export class SourceError extends Error {
   }
 }
 
-const SAMPLE_BYTES = 64 * 1024
+export const SAMPLE_BYTES = 64 * 1024
 /** A "row" longer than this is a runaway quote, not data; stop rather than read the file into one cell. */
 const MAX_RECORD_CHARS = 200_000
 
@@ -81,12 +83,19 @@ export function guessDelimiter(text: string): string {
   return best
 }
 
-/** Looks at the start of the file: XLSX by its ZIP signature, otherwise CSV in the encoding the bytes fit. */
+/** Looks at the start of a file on disk (see sniffSample). */
 export async function sniff(
   path: string,
   hints: { encoding?: string; delimiter?: string } = {},
 ): Promise<SourceShape> {
-  const sample = await readSample(path)
+  return sniffSample(await readSample(path), hints)
+}
+
+/** Looks at the start of the file: XLSX by its ZIP signature, otherwise CSV in the encoding the bytes fit. */
+export function sniffSample(
+  sample: Buffer,
+  hints: { encoding?: string; delimiter?: string } = {},
+): SourceShape {
   if (sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) {
     return { format: 'xlsx', encoding: 'utf-8', delimiter: '' }
   }
@@ -139,11 +148,10 @@ class LineDecoder {
 }
 
 async function* csvRows(
-  path: string,
+  file: Readable,
   shape: SourceShape,
   onBytes?: (n: number) => void,
 ): AsyncGenerator<SourceRow[]> {
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 })
   const decoder = new LineDecoder(shape.encoding)
   const tokenizer = new CsvTokenizer(shape.delimiter, MAX_RECORD_CHARS)
   let rows: SourceRow[] = []
@@ -197,12 +205,19 @@ function cellText(value: CellValue): string {
   return ''
 }
 
-async function* xlsxRows(path: string, onBytes?: (n: number) => void): AsyncGenerator<SourceRow[]> {
+/** Called with each block of bytes unpacked from the workbook's zip entries, to bound a zip bomb. */
+export type UnpackedWatcher = (entry: Readable) => void
+
+async function* xlsxRows(
+  input: Readable,
+  onBytes?: (n: number) => void,
+  watchUnpacked?: UnpackedWatcher,
+): AsyncGenerator<SourceRow[]> {
   // Loaded when a workbook is read: it is a large library, and most imports (and every other command)
   // are CSV.
   const { default: ExcelJS } = await import('exceljs')
-  const input = createReadStream(path)
-  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length))
+  if (watchUnpacked) watchZipEntries(input, watchUnpacked)
+  if (onBytes) input.on('data', (chunk: Buffer) => onBytes(chunk.length))
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -239,20 +254,45 @@ async function* xlsxRows(path: string, onBytes?: (n: number) => void): AsyncGene
 
 const XLSX_BATCH = 500
 
-/** Every row of the file in order, blank ones included, in chunks as they are read. */
-export function readRowBatches(
-  path: string,
-  shape: SourceShape,
-  onBytes?: (n: number) => void,
-): AsyncGenerator<SourceRow[]> {
-  return shape.format === 'xlsx' ? xlsxRows(path, onBytes) : csvRows(path, shape, onBytes)
+/**
+ * ExcelJS unzips the workbook itself and gives no say over how much an entry may inflate to. It pipes
+ * the input into its unzipper, which pushes one stream per zip entry: catching that pipe lets every
+ * entry's unpacked bytes be counted as they come out, so a small file that unpacks to gigabytes is
+ * stopped by its size, not by running out of memory.
+ */
+function isZipEntry(chunk: unknown): chunk is Readable {
+  return chunk !== null && typeof chunk === 'object' && 'path' in chunk
 }
 
-/** Every row of the file in order, blank ones included (the caller decides what a blank row means). */
+function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
+  const pipe = input.pipe.bind(input)
+  input.pipe = (<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
+    const unzipper = dest as unknown as { push: (chunk: unknown) => boolean }
+    const push = unzipper.push.bind(unzipper)
+    unzipper.push = (chunk: unknown) => {
+      if (isZipEntry(chunk)) watch(chunk)
+      return push(chunk)
+    }
+    return pipe(dest, options)
+  })
+}
+
+/** Every row of the file in order, blank ones included, in chunks as they are read. */
+export function readRowBatches(
+  input: Readable,
+  shape: SourceShape,
+  onBytes?: (n: number) => void,
+  watchUnpacked?: UnpackedWatcher,
+): AsyncGenerator<SourceRow[]> {
+  return shape.format === 'xlsx' ? xlsxRows(input, onBytes, watchUnpacked) : csvRows(input, shape, onBytes)
+}
+
+/** Every row of a file on disk in order, blank ones included (the caller decides what a blank row means). */
 export async function* readRows(
   path: string,
   shape: SourceShape,
   onBytes?: (n: number) => void,
 ): AsyncGenerator<SourceRow> {
-  for await (const rows of readRowBatches(path, shape, onBytes)) yield* rows
+  const input = createReadStream(path, { highWaterMark: 256 * 1024 })
+  for await (const rows of readRowBatches(input, shape, onBytes)) yield* rows
 }

@@ -1,0 +1,86 @@
+/**
+ * The worker thread that turns an uploaded file's bytes into rows (see bounded-parser.ts). It runs with
+ * a heap limit of its own, so a file built to exhaust memory ends this thread, not the server; and it
+ * refuses a file that unpacks to too many bytes, or has too many rows, columns or characters in a cell.
+ * Bytes come from the main thread on request, rows go back in batches, each acknowledged before the next,
+ * so neither side ever holds more than a batch.
+ */
+import { Readable } from 'node:stream'
+import { parentPort, workerData } from 'node:worker_threads'
+import { readRowBatches, SourceError, type SourceShape } from '../modules/ledger/ledger.reader.ts'
+import type { ParseLimits, ToMain, ToWorker } from './bounded-parser.ts'
+
+const port = parentPort!
+const { shape, limits } = workerData as { shape: SourceShape; limits: ParseLimits }
+
+let onBytes: ((m: ToWorker) => void) | null = null
+let onAck: (() => void) | null = null
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'ack') {
+    const a = onAck
+    onAck = null
+    a?.()
+  } else {
+    const b = onBytes
+    onBytes = null
+    b?.(m)
+  }
+})
+const send = (m: ToMain) => port.postMessage(m)
+
+class LimitError extends Error {}
+
+const input = new Readable({
+  read() {
+    onBytes = (m) => this.push(m.t === 'bytes' ? Buffer.from(m.b) : null)
+    send({ t: 'need' })
+  },
+})
+
+let unpacked = 0
+let refused = false
+function watchUnpacked(entry: Readable) {
+  entry.on('data', (chunk: Buffer) => {
+    unpacked += chunk.length
+    if (unpacked > limits.maxUnpackedBytes && !refused) {
+      // Said at once, from the unzip stream itself, wherever ExcelJS has got to; the main thread then
+      // ends this thread.
+      refused = true
+      entry.pause()
+      send({
+        t: 'refused',
+        message: `The workbook unpacks to more than ${Math.round(limits.maxUnpackedBytes / 1024 / 1024)} MB, more than a ledger can be`,
+      })
+    }
+  })
+}
+
+function check(cells: string[], line: number, rowsSoFar: number) {
+  if (rowsSoFar > limits.maxRows)
+    throw new LimitError(`The file has more than ${limits.maxRows.toLocaleString('en-GB')} rows`)
+  if (cells.length > limits.maxColumns)
+    throw new LimitError(`Row ${line} has more than ${limits.maxColumns} columns`)
+  for (const c of cells)
+    if (c.length > limits.maxCellChars)
+      throw new LimitError(`A cell in row ${line} holds more than ${limits.maxCellChars} characters`)
+}
+
+async function run() {
+  let rows = 0
+  try {
+    for await (const batch of readRowBatches(input, shape, undefined, watchUnpacked)) {
+      for (const r of batch) check(r.cells, r.line, ++rows)
+      const acked = new Promise<void>((resolve) => (onAck = resolve))
+      send({ t: 'rows', rows: batch })
+      await acked
+    }
+    send({ t: 'done' })
+  } catch (err) {
+    if (err instanceof LimitError) send({ t: 'refused', message: err.message })
+    else if (err instanceof SourceError) send({ t: 'source-error', message: err.message, line: err.line })
+    else throw err
+  }
+}
+
+await run()
+port.close()
