@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -10,72 +8,24 @@ import { parseDatabaseUrl } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { createTokensService } from '../../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../../src/paths.ts'
-import { createPostgresDatabase, dialectName, dropDatabase } from '../helpers/database.ts'
+import { dialectName } from '../helpers/database.ts'
+import { freshDatabaseUrl, startServerProcess, type ServerProcess } from '../helpers/processes.ts'
 
 // The real server in a child process, killed with SIGKILL in the middle of adding an import to the
 // ledger, then started again on the same database.
 const ROOT = projectRoot()
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-import-crash-'))
-let pgName: string | null = null
-const children: ChildProcess[] = []
+const cleanUp: Array<() => Promise<unknown>> = []
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+  for (const step of cleanUp.reverse()) await step()
   rmSync(dir, { recursive: true, force: true })
-  const admin = process.env.TEST_DATABASE_URL
-  if (admin && pgName) await dropDatabase(admin, pgName)
 })
 
-async function freshDatabaseUrl(): Promise<string> {
-  const admin = process.env.TEST_DATABASE_URL
-  if (admin && /^postgres(ql)?:\/\//.test(admin)) {
-    const created = await createPostgresDatabase(admin, 'oversight_crash')
-    pgName = created.name
-    return created.url
-  }
-  return `file:${path.join(dir, 'oversight.sqlite')}`
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      DEMO: 'false',
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      IMPORT_LEASE_SECONDS: '2',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  children.push(child)
-  let stderr = ''
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const end = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server stopped: ${stderr}`)
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`)
-      if (res.ok) return child
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`the server did not start: ${stderr}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+async function startServer(url: string): Promise<ServerProcess> {
+  const server = await startServerProcess(url, { IMPORT_LEASE_SECONDS: '2', LOG_LEVEL: 'silent' })
+  cleanUp.push(() => server.stop('SIGKILL'))
+  return server
 }
 
 function open(url: string): Database {
@@ -86,10 +36,11 @@ function open(url: string): Database {
 
 describe(`an import killed mid-commit (${dialectName()})`, () => {
   it('leaves nothing of the import, a sound database, and an import that can be added again', async () => {
-    const url = await freshDatabaseUrl()
-    const port = await freePort()
-    const base = `http://127.0.0.1:${port}`
-    let server = await startServer(url, port)
+    const fresh = await freshDatabaseUrl('oversight_crash')
+    cleanUp.push(fresh.remove)
+    const url = fresh.url
+    let server = await startServer(url)
+    let base = server.baseUrl
     const db = open(url)
     try {
       const at = new Date().toISOString()
@@ -153,8 +104,7 @@ describe(`an import killed mid-commit (${dialectName()})`, () => {
         await new Promise((r) => setTimeout(r, 20))
       }
       await new Promise((r) => setTimeout(r, 300))
-      server.kill('SIGKILL')
-      await new Promise((r) => server.once('exit', r))
+      await server.stop('SIGKILL')
       await commit
 
       if (db.sqlite) {
@@ -173,7 +123,8 @@ describe(`an import killed mid-commit (${dialectName()})`, () => {
         )
       assert.equal(await count(), 0, 'nothing of the killed commit is in the ledger')
 
-      server = await startServer(url, port)
+      server = await startServer(url)
+      base = server.baseUrl
       // Once its lease has lapsed, the import says what happened and is ready to add again.
       await new Promise((r) => setTimeout(r, 2500))
       const after = (await (await fetch(`${base}/api/v1/ledger/imports/${imp.id}`, { headers })).json()) as {
@@ -199,7 +150,7 @@ describe(`an import killed mid-commit (${dialectName()})`, () => {
       assert.equal(done.rowsAdded, imp.rowsGood)
       assert.equal(await count(), imp.rowsGood)
     } finally {
-      server.kill('SIGTERM')
+      await server.stop()
       await db.close()
     }
   })
