@@ -75,6 +75,8 @@ export interface AppDeps {
   config: Config
   database: Database
   services?: Services
+  /** Where warnings go when the configured log level is silent: the tests read them (test/helpers/build-app.ts). */
+  logStream?: { write(line: string): void }
 }
 
 declare module 'fastify' {
@@ -97,7 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schemaController: { compilersFactory: schemas.compilersFactory },
     logger:
       config.logLevel === 'silent'
-        ? false
+        ? deps.logStream
+          ? { level: 'warn', stream: deps.logStream }
+          : false
         : {
             level: config.logLevel,
             // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs.
