@@ -12,6 +12,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
+import cleanTextPlugin from './plugins/clean-text.ts'
 import { lazySchemaCompilers } from './plugins/lazy-schemas.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
   })
   await app.register(formbody, { parser: (body) => qs.parse(body) })
+  await app.register(cleanTextPlugin)
   await app.register(fastifyStatic, { root: path.join(root, 'public'), serve: false })
   await app.register(swagger, {
     openapi: {

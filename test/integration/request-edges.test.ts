@@ -22,4 +22,43 @@ describe(`the edges of a request (${dialectName()})`, () => {
       assert.equal(calendar.statusCode, 404, `calendar ${key}`)
     }
   })
+
+  it('text is stored without NUL, control characters, terminal escapes or lone surrogates, in NFC', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.programme_manager)
+    const res = await t.api(token, 'POST', '/api/v1/programmes', {
+      reference: 'TXT',
+      name: '\u001b[31mRoads\u001b[0m\u0000 and Cafe\u0301s \ud800\u0007',
+      purpose: 'Line one\r\nLine two\u001b]0;owned\u0007',
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    const row = await t.database.db
+      .selectFrom('programmes')
+      .select(['reference', 'name', 'purpose'])
+      .where('id', '=', res.json<{ id: number }>().id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(row, {
+      reference: 'TXT',
+      name: 'Roads and Cafés \ufffd',
+      purpose: 'Line one\r\nLine two',
+    })
+  })
+
+  it('a form post and a query string get the same cleaning', async () => {
+    const agent = await t.signIn(t.orgs.a.users.programme_manager)
+    const page = await agent.post('/programmes', {
+      reference: 'FORM',
+      name: 'Form\u001b[2J programme\u0000',
+      status: 'active',
+    })
+    assert.equal(page.status, 303, page.text)
+    const row = await t.database.db
+      .selectFrom('programmes')
+      .select(['name'])
+      .where('reference', '=', 'FORM')
+      .executeTakeFirstOrThrow()
+    assert.equal(row.name, 'Form programme')
+    const token = await t.tokenFor(t.orgs.a.users.viewer)
+    const search = await t.api(token, 'GET', '/api/v1/projects?q=%00%1B%5B1m')
+    assert.equal(search.statusCode, 200, search.body)
+  })
 })

@@ -289,7 +289,10 @@ export async function exceptionsRoutes(app: FastifyInstance) {
       return handleForm(reply, {
         errors: MANUAL_KINDS.includes(input.kind as never)
           ? {}
-          : { kind: 'Select scope or benefits', ...(input.summary ? {} : { summary: 'Describe the breach' }) },
+          : {
+              kind: 'Select scope or benefits',
+              ...(input.summary ? {} : { summary: 'Describe the breach' }),
+            },
         save: () => tolerances.raiseManual(request.actor!, project, input),
         onInvalid: invalid,
         onConflict: (err) => invalid(staleOrRefused(err)),
