@@ -37,6 +37,16 @@ export async function checkForeignIds(
   scope: { organisationId: number },
   refs: ForeignId[],
 ): Promise<void> {
+  const errors = await foreignIdErrors(d, scope, refs)
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+/** The same check, answering the field errors, for a service that reports them with its rules' own. */
+export async function foreignIdErrors(
+  d: Kysely<DB> | Transaction<DB>,
+  scope: { organisationId: number },
+  refs: ForeignId[],
+): Promise<Record<string, string>> {
   const byTable = new Map<ForeignId['table'], Set<number>>()
   for (const r of refs) {
     if (r.id === null || r.id === undefined) continue
@@ -58,7 +68,7 @@ export async function checkForeignIds(
     if (r.id === null || r.id === undefined || found.get(r.table)?.has(r.id)) continue
     errors[r.field] ??= r.message ?? MESSAGES[r.table] ?? 'Choose one from the list'
   }
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+  return errors
 }
 
 async function existing(
