@@ -12,6 +12,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
+import cleanTextPlugin from './plugins/clean-text.ts'
 import { lazySchemaCompilers } from './plugins/lazy-schemas.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
@@ -75,6 +76,8 @@ export interface AppDeps {
   config: Config
   database: Database
   services?: Services
+  /** Where warnings go when the configured log level is silent: the tests read them (test/helpers/build-app.ts). */
+  logStream?: { write(line: string): void }
 }
 
 declare module 'fastify' {
@@ -97,7 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schemaController: { compilersFactory: schemas.compilersFactory },
     logger:
       config.logLevel === 'silent'
-        ? false
+        ? deps.logStream
+          ? { level: 'warn', stream: deps.logStream }
+          : false
         : {
             level: config.logLevel,
             // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs.
@@ -127,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
   })
   await app.register(formbody, { parser: (body) => qs.parse(body) })
+  await app.register(cleanTextPlugin)
   await app.register(fastifyStatic, { root: path.join(root, 'public'), serve: false })
   await app.register(swagger, {
     openapi: {

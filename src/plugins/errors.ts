@@ -54,6 +54,28 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
+/**
+ * A database refusing a value the request carried: a foreign id that names nothing, a number beyond the
+ * column's range, text the encoding refuses. The rules (db/foreign-ids.ts, domain/text.ts, the route schemas)
+ * should have caught it first; this is the backstop, so it answers 400 rather than 500 — and is logged, since
+ * each one is a missing rule.
+ */
+const REFUSED_VALUE_CODES = new Set([
+  '23503', // PostgreSQL foreign_key_violation
+  '22003', // numeric_value_out_of_range
+  '22021', // character_not_in_repertoire (NUL)
+  '22P05', // untranslatable_character
+  '22001', // string_data_right_truncation
+  '22P02', // invalid_text_representation
+  '22008', // datetime_field_overflow
+  '22007', // invalid_datetime_format
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+])
+
+function refusedByDatabase(error: { code?: unknown }): boolean {
+  return typeof error.code === 'string' && REFUSED_VALUE_CODES.has(error.code)
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   let status = error.statusCode ?? 500
   let message = error.message
@@ -69,6 +91,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     status = 403
     generic = true
     message = 'This form has expired. Go back, refresh the page and try again.'
+  } else if (refusedByDatabase(error)) {
+    status = 400
+    request.log.warn({ err: error }, 'the database refused a value no rule checked')
+    message = 'A value in the request does not name a record of this organisation or is not valid'
   } else if (status >= 500 || status < 400) {
     status = 500
     request.log.error({ err: error }, 'request failed')

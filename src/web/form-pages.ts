@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify'
 import { parseDateParts, splitDate } from '../domain/dates.ts'
 import { moneyProblemMessage, readMoney, type Pence } from '../domain/money.ts'
-import { ConflictError, ValidationError } from '../errors.ts'
+import { ConflictError, HttpError, ValidationError } from '../errors.ts'
 import { errorList, field, type FormBody } from './forms.ts'
 
 /** Reads a GOV.UK date input (`name-day`, `name-month`, `name-year`) into an ISO date or a field error. */
@@ -114,6 +114,44 @@ export async function trySave<T>(
     if (err instanceof ConflictError) return { ok: false, response: await onConflict(err) }
     throw err
   }
+}
+
+/**
+ * Saves a posted form and answers with exactly one of: the form again with its errors, the conflict answer,
+ * or the success step (flash and redirect). The handler returns what this returns, so nothing can run after a
+ * reply was sent: a page helper that returns `reply.render(...)` from an async function resolves to
+ * `undefined` (a reply is thenable), and `if (invalid) return invalid` used to go on to the success path.
+ *
+ * `errors` are the field errors found reading the form; a `ValidationError` from the save joins them. A 409
+ * (a stale version, a step the record's state refuses) goes to `onConflict`, by default to the error summary.
+ */
+export async function handleForm<T>(
+  reply: FastifyReply,
+  opts: {
+    errors?: Record<string, string>
+    save: () => Promise<T>
+    onInvalid: (errors: Record<string, string>) => unknown
+    onConflict?: (err: HttpError) => unknown
+    onSaved: (value: T) => unknown
+  },
+): Promise<FastifyReply> {
+  const early = opts.errors ?? {}
+  if (Object.keys(early).length > 0) {
+    await opts.onInvalid(early)
+    return reply
+  }
+  let value: T
+  try {
+    value = await opts.save()
+  } catch (err) {
+    if (err instanceof ValidationError) await opts.onInvalid(err.fields ?? {})
+    else if (err instanceof HttpError && err.statusCode === 409)
+      await (opts.onConflict ?? ((e: HttpError) => opts.onInvalid(e.fields ?? { version: e.message })))(err)
+    else throw err
+    return reply
+  }
+  await opts.onSaved(value)
+  return reply
 }
 
 /** The form's own fields, to post again from the conflict page. */

@@ -156,7 +156,11 @@ async function seedOrg(database: Database, slug: string, name: string): Promise<
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const { database, config: databaseConfig, drop } = await createTestDatabase()
   const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent', ...env })
-  const app = await buildApp({ config, database })
+  // A handler that goes on after sending its reply (Fastify's "Reply was already sent" warning) has run its
+  // success path after an error page: every test file fails on it at close.
+  const warnings: string[] = []
+  const logStream = { write: (line: string) => void warnings.push(line) }
+  const app = await buildApp({ config, database, logStream })
   await app.ready()
   const a = await seedOrg(database, 'alpha', 'Alpha District Council')
   const b = await seedOrg(database, 'beta', 'Beta Borough Council')
@@ -170,6 +174,9 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close()
       await drop()
+      const sentTwice = warnings.filter((w) => w.includes('Reply was already sent'))
+      if (sentTwice.length > 0)
+        throw new Error(`A handler went on after sending its reply:\n${sentTwice.join('\n')}`)
     },
     anonymous: () => new Agent(app),
     async signIn(user) {

@@ -79,6 +79,8 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     assert.equal(bad.status, 400)
     assert.match(bad.text, /There is a problem/)
     assert.match(bad.text, /Time tolerance must be a whole number/)
+    // The refused save stops there: no "saved" message waits on the next page.
+    assert.doesNotMatch((await pm.get(`/programmes/${programmeId}/tolerances`)).text, /Tolerances saved/)
     const ok = await pm.post(`/programmes/${programmeId}/tolerances`, {
       version: '',
       timeDays: '30',
@@ -176,6 +178,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     assert.equal(bad.status, 400)
     assert.match(bad.text, /Enter the impact on the project and programme/)
     assert.match(bad.text, /Enter the recommended option/)
+    assert.doesNotMatch((await pm.get(`/exceptions/${exceptionId}`)).text, /Exception report saved/)
     const ok = await pm.post(`/exceptions/${exceptionId}/report`, {
       version,
       cause: 'Staff redeployed to the Covid response',
@@ -197,6 +200,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     const bad = await ph.post(`/exceptions/${exceptionId}/decision`, { version, outcome: '', reasons: '' })
     assert.equal(bad.status, 400)
     assert.match(bad.text, /Select the board's decision/)
+    assert.doesNotMatch((await ph.get(`/exceptions/${exceptionId}`)).text, /Decision recorded/)
     const ok = await ph.post(`/exceptions/${exceptionId}/decision`, {
       version,
       outcome: 'exception_plan_approved',

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Scope } from '../../auth/actor.ts'
+import { ownValue } from '../../domain/own-key.ts'
 import { notFound } from '../../errors.ts'
 import { historyOf } from './audit.service.ts'
 
@@ -38,7 +39,7 @@ export async function historyRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const actor = request.actor!
-      const target = app.services.historyTargets[request.params.type]
+      const target = ownValue(app.services.historyTargets, request.params.type)
       if (!target) throw notFound()
       const record = await target.find(scopeOf(actor), request.params.id)
       if (!record) throw notFound(target.label)

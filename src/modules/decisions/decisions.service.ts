@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import type { DB, Decision, DecisionLink } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
@@ -132,15 +133,10 @@ export function createDecisionsService(db: Kysely<DB>) {
   ): Promise<Decision> {
     const errors = validateDecision(input)
     if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-    if (input.boardId !== null) {
-      const board = await trx
-        .selectFrom('boards')
-        .select('id')
-        .where('id', '=', input.boardId)
-        .where('organisation_id', '=', scope.organisationId)
-        .executeTakeFirst()
-      if (!board) throw new ValidationError({ boardId: 'Select a board from the list' })
-    }
+    await checkForeignIds(trx, scope, [
+      { field: 'boardId', table: 'boards', id: input.boardId },
+      { field: 'decidedByUserId', table: 'users', id: input.decidedByUserId },
+    ])
     await checkLinks(trx, scope.organisationId, input)
     // A budget approval about a project approves its business case's budget request (see budgetApproved).
     if (input.kind === 'budget_approval' && !input.links.some((l) => l.recordType === 'business_case')) {
@@ -252,15 +248,19 @@ export function createDecisionsService(db: Kysely<DB>) {
         const merged: DecisionInput = { ...toDecisionInput(current), ...patch, links: [] }
         const errors = validateDecision(merged)
         if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-        if (merged.boardId !== null && merged.boardId !== current.board_id) {
-          const board = await trx
-            .selectFrom('boards')
-            .select('id')
-            .where('id', '=', merged.boardId)
-            .where('organisation_id', '=', actor.organisationId)
-            .executeTakeFirst()
-          if (!board) throw new ValidationError({ boardId: 'Select a board from the list' })
-        }
+        // Only a changed link is checked: a board or person since removed does not block other edits.
+        await checkForeignIds(trx, actor, [
+          {
+            field: 'boardId',
+            table: 'boards',
+            id: merged.boardId === current.board_id ? null : merged.boardId,
+          },
+          {
+            field: 'decidedByUserId',
+            table: 'users',
+            id: merged.decidedByUserId === current.decided_by_user_id ? null : merged.decidedByUserId,
+          },
+        ])
         return updateVersioned(trx, {
           table: 'decisions',
           entityType: 'decision',

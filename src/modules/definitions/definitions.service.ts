@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { foreignIdErrors } from '../../db/foreign-ids.ts'
 import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
 import { renderOne, type PaperFormat } from '../../documents/render.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
@@ -76,11 +77,21 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
       (await repo.recommendations(actor.organisationId, input.recommendationId)).length === 0
     )
       errors.recommendationId = 'Select a recommendation from the list'
-    const members = new Set((await deps.organisation.members(actor.organisationId)).map((m) => m.userId))
-    if (input.responsibleUserId !== null && !members.has(input.responsibleUserId))
-      errors.responsibleUserId = 'Select a person from the list'
-    if (input.interimOwnerUserId !== null && !members.has(input.interimOwnerUserId))
-      errors.interimOwnerUserId = 'Select a person from the list'
+    const people = await foreignIdErrors(db, actor, [
+      {
+        field: 'responsibleUserId',
+        table: 'users',
+        id: input.responsibleUserId,
+        message: 'Select a person from the list',
+      },
+      {
+        field: 'interimOwnerUserId',
+        table: 'users',
+        id: input.interimOwnerUserId,
+        message: 'Select a person from the list',
+      },
+    ])
+    for (const [field, message] of Object.entries(people)) errors[field] ??= message
     if (Object.keys(errors).length > 0 || input.programmeId === null) throw new ValidationError(errors)
     return toRow({ ...input, programmeId: input.programmeId })
   }

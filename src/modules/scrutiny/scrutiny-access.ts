@@ -1,5 +1,6 @@
 // Who may take part in scrutiny records: people of the organisation, and who may answer a recommendation.
 import type { Transaction } from 'kysely'
+import { foreignIdErrors } from '../../db/foreign-ids.ts'
 import type { DB } from '../../db/schema.ts'
 import { HttpError } from '../../errors.ts'
 
@@ -9,13 +10,10 @@ export async function isMember(
   organisationId: number,
   userId: number,
 ): Promise<boolean> {
-  const row = await trx
-    .selectFrom('memberships')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
-  return row !== undefined
+  const errors = await foreignIdErrors(trx, { organisationId }, [
+    { field: 'user', table: 'users', id: userId },
+  ])
+  return errors.user === undefined
 }
 
 /** Only the addressee, the lead officer or an administrator may respond to or act on a recommendation. */

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { todayInLondon } from '../../domain/dates.ts'
-import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { ConflictError, type HttpError, notFound } from '../../errors.ts'
+import { dateItems, handleForm, readDate } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import type { ExceptionRow } from './tolerances.repository.ts'
 import {
@@ -36,21 +36,11 @@ export function exceptionView(e: ExceptionRow) {
   }
 }
 
-/** A form error that is not a field's (a stale version, a refused step) shown in the error summary. */
-async function guarded(run: () => Promise<unknown>, invalid: (errors: Record<string, string>) => unknown) {
-  try {
-    await run()
-    return null
-  } catch (err) {
-    if (err instanceof ValidationError) return invalid(err.fields ?? {})
-    if (err instanceof ConflictError)
-      return invalid({
-        version: 'Someone else changed this exception after you opened the page. Go back and check it.',
-      })
-    if (err instanceof HttpError && err.statusCode === 409)
-      return invalid(err.fields ?? { version: err.message })
-    throw err
-  }
+/** A stale version: the exception changed after the page was opened; other refusals keep their own words. */
+function staleOrRefused(err: HttpError): Record<string, string> {
+  if (err instanceof ConflictError)
+    return { version: 'Someone else changed this exception after you opened the page. Go back and check it.' }
+  return err.fields ?? { version: err.message }
 }
 
 export async function exceptionsRoutes(app: FastifyInstance) {
@@ -179,13 +169,16 @@ export async function exceptionsRoutes(app: FastifyInstance) {
         recommendation: field(b, 'recommendation'),
       }
       const version = optionalInt(field(b, 'version')) ?? 0
-      const invalid = await guarded(
-        () => tolerances.writeReport(request.actor!, e.id, version, values),
-        (errors) => reportPage(reply, e, values, version, errors),
-      )
-      if (invalid) return invalid
-      reply.flash('Exception report saved. The board can now decide.')
-      return reply.redirect(`/exceptions/${e.id}`, 303)
+      const invalid = (errors: Record<string, string>) => reportPage(reply, e, values, version, errors)
+      return handleForm(reply, {
+        save: () => tolerances.writeReport(request.actor!, e.id, version, values),
+        onInvalid: invalid,
+        onConflict: (err) => invalid(staleOrRefused(err)),
+        onSaved: () => {
+          reply.flash('Exception report saved. The board can now decide.')
+          return reply.redirect(`/exceptions/${e.id}`, 303)
+        },
+      })
     },
   )
 
@@ -236,14 +229,17 @@ export async function exceptionsRoutes(app: FastifyInstance) {
       const decidedOn = readDate(b, 'decidedOn', 'Date of decision', dateErrors)
       const version = optionalInt(field(b, 'version')) ?? 0
       const input = { outcome: field(b, 'outcome'), reasons: field(b, 'reasons'), decidedOn }
-      if (Object.keys(dateErrors).length > 0) return decisionPage(reply, e, b, version, dateErrors)
-      const invalid = await guarded(
-        () => tolerances.decide(request.actor!, e.id, version, input),
-        (errors) => decisionPage(reply, e, b, version, errors),
-      )
-      if (invalid) return invalid
-      reply.flash(`Decision recorded: ${exceptionOutcomeLabel(input.outcome)}`)
-      return reply.redirect(`/exceptions/${e.id}`, 303)
+      const invalid = (errors: Record<string, string>) => decisionPage(reply, e, b, version, errors)
+      return handleForm(reply, {
+        errors: dateErrors,
+        save: () => tolerances.decide(request.actor!, e.id, version, input),
+        onInvalid: invalid,
+        onConflict: (err) => invalid(staleOrRefused(err)),
+        onSaved: () => {
+          reply.flash(`Decision recorded: ${exceptionOutcomeLabel(input.outcome)}`)
+          return reply.redirect(`/exceptions/${e.id}`, 303)
+        },
+      })
     },
   )
 
@@ -289,23 +285,24 @@ export async function exceptionsRoutes(app: FastifyInstance) {
       const project = await projects.get(scopeOf(request.actor!), request.params.projectId)
       if (!project) throw notFound('Project')
       const input = { kind: field(request.body, 'kind'), summary: field(request.body, 'summary') }
-      if (!MANUAL_KINDS.includes(input.kind as never))
-        return raisePage(reply, project, request.body, {
-          kind: 'Select scope or benefits',
-          ...(input.summary ? {} : { summary: 'Describe the breach' }),
-        })
-      let id = 0
-      const invalid = await guarded(
-        async () => {
-          id = await tolerances.raiseManual(request.actor!, project, input)
+      const invalid = (errors: Record<string, string>) => raisePage(reply, project, request.body, errors)
+      return handleForm(reply, {
+        errors: MANUAL_KINDS.includes(input.kind as never)
+          ? {}
+          : {
+              kind: 'Select scope or benefits',
+              ...(input.summary ? {} : { summary: 'Describe the breach' }),
+            },
+        save: () => tolerances.raiseManual(request.actor!, project, input),
+        onInvalid: invalid,
+        onConflict: (err) => invalid(staleOrRefused(err)),
+        onSaved: (id) => {
+          reply.flash(
+            'Exception raised. The project manager, programme manager, board and Portfolio Holder have been told.',
+          )
+          return reply.redirect(`/exceptions/${id}`, 303)
         },
-        (errors) => raisePage(reply, project, request.body, errors),
-      )
-      if (invalid) return invalid
-      reply.flash(
-        'Exception raised. The project manager, programme manager, board and Portfolio Holder have been told.',
-      )
-      return reply.redirect(`/exceptions/${id}`, 303)
+      })
     },
   )
 }

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
+import { handleForm } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { readToleranceForm, toleranceFormValues, toleranceRows } from './tolerances.forms.ts'
 import {
@@ -21,28 +22,30 @@ const PAGE = 'tolerances/views/settings.njk'
 export async function tolerancesRoutes(app: FastifyInstance) {
   const { programmes, projects, tolerances } = app.services
 
-  async function save(
+  /** Reads the tolerance form and saves it through the one form helper, which cannot fall through. */
+  function save(
     reply: FastifyReply,
     body: FormBody,
     doSave: (version: number | null, input: ReturnType<typeof readToleranceForm>) => Promise<unknown>,
     onInvalid: (errors: Record<string, string>) => Promise<unknown>,
+    savedUrl: string,
   ) {
     const errors: Record<string, string> = {}
     const input = readToleranceForm(body, errors)
-    if (Object.keys(errors).length > 0) return onInvalid({ ...validateTolerances({ ...input }), ...errors })
-    try {
-      await doSave(optionalInt(field(body, 'version')), input)
-    } catch (err) {
-      if (err instanceof ValidationError) return onInvalid(err.fields ?? {})
-      if (err instanceof ConflictError)
-        return onInvalid({
+    return handleForm(reply, {
+      errors: Object.keys(errors).length > 0 ? { ...validateTolerances({ ...input }), ...errors } : {},
+      save: () => doSave(optionalInt(field(body, 'version')), input),
+      onInvalid,
+      onConflict: () =>
+        onInvalid({
           version:
             'Someone else changed these tolerances after you opened the page. Check the figures and save again.',
-        })
-      throw err
-    }
-    reply.flash('Tolerances saved')
-    return null
+        }),
+      onSaved: () => {
+        reply.flash('Tolerances saved')
+        return reply.redirect(savedUrl, 303)
+      },
+    })
   }
 
   async function programmePage(
@@ -134,13 +137,13 @@ export async function tolerancesRoutes(app: FastifyInstance) {
       const id = request.params.programmeId
       const programme = await programmes.get(scopeOf(request.actor!), id)
       if (!programme) throw notFound('Programme')
-      const invalid = await save(
+      return save(
         reply,
         request.body,
         (version, input) => tolerances.saveProgrammeTolerances(request.actor!, programme.id, version, input),
         (errors) => programmePage(reply, id, request.body, errors),
+        `/programmes/${id}/tolerances`,
       )
-      return invalid ?? reply.redirect(`/programmes/${id}/tolerances`, 303)
     },
   )
 
@@ -157,13 +160,13 @@ export async function tolerancesRoutes(app: FastifyInstance) {
       const id = request.params.projectId
       const project = await projects.get(scopeOf(request.actor!), id)
       if (!project) throw notFound('Project')
-      const invalid = await save(
+      return save(
         reply,
         request.body,
         (version, input) => tolerances.saveProjectTolerances(request.actor!, project, version, input),
         (errors) => projectPage(reply, id, request.body, errors),
+        `/projects/${id}/tolerances`,
       )
-      return invalid ?? reply.redirect(`/projects/${id}/tolerances`, 303)
     },
   )
 }
