@@ -143,7 +143,7 @@ describe(`governance health check (${dialectName()})`, () => {
       'a viewer cannot configure',
     )
     const drill = await viewer.get('/governance?rule=delivery-without-gate')
-    const link = drill.document.querySelector(`#findings ~ table a[href="/projects/${deliveryId}"]`)
+    const link = drill.document.querySelector(`#findings-list a[href="/projects/${deliveryId}"]`)
     assert.ok(link, 'the finding links to the project')
     assert.match(drill.text, /GOV-1 Ungated delivery/)
     const byProgramme = await viewer.get(`/governance?programme=${programmeId}`)
