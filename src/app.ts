@@ -41,6 +41,7 @@ import { decisionsRoutes } from './modules/decisions/decisions.routes.ts'
 import { boardsRoutes } from './modules/decisions/boards.routes.ts'
 import { decisionsApi } from './modules/decisions/decisions.api.ts'
 import { raidRoutes } from './modules/raid/raid.routes.ts'
+import { raidItemsRoutes } from './modules/raid/raid-items.routes.ts'
 import { raidApi } from './modules/raid/raid.api.ts'
 import { raidIssuesApi } from './modules/raid/raid-issues.api.ts'
 import { raidLogApi } from './modules/raid/raid-log.api.ts'
@@ -207,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(boardsRoutes)
   await app.register(decisionsApi)
   await app.register(raidRoutes)
+  await app.register(raidItemsRoutes)
   await app.register(raidApi)
   await app.register(raidIssuesApi)
   await app.register(raidLogApi)

@@ -252,7 +252,21 @@ export function createServices(database: Database, config: Config) {
     label: 'Issue',
     find: async (scope, id) => {
       const i = await raid.getIssue(scope, id)
-      return i && { title: i.title, url: `/projects/${i.project_id}/risks#issue-${i.id}` }
+      return i && { title: i.title, url: `/issues/${i.id}` }
+    },
+  }
+  historyTargets.assumption = {
+    label: 'Assumption',
+    find: async (scope, id) => {
+      const a = await raidLog.getAssumption(scope, id)
+      return a && { title: a.description, url: `/assumptions/${a.id}` }
+    },
+  }
+  historyTargets.dependency = {
+    label: 'Dependency',
+    find: async (scope, id) => {
+      const d = await raidLog.getDependency(scope, id)
+      return d && { title: d.description, url: `/dependencies/${d.id}` }
     },
   }
   historyTargets.decision = {

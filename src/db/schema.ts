@@ -215,7 +215,7 @@ export interface ProjectGateTable {
   organisation_id: number
   project_id: number
   gate_id: number
-  /** passed | overridden */
+  /** passed | overridden | before_oversight (passed before the council used Oversight) */
   status: string
   decision_id: number | null
   passed_on: string | null

@@ -1,4 +1,5 @@
-import { addDays } from '../domain/dates.ts'
+import { addDays, type IsoDate } from '../domain/dates.ts'
+import { addWorkingDays } from '../modules/tolerances/working-days.ts'
 import { responseDueOn } from '../domain/due-dates.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
@@ -186,7 +187,7 @@ export async function scrutinyDemo({ trx, organisationId, people, today, now }: 
     })
     .execute()
   // A meeting still to come, so the dashboard and calendar have something ahead.
-  await meeting(addDays(today, 21), '18:30', 'Council Chamber, Marshland House', 'scheduled')
+  await meeting(nextMeetingDate(today), '18:30', 'Council Chamber, Marshland House', 'scheduled')
 
   const ph = people.portfolio_holder
   const pm = people.programme_manager
@@ -322,4 +323,12 @@ export async function scrutinyDemo({ trx, organisationId, people, today, now }: 
     addressee: ph,
     status: 'awaiting_response',
   })
+}
+
+/**
+ * The panel's next meeting in the demo: three weeks ahead, moved to the next day the council sits (no
+ * meeting on a weekend, a bank holiday or Christmas Day, which loading the demo on 4 December once gave).
+ */
+export function nextMeetingDate(today: IsoDate): IsoDate {
+  return addWorkingDays(addDays(today, 20), 1)
 }

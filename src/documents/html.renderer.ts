@@ -44,7 +44,7 @@ function block(b: Block, shift: number): string {
         )
         .join('')
       return (
-        `<div class="app-table-wrap"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">${escapeHtml(b.caption)}</caption>` +
+        `<div class="app-table-wrap" role="region" aria-label="${escapeHtml(b.caption)}" tabindex="0"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">${escapeHtml(b.caption)}</caption>` +
         `<thead class="govuk-table__head"><tr class="govuk-table__row">${head}</tr></thead>` +
         `<tbody class="govuk-table__body">${rows}</tbody></table></div>`
       )

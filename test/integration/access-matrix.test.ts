@@ -97,6 +97,8 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   board: 'board',
   risk: 'risk',
   raid_issue: 'issue',
+  assumption: 'assumption',
+  dependency: 'dependency',
   business_case: 'businessCase',
   committee: 'committee',
   meeting: 'meeting',

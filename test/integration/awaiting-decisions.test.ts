@@ -49,7 +49,7 @@ describe(`the Portfolio Holder's page lists decisions and exceptions awaiting th
   it('shows decisions awaiting a Portfolio Holder with the date and a link, not drafts', async () => {
     const page = await (await t.signIn(ph)).get('/scrutiny/awaiting-response')
     assert.equal(page.status, 200)
-    const section = page.document.querySelector('#decisions + table')
+    const section = page.document.querySelector('#decisions + .app-table-wrap table')
     assert.ok(section, 'a table of decisions follows the heading')
     const text = section.textContent ?? ''
     assert.match(text, /Approve the resourcing plan/)
@@ -69,7 +69,7 @@ describe(`the Portfolio Holder's page lists decisions and exceptions awaiting th
     })
     assert.equal(member.statusCode, 201, member.body)
     const page = await (await t.signIn(ph)).get('/scrutiny/awaiting-response')
-    const table = page.document.querySelector('#exceptions + table')
+    const table = page.document.querySelector('#exceptions + .app-table-wrap table')
     assert.ok(table, 'a table of exceptions follows the heading')
     assert.match(table.textContent ?? '', /ICT-02 Online contact forms/)
     assert.ok(table.querySelector(`a[href="/exceptions/${exceptionId}"]`), 'links to the exception')

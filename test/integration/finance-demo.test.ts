@@ -7,6 +7,8 @@ import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { DEMO_DOMAIN, LOCAL_PARTS } from '../../src/demo/people.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
+import { todayInLondon } from '../../src/domain/dates.ts'
+import { financialYearOf } from '../../src/domain/periods.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 import { tableText } from './finance-helpers.ts'
@@ -58,6 +60,29 @@ describe(`finance in the demo (${dialectName()})`, () => {
     ])
       assert.ok(rules.has(rule as never), `${rule} in ${JSON.stringify(flags, null, 1)}`)
     assert.deepEqual((await verifyAuditChain(database.db)).problems, [])
+  })
+
+  it('flags no project closed before this financial year', async () => {
+    const fyStart = `${financialYearOf(todayInLondon()).startYear}-04-01`
+    const closedLongAgo = await database.db
+      .selectFrom('projects')
+      .select(['id', 'reference'])
+      .where('organisation_id', '=', org)
+      .where('stage', 'in', ['closed', 'cancelled'])
+      .where('actual_end', '<', fyStart)
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('budget_lines').select('id').whereRef('budget_lines.project_id', '=', 'projects.id'),
+        ),
+      )
+      .execute()
+    assert.ok(closedLongAgo.length > 0, 'the demo has projects with budgets closed in earlier years')
+    const flags = await app.services.finance.flags({ organisationId: org, partnerOnly: false })
+    const ids = new Set(closedLongAgo.map((p) => p.id))
+    assert.deepEqual(
+      flags.filter((f) => ids.has(f.projectId)).map((f) => `${f.projectName}: ${f.detail}`),
+      [],
+    )
   })
 
   it("tells the panel's story on the programme finance summary", async () => {

@@ -143,11 +143,20 @@ describe(`governance health check (${dialectName()})`, () => {
       'a viewer cannot configure',
     )
     const drill = await viewer.get('/governance?rule=delivery-without-gate')
-    const link = drill.document.querySelector(`#findings ~ table a[href="/projects/${deliveryId}"]`)
+    const link = drill.document.querySelector(`#findings-list a[href="/projects/${deliveryId}"]`)
     assert.ok(link, 'the finding links to the project')
     assert.match(drill.text, /GOV-1 Ungated delivery/)
     const byProgramme = await viewer.get(`/governance?programme=${programmeId}`)
     assert.match(byProgramme.text, /6 records to put right/)
+  })
+
+  it('the page lists every finding, not only the counts, and each link opens for a read-only role', async () => {
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    const page = await viewer.get('/governance')
+    assert.match(page.text, /6 records to put right/)
+    const links = [...page.document.querySelectorAll('#findings-list a')].map((a) => a.getAttribute('href')!)
+    assert.equal(links.length, 6)
+    for (const href of links) assert.equal((await viewer.get(href.replace(/#.*$/, ''))).status, 200, href)
   })
 
   it('the dashboard shows the headline', async () => {

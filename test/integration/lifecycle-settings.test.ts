@@ -25,7 +25,7 @@ interface ErrorJson {
 const summary = (d: Document) => d.querySelector('.govuk-error-summary')?.textContent ?? ''
 /** The gates table as a person reads it: name and the stage each guards, in order. */
 const gateRows = (d: Document) =>
-  [...d.querySelectorAll('#gate + table tbody tr')].map((tr) => [
+  [...d.querySelectorAll('#gate + .app-table-wrap tbody tr')].map((tr) => [
     tr.querySelector('th')?.firstChild?.textContent?.trim() ?? '',
     tr.querySelectorAll('td')[1]?.textContent?.trim() ?? '',
   ])

@@ -172,7 +172,7 @@ describe(`RAID log (${dialectName()})`, () => {
     assert.equal(issue.status, 303)
     const log = await pm.get(`/projects/${projectId}/risks`)
     assert.match(
-      log.document.querySelector('#issues + a + table, #issues ~ table')?.textContent ?? log.text,
+      log.document.querySelector('#issues ~ .app-table-wrap table, #issues ~ table')?.textContent ?? log.text,
       /No owner/,
     )
 

@@ -33,6 +33,7 @@ export const DECISION_KINDS = [
   { value: 'gate_override', text: 'Gate override' },
   { value: 'budget_approval', text: 'Budget approval' },
   { value: 'exception', text: 'Exception decision' },
+  { value: 'gate_before_oversight', text: 'Gate passed before Oversight' },
 ] as const
 
 export const LINK_TYPES = ['gate', 'exception', 'project', 'budget', 'business_case', 'risk'] as const
@@ -100,7 +101,9 @@ export function validateDecision(d: DecisionInput): Record<string, string> {
   if (d.title.trim() === '') errors.title = 'Enter a title for the decision'
   else if (d.title.length > 200) errors.title = 'Title must be 200 characters or fewer'
   if (!DECISION_KINDS.some((k) => k.value === d.kind)) errors.kind = 'Select the kind of decision'
-  if (!DECISION_CAPACITIES.some((c) => c.value === d.capacity))
+  // A gate passed before Oversight is history transcribed: who, when and in what capacity may not be known.
+  const transcribed = d.kind === 'gate_before_oversight'
+  if (!DECISION_CAPACITIES.some((c) => c.value === d.capacity) && !(transcribed && d.capacity === ''))
     errors.capacity = 'Select the capacity the decision is taken in'
   if (!DECISION_STATUSES.some((s) => s.value === d.status)) errors.status = 'Select the status'
   if (d.decidedOn !== null && !isIsoDate(d.decidedOn)) errors.decidedOn = 'Date decided must be a real date'
@@ -118,7 +121,8 @@ export function validateDecision(d: DecisionInput): Record<string, string> {
   if (d.status === 'published') {
     // The decision log is the record the council relies on: a published entry answers what, when, who and why.
     if (d.decisionText.trim() === '' && !errors.decisionText) errors.decisionText = 'Enter what was decided'
-    if (d.decidedOn === null && !errors.decidedOn) errors.decidedOn = 'Enter the date the decision was taken'
+    if (d.decidedOn === null && !errors.decidedOn && !transcribed)
+      errors.decidedOn = 'Enter the date the decision was taken'
     if (d.decidedByName.trim() === '' && d.decidedByUserId === null)
       errors.decidedByName = 'Enter who took the decision'
     if (d.reasons.trim() === '' && !errors.reasons) errors.reasons = 'Enter the reasons for the decision'

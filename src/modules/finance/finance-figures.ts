@@ -98,6 +98,19 @@ export function createFinanceFigures(db: Kysely<DB>, repo: FinanceRepository) {
               .whereRef('budget_lines.project_id', '=', 'projects.id'),
           ),
         )
+        // A project closed (or cancelled) before this financial year has nothing left to monitor: flagging
+        // it for years of unsigned months would bury the flags that still need someone to act.
+        .where((eb) =>
+          eb.not(
+            eb.and([
+              eb('projects.stage', 'in', ['closed', 'cancelled']),
+              eb.or([
+                eb('projects.actual_end', 'is', null),
+                eb('projects.actual_end', '<', `${win.first}-01`),
+              ]),
+            ]),
+          ),
+        )
         .orderBy('projects.reference')
         .execute()
       if (projects.length === 0) return []

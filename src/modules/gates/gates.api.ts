@@ -63,7 +63,7 @@ export const ProjectGateSchema = Type.Object(
     code: Type.String(),
     name: Type.String(),
     requiredForStage: Nullable(Type.String()),
-    status: Type.String({ description: 'passed, overridden or not_passed' }),
+    status: Type.String({ description: 'passed, overridden, before_oversight or not_passed' }),
     decisionId: Nullable(Type.Integer()),
     passedOn: NullableDate,
     conditions: Type.Array(Condition),

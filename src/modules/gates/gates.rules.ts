@@ -1,4 +1,5 @@
 import type { BusinessCase } from '../../db/schema.ts'
+import { isIsoDate } from '../../domain/dates.ts'
 import { isPence } from '../../domain/money.ts'
 
 /**
@@ -178,4 +179,26 @@ export function gateConditions(f: GateFacts): GateCondition[] {
     cond('budget', 'Budget approved', f.budgetApproved, 'the budget requested has not been approved'),
     cond('risks', 'Risks identified', f.riskCount > 0, 'no risks are identified in the RAID log'),
   ]
+}
+
+/** The reason every gate recorded as passed before Oversight gives, in the decision log. */
+export const PASSED_BEFORE_OVERSIGHT = 'Passed before Oversight'
+
+/**
+ * Who approved a gate passed before Oversight and when: each may be not recorded (null), but what is
+ * given must be sound: a name of 200 characters or fewer, a real date not after today.
+ */
+export function passBeforeOversightErrors(
+  pass: { gateId: number; approvedBy: string | null; approvedOn: string | null },
+  today: string,
+): Record<string, string> {
+  const errors: Record<string, string> = {}
+  const key = `gate-${pass.gateId}`
+  if ((pass.approvedBy ?? '').length > 200) errors[`${key}-approvedBy`] = 'Must be 200 characters or fewer'
+  if (pass.approvedOn !== null) {
+    if (!isIsoDate(pass.approvedOn)) errors[`${key}-approvedOn`] = 'Date approved must be a real date'
+    else if (pass.approvedOn > today)
+      errors[`${key}-approvedOn`] = 'Date approved must be today or in the past'
+  }
+  return errors
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { BusinessCase, DB, Decision, LifecycleGate, Project, ProjectGate } from '../../db/schema.ts'
-import { todayInLondon } from '../../domain/dates.ts'
+import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, forbidden, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
@@ -10,9 +10,11 @@ import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
 import { budgetApproved, ensureLifecycle, projectIn, resourcesOf, type Db } from './gates.repository.ts'
-import { projectStageLabel } from '../projects/projects.rules.ts'
+import { projectStageLabel, type GatePassBeforeOversight } from '../projects/projects.rules.ts'
 import {
   gateConditions,
+  PASSED_BEFORE_OVERSIGHT,
+  passBeforeOversightErrors,
   toBusinessCaseInput,
   validateBusinessCase,
   type BusinessCaseInput,
@@ -69,6 +71,50 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
   /** The gate that must be passed before a project enters this stage, if any. */
   async function gateFor(trx: Db, organisationId: number, stage: string) {
     return (await ensureLifecycle(trx, organisationId)).find((g) => g.required_for_stage === stage)
+  }
+
+  /** Records the gate's decision and the pass it allows, linked both ways: the one way a gate is passed. */
+  async function passGate(
+    trx: Transaction<DB>,
+    actor: Actor,
+    projectId: number,
+    gateId: number,
+    decision: DecisionInput,
+    status: 'passed' | 'overridden' | 'before_oversight',
+    passedOn: string | null,
+  ): Promise<ProjectGate> {
+    const bc = await businessCaseRow(trx, actor.organisationId, projectId)
+    const recorded = await decisions.record(trx, scopeOf(actor), actor, {
+      ...decision,
+      status: 'published',
+      links: [
+        { recordType: 'project', recordId: projectId },
+        ...(bc ? [{ recordType: 'business_case' as const, recordId: bc.id }] : []),
+      ],
+    })
+    const passed = await insertAudited(trx, {
+      table: 'project_gates',
+      entityType: 'project_gate',
+      actor,
+      values: {
+        project_id: projectId,
+        gate_id: gateId,
+        status,
+        decision_id: recorded.id,
+        passed_on: passedOn,
+      },
+    })
+    await trx
+      .insertInto('decision_links')
+      .values({
+        organisation_id: actor.organisationId,
+        decision_id: recorded.id,
+        record_type: 'gate',
+        record_id: passed.id,
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+    return passed
   }
 
   const checksConditions = (gates: LifecycleGate[], gate: LifecycleGate) => {
@@ -246,40 +292,65 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
             gate.name,
             unmet.map((c) => c.problem),
           )
-        const bc = await businessCaseRow(trx, actor.organisationId, projectId)
-        const recorded = await decisions.record(trx, scope, actor, {
-          ...decision,
-          kind: override ? 'gate_override' : 'gate_approval',
-          status: 'published',
-          links: [
-            { recordType: 'project', recordId: projectId },
-            ...(bc ? [{ recordType: 'business_case' as const, recordId: bc.id }] : []),
-          ],
-        })
-        const passed = await insertAudited(trx, {
-          table: 'project_gates',
-          entityType: 'project_gate',
+        return passGate(
+          trx,
           actor,
-          values: {
-            project_id: projectId,
-            gate_id: gateId,
-            status: override ? 'overridden' : 'passed',
-            decision_id: recorded.id,
-            passed_on: decision.decidedOn ?? todayInLondon(),
-          },
-        })
-        await trx
-          .insertInto('decision_links')
-          .values({
-            organisation_id: actor.organisationId,
-            decision_id: recorded.id,
-            record_type: 'gate',
-            record_id: passed.id,
-            created_at: new Date().toISOString(),
-          })
-          .execute()
-        return passed
+          projectId,
+          gateId,
+          { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
+          override ? 'overridden' : 'passed',
+          decision.decidedOn ?? todayInLondon(),
+        )
       })
+    },
+
+    gatesGuarding: async (trx: Db, organisationId: number, stages: string[]) =>
+      (await ensureLifecycle(trx, organisationId)).filter(
+        (g) => g.required_for_stage !== null && stages.includes(g.required_for_stage),
+      ),
+
+    /**
+     * A gate the project passed before the council used Oversight, recorded as it was: who approved it and
+     * when, or "not recorded". A published decision whose reason says so, not an override.
+     */
+    async passBeforeOversight(
+      trx: Transaction<DB>,
+      actor: Actor,
+      projectId: number,
+      pass: GatePassBeforeOversight,
+    ): Promise<void> {
+      const gate = (await ensureLifecycle(trx, actor.organisationId)).find((g) => g.id === pass.gateId)
+      if (!gate) throw new ValidationError({ gatesPassedBeforeOversight: 'Select gates from the lifecycle' })
+      const errors = passBeforeOversightErrors(pass, todayInLondon())
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+      const by = pass.approvedBy?.trim() || null
+      await passGate(
+        trx,
+        actor,
+        projectId,
+        gate.id,
+        {
+          kind: 'gate_before_oversight',
+          title: `${gate.name} gate passed before Oversight`,
+          decisionText:
+            `The ${gate.name} gate was passed before the project was recorded in Oversight: ` +
+            `approved by ${by ?? 'someone not recorded'}, ` +
+            `${pass.approvedOn ? `on ${formatDate(pass.approvedOn)}` : 'on a date not recorded'}.`,
+          decidedOn: pass.approvedOn,
+          decidedByUserId: null,
+          decidedByName: by ?? 'Not recorded',
+          capacity: '',
+          boardId: null,
+          optionsConsidered: '',
+          reasons: PASSED_BEFORE_OVERSIGHT,
+          isKey: false,
+          status: 'published',
+          approvedBudgetPence: null,
+          links: [],
+        },
+        'before_oversight',
+        pass.approvedOn,
+      )
     },
 
     /**

@@ -27,7 +27,8 @@ export async function governanceRoutes(app: FastifyInstance) {
     const selected = check.results.find((r) => r.rule.id === query.rule)
     const programme =
       programmeId === undefined ? undefined : check.byProgramme.find((p) => p.id === programmeId)
-    const findings = (selected ? [selected] : programme ? check.results : []).flatMap((r) =>
+    // Without a rule chosen, every finding is listed: a count alone does not say what to put right.
+    const findings = (selected ? [selected] : check.results.filter((r) => r.enabled)).flatMap((r) =>
       r.findings
         .filter((f) => programmeId === undefined || f.programmeId === programmeId)
         .map((f) => ({ ...f, ruleTitle: r.rule.title })),

@@ -72,7 +72,7 @@ export const GOVERNANCE_HEALTH_RULES: HealthRule[] = [
             .selectFrom('project_gates')
             .select(['project_id', 'gate_id'])
             .where('organisation_id', '=', organisationId)
-            .where('status', 'in', ['passed', 'overridden'])
+            .where('status', 'in', ['passed', 'overridden', 'before_oversight'])
             .where(
               'gate_id',
               'in',

@@ -83,12 +83,30 @@ const ProjectFields = {
 
 const Optional = Type.Partial(Type.Object(ProjectFields)).properties
 
+const GatePassBody = Type.Object(
+  {
+    gateId: Type.Integer({ minimum: 1 }),
+    approvedBy: Nullable(
+      Type.String({ maxLength: 200, description: 'Who approved it; null if not recorded' }),
+    ),
+    approvedOn: NullableDate,
+  },
+  { additionalProperties: false },
+)
+
 const CreateBody = Type.Object(
   {
     ...Optional,
     reference: ProjectFields.reference,
     name: ProjectFields.name,
     programmeId: ProjectFields.programmeId,
+    gatesPassedBeforeOversight: Type.Optional(
+      Type.Array(GatePassBody, {
+        maxItems: 50,
+        description:
+          'For work already under way: each gate on the way to the stage that was passed before the council used Oversight. Recorded as a decision whose reason is "Passed before Oversight"; not an override.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -244,22 +262,26 @@ export async function projectsApi(app: FastifyInstance) {
     async (request, reply) => {
       const actor = request.actor!
       const b = request.body
-      const created = await projects.create(actor, {
-        reference: b.reference,
-        name: b.name,
-        programmeId: b.programmeId,
-        description: b.description ?? '',
-        projectManager: b.projectManager ?? '',
-        sponsor: b.sponsor ?? '',
-        stage: b.stage ?? 'idea',
-        sharedWithPartner: b.sharedWithPartner ?? false,
-        baselineStart: b.baselineStart ?? null,
-        baselineEnd: b.baselineEnd ?? null,
-        forecastStart: b.forecastStart ?? null,
-        forecastEnd: b.forecastEnd ?? null,
-        actualStart: b.actualStart ?? null,
-        actualEnd: b.actualEnd ?? null,
-      })
+      const created = await projects.create(
+        actor,
+        {
+          reference: b.reference,
+          name: b.name,
+          programmeId: b.programmeId,
+          description: b.description ?? '',
+          projectManager: b.projectManager ?? '',
+          sponsor: b.sponsor ?? '',
+          stage: b.stage ?? 'idea',
+          sharedWithPartner: b.sharedWithPartner ?? false,
+          baselineStart: b.baselineStart ?? null,
+          baselineEnd: b.baselineEnd ?? null,
+          forecastStart: b.forecastStart ?? null,
+          forecastEnd: b.forecastEnd ?? null,
+          actualStart: b.actualStart ?? null,
+          actualEnd: b.actualEnd ?? null,
+        },
+        { gatesPassedBeforeOversight: b.gatesPassedBeforeOversight ?? [] },
+      )
       return reply
         .status(201)
         .header('location', `/api/v1/projects/${created.id}`)

@@ -6,6 +6,7 @@ import {
   PROJECT_FIELD_ORDER,
   PROJECT_STAGES,
   projectStageLabel,
+  type GatePassBeforeOversight,
   type ProjectInput,
 } from './projects.rules.ts'
 import { toProjectInput } from './projects.service.ts'
@@ -118,4 +119,48 @@ export function projectConflictRows(
     row('Shared with the partner', yesNo(yours.sharedWithPartner), yesNo(s.sharedWithPartner)),
     ...PROJECT_DATES.map((d) => row(d.label, formatDate(yours[d.name]), formatDate(s[d.name]))),
   ]
+}
+
+/** A gate on the way to the stage a new project is created in. */
+export interface GateOnTheWay {
+  id: number
+  name: string
+  required_for_stage: string | null
+}
+
+/**
+ * The gates the person says were passed before Oversight: only when they tick that they were, and only
+ * the gates on the way to the stage now chosen. Who and when left blank are "not recorded".
+ */
+export function readGatePasses(
+  body: FormBody,
+  gates: readonly GateOnTheWay[],
+  errors: Record<string, string>,
+): GatePassBeforeOversight[] {
+  if (field(body, 'passedBeforeOversight') !== 'yes') return []
+  return gates.map((g) => ({
+    gateId: g.id,
+    approvedBy: field(body, `gate-${g.id}-approvedBy`) || null,
+    approvedOn: readDate(body, `gate-${g.id}-approvedOn`, 'Date approved', errors),
+  }))
+}
+
+/** The form's "passed before Oversight" section: one block per gate on the way, refilled from the post. */
+export function gatePassesContext(
+  body: FormBody,
+  gates: readonly GateOnTheWay[],
+  errors: Record<string, string>,
+) {
+  return {
+    checked: field(body, 'passedBeforeOversight') === 'yes',
+    gates: gates.map((g) => ({
+      id: g.id,
+      name: g.name,
+      stageText: projectStageLabel(g.required_for_stage ?? ''),
+      approvedBy: field(body, `gate-${g.id}-approvedBy`),
+      approvedByError: errors[`gate-${g.id}-approvedBy`],
+      approvedOnError: errors[`gate-${g.id}-approvedOn`],
+      dateItems: dateItems(body, `gate-${g.id}-approvedOn`, null, Boolean(errors[`gate-${g.id}-approvedOn`])),
+    })),
+  }
 }

@@ -9,7 +9,14 @@ import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
-import { blankProject, projectConflictRows, projectFormContext, readProjectForm } from './projects.forms.ts'
+import {
+  blankProject,
+  gatePassesContext,
+  projectConflictRows,
+  projectFormContext,
+  readGatePasses,
+  readProjectForm,
+} from './projects.forms.ts'
 import { PROJECT_SORTS, type ProjectListFilter, type ProjectSort } from './projects.repository.ts'
 import { isProjectStage, PROJECT_STAGES, validateProject, type ProjectInput } from './projects.rules.ts'
 import { StageChangeRefused, toProjectInput } from './projects.service.ts'
@@ -128,9 +135,14 @@ export async function projectsRoutes(app: FastifyInstance) {
     body: FormBody | null,
     errors: Record<string, string>,
     status?: number,
+    beforeOversight?: ReturnType<typeof gatePassesContext>,
   ) {
     const options = await programmes.options(scopeOf(reply.request.actor!))
-    return reply.render(FORM, { ...opts, ...projectFormContext(values, body, errors, options) }, status)
+    return reply.render(
+      FORM,
+      { ...opts, ...projectFormContext(values, body, errors, options), beforeOversight },
+      status,
+    )
   }
 
   app.get<{ Querystring: { programmeId?: string } }>(
@@ -154,20 +166,26 @@ export async function projectsRoutes(app: FastifyInstance) {
       const errors: Record<string, string> = {}
       const values = readProjectForm(request.body, errors)
       const opts = { title: 'Add a project', action: '/projects', backLink: '/projects' }
-      const invalid = (errs: Record<string, string>) =>
-        renderForm(reply, opts, values, request.body, errs, 400)
+      // Work already under way: the gates on the way to its stage may have been passed before Oversight.
+      const gatesAhead = await projects.gatesOnTheWayTo(scopeOf(request.actor!), values.stage)
+      const passes = readGatePasses(request.body, gatesAhead, errors)
+      const form = (errs: Record<string, string>, status: number, askAboutGates = passes.length > 0) =>
+        renderForm(reply, opts, values, request.body, errs, status, {
+          ...gatePassesContext(request.body, askAboutGates ? gatesAhead : [], errs),
+        })
+      const invalid = (errs: Record<string, string>) => form(errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
       let result
       try {
         result = await trySave(
-          () => projects.create(request.actor!, values),
+          () => projects.create(request.actor!, values, { gatesPassedBeforeOversight: passes }),
           (errs) => invalid({ ...errs, ...errors }),
           () => invalid({}),
         )
       } catch (err) {
-        // A new project has passed no gate: the stage it needs is named, as on a refused change of stage.
-        if (err instanceof StageChangeRefused)
-          return renderForm(reply, opts, values, request.body, { stage: err.problems.join('. ') }, 409)
+        // A new project has passed no gate: the stage it needs is named, as on a refused change of stage,
+        // and the form asks whether each gate on the way was passed before Oversight.
+        if (err instanceof StageChangeRefused) return form({ stage: err.problems.join('. ') }, 409, true)
         throw err
       }
       if (!result.ok) return result.response

@@ -26,6 +26,28 @@ export function stageOrder(stage: string): number {
   return PROJECT_STAGES.findIndex((s) => s.value === stage)
 }
 
+/**
+ * The stages a forward move from `from` to `to` passes through, `to` included: each may have a gate.
+ * Moving backwards, staying, or cancelling passes none (stopping work never waits for an approval).
+ */
+export function stagesOnTheWay(from: string, to: string): string[] {
+  if (to === 'cancelled' || stageOrder(to) <= stageOrder(from)) return []
+  return PROJECT_STAGES.map((s) => s.value as string).filter(
+    (s) => s !== 'cancelled' && stageOrder(s) > stageOrder(from) && stageOrder(s) <= stageOrder(to),
+  )
+}
+
+/**
+ * A gate a project passed before the council started using Oversight: who approved it and when, each
+ * null when not recorded. Creating a project (by form, API or import) records it as a published decision
+ * whose reason is "Passed before Oversight": history transcribed, not an override.
+ */
+export interface GatePassBeforeOversight {
+  gateId: number
+  approvedBy: string | null
+  approvedOn: string | null
+}
+
 export interface ProjectInput {
   reference: string
   name: string

@@ -13,11 +13,11 @@ import {
   type ProjectWithLatest,
 } from './projects.repository.ts'
 import {
-  PROJECT_STAGES,
   projectStageLabel,
   stageChangeProblems,
-  stageOrder,
+  stagesOnTheWay,
   validateProject,
+  type GatePassBeforeOversight,
   type ProjectInput,
 } from './projects.rules.ts'
 
@@ -109,6 +109,19 @@ export interface StageGate {
     project: Project,
     next: string,
   ): Promise<string[]>
+  /** The gates guarding these stages, in lifecycle order. */
+  gatesGuarding(
+    db: Kysely<DB> | Transaction<DB>,
+    organisationId: number,
+    stages: string[],
+  ): Promise<Array<{ id: number; name: string; required_for_stage: string | null }>>
+  /** Records one gate as passed before Oversight (its decision and its pass), in the caller's transaction. */
+  passBeforeOversight(
+    trx: Transaction<DB>,
+    actor: Actor,
+    projectId: number,
+    pass: GatePassBeforeOversight,
+  ): Promise<void>
 }
 
 /**
@@ -124,12 +137,9 @@ async function gatesOnTheWay(
   project: Project,
   to: string,
 ): Promise<string[]> {
-  if (to === 'cancelled' || stageOrder(to) <= stageOrder(project.stage)) return []
   const problems: string[] = []
   let from = project
-  for (const { value: s } of PROJECT_STAGES) {
-    if (s === 'cancelled' || stageOrder(s) <= stageOrder(project.stage) || stageOrder(s) > stageOrder(to))
-      continue
+  for (const s of stagesOnTheWay(project.stage, to)) {
     for (const p of await gate.stageProblems(trx, organisationId, from, s))
       if (!problems.includes(p)) problems.push(p)
     from = { ...from, stage: s }
@@ -211,8 +221,22 @@ export function createProjectsService(
     forProgramme: (scope: Scope, programmeId: number): Promise<ProjectListRow[]> =>
       listProjects(scope, { programmeId, limit: 1000 }),
 
-    async create(actor: Actor, input: ProjectInput): Promise<Project> {
+    /** The gates a project created in `stage` has passed on the way, which a form asks about. */
+    gatesOnTheWayTo: async (scope: Scope, stage: string) =>
+      gate ? gate.gatesGuarding(db, scope.organisationId, stagesOnTheWay('idea', stage)) : [],
+
+    /**
+     * Creates a project. Work already under way comes with `gatesPassedBeforeOversight`: each gate on the
+     * way to its stage that was passed before the council used Oversight, recorded with the project in the
+     * same transaction (form, API and imports all come here), so the stage's gates are met, not overridden.
+     */
+    async create(
+      actor: Actor,
+      input: ProjectInput,
+      options: { gatesPassedBeforeOversight?: readonly GatePassBeforeOversight[] } = {},
+    ): Promise<Project> {
       const valid = checked(input)
+      const passes = options.gatesPassedBeforeOversight ?? []
       await assertProgrammeVisible(actor, valid.programmeId)
       return db.transaction().execute(async (trx) => {
         if (await repo.referenceTaken(trx, actor.organisationId, valid.reference.trim())) {
@@ -224,6 +248,20 @@ export function createProjectsService(
           actor,
           values: { ...toRow(valid) },
         })
+        if (passes.length > 0) {
+          const onTheWay = gate
+            ? await gate.gatesGuarding(trx, actor.organisationId, stagesOnTheWay('idea', valid.stage))
+            : []
+          const seen = new Set<number>()
+          for (const pass of passes) {
+            if (!onTheWay.some((g) => g.id === pass.gateId) || seen.has(pass.gateId))
+              throw new ValidationError({
+                gatesPassedBeforeOversight: `Gate ${pass.gateId} is not a gate on the way to ${projectStageLabel(valid.stage)}, or is given twice`,
+              })
+            seen.add(pass.gateId)
+            await gate!.passBeforeOversight(trx, actor, created.id, pass)
+          }
+        }
         // A new project has passed no gate: creating it in a later stage is refused exactly as moving it
         // there would be, for every gated stage on the way (the insert is rolled back with the refusal).
         if (gate) {

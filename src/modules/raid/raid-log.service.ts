@@ -116,13 +116,13 @@ function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
 
-const toAssumptionInput = (a: Assumption): AssumptionInput => ({
+export const toAssumptionInput = (a: Assumption): AssumptionInput => ({
   description: a.description,
   owner: a.owner,
   status: a.status,
 })
 
-const toDependencyInput = (d: Dependency): DependencyInput => ({
+export const toDependencyInput = (d: Dependency): DependencyInput => ({
   description: d.description,
   dependsOnProjectId: d.depends_on_project_id,
   partnerName: d.partner_name,

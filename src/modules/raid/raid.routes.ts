@@ -8,6 +8,7 @@ import { notFound } from '../../errors.ts'
 import { readDate } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { heatMap } from './raid.heat-map.ts'
+import { assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
 import {
   emptyRisk,
   issueFormContext,
@@ -72,8 +73,12 @@ export async function raidRoutes(app: FastifyInstance) {
           statusLabel: issueStatusLabel(i.status),
           dueText: formatDate(i.due_date) || 'Not set',
         })),
-        assumptions,
-        dependencies: dependencies.map((d) => ({ ...d, neededByText: formatDate(d.needed_by) || 'Not set' })),
+        assumptions: assumptions.map((a) => ({ ...a, statusLabel: assumptionStatusLabel(a.status) })),
+        dependencies: dependencies.map((d) => ({
+          ...d,
+          neededByText: formatDate(d.needed_by) || 'Not set',
+          statusLabel: dependencyStatusLabel(d.status),
+        })),
         heatMapSvg: map.svg,
         heatMapTable: map.table,
         threshold,

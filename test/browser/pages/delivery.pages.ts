@@ -20,7 +20,7 @@ export class DeliveryPages extends BasePage {
   }
 
   async addProject(p: ProjectDetails): Promise<void> {
-    await this.press('Add a project', 'project-new')
+    await this.follow('Add a project', 'project-new')
     await this.field('Reference').fill(p.reference)
     await this.field('Project name').fill(p.name)
     await this.field('Programme').selectOption({ label: p.programme })

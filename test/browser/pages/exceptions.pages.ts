@@ -25,7 +25,7 @@ export class ExceptionPages extends BasePage {
   }
 
   async writeReport(r: ExceptionReport): Promise<void> {
-    await this.press('Write the exception report', 'report-form')
+    await this.follow('Write the exception report', 'report-form')
     for (const [label, value] of Object.entries({
       Cause: r.cause,
       Impact: r.impact,
@@ -37,7 +37,7 @@ export class ExceptionPages extends BasePage {
   }
 
   async submitEmptyReport(): Promise<string[]> {
-    await this.press('Write the exception report', 'report-form')
+    await this.follow('Write the exception report', 'report-form')
     await this.press('Save the exception report', 'report-form-errors')
     const errors = await this.errorMessages()
     await this.page.goBack()
@@ -47,7 +47,7 @@ export class ExceptionPages extends BasePage {
   }
 
   async recordDecision(outcome: string, reasons: string): Promise<void> {
-    await this.press("Record the board's decision", 'decision-form')
+    await this.follow("Record the board's decision", 'decision-form')
     await this.page
       .getByRole('group', { name: 'What did the board decide?' })
       .getByLabel(outcome, { exact: true })

@@ -15,7 +15,7 @@ export interface BudgetLineDetails {
 export class FinancePages extends BasePage {
   async addFundingStream(name: string, baseCostsEligible: boolean): Promise<void> {
     await this.goto('/funding-streams', 'funding-streams')
-    await this.press('Add a funding stream', 'funding-stream-new')
+    await this.follow('Add a funding stream', 'funding-stream-new')
     await this.field('Name').fill(name)
     await this.page.getByRole('group', { name: 'Kind of funding' }).getByLabel('Named funding stream').check()
     await this.field('What it may pay for').fill('Costs above core budgets only')

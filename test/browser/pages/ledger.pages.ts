@@ -10,7 +10,7 @@ export class LedgerPages extends BasePage {
 
   /** Uploads a file; lands on the import page once it has been checked. */
   async upload(file: string, layout?: string): Promise<void> {
-    await this.press('Import a ledger file', 'ledger-upload')
+    await this.follow('Import a ledger file', 'ledger-upload')
     await this.field('Ledger file').setInputFiles(file)
     if (layout) await this.field('Column layout').selectOption({ label: layout })
     await this.press('Upload and check', 'ledger-import')

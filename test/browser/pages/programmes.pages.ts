@@ -20,7 +20,7 @@ export class ProgrammePages extends BasePage {
   }
 
   async startAdding(): Promise<void> {
-    await this.press('Add a programme', 'programme-new')
+    await this.follow('Add a programme', 'programme-new')
     assert.equal(await this.heading(), 'Add a programme')
   }
 
