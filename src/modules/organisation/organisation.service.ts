@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
-import { hashPassword, passwordProblems } from '../../auth/passwords.ts'
+import { passwordProblem } from '../../auth/password-rules.ts'
+import { hashPassword } from '../../auth/passwords.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
 import { isRatingScaleId, type RatingScaleId } from '../../domain/dca.ts'
 import type { DB, Organisation } from '../../db/schema.ts'
@@ -117,7 +118,7 @@ export function createOrganisationService(db: Kysely<DB>) {
         ? await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
         : undefined
       if (!existing) {
-        const problem = passwordProblems(input.password)
+        const problem = passwordProblem(input.password, { email, name: input.name })
         if (problem)
           errors.password = input.password === '' ? 'Enter a first password for the new account' : problem
       }
