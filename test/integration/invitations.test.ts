@@ -66,6 +66,10 @@ describe(`inviting people to an organisation (${dialectName()})`, () => {
       /Invitations waiting to be accepted Name Email address Role Expires .*Nia Person new\.person@elsewhere\.test Finance officer/,
     )
     assert.deepEqual(await membershipsOf('new.person@elsewhere.test'), [], 'no account or membership yet')
+    assert.match(
+      people.text,
+      /Email is not set up on this installation \(SMTP_URL\), so invitations cannot be delivered/,
+    )
 
     const link = await linkFor('new.person@elsewhere.test')
     const visitor = t.anonymous()

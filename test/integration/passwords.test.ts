@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomBytes, scryptSync } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import { UsageError, type CommandContext } from '../../src/cli/cli-support.ts'
+import { userCreate } from '../../src/cli/user.command.ts'
 import { buildTestApp, TEST_PASSWORD, type Page, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { sessionFor } from '../helpers/sessions.ts'
@@ -81,6 +83,36 @@ describe(`password rules and storage (${dialectName()})`, () => {
     await agent.get('/sign-in')
     const wrong = await agent.post('/sign-in', { email: user.email, password: 'not the password at all' })
     assert.equal(wrong.status, 400)
+  })
+
+  it('oversight user create refuses the same passwords, with the same reasons', async () => {
+    const lines: string[] = []
+    const ctx: CommandContext = {
+      config: t.config,
+      database: async () => t.database,
+      out: (line = '') => lines.push(line),
+      err: (line = '') => lines.push(line),
+    }
+    const person = { email: 'sam.jones@alpha.test', name: 'Sam Jones', org: 'alpha', role: 'viewer' }
+    const refused: Array<[string, RegExp]> = [
+      ['password12', /^--password: Password must be 12 characters or more$/],
+      ['password1234', /^--password: Password is too common and easy to guess/],
+      ['I am Sam Jones, hello', /^--password: Password must not contain your name or email address$/],
+    ]
+    for (const [password, message] of refused)
+      await assert.rejects(userCreate.run(ctx, { ...person, password }), (err: unknown) => {
+        assert.ok(err instanceof UsageError)
+        assert.match(err.message, message)
+        return true
+      })
+    const users = await t.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', person.email)
+      .execute()
+    assert.deepEqual(users, [], 'nothing is created')
+    await userCreate.run(ctx, { ...person, password: 'kettle meadow lighthouse' })
+    assert.match(lines.join('\n'), /Created sam\.jones@alpha\.test \(Sam Jones\) in alpha as Viewer/)
   })
 
   it('the test session helper gives a working session without the password', async () => {

@@ -88,6 +88,8 @@ export async function organisationRoutes(app: FastifyInstance) {
       backLink: '/settings',
       members: await organisation.members(organisationId),
       invitations: await invitations.pending(organisationId),
+      // Without SMTP an invitation waits in the outbox and nobody receives its link: say so before sending.
+      mailConfigured: app.services.mailer.configured,
       roleItems: roleItems('viewer'),
       values: { role: 'viewer' },
       ...extra,
