@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { passwordProblem } from './auth/password-rules.ts'
 import { projectRoot } from './paths.ts'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -150,8 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevelRaw as LogLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
   const demoPassword = env.DEMO_PASSWORD && env.DEMO_PASSWORD !== '' ? env.DEMO_PASSWORD : null
-  if (demoPassword !== null && demoPassword.length < 10)
-    problems.push('DEMO_PASSWORD must be at least 10 characters')
+  const demoPasswordProblem = demoPassword === null ? null : passwordProblem(demoPassword)
+  if (demoPasswordProblem) problems.push(`DEMO_PASSWORD: ${demoPasswordProblem}`)
 
   const smtpUrl = env.SMTP_URL && env.SMTP_URL.trim() !== '' ? env.SMTP_URL.trim() : null
   if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl))

@@ -9,6 +9,7 @@ import { createStatusReportsService } from './modules/status-reports/status-repo
 import { formatPeriod } from './domain/periods.ts'
 import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
+import { createInvitationsService } from './modules/organisation/invitations.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
 import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
@@ -73,6 +74,7 @@ export function createServices(database: Database, config: Config) {
   })
   const mailer = createMailer(db, config)
   const notifications = createNotificationsService(db, mailer, config.baseUrl)
+  const invitations = createInvitationsService(db, { mailer, baseUrl: config.baseUrl, auth })
   const tolerances = createTolerancesService({
     db,
     notifications,
@@ -302,6 +304,7 @@ export function createServices(database: Database, config: Config) {
     auth,
     tokens,
     organisation,
+    invitations,
     programmes,
     projects,
     milestones,

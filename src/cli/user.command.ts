@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { hashPassword, passwordProblems } from '../auth/passwords.ts'
+import { passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/password-rules.ts'
+import { hashPassword } from '../auth/passwords.ts'
 import { isRole, ROLE_LABELS, ROLES } from '../auth/roles.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { CLI_ACTOR, CliError, optional, required, UsageError, type Command } from './cli-support.ts'
@@ -22,7 +23,7 @@ export const userCreate: Command = {
     role: { type: 'string', description: 'One of the roles listed above' },
     password: {
       type: 'string',
-      description: 'First password, 10 characters or more (generated if left out)',
+      description: `First password, ${PASSWORD_MIN_LENGTH} characters or more, not a common one (generated if left out)`,
     },
   },
   async run(ctx, values) {
@@ -35,7 +36,7 @@ export const userCreate: Command = {
     if (name.length > 200) throw new UsageError('--name must be 200 characters or fewer')
     if (!isRole(role)) throw new UsageError(`--role must be one of: ${ROLES.join(', ')} (got "${role}")`)
     if (given !== null) {
-      const problem = passwordProblems(given)
+      const problem = passwordProblem(given, { email, name })
       if (problem) throw new UsageError(`--password: ${problem}`)
     }
 

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-scrutiny.ts'
 import * as m0007 from './migrations/0007-scrutiny-papers.ts'
 import * as m0008 from './migrations/0008-claim-item-recharge.ts'
 import * as m0009 from './migrations/0009-sign-in-throttle.ts'
+import * as m0010 from './migrations/0010-invitations.ts'
 import * as m0011 from './migrations/0011-import-store.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-scrutiny-papers': m0007,
   '0008-claim-item-recharge': m0008,
   '0009-sign-in-throttle': m0009,
+  '0010-invitations': m0010,
   '0011-import-store': m0011,
 }
 

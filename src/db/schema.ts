@@ -1079,3 +1079,26 @@ export interface DB {
 export type ToleranceSettings = Selectable<ToleranceSettingsTable>
 export type ToleranceException = Selectable<ToleranceExceptionTable>
 export type Notification = Selectable<NotificationTable>
+
+/** An invitation to join an organisation (migration 0010); the membership exists only once it is accepted. */
+export interface InvitationTable {
+  id: Generated<number>
+  organisation_id: number
+  email: string
+  /** The name the administrator typed: shown on the invitation, used for a new account. */
+  name: string
+  role: string
+  token_hash: string
+  invited_by: number | null
+  created_at: string
+  expires_at: string
+  accepted_at: string | null
+  accepted_by: number | null
+  withdrawn_at: string | null
+}
+
+export interface DB {
+  invitations: InvitationTable
+}
+
+export type Invitation = Selectable<InvitationTable>

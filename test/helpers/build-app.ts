@@ -64,6 +64,11 @@ export class Agent {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
+  /** Holds a cookie as if the server had set it (sessions.ts signs in without the password hash). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value)
+  }
+
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name)

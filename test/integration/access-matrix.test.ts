@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../../src/auth/roles.ts'
 import { isApiPath, type RouteRecord } from '../../src/plugins/auth.ts'
 import { buildTestApp, type Agent, type TestUser } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { sessionFor } from '../helpers/sessions.ts'
 
 /**
  * Every route × {anonymous, each role of organisation a, organisation b's administrator}, driven by
@@ -22,6 +23,7 @@ type RecordKind =
   | 'statusReport'
   | 'token'
   | 'person'
+  | 'invitation'
   | 'exception'
   | 'notification'
   | 'decision'
@@ -59,6 +61,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'status-reports': 'statusReport',
   tokens: 'token',
   people: 'person',
+  invitations: 'invitation',
   exceptions: 'exception',
   notifications: 'notification',
   decisions: 'decision',
@@ -119,6 +122,7 @@ const OTHER_PARAMS: Record<string, string> = {
   '/public/*': '/public/app.css',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
+  '/invitations/:token': '/invitations/not-a-real-invitation',
 }
 /**
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
@@ -384,6 +388,19 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       .values({ organisation_id: a.id, user_id: person.id, role: 'viewer', created_at: at })
       .execute()
     records.person = person.id
+    const adminActor = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
+    await t.app.services.invitations.invite(adminActor!, {
+      name: `Matrix invitee ${MARKER}`,
+      email: 'matrix.invitee@elsewhere.test',
+      role: 'viewer',
+    })
+    records.invitation = (
+      await t.database.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('email', '=', 'matrix.invitee@elsewhere.test')
+        .executeTakeFirstOrThrow()
+    ).id
     // A tolerance exception with its report written (so the board's decision form is reachable), and a
     // notification to organisation a's administrator.
     const exception = await t.database.db
@@ -480,7 +497,7 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.
-    const admin = await t.signIn(a.users.administrator)
+    const admin = await sessionFor(t, a.users.administrator)
     for (const route of t.app.routeRecords) {
       const targets = fill(route, records, historyTypes)
       if (typeof targets === 'string' || route.method !== 'GET') continue
@@ -498,7 +515,7 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
 
   const agentFor = async (user: TestUser): Promise<Agent> => {
     let agent = agents.get(user.id)
-    if (!agent) agents.set(user.id, (agent = await t.signIn(user)))
+    if (!agent) agents.set(user.id, (agent = await sessionFor(t, user)))
     return agent
   }
 
@@ -538,7 +555,7 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
     }
     // Signing out ends the session: use a fresh one so the other routes keep theirs.
     const fresh = target.route.url === '/sign-out'
-    const agent = user ? (fresh ? await t.signIn(user) : await agentFor(user)) : await anonymous()
+    const agent = user ? (fresh ? await sessionFor(t, user) : await agentFor(user)) : await anonymous()
     let page
     if (method === 'GET') page = await agent.get(target.url)
     else if (method === 'POST')

@@ -277,6 +277,24 @@ describe(`oversight command line (${dialectName()})`, () => {
     assert.equal(noOrg.code, 1)
     assert.match(noOrg.stderr, /no organisation with the slug "nowhere"/)
 
+    // The same password rules as the pages (each rule: test/integration/passwords.test.ts), here end to end.
+    const ownEmail = await cli(url, [
+      'user',
+      'create',
+      '--email',
+      'sam.jones@fenland.example',
+      '--name',
+      'Sam Jones',
+      '--org',
+      'fenland',
+      '--role',
+      'viewer',
+      '--password',
+      'sam.jones@fenland.example',
+    ])
+    assert.equal(ownEmail.code, 2)
+    assert.match(ownEmail.stderr, /--password: Password must not contain your name or email address/)
+
     const list = await cli(url, ['org', 'list'])
     assert.match(list.stdout, /^fenland\s+Fenland District Council\s+2 users$/m)
     assert.match(list.stdout, /^wolds\s+Wolds Borough Council\s+1 user$/m)

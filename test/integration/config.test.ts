@@ -79,7 +79,11 @@ describe('configuration', () => {
       /^DATABASE_URL must start with file: \(SQLite\) or postgres:\/\/ \(PostgreSQL\)/,
     )
     assert.match(problems[2]!, /^SESSION_SECRET is required in production/)
-    assert.match(problems[3]!, /^DEMO_PASSWORD must be at least 10 characters/)
+    assert.match(problems[3]!, /^DEMO_PASSWORD: Password must be 12 characters or more/)
+    // The demo password follows the same rules as every other password, the common list included.
+    assert.deepEqual(problemsOf({ DEMO_PASSWORD: 'password1234' }), [
+      'DEMO_PASSWORD: Password is too common and easy to guess. Choose a different password, for example three random words',
+    ])
     assert.throws(() => loadConfig({ PORT: '70000' }), {
       name: 'Error',
       message: /^Configuration is not valid:\n {2}- PORT must be/,
@@ -138,7 +142,7 @@ describe('configuration', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'WARN',
       PORT: '8080',
-      DEMO_PASSWORD: 'ten chars!',
+      DEMO_PASSWORD: 'twelve chars!',
     })
     assert.equal(config.baseUrl, 'https://oversight.marshland.gov.uk')
     assert.equal(config.secureCookies, true)
@@ -147,7 +151,7 @@ describe('configuration', () => {
     assert.equal(config.host, '127.0.0.1')
     assert.equal(config.logLevel, 'warn')
     assert.equal(config.port, 8080)
-    assert.equal(config.demoPassword, 'ten chars!')
+    assert.equal(config.demoPassword, 'twelve chars!')
     assert.equal(loadConfig({ NODE_ENV: 'test' }).logLevel, 'silent')
   })
 })

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { SMTPServer } from 'smtp-server'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { sessionFor } from '../helpers/sessions.ts'
 import { putInStage } from '../helpers/projects.ts'
 
 interface Received {
@@ -72,7 +73,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   })
 
   it('a programme manager sets the time tolerance; bad figures get the error summary', async () => {
-    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const pm = await sessionFor(t, t.orgs.a.users.programme_manager)
     const form = await pm.get(`/programmes/${programmeId}/tolerances`)
     assert.equal(form.status, 200)
     const bad = await pm.post(`/programmes/${programmeId}/tolerances`, { version: '', timeDays: 'thirty' })
@@ -123,13 +124,13 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   it('tells the project manager, programme manager and Portfolio Holder, in the app and by email', async () => {
     const a = t.orgs.a.users
     for (const who of [a.project_manager, a.programme_manager, a.portfolio_holder]) {
-      const agent = await t.signIn(who)
+      const agent = await sessionFor(t, who)
       const page = await agent.get('/notifications')
       assert.match(page.text, /Time tolerance exceeded: TOL-1 Website/, who.role)
       const header = page.document.querySelector('.govuk-header__navigation-list')?.textContent ?? ''
       assert.match(header.replace(/\s+/g, ' '), /Notifications \(1 unread\)/, who.role)
     }
-    const viewer = await t.signIn(a.viewer)
+    const viewer = await sessionFor(t, a.viewer)
     assert.match((await viewer.get('/notifications')).text, /You have no notifications/)
 
     await t.app.services.mailer.flush()
@@ -152,7 +153,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   })
 
   it('opening the notification marks it read and goes to the exception', async () => {
-    const pm = await t.signIn(t.orgs.a.users.project_manager)
+    const pm = await sessionFor(t, t.orgs.a.users.project_manager)
     const list = await pm.get('/notifications')
     const href = list.document.querySelector('a[href^="/notifications/"]')!.getAttribute('href')!
     const open = await pm.get(href)
@@ -165,7 +166,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   })
 
   it('the project manager writes the exception report; missing parts are named', async () => {
-    const pm = await t.signIn(t.orgs.a.users.project_manager)
+    const pm = await sessionFor(t, t.orgs.a.users.project_manager)
     const form = await pm.get(`/exceptions/${exceptionId}/report`)
     const version = form.document.querySelector('input[name="version"]')!.getAttribute('value')!
     const bad = await pm.post(`/exceptions/${exceptionId}/report`, {
@@ -193,7 +194,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   })
 
   it("the board's decision is recorded against the exception", async () => {
-    const ph = await t.signIn(t.orgs.a.users.portfolio_holder)
+    const ph = await sessionFor(t, t.orgs.a.users.portfolio_holder)
     const form = await ph.get(`/exceptions/${exceptionId}/decision`)
     assert.equal(form.status, 200)
     const version = form.document.querySelector('input[name="version"]')!.getAttribute('value')!
@@ -243,7 +244,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     })
     const e = await t.api(token, 'GET', `/api/v1/exceptions/${exceptionId}`)
     assert.ok(e.json<{ clearedAt: string | null }>().clearedAt)
-    const agent = await t.signIn(t.orgs.a.users.viewer)
+    const agent = await sessionFor(t, t.orgs.a.users.viewer)
     assert.match((await agent.get(`/exceptions/${exceptionId}`)).text, /Breach cleared/)
   })
 
@@ -264,7 +265,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     assert.equal(await t.app.services.tolerances.escalateOverdue('2000-01-01'), 0, 'not yet due')
     assert.equal(await t.app.services.tolerances.escalateOverdue('2099-01-01'), 1)
     assert.equal(await t.app.services.tolerances.escalateOverdue('2099-01-01'), 0, 'escalated once')
-    const ph = await t.signIn(t.orgs.a.users.portfolio_holder)
+    const ph = await sessionFor(t, t.orgs.a.users.portfolio_holder)
     assert.match(
       (await ph.get('/notifications')).text,
       /Escalation: exception report overdue for TOL-1 Website/,
@@ -272,7 +273,7 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
   })
 
   it('another organisation cannot see or touch the exception', async () => {
-    const b = await t.signIn(t.orgs.b.users.administrator)
+    const b = await sessionFor(t, t.orgs.b.users.administrator)
     assert.equal((await b.get(`/exceptions/${exceptionId}`)).status, 404)
     const token = await t.tokenFor(t.orgs.b.users.administrator)
     assert.equal((await t.api(token, 'GET', `/api/v1/exceptions/${exceptionId}`)).statusCode, 404)

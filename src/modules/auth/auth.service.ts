@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Actor } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
-import { DUMMY_HASH, hashPassword, passwordProblems, verifyPassword } from '../../auth/passwords.ts'
+import { passwordProblem } from '../../auth/password-rules.ts'
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords.ts'
 import { isRole } from '../../auth/roles.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
@@ -104,8 +105,32 @@ export function createAuthService(db: Kysely<DB>) {
     return actor
   }
 
+  /** A new session for a person in one of their organisations; returns the token for the cookie. */
+  async function createSession(
+    trx: Kysely<DB> | Transaction<DB>,
+    userId: number,
+    organisationId: number,
+  ): Promise<{ token: string; id: string }> {
+    const token = randomBytes(32).toString('base64url')
+    const id = sha256(token)
+    const at = nowIso()
+    await trx
+      .insertInto('sessions')
+      .values({
+        id,
+        user_id: userId,
+        organisation_id: organisationId,
+        created_at: at,
+        last_seen_at: at,
+        expires_at: new Date(Date.now() + SESSION_IDLE_MS).toISOString(),
+      })
+      .execute()
+    return { token, id }
+  }
+
   return {
     actorFor,
+    createSession,
 
     /**
      * `from.address` is the client's (request.ip); `from.knownDevice` the verified value of the browser's
@@ -126,25 +151,24 @@ export function createAuthService(db: Kysely<DB>) {
       const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
       const actor =
         user && matches && user.is_active === 1 ? await actorFor(user.id, null, 'session', null) : null
-      if (!actor) {
+      if (!actor || !user) {
         await throttle.recordFailure(keys, Date.now())
         return { ok: false, reason: 'invalid' }
       }
-      await throttle.clear(keys[0]!)
-      const token = randomBytes(32).toString('base64url')
-      const id = sha256(token)
-      const at = nowIso()
-      await db
-        .insertInto('sessions')
-        .values({
-          id,
-          user_id: actor.userId,
-          organisation_id: actor.organisationId,
-          created_at: at,
-          last_seen_at: at,
-          expires_at: new Date(now + SESSION_IDLE_MS).toISOString(),
-        })
-        .execute()
+      // A hash made with older scrypt settings is replaced now, while the password is at hand. Written with
+      // the session, and only if the stored hash is still the one checked (a password changed meanwhile wins).
+      const rehashed = needsRehash(user.password_hash) ? await hashPassword(password) : null
+      const { token, id } = await db.transaction().execute(async (trx) => {
+        await throttle.clear(keys[0]!, trx)
+        if (rehashed)
+          await trx
+            .updateTable('users')
+            .set({ password_hash: rehashed })
+            .where('id', '=', user.id)
+            .where('password_hash', '=', user.password_hash)
+            .execute()
+        return createSession(trx, actor.userId, actor.organisationId)
+      })
       return {
         ok: true,
         sessionToken: token,
@@ -259,7 +283,7 @@ export function createAuthService(db: Kysely<DB>) {
       if (!(await verifyPassword(current, user.password_hash))) {
         return { ok: false, fields: { currentPassword: 'Your current password is not correct' } }
       }
-      const problem = passwordProblems(next)
+      const problem = passwordProblem(next, { email: actor.email, name: actor.name })
       if (problem) return { ok: false, fields: { newPassword: problem } }
       const hash = await hashPassword(next)
       await db.transaction().execute(async (trx) => {

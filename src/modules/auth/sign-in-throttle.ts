@@ -145,8 +145,8 @@ export function createSignInThrottle(db: Kysely<DB>) {
      * A correct password clears the count of the key it was tried under (the account's, or a known
      * browser's); the address keeps its count until it lapses.
      */
-    async clear(key: ThrottleKey): Promise<void> {
-      await db.deleteFrom('sign_in_throttle').where('key', '=', key.key).execute()
+    async clear(key: ThrottleKey, trx: Kysely<DB> = db): Promise<void> {
+      await trx.deleteFrom('sign_in_throttle').where('key', '=', key.key).execute()
     },
   }
 }

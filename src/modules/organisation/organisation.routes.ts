@@ -10,7 +10,7 @@ const roleItems = (selected: string) =>
   ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r], selected: r === selected }))
 
 export async function organisationRoutes(app: FastifyInstance) {
-  const { organisation } = app.services
+  const { organisation, invitations } = app.services
   const SETTINGS = 'organisation/views/settings.njk'
   const PEOPLE = 'organisation/views/people.njk'
 
@@ -81,15 +81,23 @@ export async function organisationRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get('/settings/people', { config: { policy: 'organisation.admin' } }, async (request, reply) => {
-    const actor = request.actor!
-    return reply.render(PEOPLE, {
+  /** The People page: members, invitations waiting to be accepted, and the form to invite someone. */
+  async function peoplePage(organisationId: number, extra: Record<string, unknown>) {
+    return {
       title: 'People and roles',
       backLink: '/settings',
-      members: await organisation.members(actor.organisationId),
+      members: await organisation.members(organisationId),
+      invitations: await invitations.pending(organisationId),
+      // Without SMTP an invitation waits in the outbox and nobody receives its link: say so before sending.
+      mailConfigured: app.services.mailer.configured,
       roleItems: roleItems('viewer'),
       values: { role: 'viewer' },
-    })
+      ...extra,
+    }
+  }
+
+  app.get('/settings/people', { config: { policy: 'organisation.admin' } }, async (request, reply) => {
+    return reply.render(PEOPLE, await peoplePage(request.actor!.organisationId, {}))
   })
 
   app.post<{ Body: FormBody }>(
@@ -101,32 +109,38 @@ export async function organisationRoutes(app: FastifyInstance) {
         name: field(request.body, 'name'),
         email: field(request.body, 'email'),
         role: field(request.body, 'role'),
-        password: typeof request.body.password === 'string' ? request.body.password : '',
       }
       const result = await trySave(
-        () => organisation.addMember(actor, values),
+        () => invitations.invite(actor, values),
         async (errors) =>
           reply.render(
             PEOPLE,
-            {
-              title: 'People and roles',
-              backLink: '/settings',
-              members: await organisation.members(actor.organisationId),
+            await peoplePage(actor.organisationId, {
               roleItems: roleItems(values.role),
               values,
               errors,
-              errorList: errorList(errors, ['name', 'email', 'role', 'password']),
-            },
+              errorList: errorList(errors, ['name', 'email', 'role']),
+            }),
             400,
           ),
         () => undefined,
       )
       if (!result.ok) return result.response
-      reply.flash(
-        result.value.created
-          ? `${values.name} has been added`
-          : `${values.email} already had an account and has been added to your organisation`,
-      )
+      // The same answer whether or not the address has an account elsewhere: nothing about it is revealed.
+      reply.flash(`An invitation has been sent to ${values.email.trim().toLowerCase()}`)
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: FormBody }>(
+    '/settings/people/invitations/:id/withdraw',
+    {
+      config: { policy: 'organisation.admin' },
+      schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: FormBody },
+    },
+    async (request, reply) => {
+      await invitations.withdraw(request.actor!, request.params.id)
+      reply.flash('The invitation has been withdrawn. Its link no longer works.')
       return reply.redirect('/settings/people', 303)
     },
   )
@@ -145,15 +159,10 @@ export async function organisationRoutes(app: FastifyInstance) {
         async (errors) =>
           reply.render(
             PEOPLE,
-            {
-              title: 'People and roles',
-              backLink: '/settings',
-              members: await organisation.members(actor.organisationId),
-              roleItems: roleItems('viewer'),
-              values: { role: 'viewer' },
+            await peoplePage(actor.organisationId, {
               errors: { [`role-${request.params.userId}`]: errors.role ?? 'Select a role' },
               errorList: [{ text: errors.role ?? 'Select a role', href: `#role-${request.params.userId}` }],
-            },
+            }),
             400,
           ),
         () => undefined,

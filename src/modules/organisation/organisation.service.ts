@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
-import { hashPassword, passwordProblems } from '../../auth/passwords.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
 import { isRatingScaleId, type RatingScaleId } from '../../domain/dca.ts'
 import type { DB, Organisation } from '../../db/schema.ts'
@@ -17,7 +16,7 @@ export interface MemberView {
   isActive: boolean
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /**
  * Changes organisation-wide settings made against `version`, inside the caller's transaction: a stale
@@ -96,80 +95,6 @@ export function createOrganisationService(db: Kysely<DB>) {
           roleLabel: ROLE_LABELS[r.role as Role],
           isActive: r.is_active === 1,
         }))
-    },
-
-    /**
-     * Adds a person to the organisation. A new account gets the given password; an existing account
-     * (someone who already works with another organisation) just gains a membership here.
-     */
-    async addMember(
-      actor: Actor,
-      input: { name: string; email: string; role: string; password: string },
-    ): Promise<{ userId: number; created: boolean }> {
-      const errors: Record<string, string> = {}
-      const email = input.email.trim().toLowerCase()
-      if (input.name.trim() === '') errors.name = 'Enter the person’s full name'
-      if (email === '') errors.email = 'Enter an email address'
-      else if (!EMAIL.test(email))
-        errors.email = 'Enter an email address in the correct format, like name@example.gov.uk'
-      if (!isRole(input.role)) errors.role = 'Select a role'
-      const existing = email
-        ? await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
-        : undefined
-      if (!existing) {
-        const problem = passwordProblems(input.password)
-        if (problem)
-          errors.password = input.password === '' ? 'Enter a first password for the new account' : problem
-      }
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      const hash = existing ? null : await hashPassword(input.password)
-      return db.transaction().execute(async (trx) => {
-        const at = new Date().toISOString()
-        let userId = existing?.id
-        if (userId === undefined) {
-          const created = await trx
-            .insertInto('users')
-            .values({
-              email,
-              name: input.name.trim(),
-              password_hash: hash!,
-              is_active: 1,
-              created_at: at,
-              updated_at: at,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-          userId = created.id
-        } else {
-          const member = await trx
-            .selectFrom('memberships')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('user_id', '=', userId)
-            .executeTakeFirst()
-          if (member)
-            throw new ValidationError({ email: 'This person is already a member of your organisation' })
-        }
-        const membership = await trx
-          .insertInto('memberships')
-          .values({
-            organisation_id: actor.organisationId,
-            user_id: userId,
-            role: input.role,
-            created_at: at,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'create',
-          entityType: 'membership',
-          entityId: membership.id,
-          after: { user_id: userId, name: input.name.trim(), role: input.role },
-        })
-        return { userId, created: existing === undefined }
-      })
     },
 
     async changeRole(actor: Actor, userId: number, role: string): Promise<void> {
