@@ -74,7 +74,10 @@ export const auditCheckpoint: Command = {
     'appends; "audit verify --checkpoints FILE" then detects the trail being rolled back past it.\n' +
     'The scheduler does the same every few minutes when AUDIT_CHECKPOINT_FILE is set.',
   options: {
-    to: { type: 'string', description: 'The checkpoint file to append to, e.g. /mnt/audit/checkpoints.jsonl' },
+    to: {
+      type: 'string',
+      description: 'The checkpoint file to append to, e.g. /mnt/audit/checkpoints.jsonl',
+    },
   },
   async run(ctx, values) {
     const file = required(values, 'to')
@@ -86,8 +89,6 @@ export const auditCheckpoint: Command = {
       throw new CliError(`Could not append to ${file}: ${err instanceof Error ? err.message : String(err)}`)
     }
     for (const c of checkpoints) ctx.out(`${c.slug}: event ${c.seq}, ${c.hash}`)
-    ctx.out(
-      `Appended ${checkpoints.length} checkpoint${checkpoints.length === 1 ? '' : 's'} to ${file}.`,
-    )
+    ctx.out(`Appended ${checkpoints.length} checkpoint${checkpoints.length === 1 ? '' : 's'} to ${file}.`)
   },
 }

@@ -1009,6 +1009,9 @@ export interface MailOutboxTable {
   last_error: string | null
   created_at: string
   sent_at: string | null
+  /** The instance sending it; a row "sending" past its lease was left by a crash and is retried. */
+  lease_owner: string | null
+  lease_expires_at: string | null
 }
 
 export interface JobRunTable {

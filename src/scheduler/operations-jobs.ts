@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
 import { appendCheckpoints, currentCheckpoints } from '../modules/audit/audit-checkpoints.ts'
-import type { Job, SchedulerLogger } from './scheduler.ts'
+import { housekeep } from './housekeeping.ts'
+import { hourSlot, type Job, type SchedulerLogger } from './scheduler.ts'
 
 /** The slot of an every-N-minutes job: the start of the N-minute window `now` falls in (UTC). */
 export function everyMinutesSlot(minutes: number): (now: Date) => string {
@@ -32,6 +33,15 @@ export function operationsJobs(opts: {
           )
         if (config.auditCheckpointFile !== null) appendCheckpoints(config.auditCheckpointFile, checkpoints)
         return `${checkpoints.length} checkpoints${config.auditCheckpointFile === null ? ' (log only)' : ''}`
+      },
+    },
+    {
+      // Hourly, so each run has little to do; the scheduler's (job, slot) claim makes it once across instances.
+      name: 'housekeeping',
+      slotOf: hourSlot,
+      run: async (now) => {
+        const r = await housekeep(db, now)
+        return `pruned ${r.jobRuns} job runs, ${r.sessions} sessions, ${r.throttle} sign-in throttle rows, ${r.mail} sent emails`
       },
     },
   ]

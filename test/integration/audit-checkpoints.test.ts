@@ -45,18 +45,16 @@ describe(`audit checkpoints (${dialectName()})`, () => {
 
   async function audit(n: number, organisationId = orgs.a.id): Promise<void> {
     for (let i = 0; i < n; i++)
-      await database.db
-        .transaction()
-        .execute((trx) =>
-          recordAudit(trx, {
-            organisationId,
-            actor: { userId: null, label: 'Test' },
-            action: 'update',
-            entityType: 'thing',
-            entityId: i,
-            after: { n: i, at: Date.now() },
-          }),
-        )
+      await database.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          organisationId,
+          actor: { userId: null, label: 'Test' },
+          action: 'update',
+          entityType: 'thing',
+          entityId: i,
+          after: { n: i, at: Date.now() },
+        }),
+      )
   }
 
   /** What an attacker with write access to the database does: drop the latest events, re-point the head. */
@@ -95,7 +93,14 @@ describe(`audit checkpoints (${dialectName()})`, () => {
     for (const org of [orgs.a, orgs.b]) {
       const row = await database.db
         .insertInto('organisations')
-        .values({ slug: org.slug, name: org.slug, rating_scale: 'ipa5', is_demo: 0, created_at: at, updated_at: at })
+        .values({
+          slug: org.slug,
+          name: org.slug,
+          rating_scale: 'ipa5',
+          is_demo: 0,
+          created_at: at,
+          updated_at: at,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       org.id = row.id
@@ -127,7 +132,12 @@ describe(`audit checkpoints (${dialectName()})`, () => {
     assert.equal(first.seq, 5)
     assert.match(String(first.hash), /^[0-9a-f]{64}$/)
     assert.equal(logged.length, 2)
-    assert.deepEqual(Object.keys(logged[0]!.auditCheckpoint as object).sort(), ['at', 'hash', 'organisationId', 'seq'])
+    assert.deepEqual(Object.keys(logged[0]!.auditCheckpoint as object).sort(), [
+      'at',
+      'hash',
+      'organisationId',
+      'seq',
+    ])
 
     // The app's own scheduler runs the job too, once per ten-minute slot.
     const ran = await app.scheduler.runDue(new Date('2026-12-04T10:20:00Z'))
@@ -152,9 +162,15 @@ describe(`audit checkpoints (${dialectName()})`, () => {
     assert.equal(checked.code, 1, checked.stdout)
     assert.match(
       checked.stdout,
-      new RegExp(`${orgs.a.slug}, event 7: events up to 7 were removed or rolled back: .* the trail now ends at event 4`),
+      new RegExp(
+        `${orgs.a.slug}, event 7: events up to 7 were removed or rolled back: .* the trail now ends at event 4`,
+      ),
     )
-    assert.doesNotMatch(checked.stdout, new RegExp(`${orgs.b.slug}, event`), 'the other organisation is intact')
+    assert.doesNotMatch(
+      checked.stdout,
+      new RegExp(`${orgs.b.slug}, event`),
+      'the other organisation is intact',
+    )
 
     // Writing new events over the gap does not hide it: event 7 exists again, with another hash.
     await audit(3)
