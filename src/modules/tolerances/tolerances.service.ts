@@ -19,7 +19,7 @@ import {
   type ToleranceInput,
   type Tolerances,
 } from './tolerances.rules.ts'
-import { addWorkingDays } from './working-days.ts'
+import { addWorkingDays } from '../../domain/working-days.ts'
 import { createExceptionWorkflow } from './exceptions.service.ts'
 
 /**
