@@ -31,6 +31,8 @@ import { statusReportsApi } from './modules/status-reports/status-reports.api.ts
 import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
+import { workingCalendarApi } from './modules/organisation/working-calendar.api.ts'
+import { workingCalendarRoutes } from './modules/organisation/working-calendar.routes.ts'
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
 import { gatesRoutes } from './modules/gates/gates.routes.ts'
 import { gatesApi } from './modules/gates/gates.api.ts'
@@ -185,6 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerApi)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
+  await app.register(workingCalendarRoutes)
+  await app.register(workingCalendarApi)
   await app.register(tolerancesRoutes)
   await app.register(exceptionsRoutes)
   await app.register(tolerancesApi)

@@ -9,6 +9,7 @@ import { createStatusReportsService } from './modules/status-reports/status-repo
 import { formatPeriod } from './domain/periods.ts'
 import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
+import { createWorkingCalendarService } from './modules/organisation/working-calendar.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
 import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
@@ -54,6 +55,7 @@ export function createServices(database: Database, config: Config) {
   const milestones = createMilestonesService(db, projects, projectListeners)
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
+  const workingCalendar = createWorkingCalendarService(db)
   const portfolio = createPortfolioService({
     db,
     programmes,
@@ -76,6 +78,7 @@ export function createServices(database: Database, config: Config) {
     db,
     notifications,
     mailer,
+    workingCalendar,
     decisions: exceptionDecisionRecorder(decisions),
   })
   projectListeners.push(tolerances)
@@ -287,6 +290,7 @@ export function createServices(database: Database, config: Config) {
     auth,
     tokens,
     organisation,
+    workingCalendar,
     programmes,
     projects,
     milestones,

@@ -12,9 +12,20 @@ export interface OrganisationTable {
   is_demo: number
   /** Risks scoring at or above this escalate to the programme view (migration 0004). */
   risk_escalation_threshold: Generated<number>
+  /** Whose bank holidays count against working days: GB-ENG, GB-SCT or GB-NIR (migration 0012). */
+  holiday_region: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
+}
+
+/** A day an organisation closed its offices (a local closure, an extra royal holiday): not a working day. */
+export interface ClosureDayTable {
+  id: Generated<number>
+  organisation_id: number
+  day: string
+  reason: string
+  created_at: string
 }
 
 export interface UserTable {
@@ -1045,6 +1056,7 @@ export interface DB {
   notification_preferences: NotificationPreferenceTable
   mail_outbox: MailOutboxTable
   job_runs: JobRunTable
+  closure_days: ClosureDayTable
   health_rule_settings: HealthRuleSettingTable
   health_snapshots: HealthSnapshotTable
 }

@@ -1,8 +1,23 @@
 import type { Kysely } from 'kysely'
+import { idColumn } from './helpers.ts'
 
 // Operations: leases on outbox mail (a row left "sending" by a crashed instance is retried once its lease
-// expires; a live sender renews its lease), and indexes for the housekeeping job's pruning.
+// expires; a live sender renews its lease), indexes for the housekeeping job's pruning, and the working
+// calendar: each organisation's bank-holiday region and the days it closed its offices.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('organisations')
+    .addColumn('holiday_region', 'text', (c) => c.notNull().defaultTo('GB-ENG'))
+    .execute()
+  await idColumn(db, db.schema.createTable('closure_days'))
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('day', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('closure_days_org_day', ['organisation_id', 'day'])
+    .execute()
   await db.schema.alterTable('mail_outbox').addColumn('lease_owner', 'text').execute()
   await db.schema.alterTable('mail_outbox').addColumn('lease_expires_at', 'text').execute()
   await db.schema.createIndex('job_runs_started').on('job_runs').column('started_at').execute()
@@ -10,6 +25,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('closure_days').execute()
+  await db.schema.alterTable('organisations').dropColumn('holiday_region').execute()
   await db.schema.dropIndex('sessions_expires').execute()
   await db.schema.dropIndex('job_runs_started').execute()
   await db.schema.alterTable('mail_outbox').dropColumn('lease_expires_at').execute()
