@@ -63,7 +63,7 @@ export function createServices(database: Database, config: Config) {
     milestones,
     healthHeadline: (scope) => governance.headline(scope),
   })
-  const scrutiny = createScrutinyService(db)
+  const scrutiny = createScrutinyService(db, workingCalendar)
   const calendar = createCalendarService(db, config.baseUrl)
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)

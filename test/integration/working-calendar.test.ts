@@ -198,4 +198,60 @@ describe(`working days: bank-holiday region and closure days (${dialectName()})`
     assert.equal(exception.report_due, addWorkingDays(today, reportDays, withClosures))
     assert.notEqual(exception.report_due, addWorkingDays(today, reportDays, holidayPredicate('GB-NIR')))
   })
+
+  it('a scrutiny recommendation’s response is due on the organisation’s next working day', async () => {
+    const admin = await t.tokenFor(t.orgs.a.users.administrator)
+    const { version } = (
+      await t.api(admin, 'GET', '/api/v1/organisation/working-days')
+    ).json<WorkingDaysJson>()
+    assert.equal(
+      (await t.api(admin, 'PATCH', '/api/v1/organisation/working-days', { version, region: 'GB-SCT' }))
+        .statusCode,
+      200,
+    )
+    const clerk = await t.tokenFor(t.orgs.a.users.scrutiny_member)
+    const c = await t.api(clerk, 'POST', '/api/v1/committees', {
+      name: 'Overview and Scrutiny',
+      code: 'OSC',
+      kind: 'scrutiny_panel',
+      responseMonths: 2,
+    })
+    const committeeId = c.json<{ id: number }>().id
+    async function recommend(meetingDate: string, reference: string): Promise<string> {
+      const m = await t.api(clerk, 'POST', '/api/v1/meetings', {
+        committeeId,
+        meetingDate,
+        startTime: '18:00',
+        place: 'Chamber',
+        status: 'held',
+      })
+      assert.equal(m.statusCode, 201, m.body)
+      const meetingId = m.json<{ id: number }>().id
+      const i = await t.api(clerk, 'POST', `/api/v1/meetings/${meetingId}/items`, {
+        number: '1',
+        title: 'Item',
+      })
+      const r = await t.api(clerk, 'POST', '/api/v1/recommendations', {
+        agendaItemId: i.json<{ id: number }>().id,
+        reference,
+        kind: 'recommendation',
+        text: 'Publish the plan',
+        addressedTo: 'portfolio_holder',
+        addresseeUserId: t.orgs.a.users.portfolio_holder.id,
+      })
+      assert.equal(r.statusCode, 201, r.body)
+      return r.json<{ responseDueOn: string }>().responseDueOn
+    }
+    // Two months after 30 September 2028 is St Andrew's Day, a Scottish bank holiday.
+    assert.equal(await recommend('2028-09-30', 'OSC/1'), '2028-12-01')
+    await t.api(admin, 'POST', '/api/v1/organisation/closure-days', {
+      date: '2028-12-01',
+      reason: 'Office move',
+    })
+    assert.equal(
+      await recommend('2028-09-30', 'OSC/2'),
+      '2028-12-04',
+      'and past the closure day, and the weekend',
+    )
+  })
 })
