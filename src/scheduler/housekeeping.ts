@@ -9,7 +9,7 @@ export interface HousekeepingResult {
 }
 
 /** How long the record of a scheduled run, and a sent message, is kept (the outbox keeps unsent mail). */
-export const KEEP_DAYS = 30
+const KEEP_DAYS = 30
 
 // A sign-in throttle row counts for nothing once the failure window (an hour, in auth.service) has
 // passed since its last failure; a day's margin keeps this independent of that setting.

@@ -6,7 +6,7 @@ import { housekeep } from './housekeeping.ts'
 import { hourSlot, type Job, type SchedulerLogger } from './scheduler.ts'
 
 /** The slot of an every-N-minutes job: the start of the N-minute window `now` falls in (UTC). */
-export function everyMinutesSlot(minutes: number): (now: Date) => string {
+function everyMinutesSlot(minutes: number): (now: Date) => string {
   const span = minutes * 60_000
   return (now) => new Date(Math.floor(now.getTime() / span) * span).toISOString().slice(0, 16)
 }
