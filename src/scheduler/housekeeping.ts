@@ -44,18 +44,16 @@ export async function housekeep(
   const deleted = (r: { numDeletedRows: bigint }[]) => Number(r[0]?.numDeletedRows ?? 0)
 
   const jobRuns = await inBatches(async () => {
-    const keys = await db
+    // The (job, slot) key is what the scheduler claims; old slots never come round again.
+    const keys = db
       .selectFrom('job_runs')
       .select(['job', 'slot'])
       .where('started_at', '<', cutoff)
       .limit(batchSize)
-      .execute()
-    if (keys.length === 0) return 0
-    // The (job, slot) key is what the scheduler claims; old slots never come round again.
     return deleted(
       await db
         .deleteFrom('job_runs')
-        .where((eb) => eb.or(keys.map((k) => eb.and([eb('job', '=', k.job), eb('slot', '=', k.slot)]))))
+        .where((eb) => eb(eb.refTuple('job', 'slot'), 'in', keys.$asTuple('job', 'slot')))
         .execute(),
     )
   }, batchSize)

@@ -206,6 +206,29 @@ describe(`housekeeping (${dialectName()})`, () => {
     })
   })
 
+  it('prunes more old job runs than one batch holds, with the default batch size', async () => {
+    const db = t.database.db
+    const now = Date.parse('2026-12-04T12:00:00Z')
+    const rows = Array.from({ length: 1_500 }, (_, i) => ({
+      job: 'minutely',
+      slot: `m${i}`,
+      instance: 'x',
+      started_at: iso(now - 40 * DAY + i * 60_000),
+      outcome: 'ok',
+    }))
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('job_runs')
+        .values(rows.slice(i, i + 500))
+        .execute()
+    const r = await housekeep(db, new Date(now))
+    assert.equal(r.jobRuns, 1_500)
+    assert.equal(
+      (await db.selectFrom('job_runs').select('job').where('job', '=', 'minutely').execute()).length,
+      0,
+    )
+  })
+
   it('runs from the scheduler once an hour', async () => {
     const ran = await t.app.scheduler.runDue(new Date('2026-12-04T13:05:00Z'))
     assert.match(ran.find((r) => r.job === 'housekeeping')?.outcome ?? '', /^pruned 0 job runs/)
