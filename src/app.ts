@@ -33,6 +33,8 @@ import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
 import { invitationRoutes } from './modules/organisation/invitations.routes.ts'
+import { workingCalendarApi } from './modules/organisation/working-calendar.api.ts'
+import { workingCalendarRoutes } from './modules/organisation/working-calendar.routes.ts'
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts'
 import { gatesRoutes } from './modules/gates/gates.routes.ts'
 import { gatesApi } from './modules/gates/gates.api.ts'
@@ -195,6 +197,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
   await app.register(invitationRoutes)
+  await app.register(workingCalendarRoutes)
+  await app.register(workingCalendarApi)
   await app.register(tolerancesRoutes)
   await app.register(exceptionsRoutes)
   await app.register(tolerancesApi)

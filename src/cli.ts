@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, loadConfig } from './config.ts'
 import { projectRoot } from './paths.ts'
-import { auditVerify } from './cli/audit.command.ts'
+import { auditCheckpoint, auditVerify } from './cli/audit.command.ts'
 import { backup } from './cli/backup.command.ts'
 import {
   CliError,
@@ -35,6 +35,7 @@ const COMMANDS: readonly Command[] = [
   demoLoad,
   backup,
   auditVerify,
+  auditCheckpoint,
   importLedger,
 ]
 

@@ -36,6 +36,10 @@ export interface Config {
    * renewing for this long is failed (and can be taken up again). The instance renews it every second.
    */
   readonly importLeaseSeconds: number
+  /** A file the scheduler appends audit checkpoints to (keep it off the database server); null: log only. */
+  readonly auditCheckpointFile: string | null
+  /** How often, in minutes, the scheduler checkpoints the audit trail's heads (to the log, and the file). */
+  readonly auditCheckpointMinutes: number
 }
 
 export class ConfigError extends Error {
@@ -181,6 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else importLeaseSeconds = n
   }
 
+  const auditCheckpointFile =
+    env.AUDIT_CHECKPOINT_FILE && env.AUDIT_CHECKPOINT_FILE.trim() !== ''
+      ? path.resolve(root, env.AUDIT_CHECKPOINT_FILE.trim())
+      : null
+  let auditCheckpointMinutes = 15
+  if (env.AUDIT_CHECKPOINT_MINUTES !== undefined && env.AUDIT_CHECKPOINT_MINUTES !== '') {
+    const n = Number(env.AUDIT_CHECKPOINT_MINUTES)
+    if (!Number.isInteger(n) || n < 1 || n > 1440)
+      problems.push(
+        `AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes from 1 to 1440 (got "${env.AUDIT_CHECKPOINT_MINUTES}")`,
+      )
+    else auditCheckpointMinutes = n
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
@@ -199,5 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduler,
     uploadLimitMb,
     importLeaseSeconds,
+    auditCheckpointFile,
+    auditCheckpointMinutes,
   })
 }

@@ -10,6 +10,7 @@ import { formatPeriod } from './domain/periods.ts'
 import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createInvitationsService } from './modules/organisation/invitations.service.ts'
+import { createWorkingCalendarService } from './modules/organisation/working-calendar.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
 import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
@@ -55,6 +56,7 @@ export function createServices(database: Database, config: Config) {
   const milestones = createMilestonesService(db, projects, projectListeners)
   const statusReports = createStatusReportsService(db, projects)
   const organisation = createOrganisationService(db)
+  const workingCalendar = createWorkingCalendarService(db)
   const portfolio = createPortfolioService({
     db,
     programmes,
@@ -62,7 +64,7 @@ export function createServices(database: Database, config: Config) {
     milestones,
     healthHeadline: (scope) => governance.headline(scope),
   })
-  const scrutiny = createScrutinyService(db)
+  const scrutiny = createScrutinyService(db, workingCalendar)
   const calendar = createCalendarService(db, config.baseUrl)
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
@@ -79,6 +81,7 @@ export function createServices(database: Database, config: Config) {
     db,
     notifications,
     mailer,
+    workingCalendar,
     decisions: exceptionDecisionRecorder(decisions),
   })
   projectListeners.push(tolerances)
@@ -305,6 +308,7 @@ export function createServices(database: Database, config: Config) {
     tokens,
     organisation,
     invitations,
+    workingCalendar,
     programmes,
     projects,
     milestones,

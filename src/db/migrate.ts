@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-claim-item-recharge.ts'
 import * as m0009 from './migrations/0009-sign-in-throttle.ts'
 import * as m0010 from './migrations/0010-invitations.ts'
 import * as m0011 from './migrations/0011-import-store.ts'
+import * as m0012 from './migrations/0012-operations.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-sign-in-throttle': m0009,
   '0010-invitations': m0010,
   '0011-import-store': m0011,
+  '0012-operations': m0012,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -12,9 +12,20 @@ export interface OrganisationTable {
   is_demo: number
   /** Risks scoring at or above this escalate to the programme view (migration 0004). */
   risk_escalation_threshold: Generated<number>
+  /** Whose bank holidays count against working days: GB-ENG, GB-SCT or GB-NIR (migration 0012). */
+  holiday_region: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
+}
+
+/** A day an organisation closed its offices (a local closure, an extra royal holiday): not a working day. */
+export interface ClosureDayTable {
+  id: Generated<number>
+  organisation_id: number
+  day: string
+  reason: string
+  created_at: string
 }
 
 export interface UserTable {
@@ -1039,6 +1050,9 @@ export interface MailOutboxTable {
   last_error: string | null
   created_at: string
   sent_at: string | null
+  /** The instance sending it; a row "sending" past its lease was left by a crash and is retried. */
+  lease_owner: string | null
+  lease_expires_at: string | null
 }
 
 export interface JobRunTable {
@@ -1072,6 +1086,7 @@ export interface DB {
   notification_preferences: NotificationPreferenceTable
   mail_outbox: MailOutboxTable
   job_runs: JobRunTable
+  closure_days: ClosureDayTable
   health_rule_settings: HealthRuleSettingTable
   health_snapshots: HealthSnapshotTable
 }

@@ -3,7 +3,7 @@ import { formatDate } from '../domain/dates.ts'
 import { createDecisionsService } from '../modules/decisions/decisions.service.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { exceptionDecisionRecorder } from '../modules/tolerances/exception-decisions.ts'
-import { addWorkingDays } from '../modules/tolerances/working-days.ts'
+import { addWorkingDays } from '../domain/working-days.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
 import type { DemoExtension } from './extensions.ts'
 

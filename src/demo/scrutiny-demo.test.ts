@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { addDays, daysBetween } from '../domain/dates.ts'
-import { isWorkingDay } from '../modules/tolerances/working-days.ts'
+import { isWorkingDay } from '../domain/working-days.ts'
 import { nextMeetingDate } from './scrutiny-demo.ts'
 
 describe("the demo's next panel meeting", () => {

@@ -1,5 +1,5 @@
 import { addDays, type IsoDate } from '../domain/dates.ts'
-import { addWorkingDays } from '../modules/tolerances/working-days.ts'
+import { addWorkingDays } from '../domain/working-days.ts'
 import { responseDueOn } from '../domain/due-dates.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'

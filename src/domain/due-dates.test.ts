@@ -11,12 +11,25 @@ import {
   parseMunicipalYear,
   responseDueOn,
 } from './due-dates.ts'
+import { holidayPredicate } from './working-days.ts'
 
 const isoDate = fc
   .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10))
 
 describe('response due dates', () => {
+  it('given the organisation’s holidays, a due date on a day the offices are shut moves to the next working day', () => {
+    // 30 November 2021 + 2 months = Sunday 30 January 2022 → Monday 31 January.
+    assert.equal(responseDueOn('2021-11-30', 2, holidayPredicate('GB-ENG')), '2022-01-31')
+    // 30 September 2028 + 2 months = Thursday 30 November: St Andrew's Day in Scotland only.
+    assert.equal(responseDueOn('2028-09-30', 2, holidayPredicate('GB-ENG')), '2028-11-30')
+    assert.equal(responseDueOn('2028-09-30', 2, holidayPredicate('GB-SCT')), '2028-12-01')
+    // 12 May 2028 + 2 months = Wednesday 12 July: a bank holiday in Northern Ireland.
+    assert.equal(responseDueOn('2028-05-12', 2, holidayPredicate('GB-NIR')), '2028-07-13')
+    // A closure day the administrator added: Friday 1 December → Monday 4 December.
+    assert.equal(responseDueOn('2028-09-30', 2, holidayPredicate('GB-SCT', ['2028-12-01'])), '2028-12-04')
+  })
+
   it('is two calendar months after the meeting by default', () => {
     assert.equal(responseDueOn('2021-03-18'), '2021-05-18')
     assert.equal(responseDueOn('2021-11-30'), '2022-01-30')

@@ -5,19 +5,30 @@
  * to a panel's recommendation; a committee may set a different number. "Two calendar months after
  * 31 December" is the end of February, never 3 March: the deadline clamps to the shorter month's last day.
  */
-import { addMonths, daysBetween, isIsoDate, type IsoDate } from './dates.ts'
+import { addDays, addMonths, daysBetween, isIsoDate, type IsoDate } from './dates.ts'
+import { isWorkingDay, type HolidayPredicate } from './working-days.ts'
 
 export const DEFAULT_RESPONSE_MONTHS = 2
 export const MAX_RESPONSE_MONTHS = 12
 
-/** The day a response is due: `months` calendar months after the meeting, clamped to the month's end. */
-export function responseDueOn(meetingDate: IsoDate, months: number = DEFAULT_RESPONSE_MONTHS): IsoDate {
+/**
+ * The day a response is due: `months` calendar months after the meeting, clamped to the month's end.
+ * Given the organisation's holidays, a deadline that falls on a weekend, a bank holiday or a closure day
+ * moves to the next working day, as a deadline does when the offices are shut.
+ */
+export function responseDueOn(
+  meetingDate: IsoDate,
+  months: number = DEFAULT_RESPONSE_MONTHS,
+  isHoliday?: HolidayPredicate,
+): IsoDate {
   if (!Number.isSafeInteger(months) || months < 1 || months > MAX_RESPONSE_MONTHS) {
     throw new RangeError(
       `Response months must be a whole number from 1 to ${MAX_RESPONSE_MONTHS}, got ${months}`,
     )
   }
-  return addMonths(meetingDate, months)
+  let due = addMonths(meetingDate, months)
+  if (isHoliday) while (!isWorkingDay(due, isHoliday)) due = addDays(due, 1)
+  return due
 }
 
 /** A response is overdue from the day after it was due until it is given. */

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import type { Transporter } from 'nodemailer'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
@@ -24,12 +25,22 @@ export interface FlushResult {
 
 const MAX_ATTEMPTS = 5
 
+/** How long a claim on a message lasts before another instance may take it; the sender renews it. */
+const LEASE_MS = 2 * 60 * 1000
+
 /**
  * Mail goes into the outbox inside the transaction that caused it, so a notification and its email commit
  * together; `flush` then delivers. Without SMTP_URL each message is logged (recipient count and subject
  * only — no addresses, no bodies) and stays in the outbox as `kept`, so nothing is lost silently.
  */
-export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'mailFrom'>) {
+export function createMailer(
+  db: Kysely<DB>,
+  config: Pick<Config, 'smtpUrl' | 'mailFrom'>,
+  opts: { instance?: string; leaseMs?: number } = {},
+) {
+  const instance = opts.instance ?? randomUUID()
+  const leaseMs = opts.leaseMs ?? LEASE_MS
+  const leaseUntil = () => new Date(Date.now() + leaseMs).toISOString()
   // nodemailer is loaded when the first message is sent, not at start-up: most processes never send one,
   // and it was several megabytes of every server's memory.
   let smtpUrl = config.smtpUrl
@@ -43,20 +54,43 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
 
   async function deliverPending(): Promise<FlushResult> {
     const result: FlushResult = { sent: 0, kept: 0, failed: 0 }
+    const now = new Date().toISOString()
+    // Pending mail, and mail left "sending" by an instance that stopped (its lease ran out unrenewed).
+    const leaseExpired = (eb: ExpressionBuilder<DB, 'mail_outbox'>) =>
+      eb.and([
+        eb('status', '=', 'sending'),
+        eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]),
+      ])
     const pending = await db
       .selectFrom('mail_outbox')
       .selectAll()
-      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('status', '=', 'pending'), leaseExpired(eb)]))
       .orderBy('id')
       .limit(200)
       .execute()
     for (const mail of pending) {
+      if (mail.status === 'sending' && mail.attempts >= MAX_ATTEMPTS) {
+        // A message whose sender keeps dying mid-send is not retried for ever.
+        await db
+          .updateTable('mail_outbox')
+          .set({ status: 'failed', last_error: 'The sending instance stopped before it finished, too often' })
+          .where('id', '=', mail.id)
+          .where((eb) => leaseExpired(eb))
+          .execute()
+        result.failed++
+        continue
+      }
       // Claim the row first: another instance flushing at the same moment must not send it twice.
       const claimed = await db
         .updateTable('mail_outbox')
-        .set({ status: 'sending', attempts: mail.attempts + 1 })
+        .set({
+          status: 'sending',
+          attempts: mail.attempts + 1,
+          lease_owner: instance,
+          lease_expires_at: leaseUntil(),
+        })
         .where('id', '=', mail.id)
-        .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('status', '=', 'pending'), leaseExpired(eb)]))
         .executeTakeFirst()
       if (Number(claimed.numUpdatedRows) !== 1) continue
       const recipients = JSON.parse(mail.recipients_json) as string[]
@@ -69,6 +103,24 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         result.kept++
         continue
       }
+      // Renew the lease while the mail server takes its time, so no other instance thinks this one died.
+      const renewal = setInterval(
+        () => {
+          db.updateTable('mail_outbox')
+            .set({ lease_expires_at: leaseUntil() })
+            .where('id', '=', mail.id)
+            .where('lease_owner', '=', instance)
+            .where('status', '=', 'sending')
+            .execute()
+            .catch((err: unknown) =>
+              logger.warn(
+                { mailId: mail.id, error: err instanceof Error ? err.message : String(err) },
+                'Mail lease not renewed',
+              ),
+            )
+        },
+        Math.max(50, Math.floor(leaseMs / 3)),
+      )
       try {
         await (
           await transportFor(smtpUrl)
@@ -81,7 +133,12 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         })
         await db
           .updateTable('mail_outbox')
-          .set({ status: 'sent', sent_at: new Date().toISOString(), last_error: null })
+          .set({
+            status: 'sent',
+            sent_at: new Date().toISOString(),
+            last_error: null,
+            lease_expires_at: null,
+          })
           .where('id', '=', mail.id)
           .execute()
         result.sent++
@@ -94,10 +151,16 @@ export function createMailer(db: Kysely<DB>, config: Pick<Config, 'smtpUrl' | 'm
         )
         await db
           .updateTable('mail_outbox')
-          .set({ status: giveUp ? 'failed' : 'pending', last_error: message.slice(0, 500) })
+          .set({
+            status: giveUp ? 'failed' : 'pending',
+            last_error: message.slice(0, 500),
+            lease_expires_at: null,
+          })
           .where('id', '=', mail.id)
           .execute()
         result.failed++
+      } finally {
+        clearInterval(renewal)
       }
     }
     return result

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { governanceJobs } from './jobs.ts'
+import { operationsJobs } from './operations-jobs.ts'
 import { createScheduler, type Scheduler } from './scheduler.ts'
 
 declare module 'fastify' {
@@ -14,7 +15,9 @@ export default fp(
   async function scheduler(app: FastifyInstance) {
     const { services, config } = app
     services.mailer.useLogger(app.log)
-    const s = createScheduler({ db: app.database.db, jobs: governanceJobs(services), logger: app.log })
+    const db = app.database.db
+    const jobs = [...governanceJobs(services), ...operationsJobs({ db, config, logger: app.log })]
+    const s = createScheduler({ db, jobs, logger: app.log })
     app.decorate('scheduler', s)
     if (config.scheduler) app.addHook('onReady', async () => s.start())
     app.addHook('onClose', async () => {

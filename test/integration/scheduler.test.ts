@@ -53,9 +53,11 @@ describe(`scheduler (${dialectName()})`, () => {
   it('the governance jobs run: sweep, escalations, snapshot, digest after 7am London, outbox', async () => {
     const ran = await t.app.scheduler.runDue(new Date('2026-11-26T08:00:00Z'))
     assert.deepEqual(ran.map((r) => r.job).sort(), [
+      'audit-checkpoint',
       'daily-digest',
       'exception-escalations',
       'health-snapshot',
+      'housekeeping',
       'mail-outbox',
       'tolerance-sweep',
     ])
@@ -158,11 +160,11 @@ describe(
       for (let round = 0; round < 5; round++) {
         const [a, b] = await Promise.all(apps.map((app) => app.scheduler.runDue(now)))
         if (round === 0)
-          assert.equal(a!.length + b!.length, 5, 'every job ran once, on one instance or the other')
+          assert.equal(a!.length + b!.length, 7, 'every job ran once, on one instance or the other')
         else assert.equal(a!.length + b!.length, 0)
       }
       const runs = await first.database.db.selectFrom('job_runs').selectAll().execute()
-      assert.equal(runs.length, 5)
+      assert.equal(runs.length, 7)
       assert.ok(runs.every((r) => r.finished_at !== null))
       const exceptions = await first.database.db.selectFrom('tolerance_exceptions').selectAll().execute()
       assert.equal(exceptions.length, 1, 'the sweep raised the breach once')

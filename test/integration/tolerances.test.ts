@@ -1,40 +1,10 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { SMTPServer } from 'smtp-server'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { sessionFor } from '../helpers/sessions.ts'
 import { putInStage } from '../helpers/projects.ts'
-
-interface Received {
-  to: string[]
-  raw: string
-}
-
-/** A real SMTP server on loopback: what it receives is what a mail server would. */
-async function startSmtp(): Promise<{ port: number; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        })
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.server.address() as AddressInfo).port
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
+import { startSmtp } from '../helpers/smtp.ts'
 
 describe(`tolerances and exceptions (${dialectName()})`, () => {
   let t: TestApp

@@ -3,6 +3,7 @@
  * matched no project, putting them right (one at a time or by a cost mapping rule), saved column
  * mappings, and the Transparency Code spend export.
  */
+import { setImmediate } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
 import { ownRow } from '../../db/owned-row.ts'
@@ -340,11 +341,13 @@ export function createLedgerService(db: Kysely<DB>) {
           .where('projects.programme_id', '=', programmeId)
           .where('ledger_transactions.id', '>', lastId)
           .orderBy('ledger_transactions.id')
-          .limit(2000)
+          .limit(1000)
           .execute()
         if (rows.length === 0) return
         yield* rows
         lastId = rows[rows.length - 1]!.id
+        // SQLite answers synchronously: let other requests in between pages, however fast the reader.
+        await setImmediate()
       }
     },
   }

@@ -27,7 +27,7 @@ export async function updateOrganisation(
   trx: Transaction<DB>,
   actor: Actor,
   version: number,
-  changes: Partial<Pick<Organisation, 'rating_scale' | 'risk_escalation_threshold'>>,
+  changes: Partial<Pick<Organisation, 'rating_scale' | 'risk_escalation_threshold' | 'holiday_region'>>,
 ): Promise<{ current: Organisation; updated: Organisation }> {
   const current = await trx
     .selectFrom('organisations')

@@ -4,6 +4,7 @@ import { ownRow } from '../../db/owned-row.ts'
 import type { DB, Recommendation, RecommendationAction } from '../../db/schema.ts'
 import type { IsoDate } from '../../domain/dates.ts'
 import { isResponseOverdue, responseDueOn } from '../../domain/due-dates.ts'
+import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { isMember, NotAddresseeError } from './scrutiny-access.ts'
@@ -49,7 +50,10 @@ export interface OverdueResponse {
   addressee: string
 }
 
-export function createRecommendationsService(db: Kysely<DB>) {
+export function createRecommendationsService(
+  db: Kysely<DB>,
+  workingCalendar: Pick<WorkingCalendarService, 'holidaysOf'>,
+) {
   const base = (d: Db, scope: Org) =>
     d
       .selectFrom('recommendations')
@@ -198,7 +202,11 @@ export function createRecommendationsService(db: Kysely<DB>) {
             addressee_user_id: input.addresseeUserId,
             lead_officer_user_id: input.leadOfficerUserId,
             made_on: item.meeting_date,
-            response_due_on: responseDueOn(item.meeting_date, item.response_months),
+            response_due_on: responseDueOn(
+              item.meeting_date,
+              item.response_months,
+              await workingCalendar.holidaysOf(trx, actor.organisationId),
+            ),
             response: null,
             response_reasons: '',
             responded_by_name: '',

@@ -12,6 +12,7 @@ import {
   type MunicipalYear,
 } from '../../domain/due-dates.ts'
 import { createMeetingsService } from './meetings.service.ts'
+import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { createRecommendationsService, type OverdueResponse } from './recommendations.service.ts'
 
 export interface MonitorRow {
@@ -31,9 +32,12 @@ export interface MonitorRow {
  * The scrutiny loop as one service: committees and meetings, recommendations from panel to outcome, and the
  * recommendations monitor that shows whether the panel's comments have been influential.
  */
-export function createScrutinyService(db: Kysely<DB>) {
+export function createScrutinyService(
+  db: Kysely<DB>,
+  workingCalendar: Pick<WorkingCalendarService, 'holidaysOf'>,
+) {
   const meetings = createMeetingsService(db)
-  const recommendations = createRecommendationsService(db)
+  const recommendations = createRecommendationsService(db, workingCalendar)
 
   /** The monitor per committee and municipal year (May–April), by the date each recommendation was made. */
   async function monitor(scope: Scope, today: IsoDate, f: { committeeId?: number; startYear?: number } = {}) {

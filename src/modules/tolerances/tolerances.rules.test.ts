@@ -9,7 +9,7 @@ import {
   type ProjectFacts,
   type Tolerances,
 } from './tolerances.rules.ts'
-import { addWorkingDays, isWorkingDay } from './working-days.ts'
+import { addWorkingDays, isWorkingDay } from '../../domain/working-days.ts'
 
 const BASE = '2021-03-31'
 const facts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({

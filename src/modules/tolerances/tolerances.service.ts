@@ -20,7 +20,8 @@ import {
   type ToleranceInput,
   type Tolerances,
 } from './tolerances.rules.ts'
-import { addWorkingDays } from './working-days.ts'
+import { addWorkingDays } from '../../domain/working-days.ts'
+import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { createExceptionWorkflow } from './exceptions.service.ts'
 
 /**
@@ -86,6 +87,7 @@ export function createTolerancesService(deps: {
   db: Kysely<DB>
   notifications: NotificationsService
   mailer: Mailer
+  workingCalendar: WorkingCalendarService
   decisions?: ExceptionDecisionRecorder
 }) {
   const { db, notifications, mailer } = deps
@@ -147,7 +149,12 @@ export function createTolerancesService(deps: {
         facts_json: JSON.stringify({ summary: breach.summary, facts: breach.facts }),
         raised_at: at,
         raised_by: by.label,
-        report_due: addWorkingDays(todayInLondon(), reportWorkingDays),
+        // Working days of this organisation: its part of the UK's bank holidays and its own closure days.
+        report_due: addWorkingDays(
+          todayInLondon(),
+          reportWorkingDays,
+          await deps.workingCalendar.holidaysOf(trx, organisationId),
+        ),
         created_at: at,
         updated_at: at,
       })
