@@ -68,6 +68,7 @@ function project(i: number): ReportData['projects'][number] {
   const row: ProjectListRow = {
     ...p,
     programme: { id: 1, reference: 'BENCH', name: 'Benchmark programme' },
+    partners: [],
     rating: RATINGS[i % 5]!,
     ratingPeriod: '2021-06',
     hasCurrentReport: true,

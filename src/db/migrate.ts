@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005-governance-control.ts'
 import * as m0006 from './migrations/0006-scrutiny.ts'
 import * as m0007 from './migrations/0007-scrutiny-papers.ts'
 import * as m0008 from './migrations/0008-claim-item-recharge.ts'
+import * as m0013 from './migrations/0013-project-partners.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-scrutiny': m0006,
   '0007-scrutiny-papers': m0007,
   '0008-claim-item-recharge': m0008,
+  '0013-project-partners': m0013,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -10,6 +10,7 @@ import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 import { tableText } from './finance-helpers.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -48,7 +49,7 @@ describe(`finance in the demo (${dialectName()})`, () => {
   })
 
   it('shows all four finance flags for Marshland', async () => {
-    const flags = await app.services.finance.flags({ organisationId: org, partnerOnly: false })
+    const flags = await app.services.finance.flags(wholeOrganisation(org))
     const rules = new Set(flags.map((f) => f.rule))
     for (const rule of [
       'monitoring_not_signed_off',

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
+import { whereProgrammeVisible } from '../../auth/visibility.ts'
 
 type Conn = Kysely<DB> | Transaction<DB>
 
@@ -9,17 +10,7 @@ function scoped(db: Conn, scope: Scope) {
   let q = db
     .selectFrom('programme_definitions')
     .where('programme_definitions.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('projects')
-          .select('projects.id')
-          .whereRef('projects.programme_id', '=', 'programme_definitions.programme_id')
-          .where('projects.shared_with_partner', '=', 1),
-      ),
-    )
-  }
+  q = whereProgrammeVisible(q, scope, 'programme_definitions.programme_id')
   return q
 }
 

@@ -129,8 +129,14 @@ export async function projectsRoutes(app: FastifyInstance) {
     errors: Record<string, string>,
     status?: number,
   ) {
-    const options = await programmes.options(scopeOf(reply.request.actor!))
-    return reply.render(FORM, { ...opts, ...projectFormContext(values, body, errors, options) }, status)
+    const scope = scopeOf(reply.request.actor!)
+    const options = await programmes.options(scope)
+    const partners = await app.services.finance.partners(scope)
+    return reply.render(
+      FORM,
+      { ...opts, ...projectFormContext(values, body, errors, options, partners) },
+      status,
+    )
   }
 
   app.get<{ Querystring: { programmeId?: string } }>(
@@ -219,7 +225,8 @@ export async function projectsRoutes(app: FastifyInstance) {
         backLink: `/projects/${project.id}`,
         version: project.version,
       }
-      return renderForm(reply, opts, toProjectInput(project), null, {})
+      const partnerIds = await projects.partnerIds(project.organisation_id, project.id)
+      return renderForm(reply, opts, toProjectInput(project, partnerIds), null, {})
     },
   )
 
@@ -253,7 +260,13 @@ export async function projectsRoutes(app: FastifyInstance) {
             title: saved.name,
             recordUrl: `/projects/${id}`,
             action: `/projects/${id}/edit`,
-            rows: projectConflictRows(values, saved, await programmes.options(scopeOf(actor))),
+            rows: projectConflictRows(
+              values,
+              saved,
+              await projects.partnerIds(actor.organisationId, id),
+              await programmes.options(scopeOf(actor)),
+              await app.services.finance.partners(scopeOf(actor)),
+            ),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Assumption, DB, Dependency } from '../../db/schema.ts'
@@ -82,7 +83,7 @@ function assumptionsIn(db: Db, scope: Scope) {
     .innerJoin('projects as p', 'p.id', 'assumptions.project_id')
     .selectAll('assumptions')
     .where('assumptions.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 
@@ -94,7 +95,7 @@ function dependenciesIn(db: Db, scope: Scope) {
     .selectAll('d')
     .select(['dp.reference as depends_on_reference', 'dp.name as depends_on_name'])
     .where('d.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 
