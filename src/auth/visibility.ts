@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { ValidationError } from '../errors.ts'
 import type { Actor } from './actor.ts'
@@ -72,6 +72,32 @@ export function whereProgrammeVisible<Q>(q: Filterable<Q> & Q, scope: Scope, pro
   return q.where(
     sql<SqlBool>`${sql.ref(programmeIdColumn)} in (select projects.programme_id from projects inner join project_partners on project_partners.project_id = projects.id where project_partners.partner_id = ${scope.partnerId})`,
   )
+}
+
+/**
+ * A column of a project another record points at (a dependency's project, a recommendation action's
+ * project), or null when the reader may not see that project: a page never shows the name of a record its
+ * reader cannot open. Select it `.as(...)` in place of the plain column.
+ */
+export function ifProjectVisible<T>(
+  scope: Scope,
+  projectIdColumn: string,
+  column: string,
+): RawBuilder<T | null> {
+  if (!scope.partnerOnly) return sql<T | null>`${sql.ref(column)}`
+  return sql<T | null>`case when ${sharedProjectCondition(scope, projectIdColumn)} then ${sql.ref(column)} else null end`
+}
+
+/**
+ * Panel progress reports (drafts and frozen papers, and their HTML, PDF and DOCX files) are the council's
+ * account of a whole programme to its scrutiny panel: every project's name, rating, narrative, risks and
+ * finance, flattened into one document that does not record which project each passage is about. A
+ * partner officer sees none of them (listed nowhere, 404 by id): they follow the shared projects
+ * themselves through the projects' own pages, reports, milestones, risks and finance.
+ */
+export function wherePanelReportVisible<Q>(q: Filterable<Q> & Q, scope: Scope): Q {
+  if (!scope.partnerOnly) return q
+  return q.where(sql<SqlBool>`1 = 0`)
 }
 
 /** The ids of the projects the scope may see, or null for "all of the organisation's". */
