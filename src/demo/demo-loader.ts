@@ -82,19 +82,15 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    await audit(organisationId, 'project', row.id, row)
-    if (p.shared && partnerIds.length > 0) {
-      await shareProject(trx, organisationId, row.id, partnerIds)
-      await recordAudit(trx, {
-        organisationId,
-        actor: DEMO_ACTOR,
-        action: 'share',
-        entityType: 'project',
-        entityId: row.id,
-        before: { partnerIds: [] },
-        after: { partnerIds },
-      })
-    }
+    // A shared project is shared from the start: its creation event names the partners.
+    const sharedWith = p.shared ? [...partnerIds] : []
+    await shareProject(trx, organisationId, row.id, sharedWith)
+    await audit(
+      organisationId,
+      'project',
+      row.id,
+      sharedWith.length > 0 ? { ...row, partnerIds: sharedWith } : row,
+    )
 
     // One statement per project for its milestones and for its reports, then an event for each row.
     if (p.milestones.length === 0) throw new Error(`Demo project ${p.reference} has no milestones`)

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { ESLint } from 'eslint'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import { partnerScope, whereProjectVisible, wholeOrganisation } from '../../src/auth/visibility.ts'
 import { currentPeriod } from '../../src/domain/periods.ts'
 import { buildTestApp, TEST_PASSWORD, type TestUser } from '../helpers/build-app.ts'
-import { dialectName } from '../helpers/database.ts'
+import * as m0013 from '../../src/db/migrations/0013-project-partners.ts'
+import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
 /**
  * The one visibility rule (src/auth/visibility.ts), end to end: two partners in one council, each partner
@@ -375,5 +377,80 @@ describe(`one visibility rule: projects shared with named partners (${dialectNam
     )
     const [inside] = await eslint.lintText(code, { filePath: 'src/auth/visibility.ts' })
     assert.equal(inside!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length, 0)
+  })
+})
+
+describe(`migration 0013: the shared flag becomes sharing with a named partner (${dialectName()})`, () => {
+  it('shares flagged projects with the council’s first partner, or a new "Partner", and names it on partner officers', async () => {
+    const { database, drop } = await createTestDatabase()
+    try {
+      const db = database.db as unknown as Kysely<unknown>
+      // Back to the shape before 0013: one yes/no flag on each project, no partner on memberships.
+      await m0013.down(db)
+      const at = new Date().toISOString()
+      const one = async <T>(q: RawBuilder<T>) => (await q.execute(db)).rows[0]!
+      const org = async (slug: string) =>
+        (
+          await one(sql<{
+            id: number
+          }>`insert into organisations (slug, name, rating_scale, is_demo, version, created_at, updated_at)
+            values (${slug}, ${slug}, 'ipa5', 0, 1, ${at}, ${at}) returning id`)
+        ).id
+      const withPartner = await org('with-partner')
+      const without = await org('without-partner')
+      const psps = (
+        await one(sql<{
+          id: number
+        }>`insert into partners (organisation_id, name, base_contract, annual_base_contract_pence, version, created_at, updated_at)
+          values (${withPartner}, 'PSPS', '', 0, 1, ${at}, ${at}) returning id`)
+      ).id
+      const project = async (orgId: number, reference: string, shared: number) => {
+        const programme = (
+          await one(sql<{
+            id: number
+          }>`insert into programmes (organisation_id, reference, name, purpose, sro, portfolio_holder, status, version, created_at, updated_at)
+            values (${orgId}, ${reference}, ${reference}, '', '', '', 'active', 1, ${at}, ${at}) returning id`)
+        ).id
+        return (
+          await one(sql<{
+            id: number
+          }>`insert into projects (organisation_id, programme_id, reference, name, stage, shared_with_partner, version, created_at, updated_at)
+            values (${orgId}, ${programme}, ${reference}, ${reference}, 'idea', ${shared}, 1, ${at}, ${at}) returning id`)
+        ).id
+      }
+      const shared = await project(withPartner, 'S-1', 1)
+      await project(withPartner, 'N-1', 0)
+      const sharedElsewhere = await project(without, 'S-2', 1)
+      const officer = (
+        await one(sql<{
+          id: number
+        }>`insert into users (email, name, password_hash, is_active, created_at, updated_at)
+          values ('officer@x.test', 'Officer', 'x', 1, ${at}, ${at}) returning id`)
+      ).id
+      await sql`insert into memberships (organisation_id, user_id, role, created_at)
+        values (${withPartner}, ${officer}, 'partner_officer', ${at})`.execute(db)
+
+      await m0013.up(db)
+
+      const links = await sql<{ project_id: number; partner_id: number; organisation_id: number }>`
+        select organisation_id, project_id, partner_id from project_partners order by project_id`.execute(db)
+      const created = await one(
+        sql<{ id: number; name: string }>`select id, name from partners where organisation_id = ${without}`,
+      )
+      assert.equal(created.name, 'Partner')
+      assert.deepEqual(
+        links.rows.map((r) => [Number(r.organisation_id), Number(r.project_id), Number(r.partner_id)]),
+        [
+          [withPartner, shared, psps],
+          [without, sharedElsewhere, created.id],
+        ],
+      )
+      const membership = await one(
+        sql<{ partner_id: number }>`select partner_id from memberships where user_id = ${officer}`,
+      )
+      assert.equal(Number(membership.partner_id), psps)
+    } finally {
+      await drop()
+    }
   })
 })
