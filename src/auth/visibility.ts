@@ -89,13 +89,14 @@ export function ifProjectVisible<T>(
 }
 
 /**
- * Panel progress reports (drafts and frozen papers, and their HTML, PDF and DOCX files) are the council's
- * account of a whole programme to its scrutiny panel: every project's name, rating, narrative, risks and
- * finance, flattened into one document that does not record which project each passage is about. A
- * partner officer sees none of them (listed nowhere, 404 by id): they follow the shared projects
- * themselves through the projects' own pages, reports, milestones, risks and finance.
+ * Papers about a whole programme (panel progress reports and programme definition papers; drafts and
+ * frozen papers, and their HTML, PDF and DOCX files) are the council's account of the programme to its
+ * panel or board: every project's name, rating, narrative, risks and finance, flattened into one document
+ * that does not record which project each passage is about, so it cannot be cut down to the shared
+ * projects. A partner officer sees none of them (listed nowhere, 404 by id): they follow the shared
+ * projects through the projects' own pages, status reports, milestones, risks and finance.
  */
-export function wherePanelReportVisible<Q>(q: Filterable<Q> & Q, scope: Scope): Q {
+export function wherePaperVisible<Q>(q: Filterable<Q> & Q, scope: Scope): Q {
   if (!scope.partnerOnly) return q
   return q.where(sql<SqlBool>`1 = 0`)
 }

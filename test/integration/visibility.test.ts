@@ -262,6 +262,42 @@ describe(`one visibility rule: projects shared with named partners (${dialectNam
     assert.equal((await t.api(token, 'GET', `/api/v1/projects/${ids['P-B']}/budget-lines`)).statusCode, 404)
   })
 
+  it('exports (the spend CSV) only the shared projects’ transactions', async () => {
+    const at = new Date().toISOString()
+    for (const ref of ['P-A', 'P-B'])
+      await t.database.db
+        .insertInto('ledger_transactions')
+        .values({
+          organisation_id: a.id,
+          project_id: ids[ref]!,
+          import_id: null,
+          transaction_ref: `TX-${ref}`,
+          dedupe_key: `dedupe-${ref}`,
+          content_hash: `hash-${ref}`,
+          transaction_date: '2025-05-01',
+          period: '2025-05',
+          financial_year: '2025-26',
+          amount_pence: 12345,
+          supplier_name: `Supplier of ${ref}`,
+          description: `Spend on ${ref}`,
+          cost_centre: '',
+          account_code: '',
+          expense_type: 'Consultancy',
+          service_area: 'ICT',
+          created_at: at,
+        })
+        .execute()
+    const programmeId = (await t.api(admin, 'GET', `/api/v1/projects/${ids['P-A']}`)).json<{
+      programmeId: number
+    }>().programmeId
+    const csv = await (await t.signIn(officerA)).get(`/programmes/${programmeId}/spend.csv`)
+    assert.equal(csv.status, 200)
+    assert.match(csv.body, /Supplier of P-A/)
+    assert.doesNotMatch(csv.body, /Supplier of P-B/)
+    const all = await (await t.signIn(a.users.finance_officer)).get(`/programmes/${programmeId}/spend.csv`)
+    assert.match(all.body, /Supplier of P-B/)
+  })
+
   it('never names, on a dependency, a project the reader cannot see', async () => {
     const page = await (await t.signIn(officerA)).get(`/projects/${ids['P-A']}/risks`)
     assert.equal(page.status, 200)
@@ -296,6 +332,25 @@ describe(`one visibility rule: projects shared with named partners (${dialectNam
     const pm = await (await t.signIn(a.users.programme_manager)).get(`/reports/${reportId}`)
     assert.equal(pm.status, 200)
     assert.match(pm.text, /Project P-NONE/)
+  })
+
+  it('shows a partner officer no programme definition paper either', async () => {
+    const programmeId = (await t.api(admin, 'GET', `/api/v1/projects/${ids['P-A']}`)).json<{
+      programmeId: number
+    }>().programmeId
+    const created = await t.api(admin, 'POST', '/api/v1/programme-definitions', {
+      programmeId,
+      title: 'Programme definition',
+    })
+    assert.equal(created.statusCode, 201, created.body)
+    const id = created.json<{ id: number }>().id
+    const token = await t.tokenFor(officerA)
+    assert.equal((await t.api(token, 'GET', `/api/v1/programme-definitions/${id}`)).statusCode, 404)
+    assert.deepEqual(
+      (await t.api(token, 'GET', '/api/v1/programme-definitions')).json<{ items: unknown[] }>().items,
+      [],
+    )
+    assert.equal((await t.api(admin, 'GET', `/api/v1/programme-definitions/${id}`)).statusCode, 200)
   })
 
   it('shows nothing to a partner officer whose membership names no partner', async () => {

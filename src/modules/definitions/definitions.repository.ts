@@ -1,16 +1,16 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
-import { whereProgrammeVisible } from '../../auth/visibility.ts'
+import { wherePaperVisible } from '../../auth/visibility.ts'
 
 type Conn = Kysely<DB> | Transaction<DB>
 
-/** Definitions belong to one organisation; a partner officer sees those of programmes shared with them. */
+/** Definitions belong to one organisation; what a partner officer sees of them is decided in auth/visibility.ts. */
 function scoped(db: Conn, scope: Scope) {
   let q = db
     .selectFrom('programme_definitions')
     .where('programme_definitions.organisation_id', '=', scope.organisationId)
-  q = whereProgrammeVisible(q, scope, 'programme_definitions.programme_id')
+  q = wherePaperVisible(q, scope)
   return q
 }
 

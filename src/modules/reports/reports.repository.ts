@@ -1,14 +1,14 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, PanelReport, ReportArea } from '../../db/schema.ts'
-import { wherePanelReportVisible } from '../../auth/visibility.ts'
+import { wherePaperVisible } from '../../auth/visibility.ts'
 
 type Conn = Kysely<DB> | Transaction<DB>
 
 /** Reports belong to one organisation; what a partner officer sees of them is decided in auth/visibility.ts. */
 function scoped(db: Conn, scope: Scope) {
   let q = db.selectFrom('panel_reports').where('panel_reports.organisation_id', '=', scope.organisationId)
-  q = wherePanelReportVisible(q, scope)
+  q = wherePaperVisible(q, scope)
   return q
 }
 
