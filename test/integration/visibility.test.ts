@@ -368,6 +368,39 @@ describe(`one visibility rule: projects shared with named partners (${dialectNam
     }
   })
 
+  it('lets an administrator name the partner a partner officer works for, on the People page', async () => {
+    const adminPage = await t.signIn(a.users.administrator)
+    const people = await adminPage.get('/settings/people')
+    assert.ok(people.document.querySelector(`#partner-${officerB.id} option[value="${partnerB}"][selected]`))
+    assert.equal(
+      people.document.querySelector(`#partner-${a.users.viewer.id}`),
+      null,
+      'only partner officers',
+    )
+    const refused = await adminPage.post(`/settings/people/${a.users.viewer.id}/partner`, {
+      partnerId: String(partnerA),
+    })
+    assert.equal(refused.status, 400)
+    assert.match(refused.text, /Only a partner officer works for a partner/)
+    const foreign = await t.partner(t.orgs.b, 'Beta ICT')
+    const wrong = await adminPage.post(`/settings/people/${officerB.id}/partner`, {
+      partnerId: String(foreign),
+    })
+    assert.equal(wrong.status, 400)
+    assert.match(wrong.text, /Select a partner from the list/)
+    const moved = await adminPage.post(`/settings/people/${officerB.id}/partner`, {
+      partnerId: String(partnerA),
+    })
+    assert.equal(moved.status, 303, moved.text)
+    const tokenB = await t.tokenFor(officerB)
+    const seen = (await t.api(tokenB, 'GET', '/api/v1/projects')).json<Listed>()
+    assert.deepEqual(seen.items.map((p) => p.reference).sort(), ['P-A', 'P-AB'])
+    const back = await adminPage.post(`/settings/people/${officerB.id}/partner`, {
+      partnerId: String(partnerB),
+    })
+    assert.equal(back.status, 303, back.text)
+  })
+
   it('refuses sharing with another council’s partner, and records a change of sharing in the history', async () => {
     const foreign = await t.partner(t.orgs.b, 'Beta ICT')
     const p = (await t.api(admin, 'GET', `/api/v1/projects/${ids['P-NONE']}`)).json<{ version: number }>()

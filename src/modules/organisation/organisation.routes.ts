@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
 import { ROLES, ROLE_LABELS } from '../../auth/roles.ts'
 import { RATING_SCALES } from '../../domain/dca.ts'
 import type { Organisation } from '../../db/schema.ts'
+import { ValidationError } from '../../errors.ts'
 import { trySave } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
@@ -87,10 +89,51 @@ export async function organisationRoutes(app: FastifyInstance) {
       title: 'People and roles',
       backLink: '/settings',
       members: await organisation.members(actor.organisationId),
+      partners: await app.services.finance.partners(scopeOf(actor)),
       roleItems: roleItems('viewer'),
       values: { role: 'viewer' },
     })
   })
+
+  // A partner officer sees the projects shared with the partner their membership names.
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/partner',
+    {
+      config: { policy: 'organisation.admin' },
+      schema: { params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }), body: FormBody },
+    },
+    async (request, reply) => {
+      const actor = request.actor!
+      const chosen = field(request.body, 'partnerId')
+      const partnerId = chosen === '' ? null : optionalInt(chosen)
+      const key = `partner-${request.params.userId}`
+      const result = await trySave(
+        () =>
+          partnerId === null && chosen !== ''
+            ? Promise.reject(new ValidationError({ partnerId: 'Select a partner from the list' }))
+            : organisation.setPartner(actor, request.params.userId, partnerId),
+        async (errors) =>
+          reply.render(
+            PEOPLE,
+            {
+              title: 'People and roles',
+              backLink: '/settings',
+              members: await organisation.members(actor.organisationId),
+              partners: await app.services.finance.partners(scopeOf(actor)),
+              roleItems: roleItems('viewer'),
+              values: { role: 'viewer' },
+              errors: { [key]: errors.partnerId ?? 'Select a partner' },
+              errorList: [{ text: errors.partnerId ?? 'Select a partner', href: `#${key}` }],
+            },
+            400,
+          ),
+        () => undefined,
+      )
+      if (!result.ok) return result.response
+      reply.flash('Partner changed. The person now sees the projects shared with it.')
+      return reply.redirect('/settings/people', 303)
+    },
+  )
 
   app.post<{ Body: FormBody }>(
     '/settings/people',
@@ -149,6 +192,7 @@ export async function organisationRoutes(app: FastifyInstance) {
               title: 'People and roles',
               backLink: '/settings',
               members: await organisation.members(actor.organisationId),
+              partners: await app.services.finance.partners(scopeOf(actor)),
               roleItems: roleItems('viewer'),
               values: { role: 'viewer' },
               errors: { [`role-${request.params.userId}`]: errors.role ?? 'Select a role' },
