@@ -162,6 +162,19 @@ export async function partnerIdsOf(db: Conn, organisationId: number, projectId: 
   return rows.map((r) => r.partner_id)
 }
 
+/** The names of the partners one project is shared with, for its history ("Shared with"). */
+export async function partnerNamesOf(db: Conn, organisationId: number, projectId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('project_partners')
+    .innerJoin('partners', 'partners.id', 'project_partners.partner_id')
+    .select('partners.name')
+    .where('project_partners.organisation_id', '=', organisationId)
+    .where('project_partners.project_id', '=', projectId)
+    .orderBy('partners.name')
+    .execute()
+  return rows.map((r) => r.name)
+}
+
 /**
  * Replaces the partners a project is shared with. Runs inside the caller's transaction, with the project's
  * own versioned, audited write; a partner of another organisation is refused as a field error.

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
-import { partnerIdsOf, partnersOfProjects, shareProject } from '../../auth/visibility.ts'
+import { partnerIdsOf, partnerNamesOf, partnersOfProjects, shareProject } from '../../auth/visibility.ts'
 import type { DB, Project } from '../../db/schema.ts'
 import { isRating, type Rating } from '../../domain/dca.ts'
 import { currentPeriod, type Period } from '../../domain/periods.ts'
@@ -139,20 +139,21 @@ async function gatesOnTheWay(
   return problems
 }
 
-/** A change of sharing is a change of who may see the project: recorded in the project's history. */
-function auditSharing(
-  trx: Transaction<DB>,
-  actor: Actor,
-  projectId: number,
-  before: number[],
-  after: number[],
-) {
-  return auditBy(trx, actor, {
+/**
+ * A change of sharing is a change of who may see the project: recorded in the project's history by partner
+ * name ("Shared with"), read before and after the change inside the caller's transaction.
+ */
+async function shareAudited(trx: Transaction<DB>, actor: Actor, projectId: number, partnerIds: number[]) {
+  const before = await partnerNamesOf(trx, actor.organisationId, projectId)
+  await shareProject(trx, actor.organisationId, projectId, partnerIds)
+  await auditBy(trx, actor, {
     action: 'share',
     entityType: 'project',
     entityId: projectId,
-    before: { partnerIds: before },
-    after: { partnerIds: after },
+    before: { shared_with: before.join(', ') || 'No partner' },
+    after: {
+      shared_with: (await partnerNamesOf(trx, actor.organisationId, projectId)).join(', ') || 'No partner',
+    },
   })
 }
 
@@ -253,8 +254,7 @@ export function createProjectsService(
           actor,
           values: { ...toRow(valid) },
         })
-        await shareProject(trx, actor.organisationId, created.id, valid.partnerIds)
-        if (valid.partnerIds.length > 0) await auditSharing(trx, actor, created.id, [], valid.partnerIds)
+        if (valid.partnerIds.length > 0) await shareAudited(trx, actor, created.id, valid.partnerIds)
         // A new project has passed no gate: creating it in a later stage is refused exactly as moving it
         // there would be, for every gated stage on the way (the insert is rolled back with the refusal).
         if (gate) {
@@ -308,8 +308,7 @@ export function createProjectsService(
         })
         const sharedAfter = [...new Set(merged.partnerIds)].sort((a, b) => a - b)
         if (sharedAfter.join() !== sharedBefore.join()) {
-          await shareProject(trx, actor.organisationId, id, sharedAfter)
-          await auditSharing(trx, actor, id, sharedBefore, sharedAfter)
+          await shareAudited(trx, actor, id, sharedAfter)
         }
         for (const l of listeners) await l.projectChanged(trx, actor, updated.id)
         return updated
