@@ -114,13 +114,7 @@ export async function visibleProjectIds(db: Conn, scope: Scope): Promise<Readonl
   return new Set(rows.map((r) => r.project_id))
 }
 
-/** Whether the scope may see one project, for records that name a project (links, snapshots). */
-export function canSee(visible: ReadonlySet<number> | null, projectId: number | null): boolean {
-  if (visible === null) return true
-  return projectId !== null && visible.has(projectId)
-}
-
-export interface ProjectPartner {
+interface ProjectPartner {
   projectId: number
   partnerId: number
   partnerName: string
