@@ -3,7 +3,18 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'node_modules/', 'coverage/', 'bench/out/', 'public/', '**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      'data/',
+      'node_modules/',
+      'coverage/',
+      'bench/out/',
+      'public/',
+      '**/*.mjs',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,13 +27,27 @@ export default tseslint.config(
     },
   },
   {
-    // One money type (ADR 0004): an amount in an API schema is MoneyPence (bounded) or PenceTotal, never a
-    // bare Type.Integer / Type.Number that would take 1e308 or 2^53 pence.
-    files: ['src/**/*.ts'],
-    ignores: ['src/web/api-schemas.ts'],
+    // One home per rule, enforced. ESLint keeps only the last no-restricted-syntax setting that applies to a
+    // file, so every restriction is listed in this one block.
+    //  - One visibility rule (src/auth/visibility.ts): no other code may read or write the sharing table, or
+    //    the flag it replaced, so no query can decide for itself what a partner officer sees.
+    //  - One money type (ADR 0004): an amount in an API schema is MoneyPence (bounded) or PenceTotal, never a
+    //    bare Type.Integer / Type.Number that would take 1e308 or 2^53 pence (src/web/api-schemas.ts defines them).
+    files: ['**/*.ts'],
+    ignores: ['src/auth/visibility.ts', 'src/db/migrations/**', 'test/integration/visibility.test.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        {
+          selector: 'Literal[value=/project_partners|shared_with_partner/]',
+          message:
+            'Who may see a project is decided in src/auth/visibility.ts only: use whereProjectVisible, visibleProjectIds or shareProject.',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/project_partners|shared_with_partner/]',
+          message:
+            'Who may see a project is decided in src/auth/visibility.ts only: use whereProjectVisible, visibleProjectIds or shareProject.',
+        },
         {
           selector:
             "Property[key.name=/(Pence|amount)$/i] CallExpression[callee.object.name='Type'][callee.property.name=/^(Integer|Number)$/]",
@@ -34,6 +59,9 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.test.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-floating-promises': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-floating-promises': 'off',
+    },
   },
 )

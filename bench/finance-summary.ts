@@ -23,6 +23,7 @@ import { projectRoot } from '../src/paths.ts'
 import { budgetLineProfile } from '../src/modules/finance/finance.service.ts'
 import { generateW1 } from './generate.ts'
 import { recording, replay } from './sql-floor.ts'
+import { wholeOrganisation } from '../src/auth/visibility.ts'
 
 const { values } = parseArgs({
   options: { transactions: { type: 'string', default: '200000' }, runs: { type: 'string', default: '30' } },
@@ -235,7 +236,7 @@ async function time(url: string): Promise<{ median: number; p95: number; max: nu
 
 const api = await time(`/api/v1/programmes/${programmeId}/finance`)
 const flags = performance.now()
-await app.services.finance.flags({ organisationId: org.id, partnerOnly: false })
+await app.services.finance.flags(wholeOrganisation(org.id))
 const flagsMs = Math.round((performance.now() - flags) * 10) / 10
 
 // Floor, in the same run: the SQL one request runs (token lookup included), captured from a second app

@@ -20,6 +20,7 @@ import { createProgrammesService } from '../src/modules/programmes/programmes.se
 import { createProjectsService } from '../src/modules/projects/projects.service.ts'
 import { createViewEnvironment } from '../src/plugins/views.ts'
 import { createServices } from '../src/services.ts'
+import { wholeOrganisation } from '../src/auth/visibility.ts'
 
 const config = loadConfig({ ...process.env, DEMO: 'false', LOG_LEVEL: 'silent' })
 const database = openDatabase(config.database)
@@ -28,7 +29,7 @@ const org = await database.db
   .selectAll()
   .where('slug', '=', 'bench')
   .executeTakeFirstOrThrow()
-const scope = { organisationId: org.id, partnerOnly: false }
+const scope = wholeOrganisation(org.id)
 
 // Capture the SQL the API's list runs (limit + 1 rows, to know whether there is a next page).
 const captured: CompiledQuery[] = []
@@ -74,6 +75,7 @@ const actor: Actor = {
   ratingScale: 'ipa5',
   isDemo: false,
   via: 'session',
+  partnerId: null,
   sessionId: null,
 }
 const views = createViewEnvironment()

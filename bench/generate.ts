@@ -116,7 +116,6 @@ export async function generateW1(config: DatabaseConfig): Promise<void> {
           project_manager: `Manager ${i % 50}`,
           sponsor: `Sponsor ${i % 20}`,
           stage: pick(STAGES),
-          shared_with_partner: random() < 0.3 ? 1 : 0,
           baseline_start: baselineStart,
           baseline_end: baselineEnd,
           forecast_start: baselineStart,

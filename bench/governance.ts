@@ -17,6 +17,7 @@ import { projectRoot } from '../src/paths.ts'
 import { createServices } from '../src/services.ts'
 import { generateW1 } from './generate.ts'
 import { recording, replay } from './sql-floor.ts'
+import { wholeOrganisation } from '../src/auth/visibility.ts'
 
 const RUNS = 15
 
@@ -168,7 +169,7 @@ async function main() {
     .select('id')
     .where('slug', '=', 'bench')
     .executeTakeFirstOrThrow()
-  const scope = { organisationId: org.id, partnerOnly: false }
+  const scope = wholeOrganisation(org.id)
   const at = new Date().toISOString()
   // Every programme gets a time and risk tolerance, as a council would set them.
   const programmes = await db

@@ -54,7 +54,6 @@ function project(i: number): ReportData['projects'][number] {
     project_manager: `Manager ${i % 17}`,
     sponsor: '',
     stage: 'delivery',
-    shared_with_partner: 0,
     baseline_start: '2020-04-01',
     baseline_end: '2021-09-30',
     forecast_start: '2020-05-01',
@@ -68,6 +67,7 @@ function project(i: number): ReportData['projects'][number] {
   const row: ProjectListRow = {
     ...p,
     programme: { id: 1, reference: 'BENCH', name: 'Benchmark programme' },
+    partners: [],
     rating: RATINGS[i % 5]!,
     ratingPeriod: '2021-06',
     hasCurrentReport: true,

@@ -1,6 +1,8 @@
 import type { RatingScaleId } from '../domain/dca.ts'
-import { seesWholePortfolio } from './policy.ts'
 import type { Role } from './roles.ts'
+
+// What an actor may see is decided in one module; these names are re-exported for the many callers.
+export { scopeOf, type Scope } from './visibility.ts'
 
 /** The signed-in person (or API token) a request acts as, always within one organisation. */
 export interface Actor {
@@ -11,6 +13,8 @@ export interface Actor {
   readonly organisationId: number
   readonly organisationName: string
   readonly organisationSlug: string
+  /** For a partner officer, the partner their membership names (whose shared projects they see). */
+  readonly partnerId: number | null
   readonly ratingScale: RatingScaleId
   readonly isDemo: boolean
   readonly via: 'session' | 'token'
@@ -20,16 +24,6 @@ export interface Actor {
    * (a page request's one lookup), so absent for API tokens and for actors built any other way.
    */
   readonly unreadNotifications?: number
-}
-
-/** What a query may see: one organisation, and for a partner officer only what is shared with the partner. */
-export interface Scope {
-  readonly organisationId: number
-  readonly partnerOnly: boolean
-}
-
-export function scopeOf(actor: Actor): Scope {
-  return { organisationId: actor.organisationId, partnerOnly: !seesWholePortfolio(actor.role) }
 }
 
 /** Who did it, as the audit trail records it. */

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { wholeOrganisation } from '../auth/visibility.ts'
 import { formatMoney } from '../domain/money.ts'
 import { createLedgerImportService, parseSummary } from '../modules/ledger/ledger-import.service.ts'
 import { CliError, CLI_ACTOR, optional, required, UsageError, type Command } from './cli-support.ts'
@@ -89,7 +90,7 @@ export const importLedger: Command = {
     const summary = parseSummary(imp)
     if (imp.status === 'failed') {
       ctx.err(imp.failure_reason)
-      const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 20)
+      const problems = await imports.problems(wholeOrganisation(org.id), imp.id, 0, 20)
       for (const p of problems) ctx.err(`  line ${p.line_number}: ${p.reason}`)
       return 1
     }
@@ -100,7 +101,7 @@ export const importLedger: Command = {
     for (const p of summary.byPeriod ?? [])
       ctx.out(`  ${p.period}: ${p.count} new rows, ${formatMoney(p.pence)}`)
     if (imp.rows_bad > 0) {
-      const problems = await imports.problems({ organisationId: org.id, partnerOnly: false }, imp.id, 0, 50)
+      const problems = await imports.problems(wholeOrganisation(org.id), imp.id, 0, 50)
       ctx.out('Rows that cannot be read:')
       for (const p of problems.filter((x) => x.kind === 'bad'))
         ctx.out(`  line ${p.line_number}: ${p.reason}`)

@@ -43,6 +43,8 @@ export interface MembershipTable {
   organisation_id: number
   user_id: number
   role: string
+  /** For a partner officer, the partner they work for (migration 0013): they see its shared projects. */
+  partner_id: number | null
   created_at: string
 }
 
@@ -102,7 +104,6 @@ export interface ProjectTable {
   project_manager: string
   sponsor: string
   stage: string
-  shared_with_partner: number
   baseline_start: string | null
   baseline_end: string | null
   forecast_start: string | null
@@ -590,6 +591,13 @@ export interface PartnerTable {
   updated_at: string
 }
 
+/** Which partners a project is shared with (migration 0013); read and written only in src/auth/visibility.ts. */
+export interface ProjectPartnerTable {
+  organisation_id: number
+  project_id: number
+  partner_id: number
+}
+
 export interface PartnerRechargeTable {
   id: Generated<number>
   organisation_id: number
@@ -679,6 +687,7 @@ export interface DB {
   commitments: CommitmentTable
   forecasts: ForecastTable
   partners: PartnerTable
+  project_partners: ProjectPartnerTable
   partner_recharges: PartnerRechargeTable
   claims: ClaimTable
   claim_items: ClaimItemTable

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { AuditActor } from '../auth/actor.ts'
 import type { Role } from '../auth/roles.ts'
+import { shareProject } from '../auth/visibility.ts'
 import type { RatingScaleId } from '../domain/dca.ts'
 import {
   currentPeriod,
@@ -57,6 +58,7 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
     programmeId: number,
     p: DemoProject,
     reporters: Partial<Record<DemoReporter, DemoPerson>>,
+    partnerIds: readonly number[],
   ) {
     const row = await trx
       .insertInto('projects')
@@ -69,7 +71,6 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
         project_manager: p.projectManager,
         sponsor: p.sponsor,
         stage: p.stage,
-        shared_with_partner: p.shared ? 1 : 0,
         baseline_start: p.baselineStart,
         baseline_end: p.baselineEnd,
         forecast_start: p.forecastStart,
@@ -81,7 +82,15 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    await audit(organisationId, 'project', row.id, row)
+    // A shared project is shared from the start: its creation event names the partners.
+    const sharedWith = p.shared ? [...partnerIds] : []
+    await shareProject(trx, organisationId, row.id, sharedWith)
+    await audit(
+      organisationId,
+      'project',
+      row.id,
+      sharedWith.length > 0 ? { ...row, partnerIds: sharedWith } : row,
+    )
 
     // One statement per project for its milestones and for its reports, then an event for each row.
     if (p.milestones.length === 0) throw new Error(`Demo project ${p.reference} has no milestones`)
@@ -169,6 +178,7 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
       name: string,
       role: Role,
       passwordHash: string,
+      partnerId: number | null = null,
     ): Promise<DemoPerson> {
       const user = await trx
         .insertInto('users')
@@ -177,17 +187,51 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
         .executeTakeFirstOrThrow()
       const membership = await trx
         .insertInto('memberships')
-        .values({ organisation_id: organisationId, user_id: user.id, role, created_at: at })
+        .values({
+          organisation_id: organisationId,
+          user_id: user.id,
+          role,
+          partner_id: partnerId,
+          created_at: at,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await audit(organisationId, 'membership', membership.id, { user_id: user.id, name, role })
+      await audit(organisationId, 'membership', membership.id, {
+        user_id: user.id,
+        name,
+        role,
+        partner_id: partnerId,
+      })
       return { id: user.id, name }
     },
 
+    /** A partner organisation: the demo's shared projects are shared with it, and its officer works for it. */
+    async partner(
+      organisationId: number,
+      p: { name: string; baseContract: string; annualBaseContractPence: number },
+    ): Promise<number> {
+      const row = await trx
+        .insertInto('partners')
+        .values({
+          organisation_id: organisationId,
+          name: p.name,
+          base_contract: p.baseContract,
+          annual_base_contract_pence: p.annualBaseContractPence,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await audit(organisationId, 'partner', row.id, row)
+      return row.id
+    },
+
+    /** A programme and its projects; the projects marked `shared` are shared with `sharedWith`. */
     async programme(
       organisationId: number,
       p: DemoProgramme,
       reporters: Partial<Record<DemoReporter, DemoPerson>>,
+      sharedWith: readonly number[] = [],
     ): Promise<void> {
       const row = await trx
         .insertInto('programmes')
@@ -207,7 +251,7 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
         .returningAll()
         .executeTakeFirstOrThrow()
       await audit(organisationId, 'programme', row.id, row)
-      for (const proj of p.projects) await project(organisationId, row.id, proj, reporters)
+      for (const proj of p.projects) await project(organisationId, row.id, proj, reporters, sharedWith)
     },
   }
 }

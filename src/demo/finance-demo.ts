@@ -303,19 +303,13 @@ export const financeDemo: DemoExtension = async (ctx) => {
     approval,
   )
 
+  // PSPS is created with the organisation (scenario.ts), as its shared projects are shared with it.
   const partner = await trx
-    .insertInto('partners')
-    .values({
-      organisation_id: org,
-      name: 'PSPS',
-      base_contract: 'ICT infrastructure, hosting and support, shared with the neighbouring council',
-      annual_base_contract_pence: 1_250_000_00,
-      created_at: at,
-      updated_at: at,
-    })
-    .returningAll()
+    .selectFrom('partners')
+    .select('id')
+    .where('organisation_id', '=', org)
+    .where('name', '=', 'PSPS')
     .executeTakeFirstOrThrow()
-  await audit('partner', partner.id, partner)
 
   for (const [i, p] of elapsed.entries()) {
     await pay('ICT-06', p, 4200, 'Marshland DC payroll', 'Digital officer salary and on-costs')

@@ -116,6 +116,7 @@ export const governanceControlDemo: DemoExtension = async ({ trx, organisationId
     ratingScale: 'ipa5',
     isDemo: true,
     via: 'session',
+    partnerId: null,
     sessionId: null,
   }
   const outcome = 'Exception plan approved'

@@ -112,6 +112,7 @@ export async function papersDemo({ trx, organisationId, people, now }: DemoConte
     ratingScale: isRatingScaleId(org.rating_scale) ? org.rating_scale : 'ipa5',
     isDemo: true,
     via: 'session',
+    partnerId: null,
     sessionId: null,
   }
   const draft = await trx

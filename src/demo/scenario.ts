@@ -68,6 +68,13 @@ export async function loadDemoScenario(db: Kysely<DB>, password: string): Promis
       name: 'Marshland District Council',
       scale: 'ipa5',
     })
+    // PSPS, the shared ICT service: the projects it delivers with the council are shared with it, and the
+    // demo's partner officer works for it (finance-demo adds its recharges).
+    const psps = await load.partner(marshland, {
+      name: 'PSPS',
+      baseContract: 'ICT infrastructure, hosting and support, shared with the neighbouring council',
+      annualBaseContractPence: 1_250_000_00,
+    })
     const people: Partial<Record<Role, DemoPerson>> = {}
     for (const role of ROLES) {
       people[role] = await load.person(
@@ -76,9 +83,10 @@ export async function loadDemoScenario(db: Kysely<DB>, password: string): Promis
         PEOPLE[role],
         role,
         hash,
+        role === 'partner_officer' ? psps : null,
       )
     }
-    await load.programme(marshland, marshlandProgramme(today), people)
+    await load.programme(marshland, marshlandProgramme(today), people, [psps])
     for (const extend of DEMO_EXTENSIONS) await extend({ trx, organisationId: marshland, people, today, now })
 
     const brecks = await load.organisation({ slug: 'brecks', name: 'Brecks District Council', scale: 'rag3' })

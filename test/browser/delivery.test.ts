@@ -33,6 +33,7 @@ describe(
         },
       )
       assert.equal(res.statusCode, 201, res.body)
+      await t.partner(t.orgs.a, 'PSPS')
     })
     after(async () => {
       await browser?.close()
@@ -56,7 +57,7 @@ describe(
         programme: `CAP – ${programme}`,
         // Not "Delivery": a new project has passed no gate, so it cannot start there.
         stage: 'Approved',
-        shared: 'Yes',
+        sharedWith: ['PSPS'],
         baselineStart: ['1', '4', '2025'],
         baselineEnd: ['31', '3', '2027'],
       })

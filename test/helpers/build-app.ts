@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom'
 import { buildApp } from '../../src/app.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import { ROLES, type Role } from '../../src/auth/roles.ts'
+import { shareProject } from '../../src/auth/visibility.ts'
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { createTestDatabase } from './database.ts'
@@ -41,6 +42,13 @@ export interface TestApp {
   anonymous(): Agent
   /** An API token for the user. */
   tokenFor(user: TestUser): Promise<string>
+  /**
+   * A partner organisation in `org` (created once per name) whose officer is `officer` (by default the
+   * org's partner officer): projects shared with it are what that officer sees.
+   */
+  partner(org: TestOrg, name?: string, officer?: TestUser): Promise<number>
+  /** Shares a project with partners, as the project form does (straight to the database, for set-up). */
+  share(projectId: number, partnerIds: number[]): Promise<void>
   /** JSON API call with a bearer token. */
   api(token: string | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse>
 }
@@ -170,6 +178,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   const a = await seedOrg(database, 'alpha', 'Alpha District Council')
   const b = await seedOrg(database, 'beta', 'Beta Borough Council')
   const tokens = new Map<number, string>()
+  const partners = new Map<string, number>()
   return {
     app,
     database,
@@ -197,6 +206,44 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
       const { token } = await app.services.tokens.create(user.organisationId, user.id, 'test')
       tokens.set(user.id, token)
       return token
+    },
+    async partner(org, name = 'Shared service partner', officer = org.users.partner_officer) {
+      const db = database.db
+      let id = partners.get(`${org.id}:${name}`)
+      if (id === undefined) {
+        const at = new Date().toISOString()
+        const row = await db
+          .insertInto('partners')
+          .values({
+            organisation_id: org.id,
+            name,
+            base_contract: '',
+            annual_base_contract_pence: 0,
+            created_at: at,
+            updated_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        id = row.id
+        partners.set(`${org.id}:${name}`, id)
+      }
+      await db
+        .updateTable('memberships')
+        .set({ partner_id: id })
+        .where('organisation_id', '=', org.id)
+        .where('user_id', '=', officer.id)
+        .execute()
+      return id
+    },
+    async share(projectId, partnerIds) {
+      await database.db.transaction().execute(async (trx) => {
+        const p = await trx
+          .selectFrom('projects')
+          .select('organisation_id')
+          .where('id', '=', projectId)
+          .executeTakeFirstOrThrow()
+        await shareProject(trx, p.organisation_id, projectId, partnerIds)
+      })
     },
     api(token, method, url, body) {
       return app.inject({

@@ -250,7 +250,7 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       name: `Matrix project ${MARKER}`,
       programmeId: records.programme,
       // Shared, so the partner officer's allowed routes reach the record rather than a 404.
-      sharedWithPartner: true,
+      partnerIds: [await t.partner(t.orgs.a)],
     })
     records.milestone = await create('/api/v1/milestones', {
       projectId: records.project,

@@ -46,7 +46,7 @@ describe(`portfolio dashboard (${dialectName()})`, () => {
     })
     const programmeId = prog.json<{ id: number }>().id
     const today = todayInLondon()
-    const green = await project(programmeId, 'P-GREEN', { sharedWithPartner: true })
+    const green = await project(programmeId, 'P-GREEN', { partnerIds: [await t.partner(t.orgs.a)] })
     await report(green, 'green')
     const red = await project(programmeId, 'P-RED')
     await report(red, 'red')

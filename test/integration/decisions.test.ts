@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 interface DecisionJson {
   id: number
@@ -111,10 +112,7 @@ describe(`decisions and boards (${dialectName()})`, () => {
     })
     assert.equal(draft.statusCode, 201, draft.body)
     const d = draft.json<DecisionJson>()
-    const waiting = await t.app.services.decisions.awaitingPortfolioHolder({
-      organisationId: t.orgs.a.id,
-      partnerOnly: false,
-    })
+    const waiting = await t.app.services.decisions.awaitingPortfolioHolder(wholeOrganisation(t.orgs.a.id))
     assert.deepEqual(
       waiting.map((w) => w.id),
       [d.id],

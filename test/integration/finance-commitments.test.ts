@@ -26,7 +26,7 @@ describe(`commitments, claim changes and the finance front page (${dialectName()
       reference: 'ICT-01',
       name: 'Website',
       programmeId,
-      sharedWithPartner: true,
+      partnerIds: [await t.partner(t.orgs.a)],
     })
     privateProjectId = await make('/api/v1/projects', { reference: 'ICT-03', name: 'Insight', programmeId })
     streamId = await make('/api/v1/funding-streams', {
@@ -153,7 +153,7 @@ describe(`commitments, claim changes and the finance front page (${dialectName()
     const names = (await t.api(token, 'GET', '/api/v1/partners')).json<{ items: Array<{ name: string }> }>()
     assert.deepEqual(
       names.items.map((x) => x.name),
-      ['PSPS'],
+      ['PSPS', 'Shared service partner'],
     )
 
     for (const [pid, description] of [

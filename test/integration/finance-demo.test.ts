@@ -12,6 +12,7 @@ import { financialYearOf } from '../../src/domain/periods.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 import { tableText } from './finance-helpers.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -50,7 +51,7 @@ describe(`finance in the demo (${dialectName()})`, () => {
   })
 
   it('shows all four finance flags for Marshland', async () => {
-    const flags = await app.services.finance.flags({ organisationId: org, partnerOnly: false })
+    const flags = await app.services.finance.flags(wholeOrganisation(org))
     const rules = new Set(flags.map((f) => f.rule))
     for (const rule of [
       'monitoring_not_signed_off',
@@ -77,7 +78,7 @@ describe(`finance in the demo (${dialectName()})`, () => {
       )
       .execute()
     assert.ok(closedLongAgo.length > 0, 'the demo has projects with budgets closed in earlier years')
-    const flags = await app.services.finance.flags({ organisationId: org, partnerOnly: false })
+    const flags = await app.services.finance.flags(wholeOrganisation(org))
     const ids = new Set(closedLongAgo.map((p) => p.id))
     assert.deepEqual(
       flags.filter((f) => ids.has(f.projectId)).map((f) => `${f.projectName}: ${f.detail}`),

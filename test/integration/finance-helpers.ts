@@ -14,6 +14,7 @@ export function actorOf(u: TestUser): Actor {
     ratingScale: 'ipa5',
     isDemo: false,
     via: 'session',
+    partnerId: null,
     sessionId: null,
   }
 }

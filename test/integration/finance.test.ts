@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { actorOf, pay, tableText } from './finance-helpers.ts'
 import { dialectName } from '../helpers/database.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 describe(`finance (${dialectName()})`, () => {
   let t: TestApp
@@ -27,7 +28,7 @@ describe(`finance (${dialectName()})`, () => {
       reference: 'ICT-01',
       name: 'Website content and accessibility',
       programmeId,
-      sharedWithPartner: true,
+      partnerIds: [await t.partner(t.orgs.a)],
     })
     grants = await make('/api/v1/projects', {
       reference: 'ICT-04',
@@ -158,7 +159,7 @@ describe(`finance (${dialectName()})`, () => {
 
   it('raises the four finance flags, and clears monitoring once both sign off', async () => {
     const finance = t.app.services.finance
-    const scope = { organisationId: t.orgs.a.id, partnerOnly: false }
+    const scope = wholeOrganisation(t.orgs.a.id)
     // Website: £12,000 budget, £2,000 spent by May. In November: 8 months profiled = £8,000.
     await pay(t, t.orgs.a.id, website, '2025-10-10', 700000) // £9,000 spent > £8,000 profiled
     await finance.recordForecast(actorOf(t.orgs.a.users.finance_officer), website, {

@@ -6,13 +6,14 @@ import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { wholeOrganisation, type Scope } from '../../src/auth/visibility.ts'
 
 /** The governance story the demo tells (src/demo/governance-demo.ts), read through the services G2's health check uses. */
 describe(`governance demo: gates, decisions and RAID for Marshland (${dialectName()})`, () => {
   let app: FastifyInstance
   let database: Database
   let drop: () => Promise<void>
-  let scope: { organisationId: number; partnerOnly: boolean }
+  let scope: Scope
 
   before(async () => {
     const created = await createTestDatabase()
@@ -29,7 +30,7 @@ describe(`governance demo: gates, decisions and RAID for Marshland (${dialectNam
       .select('id')
       .where('slug', '=', 'marshland')
       .executeTakeFirstOrThrow()
-    scope = { organisationId: org.id, partnerOnly: false }
+    scope = wholeOrganisation(org.id)
   })
   after(async () => {
     await app.close()

@@ -138,7 +138,6 @@ describe(`stage gates and the business case (${dialectName()})`, () => {
       name: 'Website replacement GATE-2',
       programmeId: String(programmeId),
       stage: 'delivery',
-      sharedWithPartner: 'no',
     })
     assert.equal(refused.status, 409)
     assert.match(

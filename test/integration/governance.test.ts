@@ -41,7 +41,6 @@ describe(`governance health check (${dialectName()})`, () => {
         project_manager: '',
         sponsor: '',
         stage: 'delivery',
-        shared_with_partner: 0,
         created_at: at,
         updated_at: at,
       })
@@ -53,7 +52,7 @@ describe(`governance health check (${dialectName()})`, () => {
       name: 'Shared project',
       programmeId,
       stage: 'approved',
-      sharedWithPartner: true,
+      partnerIds: [await t.partner(t.orgs.a)],
     })
     await create('/api/v1/milestones', {
       projectId: sharedId,

@@ -363,7 +363,6 @@ describe(`lifecycle gates and risk escalation settings (${dialectName()})`, () =
         project_manager: '',
         sponsor: '',
         stage: 'delivery',
-        shared_with_partner: 0,
         baseline_start: null,
         baseline_end: null,
         forecast_start: null,
@@ -403,7 +402,6 @@ describe(`lifecycle gates and risk escalation settings (${dialectName()})`, () =
       name: 'SKIP-1',
       programmeId: String(programmeId),
       stage: 'closure',
-      sharedWithPartner: 'no',
     })
     assert.equal(page.status, 409)
     assert.match(summary(page.document), /Full business case gate has not been approved/)

@@ -51,7 +51,7 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return db
+  const project = await db
     .insertInto('projects')
     .values({
       organisation_id: org.id,
@@ -62,7 +62,6 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
       project_manager: '',
       sponsor: '',
       stage: 'delivery',
-      shared_with_partner: opts.shared ? 1 : 0,
       baseline_start: null,
       baseline_end: null,
       forecast_start: null,
@@ -74,6 +73,9 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
     })
     .returningAll()
     .executeTakeFirstOrThrow()
+
+  if (opts.shared) await t.share(project.id, [await t.partner(org)])
+  return project
 }
 
 describe(`milestones (${dialectName()})`, () => {

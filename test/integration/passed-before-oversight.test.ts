@@ -141,7 +141,6 @@ describe(`Gates passed before Oversight (${dialectName()})`, () => {
       name: 'Telephony',
       programmeId: String(programmeId),
       stage: 'delivery',
-      sharedWithPartner: 'no',
     }
     const asked = await pm.post('/projects', fields)
     assert.equal(asked.status, 409, asked.document.querySelector('.govuk-error-summary')?.textContent ?? '')

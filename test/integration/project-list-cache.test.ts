@@ -28,6 +28,7 @@ describe(`the remembered project list (${dialectName()})`, () => {
       name: 'Cache programme',
     })
     programmeId = programme.json<{ id: number }>().id
+    const partnerId = await t.partner(t.orgs.a)
     for (const [reference, shared] of [
       ['C-1', true],
       ['C-2', false],
@@ -36,7 +37,7 @@ describe(`the remembered project list (${dialectName()})`, () => {
         reference,
         name: `Project ${reference}`,
         programmeId,
-        sharedWithPartner: shared,
+        partnerIds: shared ? [partnerId] : [],
       })
       assert.equal(res.statusCode, 201, res.body)
     }

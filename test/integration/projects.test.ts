@@ -13,7 +13,7 @@ interface ProjectJson {
   programmeId: number
   programme: { id: number; reference: string; name: string }
   stage: string
-  sharedWithPartner: boolean
+  partners: Array<{ id: number; name: string }>
   slippage: { startDays: number | null; endDays: number | null }
   currentRating: { code: string; label: string; period: string } | null
 }
@@ -103,7 +103,6 @@ describe(`projects (${dialectName()})`, () => {
       name: 'Website content and accessibility programme',
       programmeId: String(programmeId),
       stage: 'delivery',
-      sharedWithPartner: 'no',
     })
     assert.equal(refused.status, 409)
     const refusal = refused.document.querySelector('.govuk-error-summary')?.textContent ?? ''
@@ -119,6 +118,15 @@ describe(`projects (${dialectName()})`, () => {
     assert.match(api.json<ErrorJson>().fields.stage!, /Delivery needs an approval decision/)
     assert.equal((await t.api(pmToken, 'GET', '/api/v1/projects?q=DIG-01')).json<ListJson>().items.length, 0)
 
+    // The programme manager picks the partners to share with: one checkbox per partner organisation.
+    const psps = await t.partner(t.orgs.a, 'PSPS')
+    const withPartners = await pm.get('/projects/new')
+    const box = withPartners.document.querySelector(`input[name="partnerIds"][value="${psps}"]`)
+    assert.ok(box, 'a PSPS checkbox')
+    assert.match(
+      withPartners.text,
+      /Partners the project is shared with .*Select none to keep it within the council. PSPS Dates/,
+    )
     const saved = await pm.post('/projects', {
       reference: 'DIG-01',
       name: 'Website content and accessibility programme',
@@ -127,7 +135,7 @@ describe(`projects (${dialectName()})`, () => {
       projectManager: 'Communications Manager',
       sponsor: 'Head of ICT and Digital',
       stage: 'approved',
-      sharedWithPartner: 'yes',
+      partnerIds: String(psps),
       'baselineStart-day': '1',
       'baselineStart-month': '4',
       'baselineStart-year': '2019',
@@ -149,7 +157,7 @@ describe(`projects (${dialectName()})`, () => {
     assert.match(page.text, /Programme ICT-2019/)
     assert.match(page.text, /Communications Manager/)
     assert.match(page.text, /Stage Approved/)
-    assert.match(page.text, /Shared with the partner Yes/)
+    assert.match(page.text, /Shared with PSPS/)
     // Start: nine months late against the 1 April 2019 baseline; end: forecast 30 days after baseline.
     assert.match(page.text, /1 April 2019 Not set 1 January 2020 275 days late/)
     assert.match(page.text, /31 March 2021 30 April 2021 Not yet 30 days late/)
@@ -171,7 +179,6 @@ describe(`projects (${dialectName()})`, () => {
       name: '',
       programmeId: '',
       stage: 'delivery',
-      sharedWithPartner: 'no',
       'baselineStart-day': '1',
       'baselineStart-month': '4',
       'baselineStart-year': '2021',
@@ -200,7 +207,6 @@ describe(`projects (${dialectName()})`, () => {
       name: 'Closed without an end',
       programmeId: String(programmeId),
       stage: 'closed',
-      sharedWithPartner: 'no',
     })
     assert.equal(closed.status, 400)
     assert.match(closed.text, /Enter the actual end date of a closed project/)
@@ -321,7 +327,6 @@ describe(`projects (${dialectName()})`, () => {
       name: 'Northgate system integration',
       programmeId: String(programmeId),
       stage: 'delivery',
-      sharedWithPartner: 'no',
       'actualStart-day': '6',
       'actualStart-month': '1',
       'actualStart-year': '2020',
@@ -352,7 +357,6 @@ describe(`projects (${dialectName()})`, () => {
       name: 'My change',
       programmeId: String(programmeId),
       stage: 'idea',
-      sharedWithPartner: 'no',
     })
     assert.equal(page.status, 409)
     assert.match(page.text, /changed by someone else/)
@@ -471,7 +475,7 @@ describe(`projects (${dialectName()})`, () => {
     const shared = await addProject({
       reference: 'PSPS-1',
       name: 'Goss platform updates',
-      sharedWithPartner: true,
+      partnerIds: [await t.partner(t.orgs.a)],
     })
     const internal = await addProject({ reference: 'INT-1', name: 'Business grants content' })
     const partner = await t.signIn(t.orgs.a.users.partner_officer)
@@ -485,7 +489,7 @@ describe(`projects (${dialectName()})`, () => {
     const token = await t.tokenFor(t.orgs.a.users.partner_officer)
     const api = (await t.api(token, 'GET', '/api/v1/projects?limit=500')).json<ListJson>()
     assert.ok(api.items.length > 0)
-    assert.ok(api.items.every((p) => p.sharedWithPartner))
+    assert.ok(api.items.every((p) => p.partners.length === 1))
     assert.equal((await t.api(token, 'GET', `/api/v1/projects/${internal.id}`)).statusCode, 404)
     assert.equal((await t.api(token, 'GET', `/api/v1/projects/${shared.id}`)).statusCode, 200)
   })
@@ -503,7 +507,6 @@ describe(`projects (${dialectName()})`, () => {
       name: 'Taken over',
       programmeId: String(programmeId),
       stage: 'idea',
-      sharedWithPartner: 'no',
     })
     assert.equal(edit.status, 404)
     assert.doesNotMatch((await admin.get('/projects')).text, /SECRET-1/)

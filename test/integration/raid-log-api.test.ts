@@ -37,7 +37,7 @@ describe(`assumptions and dependencies through the API (${dialectName()})`, () =
           programmeId,
           reference,
           name: reference,
-          sharedWithPartner,
+          partnerIds: sharedWithPartner ? [await t.partner(t.orgs.a)] : [],
         })
       ).json<{ id: number }>().id
     shared = await project('ICT-05', true)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 interface RiskJson {
   id: number
@@ -176,7 +177,7 @@ describe(`RAID log (${dialectName()})`, () => {
       /No owner/,
     )
 
-    const scope = { organisationId: t.orgs.a.id, partnerOnly: false }
+    const scope = wholeOrganisation(t.orgs.a.id)
     const unowned = await t.app.services.raid.issuesWithoutOwner(scope)
     assert.deepEqual(
       unowned.map((i) => i.title),

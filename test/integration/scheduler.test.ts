@@ -128,7 +128,6 @@ describe(
           description: '',
           project_manager: '',
           sponsor: '',
-          shared_with_partner: 0,
           stage: 'delivery',
           baseline_end: '2021-03-31',
           forecast_end: '2021-12-31',

@@ -9,6 +9,7 @@ import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { SIX_POINT_PAPER_REFERENCE } from '../../src/demo/scrutiny-demo.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -82,10 +83,7 @@ describe(`the demo's scrutiny story (${dialectName()})`, () => {
       .select('id')
       .where('slug', '=', 'marshland')
       .executeTakeFirstOrThrow()
-    const overdue = await app.services.scrutiny.overdueResponses(
-      { organisationId: org.id, partnerOnly: false },
-      todayInLondon(),
-    )
+    const overdue = await app.services.scrutiny.overdueResponses(wholeOrganisation(org.id), todayInLondon())
     assert.deepEqual(
       overdue.map((o) => [o.reference, o.committee, o.dueOn]),
       [['PMP/2021/05', 'Performance Monitoring Panel', '2021-09-08']],

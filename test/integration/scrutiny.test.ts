@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { addMonths, todayInLondon } from '../../src/domain/dates.ts'
 import { buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
 
 const dateParts = (name: string, iso: string) => ({
   [`${name}-day`]: String(Number(iso.slice(8, 10))),
@@ -252,7 +253,7 @@ describe(`scrutiny: committees, meetings and recommendations through the pages (
   })
 
   it('the health check service lists overdue responses', async () => {
-    const scope = { organisationId: t.orgs.a.id, partnerOnly: false }
+    const scope = wholeOrganisation(t.orgs.a.id)
     const s = t.app.services.scrutiny
     const actor = await t.app.services.auth.actorFor(
       t.orgs.a.users.scrutiny_member.id,
@@ -280,10 +281,7 @@ describe(`scrutiny: committees, meetings and recommendations through the pages (
     ])
     assert.deepEqual(await s.overdueResponses(scope, '2021-05-18'), [], 'not overdue on the due date itself')
     assert.deepEqual(
-      await s.overdueResponses(
-        { organisationId: t.orgs.b.id, partnerOnly: false },
-        addMonths(todayInLondon(), 1),
-      ),
+      await s.overdueResponses(wholeOrganisation(t.orgs.b.id), addMonths(todayInLondon(), 1)),
       [],
     )
   })

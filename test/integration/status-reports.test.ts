@@ -56,7 +56,7 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return db
+  const project = await db
     .insertInto('projects')
     .values({
       organisation_id: org.id,
@@ -67,7 +67,6 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
       project_manager: '',
       sponsor: '',
       stage: 'delivery',
-      shared_with_partner: opts.shared ? 1 : 0,
       baseline_start: null,
       baseline_end: null,
       forecast_start: null,
@@ -79,6 +78,9 @@ async function addProject(t: TestApp, org: TestOrg, opts: { shared?: boolean; na
     })
     .returningAll()
     .executeTakeFirstOrThrow()
+
+  if (opts.shared) await t.share(project.id, [await t.partner(org)])
+  return project
 }
 
 describe(`status reports (${dialectName()})`, () => {

@@ -19,6 +19,7 @@ const actorOf = (u: TestUser): Actor => ({
   ratingScale: 'ipa5',
   isDemo: false,
   via: 'session',
+  partnerId: null,
   sessionId: null,
 })
 

@@ -15,7 +15,7 @@ export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
   const cache = new Map<string, T>()
   return async function cached(scope: Scope, variant: string, compute: () => Promise<T>): Promise<T> {
     const seq = await changeCounter(db, scope.organisationId)
-    const key = `${scope.organisationId}:${scope.partnerOnly ? 'p' : 'a'}:${variant}:${seq}:${todayInLondon()}`
+    const key = `${scope.key}:${variant}:${seq}:${todayInLondon()}`
     const hit = cache.get(key)
     if (hit !== undefined) return hit
     const fresh = await compute()

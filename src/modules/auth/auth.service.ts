@@ -28,6 +28,7 @@ interface ActorRow {
   organisation_id: number
   organisation_name: string
   organisation_slug: string
+  partner_id: number | null
   rating_scale: string
   is_demo: number
 }
@@ -42,6 +43,7 @@ function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Ac
     organisationId: row.organisation_id,
     organisationName: row.organisation_name,
     organisationSlug: row.organisation_slug,
+    partnerId: row.partner_id,
     ratingScale: row.rating_scale as RatingScaleId,
     isDemo: row.is_demo === 1,
     via,
@@ -78,6 +80,7 @@ export function createAuthService(db: Kysely<DB>) {
         'u.email',
         'u.is_active',
         'm.role',
+        'm.partner_id',
         'o.id as organisationId',
         'o.name as organisationName',
         'o.slug as organisationSlug',
@@ -97,6 +100,7 @@ export function createAuthService(db: Kysely<DB>) {
       organisationId: row.organisationId,
       organisationName: row.organisationName,
       organisationSlug: row.organisationSlug,
+      partnerId: row.partner_id,
       ratingScale: row.rating_scale as RatingScaleId,
       isDemo: row.is_demo === 1,
       via,
@@ -187,7 +191,7 @@ export function createAuthService(db: Kysely<DB>) {
       const { rows } = await sql<
         ActorRow & { created_at: string; last_seen_at: string; expires_at: string; unread: number | string }
       >`
-        select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role,
+        select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
           (select count(*) from notifications n
             where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
@@ -225,7 +229,7 @@ export function createAuthService(db: Kysely<DB>) {
     /** One query: the token, its person, their role in the token's organisation. A revoked token is nobody. */
     async actorForToken(token: string): Promise<Actor | null> {
       const { rows } = await sql<ActorRow & { token_id: number; last_used_at: string | null }>`
-        select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role,
+        select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo
         from api_tokens t
         join users u on u.id = t.user_id

@@ -16,6 +16,7 @@ import { apiList } from '../../web/pagination.ts'
 import { DecisionBody, DecisionSchema, decisionFromBody } from './decisions.api-schemas.ts'
 import { BOARD_CAPACITIES, DECISION_CAPACITIES, DECISION_STATUSES, LINK_TYPES } from './decisions.rules.ts'
 import { recordFirst } from './record-first.ts'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 
 const ListQuery = Type.Object({
   ...Paging,
@@ -118,7 +119,7 @@ export async function decisionsApi(app: FastifyInstance) {
 
   const full = async (organisationId: number, d: Decision) => {
     const links = await decisions.links(organisationId, d.id)
-    const by = await decisions.supersededBy({ organisationId, partnerOnly: false }, d.id)
+    const by = await decisions.supersededBy(wholeOrganisation(organisationId), d.id)
     return decisionJson(d, links, by?.id ?? null)
   }
 

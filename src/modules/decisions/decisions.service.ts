@@ -6,6 +6,7 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { validateDecision, type DecisionInput } from './decisions.rules.ts'
+import { whereProjectVisible } from '../../auth/visibility.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -39,13 +40,15 @@ function scoped(db: Db, scope: Scope) {
   if (scope.partnerOnly) {
     q = q.where((eb) =>
       eb.exists(
-        eb
-          .selectFrom('decision_links as l')
-          .innerJoin('projects as p', 'p.id', 'l.record_id')
-          .select('l.id')
-          .whereRef('l.decision_id', '=', 'decisions.id')
-          .where('l.record_type', '=', 'project')
-          .where('p.shared_with_partner', '=', 1),
+        whereProjectVisible(
+          eb
+            .selectFrom('decision_links as l')
+            .select('l.id')
+            .whereRef('l.decision_id', '=', 'decisions.id')
+            .where('l.record_type', '=', 'project'),
+          scope,
+          'l.record_id',
+        ),
       ),
     )
   }

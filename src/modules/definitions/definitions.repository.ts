@@ -1,25 +1,16 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, ProgrammeDefinition } from '../../db/schema.ts'
+import { wherePaperVisible } from '../../auth/visibility.ts'
 
 type Conn = Kysely<DB> | Transaction<DB>
 
-/** Definitions belong to one organisation; a partner officer sees those of programmes shared with them. */
+/** Definitions belong to one organisation; what a partner officer sees of them is decided in auth/visibility.ts. */
 function scoped(db: Conn, scope: Scope) {
   let q = db
     .selectFrom('programme_definitions')
     .where('programme_definitions.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('projects')
-          .select('projects.id')
-          .whereRef('projects.programme_id', '=', 'programme_definitions.programme_id')
-          .where('projects.shared_with_partner', '=', 1),
-      ),
-    )
-  }
+  q = wherePaperVisible(q, scope)
   return q
 }
 

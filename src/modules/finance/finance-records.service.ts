@@ -15,6 +15,7 @@ import {
   type PartnerInput,
   type RechargeInput,
 } from './finance.rules.ts'
+import { whereProjectVisible } from '../../auth/visibility.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -104,7 +105,7 @@ export function createFinanceRecords(db: Kysely<DB>) {
       .select(['funding_streams.name as stream_name', 'projects.name as project_name'])
       .where('claims.organisation_id', '=', scope.organisationId)
       .where('claims.id', '=', id)
-    return (scope.partnerOnly ? q.where('projects.shared_with_partner', '=', 1) : q).executeTakeFirst()
+    return whereProjectVisible(q, scope, 'claims.project_id').executeTakeFirst()
   }
 
   async function rechargeIn(scope: Scope, id: number, trx?: Transaction<DB>) {

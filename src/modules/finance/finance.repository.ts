@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
@@ -7,7 +8,7 @@ type Db = Kysely<DB> | Transaction<DB>
 /** Projects within the scope: the organisation's, and for a partner officer only those shared with the partner. */
 export function scopedProjects(db: Db, scope: Scope) {
   let q = db.selectFrom('projects').where('projects.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'projects.id')
   return q
 }
 
@@ -170,7 +171,7 @@ export function createFinanceRepository(db: Kysely<DB>) {
         .selectAll('claims')
         .select(['funding_streams.name as stream_name', 'projects.name as project_name'])
         .where('claims.organisation_id', '=', scope.organisationId)
-      if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+      q = whereProjectVisible(q, scope, 'projects.id')
       const { projectIds, streamIds } = opts
       if (projectIds && streamIds) {
         q = q.where((eb) =>

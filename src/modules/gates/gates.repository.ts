@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { BusinessCase, DB, LifecycleGate, Project } from '../../db/schema.ts'
@@ -47,7 +48,7 @@ export async function projectIn(db: Db, scope: Scope, projectId: number): Promis
     .selectAll()
     .where('organisation_id', '=', scope.organisationId)
     .where('id', '=', projectId)
-  if (scope.partnerOnly) q = q.where('shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'projects.id')
   return q.executeTakeFirst()
 }
 

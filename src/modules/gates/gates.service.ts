@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
@@ -141,7 +142,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
         .select(['bc.id', 'p.id as projectId', 'p.name as projectName'])
         .where('bc.organisation_id', '=', scope.organisationId)
         .where('bc.id', '=', id)
-      if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+      q = whereProjectVisible(q, scope, 'p.id')
       return q.executeTakeFirst()
     },
 
@@ -383,7 +384,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
         .selectAll('projects')
         .where('projects.organisation_id', '=', scope.organisationId)
         .where('projects.stage', '=', 'delivery')
-      if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+      q = whereProjectVisible(q, scope, 'projects.id')
       if (gate)
         q = q.where((eb) =>
           eb.not(

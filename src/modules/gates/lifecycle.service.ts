@@ -8,6 +8,7 @@ import { currentScore, escalates } from '../raid/raid.rules.ts'
 import { updateOrganisation } from '../organisation/organisation.service.ts'
 import { ensureLifecycle, type Db } from './gates.repository.ts'
 import { validateGate, validateThreshold, type GateInput } from './lifecycle.rules.ts'
+import { whereProjectVisible, wholeOrganisation } from '../../auth/visibility.ts'
 
 /** A lifecycle gate as the settings show it: with how many projects have passed it. */
 export interface LifecycleGateRow extends LifecycleGate {
@@ -54,18 +55,15 @@ export const toGateInput = (g: LifecycleGate): GateInput => ({
  */
 export function createLifecycleService(db: Kysely<DB>) {
   /** The gates with how many projects passed each; a partner officer's count is of shared projects only. */
-  async function gatesWithCounts(
-    trx: Db,
-    organisationId: number,
-    partnerOnly = false,
-  ): Promise<LifecycleGateRow[]> {
+  async function gatesWithCounts(trx: Db, scope: Scope): Promise<LifecycleGateRow[]> {
+    const organisationId = scope.organisationId
     const gates = await ensureLifecycle(trx, organisationId)
     let q = trx
       .selectFrom('project_gates as pg')
       .innerJoin('projects as p', 'p.id', 'pg.project_id')
       .select(['pg.gate_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('pg.organisation_id', '=', organisationId)
-    if (partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+    q = whereProjectVisible(q, scope, 'p.id')
     const counts = await q.groupBy('pg.gate_id').execute()
     return gates.map((g) => ({
       ...g,
@@ -74,7 +72,7 @@ export function createLifecycleService(db: Kysely<DB>) {
   }
 
   async function gateIn(trx: Transaction<DB>, actor: Actor, gateId: number) {
-    const gates = await gatesWithCounts(trx, actor.organisationId)
+    const gates = await gatesWithCounts(trx, wholeOrganisation(actor.organisationId))
     const gate = gates.find((g) => g.id === gateId)
     if (!gate) throw notFound('Gate')
     return { gates, gate }
@@ -122,14 +120,14 @@ export function createLifecycleService(db: Kysely<DB>) {
         .where('id', '=', scope.organisationId)
         .executeTakeFirstOrThrow()
       return {
-        gates: await gatesWithCounts(db, scope.organisationId, scope.partnerOnly),
+        gates: await gatesWithCounts(db, scope),
         riskEscalationThreshold: org.risk_escalation_threshold,
         organisationVersion: org.version,
       }
     },
 
     async gate(scope: Scope, gateId: number): Promise<LifecycleGateRow | undefined> {
-      return (await gatesWithCounts(db, scope.organisationId, scope.partnerOnly)).find((g) => g.id === gateId)
+      return (await gatesWithCounts(db, scope)).find((g) => g.id === gateId)
     },
 
     /** Adds a gate at the end of the lifecycle. */

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts'
 import type { HealthHeadline } from '../portfolio/portfolio.service.ts'
 import { auditActorOf } from '../../auth/actor.ts'
 import { GOVERNANCE_HEALTH_RULES, type Finding, type HealthRule } from './health.rules.ts'
+import { visibleProjectIds, wholeOrganisation } from '../../auth/visibility.ts'
 
 export interface RuleResult {
   rule: HealthRule
@@ -53,18 +54,7 @@ export function createGovernanceService(
     const period = currentPeriod(now)
     const settings = await settingsOf(scope.organisationId)
     // A partner officer sees only findings about projects shared with the partner.
-    const visible = scope.partnerOnly
-      ? new Set(
-          (
-            await db
-              .selectFrom('projects')
-              .select('id')
-              .where('organisation_id', '=', scope.organisationId)
-              .where('shared_with_partner', '=', 1)
-              .execute()
-          ).map((p) => p.id),
-        )
-      : null
+    const visible = await visibleProjectIds(db, scope)
     const results: RuleResult[] = []
     for (const rule of rules) {
       const s = settings.get(rule.id)
@@ -152,7 +142,7 @@ export function createGovernanceService(
     async snapshot(now: Date = new Date()): Promise<number> {
       const orgs = await db.selectFrom('organisations').select('id').execute()
       for (const o of orgs) {
-        const check = await run({ organisationId: o.id, partnerOnly: false }, { now })
+        const check = await run(wholeOrganisation(o.id), { now })
         const counts = Object.fromEntries(check.results.map((r) => [r.rule.id, r.findings.length]))
         await db
           .insertInto('health_snapshots')

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { isPostgres } from '../../db/migrations/helpers.ts'
 import type { Scope } from '../../auth/actor.ts'
@@ -69,7 +70,7 @@ export function createLedgerRepository(db: Kysely<DB>) {
         .selectFrom('projects')
         .select(['id', 'reference', 'name'])
         .where('organisation_id', '=', scope.organisationId)
-      if (scope.partnerOnly) q = q.where('shared_with_partner', '=', 1)
+      q = whereProjectVisible(q, scope, 'projects.id')
       return q.orderBy('reference').execute()
     },
   }

@@ -12,6 +12,8 @@ import { ConflictError, HttpError, notFound, ValidationError } from '../../error
 import { auditBy, insertAudited } from '../audit/versioned-update.ts'
 import { DATE_FORMATS, LEDGER_FIELDS, type ColumnMap } from './ledger.formats.ts'
 import { createLedgerRepository, matchRule } from './ledger.repository.ts'
+import { whereProjectVisible } from '../../auth/visibility.ts'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 
 export interface TransactionFilter {
   projectId?: number
@@ -92,18 +94,8 @@ export function createLedgerService(db: Kysely<DB>) {
     let q = db
       .selectFrom('ledger_transactions')
       .where('ledger_transactions.organisation_id', '=', scope.organisationId)
-    if (scope.partnerOnly) {
-      // A partner officer sees spend on shared projects only, never the suspense list.
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('projects')
-            .select('projects.id')
-            .whereRef('projects.id', '=', 'ledger_transactions.project_id')
-            .where('projects.shared_with_partner', '=', 1),
-        ),
-      )
-    }
+    // A partner officer sees spend on shared projects only, never the suspense list.
+    q = whereProjectVisible(q, scope, 'ledger_transactions.project_id')
     return q
   }
 
@@ -175,7 +167,7 @@ export function createLedgerService(db: Kysely<DB>) {
       version: number,
       projectId: number | null,
     ): Promise<LedgerTransaction> {
-      const scope = { organisationId: actor.organisationId, partnerOnly: false }
+      const scope = wholeOrganisation(actor.organisationId)
       if (projectId !== null && !(await projectInScope(scope, projectId)))
         throw new ValidationError({ projectId: 'Select a project' })
       return db.transaction().execute(async (trx) => {
@@ -219,7 +211,7 @@ export function createLedgerService(db: Kysely<DB>) {
 
     async createRule(actor: Actor, input: RuleInput): Promise<CostMappingRule> {
       const errors = validateRule(input)
-      const scope = { organisationId: actor.organisationId, partnerOnly: false }
+      const scope = wholeOrganisation(actor.organisationId)
       if (input.projectId !== null && !(await projectInScope(scope, input.projectId)))
         errors.projectId = 'Select the project the spend belongs to'
       if (Object.keys(errors).length > 0) throw new ValidationError(errors)

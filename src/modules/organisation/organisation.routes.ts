@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 import { ROLES, ROLE_LABELS } from '../../auth/roles.ts'
 import { RATING_SCALES } from '../../domain/dca.ts'
 import type { Organisation } from '../../db/schema.ts'
+import { ValidationError } from '../../errors.ts'
 import { trySave } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
@@ -87,6 +89,7 @@ export async function organisationRoutes(app: FastifyInstance) {
       title: 'People and roles',
       backLink: '/settings',
       members: await organisation.members(organisationId),
+      partners: await app.services.finance.partners(wholeOrganisation(organisationId)),
       invitations: await invitations.pending(organisationId),
       // Without SMTP an invitation waits in the outbox and nobody receives its link: say so before sending.
       mailConfigured: app.services.mailer.configured,
@@ -99,6 +102,40 @@ export async function organisationRoutes(app: FastifyInstance) {
   app.get('/settings/people', { config: { policy: 'organisation.admin' } }, async (request, reply) => {
     return reply.render(PEOPLE, await peoplePage(request.actor!.organisationId, {}))
   })
+
+  // A partner officer sees the projects shared with the partner their membership names.
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/partner',
+    {
+      config: { policy: 'organisation.admin' },
+      schema: { params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }), body: FormBody },
+    },
+    async (request, reply) => {
+      const actor = request.actor!
+      const chosen = field(request.body, 'partnerId')
+      const partnerId = chosen === '' ? null : optionalInt(chosen)
+      const key = `partner-${request.params.userId}`
+      const result = await trySave(
+        () =>
+          partnerId === null && chosen !== ''
+            ? Promise.reject(new ValidationError({ partnerId: 'Select a partner from the list' }))
+            : organisation.setPartner(actor, request.params.userId, partnerId),
+        async (errors) =>
+          reply.render(
+            PEOPLE,
+            await peoplePage(actor.organisationId, {
+              errors: { [key]: errors.partnerId ?? 'Select a partner' },
+              errorList: [{ text: errors.partnerId ?? 'Select a partner', href: `#${key}` }],
+            }),
+            400,
+          ),
+        () => undefined,
+      )
+      if (!result.ok) return result.response
+      reply.flash('Partner changed. The person now sees the projects shared with it.')
+      return reply.redirect('/settings/people', 303)
+    },
+  )
 
   app.post<{ Body: FormBody }>(
     '/settings/people',

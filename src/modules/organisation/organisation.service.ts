@@ -14,6 +14,8 @@ export interface MemberView {
   role: Role
   roleLabel: string
   isActive: boolean
+  /** For a partner officer, the partner they work for: they see the projects shared with it. */
+  partnerId: number | null
 }
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -80,7 +82,15 @@ export function createOrganisationService(db: Kysely<DB>) {
       const rows = await db
         .selectFrom('memberships as m')
         .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select(['u.id as userId', 'm.id as membershipId', 'u.name', 'u.email', 'm.role', 'u.is_active'])
+        .select([
+          'u.id as userId',
+          'm.id as membershipId',
+          'u.name',
+          'u.email',
+          'm.role',
+          'm.partner_id',
+          'u.is_active',
+        ])
         .where('m.organisation_id', '=', organisationId)
         .orderBy('u.name')
         .execute()
@@ -94,7 +104,50 @@ export function createOrganisationService(db: Kysely<DB>) {
           role: r.role as Role,
           roleLabel: ROLE_LABELS[r.role as Role],
           isActive: r.is_active === 1,
+          partnerId: r.partner_id,
         }))
+    },
+
+    /**
+     * Names the partner a partner officer works for (or none): they see the projects shared with it, from
+     * their next request. Only a partner officer works for a partner; the partner must be the council's.
+     */
+    async setPartner(actor: Actor, userId: number, partnerId: number | null): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const member = await trx
+          .selectFrom('memberships')
+          .selectAll()
+          .where('organisation_id', '=', actor.organisationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        if (!member) throw notFound('Person')
+        if (member.role !== 'partner_officer')
+          throw new ValidationError({ partnerId: 'Only a partner officer works for a partner' })
+        if (partnerId !== null) {
+          const partner = await trx
+            .selectFrom('partners')
+            .select('id')
+            .where('organisation_id', '=', actor.organisationId)
+            .where('id', '=', partnerId)
+            .executeTakeFirst()
+          if (!partner) throw new ValidationError({ partnerId: 'Select a partner from the list' })
+        }
+        if (member.partner_id === partnerId) return
+        await trx
+          .updateTable('memberships')
+          .set({ partner_id: partnerId })
+          .where('id', '=', member.id)
+          .execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'membership',
+          entityId: member.id,
+          before: { user_id: userId, partner_id: member.partner_id },
+          after: { user_id: userId, partner_id: partnerId },
+        })
+      })
     },
 
     async changeRole(actor: Actor, userId: number, role: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, Programme } from '../../db/schema.ts'
+import { whereProgrammeVisible } from '../../auth/visibility.ts'
 
 export type ProgrammeSort = 'reference' | 'name' | 'start_date' | 'end_date' | 'updated_at'
 
@@ -16,17 +17,7 @@ export interface ProgrammeFilter {
 /** Every query is confined to the scope's organisation; a partner officer sees programmes with shared projects. */
 function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
   let q = db.selectFrom('programmes').where('programmes.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('projects')
-          .select('projects.id')
-          .whereRef('projects.programme_id', '=', 'programmes.id')
-          .where('projects.shared_with_partner', '=', 1),
-      ),
-    )
-  }
+  q = whereProgrammeVisible(q, scope, 'programmes.id')
   return q
 }
 

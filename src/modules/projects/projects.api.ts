@@ -35,7 +35,10 @@ export const ProjectSchema = Type.Object(
     projectManager: Type.String(),
     sponsor: Type.String(),
     stage: Type.String(),
-    sharedWithPartner: Type.Boolean({ description: 'Shared with the shared-service partner' }),
+    partners: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
+      description:
+        'The partners the project is shared with (their partner officers see it); a partner officer is told only of their own',
+    }),
     baselineStart: NullableDate,
     baselineEnd: NullableDate,
     forecastStart: NullableDate,
@@ -72,7 +75,11 @@ const ProjectFields = {
   projectManager: Type.String({ maxLength: 200 }),
   sponsor: Type.String({ maxLength: 200 }),
   stage: Stage,
-  sharedWithPartner: Type.Boolean(),
+  partnerIds: Type.Array(Type.Integer({ minimum: 1 }), {
+    maxItems: 50,
+    description:
+      'The partners to share the project with (ids from /api/v1/partners); an empty list shares it with none',
+  }),
   baselineStart: NullableDate,
   baselineEnd: NullableDate,
   forecastStart: NullableDate,
@@ -150,7 +157,7 @@ export function projectJson(p: ProjectListRow, scale: RatingScaleId): Static<typ
     projectManager: p.project_manager,
     sponsor: p.sponsor,
     stage: p.stage,
-    sharedWithPartner: p.shared_with_partner === 1,
+    partners: p.partners,
     baselineStart: p.baseline_start,
     baselineEnd: p.baseline_end,
     forecastStart: p.forecast_start,
@@ -272,7 +279,7 @@ export async function projectsApi(app: FastifyInstance) {
           projectManager: b.projectManager ?? '',
           sponsor: b.sponsor ?? '',
           stage: b.stage ?? 'idea',
-          sharedWithPartner: b.sharedWithPartner ?? false,
+          partnerIds: b.partnerIds ?? [],
           baselineStart: b.baselineStart ?? null,
           baselineEnd: b.baselineEnd ?? null,
           forecastStart: b.forecastStart ?? null,

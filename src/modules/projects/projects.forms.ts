@@ -1,7 +1,7 @@
 import type { Project } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
-import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
+import { errorList, field, fields, optionalInt, type FormBody } from '../../web/forms.ts'
 import {
   PROJECT_FIELD_ORDER,
   PROJECT_STAGES,
@@ -30,7 +30,7 @@ export function blankProject(programmeId: number | null): ProjectInput {
     projectManager: '',
     sponsor: '',
     stage: 'idea',
-    sharedWithPartner: false,
+    partnerIds: [],
     baselineStart: null,
     baselineEnd: null,
     forecastStart: null,
@@ -41,9 +41,8 @@ export function blankProject(programmeId: number | null): ProjectInput {
 }
 
 export function readProjectForm(body: FormBody, errors: Record<string, string>): ProjectInput {
-  const shared = field(body, 'sharedWithPartner')
-  if (shared !== 'yes' && shared !== 'no')
-    errors.sharedWithPartner = 'Select yes if the project is shared with the shared-service partner'
+  const partnerIds = fields(body, 'partnerIds').map((v) => optionalInt(v))
+  if (partnerIds.some((id) => id === null)) errors.partnerIds = 'Select partners from the list'
   const date = (name: (typeof PROJECT_DATES)[number]['name']) =>
     readDate(body, name, PROJECT_DATES.find((d) => d.name === name)!.label, errors)
   return {
@@ -54,7 +53,7 @@ export function readProjectForm(body: FormBody, errors: Record<string, string>):
     projectManager: field(body, 'projectManager'),
     sponsor: field(body, 'sponsor'),
     stage: field(body, 'stage'),
-    sharedWithPartner: shared === 'yes',
+    partnerIds: partnerIds.filter((id) => id !== null),
     baselineStart: date('baselineStart'),
     baselineEnd: date('baselineEnd'),
     forecastStart: date('forecastStart'),
@@ -69,8 +68,8 @@ export function projectFormContext(
   body: FormBody | null,
   errors: Record<string, string>,
   programmes: Array<{ id: number; reference: string; name: string }>,
+  partners: Array<{ id: number; name: string }>,
 ) {
-  const sharedValue = body ? field(body, 'sharedWithPartner') : values.sharedWithPartner ? 'yes' : 'no'
   // The layout shows the error summary (and "Error:" in the title) whenever `errors` is set, even if empty.
   const invalid = Object.keys(errors).length > 0
   return {
@@ -86,10 +85,11 @@ export function projectFormContext(
       })),
     ],
     stages: PROJECT_STAGES.map((s) => ({ ...s, checked: s.value === values.stage })),
-    sharedItems: [
-      { value: 'yes', text: 'Yes', checked: sharedValue === 'yes' },
-      { value: 'no', text: 'No', checked: sharedValue === 'no' },
-    ],
+    partnerItems: partners.map((p) => ({
+      value: String(p.id),
+      text: p.name,
+      checked: values.partnerIds.includes(p.id),
+    })),
     dates: PROJECT_DATES.map((d) => ({
       ...d,
       items: dateItems(body, d.name, values[d.name], Boolean(errors[d.name])),
@@ -102,11 +102,17 @@ export function projectFormContext(
 export function projectConflictRows(
   yours: ProjectInput,
   saved: Project,
+  savedPartnerIds: number[],
   programmes: Array<{ id: number; reference: string; name: string }>,
+  partners: Array<{ id: number; name: string }>,
 ) {
-  const s = toProjectInput(saved)
+  const s = toProjectInput(saved, savedPartnerIds)
   const programme = (id: number | null) => programmes.find((p) => p.id === id)?.name ?? ''
-  const yesNo = (b: boolean) => (b ? 'Yes' : 'No')
+  const sharedWith = (ids: number[]) =>
+    partners
+      .filter((p) => ids.includes(p.id))
+      .map((p) => p.name)
+      .join(', ') || 'No partner'
   const row = (label: string, a: string, b: string) => ({ label, yours: a, saved: b })
   return [
     row('Reference', yours.reference, s.reference),
@@ -116,7 +122,7 @@ export function projectConflictRows(
     row('Project manager', yours.projectManager, s.projectManager),
     row('Sponsor', yours.sponsor, s.sponsor),
     row('Stage', projectStageLabel(yours.stage), projectStageLabel(s.stage)),
-    row('Shared with the partner', yesNo(yours.sharedWithPartner), yesNo(s.sharedWithPartner)),
+    row('Shared with', sharedWith(yours.partnerIds), sharedWith(s.partnerIds)),
     ...PROJECT_DATES.map((d) => row(d.label, formatDate(yours[d.name]), formatDate(s[d.name]))),
   ]
 }

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, Project } from '../../db/schema.ts'
@@ -36,7 +37,7 @@ export type ProjectWithLatest = Project & { latest_rating: string | null; latest
 /** Every query is confined to the scope's organisation; a partner officer sees only shared projects. */
 function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
   let q = db.selectFrom('projects').where('projects.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'projects.id')
   return q
 }
 

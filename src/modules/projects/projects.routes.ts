@@ -137,10 +137,12 @@ export async function projectsRoutes(app: FastifyInstance) {
     status?: number,
     beforeOversight?: ReturnType<typeof gatePassesContext>,
   ) {
-    const options = await programmes.options(scopeOf(reply.request.actor!))
+    const scope = scopeOf(reply.request.actor!)
+    const options = await programmes.options(scope)
+    const partners = await app.services.finance.partners(scope)
     return reply.render(
       FORM,
-      { ...opts, ...projectFormContext(values, body, errors, options), beforeOversight },
+      { ...opts, ...projectFormContext(values, body, errors, options, partners), beforeOversight },
       status,
     )
   }
@@ -237,7 +239,8 @@ export async function projectsRoutes(app: FastifyInstance) {
         backLink: `/projects/${project.id}`,
         version: project.version,
       }
-      return renderForm(reply, opts, toProjectInput(project), null, {})
+      const partnerIds = await projects.partnerIds(project.organisation_id, project.id)
+      return renderForm(reply, opts, toProjectInput(project, partnerIds), null, {})
     },
   )
 
@@ -271,7 +274,13 @@ export async function projectsRoutes(app: FastifyInstance) {
             title: saved.name,
             recordUrl: `/projects/${id}`,
             action: `/projects/${id}/edit`,
-            rows: projectConflictRows(values, saved, await programmes.options(scopeOf(actor))),
+            rows: projectConflictRows(
+              values,
+              saved,
+              await projects.partnerIds(actor.organisationId, id),
+              await programmes.options(scopeOf(actor)),
+              await app.services.finance.partners(scopeOf(actor)),
+            ),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })

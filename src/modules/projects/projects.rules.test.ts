@@ -11,7 +11,7 @@ function p(overrides: Partial<ProjectInput>): ProjectInput {
     projectManager: '',
     sponsor: '',
     stage: 'delivery',
-    sharedWithPartner: false,
+    partnerIds: [],
     baselineStart: null,
     baselineEnd: null,
     forecastStart: null,

@@ -56,7 +56,8 @@ export interface ProjectInput {
   projectManager: string
   sponsor: string
   stage: string
-  sharedWithPartner: boolean
+  /** The partners the project is shared with: their partner officers see it. */
+  partnerIds: number[]
   baselineStart: string | null
   baselineEnd: string | null
   forecastStart: string | null
@@ -73,7 +74,7 @@ export const PROJECT_FIELD_ORDER = [
   'projectManager',
   'sponsor',
   'stage',
-  'sharedWithPartner',
+  'partnerIds',
   'baselineStart',
   'baselineEnd',
   'forecastStart',

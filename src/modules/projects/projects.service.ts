@@ -1,11 +1,12 @@
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
+import { partnerIdsOf, partnerNamesOf, partnersOfProjects, shareProject } from '../../auth/visibility.ts'
 import type { DB, Project } from '../../db/schema.ts'
 import { isRating, type Rating } from '../../domain/dca.ts'
 import { currentPeriod, type Period } from '../../domain/periods.ts'
 import { projectSlippage } from '../../domain/slippage.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
-import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
 import {
   createProjectsRepository,
@@ -32,6 +33,8 @@ export interface ProjectListRow extends Project {
   hasCurrentReport: boolean
   /** Days later than baseline (negative = early), from `projectSlippage`; never stored. */
   slippage: { startDays: number | null; endDays: number | null }
+  /** The partners it is shared with, as far as the reader may know (a partner officer: only their own). */
+  partners: Array<{ id: number; name: string }>
 }
 
 /** A stage change that does not meet its conditions: 409, with each unmet condition named. */
@@ -49,7 +52,7 @@ export class StageChangeRefused extends HttpError {
   }
 }
 
-export function toProjectInput(p: Project): ProjectInput {
+export function toProjectInput(p: Project, partnerIds: number[]): ProjectInput {
   return {
     reference: p.reference,
     name: p.name,
@@ -58,7 +61,7 @@ export function toProjectInput(p: Project): ProjectInput {
     projectManager: p.project_manager,
     sponsor: p.sponsor,
     stage: p.stage,
-    sharedWithPartner: p.shared_with_partner === 1,
+    partnerIds,
     baselineStart: p.baseline_start,
     baselineEnd: p.baseline_end,
     forecastStart: p.forecast_start,
@@ -77,7 +80,6 @@ function toRow(input: ProjectInput & { programmeId: number }) {
     project_manager: input.projectManager.trim(),
     sponsor: input.sponsor.trim(),
     stage: input.stage,
-    shared_with_partner: input.sharedWithPartner ? 1 : 0,
     baseline_start: input.baselineStart,
     baseline_end: input.baselineEnd,
     forecast_start: input.forecastStart,
@@ -147,6 +149,24 @@ async function gatesOnTheWay(
   return problems
 }
 
+/**
+ * A change of sharing is a change of who may see the project: recorded in the project's history by partner
+ * name ("Shared with"), read before and after the change inside the caller's transaction.
+ */
+async function shareAudited(trx: Transaction<DB>, actor: Actor, projectId: number, partnerIds: number[]) {
+  const before = await partnerNamesOf(trx, actor.organisationId, projectId)
+  await shareProject(trx, actor.organisationId, projectId, partnerIds)
+  await auditBy(trx, actor, {
+    action: 'share',
+    entityType: 'project',
+    entityId: projectId,
+    before: { shared_with: before.join(', ') || 'No partner' },
+    after: {
+      shared_with: (await partnerNamesOf(trx, actor.organisationId, projectId)).join(', ') || 'No partner',
+    },
+  })
+}
+
 export function createProjectsService(
   db: Kysely<DB>,
   programmes: ProgrammesService,
@@ -160,6 +180,13 @@ export function createProjectsService(
     // Programme names come from the programmes area, not its table: one small query per page.
     const byId = new Map((await programmes.options(scope)).map((p) => [p.id, p]))
     const now = currentPeriod()
+    const shared = new Map<number, Array<{ id: number; name: string }>>()
+    for (const s of await partnersOfProjects(
+      db,
+      scope,
+      rows.map((r) => r.id),
+    ))
+      shared.set(s.projectId, [...(shared.get(s.projectId) ?? []), { id: s.partnerId, name: s.partnerName }])
     // Built field by field: object rest/spread over a driver row costs ~15 µs a row in V8, which on a
     // 100-row page was most of the API's time (measured by bench/run.ts).
     return rows.map((p) => ({
@@ -172,7 +199,6 @@ export function createProjectsService(
       project_manager: p.project_manager,
       sponsor: p.sponsor,
       stage: p.stage,
-      shared_with_partner: p.shared_with_partner,
       baseline_start: p.baseline_start,
       baseline_end: p.baseline_end,
       forecast_start: p.forecast_start,
@@ -186,6 +212,7 @@ export function createProjectsService(
       rating: p.latest_rating !== null && isRating(p.latest_rating) ? p.latest_rating : null,
       ratingPeriod: p.latest_period,
       hasCurrentReport: p.latest_period === now,
+      partners: shared.get(p.id) ?? [],
       slippage: projectSlippage({
         baselineStart: p.baseline_start,
         forecastStart: p.forecast_start,
@@ -208,6 +235,9 @@ export function createProjectsService(
 
   return {
     listProjects,
+
+    /** The ids of the partners a project is shared with, for its form (the caller has checked it may see it). */
+    partnerIds: (organisationId: number, projectId: number) => partnerIdsOf(db, organisationId, projectId),
 
     /** The raw project record, within the reader's scope. */
     get: (scope: Scope, id: number): Promise<Project | undefined> => repo.get(scope, id),
@@ -248,6 +278,7 @@ export function createProjectsService(
           actor,
           values: { ...toRow(valid) },
         })
+        if (valid.partnerIds.length > 0) await shareAudited(trx, actor, created.id, valid.partnerIds)
         if (passes.length > 0) {
           const onTheWay = gate
             ? await gate.gatesGuarding(trx, actor.organisationId, stagesOnTheWay('idea', valid.stage))
@@ -294,7 +325,8 @@ export function createProjectsService(
         const current = await repo.get(scopeOf(actor), id, trx)
         if (!current) throw notFound('Project')
         if (current.version !== version) throw new ConflictError(current)
-        const before = toProjectInput(current)
+        const sharedBefore = await partnerIdsOf(trx, actor.organisationId, id)
+        const before = toProjectInput(current, sharedBefore)
         const merged = checked({ ...before, ...patch })
         const problems = stageChangeProblems(before, merged)
         // Gate conditions only matter for a move the lifecycle allows at all (a closed project stays closed).
@@ -312,6 +344,10 @@ export function createProjectsService(
           version,
           changes: toRow(merged),
         })
+        const sharedAfter = [...new Set(merged.partnerIds)].sort((a, b) => a - b)
+        if (sharedAfter.join() !== sharedBefore.join()) {
+          await shareAudited(trx, actor, id, sharedAfter)
+        }
         for (const l of listeners) await l.projectChanged(trx, actor, updated.id)
         return updated
       })

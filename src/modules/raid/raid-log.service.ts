@@ -1,3 +1,4 @@
+import { ifProjectVisible, whereProjectVisible } from '../../auth/visibility.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Assumption, DB, Dependency } from '../../db/schema.ts'
@@ -82,7 +83,7 @@ function assumptionsIn(db: Db, scope: Scope) {
     .innerJoin('projects as p', 'p.id', 'assumptions.project_id')
     .selectAll('assumptions')
     .where('assumptions.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 
@@ -92,9 +93,13 @@ function dependenciesIn(db: Db, scope: Scope) {
     .innerJoin('projects as p', 'p.id', 'd.project_id')
     .leftJoin('projects as dp', 'dp.id', 'd.depends_on_project_id')
     .selectAll('d')
-    .select(['dp.reference as depends_on_reference', 'dp.name as depends_on_name'])
+    // The project depended on is named only to a reader who may see it; the id alone says nothing.
+    .select([
+      ifProjectVisible<string>(scope, 'dp.id', 'dp.reference').as('depends_on_reference'),
+      ifProjectVisible<string>(scope, 'dp.id', 'dp.name').as('depends_on_name'),
+    ])
     .where('d.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Project, RaidIssue, Risk, RiskAction } from '../../db/schema.ts'
@@ -38,7 +39,7 @@ async function projectIn(db: Db, scope: Scope, projectId: number): Promise<Proje
     .selectAll()
     .where('organisation_id', '=', scope.organisationId)
     .where('id', '=', projectId)
-  if (scope.partnerOnly) q = q.where('shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'projects.id')
   return q.executeTakeFirst()
 }
 
@@ -49,7 +50,7 @@ function risksIn(db: Db, scope: Scope) {
     .selectAll('risks')
     .select(['p.reference as project_reference', 'p.name as project_name', 'p.programme_id'])
     .where('risks.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 
@@ -60,7 +61,7 @@ function issuesIn(db: Db, scope: Scope) {
     .selectAll('raid_issues')
     .select(['p.reference as project_reference', 'p.name as project_name', 'p.programme_id'])
     .where('raid_issues.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
 }
 

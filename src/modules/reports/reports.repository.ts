@@ -1,23 +1,14 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, PanelReport, ReportArea } from '../../db/schema.ts'
+import { wherePaperVisible } from '../../auth/visibility.ts'
 
 type Conn = Kysely<DB> | Transaction<DB>
 
-/** Reports belong to one organisation; a partner officer sees reports only of programmes shared with them. */
+/** Reports belong to one organisation; what a partner officer sees of them is decided in auth/visibility.ts. */
 function scoped(db: Conn, scope: Scope) {
   let q = db.selectFrom('panel_reports').where('panel_reports.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('projects')
-          .select('projects.id')
-          .whereRef('projects.programme_id', '=', 'panel_reports.programme_id')
-          .where('projects.shared_with_partner', '=', 1),
-      ),
-    )
-  }
+  q = wherePaperVisible(q, scope)
   return q
 }
 

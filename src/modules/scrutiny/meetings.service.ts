@@ -17,6 +17,7 @@ import {
   type MemberInput,
   type PointInput,
 } from './scrutiny.rules.ts'
+import { whereProjectVisible } from '../../auth/visibility.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 type Org = Pick<Scope, 'organisationId'>
@@ -170,13 +171,11 @@ export function createMeetingsService(db: Kysely<DB>) {
           'agenda_item_links.project_id',
           'programmes.name as programme_name',
           'projects.name as project_name',
-          'projects.shared_with_partner',
         ])
         .where('agenda_item_links.organisation_id', '=', scope.organisationId)
         .where('agenda_item_links.agenda_item_id', '=', itemId)
-      if (scope.partnerOnly) q = q.where('agenda_item_links.project_id', 'is not', null)
-      const rows = await q.orderBy('agenda_item_links.id').execute()
-      return rows.filter((r) => !scope.partnerOnly || r.shared_with_partner === 1)
+      q = whereProjectVisible(q, scope, 'agenda_item_links.project_id')
+      return q.orderBy('agenda_item_links.id').execute()
     },
 
     async createCommittee(actor: Actor, input: CommitteeInput): Promise<Committee> {

@@ -33,6 +33,7 @@ import {
   type Id,
   type IdForm,
 } from './scrutiny.view.ts'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 
 type Rec = NonNullable<Awaited<ReturnType<FastifyInstance['services']['scrutiny']['recommendations']['get']>>>
 
@@ -210,7 +211,7 @@ export async function recommendationsRoutes(app: FastifyInstance) {
 
   /** Agenda items at meetings after the one that made the recommendation: where it can be followed up. */
   async function laterItemsFor(r: Rec) {
-    const scope = { organisationId: r.organisation_id, partnerOnly: false }
+    const scope = wholeOrganisation(r.organisation_id)
     const meetings = (await scrutiny.listMeetings(scope, { from: r.made_on })).filter(
       (m) => m.meeting_date > r.made_on,
     )

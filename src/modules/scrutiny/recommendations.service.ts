@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
+import { ifProjectVisible } from '../../auth/visibility.ts'
 import { ownRow } from '../../db/owned-row.ts'
 import type { DB, Recommendation, RecommendationAction } from '../../db/schema.ts'
 import type { IsoDate } from '../../domain/dates.ts'
@@ -145,7 +146,11 @@ export function createRecommendationsService(
         .leftJoin('projects', 'projects.id', 'recommendation_actions.project_id')
         .leftJoin('programmes', 'programmes.id', 'recommendation_actions.programme_id')
         .selectAll('recommendation_actions')
-        .select(['projects.name as project_name', 'programmes.name as programme_name'])
+        // A project the reader may not see is neither named nor linked (auth/visibility.ts).
+        .select([
+          ifProjectVisible<string>(scope, 'projects.id', 'projects.name').as('project_name'),
+          'programmes.name as programme_name',
+        ])
         .where('recommendation_actions.organisation_id', '=', scope.organisationId)
         .where('recommendation_actions.recommendation_id', '=', recommendationId)
         .orderBy('recommendation_actions.id')

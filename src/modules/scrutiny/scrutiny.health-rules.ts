@@ -1,6 +1,7 @@
 import { formatDate } from '../../domain/dates.ts'
 import type { HealthRule } from '../governance/health.rules.ts'
 import type { ScrutinyService } from './scrutiny.service.ts'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 
 /**
  * The scrutiny rule of the governance health check: a recommendation the executive has not answered by
@@ -15,7 +16,7 @@ export function scrutinyHealthRules(scrutiny: Pick<ScrutinyService, 'overdueResp
       lesson:
         'The panel noted that "comments from the Performance Monitoring Panel had apparently not been influential".',
       async evaluate({ organisationId, today }) {
-        const overdue = await scrutiny.overdueResponses({ organisationId, partnerOnly: false }, today)
+        const overdue = await scrutiny.overdueResponses(wholeOrganisation(organisationId), today)
         return overdue.map((r) => ({
           recordType: 'recommendation',
           recordId: r.recommendationId,

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, StatusReport } from '../../db/schema.ts'
@@ -20,7 +21,7 @@ function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
     .innerJoin('projects', 'projects.id', 'status_reports.project_id')
     .where('status_reports.organisation_id', '=', scope.organisationId)
     .where('projects.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('projects.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'projects.id')
   return q
 }
 

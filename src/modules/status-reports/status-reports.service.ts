@@ -14,6 +14,7 @@ import {
   type StatusReportInput,
   type StatusReportView,
 } from './status-reports.rules.ts'
+import { wholeOrganisation } from '../../auth/visibility.ts'
 
 /** What this area needs from the projects area: a project, found within the reader's scope. */
 export interface ProjectLookup {
@@ -75,7 +76,7 @@ export function createStatusReportsService(db: Kysely<DB>, projects: ProjectLook
       check(input, actor.ratingScale)
       return guardDuplicate(input.period, () =>
         db.transaction().execute(async (trx) => {
-          const whole = { organisationId: actor.organisationId, partnerOnly: false }
+          const whole = wholeOrganisation(actor.organisationId)
           if (await repo.forPeriod(whole, project.id, input.period, trx))
             throw new ValidationError({ period: duplicatePeriodMessage(input.period) })
           return insertAudited(trx, {
@@ -110,7 +111,7 @@ export function createStatusReportsService(db: Kysely<DB>, projects: ProjectLook
           const merged: StatusReportInput = { ...toStatusReportInput(current), ...patch }
           check(merged, actor.ratingScale, current.rating)
           if (merged.period !== current.period) {
-            const whole = { organisationId: actor.organisationId, partnerOnly: false }
+            const whole = wholeOrganisation(actor.organisationId)
             if (await repo.forPeriod(whole, current.project_id, merged.period, trx))
               throw new ValidationError({ period: duplicatePeriodMessage(merged.period) })
           }

@@ -1,3 +1,4 @@
+import { whereProjectVisible } from '../../auth/visibility.ts'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, ToleranceException, ToleranceSettings } from '../../db/schema.ts'
@@ -41,7 +42,7 @@ function scopedExceptions(db: Db, scope: Scope) {
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .innerJoin('programmes as g', 'g.id', 'e.programme_id')
     .where('e.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) q = q.where('p.shared_with_partner', '=', 1)
+  q = whereProjectVisible(q, scope, 'p.id')
   return q
     .selectAll('e')
     .select([

@@ -7,7 +7,8 @@ export interface ProjectDetails {
   /** The programme as the select shows it. */
   programme: string
   stage: string
-  shared: 'Yes' | 'No'
+  /** The partners to share the project with, as their checkboxes are labelled. */
+  sharedWith: string[]
   baselineStart: [string, string, string]
   baselineEnd: [string, string, string]
 }
@@ -25,10 +26,11 @@ export class DeliveryPages extends BasePage {
     await this.field('Project name').fill(p.name)
     await this.field('Programme').selectOption({ label: p.programme })
     await this.page.getByRole('group', { name: 'Stage' }).getByLabel(p.stage, { exact: true }).check()
-    await this.page
-      .getByRole('group', { name: /shared with the shared-service partner/ })
-      .getByLabel(p.shared, { exact: true })
-      .check()
+    for (const partner of p.sharedWith)
+      await this.page
+        .getByRole('group', { name: 'Partners the project is shared with' })
+        .getByLabel(partner, { exact: true })
+        .check()
     await this.fillDate('Baseline start date', ...p.baselineStart)
     await this.fillDate('Baseline end date', ...p.baselineEnd)
     await this.press('Save project', 'project')

@@ -1,0 +1,209 @@
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import { ValidationError } from '../errors.ts'
+import type { Actor } from './actor.ts'
+import { seesWholePortfolio } from './policy.ts'
+
+/**
+ * The one visibility rule. Every query, page, export, paper and cache that shows projects or what belongs
+ * to them decides what the reader may see here, and nowhere else: ESLint refuses the sharing table's name
+ * in any other file (eslint.config.js). Council staff see their organisation's whole portfolio. A partner
+ * officer sees only the projects shared with the partner their membership names (a project may be shared
+ * with several partners); a partner officer whose membership names no partner sees none.
+ */
+export interface Scope {
+  readonly organisationId: number
+  /** The partner whose shared projects this reader sees; null when the reader is not confined to a partner. */
+  readonly partnerId: number | null
+  /** True for a partner officer: confined to shared projects (none at all if `partnerId` is null). */
+  readonly partnerOnly: boolean
+  /** The reader's whole scope as text, for keying caches: `org:5`, `org:5:partner:2`, `org:5:partner:none`. */
+  readonly key: string
+}
+
+function makeScope(organisationId: number, partnerOnly: boolean, partnerId: number | null): Scope {
+  const key = partnerOnly ? `org:${organisationId}:partner:${partnerId ?? 'none'}` : `org:${organisationId}`
+  return { organisationId, partnerOnly, partnerId: partnerOnly ? partnerId : null, key }
+}
+
+export function scopeOf(actor: Pick<Actor, 'organisationId' | 'role' | 'partnerId'>): Scope {
+  const partnerOnly = !seesWholePortfolio(actor.role)
+  return makeScope(actor.organisationId, partnerOnly, actor.partnerId)
+}
+
+/** The whole organisation: for the system's own work (schedulers, the command line, notifications). */
+export function wholeOrganisation(organisationId: number): Scope {
+  return makeScope(organisationId, false, null)
+}
+
+/** The scope a partner officer of this partner has: for tests and previews of what a partner sees. */
+export function partnerScope(organisationId: number, partnerId: number | null): Scope {
+  return makeScope(organisationId, true, partnerId)
+}
+
+type Conn = Kysely<DB> | Transaction<DB>
+
+interface Filterable<Q> {
+  where(expression: Expression<SqlBool>): Q
+}
+
+/** `column in (the projects shared with the scope's partner)`; nothing at all for a partner-less officer. */
+function sharedProjectCondition(scope: Scope, projectIdColumn: string): Expression<SqlBool> {
+  if (scope.partnerId === null) return sql<SqlBool>`1 = 0`
+  return sql<SqlBool>`${sql.ref(projectIdColumn)} in (select project_partners.project_id from project_partners where project_partners.partner_id = ${scope.partnerId})`
+}
+
+/**
+ * Confines a query to rows of projects the scope may see, by the column holding the project's id
+ * (`projects.id`, `p.id`, `risks.project_id` ...). A query for the whole portfolio is returned unchanged.
+ */
+export function whereProjectVisible<Q>(q: Filterable<Q> & Q, scope: Scope, projectIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  return q.where(sharedProjectCondition(scope, projectIdColumn))
+}
+
+/**
+ * Confines a query to programmes the scope may see: a partner officer sees a programme through the projects
+ * of it shared with the partner.
+ */
+export function whereProgrammeVisible<Q>(q: Filterable<Q> & Q, scope: Scope, programmeIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
+  return q.where(
+    sql<SqlBool>`${sql.ref(programmeIdColumn)} in (select projects.programme_id from projects inner join project_partners on project_partners.project_id = projects.id where project_partners.partner_id = ${scope.partnerId})`,
+  )
+}
+
+/**
+ * A column of a project another record points at (a dependency's project, a recommendation action's
+ * project), or null when the reader may not see that project: a page never shows the name of a record its
+ * reader cannot open. Select it `.as(...)` in place of the plain column.
+ */
+export function ifProjectVisible<T>(
+  scope: Scope,
+  projectIdColumn: string,
+  column: string,
+): RawBuilder<T | null> {
+  if (!scope.partnerOnly) return sql<T | null>`${sql.ref(column)}`
+  return sql<T | null>`case when ${sharedProjectCondition(scope, projectIdColumn)} then ${sql.ref(column)} else null end`
+}
+
+/**
+ * Papers about a whole programme (panel progress reports and programme definition papers; drafts and
+ * frozen papers, and their HTML, PDF and DOCX files) are the council's account of the programme to its
+ * panel or board: every project's name, rating, narrative, risks and finance, flattened into one document
+ * that does not record which project each passage is about, so it cannot be cut down to the shared
+ * projects. A partner officer sees none of them (listed nowhere, 404 by id): they follow the shared
+ * projects through the projects' own pages, status reports, milestones, risks and finance.
+ */
+export function wherePaperVisible<Q>(q: Filterable<Q> & Q, scope: Scope): Q {
+  if (!scope.partnerOnly) return q
+  return q.where(sql<SqlBool>`1 = 0`)
+}
+
+/** The ids of the projects the scope may see, or null for "all of the organisation's". */
+export async function visibleProjectIds(db: Conn, scope: Scope): Promise<ReadonlySet<number> | null> {
+  if (!scope.partnerOnly) return null
+  if (scope.partnerId === null) return new Set()
+  const rows = await db
+    .selectFrom('project_partners')
+    .select('project_id')
+    .where('organisation_id', '=', scope.organisationId)
+    .where('partner_id', '=', scope.partnerId)
+    .execute()
+  return new Set(rows.map((r) => r.project_id))
+}
+
+interface ProjectPartner {
+  projectId: number
+  partnerId: number
+  partnerName: string
+}
+
+/**
+ * The partners each project is shared with, for the project's page, form and JSON. A partner officer is
+ * told only of their own partner: which other partners a project is shared with is the council's business.
+ */
+export async function partnersOfProjects(
+  db: Conn,
+  scope: Scope,
+  projectIds: readonly number[],
+): Promise<ProjectPartner[]> {
+  if (projectIds.length === 0 || (scope.partnerOnly && scope.partnerId === null)) return []
+  let q = db
+    .selectFrom('project_partners')
+    .innerJoin('partners', 'partners.id', 'project_partners.partner_id')
+    .select([
+      'project_partners.project_id as projectId',
+      'project_partners.partner_id as partnerId',
+      'partners.name as partnerName',
+    ])
+    .where('project_partners.organisation_id', '=', scope.organisationId)
+    .where('project_partners.project_id', 'in', [...projectIds])
+  if (scope.partnerId !== null) q = q.where('project_partners.partner_id', '=', scope.partnerId)
+  return q.orderBy('partners.name').execute()
+}
+
+/** The ids of the partners one project is shared with, in id order (for the project's form and its audit). */
+export async function partnerIdsOf(db: Conn, organisationId: number, projectId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('project_partners')
+    .select('partner_id')
+    .where('organisation_id', '=', organisationId)
+    .where('project_id', '=', projectId)
+    .orderBy('partner_id')
+    .execute()
+  return rows.map((r) => r.partner_id)
+}
+
+/** The names of the partners one project is shared with, for its history ("Shared with"). */
+export async function partnerNamesOf(db: Conn, organisationId: number, projectId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('project_partners')
+    .innerJoin('partners', 'partners.id', 'project_partners.partner_id')
+    .select('partners.name')
+    .where('project_partners.organisation_id', '=', organisationId)
+    .where('project_partners.project_id', '=', projectId)
+    .orderBy('partners.name')
+    .execute()
+  return rows.map((r) => r.name)
+}
+
+/**
+ * Replaces the partners a project is shared with. Runs inside the caller's transaction, with the project's
+ * own versioned, audited write; a partner of another organisation is refused as a field error.
+ */
+export async function shareProject(
+  trx: Transaction<DB>,
+  organisationId: number,
+  projectId: number,
+  partnerIds: readonly number[],
+): Promise<void> {
+  const wanted = [...new Set(partnerIds)]
+  if (wanted.length > 0) {
+    const known = await trx
+      .selectFrom('partners')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', wanted)
+      .execute()
+    if (known.length !== wanted.length)
+      throw new ValidationError({ partnerIds: 'Select partners from the list' })
+  }
+  await trx
+    .deleteFrom('project_partners')
+    .where('organisation_id', '=', organisationId)
+    .where('project_id', '=', projectId)
+    .execute()
+  if (wanted.length === 0) return
+  await trx
+    .insertInto('project_partners')
+    .values(
+      wanted.map((partnerId) => ({
+        organisation_id: organisationId,
+        project_id: projectId,
+        partner_id: partnerId,
+      })),
+    )
+    .execute()
+}
