@@ -128,6 +128,22 @@ describe(
       await site.page.close()
     })
 
+    it('an administrator, who sees edit links with visually hidden names in table cells, and the wider lists', async () => {
+      // A visually hidden span is absolutely positioned: unless its table's region contains it, it is placed
+      // against the page and widened it to 700 px on the project pages for editors.
+      const site = await signedIn('admin')
+      for (const [path, name] of [
+        [`/projects/${ids.project}`, 'project-admin'],
+        [`/projects/${ids.project}/finance`, 'project-finance-admin'],
+        ['/funding-streams', 'funding-streams'],
+        ['/partners', 'partners'],
+        ['/reports', 'reports'],
+        ['/api/docs', 'api-docs'],
+      ] as const)
+        await checkAt320(site, path, name)
+      await site.page.close()
+    })
+
     it('the finance officer: ledger import results', async () => {
       const site = await signedIn('finance')
       await checkAt320(site, `/finance/imports/${ids.ledgerImport}`, 'import-result')
