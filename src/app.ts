@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import qs from 'node:querystring'
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './plugins/errors.ts'
 import authPlugin from './plugins/auth.ts'
 import cleanTextPlugin from './plugins/clean-text.ts'
 import { lazySchemaCompilers } from './plugins/lazy-schemas.ts'
+import { logSafeUrl } from './plugins/log-safe-url.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
 import { projectRoot } from './paths.ts'
@@ -109,8 +110,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           : false
         : {
             level: config.logLevel,
-            // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs.
+            ...(deps.logStream ? { stream: deps.logStream } : {}),
+            // Never log credentials or personal data: cookies, tokens and form bodies stay out of the logs,
+            // and so does the secret part of an address that is itself a credential (logSafeUrl).
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            serializers: {
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: logSafeUrl(req.url),
+                host: req.host,
+                remoteAddress: req.ip,
+                remotePort: req.socket?.remotePort,
+              }),
+            },
           },
     // Only the listed proxies' X-Forwarded-For is believed (request.ip is what sign-in throttling counts).
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,

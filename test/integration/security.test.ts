@@ -211,3 +211,35 @@ describe(`unexpected errors (${dialectName()})`, LIMIT, () => {
     assert.doesNotMatch(res.body, /hunter2/)
   })
 })
+
+describe(`what the request log holds (${dialectName()})`, () => {
+  it('never a credential: no token, cookie or secret address, only its place', async () => {
+    const { database, drop } = await createTestDatabase()
+    const lines: string[] = []
+    const app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'info' }),
+      database,
+      logStream: { write: (line: string) => void lines.push(line) },
+    })
+    try {
+      await app.inject({ method: 'GET', url: '/calendar/feed-secret-8f3a.ics' })
+      await app.inject({ method: 'GET', url: '/invitations/invite-secret-77c1' })
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/projects',
+        headers: {
+          authorization: 'Bearer token-secret-19bd',
+          cookie: 'oversight_session=cookie-secret-4e2a',
+        },
+      })
+      const log = lines.join('')
+      assert.match(log, /\/calendar\/\[secret\]/)
+      assert.match(log, /\/invitations\/\[secret\]/)
+      for (const secret of ['feed-secret', 'invite-secret', 'token-secret', 'cookie-secret'])
+        assert.doesNotMatch(log, new RegExp(secret))
+    } finally {
+      await app.close()
+      await drop()
+    }
+  })
+})
