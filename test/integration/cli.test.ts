@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -13,6 +12,7 @@ import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot } from '../../src/paths.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createPostgresDatabase, dialectName, dropDatabase } from '../helpers/database.ts'
+import { runCli } from '../helpers/processes.ts'
 
 const ROOT = projectRoot()
 const dirs: string[] = []
@@ -31,26 +31,7 @@ async function freshDatabaseUrl(): Promise<string> {
   return `file:${path.join(dir, 'oversight.sqlite')}`
 }
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: url, ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = runCli
 
 function open(url: string): Database {
   const config = parseDatabaseUrl(url, ROOT)

@@ -49,6 +49,17 @@ export async function updateOrganisation(
 }
 
 export function createOrganisationService(db: Kysely<DB>) {
+  /** A person's membership of the actor's organisation, for changing it; another organisation's is not found. */
+  async function membershipIn(trx: Transaction<DB>, actor: Actor, userId: number) {
+    const member = await trx
+      .selectFrom('memberships')
+      .selectAll()
+      .where('organisation_id', '=', actor.organisationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    if (!member) throw notFound('Person')
+    return member
+  }
   return {
     async get(organisationId: number): Promise<Organisation> {
       return db
@@ -114,13 +125,7 @@ export function createOrganisationService(db: Kysely<DB>) {
      */
     async setPartner(actor: Actor, userId: number, partnerId: number | null): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const member = await trx
-          .selectFrom('memberships')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-        if (!member) throw notFound('Person')
+        const member = await membershipIn(trx, actor, userId)
         if (member.role !== 'partner_officer')
           throw new ValidationError({ partnerId: 'Only a partner officer works for a partner' })
         if (partnerId !== null) {
@@ -159,13 +164,7 @@ export function createOrganisationService(db: Kysely<DB>) {
         })
       }
       await db.transaction().execute(async (trx) => {
-        const member = await trx
-          .selectFrom('memberships')
-          .selectAll()
-          .where('organisation_id', '=', actor.organisationId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-        if (!member) throw notFound('Person')
+        const member = await membershipIn(trx, actor, userId)
         if (member.role === role) return
         await trx.updateTable('memberships').set({ role }).where('id', '=', member.id).execute()
         await recordAudit(trx, {
