@@ -1,6 +1,8 @@
+import { Stream } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { cleanTextIn } from '../domain/text.ts'
+import { HttpError } from '../errors.ts'
 
 /**
  * Every request's text is cleaned by the one rule in `domain/text.ts` after parsing and before validation, so
@@ -17,6 +19,32 @@ async function cleanText(app: FastifyInstance) {
     else if (Object.getPrototypeOf(body) === Object.prototype || Object.getPrototypeOf(body) === null)
       cleanFields(body)
   })
+  // Schema validation lets a number too large to hold through: Ajv turns the text "1e309" (a form field, a
+  // query value, or a JSON string where a number is expected) into Infinity and then passes it as an integer
+  // within any minimum and maximum. So after validation, every number in the request must be finite.
+  app.addHook('preHandler', async (request) => {
+    const field = nonFinite(request.params) ?? nonFinite(request.query) ?? nonFinite(request.body)
+    if (field !== undefined)
+      throw new HttpError(400, 'The request has fields that are missing or not valid', {
+        [field || 'body']: 'must be a number that is not too large',
+      })
+  })
+}
+
+/** The path (dotted) of the first number in `value` that is not finite, if any. */
+function nonFinite(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (value === null || typeof value !== 'object') return undefined
+  // Parsed parts only: arrays and plain records (Fastify's query object has a class of its own), never a
+  // stream or a buffer of an upload.
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null && path !== '') return undefined
+  if (value instanceof Stream || Buffer.isBuffer(value)) return undefined
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    const found = nonFinite(inner, path ? `${path}.${key}` : key)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 /**

@@ -64,6 +64,24 @@ describe(`the edges of a request (${dialectName()})`, () => {
     assert.equal(search.statusCode, 200, search.body)
   })
 
+  it('a number too large to hold is refused, even written as text where a number is expected', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.finance_officer)
+    const before = await t.database.db.selectFrom('partners').select('id').execute()
+    for (const amount of ['"1e309"', '"-1e309"', '1e309']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/partners',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: `{"name":"Infinite partner","annualBaseContractPence":${amount}}`,
+      })
+      assert.equal(res.statusCode, 400, `${amount}: ${res.body}`)
+      assert.ok(res.json<{ fields: Record<string, string> }>().fields.annualBaseContractPence, amount)
+    }
+    const list = await t.api(token, 'GET', '/api/v1/projects?limit=1e309')
+    assert.equal(list.statusCode, 400, list.body)
+    assert.equal((await t.database.db.selectFrom('partners').select('id').execute()).length, before.length)
+  })
+
   it('a person or board of another council, or none, is a field error on a decision, never stored', async () => {
     const token = await t.tokenFor(t.orgs.a.users.portfolio_holder)
     const count = async () =>
