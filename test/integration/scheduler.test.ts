@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
 import { createScheduler } from '../../src/scheduler/scheduler.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
-import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { dialectName } from '../helpers/database.ts'
+import { twoInstances, type TwoInstances } from '../helpers/two-instances.ts'
 
 describe(`scheduler (${dialectName()})`, () => {
   let t: TestApp
@@ -75,21 +73,14 @@ describe(
       "needs PostgreSQL (TEST_DATABASE_URL): SQLite is one process's file, never shared by two instances",
   },
   () => {
-    let first: Awaited<ReturnType<typeof createTestDatabase>>
-    let second: Database
-    const apps: Awaited<ReturnType<typeof buildApp>>[] = []
+    let instances: TwoInstances
+    let apps: TwoInstances['apps']
 
     before(async () => {
-      first = await createTestDatabase()
-      second = openDatabase(first.config, { poolSize: 5 })
-      const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent' })
-      for (const database of [first.database, second]) {
-        const app = await buildApp({ config, database })
-        await app.ready()
-        apps.push(app)
-      }
+      instances = await twoInstances()
+      apps = instances.apps
       // A project beyond its tolerance that no save has evaluated: the sweep must raise it exactly once.
-      const db = first.database.db
+      const db = instances.databases[0].db
       const at = new Date().toISOString()
       const org = await db
         .insertInto('organisations')
@@ -148,11 +139,7 @@ describe(
         })
         .execute()
     })
-    after(async () => {
-      for (const app of apps) await app.close()
-      await second.close()
-      await first.drop()
-    })
+    after(() => instances.close())
 
     it('never runs the same job twice, even when both instances tick at the same moment', async () => {
       const now = new Date('2026-11-26T10:00:00Z')
@@ -162,10 +149,13 @@ describe(
           assert.equal(a!.length + b!.length, 7, 'every job ran once, on one instance or the other')
         else assert.equal(a!.length + b!.length, 0)
       }
-      const runs = await first.database.db.selectFrom('job_runs').selectAll().execute()
+      const runs = await instances.databases[0].db.selectFrom('job_runs').selectAll().execute()
       assert.equal(runs.length, 7)
       assert.ok(runs.every((r) => r.finished_at !== null))
-      const exceptions = await first.database.db.selectFrom('tolerance_exceptions').selectAll().execute()
+      const exceptions = await instances.databases[0].db
+        .selectFrom('tolerance_exceptions')
+        .selectAll()
+        .execute()
       assert.equal(exceptions.length, 1, 'the sweep raised the breach once')
     })
   },

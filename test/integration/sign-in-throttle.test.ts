@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
-import { loadConfig } from '../../src/config.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
+import type { Database } from '../../src/db/database.ts'
 import {
   accountKey,
   addressKey,
@@ -13,7 +10,8 @@ import {
   MAX_DELAY_MS,
 } from '../../src/modules/auth/sign-in-throttle.ts'
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/build-app.ts'
-import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { dialectName } from '../helpers/database.ts'
+import { twoInstances, type TwoInstances } from '../helpers/two-instances.ts'
 import { Client } from '../helpers/sign-in-client.ts'
 
 const wrong = (i: number) => `wrong guess ${i}`
@@ -270,21 +268,14 @@ describe(
       "needs PostgreSQL (TEST_DATABASE_URL): SQLite is one process's file, never shared by two instances",
   },
   () => {
-    let first: Awaited<ReturnType<typeof createTestDatabase>>
-    let second: Database
-    const apps: FastifyInstance[] = []
+    let instances: TwoInstances
+    let apps: TwoInstances['apps']
     const email = 'officer@two.test'
 
     before(async () => {
-      first = await createTestDatabase()
-      second = openDatabase(first.config, { poolSize: 5 })
-      const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent' })
-      for (const database of [first.database, second]) {
-        const app = await buildApp({ config, database })
-        await app.ready()
-        apps.push(app)
-      }
-      const db = first.database.db
+      instances = await twoInstances()
+      apps = instances.apps
+      const db = instances.databases[0].db
       const at = new Date().toISOString()
       const org = await db
         .insertInto('organisations')
@@ -315,11 +306,7 @@ describe(
         .values({ organisation_id: org.id, user_id: user.id, role: 'viewer', created_at: at })
         .execute()
     })
-    after(async () => {
-      for (const app of apps) await app.close()
-      await second.close()
-      await first.drop()
-    })
+    after(() => instances.close())
 
     it('counts the failures made on both instances together', async () => {
       const clients = await Promise.all(
@@ -327,7 +314,7 @@ describe(
       )
       const answers = await Promise.all(clients.map((c, i) => c.signIn(email, wrong(i))))
       assert.ok(answers.every((a) => a.statusCode === 400 || a.statusCode === 429))
-      const counted = await failures(first.database, accountKey(email))
+      const counted = await failures(instances.databases[0], accountKey(email))
       assert.equal(
         counted,
         answers.filter((a) => a.statusCode === 400).length,
@@ -350,7 +337,7 @@ describe(
         }),
       )
       assert.ok(answers.every((a) => a.statusCode === 400))
-      assert.equal(await failures(second, addressKey('198.51.100.60')), 20)
+      assert.equal(await failures(instances.databases[1], addressKey('198.51.100.60')), 20)
       for (const app of apps) {
         const client = await new Client(app, '198.51.100.60').open()
         assert.equal((await client.signIn('someone@two.test', wrong(99))).statusCode, 429)
