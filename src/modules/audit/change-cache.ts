@@ -5,8 +5,9 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { changeCounter } from './audit.service.ts'
 
 /**
- * Views computed from the whole portfolio (the dashboard, the governance headline), remembered until
- * something changes. Keyed by organisation, who is looking (partner or not), the caller's own variant,
+ * Views computed from the portfolio (the dashboard, the governance headline, the project list API),
+ * remembered until something changes. Keyed by the reader's whole scope (`scope.key`: the organisation and,
+ * for a partner officer, the partner), the caller's own variant,
  * the organisation's change counter and today's date in London (lateness and the current period move
  * with the calendar). Every saved change bumps the counter in its own transaction, so a remembered view
  * is never stale, on any instance, and costs one primary-key lookup to confirm.
