@@ -3,6 +3,8 @@ import type { Scope } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts'
 import { sumPence } from '../../domain/money.ts'
+import { periodOf } from '../../domain/periods.ts'
+import { asItStood, type AsAt } from '../audit/as-it-stood.ts'
 import { yearWindow } from './finance-figures.ts'
 import { num, scopedProjects, type FinanceRepository } from './finance.repository.ts'
 import { COST_TYPES, claimStatusLabel, costTypeLabel } from './finance.rules.ts'
@@ -23,6 +25,11 @@ export function createFinanceSummary(db: Kysely<DB>, repo: FinanceRepository) {
       programmeId: number,
       financialYear: string,
       today: IsoDate = todayInLondon(),
+      /**
+       * A paper's date: the money as it stood then. The ledger, recharges and forecasts up to its month,
+       * commitments raised and claims submitted by then, and budget lines, each as it stood.
+       */
+      asAt?: AsAt,
     ) {
       const programme = await db
         .selectFrom('programmes')
@@ -41,10 +48,22 @@ export function createFinanceSummary(db: Kysely<DB>, repo: FinanceRepository) {
       // A partner officer sees a programme only through the projects shared with the partner.
       if (scope.partnerOnly && projects.length === 0) return undefined
       const ids = projects.map((p) => p.id)
-      const lines = await repo.budgetLines(scope, ids, win.label)
-      const actualRows = await repo.actualsByPeriod(scope, ids, win.first, win.last)
-      const commitments = await repo.openCommitments(scope, ids)
-      const forecastRows = await repo.forecasts(scope, ids, win.label)
+      const until = asAt && periodOf(asAt.date) < win.last ? periodOf(asAt.date) : win.last
+      const current = await repo.budgetLines(scope, ids, win.label)
+      const lines = asAt ? await asItStood(db, scope.organisationId, 'budget_line', current, asAt) : current
+      const actualRows = await repo.actualsByPeriod(scope, ids, win.first, until)
+      const commitments = asAt
+        ? (
+            await asItStood(
+              db,
+              scope.organisationId,
+              'commitment',
+              await repo.commitmentsRaisedBy(scope, ids, asAt.date),
+              asAt,
+            )
+          ).filter((c) => c.status === 'open')
+        : await repo.openCommitments(scope, ids)
+      const forecastRows = (await repo.forecasts(scope, ids, win.label)).filter((f) => f.period <= until)
       const latest = new Map<number, number>()
       for (const f of forecastRows)
         if (!latest.has(f.project_id)) latest.set(f.project_id, num(f.forecast_outturn_pence))
@@ -81,8 +100,8 @@ export function createFinanceSummary(db: Kysely<DB>, repo: FinanceRepository) {
         variance: forecastKnown.length ? sumPence(forecastKnown.map((r) => r.variance!)) : null,
       }
 
-      const recharges = await repo.recharges(scope, ids, win.first, win.last)
-      const bySupplier = await repo.actualsBySupplier(scope, ids, win.first, win.last)
+      const recharges = await repo.recharges(scope, ids, win.first, until)
+      const bySupplier = await repo.actualsBySupplier(scope, ids, win.first, until)
       const projectOf = new Map(projects.map((p) => [p.id, p]))
       const partners = (await repo.partners(scope))
         .map((partner) => {
@@ -120,7 +139,16 @@ export function createFinanceSummary(db: Kysely<DB>, repo: FinanceRepository) {
         .filter((p) => p.recharges.length > 0)
 
       const streamIds = [...new Set(lines.map((l) => l.funding_stream_id))]
-      const claims = await repo.claims(scope, { projectIds: ids, streamIds })
+      const allClaims = await repo.claims(scope, { projectIds: ids, streamIds })
+      const claims = asAt
+        ? await asItStood(
+            db,
+            scope.organisationId,
+            'claim',
+            allClaims.filter((c) => c.submitted_on !== null && c.submitted_on <= asAt.date),
+            asAt,
+          )
+        : allClaims
       const items = await repo.claimItems(
         scope,
         claims.map((c) => c.id),

@@ -97,6 +97,19 @@ export function createFinanceRepository(db: Kysely<DB>) {
         .execute()
     },
 
+    /** Every commitment raised on or before `date`, whatever its status now (a paper asks what was open then). */
+    async commitmentsRaisedBy(scope: Scope, projectIds: number[], date: string) {
+      if (projectIds.length === 0) return []
+      return db
+        .selectFrom('commitments')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('project_id', 'in', projectIds)
+        .where('raised_on', '<=', date)
+        .orderBy('raised_on')
+        .execute()
+    },
+
     async forecasts(scope: Scope, projectIds: number[], financialYear: string) {
       if (projectIds.length === 0) return []
       return db

@@ -87,6 +87,11 @@ const summary: ReportSectionBuilder = {
     })
     const completed = due.filter((m) => m.status === 'complete').length
     return [
+      para(
+        `This report shows the facts as they stood on ${formatDate(d.asOf)}, the end of the reporting period. ` +
+          'A value changed since is shown as it was then, from the record of changes; risks recorded after that date are left out. ' +
+          'Funding streams and partners are described as they stand now.',
+      ),
       ...paragraphs(d.summary),
       para(
         `The programme has ${d.projects.length} ${d.projects.length === 1 ? 'project' : 'projects'}. ` +

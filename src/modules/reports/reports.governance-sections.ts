@@ -29,9 +29,17 @@ const hasFinance = (f: ProgrammeFinanceSummary | null): f is ProgrammeFinanceSum
   f !== null &&
   (f.totals.budget !== 0 ||
     f.totals.actuals !== 0 ||
+    f.totals.commitments !== 0 ||
     f.totals.forecast !== null ||
     f.partners.length > 0 ||
     f.claims.length > 0)
+
+/** A budget, spending, a commitment or a forecast recorded for the year: £0 is a figure only if one is. */
+const hasFigures = (f: ProgrammeFinanceSummary) =>
+  f.totals.budget !== 0 || f.totals.actuals !== 0 || f.totals.commitments !== 0 || f.totals.forecast !== null
+
+const noFigures = (f: ProgrammeFinanceSummary) =>
+  `No budget, spending, commitments or forecast are recorded for ${f.financialYear}.`
 
 function variancePhrase(v: number | null): string {
   if (v === null) return 'No outturn has been forecast yet.'
@@ -47,6 +55,7 @@ export const financialSummary: ReportSectionBuilder = {
     const f = d.finance
     if (!hasFinance(f)) return []
     const t = f.totals
+    if (!hasFigures(f)) return [para(noFigures(f)), ...claimsPara(f)]
     const blocks: Block[] = [
       para(
         `In ${f.financialYear} the programme's budget is ${formatMoney(t.budget)}. ` +
@@ -76,15 +85,19 @@ export const financialSummary: ReportSectionBuilder = {
         [1, 2, 3, 4, 5],
       ),
     ]
-    if (f.claims.length > 0)
-      blocks.push(
-        para(
-          `Claims against funding streams: ${formatMoney(f.claimsTotals.claimed)} claimed, ` +
-            `${formatMoney(f.claimsTotals.received)} received and ${formatMoney(f.claimsTotals.outstanding)} outstanding.`,
-        ),
-      )
+    blocks.push(...claimsPara(f))
     return blocks
   },
+}
+
+function claimsPara(f: ProgrammeFinanceSummary): Block[] {
+  if (f.claims.length === 0) return []
+  return [
+    para(
+      `Claims against funding streams: ${formatMoney(f.claimsTotals.claimed)} claimed, ` +
+        `${formatMoney(f.claimsTotals.received)} received and ${formatMoney(f.claimsTotals.outstanding)} outstanding.`,
+    ),
+  ]
 }
 
 /** Appendix A as the finance page shows it: by project and cost type, partner costs, funding streams, claims. */
@@ -94,92 +107,104 @@ export const appendixA: ReportSectionBuilder = {
   build(d) {
     const f = d.finance
     if (!hasFinance(f)) return []
-    // Only the cost types the programme uses, so the table fits a printed page.
-    const types = f.costTypes.filter((c) => (f.totals.byCostType[c.value] ?? 0) !== 0)
-    const blocks: Block[] = [
-      h3('By project and cost type'),
-      table(
-        `Budget by project and cost type, with actuals and forecast, ${f.financialYear}`,
-        ['Project', ...types.map((c) => c.text), 'Budget', 'Actual', 'Forecast', 'Variance'],
-        [
-          ...f.projects.map((p) => [
-            `${p.reference} ${p.name}`,
-            ...types.map((c) => formatPounds(p.byCostType[c.value] ?? 0)),
-            formatPounds(p.budget),
-            formatPounds(p.actuals),
-            pounds(p.forecast),
-            pounds(p.variance),
-          ]),
-          [
-            'Total',
-            ...types.map((c) => formatPounds(f.totals.byCostType[c.value] ?? 0)),
-            formatPounds(f.totals.budget),
-            formatPounds(f.totals.actuals),
-            pounds(f.totals.forecast),
-            pounds(f.totals.variance),
-          ],
-        ],
-        types.map((_, i) => i + 1).concat([1, 2, 3, 4].map((i) => i + types.length)),
-      ),
-    ]
-    if (f.partners.length > 0) {
-      blocks.push(h3('Partner base and non-base costs'))
-      for (const p of f.partners) {
-        const reconciled =
-          p.difference === 0
-            ? 'The ledger matches the recharges.'
-            : `The ledger shows ${formatMoney(Math.abs(p.difference))} ${p.difference > 0 ? 'more' : 'less'} than the recharges.`
-        blocks.push(
-          para(
-            `${p.name}: base contract ${p.baseContract || 'not described'}. ` +
-              `Non-base costs recharged ${formatMoney(p.nonBaseTotal)}; base contract costs recharged ${formatMoney(p.baseTotal)}; ` +
-              `paid per the ledger ${formatMoney(p.ledgerActual)}. ${reconciled}`,
-          ),
-          table(
-            `Recharges from ${p.name}`,
-            ['Project', 'What', 'Basis', 'Amount'],
-            p.recharges.map((r) => [
-              r.projectReference,
-              r.description,
-              r.costBasis === 'base' ? 'Base contract' : 'Non-base',
-              formatMoney(r.amount),
-            ]),
-            [3],
-          ),
-        )
-      }
-    }
-    if (f.fundingStreams.length > 0)
-      blocks.push(
-        h3('Funding streams'),
-        table(
-          `Funding stream totals, ${f.financialYear}`,
-          ['Funding stream', 'Base costs eligible', 'Budget', 'Eligible', 'Claimed', 'Received'],
-          f.fundingStreams.map((s) => [
-            `${s.name} (${fundingKindLabel(s.kind)})`,
-            s.baseCostsEligible ? 'Yes' : 'No',
-            ...[s.budget, s.eligible, s.claimed, s.received].map(money),
-          ]),
-          [2, 3, 4, 5],
-        ),
-      )
-    if (f.claims.length > 0)
-      blocks.push(
-        h3('Claims position'),
-        table(
-          'Claims against funding streams',
-          ['Claim', 'Status', 'Submitted', 'Eligible', 'Claimed', 'Received'],
-          f.claims.map((c) => [
-            `${c.title} (${c.streamName})`,
-            c.statusLabel,
-            c.submittedOn ? formatDate(c.submittedOn) : 'Not yet',
-            ...[c.eligible, c.claimed, c.received].map(money),
-          ]),
-          [3, 4, 5],
-        ),
-      )
+    const blocks: Block[] = []
+    if (hasFigures(f)) blocks.push(...byProjectAndCostType(f))
+    else blocks.push(para(noFigures(f)))
+    blocks.push(...partnersAndClaims(f))
     return blocks
   },
+}
+
+function byProjectAndCostType(f: ProgrammeFinanceSummary): Block[] {
+  // Only the cost types the programme uses, so the table fits a printed page.
+  const types = f.costTypes.filter((c) => (f.totals.byCostType[c.value] ?? 0) !== 0)
+  return [
+    h3('By project and cost type'),
+    table(
+      `Budget by project and cost type, with actuals and forecast, ${f.financialYear}`,
+      ['Project', ...types.map((c) => c.text), 'Budget', 'Actual', 'Forecast', 'Variance'],
+      [
+        ...f.projects.map((p) => [
+          `${p.reference} ${p.name}`,
+          ...types.map((c) => formatPounds(p.byCostType[c.value] ?? 0)),
+          formatPounds(p.budget),
+          formatPounds(p.actuals),
+          pounds(p.forecast),
+          pounds(p.variance),
+        ]),
+        [
+          'Total',
+          ...types.map((c) => formatPounds(f.totals.byCostType[c.value] ?? 0)),
+          formatPounds(f.totals.budget),
+          formatPounds(f.totals.actuals),
+          pounds(f.totals.forecast),
+          pounds(f.totals.variance),
+        ],
+      ],
+      types.map((_, i) => i + 1).concat([1, 2, 3, 4].map((i) => i + types.length)),
+    ),
+  ]
+}
+
+function partnersAndClaims(f: ProgrammeFinanceSummary): Block[] {
+  const blocks: Block[] = []
+  if (f.partners.length > 0) {
+    blocks.push(h3('Partner base and non-base costs'))
+    for (const p of f.partners) {
+      const reconciled =
+        p.difference === 0
+          ? 'The ledger matches the recharges.'
+          : `The ledger shows ${formatMoney(Math.abs(p.difference))} ${p.difference > 0 ? 'more' : 'less'} than the recharges.`
+      blocks.push(
+        para(
+          `${p.name}: base contract ${p.baseContract || 'not described'}. ` +
+            `Non-base costs recharged ${formatMoney(p.nonBaseTotal)}; base contract costs recharged ${formatMoney(p.baseTotal)}; ` +
+            `paid per the ledger ${formatMoney(p.ledgerActual)}. ${reconciled}`,
+        ),
+        table(
+          `Recharges from ${p.name}`,
+          ['Project', 'What', 'Basis', 'Amount'],
+          p.recharges.map((r) => [
+            r.projectReference,
+            r.description,
+            r.costBasis === 'base' ? 'Base contract' : 'Non-base',
+            formatMoney(r.amount),
+          ]),
+          [3],
+        ),
+      )
+    }
+  }
+  if (f.fundingStreams.length > 0)
+    blocks.push(
+      h3('Funding streams'),
+      table(
+        `Funding stream totals, ${f.financialYear}`,
+        ['Funding stream', 'Base costs eligible', 'Budget', 'Eligible', 'Claimed', 'Received'],
+        f.fundingStreams.map((s) => [
+          `${s.name} (${fundingKindLabel(s.kind)})`,
+          s.baseCostsEligible ? 'Yes' : 'No',
+          ...[s.budget, s.eligible, s.claimed, s.received].map(money),
+        ]),
+        [2, 3, 4, 5],
+      ),
+    )
+  if (f.claims.length > 0)
+    blocks.push(
+      h3('Claims position'),
+      table(
+        'Claims against funding streams',
+        ['Claim', 'Status', 'Submitted', 'Eligible', 'Claimed', 'Received'],
+        f.claims.map((c) => [
+          `${c.title} (${c.streamName})`,
+          c.statusLabel,
+          c.submittedOn ? formatDate(c.submittedOn) : 'Not yet',
+          ...[c.eligible, c.claimed, c.received].map(money),
+        ]),
+        [3, 4, 5],
+      ),
+    )
+  return blocks
 }
 
 /** Escalated risks and the programme's top risks by current (residual) score, then tolerance exceptions. */

@@ -22,6 +22,7 @@ export interface MeetingSummary {
 }
 
 export interface MonitorRow {
+  id: number
   reference: string
   text: string
   madeOn: string
@@ -99,6 +100,7 @@ export function createReportsRepository(db: Kysely<DB>) {
       return db
         .selectFrom('recommendations as r')
         .select([
+          'r.id',
           'r.reference',
           'r.text',
           'r.made_on as madeOn',

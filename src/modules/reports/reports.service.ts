@@ -21,16 +21,10 @@ import type { StatusReportsService } from '../status-reports/status-reports.serv
 import type { FinanceService } from '../finance/finance.service.ts'
 import type { RaidService } from '../raid/raid.service.ts'
 import type { TolerancesService } from '../tolerances/tolerances.service.ts'
-import { financialPeriodOfPeriod } from '../../domain/periods.ts'
 import { assembleReport, REPORT_SECTIONS, type ReportData } from './reports.assembler.ts'
+import { gatherReport } from './reports.gather.ts'
 import { createReportsRepository } from './reports.repository.ts'
-import {
-  lastDayOf,
-  parseReportPeriod,
-  validateArea,
-  validateReport,
-  type ReportInput,
-} from './reports.rules.ts'
+import { parseReportPeriod, validateArea, validateReport, type ReportInput } from './reports.rules.ts'
 
 export interface ReportsDeps {
   programmes: ProgrammesService
@@ -85,56 +79,11 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
   }
 
   async function gather(actor: Actor, report: PanelReport): Promise<ReportData> {
-    const scope = scopeOf(actor)
-    const programme = await deps.programmes.get(scope, report.programme_id)
-    if (!programme) throw notFound('Programme')
-    const projects = await deps.projects.forProgramme(scope, programme.id)
-    const withDetail = await Promise.all(
-      projects.map(async (project) => {
-        const reports = await deps.statusReports.listForProject(scope, project.id, actor.ratingScale)
-        return {
-          project,
-          status: reports.find((r) => r.period <= report.period_to) ?? null,
-          milestones: await deps.milestones.listForProject(scope, project.id),
-        }
-      }),
-    )
-    const asOf = lastDayOf(report.period_to)
-    const meeting =
-      report.meeting_id === null
-        ? null
-        : ((await repo.meetings(actor.organisationId, report.meeting_id))[0] ?? null)
-    const financialYear = financialPeriodOfPeriod(report.period_to).year.label
-    const exceptions = (
-      await deps.tolerances.listExceptions(scope, { programmeId: programme.id, limit: 1000 })
-    ).filter(
-      (e) =>
-        // Raised by the end of the period and still open at its start: the panel hears of each once decided.
-        e.raised_at.slice(0, 10) <= asOf &&
-        (e.decided_at === null || e.decided_at.slice(0, 7) >= report.period_from),
-    )
-    return {
-      finance: (await deps.finance.programmeSummary(scope, programme.id, financialYear, asOf)) ?? null,
-      risks: await deps.raid.listRisks(scope, { programmeId: programme.id, status: 'open' }),
-      exceptions: exceptions.reverse(),
-      title: report.title,
-      periodFrom: report.period_from,
-      periodTo: report.period_to,
-      asOf,
-      summary: report.summary,
-      resourcesNarrative: report.resources_narrative,
-      organisationName: actor.organisationName,
-      author: actor.name,
-      programme,
-      meeting,
-      scale: actor.ratingScale,
-      projects: withDetail,
-      recommendations: await repo.recommendationsFor(actor.organisationId, programme.id, asOf),
-      areas: (await areasOf(actor.organisationId, report.id)).map((a) => ({
-        text: a.text,
-        ownerName: a.ownerName,
-      })),
-    }
+    const areas = (await areasOf(actor.organisationId, report.id)).map((a) => ({
+      text: a.text,
+      ownerName: a.ownerName,
+    }))
+    return gatherReport(db, deps, repo, actor, report, areas)
   }
 
   async function documentOf(actor: Actor, report: PanelReport): Promise<PaperDocument> {
