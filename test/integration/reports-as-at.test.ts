@@ -60,6 +60,23 @@ describe(`a panel report shows the facts as they stood at the end of its period 
       forecastDate: '2021-09-30',
       isKey: true,
     })
+    // Recorded today: one completed after the paper's date, and one planned only lately.
+    await create('/api/v1/milestones', {
+      projectId: project.id,
+      name: 'Council tax change of address live',
+      baselineDate: '2021-06-30',
+      forecastDate: '2021-09-17',
+      actualDate: '2021-09-17',
+      status: 'complete',
+      isKey: true,
+    })
+    await create('/api/v1/milestones', {
+      projectId: project.id,
+      name: 'Re-audit against WCAG 2.2',
+      baselineDate: '2026-12-15',
+      forecastDate: '2026-12-15',
+      isKey: true,
+    })
     const risk = await create('/api/v1/risks', {
       projectId: project.id,
       title: 'PSPS hosting outage',
@@ -127,6 +144,8 @@ describe(`a panel report shows the facts as they stood at the end of its period 
     'as they stood on 30 June 2021',
     // The milestone's forecast and the project's end as they were, with slippage judged on 30 June 2021.
     '30 September 2021',
+    // Completed in September 2021, so still open on 30 June 2021 (its forecast then was not recorded).
+    'Council tax change of address live (key) 30 June 2021 17 September 2021 In progress',
     '31 March 2022',
     // The risk's score then (2 × 3), not today's 25.
     '6 (Low)',
@@ -134,7 +153,16 @@ describe(`a panel report shows the facts as they stood at the end of its period 
     'budget is £40,000.00',
     '£6,000.00 is committed',
   ]
-  const now = ['3 February 2027', '9 April 2027', '25 (High)', '£99,000', '£8,500', '£2,500']
+  const now = [
+    'Re-audit against WCAG 2.2',
+    'Complete',
+    '3 February 2027',
+    '9 April 2027',
+    '25 (High)',
+    '£99,000',
+    '£8,500',
+    '£2,500',
+  ]
 
   it('shows the draft, in HTML, as at the end of its period', async () => {
     const html = words((await t.api(token, 'GET', report.files.html)).body)

@@ -10,7 +10,7 @@ import { statusReportView } from '../status-reports/status-reports.rules.ts'
 import type { ReportData } from './reports.assembler.ts'
 import type { ReportsRepository } from './reports.repository.ts'
 import type { ReportsDeps } from './reports.service.ts'
-import { lastDayOf } from './reports.rules.ts'
+import { beforeItHappened, lastDayOf, milestonePlannedBy } from './reports.rules.ts'
 
 /**
  * Reads everything a report is built from, as it stood at the end of its reporting period: a paper shows
@@ -37,24 +37,31 @@ export async function gatherReport(
     asItStood(db, org, entityType, rows, at)
 
   const projects = (await then('project', await deps.projects.forProgramme(scope, programme.id))).map(
-    (p) => ({
-      ...p,
-      slippage: projectSlippage({
-        baselineStart: p.baseline_start,
-        forecastStart: p.forecast_start,
-        actualStart: p.actual_start,
-        baselineEnd: p.baseline_end,
-        forecastEnd: p.forecast_end,
-        actualEnd: p.actual_end,
-      }),
-    }),
+    (now) => {
+      // A project that ended after the paper's date had not ended then.
+      const p = now.actual_end !== null && now.actual_end > asOf ? { ...now, actual_end: null } : now
+      return {
+        ...p,
+        slippage: projectSlippage({
+          baselineStart: p.baseline_start,
+          forecastStart: p.forecast_start,
+          actualStart: p.actual_start,
+          baselineEnd: p.baseline_end,
+          forecastEnd: p.forecast_end,
+          actualEnd: p.actual_end,
+        }),
+      }
+    },
   )
   const withDetail = await Promise.all(
     projects.map(async (project) => {
       const reports = await deps.statusReports.listForProject(scope, project.id, actor.ratingScale)
       const latest = reports.find((r) => r.period <= report.period_to)
       const [status] = latest ? await then('status_report', [latest]) : []
-      const milestones = await then('milestone', await deps.milestones.listForProject(scope, project.id))
+      const planned = (await deps.milestones.listForProject(scope, project.id)).filter((m) =>
+        milestonePlannedBy(m, asOf, at.instant),
+      )
+      const milestones = (await then('milestone', planned)).map((m) => beforeItHappened(m, asOf))
       return {
         project,
         status: status ? statusReportView(status, actor.ratingScale) : null,

@@ -156,3 +156,28 @@ export function milestoneInReport(m: ReportableMilestone, from: Period, to: Peri
   if (!open) return false
   return m.is_key === 1 || due === null
 }
+
+/**
+ * Whether a milestone was in the plan on the paper's date. Its record is the only date it has: one recorded
+ * later but due by then is history filled in afterwards, and belongs; one recorded later and due later was
+ * not planned yet.
+ */
+export function milestonePlannedBy(
+  m: { created_at: string; baseline_date: string | null },
+  asOf: string,
+  instant: string,
+): boolean {
+  return m.created_at < instant || (m.baseline_date !== null && m.baseline_date <= asOf)
+}
+
+/**
+ * A record as the paper's date knew it when no change was recorded: an actual date still to come then had
+ * not happened, so the milestone was still open.
+ */
+export function beforeItHappened<M extends { actual_date: string | null; status: string }>(
+  m: M,
+  asOf: string,
+): M {
+  if (m.actual_date === null || m.actual_date <= asOf) return m
+  return { ...m, actual_date: null, status: m.status === 'complete' ? 'in_progress' : m.status }
+}
