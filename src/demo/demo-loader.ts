@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { AuditActor } from '../auth/actor.ts'
 import type { Role } from '../auth/roles.ts'
 import { shareProject } from '../auth/visibility.ts'
@@ -12,6 +12,7 @@ import {
   type Period,
 } from '../domain/periods.ts'
 import type { DB } from '../db/schema.ts'
+import type { IsoDate } from '../domain/dates.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import type { DemoProgramme, DemoProject, DemoReporter } from './demo-types.ts'
 
@@ -53,6 +54,39 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
     })
   }
 
+  /**
+   * A change the story says was made on `on` (a re-forecast, a project's closure): the row moves to its
+   * values of today, and the audit trail records the change on that day, so a paper dated before it shows
+   * the values as they stood then.
+   */
+  async function changedOn(
+    organisationId: number,
+    table: 'projects' | 'milestones',
+    entityType: string,
+    before: { id: number; version: number },
+    changes: Partial<Record<string, unknown>>,
+    on: IsoDate,
+  ) {
+    // Both tables share id and version; the narrow view lets one update serve them.
+    const db = trx as unknown as Kysely<Record<'versioned', { id: number; version: number }>>
+    const after = await db
+      .updateTable(table as 'versioned')
+      .set({ ...changes, version: before.version + 1 } as never)
+      .where('id', '=', before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, {
+      organisationId,
+      actor: DEMO_ACTOR,
+      action: 'update',
+      entityType,
+      entityId: before.id,
+      before,
+      after,
+      occurredAt: `${on}T09:00:00.000Z`,
+    })
+  }
+
   async function project(
     organisationId: number,
     programmeId: number,
@@ -70,13 +104,13 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
         description: p.description,
         project_manager: p.projectManager,
         sponsor: p.sponsor,
-        stage: p.stage,
+        stage: p.was?.stage ?? p.stage,
         baseline_start: p.baselineStart,
         baseline_end: p.baselineEnd,
         forecast_start: p.forecastStart,
-        forecast_end: p.forecastEnd,
+        forecast_end: p.was ? p.was.forecastEnd : p.forecastEnd,
         actual_start: p.actualStart,
-        actual_end: p.actualEnd,
+        actual_end: p.was ? p.was.actualEnd : p.actualEnd,
         created_at: at,
         updated_at: at,
       })
@@ -92,8 +126,20 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
       sharedWith.length > 0 ? { ...row, partnerIds: sharedWith } : row,
     )
 
+    if (p.was)
+      await changedOn(
+        organisationId,
+        'projects',
+        'project',
+        row,
+        { stage: p.stage, forecast_end: p.forecastEnd, actual_end: p.actualEnd },
+        p.was.until,
+      )
+
     // One statement per project for its milestones and for its reports, then an event for each row.
     if (p.milestones.length === 0) throw new Error(`Demo project ${p.reference} has no milestones`)
+    // Planned at the project's start unless the story says later: a paper dated before shows none of it.
+    const planned = `${p.actualStart ?? p.baselineStart}T09:00:00.000Z`
     const milestones = await trx
       .insertInto('milestones')
       .values(
@@ -103,18 +149,28 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
           name: m.name,
           description: m.description,
           baseline_date: m.baseline,
-          forecast_date: m.forecast,
-          actual_date: m.actual,
-          status: m.status,
+          forecast_date: m.was ? m.was.forecast : m.forecast,
+          actual_date: m.was ? null : m.actual,
+          status: m.was?.status ?? m.status,
           is_key: m.key ? 1 : 0,
-          created_at: at,
+          created_at: m.added ? `${m.added}T09:00:00.000Z` : planned < at ? planned : at,
           updated_at: at,
         })),
       )
       .returningAll()
       .execute()
-    for (const ms of milestones.sort((a, b) => a.id - b.id))
-      await audit(organisationId, 'milestone', ms.id, ms)
+    const sorted = milestones.sort((a, b) => a.id - b.id)
+    for (const ms of sorted) await audit(organisationId, 'milestone', ms.id, ms)
+    for (const [i, m] of p.milestones.entries())
+      if (m.was)
+        await changedOn(
+          organisationId,
+          'milestones',
+          'milestone',
+          sorted[i]!,
+          { forecast_date: m.forecast, actual_date: m.actual, status: m.status },
+          m.was.until,
+        )
 
     const reporter = reporters[p.reporter]
     if (!reporter) throw new Error(`Demo project ${p.reference} has no ${p.reporter} to report`)

@@ -14,6 +14,19 @@ export interface DemoMilestone {
   actual: IsoDate | null
   status: MilestoneStatus
   key: boolean
+  /** When it was first planned, if later than the project's start. */
+  added?: IsoDate
+  /** How it stood until a re-forecast on `until` (the values above are those since). */
+  was?: { until: IsoDate; forecast: IsoDate | null; status: MilestoneStatus }
+}
+
+/** The milestone as it stood until `until`: the demo records the change then, so older papers show this. */
+export function until(
+  m: DemoMilestone,
+  date: IsoDate,
+  was: { forecast: IsoDate | null; status: MilestoneStatus },
+): DemoMilestone {
+  return { ...m, was: { until: date, ...was } }
 }
 
 /**
@@ -47,6 +60,13 @@ export interface DemoProject {
   actualStart: IsoDate | null
   actualEnd: IsoDate | null
   milestones: DemoMilestone[]
+  /** How the project stood until a change on `until` (the values above are those since). */
+  was?: {
+    until: IsoDate
+    stage: DemoProject['stage']
+    forecastEnd: IsoDate | null
+    actualEnd: IsoDate | null
+  }
   reporter: DemoReporter
   /** Monthly reports run from the actual start (or `reportsFrom`) to this period: fixed, or months before now. */
   reportsUntil: Period | number

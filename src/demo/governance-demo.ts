@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { DB } from '../db/schema.ts'
-import { addDays } from '../domain/dates.ts'
+import { addDays, type IsoDate } from '../domain/dates.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { ensureLifecycle } from '../modules/gates/gates.service.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
@@ -32,7 +32,10 @@ export const governanceDemo: DemoExtension = async (ctx) => {
   async function add<T extends Audited>(
     table: T,
     entityType: string,
-    values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>,
+    values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'> & {
+      /** When the story says it was recorded, if not as the demo loads. */
+      created_at?: string
+    },
   ) {
     const row = (await trx
       .insertInto(table)
@@ -218,6 +221,8 @@ export const governanceDemo: DemoExtension = async (ctx) => {
       owner: string
       review: string
       proximity: string
+      /** When it was raised: a paper dated before it does not show it. */
+      raised: IsoDate
     },
     actions: [string, string, string | null, boolean][] = [],
   ) => {
@@ -241,6 +246,7 @@ export const governanceDemo: DemoExtension = async (ctx) => {
       review_date: v.review,
       status: 'open',
       escalated: score >= 15 ? 1 : 0,
+      created_at: `${v.raised}T09:00:00.000Z`,
     })
     for (const [action, owner, due, done] of actions)
       await add('risk_actions', 'risk_action', {
@@ -268,6 +274,7 @@ export const governanceDemo: DemoExtension = async (ctx) => {
       owner: ict,
       review: addDays(today, 45),
       proximity: 'within_year',
+      raised: '2020-06-01',
     },
     [
       ['Second network route and automatic failover', ict, '2021-03-31', true],
@@ -287,6 +294,7 @@ export const governanceDemo: DemoExtension = async (ctx) => {
       owner: ict,
       review: addDays(today, -21),
       proximity: 'within_year',
+      raised: '2020-10-05',
     },
     [['Agree a recovery time objective with PSPS', ict, addDays(today, -10), false]],
   )
@@ -301,6 +309,7 @@ export const governanceDemo: DemoExtension = async (ctx) => {
     owner: pm?.name ?? 'Programme Manager',
     review: addDays(today, -40),
     proximity: 'imminent',
+    raised: '2019-07-01',
   })
   await risk('ICT-05', {
     title: 'Separation of the strategic partnership',
@@ -315,6 +324,7 @@ export const governanceDemo: DemoExtension = async (ctx) => {
     owner: ph?.name ?? 'Portfolio Holder',
     review: addDays(today, 30),
     proximity: 'within_quarter',
+    raised: '2021-01-15',
   })
 
   const issue = (

@@ -1,5 +1,5 @@
 import { addDays, type IsoDate } from '../domain/dates.ts'
-import { milestone, type DemoProject } from './demo-types.ts'
+import { milestone, until, type DemoProject } from './demo-types.ts'
 import { PEOPLE } from './people.ts'
 
 // The projects the council delivers itself. Two were reshaped or created by the Covid response, which the
@@ -23,6 +23,7 @@ export function insightProject(): DemoProject {
     forecastEnd: '2021-12-17',
     actualStart: '2020-04-01',
     actualEnd: '2021-12-17',
+    was: { until: '2021-12-17', stage: 'delivery', forecastEnd: '2021-12-17', actualEnd: null },
     milestones: [
       milestone('Web analytics dashboard live', '2019-12-20', '2020-05-15', '2020-05-15', 'complete', false),
       milestone(
@@ -128,6 +129,7 @@ export function grantsProject(): DemoProject {
     forecastEnd: '2021-07-30',
     actualStart: '2020-04-06',
     actualEnd: '2021-07-30',
+    was: { until: '2021-07-30', stage: 'delivery', forecastEnd: '2021-07-30', actualEnd: null },
     milestones: [
       milestone(
         'Small Business Grant Fund pages and eligibility checker live',
@@ -243,6 +245,7 @@ export function resourcingProject(today: IsoDate): DemoProject {
     forecastEnd: rel(150),
     actualStart: '2019-04-01',
     actualEnd: null,
+    was: { until: '2021-11-05', stage: 'delivery', forecastEnd: '2022-03-31', actualEnd: null },
     milestones: [
       milestone(
         'Digital post evaluated and approved',
@@ -277,22 +280,30 @@ export function resourcingProject(today: IsoDate): DemoProject {
         'complete',
         false,
       ),
-      milestone(
-        'Paper to the panel: the human and digital resources required',
-        '2021-11-30',
-        rel(-14),
-        null,
-        'in_progress',
-        true,
-        'One of the six points the Performance Monitoring Panel asked the council to set out.',
+      until(
+        milestone(
+          'Paper to the panel: the human and digital resources required',
+          '2021-11-30',
+          rel(-14),
+          null,
+          'in_progress',
+          true,
+          'One of the six points the Performance Monitoring Panel asked the council to set out.',
+        ),
+        '2021-11-05',
+        { forecast: '2021-11-30', status: 'not_started' },
       ),
-      milestone(
-        'Permanent Digital Officer post added to the establishment',
-        '2022-04-01',
-        rel(45),
-        null,
-        'not_started',
-        true,
+      until(
+        milestone(
+          'Permanent Digital Officer post added to the establishment',
+          '2022-04-01',
+          rel(45),
+          null,
+          'not_started',
+          true,
+        ),
+        '2022-03-04',
+        { forecast: '2022-04-01', status: 'not_started' },
       ),
       milestone('Digital Officer post filled', '2022-06-30', rel(150), null, 'not_started', false),
     ],

@@ -1,5 +1,5 @@
 import { addDays, type IsoDate } from '../domain/dates.ts'
-import { milestone, type DemoProject } from './demo-types.ts'
+import { milestone, until, type DemoProject } from './demo-types.ts'
 import { PEOPLE } from './people.ts'
 
 // The third project PSPS delivers with the council (with the website and forms projects in
@@ -26,6 +26,7 @@ export function northgateProject(today: IsoDate): DemoProject {
     forecastEnd: rel(95),
     actualStart: '2020-10-05',
     actualEnd: null,
+    was: { until: '2022-01-07', stage: 'delivery', forecastEnd: '2022-03-31', actualEnd: null },
     milestones: [
       milestone(
         'Integration design agreed with PSPS and Northgate',
@@ -51,16 +52,24 @@ export function northgateProject(today: IsoDate): DemoProject {
         'complete',
         false,
       ),
-      milestone(
-        'Northgate moved to the release hosted by PSPS',
-        '2022-03-31',
-        rel(-35),
-        null,
-        'in_progress',
-        true,
-        'PSPS’s hosting migration; the remaining integration work depends on it.',
+      until(
+        milestone(
+          'Northgate moved to the release hosted by PSPS',
+          '2022-03-31',
+          rel(-35),
+          null,
+          'in_progress',
+          true,
+          'PSPS’s hosting migration; the remaining integration work depends on it.',
+        ),
+        '2022-02-04',
+        { forecast: '2022-03-31', status: 'not_started' },
       ),
-      milestone('Customer account linked to Northgate', '2021-03-31', rel(60), null, 'not_started', true),
+      until(
+        milestone('Customer account linked to Northgate', '2021-03-31', rel(60), null, 'not_started', true),
+        '2022-01-07',
+        { forecast: '2021-12-17', status: 'not_started' },
+      ),
       milestone(
         'Manual rekeying stopped and project closed',
         '2021-03-31',

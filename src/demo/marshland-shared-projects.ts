@@ -1,5 +1,5 @@
 import { addDays, type IsoDate } from '../domain/dates.ts'
-import { milestone, type DemoProject } from './demo-types.ts'
+import { milestone, until, type DemoProject } from './demo-types.ts'
 import { PEOPLE } from './people.ts'
 
 // The projects PSPS, the shared ICT service, delivers with the council: the website infrastructure, the
@@ -29,6 +29,7 @@ export function websiteProject(today: IsoDate): DemoProject {
     forecastEnd: rel(125),
     actualStart: '2020-04-01',
     actualEnd: null,
+    was: { until: '2021-10-04', stage: 'delivery', forecastEnd: '2022-03-31', actualEnd: null },
     milestones: [
       milestone(
         'Content audit of all service pages complete',
@@ -72,14 +73,28 @@ export function websiteProject(today: IsoDate): DemoProject {
         false,
         'Revenues and Benefits and Planning have still to attend; both sessions were cancelled for service pressures.',
       ),
-      milestone('Re-audit of the website against WCAG 2.2 AA', rel(10), rel(10), null, 'in_progress', true),
-      milestone(
-        'Accessibility programme handed over to business as usual',
-        '2022-03-31',
-        rel(125),
-        null,
-        'not_started',
-        true,
+      {
+        ...milestone(
+          'Re-audit of the website against WCAG 2.2 AA',
+          rel(10),
+          rel(10),
+          null,
+          'in_progress',
+          true,
+        ),
+        added: rel(-120),
+      },
+      until(
+        milestone(
+          'Accessibility programme handed over to business as usual',
+          '2022-03-31',
+          rel(125),
+          null,
+          'not_started',
+          true,
+        ),
+        '2021-10-04',
+        { forecast: '2022-03-31', status: 'not_started' },
       ),
     ],
     reporter: 'project_manager',
@@ -190,6 +205,7 @@ export function formsProject(): DemoProject {
     forecastEnd: '2022-06-30',
     actualStart: '2020-06-01',
     actualEnd: '2022-06-30',
+    was: { until: '2022-06-30', stage: 'delivery', forecastEnd: '2021-12-17', actualEnd: null },
     milestones: [
       milestone(
         'Goss platform upgraded to the current release (with PSPS)',
@@ -232,13 +248,17 @@ export function formsProject(): DemoProject {
         false,
         'No longer needed: PSPS moved the shared mailboxes during its own upgrade.',
       ),
-      milestone(
-        'Closure report to the programme board',
-        '2020-12-18',
+      until(
+        milestone(
+          'Closure report to the programme board',
+          '2020-12-18',
+          '2022-06-30',
+          '2022-06-30',
+          'complete',
+          true,
+        ),
         '2022-06-30',
-        '2022-06-30',
-        'complete',
-        true,
+        { forecast: '2021-12-17', status: 'not_started' },
       ),
     ],
     reporter: 'project_manager',

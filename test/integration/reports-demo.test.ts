@@ -74,6 +74,42 @@ describe(`the demo's scrutiny papers (${dialectName()})`, () => {
     assert.match(papers.text, /progress update/)
   })
 
+  it('shows the July 2021 paper as things stood on 30 June 2021, not as the demo stands today', async () => {
+    const file = await database.db
+      .selectFrom('panel_reports as r')
+      .innerJoin('meetings as m', 'm.id', 'r.meeting_id')
+      .innerJoin('panel_report_files as f', 'f.report_id', 'r.id')
+      .select(['f.content_base64'])
+      .where('m.meeting_date', '=', FOLLOW_UP_MEETING_DATE)
+      .where('f.format', '=', 'html')
+      .executeTakeFirstOrThrow()
+    const text = Buffer.from(file.content_base64, 'base64')
+      .toString('utf8')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+    assert.match(text, /as they stood on 30 June 2021/)
+    // Forecasts as they were in 2021: the hand-over to business as usual was still planned for March 2022.
+    assert.match(
+      text,
+      /Accessibility programme handed over to business as usual \(key\) 31 March 2022 31 March 2022/,
+    )
+    assert.match(text, /Customer account linked to Northgate \(key\) 31 March 2021 17 December 2021/)
+    // Nothing forecast in the demo's today, nothing planned since, and no project closed yet.
+    const thisYear = new Date().getFullYear()
+    for (const year of [thisYear, thisYear + 1])
+      assert.doesNotMatch(
+        text,
+        new RegExp(
+          `(January|February|March|April|May|June|July|August|September|October|November|December) ${year}`,
+        ),
+      )
+    assert.doesNotMatch(text, /WCAG 2\.2/)
+    assert.doesNotMatch(text, /Closed/)
+    // The demo has no budget for 2021/22: the paper says so rather than showing £0 as a budget.
+    assert.match(text, /No budget, spending, commitments or forecast are recorded for 2021\/22/)
+    assert.doesNotMatch(text, /budget is £0/)
+  })
+
   it('has a draft programme definition that names what is still missing and links to the recommendation', async () => {
     const list = await agent.get('/programme-definitions')
     assert.equal(list.status, 200)

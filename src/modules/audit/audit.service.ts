@@ -14,6 +14,11 @@ export interface AuditInput {
   entityId: string | number
   before?: unknown
   after?: unknown
+  /**
+   * When the change happened, if not now. Only the demo loader sets it, replaying the years of history its
+   * story tells (a re-forecast in 2022), so a paper dated before a change shows what stood then.
+   */
+  occurredAt?: string
 }
 
 function canonical(value: unknown): string {
@@ -78,7 +83,7 @@ export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Prom
   const event = {
     organisation_id: input.organisationId,
     seq: head.seq + 1,
-    occurred_at: new Date().toISOString(),
+    occurred_at: input.occurredAt ?? new Date().toISOString(),
     actor_user_id: input.actor.userId,
     actor_label: input.actor.label,
     action: input.action,

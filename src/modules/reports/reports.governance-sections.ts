@@ -184,7 +184,9 @@ function partnersAndClaims(f: ProgrammeFinanceSummary): Block[] {
         f.fundingStreams.map((s) => [
           `${s.name} (${fundingKindLabel(s.kind)})`,
           s.baseCostsEligible ? 'Yes' : 'No',
-          ...[s.budget, s.eligible, s.claimed, s.received].map(money),
+          // A year with no budget recorded has no budget to show, not a budget of £0.
+          hasFigures(f) ? money(s.budget) : 'None recorded',
+          ...[s.eligible, s.claimed, s.received].map(money),
         ]),
         [2, 3, 4, 5],
       ),
