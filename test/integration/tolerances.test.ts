@@ -216,6 +216,24 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     assert.ok(e.json<{ clearedAt: string | null }>().clearedAt)
     const agent = await sessionFor(t, t.orgs.a.users.viewer)
     assert.match((await agent.get(`/exceptions/${exceptionId}`)).text, /Breach cleared/)
+    // Cleared through the one audited update: the event holds the exception as it was and as it is, so its
+    // history (and a paper dated before the clearing) can show it open.
+    const event = await t.database.db
+      .selectFrom('audit_events')
+      .select(['before_json', 'after_json'])
+      .where('entity_type', '=', 'exception')
+      .where('entity_id', '=', String(exceptionId))
+      .where('action', '=', 'clear')
+      .executeTakeFirstOrThrow()
+    const was = JSON.parse(event.before_json ?? 'null') as {
+      cleared_at: string | null
+      version: number
+    } | null
+    const now = JSON.parse(event.after_json ?? 'null') as { cleared_at: string | null; version: number }
+    assert.ok(was, 'the clearing records the exception as it was')
+    assert.equal(was.cleared_at, null)
+    assert.ok(now.cleared_at)
+    assert.equal(now.version, was.version + 1)
   })
 
   it('a key milestone beyond tolerance raises; an unwritten report escalates after the working days', async () => {

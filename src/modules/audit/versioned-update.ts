@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
-import { auditActorOf, type Actor } from '../../auth/actor.ts'
+import { auditActorOf, type Actor, type AuditActor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { ConflictError } from '../../errors.ts'
 import { recordAudit, type AuditInput } from './audit.service.ts'
@@ -30,6 +30,15 @@ interface AuditAs {
   entityId?: number
 }
 
+/** A change made for an organisation by the system (the scheduler's sweep), not by a signed-in person. */
+export interface SystemWriter {
+  organisationId: number
+  system: AuditActor
+}
+
+const auditActorFor = (actor: Actor | SystemWriter): AuditActor =>
+  'system' in actor ? actor.system : auditActorOf(actor)
+
 interface VersionedRow {
   id: number
   organisation_id: number
@@ -48,10 +57,15 @@ export async function updateVersioned<Row extends VersionedRow>(
   opts: {
     table: VersionedTable
     entityType: string
-    actor: Actor
+    actor: Actor | SystemWriter
     current: Row
     version: number
     changes: Partial<Omit<Row, 'id' | 'organisation_id' | 'version' | 'updated_at'>>
+    /**
+     * What the event records, when the change is to a part of the record (an area added to a report, whose
+     * version steps so anyone holding the old one is told): by default both versions of the row.
+     */
+    record?: { before?: unknown; after?: unknown }
   } & AuditAs,
 ): Promise<Row> {
   const { table, actor, current, version } = opts
@@ -71,12 +85,13 @@ export async function updateVersioned<Row extends VersionedRow>(
     .returningAll()
     .executeTakeFirst()) as Row | undefined
   if (!updated) throw new ConflictError(current)
-  await auditBy(trx, actor, {
+  await recordAudit(trx, {
+    organisationId: actor.organisationId,
+    actor: auditActorFor(actor),
     action: opts.action ?? 'update',
     entityType: opts.entityType,
     entityId: opts.entityId ?? current.id,
-    before: current,
-    after: updated,
+    ...(opts.record ?? { before: current, after: updated }),
   })
   return updated
 }

@@ -13,6 +13,7 @@ import {
 } from '../../documents/render.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { updateVersioned } from '../audit/versioned-update.ts'
 import type { MilestonesService } from '../milestones/milestones.service.ts'
 import type { OrganisationService } from '../organisation/organisation.service.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
@@ -101,18 +102,27 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
     return current
   }
 
-  /** Bumps the draft's version so a change to its areas is seen by anyone holding the old one. */
-  async function touch(trx: Kysely<DB>, actor: Actor, current: PanelReport) {
-    const updated = await trx
-      .updateTable('panel_reports')
-      .set({ version: current.version + 1, updated_at: new Date().toISOString() })
-      .where('id', '=', current.id)
-      .where('version', '=', current.version)
-      .where('status', '=', 'draft')
-      .returningAll()
-      .executeTakeFirst()
-    if (!updated) throw new ConflictError(current)
-    return updated
+  /**
+   * Bumps the draft's version so a change to its areas is seen by anyone holding the old one, and records
+   * the change. A submit steps the version too, so a report submitted meanwhile is a conflict, never changed.
+   */
+  function touch(
+    trx: Transaction<DB>,
+    actor: Actor,
+    current: PanelReport,
+    action: 'add_area' | 'remove_area',
+    record: { before?: unknown; after?: unknown },
+  ) {
+    return updateVersioned(trx, {
+      table: 'panel_reports',
+      entityType: 'panel_report',
+      actor,
+      current,
+      version: current.version,
+      changes: {},
+      action,
+      record,
+    })
   }
 
   return {
@@ -148,28 +158,16 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
     async update(actor: Actor, id: number, version: number, input: ReportInput): Promise<PanelReport> {
       const current = await draft(actor, id, version)
       const row = await checked(actor, input)
-      return db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('panel_reports')
-          .set({ ...row, version: version + 1, updated_at: new Date().toISOString() })
-          .where('id', '=', id)
-          .where('organisation_id', '=', actor.organisationId)
-          .where('version', '=', version)
-          .where('status', '=', 'draft')
-          .returningAll()
-          .executeTakeFirst()
-        if (!updated) throw new ConflictError(current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'update',
+      return db.transaction().execute((trx) =>
+        updateVersioned(trx, {
+          table: 'panel_reports',
           entityType: 'panel_report',
-          entityId: id,
-          before: current,
-          after: updated,
-        })
-        return updated
-      })
+          actor,
+          current,
+          version,
+          changes: row,
+        }),
+      )
     },
 
     /** Adds an area for consideration, each with the person who will take it forward. */
@@ -192,15 +190,7 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        await touch(trx, actor, current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'add_area',
-          entityType: 'panel_report',
-          entityId: id,
-          after: created,
-        })
+        await touch(trx, actor, current, 'add_area', { after: created })
       })
     },
 
@@ -215,15 +205,7 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
           .returningAll()
           .executeTakeFirst()
         if (!gone) throw notFound('Area for consideration')
-        await touch(trx, actor, current)
-        await recordAudit(trx, {
-          organisationId: actor.organisationId,
-          actor: auditActorOf(actor),
-          action: 'remove_area',
-          entityType: 'panel_report',
-          entityId: id,
-          before: gone,
-        })
+        await touch(trx, actor, current, 'remove_area', { before: gone })
       })
     },
 

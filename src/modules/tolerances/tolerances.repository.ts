@@ -130,7 +130,8 @@ export function createTolerancesRepository(db: Kysely<DB>) {
       const risks = await rq.execute()
       let eq = trx
         .selectFrom('tolerance_exceptions')
-        .select(['id', 'project_id', 'kind', 'status', 'facts_json', 'version'])
+        // The whole row: clearing one goes through the audited update, which records it as it was.
+        .selectAll()
         .where('organisation_id', '=', organisationId)
         .where('source', '=', 'forecast')
         .where('cleared_at', 'is', null)

@@ -231,27 +231,20 @@ export function createTolerancesService(deps: {
         if (breach && !current) {
           raised.push(await raise(trx, by, organisationId, p, breach, 'forecast', t.reportWorkingDays))
         } else if (!breach && current) {
-          const at = new Date().toISOString()
-          await trx
-            .updateTable('tolerance_exceptions')
-            .set({
-              cleared_at: at,
+          await updateVersioned(trx, {
+            table: 'tolerance_exceptions',
+            entityType: 'exception',
+            actor: { organisationId, system: by },
+            current,
+            version: current.version,
+            changes: {
+              cleared_at: new Date().toISOString(),
               cleared_facts_json: JSON.stringify({
                 summary: 'Back within tolerance',
                 facts: [{ label: 'Cleared by', value: by.label }],
               }),
-              version: current.version + 1,
-              updated_at: at,
-            })
-            .where('id', '=', current.id)
-            .execute()
-          await recordAudit(trx, {
-            organisationId,
-            actor: by,
+            },
             action: 'clear',
-            entityType: 'exception',
-            entityId: current.id,
-            after: { cleared_at: at },
           })
           cleared.push(current.id)
         }
