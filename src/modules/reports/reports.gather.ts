@@ -53,23 +53,37 @@ export async function gatherReport(
       }
     },
   )
-  const withDetail = await Promise.all(
-    projects.map(async (project) => {
-      const reports = await deps.statusReports.listForProject(scope, project.id, actor.ratingScale)
-      const latest = reports.find((r) => r.period <= report.period_to)
-      const [status] = latest ? await then('status_report', [latest]) : []
-      const planned = (await deps.milestones.listForProject(scope, project.id)).filter((m) =>
+  const read = await Promise.all(
+    projects.map(async (project) => ({
+      project,
+      latest: (await deps.statusReports.listForProject(scope, project.id, actor.ratingScale)).find(
+        (r) => r.period <= report.period_to,
+      ),
+      planned: (await deps.milestones.listForProject(scope, project.id)).filter((m) =>
         milestonePlannedBy(m, asOf, at.instant),
-      )
-      const milestones = (await then('milestone', planned)).map((m) => beforeItHappened(m, asOf))
-      return {
-        project,
-        status: status ? statusReportView(status, actor.ratingScale) : null,
-        // Slippage and lateness are judged on the paper's date, not today.
-        milestones: milestones.map((m) => milestoneView(m, asOf)),
-      }
-    }),
+      ),
+    })),
   )
+  // One look at the audit trail for all the projects' reports, and one for their milestones.
+  const statuses = await then(
+    'status_report',
+    read.flatMap((r) => (r.latest ? [r.latest] : [])),
+  )
+  const milestones = (
+    await then(
+      'milestone',
+      read.flatMap((r) => r.planned),
+    )
+  ).map((m) => beforeItHappened(m, asOf))
+  const withDetail = read.map(({ project }) => {
+    const status = statuses.find((s) => s.project_id === project.id)
+    return {
+      project,
+      status: status ? statusReportView(status, actor.ratingScale) : null,
+      // Slippage and lateness are judged on the paper's date, not today.
+      milestones: milestones.filter((m) => m.project_id === project.id).map((m) => milestoneView(m, asOf)),
+    }
+  })
   const meeting =
     report.meeting_id === null ? null : ((await repo.meetings(org, report.meeting_id))[0] ?? null)
   const financialYear = financialPeriodOfPeriod(report.period_to).year.label
