@@ -235,7 +235,7 @@ export async function scrutinyDemo({ trx, organisationId, people, today, now }: 
     return row
   }
 
-  await recommendation({
+  const first = await recommendation({
     reference: 'PMP/2021/01',
     itemId: marchItem.id,
     madeOn: march.meeting_date,
@@ -248,9 +248,27 @@ export async function scrutinyDemo({ trx, organisationId, people, today, now }: 
       reasons: 'The review will be reported to the panel in July.',
       on: '2021-04-26',
     },
-    status: 'implemented',
+    status: 'accepted_in_progress',
     evidence: 'Progress update with Appendix A presented to the panel on 8 July 2021.',
     followUpItemId: julyItem.id,
+  })
+  // Implemented at the July meeting, when the progress report was presented: recorded on that day, so the
+  // report itself (as at 30 June) shows it still in progress.
+  const implemented = await trx
+    .updateTable('recommendations')
+    .set({ status: 'implemented', version: first.version + 1 })
+    .where('id', '=', first.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await recordAudit(trx, {
+    organisationId,
+    actor: DEMO_ACTOR,
+    action: 'update',
+    entityType: 'recommendation',
+    entityId: first.id,
+    before: first,
+    after: implemented,
+    occurredAt: `${july.meeting_date}T19:00:00.000Z`,
   })
   const paper = await recommendation({
     reference: SIX_POINT_PAPER_REFERENCE,

@@ -104,6 +104,8 @@ describe(`the demo's scrutiny papers (${dialectName()})`, () => {
         ),
       )
     assert.doesNotMatch(text, /WCAG 2\.2/)
+    // The March recommendation was implemented at the July meeting, by this very report: not by 30 June.
+    assert.match(text, /Accepted \(26 April 2021\) Accepted – in progress/)
     assert.doesNotMatch(text, /Closed/)
     // The demo has no budget for 2021/22: the paper says so rather than showing £0 as a budget.
     assert.match(text, /No budget, spending, commitments or forecast are recorded for 2021\/22/)
