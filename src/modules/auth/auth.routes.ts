@@ -89,8 +89,14 @@ export async function authRoutes(app: FastifyInstance) {
             429,
           )
         }
-        request.log.warn('sign-in failed')
-        errors.email = 'Enter a correct email address and password'
+        if (result.reason === 'left') {
+          request.log.warn('sign-in refused: the person has left every organisation')
+          errors.email =
+            'You no longer have access to Oversight. Ask an administrator of your organisation if this is wrong'
+        } else {
+          request.log.warn('sign-in failed')
+          errors.email = 'Enter a correct email address and password'
+        }
       }
       return reply.render(
         'auth/views/sign-in.njk',

@@ -54,6 +54,7 @@ function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Ac
 export type SignInResult =
   | { ok: true; sessionToken: string; actor: Actor; knownDevice: string }
   | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'left' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
 
 export interface SignInFrom {
@@ -88,6 +89,7 @@ export function createAuthService(db: Kysely<DB>) {
         'o.is_demo',
       ])
       .where('u.id', '=', userId)
+      .where('m.left_at', 'is', null)
       .orderBy('o.id')
     if (organisationId !== null) q = q.where('o.id', '=', organisationId)
     const row = await q.executeTakeFirst()
@@ -156,6 +158,9 @@ export function createAuthService(db: Kysely<DB>) {
       const actor =
         user && matches && user.is_active === 1 ? await actorFor(user.id, null, 'session', null) : null
       if (!actor || !user) {
+        // The right password for an active account that has left every organisation: saying so tells
+        // nobody anything they did not know, since only the person (or whoever has their password) sees it.
+        if (user && matches && user.is_active === 1) return { ok: false, reason: 'left' }
         await throttle.recordFailure(keys, Date.now())
         return { ok: false, reason: 'invalid' }
       }
@@ -197,7 +202,7 @@ export function createAuthService(db: Kysely<DB>) {
             where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
         from sessions s
         join users u on u.id = s.user_id
-        join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id
+        join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
         join organisations o on o.id = s.organisation_id
         where s.id = ${id}`.execute(db)
       const session = rows[0]
@@ -233,7 +238,7 @@ export function createAuthService(db: Kysely<DB>) {
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo
         from api_tokens t
         join users u on u.id = t.user_id
-        join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id
+        join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
         join organisations o on o.id = t.organisation_id
         where t.token_hash = ${sha256(token)} and t.revoked_at is null`.execute(db)
       const row = rows[0]
@@ -257,6 +262,7 @@ export function createAuthService(db: Kysely<DB>) {
         .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
         .select(['o.id', 'o.name', 'm.role'])
         .where('m.user_id', '=', userId)
+        .where('m.left_at', 'is', null)
         .orderBy('o.name')
         .execute()
     },
