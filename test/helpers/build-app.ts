@@ -66,7 +66,11 @@ export interface Page {
 export class Agent {
   private cookies = new Map<string, string>()
   csrf = ''
-  constructor(private readonly app: FastifyInstance) {}
+  /** `headers` are sent with every request, as a browser sends its User-Agent. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -106,7 +110,7 @@ export class Agent {
     const res = await this.app.inject({
       method: 'GET',
       url,
-      headers: { cookie: this.cookieHeader(), accept: 'text/html' },
+      headers: { ...this.headers, cookie: this.cookieHeader(), accept: 'text/html' },
     })
     return this.toPage(res)
   }
@@ -127,6 +131,7 @@ export class Agent {
       method: 'POST',
       url,
       headers: {
+        ...this.headers,
         cookie: this.cookieHeader(),
         accept: 'text/html',
         'content-type': 'application/x-www-form-urlencoded',

@@ -65,6 +65,7 @@ export async function authRoutes(app: FastifyInstance) {
         const result = await auth.signIn(email, password, {
           address: request.ip,
           knownDevice: knownDevice(request),
+          ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
         })
         if (result.ok) {
           setSessionCookie(reply, result.sessionToken, app.config.secureCookies)

@@ -7,6 +7,7 @@ import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../aut
 import { isRole } from '../../auth/roles.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
+import { describeDevice } from './device.rules.ts'
 import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
@@ -60,6 +61,14 @@ export type SignInResult =
 export interface SignInFrom {
   address: string
   knownDevice: string | null
+  /** The browser's User-Agent header: only a summary of it is kept with the session (device.rules.ts). */
+  userAgent?: string
+}
+
+/** Where a session was started from, shown to its owner on "Your sessions". */
+export interface SessionOrigin {
+  address?: string
+  userAgent?: string
 }
 
 export function createAuthService(db: Kysely<DB>) {
@@ -116,6 +125,7 @@ export function createAuthService(db: Kysely<DB>) {
     trx: Kysely<DB> | Transaction<DB>,
     userId: number,
     organisationId: number,
+    origin: SessionOrigin = {},
   ): Promise<{ token: string; id: string }> {
     const token = randomBytes(32).toString('base64url')
     const id = sha256(token)
@@ -129,6 +139,8 @@ export function createAuthService(db: Kysely<DB>) {
         created_at: at,
         last_seen_at: at,
         expires_at: new Date(Date.now() + SESSION_IDLE_MS).toISOString(),
+        device: describeDevice(origin.userAgent),
+        address: origin.address ?? null,
       })
       .execute()
     return { token, id }
@@ -176,7 +188,10 @@ export function createAuthService(db: Kysely<DB>) {
             .where('id', '=', user.id)
             .where('password_hash', '=', user.password_hash)
             .execute()
-        return createSession(trx, actor.userId, actor.organisationId)
+        return createSession(trx, actor.userId, actor.organisationId, {
+          address: from.address,
+          ...(from.userAgent === undefined ? {} : { userAgent: from.userAgent }),
+        })
       })
       return {
         ok: true,

@@ -217,6 +217,16 @@ export async function organisationRoutes(app: FastifyInstance) {
   )
 
   app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/sessions/end',
+    PERSON,
+    async (request, reply) => {
+      await organisation.endSessions(request.actor!, request.params.userId)
+      reply.flash('Their sessions in this organisation have ended. They must sign in again.')
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
     '/settings/people/:userId/reinstate',
     PERSON,
     async (request, reply) => {

@@ -222,6 +222,26 @@ export function createOrganisationService(db: Kysely<DB>) {
       })
     },
 
+    /** ASVS V7.4.5: an administrator ends every session a member has in this organisation. */
+    async endSessions(actor: Actor, userId: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const member = await membershipIn(trx, actor, userId)
+        const ended = await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .where('organisation_id', '=', actor.organisationId)
+          .executeTakeFirst()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'end-sessions',
+          entityType: 'membership',
+          entityId: member.id,
+          after: { user_id: userId, sessions_ended: Number(ended.numDeletedRows) },
+        })
+      })
+    },
+
     /** Undoes `markLeaver`: the person can sign in and act here again (with new API tokens). */
     async reinstate(actor: Actor, userId: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
