@@ -246,7 +246,10 @@ export function createAuthService(db: Kysely<DB>) {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute()
     },
 
-    /** One query: the token, its person, their role in the token's organisation. A revoked token is nobody. */
+    /**
+     * One query: the token, its person, their role in the token's organisation. A revoked or expired token,
+     * or one whose person has left the organisation, is nobody.
+     */
     async actorForToken(token: string): Promise<Actor | null> {
       const { rows } = await sql<ActorRow & { token_id: number; last_used_at: string | null }>`
         select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
@@ -255,7 +258,9 @@ export function createAuthService(db: Kysely<DB>) {
         join users u on u.id = t.user_id
         join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
         join organisations o on o.id = t.organisation_id
-        where t.token_hash = ${sha256(token)} and t.revoked_at is null`.execute(db)
+        where t.token_hash = ${sha256(token)} and t.revoked_at is null and t.expires_at > ${nowIso()}`.execute(
+        db,
+      )
       const row = rows[0]
       if (!row) return null
       const now = Date.now()
