@@ -34,6 +34,11 @@ export interface TestApp {
   config: Config
   /** Two organisations with one user per role each: `a` is "ours", `b` the foreign one. */
   orgs: { a: TestOrg; b: TestOrg }
+  /**
+   * The log lines the app wrote at `warn` and above (JSON, as pino writes them). Pass LOG_LEVEL to
+   * buildTestApp to see them as production writes them, with its redaction and request serializer.
+   */
+  logLines: string[]
   /** Closes the app and drops its database: call from the file's `after` hook. */
   close(): Promise<void>
   /** A browser-like client signed in as the user (cookies and CSRF token handled). */
@@ -190,6 +195,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     databaseConfig,
     config,
     orgs: { a, b },
+    logLines: warnings,
     async close() {
       await app.close()
       await drop()
