@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors.ts'
-import { SESSION_COOKIE } from '../../plugins/auth.ts'
+import { clearSessionCookie } from '../../plugins/auth.ts'
 import { field, FormBody } from '../../web/forms.ts'
 
 export async function accountSessionsRoutes(app: FastifyInstance) {
@@ -23,7 +23,7 @@ export async function accountSessionsRoutes(app: FastifyInstance) {
       const sessionId = field(request.body, 'session')
       if (!(await accountSessions.end(actor.userId, sessionId))) throw notFound('Session')
       if (sessionId === actor.sessionId) {
-        reply.clearCookie(SESSION_COOKIE, { path: '/' })
+        clearSessionCookie(reply, app.config.secureCookies)
         return reply.redirect('/sign-in', 303)
       }
       reply.flash('The session has ended. That browser must sign in again.')

@@ -1,6 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { knownDevice, SESSION_COOKIE, setKnownDeviceCookie, setSessionCookie } from '../../plugins/auth.ts'
+import {
+  clearSessionCookie,
+  knownDevice,
+  setKnownDeviceCookie,
+  setSessionCookie,
+} from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 
 // Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
@@ -116,7 +121,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.post('/sign-out', { config: { policy: 'public' } }, async (request, reply) => {
     if (request.actor?.sessionId) await auth.signOut(request.actor.sessionId)
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    clearSessionCookie(reply, app.config.secureCookies)
     return reply.redirect('/sign-in', 303)
   })
 
