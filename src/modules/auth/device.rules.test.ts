@@ -25,6 +25,10 @@ describe('describeDevice', () => {
         'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
         'Chrome on Android',
       ],
+      [
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+        'Chrome on Linux',
+      ],
       ['curl/8.5.0', 'Unknown browser'],
       ['', 'Unknown browser'],
       [undefined, 'Unknown browser'],
