@@ -95,4 +95,39 @@ describe('your sessions', () => {
     await manager.get('/account')
     assert.equal((await manager.post(`/settings/people/${member.id}/sessions/end`, {})).status, 403)
   })
+
+  // ASVS V7.3.1 and V7.3.2: the limits in auth.service.ts (SESSION_IDLE_MS, SESSION_MAX_MS) end a session
+  // whatever the browser does; the database's times stand in for the clock.
+  it('a session ends after 8 hours without use, and 7 days after sign-in however busy', async () => {
+    const person = t.orgs.a.users.portfolio_holder
+    const idle = await sessionFor(t, person)
+    const busy = await sessionFor(t, person)
+    const [idleId, busyId] = (
+      await t.database.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', person.id)
+        .orderBy('created_at')
+        .execute()
+    ).map((r) => r.id)
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 60 * 60 * 1000).toISOString()
+    await t.database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: hoursAgo(8), expires_at: hoursAgo(0.01) })
+      .where('id', '=', idleId!)
+      .execute()
+    await t.database.db
+      .updateTable('sessions')
+      .set({ created_at: hoursAgo(7 * 24 + 0.1), last_seen_at: hoursAgo(0.01), expires_at: hoursAgo(-8) })
+      .where('id', '=', busyId!)
+      .execute()
+    assert.equal((await idle.get('/account')).status, 303, 'idle for 8 hours: signed out')
+    assert.equal((await busy.get('/account')).status, 303, '7 days after sign-in: signed out')
+    const left = await t.database.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', 'in', [idleId!, busyId!])
+      .execute()
+    assert.deepEqual(left, [], 'both are deleted, not just refused')
+  })
 })

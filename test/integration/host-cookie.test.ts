@@ -73,5 +73,15 @@ describe(`the session cookie's name (${dialectName()})`, () => {
       assert.doesNotMatch(cookie, /Secure/)
       assert.equal((await agent.get('/account')).status, 200)
     })
+
+    // ASVS V3.5.2: a cross-site form or image can carry the cookie, but the API honours only a bearer token.
+    it('the API ignores the session cookie: only a bearer token is accepted', async () => {
+      const { page } = await signIn(t)
+      const cookie = setCookies(page)
+        .find((c) => c.startsWith('oversight_session='))!
+        .split(';')[0]!
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: { cookie } })
+      assert.equal(res.statusCode, 401)
+    })
   })
 })
