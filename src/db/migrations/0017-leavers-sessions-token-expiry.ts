@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely'
 //   person can recognise their own sessions and end the ones they do not;
 // - an API token has an expiry date. Tokens made before this migration had none: they get 90 days from now
 //   (the new default), so nothing stops working on the day of the upgrade.
-export const EXISTING_TOKEN_DAYS = 90
+const EXISTING_TOKEN_DAYS = 90
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('memberships').addColumn('left_at', 'text').execute()
