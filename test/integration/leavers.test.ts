@@ -118,4 +118,37 @@ describe('leavers', () => {
     const refused = await manager.post(`/settings/people/${t.orgs.a.users.scrutiny_member.id}/leaver`, {})
     assert.equal(refused.status, 403)
   })
+
+  it('two administrators marking each other as leavers together leave one administrator, never none', async () => {
+    const org = t.orgs.b
+    const first = org.users.administrator
+    const second = org.users.programme_manager
+    await t.database.db
+      .updateTable('memberships')
+      .set({ role: 'administrator' })
+      .where('organisation_id', '=', org.id)
+      .where('user_id', '=', second.id)
+      .execute()
+    const { auth, organisation } = t.app.services
+    const asFirst = (await auth.actorFor(first.id, org.id, 'session', null))!
+    const asSecond = (await auth.actorFor(second.id, org.id, 'session', null))!
+    const results = await Promise.allSettled([
+      organisation.markLeaver(asFirst, second.id),
+      organisation.markLeaver(asSecond, first.id),
+    ])
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
+    const refused = results.find((r) => r.status === 'rejected')!
+    assert.match(
+      String((refused.reason as { fields?: Record<string, string> }).fields?.leaver),
+      /last administrator/,
+    )
+    const admins = await t.database.db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('organisation_id', '=', org.id)
+      .where('role', '=', 'administrator')
+      .where('left_at', 'is', null)
+      .execute()
+    assert.equal(admins.length, 1)
+  })
 })
