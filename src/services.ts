@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
+import { createAccountSessionsService } from './modules/auth/account-sessions.service.ts'
 import { createTokensService } from './modules/tokens/tokens.service.ts'
 import { createProgrammesService } from './modules/programmes/programmes.service.ts'
 import { createProjectsService } from './modules/projects/projects.service.ts'
@@ -41,6 +42,7 @@ import { rechargeUrl } from './modules/finance/finance-record-forms.ts'
 export function createServices(database: Database, config: Config) {
   const db = database.db
   const auth = createAuthService(db)
+  const accountSessions = createAccountSessionsService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
   // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.
@@ -305,6 +307,7 @@ export function createServices(database: Database, config: Config) {
     raid,
     raidLog,
     auth,
+    accountSessions,
     tokens,
     organisation,
     invitations,

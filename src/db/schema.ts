@@ -46,6 +46,8 @@ export interface MembershipTable {
   /** For a partner officer, the partner they work for (migration 0013): they see its shared projects. */
   partner_id: number | null
   created_at: string
+  /** When an administrator marked the person as having left this organisation (migration 0017); null while they work here. */
+  left_at: string | null
 }
 
 export interface SessionTable {
@@ -55,6 +57,10 @@ export interface SessionTable {
   created_at: string
   last_seen_at: string
   expires_at: string
+  /** The browser and system the session was started in, summarised from its User-Agent (migration 0017). */
+  device: string | null
+  /** The client address the session was started from (migration 0017). */
+  address: string | null
 }
 
 export interface SignInThrottleTable {
@@ -76,6 +82,8 @@ export interface ApiTokenTable {
   created_at: string
   last_used_at: string | null
   revoked_at: string | null
+  /** After this time the token is refused, as a revoked one is (migration 0017). */
+  expires_at: string | null
 }
 
 export interface ProgrammeTable {

@@ -20,6 +20,16 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'oversight_session'
+/**
+ * On https the session cookie carries the `__Host-` prefix (ASVS V3.3.3): a browser keeps such a cookie only
+ * if it is Secure, for Path=/ and with no Domain, so no other host (a sibling subdomain) and no plain-http
+ * page can set or overwrite it. Plain http (development) cannot use the prefix.
+ */
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? HOST_SESSION_COOKIE : SESSION_COOKIE
+}
 
 export interface RouteRecord {
   method: string
@@ -59,7 +69,7 @@ export default fp(
         }
         return
       }
-      const raw = request.cookies[SESSION_COOKIE]
+      const raw = request.cookies[sessionCookieName(opts.secureCookies)]
       if (!raw) return
       const unsigned = request.unsignCookie(raw)
       if (unsigned.valid && unsigned.value) request.actor = await opts.auth.actorForSession(unsigned.value)
@@ -99,7 +109,17 @@ declare module 'fastify' {
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true })
+  reply.setCookie(sessionCookieName(secure), token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    signed: true,
+  })
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(sessionCookieName(secure), { path: '/', httpOnly: true, sameSite: 'lax', secure })
 }
 
 export const KNOWN_DEVICE_COOKIE = 'oversight_device'

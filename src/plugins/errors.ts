@@ -76,18 +76,37 @@ function refusedByDatabase(error: { code?: unknown }): boolean {
   return typeof error.code === 'string' && REFUSED_VALUE_CODES.has(error.code)
 }
 
+/**
+ * ASVS V16.3.2 and V16.3.3: every refusal is logged at warn, with where (the route's pattern, not its
+ * URL, which may carry a secret), how, by whom and from where — never the credential, cookie or body. A
+ * signed-out person sent to the sign-in page is not a refusal and is not logged.
+ */
+function logRefusal(request: FastifyRequest, status: 401 | 403, csrf: boolean): void {
+  request.log.warn(
+    {
+      status,
+      route: request.routeOptions.url ?? null,
+      method: request.method,
+      userId: request.actor?.userId ?? null,
+      address: request.ip,
+    },
+    csrf ? 'CSRF token refused' : status === 401 ? 'not signed in: refused' : 'not permitted: refused',
+  )
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   let status = error.statusCode ?? 500
   let message = error.message
   let fields: Record<string, string> | undefined
   let generic = false
+  const csrfRefused = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
   if (error.validation) {
     status = 400
     fields = fieldsFromValidation(error.validation, error.validationContext)
     message = 'The request has fields that are missing or not valid'
   } else if (error instanceof HttpError) {
     fields = error.fields
-  } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+  } else if (csrfRefused) {
     status = 403
     generic = true
     message = 'This form has expired. Go back, refresh the page and try again.'
@@ -100,6 +119,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     request.log.error({ err: error }, 'request failed')
     message = 'Sorry, there is a problem with the service'
   }
+  if (status === 401 || status === 403) logRefusal(request, status, csrfRefused)
   // Errors answer JSON to the API and to non-browser clients, a page to people.
   if (isApiPath(request.url) || !request.headers.accept?.includes('text/html')) {
     if (status === 401) void reply.header('www-authenticate', 'Bearer')

@@ -52,6 +52,10 @@ export function staticSecurityHeaders(secure: boolean): Array<[string, string]> 
     ['x-frame-options', 'SAMEORIGIN'],
     ['x-permitted-cross-domain-policies', 'none'],
     ['x-xss-protection', '0'],
+    // Nothing Oversight answers may be kept by a browser or a proxy (ASVS V14.2.2, V14.3.2): pages, API
+    // answers and every download (XLSX, CSV, PDF, DOCX, ICS). This is the one place it is set; only the
+    // static assets say otherwise, with their own header.
+    ['cache-control', 'no-store'],
   ]
   if (secure) headers.push(['strict-transport-security', 'max-age=31536000; includeSubDomains'])
   return headers

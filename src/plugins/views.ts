@@ -126,7 +126,6 @@ export default fp(
           ...context,
         })
         if (status !== undefined) this.status(status)
-        this.header('cache-control', 'no-store')
         return this.type('text/html; charset=utf-8').send(html)
       },
     )

@@ -34,6 +34,11 @@ export interface TestApp {
   config: Config
   /** Two organisations with one user per role each: `a` is "ours", `b` the foreign one. */
   orgs: { a: TestOrg; b: TestOrg }
+  /**
+   * The log lines the app wrote at `warn` and above (JSON, as pino writes them). Pass LOG_LEVEL to
+   * buildTestApp to see them as production writes them, with its redaction and request serializer.
+   */
+  logLines: string[]
   /** Closes the app and drops its database: call from the file's `after` hook. */
   close(): Promise<void>
   /** A browser-like client signed in as the user (cookies and CSRF token handled). */
@@ -66,7 +71,11 @@ export interface Page {
 export class Agent {
   private cookies = new Map<string, string>()
   csrf = ''
-  constructor(private readonly app: FastifyInstance) {}
+  /** `headers` are sent with every request, as a browser sends its User-Agent. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -106,7 +115,7 @@ export class Agent {
     const res = await this.app.inject({
       method: 'GET',
       url,
-      headers: { cookie: this.cookieHeader(), accept: 'text/html' },
+      headers: { ...this.headers, cookie: this.cookieHeader(), accept: 'text/html' },
     })
     return this.toPage(res)
   }
@@ -127,6 +136,7 @@ export class Agent {
       method: 'POST',
       url,
       headers: {
+        ...this.headers,
         cookie: this.cookieHeader(),
         accept: 'text/html',
         'content-type': 'application/x-www-form-urlencoded',
@@ -185,6 +195,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     databaseConfig,
     config,
     orgs: { a, b },
+    logLines: warnings,
     async close() {
       await app.close()
       await drop()

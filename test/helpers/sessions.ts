@@ -1,4 +1,4 @@
-import { SESSION_COOKIE } from '../../src/plugins/auth.ts'
+import { sessionCookieName } from '../../src/plugins/auth.ts'
 import { Agent, type TestApp, type TestUser } from './build-app.ts'
 
 /**
@@ -10,6 +10,6 @@ import { Agent, type TestApp, type TestUser } from './build-app.ts'
 export async function sessionFor(t: TestApp, user: TestUser): Promise<Agent> {
   const { token } = await t.app.services.auth.createSession(t.database.db, user.id, user.organisationId)
   const agent = new Agent(t.app)
-  agent.setCookie(SESSION_COOKIE, t.app.signCookie(token))
+  agent.setCookie(sessionCookieName(t.config.secureCookies), t.app.signCookie(token))
   return agent
 }

@@ -8,7 +8,8 @@ const WRONG = 'Enter a correct email address and password'
 function sessionCookie(page: Page): string | undefined {
   const header = page.headers['set-cookie']
   const all = Array.isArray(header) ? header : header ? [header] : []
-  return all.find((c) => c.startsWith('oversight_session='))
+  // On https the name carries the __Host- prefix (test/integration/host-cookie.test.ts).
+  return all.find((c) => /^(__Host-)?oversight_session=/.test(c))
 }
 
 describe(`signing in and out (${dialectName()})`, () => {

@@ -295,16 +295,32 @@ describe(`oversight command line (${dialectName()})`, () => {
       'fenland',
       '--name',
       'Finance export',
+      '--days',
+      '30',
     ])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /^ovt_[A-Za-z0-9_-]{20,}\n$/, 'stdout is the token and nothing else')
     const token = run.stdout.trim()
     const row = await database.db
       .selectFrom('api_tokens')
-      .select(['name', 'token_hash'])
+      .select(['name', 'token_hash', 'created_at', 'expires_at'])
       .where('token_hash', '=', sha256(token))
       .executeTakeFirst()
     assert.equal(row?.name, 'Finance export')
+    const days = (Date.parse(row.expires_at!) - Date.parse(row.created_at)) / (24 * 60 * 60 * 1000)
+    assert.ok(Math.abs(days - 30) < 0.01, `--days 30 made a token that lasts ${days} days`)
+    const tooLong = await cli(url, [
+      'token',
+      'create',
+      '--user',
+      'priya.shah@fenland.example',
+      '--org',
+      'fenland',
+      '--days',
+      '400',
+    ])
+    assert.equal(tooLong.code, 2)
+    assert.match(tooLong.stderr, /--days: A token can last at most 365 days/)
 
     const res = await app.inject({
       method: 'GET',

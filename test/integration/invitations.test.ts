@@ -108,6 +108,8 @@ describe(`inviting people to an organisation (${dialectName()})`, () => {
     const home = await visitor.get('/account')
     assert.equal(home.status, 200, 'signed in straight away')
     assert.match(home.text, /Alpha District Council/)
+    const sessions = await visitor.get('/account/sessions')
+    assert.match(sessions.text, /127\.0\.0\.1/, 'the new session says where it started, as a sign-in’s does')
     assert.deepEqual(await membershipsOf('new.person@elsewhere.test'), [
       { organisation_id: t.orgs.a.id, role: 'finance_officer' },
     ])

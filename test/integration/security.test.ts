@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { projectRoot } from '../../src/paths.ts'
-import { SESSION_COOKIE } from '../../src/plugins/auth.ts'
+import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../../src/plugins/auth.ts'
 import { buildTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
@@ -160,7 +160,7 @@ describe(`security on an https installation (${dialectName()})`, LIMIT, () => {
 
   it('cookies are Secure and browsers are told to keep to https', async () => {
     const res = await signInResponse(t, t.orgs.a.users.viewer)
-    assert.match(setCookie(res.headers, SESSION_COOKIE), /;\s*Secure/i)
+    assert.match(setCookie(res.headers, HOST_SESSION_COOKIE), /;\s*Secure/i)
     assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/)
   })
 

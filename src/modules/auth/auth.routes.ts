@@ -1,6 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { knownDevice, SESSION_COOKIE, setKnownDeviceCookie, setSessionCookie } from '../../plugins/auth.ts'
+import {
+  clearSessionCookie,
+  knownDevice,
+  setKnownDeviceCookie,
+  setSessionCookie,
+} from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 
 // Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
@@ -65,6 +70,7 @@ export async function authRoutes(app: FastifyInstance) {
         const result = await auth.signIn(email, password, {
           address: request.ip,
           knownDevice: knownDevice(request),
+          ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
         })
         if (result.ok) {
           setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
@@ -89,8 +95,14 @@ export async function authRoutes(app: FastifyInstance) {
             429,
           )
         }
-        request.log.warn('sign-in failed')
-        errors.email = 'Enter a correct email address and password'
+        if (result.reason === 'left') {
+          request.log.warn('sign-in refused: the person has left every organisation')
+          errors.email =
+            'You no longer have access to Oversight. Ask an administrator of your organisation if this is wrong'
+        } else {
+          request.log.warn('sign-in failed')
+          errors.email = 'Enter a correct email address and password'
+        }
       }
       return reply.render(
         'auth/views/sign-in.njk',
@@ -109,7 +121,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.post('/sign-out', { config: { policy: 'public' } }, async (request, reply) => {
     if (request.actor?.sessionId) await auth.signOut(request.actor.sessionId)
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    clearSessionCookie(reply, app.config.secureCookies)
     return reply.redirect('/sign-in', 303)
   })
 

@@ -7,6 +7,7 @@ import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../aut
 import { isRole } from '../../auth/roles.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
+import { describeDevice } from './device.rules.ts'
 import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
@@ -54,11 +55,20 @@ function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Ac
 export type SignInResult =
   | { ok: true; sessionToken: string; actor: Actor; knownDevice: string }
   | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'left' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
 
 export interface SignInFrom {
   address: string
   knownDevice: string | null
+  /** The browser's User-Agent header: only a summary of it is kept with the session (device.rules.ts). */
+  userAgent?: string
+}
+
+/** Where a session was started from, shown to its owner on "Your sessions". */
+export interface SessionOrigin {
+  address?: string
+  userAgent?: string
 }
 
 export function createAuthService(db: Kysely<DB>) {
@@ -88,6 +98,7 @@ export function createAuthService(db: Kysely<DB>) {
         'o.is_demo',
       ])
       .where('u.id', '=', userId)
+      .where('m.left_at', 'is', null)
       .orderBy('o.id')
     if (organisationId !== null) q = q.where('o.id', '=', organisationId)
     const row = await q.executeTakeFirst()
@@ -114,6 +125,7 @@ export function createAuthService(db: Kysely<DB>) {
     trx: Kysely<DB> | Transaction<DB>,
     userId: number,
     organisationId: number,
+    origin: SessionOrigin = {},
   ): Promise<{ token: string; id: string }> {
     const token = randomBytes(32).toString('base64url')
     const id = sha256(token)
@@ -127,6 +139,8 @@ export function createAuthService(db: Kysely<DB>) {
         created_at: at,
         last_seen_at: at,
         expires_at: new Date(Date.now() + SESSION_IDLE_MS).toISOString(),
+        device: describeDevice(origin.userAgent),
+        address: origin.address ?? null,
       })
       .execute()
     return { token, id }
@@ -156,6 +170,9 @@ export function createAuthService(db: Kysely<DB>) {
       const actor =
         user && matches && user.is_active === 1 ? await actorFor(user.id, null, 'session', null) : null
       if (!actor || !user) {
+        // The right password for an active account that has left every organisation: saying so tells
+        // nobody anything they did not know, since only the person (or whoever has their password) sees it.
+        if (user && matches && user.is_active === 1) return { ok: false, reason: 'left' }
         await throttle.recordFailure(keys, Date.now())
         return { ok: false, reason: 'invalid' }
       }
@@ -171,7 +188,10 @@ export function createAuthService(db: Kysely<DB>) {
             .where('id', '=', user.id)
             .where('password_hash', '=', user.password_hash)
             .execute()
-        return createSession(trx, actor.userId, actor.organisationId)
+        return createSession(trx, actor.userId, actor.organisationId, {
+          address: from.address,
+          ...(from.userAgent === undefined ? {} : { userAgent: from.userAgent }),
+        })
       })
       return {
         ok: true,
@@ -197,7 +217,7 @@ export function createAuthService(db: Kysely<DB>) {
             where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
         from sessions s
         join users u on u.id = s.user_id
-        join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id
+        join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
         join organisations o on o.id = s.organisation_id
         where s.id = ${id}`.execute(db)
       const session = rows[0]
@@ -226,16 +246,21 @@ export function createAuthService(db: Kysely<DB>) {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute()
     },
 
-    /** One query: the token, its person, their role in the token's organisation. A revoked token is nobody. */
+    /**
+     * One query: the token, its person, their role in the token's organisation. A revoked or expired token,
+     * or one whose person has left the organisation, is nobody.
+     */
     async actorForToken(token: string): Promise<Actor | null> {
       const { rows } = await sql<ActorRow & { token_id: number; last_used_at: string | null }>`
         select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo
         from api_tokens t
         join users u on u.id = t.user_id
-        join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id
+        join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
         join organisations o on o.id = t.organisation_id
-        where t.token_hash = ${sha256(token)} and t.revoked_at is null`.execute(db)
+        where t.token_hash = ${sha256(token)} and t.revoked_at is null and t.expires_at > ${nowIso()}`.execute(
+        db,
+      )
       const row = rows[0]
       if (!row) return null
       const now = Date.now()
@@ -257,6 +282,7 @@ export function createAuthService(db: Kysely<DB>) {
         .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
         .select(['o.id', 'o.name', 'm.role'])
         .where('m.user_id', '=', userId)
+        .where('m.left_at', 'is', null)
         .orderBy('o.name')
         .execute()
     },

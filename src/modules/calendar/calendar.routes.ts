@@ -21,7 +21,6 @@ export async function calendarRoutes(app: FastifyInstance) {
       const events = await calendar.events(owner.organisationId, owner.userId)
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
-        .header('cache-control', 'private, no-store')
         .header('referrer-policy', 'no-referrer')
         .send(buildCalendar(`${owner.organisation}: meetings and deadlines`, events))
     },

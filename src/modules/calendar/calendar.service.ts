@@ -86,6 +86,7 @@ export function createCalendarService(db: Kysely<DB>, baseUrl: string) {
         .where('calendar_feeds.token_hash', '=', sha256(token))
         .where('calendar_feeds.revoked_at', 'is', null)
         .where('users.is_active', '=', 1)
+        .where('memberships.left_at', 'is', null)
         .executeTakeFirst()
       if (!row) return null
       await db

@@ -216,7 +216,6 @@ export async function definitionsRoutes(app: FastifyInstance) {
         return reply
           .type(CONTENT_TYPES[format])
           .header('content-disposition', `attachment; filename="${fileName(d.title, format)}"`)
-          .header('cache-control', 'private, no-store')
           .send(bytes)
       },
     )

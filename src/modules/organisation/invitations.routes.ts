@@ -102,7 +102,11 @@ export async function invitationRoutes(app: FastifyInstance) {
         confirmPassword: typeof request.body.confirmPassword === 'string' ? request.body.confirmPassword : '',
       }
       const saved = await trySave(
-        () => invitations.acceptAsNewPerson(token, input),
+        () =>
+          invitations.acceptAsNewPerson(token, input, {
+            address: request.ip,
+            ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
+          }),
         async (errors) => {
           const found = await invitations.lookup(token)
           if (!found.ok) return closed(reply, found.reason)

@@ -9,7 +9,7 @@ import { notFound, ValidationError } from '../../errors.ts'
 import type { Mailer } from '../../mail/mailer.ts'
 import { renderMail } from '../../mail/templates.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { sha256, type AuthService } from '../auth/auth.service.ts'
+import { sha256, type AuthService, type SessionOrigin } from '../auth/auth.service.ts'
 import { EMAIL } from './organisation.service.ts'
 
 export const INVITATION_DAYS = 7
@@ -286,6 +286,7 @@ export function createInvitationsService(
     async acceptAsNewPerson(
       token: string,
       input: { name: string; password: string; confirmPassword: string },
+      origin: SessionOrigin = {},
     ): Promise<AcceptResult> {
       const found = await byToken(db, token)
       if (!found) return { ok: false, reason: 'unknown' }
@@ -332,7 +333,7 @@ export function createInvitationsService(
         if (!(await claim(trx, inv, user.id)))
           throw new ValidationError({ name: 'This invitation has already been used' })
         await join(trx, inv, { userId: user.id, name })
-        const session = await deps.auth.createSession(trx, user.id, inv.organisation_id)
+        const session = await deps.auth.createSession(trx, user.id, inv.organisation_id, origin)
         return {
           ok: true,
           organisationId: inv.organisation_id,

@@ -182,6 +182,60 @@ export async function organisationRoutes(app: FastifyInstance) {
     },
   )
 
+  // Issue 10: a leaver's sessions and API tokens end at once; an administrator can reinstate them.
+  const PERSON = {
+    config: { policy: 'organisation.admin' as const },
+    schema: { params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }), body: FormBody },
+  }
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/leaver',
+    PERSON,
+    async (request, reply) => {
+      const actor = request.actor!
+      const key = `leaver-${request.params.userId}`
+      const result = await trySave(
+        () => organisation.markLeaver(actor, request.params.userId),
+        async (errors) => {
+          const text = errors.leaver ?? 'This person cannot be marked as a leaver'
+          return reply.render(
+            PEOPLE,
+            await peoplePage(actor.organisationId, {
+              errors: { [key]: text },
+              errorList: [{ text, href: `#${key}` }],
+            }),
+            400,
+          )
+        },
+        () => undefined,
+      )
+      if (!result.ok) return result.response
+      reply.flash(
+        'Marked as a leaver. Their sessions and API tokens here have ended, and they cannot sign in here.',
+      )
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/sessions/end',
+    PERSON,
+    async (request, reply) => {
+      await organisation.endSessions(request.actor!, request.params.userId)
+      reply.flash('Their sessions in this organisation have ended. They must sign in again.')
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/reinstate',
+    PERSON,
+    async (request, reply) => {
+      await organisation.reinstate(request.actor!, request.params.userId)
+      reply.flash('Reinstated. They can sign in again; API tokens ended when they left stay ended.')
+      return reply.redirect('/settings/people', 303)
+    },
+  )
+
   app.post<{ Params: { userId: number }; Body: FormBody }>(
     '/settings/people/:userId/role',
     {

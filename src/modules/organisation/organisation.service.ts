@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
 import { isRatingScaleId, type RatingScaleId } from '../../domain/dca.ts'
@@ -14,6 +14,8 @@ export interface MemberView {
   role: Role
   roleLabel: string
   isActive: boolean
+  /** The person has left this organisation: they cannot act in it until an administrator reinstates them. */
+  hasLeft: boolean
   /** For a partner officer, the partner they work for: they see the projects shared with it. */
   partnerId: number | null
 }
@@ -60,6 +62,27 @@ export function createOrganisationService(db: Kysely<DB>) {
     if (!member) throw notFound('Person')
     return member
   }
+  /**
+   * An organisation always keeps an administrator who has not left. The administrators' rows are locked on
+   * PostgreSQL (SQLite runs one writer at a time), so two administrators marking each other as leavers at
+   * the same moment cannot both succeed.
+   */
+  async function mustKeepAnAdministrator(trx: Transaction<DB>, actor: Actor, leavingMembershipId: number) {
+    let q = trx
+      .selectFrom('memberships')
+      .select('id')
+      .where('organisation_id', '=', actor.organisationId)
+      .where('role', '=', 'administrator')
+      .where('left_at', 'is', null)
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate()
+    const admins = await q.execute()
+    if (!admins.some((a) => a.id !== leavingMembershipId)) {
+      throw new ValidationError({
+        leaver: 'This is the organisation’s last administrator. Make someone else an administrator first.',
+      })
+    }
+  }
+
   return {
     async get(organisationId: number): Promise<Organisation> {
       return db
@@ -101,6 +124,7 @@ export function createOrganisationService(db: Kysely<DB>) {
           'm.role',
           'm.partner_id',
           'u.is_active',
+          'm.left_at',
         ])
         .where('m.organisation_id', '=', organisationId)
         .orderBy('u.name')
@@ -115,6 +139,7 @@ export function createOrganisationService(db: Kysely<DB>) {
           role: r.role as Role,
           roleLabel: ROLE_LABELS[r.role as Role],
           isActive: r.is_active === 1,
+          hasLeft: r.left_at !== null,
           partnerId: r.partner_id,
         }))
     },
@@ -151,6 +176,86 @@ export function createOrganisationService(db: Kysely<DB>) {
           entityId: member.id,
           before: { user_id: userId, partner_id: member.partner_id },
           after: { user_id: userId, partner_id: partnerId },
+        })
+      })
+    },
+
+    /**
+     * Issue 10's leaver rule: the person's membership of this organisation ends, and with it, at once and
+     * for every instance (it is all database state), their sessions and API tokens here. Per membership, not
+     * per account: an administrator speaks for their own organisation only, and a person may also work for
+     * another council that still needs them. Reversible with `reinstate`; ended tokens stay ended.
+     */
+    async markLeaver(actor: Actor, userId: number): Promise<void> {
+      if (userId === actor.userId) {
+        throw new ValidationError({
+          leaver: 'You cannot mark yourself as a leaver. Ask another administrator.',
+        })
+      }
+      await db.transaction().execute(async (trx) => {
+        const member = await membershipIn(trx, actor, userId)
+        if (member.left_at !== null) return
+        if (member.role === 'administrator') await mustKeepAnAdministrator(trx, actor, member.id)
+        const at = new Date().toISOString()
+        await trx.updateTable('memberships').set({ left_at: at }).where('id', '=', member.id).execute()
+        await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .where('organisation_id', '=', actor.organisationId)
+          .execute()
+        await trx
+          .updateTable('api_tokens')
+          .set({ revoked_at: at })
+          .where('user_id', '=', userId)
+          .where('organisation_id', '=', actor.organisationId)
+          .where('revoked_at', 'is', null)
+          .execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'leave',
+          entityType: 'membership',
+          entityId: member.id,
+          before: { user_id: userId, left_at: null },
+          after: { user_id: userId, left_at: at },
+        })
+      })
+    },
+
+    /** ASVS V7.4.5: an administrator ends every session a member has in this organisation. */
+    async endSessions(actor: Actor, userId: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const member = await membershipIn(trx, actor, userId)
+        const ended = await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .where('organisation_id', '=', actor.organisationId)
+          .executeTakeFirst()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'end-sessions',
+          entityType: 'membership',
+          entityId: member.id,
+          after: { user_id: userId, sessions_ended: Number(ended.numDeletedRows) },
+        })
+      })
+    },
+
+    /** Undoes `markLeaver`: the person can sign in and act here again (with new API tokens). */
+    async reinstate(actor: Actor, userId: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const member = await membershipIn(trx, actor, userId)
+        if (member.left_at === null) return
+        await trx.updateTable('memberships').set({ left_at: null }).where('id', '=', member.id).execute()
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'reinstate',
+          entityType: 'membership',
+          entityId: member.id,
+          before: { user_id: userId, left_at: member.left_at },
+          after: { user_id: userId, left_at: null },
         })
       })
     },

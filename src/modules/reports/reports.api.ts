@@ -232,7 +232,6 @@ export async function reportsApi(app: FastifyInstance) {
         return reply
           .type(CONTENT_TYPES[format])
           .header('content-disposition', `attachment; filename="${fileName(r.title, format)}"`)
-          .header('cache-control', 'private, no-store')
           .send(bytes)
       },
     )

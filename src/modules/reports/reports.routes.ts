@@ -291,7 +291,6 @@ export async function reportsRoutes(app: FastifyInstance) {
         return reply
           .type(CONTENT_TYPES[format])
           .header('content-disposition', `${disposition}; filename="${fileName(report.title, format)}"`)
-          .header('cache-control', 'private, no-store')
           .send(bytes)
       },
     )

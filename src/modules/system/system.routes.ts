@@ -50,7 +50,6 @@ export async function systemRoutes(app: FastifyInstance) {
     },
     async (_request, reply) => {
       const ok = await app.database.ping()
-      reply.header('cache-control', 'no-store')
       return ok ? { status: 'ok' as const } : reply.status(503).send({ status: 'unavailable' })
     },
   )

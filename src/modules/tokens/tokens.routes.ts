@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
+import { readTokenDays, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './tokens.rules.ts'
 
 export async function tokensRoutes(app: FastifyInstance) {
   const { tokens } = app.services
@@ -12,6 +13,8 @@ export async function tokensRoutes(app: FastifyInstance) {
     return reply.render(page, {
       title: 'API tokens',
       backLink: '/account',
+      values: { days: String(TOKEN_DEFAULT_DAYS) },
+      maxDays: TOKEN_MAX_DAYS,
       tokens: await tokens.list(actor.organisationId, actor.userId),
     })
   })
@@ -22,27 +25,36 @@ export async function tokensRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const actor = request.actor!
       const name = field(request.body, 'name')
+      // A form from before tokens expired has no days field: it gets the default, as the page offers.
+      const daysText =
+        request.body.days === undefined ? String(TOKEN_DEFAULT_DAYS) : field(request.body, 'days')
+      const days = readTokenDays(daysText)
       const errors: Record<string, string> = {}
       if (name === '') errors.name = 'Enter a name for the token, so you know what uses it'
       else if (name.length > 100) errors.name = 'Name must be 100 characters or fewer'
-      if (Object.keys(errors).length > 0) {
+      if (!days.ok) errors.days = days.message
+      if (Object.keys(errors).length > 0 || !days.ok) {
         return reply.render(
           page,
           {
             title: 'API tokens',
             backLink: '/account',
             errors,
-            errorList: errorList(errors),
+            errorList: errorList(errors, ['name', 'days']),
+            values: { name, days: daysText },
+            maxDays: TOKEN_MAX_DAYS,
             tokens: await tokens.list(actor.organisationId, actor.userId),
           },
           400,
         )
       }
-      const created = await tokens.create(actor.organisationId, actor.userId, name)
+      const created = await tokens.create(actor.organisationId, actor.userId, name, days.days)
       request.log.info({ tokenId: created.id }, 'API token created')
       return reply.render(page, {
         title: 'API tokens',
         backLink: '/account',
+        values: { days: String(TOKEN_DEFAULT_DAYS) },
+        maxDays: TOKEN_MAX_DAYS,
         created: { name, token: created.token },
         tokens: await tokens.list(actor.organisationId, actor.userId),
       })

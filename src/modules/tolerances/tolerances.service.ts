@@ -105,6 +105,7 @@ export function createTolerancesService(deps: {
       .select(['u.id', 'u.name', 'm.role'])
       .where('m.organisation_id', '=', organisationId)
       .where('u.is_active', '=', 1)
+      .where('m.left_at', 'is', null)
       .where('m.role', 'in', ['programme_manager', 'portfolio_holder', 'project_manager'])
       .execute()
     const pm = project.project_manager.trim().toLowerCase()
