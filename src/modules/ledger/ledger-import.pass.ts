@@ -11,6 +11,7 @@ import type { Lease } from '../../imports/leases.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
 import type { SourceRow, SourceShape } from './ledger.reader.ts'
 import type { createLedgerRepository } from './ledger.repository.ts'
+import type { RowStager } from './ledger-import.staging.ts'
 import { RowInterpreter, type Layout } from './ledger.rows.ts'
 
 export interface ImportSummary {
@@ -39,6 +40,8 @@ export interface ImportSummary {
   candidateHeadings?: string[]
   candidateLine?: number
   problemsNotStored?: number
+  /** The cost mapping rules the check matched rows with: a commit under other rules matches them again. */
+  rulesKey?: string
 }
 
 export interface MappingChoice {
@@ -87,6 +90,7 @@ export interface PassContext {
     onLayout?: (l: Layout) => void,
   ): { rows: AsyncGenerator<SourceRow[]>; interpreter: RowInterpreter }
   onProgress?: (importId: number, phase: 'validating' | 'committing', percent: number) => void
+  stager(organisationId: number, importId: number): RowStager
 }
 
 export function readRun(

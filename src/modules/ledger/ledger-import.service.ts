@@ -1,8 +1,9 @@
 /**
  * A ledger import in three steps, on the shared import pipeline (src/imports/): the upload is kept in
  * the file store (the database, so any instance can take the next step); validate reads it in a bounded
- * worker and says what would happen without touching the ledger (ledger-import.validate.ts); commit reads
- * it again and adds its new rows in ONE transaction (ledger-import.commit.ts). Each pass holds a lease on
+ * worker, says what would happen without touching the ledger and stages the rows it would add
+ * (ledger-import.validate.ts); commit adds the staged rows in ONE transaction, without reading the file
+ * again (ledger-import.commit.ts). Each pass holds a lease on
  * the import that its instance renews, with the progress; an import whose lease lapsed (its instance
  * died) is failed on the next look at it, and can be taken up again — nothing of it was added.
  */
@@ -30,6 +31,7 @@ import {
   type PassRun,
   type ProblemRow,
 } from './ledger-import.pass.ts'
+import { createRowStager } from './ledger-import.staging.ts'
 import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
 export type { Importer } from './ledger-import.commit.ts'
@@ -199,6 +201,7 @@ export function createLedgerImportService(
     insertProblems,
     fail,
     read: (run, via, onLayout) => readRun(ctx, run, via, onLayout),
+    stager: (organisationId, importId) => createRowStager(db, opts.sqlite ?? null, organisationId, importId),
     onProgress: opts.onProgress,
   }
 
@@ -276,7 +279,6 @@ export function createLedgerImportService(
           file_name: printable(file.fileName, 255) || 'ledger',
           file_size: file.size,
           sha256: file.sha256,
-          stored_path: null,
           stored_file_id: file.id,
           format: '',
           mapping_id: mapping.id,
@@ -363,7 +365,7 @@ export function createLedgerImportService(
               : 'This import has not finished validating yet',
         )
       try {
-        return await runPass(imp, 'committing', (run) => commitPass(ctx, run, by, opts.sqlite ?? null))
+        return await runPass(imp, 'committing', (run) => commitPass(ctx, run, by))
       } catch (err) {
         if (err instanceof HttpError) throw err
         await db

@@ -1,12 +1,15 @@
 /**
  * The validate pass of a ledger import: reads the whole stored file (in the bounded worker) and records
  * what would happen — rows read, good, bad with line and reason, duplicates, changed, totals by month and
- * project, unmatched — without touching the ledger. Problems are written a chunk of the file at a time.
+ * project, unmatched — without touching the ledger. Problems are written a chunk of the file at a time, and
+ * the rows that would be added are staged for the commit (ledger-import.staging.ts), which so never reads
+ * the file again.
  */
 import type { SourceShape } from './ledger.reader.ts'
 import { SourceError } from './ledger.reader.ts'
 import { matchRule } from './ledger.repository.ts'
-import { NotALedgerError, printable, type LedgerRow } from './ledger.rows.ts'
+import { NotALedgerError, printable } from './ledger.rows.ts'
+import { rulesKey, type StagedRow } from './ledger-import.staging.ts'
 import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
 
@@ -32,7 +35,10 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
     )
   })
   const rules = await repo.rules(organisationId)
+  summary.rulesKey = rulesKey(rules)
   await db.deleteFrom('ledger_import_problems').where('import_id', '=', importId).execute()
+  const stager = ctx.stager(organisationId, importId)
+  await stager.clear()
   const counts = { read: 0, good: 0, bad: 0, duplicate: 0, changed: 0, unmatched: 0, blank: 0 }
   let storedProblems = 0
   let notStored = 0
@@ -63,8 +69,9 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
     await ctx.insertProblems(problems)
     problems = []
   }
-  let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
+  let batch: StagedRow[] = []
   const flush = async () => {
+    const fresh: StagedRow[] = []
     const existing = await repo.existingKeys(
       organisationId,
       batch.map((b) => b.row.dedupeKey),
@@ -99,8 +106,10 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
         counts.unmatched++
         unmatchedPence += row.amountPence
       }
+      fresh.push({ row, projectId })
     }
     batch = []
+    await stager.stage(fresh)
   }
   try {
     reading: for await (const chunk of rows) {
@@ -131,6 +140,7 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
     }
     interpreter.finish()
   } catch (err) {
+    if (err instanceof NotALedgerError || err instanceof FileRefusedError) await stager.clear()
     if (err instanceof NotALedgerError) {
       await ctx.insertProblems(problems)
       await ctx.fail(
