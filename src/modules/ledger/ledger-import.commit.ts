@@ -1,15 +1,14 @@
 /**
- * The commit pass of a ledger import: the rows its check staged (ledger-import.staging.ts), added in ONE
- * transaction, with the import marked committed (and its file removed from the store) in the same
- * transaction, so a failure or a killed process leaves the ledger exactly as it was. The file is not read
- * again. Rows already in the ledger (same transaction number or content) are left as they are: committing
+ * The commit pass of a ledger import, the commit stage of the import pipeline (src/imports/pipeline.ts):
+ * the rows its check staged (ledger-import.staging.ts), added in ONE transaction, with the import marked
+ * committed (and its file removed from the store) in the same transaction, so a failure or a killed
+ * process leaves the ledger exactly as it was. The file is not read again. Rows already in the ledger (same transaction number or content) are left as they are: committing
  * twice, or an overlapping file, adds nothing twice.
  */
 import type { Transaction } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import type { PassContext, PassRun } from './ledger-import.pass.ts'
-import { percentOf } from './ledger-import.pass.ts'
 import { addStaged, rematchStaged, rulesKey } from './ledger-import.staging.ts'
 
 export interface Importer {
@@ -31,14 +30,11 @@ export async function commitPass(ctx: PassContext, run: PassRun, by: Importer): 
     const rules = await ctx.repo.rules(imp.organisation_id, trx)
     if (rulesKey(rules) !== checked) await rematchStaged(trx, imp.id, rules)
     const total = Number(staged.n)
-    const added = await addStaged(trx, imp.id, total, new Date().toISOString(), (done) => {
-      // As a share of the file, like the check's progress: one bar from 0 to 100 on the import page.
-      const bytes = total > 0 ? Math.floor((imp.file_size * done) / total) : imp.file_size
-      lease.report({ progress_bytes: bytes, rows_done: done })
-      ctx.onProgress?.(imp.id, 'committing', percentOf(bytes, imp.file_size))
-    })
+    const added = await addStaged(trx, imp.id, total, new Date().toISOString(), (done) =>
+      ctx.pipeline.commitProgress(imp, lease, done, total),
+    )
     await markCommitted(trx, by, run, added)
-    await ctx.files.discard(imp.organisation_id, run.imp.stored_file_id, trx)
+    await ctx.pipeline.files.discard(imp.organisation_id, run.imp.stored_file_id, trx)
   })
 }
 
