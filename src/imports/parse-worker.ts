@@ -32,6 +32,8 @@ const send = (m: ToMain) => port.postMessage(m)
 
 class LimitError extends Error {}
 
+const SEND_ROWS = 1000
+
 const input = new Readable({
   read() {
     onBytes = (m) => this.push(m.t === 'bytes' ? Buffer.from(m.b) : null)
@@ -73,10 +75,13 @@ async function run() {
     for await (const batch of readRowBatches(input, shape, undefined, watchUnpacked)) {
       for (const r of batch) check(r.cells, r.line, ++rows)
       // One batch ahead: this thread parses the next while the main thread works on the last, and
-      // neither side ever holds more than two.
-      if (unacked >= 2) await new Promise<void>((resolve) => (onAck = resolve))
-      unacked++
-      send({ t: 'rows', rows: batch })
+      // neither side ever holds more than two. Batches of at most SEND_ROWS: fewer rows alive at once
+      // on the main thread, so fewer outlive a young-generation collection and fill the old one.
+      for (let i = 0; i < batch.length; i += SEND_ROWS) {
+        if (unacked >= 2) await new Promise<void>((resolve) => (onAck = resolve))
+        unacked++
+        send({ t: 'rows', rows: batch.length <= SEND_ROWS ? batch : batch.slice(i, i + SEND_ROWS) })
+      }
     }
     send({ t: 'done' })
   } catch (err) {
