@@ -266,7 +266,7 @@ function isZipEntry(chunk: unknown): chunk is Readable {
 
 function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
   const pipe = input.pipe.bind(input)
-  input.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
+  input.pipe = (<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     const unzipper = dest as unknown as { push: (chunk: unknown) => boolean }
     const push = unzipper.push.bind(unzipper)
     unzipper.push = (chunk: unknown) => {
@@ -274,7 +274,7 @@ function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
       return push(chunk)
     }
     return pipe(dest, options)
-  }
+  })
 }
 
 /** Every row of the file in order, blank ones included, in chunks as they are read. */
