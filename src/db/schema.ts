@@ -407,7 +407,6 @@ export interface LedgerImportTable {
   file_name: string
   file_size: number
   sha256: string
-  stored_path: string | null
   format: string
   layout: string
   mapping_id: number | null
@@ -470,6 +469,31 @@ export interface LedgerImportProblemTable {
   line_number: number
   reason: string
   raw_text: string
+}
+
+/**
+ * A good row of an import, as its validate pass read it, waiting for the commit pass to add it to the
+ * ledger (migration 0016); `seq` is its place among the import's staged rows, in file order.
+ */
+export interface LedgerImportRowTable {
+  organisation_id: number
+  import_id: number
+  seq: number
+  line_number: number
+  project_id: number | null
+  transaction_ref: string | null
+  dedupe_key: string
+  content_hash: string
+  transaction_date: string
+  period: string
+  financial_year: string
+  amount_pence: number
+  supplier_name: string
+  description: string
+  cost_centre: string
+  account_code: string
+  expense_type: string
+  service_area: string
 }
 
 export interface LedgerTransactionTable {
@@ -685,6 +709,7 @@ export interface DB {
   column_mappings: ColumnMappingTable
   ledger_imports: LedgerImportTable
   ledger_import_problems: LedgerImportProblemTable
+  ledger_import_rows: LedgerImportRowTable
   ledger_transactions: LedgerTransactionTable
   stored_files: StoredFileTable
   stored_file_chunks: StoredFileChunkTable

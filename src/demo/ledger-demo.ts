@@ -112,7 +112,6 @@ export const ledgerDemo: DemoExtension = async ({ trx, organisationId: org, peop
       file_name: 'marshland-spend-2021-q1.csv',
       file_size: 1843,
       sha256: createHash('sha256').update('marshland-spend-2021-q1').digest('hex'),
-      stored_path: null,
       format: 'csv',
       layout: 'Saved mapping',
       mapping_id: mapping.id,

@@ -2,8 +2,8 @@
  * The worker thread that turns an uploaded file's bytes into rows (see bounded-parser.ts). It runs with
  * a heap limit of its own, so a file built to exhaust memory ends this thread, not the server; and it
  * refuses a file that unpacks to too many bytes, or has too many rows, columns or characters in a cell.
- * Bytes come from the main thread on request, rows go back in batches, each acknowledged before the next,
- * so neither side ever holds more than a batch.
+ * Bytes come from the main thread on request, rows go back in batches, at most two not yet acknowledged,
+ * so neither side ever holds more than two batches.
  */
 import { Readable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -15,8 +15,10 @@ const { shape, limits } = workerData as { shape: SourceShape; limits: ParseLimit
 
 let onBytes: ((m: ToWorker) => void) | null = null
 let onAck: (() => void) | null = null
+let unacked = 0
 port.on('message', (m: ToWorker) => {
   if (m.t === 'ack') {
+    unacked--
     const a = onAck
     onAck = null
     a?.()
@@ -29,6 +31,8 @@ port.on('message', (m: ToWorker) => {
 const send = (m: ToMain) => port.postMessage(m)
 
 class LimitError extends Error {}
+
+const SEND_ROWS = 1000
 
 const input = new Readable({
   read() {
@@ -70,9 +74,14 @@ async function run() {
   try {
     for await (const batch of readRowBatches(input, shape, undefined, watchUnpacked)) {
       for (const r of batch) check(r.cells, r.line, ++rows)
-      const acked = new Promise<void>((resolve) => (onAck = resolve))
-      send({ t: 'rows', rows: batch })
-      await acked
+      // One batch ahead: this thread parses the next while the main thread works on the last, and
+      // neither side ever holds more than two. Batches of at most SEND_ROWS: fewer rows alive at once
+      // on the main thread, so fewer outlive a young-generation collection and fill the old one.
+      for (let i = 0; i < batch.length; i += SEND_ROWS) {
+        if (unacked >= 2) await new Promise<void>((resolve) => (onAck = resolve))
+        unacked++
+        send({ t: 'rows', rows: batch.length <= SEND_ROWS ? batch : batch.slice(i, i + SEND_ROWS) })
+      }
     }
     send({ t: 'done' })
   } catch (err) {

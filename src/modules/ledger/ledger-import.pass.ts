@@ -1,17 +1,15 @@
 /**
- * What the validate and commit passes of a ledger import share: the import they run on, its mapping and
- * file shape, and its rows read from the file store through the bounded worker, with progress reported
- * to the pass's lease (and so to every instance's import page).
+ * What the validate and commit passes of a ledger import share: the import they run on, its mapping, the
+ * import pipeline (src/imports/pipeline.ts) and the ledger's tables of problems and staged rows.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB, LedgerImport } from '../../db/schema.ts'
-import { parseRows } from '../../imports/bounded-parser.ts'
-import type { FileStore } from '../../imports/file-store.ts'
 import type { Lease } from '../../imports/leases.ts'
+import type { ImportPipeline } from '../../imports/pipeline.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
-import type { SourceRow, SourceShape } from './ledger.reader.ts'
+import type { SourceShape } from './ledger.reader.ts'
 import type { createLedgerRepository } from './ledger.repository.ts'
-import { RowInterpreter, type Layout } from './ledger.rows.ts'
+import type { RowStager } from './ledger-import.staging.ts'
 
 export interface ImportSummary {
   layout?: string
@@ -39,6 +37,8 @@ export interface ImportSummary {
   candidateHeadings?: string[]
   candidateLine?: number
   problemsNotStored?: number
+  /** The cost mapping rules the check matched rows with: a commit under other rules matches them again. */
+  rulesKey?: string
 }
 
 export interface MappingChoice {
@@ -64,15 +64,14 @@ export interface ProblemRow {
 export interface PassRun {
   imp: LedgerImport & { stored_file_id: number }
   mapping: MappingChoice
-  shape: SourceShape
   lease: Lease
-  phase: 'validating' | 'committing'
 }
 
+/** What the ledger's passes share: the pipeline they run on and the ledger's own tables. */
 export interface PassContext {
   db: Kysely<DB>
   repo: ReturnType<typeof createLedgerRepository>
-  files: FileStore
+  pipeline: ImportPipeline
   insertProblems(rows: ProblemRow[]): Promise<void>
   fail(
     organisationId: number,
@@ -81,45 +80,5 @@ export interface PassContext {
     summary: ImportSummary,
     shape?: SourceShape,
   ): Promise<unknown>
-  read(
-    run: PassRun,
-    via: Kysely<DB> | Transaction<DB>,
-    onLayout?: (l: Layout) => void,
-  ): { rows: AsyncGenerator<SourceRow[]>; interpreter: RowInterpreter }
-  onProgress?: (importId: number, phase: 'validating' | 'committing', percent: number) => void
-}
-
-export function readRun(
-  ctx: Pick<PassContext, 'files' | 'onProgress'>,
-  run: PassRun,
-  via: Kysely<DB> | Transaction<DB>,
-  onLayout: (l: Layout) => void = () => undefined,
-) {
-  const { imp, mapping, shape, lease, phase } = run
-  let bytes = 0
-  let rowsDone = 0
-  const source = ctx.files.read(imp.organisation_id, imp.stored_file_id, via)
-  const parsed = parseRows(source, shape, {
-    onBytes: (n) => {
-      bytes += n
-      lease.report({ progress_bytes: bytes, rows_done: rowsDone })
-      ctx.onProgress?.(imp.id, phase, percentOf(bytes, imp.file_size))
-    },
-  })
-  async function* rows() {
-    for await (const batch of parsed) {
-      rowsDone += batch.length
-      yield batch
-    }
-  }
-  const interpreter = new RowInterpreter(
-    { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
-    onLayout,
-  )
-  return { rows: rows(), interpreter }
-}
-
-/** How far through its file a pass is, 0–99 (100 is the pass having finished, which its status says). */
-export function percentOf(bytes: number, size: number): number {
-  return size > 0 ? Math.min(99, Math.floor((bytes / size) * 100)) : 0
+  stager(organisationId: number, importId: number): RowStager
 }

@@ -1,16 +1,18 @@
 /**
- * The validate pass of a ledger import: reads the whole stored file (in the bounded worker) and records
- * what would happen — rows read, good, bad with line and reason, duplicates, changed, totals by month and
- * project, unmatched — without touching the ledger. Problems are written a chunk of the file at a time.
+ * The validate pass of a ledger import, the check stage of the import pipeline (src/imports/pipeline.ts):
+ * reads the whole stored file once (in the bounded worker) and records what would happen — rows read,
+ * good, bad with line and reason, duplicates, changed, totals by month and project, unmatched — without
+ * touching the ledger. Problems are written a chunk of the file at a time, and the rows that would be
+ * added are staged for the commit (ledger-import.staging.ts), which so never reads the file again.
  */
-import type { SourceShape } from './ledger.reader.ts'
-import { SourceError } from './ledger.reader.ts'
-import { matchRule } from './ledger.repository.ts'
-import { NotALedgerError, printable, type LedgerRow } from './ledger.rows.ts'
-import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
+import { checkRows, type CheckCounts } from '../../imports/pipeline.ts'
+import { SAMPLE_BYTES, sniffSample, type SourceShape } from './ledger.reader.ts'
+import { matchRule } from './ledger.repository.ts'
+import { NotALedgerError, printable, RowInterpreter, type LedgerRow } from './ledger.rows.ts'
+import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
+import { rulesKey, type StagedRow } from './ledger-import.staging.ts'
 
-const BATCH = 500
 const MAX_STORED_PROBLEMS = 10_000
 
 function periodSort<T extends { period: string }>(a: T, b: T): number {
@@ -18,22 +20,31 @@ function periodSort<T extends { period: string }>(a: T, b: T): number {
 }
 
 export async function validatePass(ctx: PassContext, run: PassRun): Promise<void> {
-  const { db, repo } = ctx
-  const { imp, shape } = run
+  const { db, repo, pipeline } = ctx
+  const { imp, mapping, lease } = run
   const organisationId = imp.organisation_id
   const importId = imp.id
+  const head = await pipeline.files.head(organisationId, imp.stored_file_id, SAMPLE_BYTES)
+  const shape = sniffSample(head, { encoding: mapping.encoding, delimiter: mapping.delimiter })
   const summary: ImportSummary = {}
-  const { rows, interpreter } = ctx.read(run, db, (l) => {
-    summary.layout = l.layout
-    summary.headingLine = l.headingLine
-    summary.headings = l.headings
-    summary.columns = Object.fromEntries(
-      Object.entries(l.columns).map(([f, i]) => [f, l.headings[i] ?? `column ${i + 1}`]),
-    )
-  })
+  // The column mapping: a saved one, or the LGA spend schema or headings recognised.
+  const interpreter = new RowInterpreter(
+    { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
+    (l) => {
+      summary.layout = l.layout
+      summary.headingLine = l.headingLine
+      summary.headings = l.headings
+      summary.columns = Object.fromEntries(
+        Object.entries(l.columns).map(([f, i]) => [f, l.headings[i] ?? `column ${i + 1}`]),
+      )
+    },
+  )
   const rules = await repo.rules(organisationId)
+  summary.rulesKey = rulesKey(rules)
   await db.deleteFrom('ledger_import_problems').where('import_id', '=', importId).execute()
-  const counts = { read: 0, good: 0, bad: 0, duplicate: 0, changed: 0, unmatched: 0, blank: 0 }
+  const stager = ctx.stager(organisationId, importId)
+  await stager.clear()
+  const counts = { duplicate: 0, changed: 0, unmatched: 0 }
   let storedProblems = 0
   let notStored = 0
   const byPeriod = new Map<string, { count: number; pence: number }>()
@@ -59,19 +70,20 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
       raw_text: printable(raw),
     })
   }
-  const flushProblems = async () => {
-    await ctx.insertProblems(problems)
-    problems = []
-  }
-  let batch: Array<{ row: LedgerRow; projectId: number | null }> = []
-  const flush = async () => {
+  // The row validator: a payment the ledger already holds is a duplicate (same content) or a changed
+  // row (the ledger keeps what it has); the rest would be added, and are staged for the commit.
+  const validate = async (batch: LedgerRow[]) => {
     const existing = await repo.existingKeys(
       organisationId,
-      batch.map((b) => b.row.dedupeKey),
+      batch.map((row) => row.dedupeKey),
     )
-    for (const { row, projectId } of batch) {
+    const fresh: StagedRow[] = []
+    for (const row of batch) {
+      totalPence += row.amountPence
+      if (firstDate === null || row.date < firstDate) firstDate = row.date
+      if (lastDate === null || row.date > lastDate) lastDate = row.date
       const held = existing.get(row.dedupeKey)
-      // Only a key the ledger already holds needs the content compared (and so hashed).
+      // Only a key the ledger already holds needs the content compared.
       if (held !== undefined && held === row.contentHash) {
         counts.duplicate++
         continue
@@ -86,6 +98,7 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
         )
         continue
       }
+      const projectId = matchRule(rules, row)
       const p = byPeriod.get(row.period) ?? { count: 0, pence: 0 }
       p.count++
       p.pence += row.amountPence
@@ -99,38 +112,26 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
         counts.unmatched++
         unmatchedPence += row.amountPence
       }
+      fresh.push({ row, projectId })
     }
-    batch = []
+    await stager.stage(fresh)
   }
+  let checked: CheckCounts
   try {
-    reading: for await (const chunk of rows) {
-      for (const src of chunk) {
-        const o = interpreter.read(src)
-        if (o === null) {
-          if (interpreter.gaveUp) break reading
-          continue
-        }
-        if (o.kind === 'blank') {
-          counts.blank++
-          continue
-        }
-        counts.read++
-        if (o.kind === 'bad') {
-          counts.bad++
-          problem('bad', o.line, o.reason, o.raw)
-          continue
-        }
-        counts.good++
-        totalPence += o.row.amountPence
-        if (firstDate === null || o.row.date < firstDate) firstDate = o.row.date
-        if (lastDate === null || o.row.date > lastDate) lastDate = o.row.date
-        batch.push({ row: o.row, projectId: matchRule(rules, o.row) })
-      }
-      if (batch.length >= BATCH) await flush()
-      if (problems.length > 0) await flushProblems()
-    }
-    interpreter.finish()
+    checked = await checkRows<LedgerRow>(pipeline.readRows(imp, shape, lease), {
+      map: (src) => interpreter.read(src),
+      gaveUp: () => interpreter.gaveUp,
+      finish: () => interpreter.finish(),
+      validate,
+      problem,
+      flushProblems: async () => {
+        await ctx.insertProblems(problems)
+        problems = []
+      },
+    })
   } catch (err) {
+    if (!(err instanceof NotALedgerError) && !(err instanceof FileRefusedError)) throw err
+    await stager.clear()
     if (err instanceof NotALedgerError) {
       await ctx.insertProblems(problems)
       await ctx.fail(
@@ -140,25 +141,15 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
         { candidateHeadings: err.candidateHeadings, candidateLine: err.candidateLine },
         shape,
       )
-      return
-    }
-    if (err instanceof FileRefusedError) {
-      await ctx.fail(organisationId, importId, err.message, {}, shape)
-      return
-    }
-    if (!(err instanceof SourceError)) throw err
-    // Everything before the unreadable point is counted; the point itself is a reported problem.
-    counts.bad++
-    summary.stoppedEarly = err.message
-    problem('bad', err.line, err.message, '')
+    } else await ctx.fail(organisationId, importId, err.message, {}, shape)
+    return
   }
-  await flush()
-  await ctx.insertProblems(problems)
+  if (checked.stoppedEarly !== undefined) summary.stoppedEarly = checked.stoppedEarly
   const names = await repo.projectNames(
     organisationId,
     [...byProject.keys()].filter((k): k is number => k !== null),
   )
-  summary.blankRows = counts.blank
+  summary.blankRows = checked.blank
   summary.firstDate = firstDate
   summary.lastDate = lastDate
   summary.byPeriod = [...byPeriod.entries()].map(([period, v]) => ({ period, ...v })).sort(periodSort)
@@ -175,21 +166,21 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   summary.newPence = newPence
   summary.unmatchedPence = unmatchedPence
   if (notStored > 0) summary.problemsNotStored = notStored
-  const noRows = counts.good === 0
+  const noRows = checked.good === 0
   await db
     .updateTable('ledger_imports')
     .set({
       status: noRows ? 'failed' : 'validated',
       failure_reason: noRows
-        ? counts.read === 0
+        ? checked.read === 0
           ? 'The file has headings but no rows under them'
-          : `None of the ${counts.read} rows could be read as a payment; see the reasons below`
+          : `None of the ${checked.read} rows could be read as a payment; see the reasons below`
         : '',
       ...shapeColumns(shape),
       layout: summary.layout ?? '',
-      rows_read: counts.read,
-      rows_good: counts.good,
-      rows_bad: counts.bad,
+      rows_read: checked.read,
+      rows_good: checked.good,
+      rows_bad: checked.bad,
       rows_duplicate: counts.duplicate,
       rows_changed: counts.changed,
       rows_unmatched: counts.unmatched,
