@@ -1,0 +1,272 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { scopeOf } from '../../../auth/actor.ts'
+import type { Commitment } from '../../../db/schema.ts'
+import { financialYearOf } from '../../../domain/periods.ts'
+import { ConflictError, notFound, ValidationError } from '../../../errors.ts'
+import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
+import { dateItems, readDate, readMoneyField } from '../../../web/form-pages.ts'
+import { field, FormBody } from '../../../web/forms.ts'
+import { COMMITMENT_STATUSES, validateCommitment, type CommitmentInput } from './commitments.service.ts'
+import { renderForm, save } from '../shared/finance.forms.ts'
+import { moneyHelpers, yearSlug } from '../shared/finance.view-model.ts'
+
+/** Back to the project's finance in the year the order was raised, where it counts. */
+const financePage = (projectId: number, raisedOn: string) =>
+  `/projects/${projectId}/finance?year=${yearSlug(financialYearOf(raisedOn).label)}#commitments`
+
+const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
+const CommitmentParams = Type.Object({ commitmentId: Type.Integer({ minimum: 1 }) })
+const Status = Type.Union(COMMITMENT_STATUSES.map((s) => Type.Literal(s.value)))
+
+const CommitmentSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    version: Type.Integer(),
+    projectId: Type.Integer(),
+    supplierName: Type.String(),
+    reference: Type.String(),
+    description: Type.String(),
+    amountPence: MoneyPence(),
+    raisedOn: Type.String({ format: 'date' }),
+    status: Type.String(),
+  },
+  { $id: 'Commitment' },
+)
+const CreateCommitment = Type.Object(
+  {
+    supplierName: Type.String({ maxLength: 200 }),
+    reference: Type.String({ maxLength: 60 }),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    amountPence: MoneyPence({ minimum: 1 }),
+    raisedOn: Type.String({ format: 'date' }),
+  },
+  { additionalProperties: false },
+)
+const UpdateCommitment = Type.Object(
+  { version: Type.Integer({ minimum: 1 }), status: Status },
+  { additionalProperties: false },
+)
+
+const json = (c: Commitment): Static<typeof CommitmentSchema> => ({
+  id: c.id,
+  version: c.version,
+  projectId: c.project_id,
+  supplierName: c.supplier_name,
+  reference: c.reference,
+  description: c.description,
+  amountPence: Number(c.amount_pence),
+  raisedOn: c.raised_on,
+  status: c.status,
+})
+
+/** Purchase orders raised but not yet invoiced: added per project, then marked invoiced or cancelled. */
+export async function commitmentsRoutes(app: FastifyInstance) {
+  const { finance, projects } = app.services
+  const tags = ['Finance']
+
+  const formCtx = (projectId: number, body: FormBody | null, hasError: (n: string) => boolean) => {
+    const v = (n: string) => field(body ?? {}, n)
+    return {
+      title: 'Add a commitment',
+      intro:
+        'A purchase order raised but not yet invoiced. It counts against the budget until it is invoiced or cancelled.',
+      action: `/projects/${projectId}/commitments`,
+      backLink: `/projects/${projectId}/finance#commitments`,
+      submitText: 'Save commitment',
+      fields: [
+        { name: 'supplierName', label: 'Supplier', value: v('supplierName') },
+        {
+          name: 'reference',
+          label: 'Purchase order number',
+          value: v('reference'),
+          classes: 'govuk-input--width-10',
+        },
+        { name: 'description', label: 'What was ordered (optional)', value: v('description') },
+        { name: 'amountPence', type: 'money', label: 'Amount ordered', value: v('amountPence') },
+        {
+          name: 'raisedOn',
+          type: 'date',
+          label: 'Date raised',
+          hint: 'For example, 27 3 2026',
+          items: dateItems(body, 'raisedOn', null, hasError('raisedOn')),
+        },
+      ],
+    }
+  }
+
+  const projectOr404 = async (request: FastifyRequest, projectId: number) => {
+    const p = await projects.get(scopeOf(request.actor!), projectId)
+    if (!p) throw notFound('Project')
+    return p
+  }
+
+  app.get<{ Params: Static<typeof ProjectParams> }>(
+    '/projects/:projectId/commitments/new',
+    { config: { policy: 'finance.write' }, schema: { params: ProjectParams } },
+    async (request, reply) => {
+      await projectOr404(request, request.params.projectId)
+      return renderForm(
+        reply,
+        formCtx(request.params.projectId, null, () => false),
+        {},
+      )
+    },
+  )
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: FormBody }>(
+    '/projects/:projectId/commitments',
+    { config: { policy: 'finance.write' }, schema: { params: ProjectParams, body: FormBody } },
+    async (request, reply) => {
+      const { projectId } = request.params
+      await projectOr404(request, projectId)
+      const b = request.body
+      const errors: Record<string, string> = {}
+      const input: CommitmentInput = {
+        supplierName: field(b, 'supplierName'),
+        reference: field(b, 'reference'),
+        description: field(b, 'description'),
+        amountPence: readMoneyField(field(b, 'amountPence'), 'amountPence', 'Amount ordered', errors),
+        raisedOn: readDate(b, 'raisedOn', 'Date raised', errors),
+      }
+      const result = await save(
+        errors,
+        () => validateCommitment(input),
+        () => finance.createCommitment(request.actor!, projectId, input),
+        (errs) =>
+          renderForm(
+            reply,
+            formCtx(projectId, b, (n) => Boolean(errs[n])),
+            errs,
+            400,
+          ),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`Commitment ${result.value.reference} added`)
+      return reply.redirect(financePage(projectId, result.value.raised_on), 303)
+    },
+  )
+
+  app.post<{ Params: Static<typeof CommitmentParams>; Body: FormBody }>(
+    '/commitments/:commitmentId/status',
+    { config: { policy: 'finance.write' }, schema: { params: CommitmentParams, body: FormBody } },
+    async (request, reply) => {
+      const scope = scopeOf(request.actor!)
+      const current = await finance.commitment(scope, request.params.commitmentId)
+      if (!current) throw notFound('Commitment')
+      const status = field(request.body, 'status')
+      const back = financePage(current.project_id, current.raised_on)
+      try {
+        const c = await finance.setCommitmentStatus(
+          request.actor!,
+          current.id,
+          Number(field(request.body, 'version')),
+          status === 'invoiced' ? 'invoiced' : status === 'cancelled' ? 'cancelled' : '',
+        )
+        reply.flash(
+          `Order ${c.reference} (${moneyHelpers.money(Number(c.amount_pence))}) marked ${c.status === 'invoiced' ? 'invoiced' : 'cancelled'}`,
+        )
+      } catch (e) {
+        // Two people closing the same order: the page reloads with the order as it now stands.
+        if (e instanceof ConflictError || e instanceof ValidationError) {
+          reply.flash(
+            e instanceof ConflictError
+              ? `Order ${current.reference} was changed by someone else: check it and try again`
+              : 'Choose whether the order was invoiced or cancelled',
+          )
+        } else throw e
+      }
+      return reply.redirect(back, 303)
+    },
+  )
+
+  app.get<{ Params: Static<typeof ProjectParams> }>(
+    '/api/v1/projects/:projectId/commitments',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: "A project's commitments (purchase orders), open ones first",
+        params: ProjectParams,
+        response: { 200: ListOf(CommitmentSchema), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const rows = await finance.projectCommitments(scopeOf(request.actor!), request.params.projectId)
+      if (!rows) throw notFound('Project')
+      return { items: rows.map(json), next: null }
+    },
+  )
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof CreateCommitment> }>(
+    '/api/v1/projects/:projectId/commitments',
+    {
+      config: { policy: 'finance.write' },
+      schema: {
+        tags,
+        summary: 'Add a commitment (a purchase order not yet invoiced)',
+        params: ProjectParams,
+        body: CreateCommitment,
+        response: { 201: CommitmentSchema, ...WRITE_ERRORS },
+      },
+      // Another organisation's project answers 404 before the body is judged.
+      preValidation: async (request: FastifyRequest) => {
+        const id = Number((request.params as { projectId?: string }).projectId)
+        if (!Number.isSafeInteger(id) || !(await projects.get(scopeOf(request.actor!), id)))
+          throw notFound('Project')
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const c = await finance.createCommitment(request.actor!, request.params.projectId, {
+        supplierName: b.supplierName,
+        reference: b.reference,
+        description: b.description ?? '',
+        amountPence: b.amountPence,
+        raisedOn: b.raisedOn,
+      })
+      return reply.status(201).header('location', `/api/v1/commitments/${c.id}`).send(json(c))
+    },
+  )
+
+  app.get<{ Params: Static<typeof CommitmentParams> }>(
+    '/api/v1/commitments/:commitmentId',
+    {
+      config: { policy: 'portfolio.read' },
+      schema: {
+        tags,
+        summary: 'A commitment',
+        params: CommitmentParams,
+        response: { 200: CommitmentSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const c = await finance.commitment(scopeOf(request.actor!), request.params.commitmentId)
+      if (!c) throw notFound('Commitment')
+      return json(c)
+    },
+  )
+
+  app.patch<{ Params: Static<typeof CommitmentParams>; Body: Static<typeof UpdateCommitment> }>(
+    '/api/v1/commitments/:commitmentId',
+    {
+      config: { policy: 'finance.write' },
+      schema: {
+        tags,
+        summary: 'Mark a commitment invoiced or cancelled (or reopen it)',
+        params: CommitmentParams,
+        body: UpdateCommitment,
+        response: { 200: CommitmentSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request) =>
+      json(
+        await finance.setCommitmentStatus(
+          request.actor!,
+          request.params.commitmentId,
+          request.body.version,
+          request.body.status,
+        ),
+      ),
+  )
+}

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify'
+import { commitmentsRoutes } from './commitments.routes.ts'
+
+export { commitmentsHistory } from './commitments.history.ts'
+
+/** Commitments: purchase orders raised but not yet invoiced, as pages and over the API. */
+export async function commitmentsSlice(app: FastifyInstance) {
+  await app.register(commitmentsRoutes)
+}

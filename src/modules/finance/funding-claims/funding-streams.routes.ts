@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import { scopeOf } from '../../../auth/actor.ts'
+import { allows } from '../../../auth/policy.ts'
+import { FormBody } from '../../../web/forms.ts'
+import { readStreamForm, streamFields } from '../partners-recharges/record.forms.ts'
+import { renderForm, save } from '../shared/finance.forms.ts'
+import { fundingKindLabel, validateFundingStream } from '../shared/finance.rules.ts'
+
+/** The funding streams that budget lines are paid from and claims are made against. */
+export async function fundingStreamsRoutes(app: FastifyInstance) {
+  const { finance } = app.services
+
+  app.get('/funding-streams', { config: { policy: 'portfolio.read' } }, async (request, reply) => {
+    const streams = await finance.fundingStreams(scopeOf(request.actor!))
+    return reply.render('finance/views/funding-streams.njk', {
+      title: 'Funding streams',
+      streams: streams.map((s) => ({ ...s, kindLabel: fundingKindLabel(s.kind) })),
+      canWrite: allows('finance.write', request.actor!.role),
+    })
+  })
+
+  const streamCtx = (body: FormBody | null) => ({
+    title: 'Add a funding stream',
+    action: '/funding-streams',
+    backLink: '/funding-streams',
+    submitText: 'Save funding stream',
+    fields: streamFields(body),
+  })
+
+  app.get('/funding-streams/new', { config: { policy: 'finance.write' } }, async (_request, reply) =>
+    renderForm(reply, streamCtx(null), {}),
+  )
+
+  app.post<{ Body: FormBody }>(
+    '/funding-streams',
+    { config: { policy: 'finance.write' }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const b = request.body
+      const input = readStreamForm(b)
+      const result = await save(
+        {},
+        () => validateFundingStream(input),
+        () => finance.createFundingStream(request.actor!, input),
+        (errs) => renderForm(reply, streamCtx(b), errs, 400),
+      )
+      if (!result.ok) return result.response
+      reply.flash(`Funding stream ${result.value.name} added`)
+      return reply.redirect('/funding-streams', 303)
+    },
+  )
+}

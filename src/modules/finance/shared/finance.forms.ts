@@ -1,0 +1,61 @@
+import type { FastifyReply } from 'fastify'
+import type { Actor } from '../../../auth/actor.ts'
+import { ValidationError } from '../../../errors.ts'
+import { trySave } from '../../../web/form-pages.ts'
+import { errorList } from '../../../web/forms.ts'
+
+const FORM = 'finance/views/record-form.njk'
+
+export type Field = Record<string, unknown> & { name: string }
+
+/** Runs a form save: field errors from reading the form and from the rules show together. */
+export async function save<T>(
+  errors: Record<string, string>,
+  rules: () => Record<string, string>,
+  run: () => Promise<T>,
+  invalid: (errs: Record<string, string>) => unknown,
+) {
+  return trySave(
+    () => {
+      if (Object.keys(errors).length > 0) throw new ValidationError({ ...rules(), ...errors })
+      return run()
+    },
+    (errs) => invalid({ ...errs, ...errors }),
+    () => invalid({}),
+  )
+}
+
+export function renderForm(
+  reply: FastifyReply,
+  ctx: {
+    title: string
+    action: string
+    backLink: string
+    submitText: string
+    intro?: string
+    version?: number
+    /** For a change form: the record's audit history. */
+    historyUrl?: string
+    fields: Field[]
+  },
+  errors: Record<string, string>,
+  status = 200,
+) {
+  return reply.render(
+    FORM,
+    {
+      ...ctx,
+      errors,
+      errorList: errorList(
+        errors,
+        ctx.fields.map((f) => f.name),
+      ),
+    },
+    status,
+  )
+}
+
+export const actorOf = (request: { actor?: unknown }) => request.actor as Actor
+
+export const radios = (list: ReadonlyArray<{ value: string; text: string }>, selected: string) =>
+  list.map((x) => ({ value: x.value, text: x.text, checked: x.value === selected }))
