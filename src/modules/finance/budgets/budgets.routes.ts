@@ -5,9 +5,10 @@ import type { BudgetLine } from '../../../db/schema.ts'
 import { todayInLondon } from '../../../domain/dates.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { financialYearOf } from '../../../domain/periods.ts'
-import { notFound, ValidationError } from '../../../errors.ts'
+import { ConflictError, notFound } from '../../../errors.ts'
 import { errorList, field, FormBody, optionalInt } from '../../../web/forms.ts'
-import { renderConflict, resubmitFields, trySave } from '../../../web/form-pages.ts'
+import { handleForm, renderConflict, resubmitFields } from '../../../web/form-pages.ts'
+import { checkedSave } from '../shared/finance.forms.ts'
 import { BUDGET_LINE_FIELD_ORDER, validateBudgetLine } from '../shared/finance.rules.ts'
 import { yearSlug } from '../shared/finance.view-model.ts'
 import { budgetLineFormContext, readBudgetLineForm } from './budget-line.form.ts'
@@ -93,21 +94,19 @@ export async function budgetLinesRoutes(app: FastifyInstance) {
           },
           400,
         )
-      const result = await trySave(
-        async () => {
-          if (Object.keys(errors).length > 0)
-            throw new ValidationError({ ...validateBudgetLine(input), ...errors })
-          return finance.createBudgetLine(request.actor!, project.id, input)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateBudgetLine(input),
+            () => finance.createBudgetLine(request.actor!, project.id, input),
+          ),
+        onInvalid: invalid,
+        onSaved: (line) => {
+          reply.flash(`Budget line of ${formatMoney(Number(line.amount_pence))} added`)
+          return reply.redirect(`/projects/${project.id}/finance?year=${yearSlug(line.financial_year)}`, 303)
         },
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Budget line of ${formatMoney(Number(result.value.amount_pence))} added`)
-      return reply.redirect(
-        `/projects/${project.id}/finance?year=${yearSlug(result.value.financial_year)}`,
-        303,
-      )
+      })
     },
   )
 
@@ -153,14 +152,16 @@ export async function budgetLinesRoutes(app: FastifyInstance) {
           },
           400,
         )
-      const result = await trySave(
-        async () => {
-          if (Object.keys(errors).length > 0)
-            throw new ValidationError({ ...validateBudgetLine(input), ...errors })
-          return finance.updateBudgetLine(request.actor!, line.id, version, input)
-        },
-        invalid,
-        (conflict) => {
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateBudgetLine(input),
+            () => finance.updateBudgetLine(request.actor!, line.id, version, input),
+          ),
+        onInvalid: invalid,
+        onConflict: (conflict) => {
+          if (!(conflict instanceof ConflictError)) throw conflict
           const saved = conflict.current as BudgetLine
           return renderConflict(reply, {
             title: 'Budget line',
@@ -178,13 +179,14 @@ export async function budgetLinesRoutes(app: FastifyInstance) {
             savedVersion: saved.version,
           })
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Budget line updated')
-      return reply.redirect(
-        `/projects/${line.project_id}/finance?year=${yearSlug(result.value.financial_year)}`,
-        303,
-      )
+        onSaved: (updated) => {
+          reply.flash('Budget line updated')
+          return reply.redirect(
+            `/projects/${line.project_id}/finance?year=${yearSlug(updated.financial_year)}`,
+            303,
+          )
+        },
+      })
     },
   )
 }

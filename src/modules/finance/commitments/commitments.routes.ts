@@ -3,12 +3,24 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import type { Commitment } from '../../../db/schema.ts'
 import { financialYearOf } from '../../../domain/periods.ts'
-import { ConflictError, notFound, ValidationError } from '../../../errors.ts'
+import { ConflictError, notFound } from '../../../errors.ts'
 import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
-import { dateItems, readDate, readMoneyField } from '../../../web/form-pages.ts'
+import {
+  dateItems,
+  handleForm,
+  readDate,
+  readMoneyField,
+  renderConflict,
+  resubmitFields,
+} from '../../../web/form-pages.ts'
 import { field, FormBody } from '../../../web/forms.ts'
-import { COMMITMENT_STATUSES, validateCommitment, type CommitmentInput } from './commitments.service.ts'
-import { renderForm, save } from '../shared/finance.forms.ts'
+import {
+  COMMITMENT_STATUSES,
+  commitmentStatusLabel,
+  validateCommitment,
+  type CommitmentInput,
+} from './commitments.service.ts'
+import { checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { moneyHelpers, yearSlug } from '../shared/finance.view-model.ts'
 
 /** Back to the project's finance in the year the order was raised, where it counts. */
@@ -129,21 +141,25 @@ export async function commitmentsRoutes(app: FastifyInstance) {
         amountPence: readMoneyField(field(b, 'amountPence'), 'amountPence', 'Amount ordered', errors),
         raisedOn: readDate(b, 'raisedOn', 'Date raised', errors),
       }
-      const result = await save(
-        errors,
-        () => validateCommitment(input),
-        () => finance.createCommitment(request.actor!, projectId, input),
-        (errs) =>
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateCommitment(input),
+            () => finance.createCommitment(request.actor!, projectId, input),
+          ),
+        onInvalid: (errs) =>
           renderForm(
             reply,
             formCtx(projectId, b, (n) => Boolean(errs[n])),
             errs,
             400,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Commitment ${result.value.reference} added`)
-      return reply.redirect(financePage(projectId, result.value.raised_on), 303)
+        onSaved: (saved) => {
+          reply.flash(`Commitment ${saved.reference} added`)
+          return reply.redirect(financePage(projectId, saved.raised_on), 303)
+        },
+      })
     },
   )
 
@@ -154,29 +170,44 @@ export async function commitmentsRoutes(app: FastifyInstance) {
       const scope = scopeOf(request.actor!)
       const current = await finance.commitment(scope, request.params.commitmentId)
       if (!current) throw notFound('Commitment')
-      const status = field(request.body, 'status')
+      const b = request.body
+      const status = field(b, 'status')
+      const chosen = status === 'invoiced' ? 'invoiced' : status === 'cancelled' ? 'cancelled' : ''
       const back = financePage(current.project_id, current.raised_on)
-      try {
-        const c = await finance.setCommitmentStatus(
-          request.actor!,
-          current.id,
-          Number(field(request.body, 'version')),
-          status === 'invoiced' ? 'invoiced' : status === 'cancelled' ? 'cancelled' : '',
-        )
-        reply.flash(
-          `Order ${c.reference} (${moneyHelpers.money(Number(c.amount_pence))}) marked ${c.status === 'invoiced' ? 'invoiced' : 'cancelled'}`,
-        )
-      } catch (e) {
-        // Two people closing the same order: the page reloads with the order as it now stands.
-        if (e instanceof ConflictError || e instanceof ValidationError) {
+      return handleForm(reply, {
+        save: () =>
+          finance.setCommitmentStatus(request.actor!, current.id, Number(field(b, 'version')), chosen),
+        // A button that names neither status: the page reloads with the order as it stands.
+        onInvalid: () => {
+          reply.flash('Choose whether the order was invoiced or cancelled')
+          return reply.redirect(back, 303)
+        },
+        // Two people closing the same order: both versions side by side, nothing overwritten.
+        onConflict: (err) => {
+          if (!(err instanceof ConflictError)) throw err
+          const saved = err.current as Commitment
+          return renderConflict(reply, {
+            title: `Order ${saved.reference}: ${saved.supplier_name}`,
+            recordUrl: back,
+            action: `/commitments/${current.id}/status`,
+            rows: [
+              {
+                label: 'Status',
+                yours: commitmentStatusLabel(chosen),
+                saved: commitmentStatusLabel(saved.status),
+              },
+            ],
+            resubmit: resubmitFields(b),
+            savedVersion: saved.version,
+          })
+        },
+        onSaved: (c) => {
           reply.flash(
-            e instanceof ConflictError
-              ? `Order ${current.reference} was changed by someone else: check it and try again`
-              : 'Choose whether the order was invoiced or cancelled',
+            `Order ${c.reference} (${moneyHelpers.money(Number(c.amount_pence))}) marked ${c.status === 'invoiced' ? 'invoiced' : 'cancelled'}`,
           )
-        } else throw e
-      }
-      return reply.redirect(back, 303)
+          return reply.redirect(back, 303)
+        },
+      })
     },
   )
 

@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import type { Claim } from '../../../db/schema.ts'
 import { formatMoney } from '../../../domain/money.ts'
-import { notFound, ValidationError } from '../../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../../web/form-pages.ts'
+import { ConflictError, notFound } from '../../../errors.ts'
+import { handleForm, renderConflict, resubmitFields } from '../../../web/form-pages.ts'
 import { field, FormBody } from '../../../web/forms.ts'
 import { claimAsForm, claimFormContext, readClaimForm } from './claim.form.ts'
-import { renderForm } from '../shared/finance.forms.ts'
+import { checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { claimStatusLabel, validateClaim } from '../shared/finance.rules.ts'
 
 const ClaimParams = Type.Object({ claimId: Type.Integer({ minimum: 1 }) })
@@ -43,13 +43,14 @@ export async function claimEditRoutes(app: FastifyInstance) {
       const input = readClaimForm(b, errors)
       const raw = Number(field(b, 'version'))
       const version = Number.isSafeInteger(raw) ? raw : 0
-      const result = await trySave(
-        () => {
-          if (Object.keys(errors).length > 0)
-            throw new ValidationError({ ...validateClaim(input), ...errors })
-          return finance.updateClaim(actor, claim.id, version, input)
-        },
-        async (errs) =>
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateClaim(input),
+            () => finance.updateClaim(actor, claim.id, version, input),
+          ),
+        onInvalid: async (errs) =>
           renderForm(
             reply,
             await claimFormContext(app, actor, b, (n) => Boolean(errs[n] ?? errors[n]), {
@@ -59,7 +60,8 @@ export async function claimEditRoutes(app: FastifyInstance) {
             { ...errs, ...errors },
             400,
           ),
-        (conflict) => {
+        onConflict: (conflict) => {
+          if (!(conflict instanceof ConflictError)) throw conflict
           const saved = conflict.current as Claim
           return renderConflict(reply, {
             title: `Claim: ${claim.title}`,
@@ -86,10 +88,11 @@ export async function claimEditRoutes(app: FastifyInstance) {
             savedVersion: saved.version,
           })
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Claim updated')
-      return reply.redirect(`/claims/${claim.id}`, 303)
+        onSaved: () => {
+          reply.flash('Claim updated')
+          return reply.redirect(`/claims/${claim.id}`, 303)
+        },
+      })
     },
   )
 }

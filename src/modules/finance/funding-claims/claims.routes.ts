@@ -3,12 +3,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import { allows } from '../../../auth/policy.ts'
 import { notFound } from '../../../errors.ts'
-import { readMoneyField } from '../../../web/form-pages.ts'
+import { handleForm, readMoneyField } from '../../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../../web/forms.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
 import { claimFormContext, readClaimForm } from './claim.form.ts'
-import { actorOf, renderForm, save } from '../shared/finance.forms.ts'
+import { actorOf, checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { claimStatusLabel, validateClaim, validateClaimItem } from '../shared/finance.rules.ts'
 import { moneyHelpers } from '../shared/finance.view-model.ts'
 
@@ -45,15 +45,20 @@ export async function claimsRoutes(app: FastifyInstance) {
       const b = request.body
       const errors: Record<string, string> = {}
       const input = readClaimForm(b, errors)
-      const result = await save(
-        errors,
-        () => validateClaim(input),
-        () => finance.createClaim(request.actor!, input),
-        async (errs) => renderForm(reply, await claimCtx(request, b, (n) => Boolean(errs[n])), errs, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Claim added')
-      return reply.redirect(`/claims/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateClaim(input),
+            () => finance.createClaim(request.actor!, input),
+          ),
+        onInvalid: async (errs) =>
+          renderForm(reply, await claimCtx(request, b, (n) => Boolean(errs[n])), errs, 400),
+        onSaved: (saved) => {
+          reply.flash('Claim added')
+          return reply.redirect(`/claims/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -138,15 +143,19 @@ export async function claimsRoutes(app: FastifyInstance) {
         eligible: field(b, 'eligible'),
         ineligibleReason: input.ineligibleReason,
       }
-      const result = await save(
-        errors,
-        () => validateClaimItem(input),
-        () => finance.addClaimItem(request.actor!, claim.id, input),
-        (errs) => renderClaim(reply, claim.id, values, errs, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Item added to the claim')
-      return reply.redirect(`/claims/${claim.id}`, 303)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateClaimItem(input),
+            () => finance.addClaimItem(request.actor!, claim.id, input),
+          ),
+        onInvalid: (errs) => renderClaim(reply, claim.id, values, errs, 400),
+        onSaved: () => {
+          reply.flash('Item added to the claim')
+          return reply.redirect(`/claims/${claim.id}`, 303)
+        },
+      })
     },
   )
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import { allows } from '../../../auth/policy.ts'
+import { handleForm } from '../../../web/form-pages.ts'
 import { FormBody } from '../../../web/forms.ts'
 import { readStreamForm, streamFields } from '../partners-recharges/record.forms.ts'
-import { renderForm, save } from '../shared/finance.forms.ts'
+import { checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { fundingKindLabel, validateFundingStream } from '../shared/finance.rules.ts'
 
 /** The funding streams that budget lines are paid from and claims are made against. */
@@ -37,15 +38,19 @@ export async function fundingStreamsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body
       const input = readStreamForm(b)
-      const result = await save(
-        {},
-        () => validateFundingStream(input),
-        () => finance.createFundingStream(request.actor!, input),
-        (errs) => renderForm(reply, streamCtx(b), errs, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Funding stream ${result.value.name} added`)
-      return reply.redirect('/funding-streams', 303)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            {},
+            () => validateFundingStream(input),
+            () => finance.createFundingStream(request.actor!, input),
+          ),
+        onInvalid: (errs) => renderForm(reply, streamCtx(b), errs, 400),
+        onSaved: (saved) => {
+          reply.flash(`Funding stream ${saved.name} added`)
+          return reply.redirect('/funding-streams', 303)
+        },
+      })
     },
   )
 }

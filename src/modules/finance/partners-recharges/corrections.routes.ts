@@ -4,8 +4,8 @@ import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { FundingStream, Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
-import { ConflictError, notFound, ValidationError } from '../../../errors.ts'
-import { renderConflict, resubmitFields, trySave, type ConflictRow } from '../../../web/form-pages.ts'
+import { ConflictError, notFound } from '../../../errors.ts'
+import { handleForm, renderConflict, resubmitFields, type ConflictRow } from '../../../web/form-pages.ts'
 import { errorList, FormBody } from '../../../web/forms.ts'
 import { RechargeInUseError } from './corrections.service.ts'
 import {
@@ -21,7 +21,7 @@ import {
   streamAsForm,
   streamFields,
 } from './record.forms.ts'
-import { renderForm, type Field } from '../shared/finance.forms.ts'
+import { checkedSave, renderForm, type Field } from '../shared/finance.forms.ts'
 import {
   COST_BASES,
   fundingKindLabel,
@@ -103,13 +103,16 @@ function editor<R extends Versioned, I>(app: FastifyInstance, e: Editor<R, I>) {
       const errors: Record<string, string> = {}
       const input = e.read(b, errors)
       const version = formVersion(b)
-      const result = await trySave(
-        () => {
-          if (Object.keys(errors).length > 0) throw new ValidationError({ ...e.rules(input), ...errors })
-          return e.update(actor, record.id, version, input)
-        },
-        (errs) => show(reply, actor, record, b, version, { ...errs, ...errors }),
-        (conflict) => {
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => e.rules(input),
+            () => e.update(actor, record.id, version, input),
+          ),
+        onInvalid: (errs) => show(reply, actor, record, b, version, errs),
+        onConflict: (conflict) => {
+          if (!(conflict instanceof ConflictError)) throw conflict
           const saved = conflict.current as R
           return renderConflict(reply, {
             title: e.label(saved),
@@ -120,11 +123,12 @@ function editor<R extends Versioned, I>(app: FastifyInstance, e: Editor<R, I>) {
             savedVersion: saved.version,
           })
         },
-      )
-      if (!result.ok) return result.response
-      const { flash, url } = e.done(result.value)
-      reply.flash(flash)
-      return reply.redirect(url, 303)
+        onSaved: (saved) => {
+          const { flash, url } = e.done(saved)
+          reply.flash(flash)
+          return reply.redirect(url, 303)
+        },
+      })
     },
   )
 }

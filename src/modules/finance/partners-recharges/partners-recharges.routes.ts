@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import { allows } from '../../../auth/policy.ts'
 import { notFound } from '../../../errors.ts'
+import { handleForm } from '../../../web/form-pages.ts'
 import { FormBody } from '../../../web/forms.ts'
 import { partnerFields, readPartnerForm, readRechargeForm, rechargeFields } from './record.forms.ts'
-import { actorOf, renderForm, save } from '../shared/finance.forms.ts'
+import { actorOf, checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { validatePartner, validateRecharge } from '../shared/finance.rules.ts'
 import { moneyHelpers } from '../shared/finance.view-model.ts'
 
@@ -43,15 +44,19 @@ export async function partnersRechargesRoutes(app: FastifyInstance) {
       const b = request.body
       const errors: Record<string, string> = {}
       const input = readPartnerForm(b, errors)
-      const result = await save(
-        errors,
-        () => validatePartner(input),
-        () => finance.createPartner(request.actor!, input),
-        (errs) => renderForm(reply, partnerCtx(b), errs, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Partner ${result.value.name} added`)
-      return reply.redirect('/partners', 303)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validatePartner(input),
+            () => finance.createPartner(request.actor!, input),
+          ),
+        onInvalid: (errs) => renderForm(reply, partnerCtx(b), errs, 400),
+        onSaved: (saved) => {
+          reply.flash(`Partner ${saved.name} added`)
+          return reply.redirect('/partners', 303)
+        },
+      })
     },
   )
 
@@ -93,15 +98,19 @@ export async function partnersRechargesRoutes(app: FastifyInstance) {
       const errors: Record<string, string> = {}
       const input = readRechargeForm(b, errors)
       const ctx = await rechargeCtx(request, project.id, project.name, b)
-      const result = await save(
-        errors,
-        () => validateRecharge(input),
-        () => finance.createRecharge(request.actor!, project.id, input),
-        (errs) => renderForm(reply, ctx, errs, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Partner recharge added')
-      return reply.redirect(`/projects/${project.id}/finance`, 303)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateRecharge(input),
+            () => finance.createRecharge(request.actor!, project.id, input),
+          ),
+        onInvalid: (errs) => renderForm(reply, ctx, errs, 400),
+        onSaved: () => {
+          reply.flash('Partner recharge added')
+          return reply.redirect(`/projects/${project.id}/finance`, 303)
+        },
+      })
     },
   )
 }

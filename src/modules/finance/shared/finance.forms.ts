@@ -1,28 +1,23 @@
 import type { FastifyReply } from 'fastify'
 import type { Actor } from '../../../auth/actor.ts'
 import { ValidationError } from '../../../errors.ts'
-import { trySave } from '../../../web/form-pages.ts'
 import { errorList } from '../../../web/forms.ts'
 
 const FORM = 'finance/views/record-form.njk'
 
 export type Field = Record<string, unknown> & { name: string }
 
-/** Runs a form save: field errors from reading the form and from the rules show together. */
-export async function save<T>(
+/**
+ * The save step of a finance form, for `handleForm`: field errors found reading the form and the rules'
+ * errors show together, and the write runs only when there are none.
+ */
+export async function checkedSave<T>(
   errors: Record<string, string>,
   rules: () => Record<string, string>,
   run: () => Promise<T>,
-  invalid: (errs: Record<string, string>) => unknown,
-) {
-  return trySave(
-    () => {
-      if (Object.keys(errors).length > 0) throw new ValidationError({ ...rules(), ...errors })
-      return run()
-    },
-    (errs) => invalid({ ...errs, ...errors }),
-    () => invalid({}),
-  )
+): Promise<T> {
+  if (Object.keys(errors).length > 0) throw new ValidationError({ ...rules(), ...errors })
+  return run()
 }
 
 export function renderForm(

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { currentPeriod, parseFinancialYear } from '../../../domain/periods.ts'
-import { notFound, ValidationError } from '../../../errors.ts'
-import { readMoneyField, trySave } from '../../../web/form-pages.ts'
+import { notFound } from '../../../errors.ts'
+import { handleForm, readMoneyField } from '../../../web/form-pages.ts'
+import { checkedSave } from '../shared/finance.forms.ts'
 import { errorList, field, FormBody } from '../../../web/forms.ts'
 import { validateForecast } from '../shared/finance.rules.ts'
 import { periodItems, yearFrom, yearSlug } from '../shared/finance.view-model.ts'
@@ -69,18 +70,19 @@ export async function monitoringRoutes(app: FastifyInstance) {
           400,
         )
       }
-      const result = await trySave(
-        async () => {
-          if (Object.keys(errors).length > 0)
-            throw new ValidationError({ ...validateForecast(input), ...errors })
-          return finance.recordForecast(request.actor!, project.id, input)
+      return handleForm(reply, {
+        save: () =>
+          checkedSave(
+            errors,
+            () => validateForecast(input),
+            () => finance.recordForecast(request.actor!, project.id, input),
+          ),
+        onInvalid: invalid,
+        onSaved: (forecast) => {
+          reply.flash(`Forecast outturn of ${formatMoney(Number(forecast.forecast_outturn_pence))} recorded`)
+          return reply.redirect(`/projects/${project.id}/finance?year=${yearSlug(year)}`, 303)
         },
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Forecast outturn of ${formatMoney(Number(result.value.forecast_outturn_pence))} recorded`)
-      return reply.redirect(`/projects/${project.id}/finance?year=${yearSlug(year)}`, 303)
+      })
     },
   )
 
@@ -144,14 +146,15 @@ export async function monitoringRoutes(app: FastifyInstance) {
         varianceExplanation: field(b, 'varianceExplanation'),
       }
       const year = yearFrom(field(b, 'financialYear'))
-      const result = await trySave(
-        () => finance.signOff(actor, project.id, input),
-        (errs) => reply.render(SIGN_OFF_FORM, signOffContext(project, year, actor.role, input, errs), 400),
-        () => reply.render(SIGN_OFF_FORM, signOffContext(project, year, actor.role, input, {}), 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Budget monitoring signed off for ${as === 'finance' ? 'finance' : 'the project'}`)
-      return reply.redirect(`/projects/${project.id}/finance?year=${yearSlug(year)}`, 303)
+      return handleForm(reply, {
+        save: () => finance.signOff(actor, project.id, input),
+        onInvalid: (errs) =>
+          reply.render(SIGN_OFF_FORM, signOffContext(project, year, actor.role, input, errs), 400),
+        onSaved: () => {
+          reply.flash(`Budget monitoring signed off for ${as === 'finance' ? 'finance' : 'the project'}`)
+          return reply.redirect(`/projects/${project.id}/finance?year=${yearSlug(year)}`, 303)
+        },
+      })
     },
   )
 }
