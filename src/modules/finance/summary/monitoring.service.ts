@@ -3,7 +3,7 @@ import { scopeOf, type Actor } from '../../../auth/actor.ts'
 import type { BudgetMonitoring, DB, Forecast } from '../../../db/schema.ts'
 import { parseFinancialYear } from '../../../domain/periods.ts'
 import { ValidationError } from '../../../errors.ts'
-import { auditBy } from '../../audit/versioned-update.ts'
+import { insertAudited, updateVersioned } from '../../audit/versioned-update.ts'
 import {
   validateForecast,
   validateSignOff,
@@ -29,40 +29,28 @@ export function createMonitoringService(db: Kysely<DB>, figures: ReturnType<type
           .where('financial_year', '=', fy)
           .where('period', '=', input.period)
           .executeTakeFirst()
-        const at = new Date().toISOString()
         const values = {
           forecast_outturn_pence: input.forecastPence!,
           note: input.note.trim(),
           entered_by: actor.userId,
           entered_by_name: actor.name,
-          updated_at: at,
         }
+        // Re-entered: a versioned update against the row as read, so a change committed meanwhile is refused.
         const saved = current
-          ? await trx
-              .updateTable('forecasts')
-              .set({ ...values, version: current.version + 1 })
-              .where('id', '=', current.id)
-              .returningAll()
-              .executeTakeFirstOrThrow()
-          : await trx
-              .insertInto('forecasts')
-              .values({
-                ...values,
-                organisation_id: actor.organisationId,
-                project_id: projectId,
-                financial_year: fy,
-                period: input.period,
-                created_at: at,
-              })
-              .returningAll()
-              .executeTakeFirstOrThrow()
-        await auditBy(trx, actor, {
-          action: current ? 'update' : 'create',
-          entityType: 'forecast',
-          entityId: saved.id,
-          before: current ?? null,
-          after: saved,
-        })
+          ? await updateVersioned(trx, {
+              table: 'forecasts',
+              entityType: 'forecast',
+              actor,
+              current,
+              version: current.version,
+              changes: values,
+            })
+          : await insertAudited(trx, {
+              table: 'forecasts',
+              entityType: 'forecast',
+              actor,
+              values: { ...values, project_id: projectId, financial_year: fy, period: input.period },
+            })
         return saved
       })
     },
@@ -121,35 +109,31 @@ export function createMonitoringService(db: Kysely<DB>, figures: ReturnType<type
           ...signature,
           forecast_confirmed: 1,
           variance_explanation: input.varianceExplanation.trim() || (current?.variance_explanation ?? ''),
-          updated_at: at,
         }
+        // The second signatory signs the month as read: a change committed meanwhile is refused, not lost.
         const saved = current
-          ? await trx
-              .updateTable('budget_monitoring')
-              .set({ ...common, version: current.version + 1 })
-              .where('id', '=', current.id)
-              .returningAll()
-              .executeTakeFirstOrThrow()
-          : await trx
-              .insertInto('budget_monitoring')
-              .values({
+          ? await updateVersioned(trx, {
+              table: 'budget_monitoring',
+              entityType: 'budget_monitoring',
+              action: 'sign_off',
+              actor,
+              current,
+              version: current.version,
+              changes: common,
+            })
+          : await insertAudited(trx, {
+              table: 'budget_monitoring',
+              entityType: 'budget_monitoring',
+              action: 'sign_off',
+              actor,
+              values: {
                 finance_signed_off_by_name: '',
                 pm_signed_off_by_name: '',
                 ...common,
-                organisation_id: actor.organisationId,
                 project_id: projectId,
                 period: input.period,
-                created_at: at,
-              })
-              .returningAll()
-              .executeTakeFirstOrThrow()
-        await auditBy(trx, actor, {
-          action: 'sign_off',
-          entityType: 'budget_monitoring',
-          entityId: saved.id,
-          before: current ?? null,
-          after: saved,
-        })
+              },
+            })
         return saved
       })
     },
