@@ -26,7 +26,7 @@ export function createFinanceService(db: Kysely<DB>) {
     ...createClaimsService(db, partnersRecharges),
     ...partnersRecharges,
     ...createFinanceCommitments(db),
-    ...createFinanceCorrections(db, repo, partnersRecharges),
+    ...createFinanceCorrections(db, partnersRecharges),
     partners: (scope: Scope) => repo.partners(scope),
     claims: (scope: Scope) => repo.claims(scope),
   }

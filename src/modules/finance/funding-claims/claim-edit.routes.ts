@@ -5,9 +5,9 @@ import type { Claim } from '../../../db/schema.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { ConflictError, notFound } from '../../../errors.ts'
 import { handleForm, renderConflict, resubmitFields } from '../../../web/form-pages.ts'
-import { field, FormBody } from '../../../web/forms.ts'
+import { FormBody } from '../../../web/forms.ts'
 import { claimAsForm, claimFormContext, readClaimForm } from './claim.form.ts'
-import { checkedSave, renderForm } from '../shared/finance.forms.ts'
+import { checkedSave, formVersion, renderForm } from '../shared/finance.forms.ts'
 import { claimStatusLabel, validateClaim } from '../shared/finance.rules.ts'
 
 const ClaimParams = Type.Object({ claimId: Type.Integer({ minimum: 1 }) })
@@ -41,8 +41,7 @@ export async function claimEditRoutes(app: FastifyInstance) {
       const b = request.body
       const errors: Record<string, string> = {}
       const input = readClaimForm(b, errors)
-      const raw = Number(field(b, 'version'))
-      const version = Number.isSafeInteger(raw) ? raw : 0
+      const version = formVersion(b)
       return handleForm(reply, {
         save: () =>
           checkedSave(

@@ -4,6 +4,7 @@ import { scopeOf } from '../../../auth/actor.ts'
 import type { FundingStream } from '../../../db/schema.ts'
 import { ListOf, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../../web/api-schemas.ts'
 import { lit } from '../shared/finance.api-helpers.ts'
+import { correctable, Version } from '../shared/record-correction.api.ts'
 import { FUNDING_KINDS } from '../shared/finance.rules.ts'
 
 export const FundingStreamSchema = Type.Object(
@@ -20,6 +21,17 @@ export const FundingStreamSchema = Type.Object(
   { $id: 'FundingStream' },
 )
 
+// A change names the version read; every other field is optional and keeps its saved value when left out.
+const UpdateStream = Type.Object(
+  {
+    version: Version,
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    kind: Type.Optional(lit(FUNDING_KINDS)),
+    eligibility: Type.Optional(Type.String({ maxLength: 5000 })),
+    baseCostsEligible: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
 const CreateStream = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -43,7 +55,7 @@ export function streamJson(s: FundingStream): Static<typeof FundingStreamSchema>
   }
 }
 
-/** Funding streams over the API: list and add (corrections are in partners-recharges/corrections.api.ts). */
+/** Funding streams over the API: list, add, read and correct. */
 export async function fundingStreamsApi(app: FastifyInstance) {
   const { finance } = app.services
   const tags = ['Finance']
@@ -85,4 +97,23 @@ export async function fundingStreamsApi(app: FastifyInstance) {
       return reply.status(201).send(streamJson(s))
     },
   )
+
+  correctable(app, {
+    path: '/api/v1/funding-streams/:streamId',
+    param: 'streamId',
+    what: 'Funding stream',
+    summary: 'A funding stream',
+    changeSummary: 'Correct a funding stream: its name, kind or eligibility',
+    schema: FundingStreamSchema,
+    body: UpdateStream,
+    find: finance.fundingStream,
+    json: streamJson,
+    change: (actor, s, b) =>
+      finance.updateFundingStream(actor, s.id, b.version, {
+        name: b.name ?? s.name,
+        kind: b.kind ?? s.kind,
+        eligibility: b.eligibility ?? s.eligibility,
+        baseCostsEligible: b.baseCostsEligible ?? s.base_costs_eligible === 1,
+      }),
+  })
 }

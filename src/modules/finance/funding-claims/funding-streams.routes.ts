@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify'
+import type { FundingStream } from '../../../db/schema.ts'
 import { scopeOf } from '../../../auth/actor.ts'
 import { allows } from '../../../auth/policy.ts'
 import { handleForm } from '../../../web/form-pages.ts'
 import { FormBody } from '../../../web/forms.ts'
-import { readStreamForm, streamFields } from '../partners-recharges/record.forms.ts'
+import { readStreamForm, streamAsForm, streamFields } from './funding-stream.forms.ts'
+import { correctionPages } from '../shared/record-correction.routes.ts'
 import { checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { fundingKindLabel, validateFundingStream } from '../shared/finance.rules.ts'
 
-/** The funding streams that budget lines are paid from and claims are made against. */
+/** The funding streams that budget lines are paid from and claims are made against: listed, added, corrected. */
 export async function fundingStreamsRoutes(app: FastifyInstance) {
   const { finance } = app.services
 
@@ -53,4 +55,33 @@ export async function fundingStreamsRoutes(app: FastifyInstance) {
       })
     },
   )
+
+  correctionPages<FundingStream, ReturnType<typeof readStreamForm>>(app, {
+    path: '/funding-streams/:streamId/edit',
+    param: 'streamId',
+    what: 'Funding stream',
+    history: 'funding_stream',
+    load: (scope, id) => finance.fundingStream(scope, id),
+    form: async (_actor, s, body) => ({
+      title: `Change the funding stream ${s.name}`,
+      backLink: '/funding-streams',
+      fields: streamFields(body),
+    }),
+    asForm: streamAsForm,
+    read: (b) => readStreamForm(b),
+    rules: validateFundingStream,
+    update: (actor, id, version, input) => finance.updateFundingStream(actor, id, version, input),
+    conflict: (input, saved) => [
+      { label: 'Name', yours: input.name, saved: saved.name },
+      { label: 'Kind of funding', yours: fundingKindLabel(input.kind), saved: fundingKindLabel(saved.kind) },
+      { label: 'What it may pay for', yours: input.eligibility, saved: saved.eligibility },
+      {
+        label: 'Base costs eligible',
+        yours: input.baseCostsEligible ? 'Yes' : 'No',
+        saved: saved.base_costs_eligible ? 'Yes' : 'No',
+      },
+    ],
+    label: (s) => `Funding stream ${s.name}`,
+    done: (s) => ({ flash: `Funding stream ${s.name} updated`, url: '/funding-streams' }),
+  })
 }

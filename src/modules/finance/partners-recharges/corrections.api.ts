@@ -1,28 +1,14 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
-import { notFound } from '../../../errors.ts'
-import { MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
-import { FundingStreamSchema, streamJson } from '../funding-claims/funding-streams.api.ts'
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { MoneyPence, WRITE_ERRORS } from '../../../web/api-schemas.ts'
+import { correctable, Version } from '../shared/record-correction.api.ts'
 import { lit } from '../shared/finance.api-helpers.ts'
 import { partnerJson, PartnerSchema, rechargeJson, RechargeSchema } from './partners-recharges.api.ts'
-import { COST_BASES, FUNDING_KINDS } from '../shared/finance.rules.ts'
-
-const Version = Type.Integer({ minimum: 1, description: 'The version you read: a stale one answers 409' })
+import { COST_BASES } from '../shared/finance.rules.ts'
 
 const RechargeParams = Type.Object({ rechargeId: Type.Integer({ minimum: 1 }) })
 
 // A change names the version read; every other field is optional and keeps its saved value when left out.
-const UpdateStream = Type.Object(
-  {
-    version: Version,
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    kind: Type.Optional(lit(FUNDING_KINDS)),
-    eligibility: Type.Optional(Type.String({ maxLength: 5000 })),
-    baseCostsEligible: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-)
 const UpdatePartner = Type.Object(
   {
     version: Version,
@@ -47,81 +33,12 @@ const UpdateRecharge = Type.Object(
 )
 const RemoveQuery = Type.Object({ version: Version }, { additionalProperties: false })
 
-/** Reading and correcting funding streams, partners and recharges; removing a recharge entered in error. */
+/** Reading and correcting partners and recharges; removing a recharge entered in error. */
 export async function correctionsApi(app: FastifyInstance) {
   const { finance } = app.services
   const tags = ['Finance']
 
-  /**
-   * A correctable record's GET and PATCH routes. Returns the guard its writes run before the body is
-   * judged, so another organisation's record answers 404 whatever was sent and it learns nothing from a 400.
-   */
-  function correctable<R, B extends TSchema>(opts: {
-    path: string
-    param: string
-    what: string
-    summary: string
-    changeSummary: string
-    schema: TSchema
-    body: B
-    find: (scope: Scope, id: number) => Promise<R | undefined>
-    json: (record: R) => unknown
-    change: (actor: Actor, current: R, body: Static<B>) => Promise<R>
-  }) {
-    const idOf = (request: FastifyRequest) => Number((request.params as Record<string, string>)[opts.param])
-    const params = Type.Object({ [opts.param]: Type.Integer({ minimum: 1 }) })
-    const load = async (request: FastifyRequest) => {
-      const id = idOf(request)
-      const found = Number.isSafeInteger(id) ? await opts.find(scopeOf(request.actor!), id) : undefined
-      if (found === undefined) throw notFound(opts.what)
-      return found
-    }
-    app.get(
-      opts.path,
-      {
-        config: { policy: 'portfolio.read' },
-        schema: { tags, summary: opts.summary, params, response: { 200: opts.schema, ...STANDARD_ERRORS } },
-      },
-      async (request) => opts.json(await load(request)),
-    )
-    app.patch<{ Body: Static<B> }>(
-      opts.path,
-      {
-        config: { policy: 'finance.write' },
-        schema: {
-          tags,
-          summary: `${opts.changeSummary} (send the version you read)`,
-          params,
-          body: opts.body,
-          response: { 200: opts.schema, ...WRITE_ERRORS },
-        },
-        preValidation: async (request) => void (await load(request)),
-      },
-      async (request) => opts.json(await opts.change(request.actor!, await load(request), request.body)),
-    )
-    return async (request: FastifyRequest) => void (await load(request))
-  }
-
-  correctable({
-    path: '/api/v1/funding-streams/:streamId',
-    param: 'streamId',
-    what: 'Funding stream',
-    summary: 'A funding stream',
-    changeSummary: 'Correct a funding stream: its name, kind or eligibility',
-    schema: FundingStreamSchema,
-    body: UpdateStream,
-    find: finance.fundingStream,
-    json: streamJson,
-    change: (actor, s, b) =>
-      finance.updateFundingStream(actor, s.id, b.version, {
-        name: b.name ?? s.name,
-        kind: b.kind ?? s.kind,
-        eligibility: b.eligibility ?? s.eligibility,
-        baseCostsEligible: b.baseCostsEligible ?? s.base_costs_eligible === 1,
-      }),
-  })
-
-  correctable({
+  correctable(app, {
     path: '/api/v1/partners/:partnerId',
     param: 'partnerId',
     what: 'Partner',
@@ -139,7 +56,7 @@ export async function correctionsApi(app: FastifyInstance) {
       }),
   })
 
-  const rechargeIn404 = correctable({
+  const rechargeIn404 = correctable(app, {
     path: '/api/v1/recharges/:rechargeId',
     param: 'rechargeId',
     what: 'Partner recharge',

@@ -1,172 +1,34 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
-import type { FundingStream, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import { scopeOf, type Actor } from '../../../auth/actor.ts'
+import type { Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { formatMoney } from '../../../domain/money.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
 import { ConflictError, notFound } from '../../../errors.ts'
-import { handleForm, renderConflict, resubmitFields, type ConflictRow } from '../../../web/form-pages.ts'
 import { errorList, FormBody } from '../../../web/forms.ts'
 import { RechargeInUseError } from './corrections.service.ts'
 import {
-  formVersion,
   partnerAsForm,
   partnerFields,
   readPartnerForm,
   readRechargeForm,
-  readStreamForm,
   rechargeAsForm,
   rechargeUrl,
   rechargeFields,
-  streamAsForm,
-  streamFields,
 } from './record.forms.ts'
-import { checkedSave, renderForm, type Field } from '../shared/finance.forms.ts'
-import {
-  COST_BASES,
-  fundingKindLabel,
-  validateFundingStream,
-  validatePartner,
-  validateRecharge,
-} from '../shared/finance.rules.ts'
+import { COST_BASES, validatePartner, validateRecharge } from '../shared/finance.rules.ts'
+import { formVersion } from '../shared/finance.forms.ts'
+import { correctionPages } from '../shared/record-correction.routes.ts'
 import { moneyHelpers } from '../shared/finance.view-model.ts'
-
-interface Versioned {
-  id: number
-  version: number
-}
-
-/** One kind of record that finance can correct: how to find it, show it, read the form and save it. */
-interface Editor<R extends Versioned, I> {
-  path: string
-  param: string
-  what: string
-  load: (scope: Scope, id: number) => Promise<R | undefined>
-  form: (
-    actor: Actor,
-    record: R,
-    body: FormBody,
-  ) => Promise<{ title: string; backLink: string; intro?: string; fields: Field[] }>
-  asForm: (record: R) => FormBody
-  read: (body: FormBody, errors: Record<string, string>) => I
-  rules: (input: I) => Record<string, string>
-  update: (actor: Actor, id: number, version: number, input: I) => Promise<R>
-  conflict: (input: I, saved: R) => ConflictRow[]
-  /** The record as the conflict page names it. */
-  label: (record: R) => string
-  done: (saved: R) => { flash: string; url: string }
-  history: string
-}
 
 const basisLabel = (v: string) => COST_BASES.find((c) => c.value === v)?.text ?? v
 const money = (p: number | null) => formatMoney(p ?? 0)
 
-/** The change page and its save: GOV.UK error summary for bad input, the conflict page for a stale version. */
-function editor<R extends Versioned, I>(app: FastifyInstance, e: Editor<R, I>) {
-  const params = Type.Object({ [e.param]: Type.Integer({ minimum: 1 }) })
-  const idOf = (request: { params: unknown }) => (request.params as Record<string, number>)[e.param]!
-  const show = async (
-    reply: FastifyReply,
-    actor: Actor,
-    record: R,
-    body: FormBody,
-    version: number,
-    errors = {},
-  ) =>
-    renderForm(
-      reply,
-      {
-        ...(await e.form(actor, record, body)),
-        action: e.path.replace(`:${e.param}`, String(record.id)),
-        submitText: 'Save changes',
-        version,
-        historyUrl: `/history/${e.history}/${record.id}`,
-      },
-      errors,
-      Object.keys(errors).length > 0 ? 400 : 200,
-    )
-
-  app.get(e.path, { config: { policy: 'finance.write' }, schema: { params } }, async (request, reply) => {
-    const record = await e.load(scopeOf(request.actor!), idOf(request))
-    if (!record) throw notFound(e.what)
-    return show(reply, request.actor!, record, e.asForm(record), record.version)
-  })
-
-  app.post<{ Body: FormBody }>(
-    e.path,
-    { config: { policy: 'finance.write' }, schema: { params, body: FormBody } },
-    async (request, reply) => {
-      const actor = request.actor!
-      const record = await e.load(scopeOf(actor), idOf(request))
-      if (!record) throw notFound(e.what)
-      const b = request.body
-      const errors: Record<string, string> = {}
-      const input = e.read(b, errors)
-      const version = formVersion(b)
-      return handleForm(reply, {
-        save: () =>
-          checkedSave(
-            errors,
-            () => e.rules(input),
-            () => e.update(actor, record.id, version, input),
-          ),
-        onInvalid: (errs) => show(reply, actor, record, b, version, errs),
-        onConflict: (conflict) => {
-          if (!(conflict instanceof ConflictError)) throw conflict
-          const saved = conflict.current as R
-          return renderConflict(reply, {
-            title: e.label(saved),
-            recordUrl: e.done(saved).url,
-            action: e.path.replace(`:${e.param}`, String(record.id)),
-            rows: e.conflict(input, saved),
-            resubmit: resubmitFields(b),
-            savedVersion: saved.version,
-          })
-        },
-        onSaved: (saved) => {
-          const { flash, url } = e.done(saved)
-          reply.flash(flash)
-          return reply.redirect(url, 303)
-        },
-      })
-    },
-  )
-}
-
-/** Correcting funding streams, partners and partner recharges, and removing a recharge entered in error. */
+/** Correcting partners and partner recharges, and removing a recharge entered in error. */
 export async function correctionsRoutes(app: FastifyInstance) {
   const { finance, projects } = app.services
 
-  editor<FundingStream, ReturnType<typeof readStreamForm>>(app, {
-    path: '/funding-streams/:streamId/edit',
-    param: 'streamId',
-    what: 'Funding stream',
-    history: 'funding_stream',
-    load: (scope, id) => finance.fundingStream(scope, id),
-    form: async (_actor, s, body) => ({
-      title: `Change the funding stream ${s.name}`,
-      backLink: '/funding-streams',
-      fields: streamFields(body),
-    }),
-    asForm: streamAsForm,
-    read: (b) => readStreamForm(b),
-    rules: validateFundingStream,
-    update: (actor, id, version, input) => finance.updateFundingStream(actor, id, version, input),
-    conflict: (input, saved) => [
-      { label: 'Name', yours: input.name, saved: saved.name },
-      { label: 'Kind of funding', yours: fundingKindLabel(input.kind), saved: fundingKindLabel(saved.kind) },
-      { label: 'What it may pay for', yours: input.eligibility, saved: saved.eligibility },
-      {
-        label: 'Base costs eligible',
-        yours: input.baseCostsEligible ? 'Yes' : 'No',
-        saved: saved.base_costs_eligible ? 'Yes' : 'No',
-      },
-    ],
-    label: (s) => `Funding stream ${s.name}`,
-    done: (s) => ({ flash: `Funding stream ${s.name} updated`, url: '/funding-streams' }),
-  })
-
-  editor<Partner, ReturnType<typeof readPartnerForm>>(app, {
+  correctionPages<Partner, ReturnType<typeof readPartnerForm>>(app, {
     path: '/partners/:partnerId/edit',
     param: 'partnerId',
     what: 'Partner',
@@ -194,7 +56,7 @@ export async function correctionsRoutes(app: FastifyInstance) {
     done: (p) => ({ flash: `Partner ${p.name} updated`, url: '/partners' }),
   })
 
-  editor<PartnerRecharge, ReturnType<typeof readRechargeForm>>(app, {
+  correctionPages<PartnerRecharge, ReturnType<typeof readRechargeForm>>(app, {
     path: '/recharges/:rechargeId/edit',
     param: 'rechargeId',
     what: 'Partner recharge',

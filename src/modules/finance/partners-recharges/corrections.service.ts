@@ -1,17 +1,14 @@
 import type { Kysely } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
-import type { DB, FundingStream, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../../errors.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
 import { updateVersioned } from '../../audit/versioned-update.ts'
-import type { FinanceRepository } from '../shared/finance.repository.ts'
 import { check, nameTaken } from '../shared/finance.service-helpers.ts'
 import { rechargePartner, rechargeRow, type PartnersRechargesService } from './partners-recharges.service.ts'
 import {
-  validateFundingStream,
   validatePartner,
   validateRecharge,
-  type FundingStreamInput,
   type PartnerInput,
   type RechargeInput,
 } from '../shared/finance.rules.ts'
@@ -44,11 +41,7 @@ async function claimsRelyingOn(db: Kysely<DB>, scope: Scope, rechargeId: number)
  * contract, a recharge line's amount — and removing a recharge entered in error. Every change is made
  * against the version read and recorded in the audit trail, so a correction is never a silent overwrite.
  */
-export function createFinanceCorrections(
-  db: Kysely<DB>,
-  repo: FinanceRepository,
-  records: PartnersRechargesService,
-) {
+export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechargesService) {
   // Partners serve the whole organisation: everyone in it (a partner officer too) may read them.
   const partnerIn = (scope: Scope, id: number, trx: Kysely<DB> = db) =>
     trx
@@ -60,35 +53,6 @@ export function createFinanceCorrections(
 
   return {
     partner: (scope: Scope, id: number) => partnerIn(scope, id),
-
-    async updateFundingStream(
-      actor: Actor,
-      id: number,
-      version: number,
-      input: FundingStreamInput,
-    ): Promise<FundingStream> {
-      return db.transaction().execute(async (trx) => {
-        const current = await repo.fundingStream(scopeOf(actor), id, trx)
-        if (!current) throw notFound('Funding stream')
-        check(validateFundingStream(input))
-        if (current.version !== version) throw new ConflictError(current)
-        if (await nameTaken(trx, 'funding_streams', actor, input.name, id))
-          throw new ValidationError({ name: 'A funding stream with this name already exists' })
-        return updateVersioned(trx, {
-          table: 'funding_streams',
-          entityType: 'funding_stream',
-          actor,
-          current,
-          version,
-          changes: {
-            name: input.name.trim(),
-            kind: input.kind,
-            eligibility: input.eligibility.trim(),
-            base_costs_eligible: input.baseCostsEligible ? 1 : 0,
-          },
-        })
-      })
-    },
 
     async updatePartner(actor: Actor, id: number, version: number, input: PartnerInput): Promise<Partner> {
       return db.transaction().execute(async (trx) => {

@@ -1,60 +1,14 @@
-import type { FundingStream, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import type { Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { penceToDecimal } from '../../../domain/money.ts'
 import { currentPeriod, financialPeriodOfPeriod } from '../../../domain/periods.ts'
 import { readMoneyField } from '../../../web/form-pages.ts'
 import { field, type FormBody } from '../../../web/forms.ts'
 import { radios, type Field } from '../shared/finance.forms.ts'
 import { yearSlug } from '../shared/finance.view-model.ts'
-import {
-  COST_BASES,
-  FUNDING_KINDS,
-  type FundingStreamInput,
-  type PartnerInput,
-  type RechargeInput,
-} from '../shared/finance.rules.ts'
+import { COST_BASES, type PartnerInput, type RechargeInput } from '../shared/finance.rules.ts'
 
-// The forms for funding streams, partners and recharges: adding one and correcting one share them,
+// The forms for partners and recharges: adding one and correcting one share them,
 // so what can be entered is exactly what can be put right.
-
-export function streamFields(body: FormBody | null): Field[] {
-  const v = (n: string) => field(body ?? {}, n)
-  return [
-    {
-      name: 'name',
-      label: 'Name',
-      value: v('name'),
-      hint: 'For example, Covid-19 — relieved cost pressures',
-    },
-    { name: 'kind', type: 'radios', label: 'Kind of funding', items: radios(FUNDING_KINDS, v('kind')) },
-    { name: 'eligibility', type: 'textarea', label: 'What it may pay for', value: v('eligibility') },
-    {
-      name: 'baseCostsEligible',
-      type: 'radios',
-      label: 'Can it pay for base costs already in the council budget?',
-      items: radios(
-        [
-          { value: 'yes', text: 'Yes' },
-          { value: 'no', text: 'No' },
-        ],
-        v('baseCostsEligible') || 'yes',
-      ),
-    },
-  ]
-}
-
-export const readStreamForm = (b: FormBody): FundingStreamInput => ({
-  name: field(b, 'name'),
-  kind: field(b, 'kind'),
-  eligibility: field(b, 'eligibility'),
-  baseCostsEligible: field(b, 'baseCostsEligible') !== 'no',
-})
-
-export const streamAsForm = (s: FundingStream): FormBody => ({
-  name: s.name,
-  kind: s.kind,
-  eligibility: s.eligibility,
-  baseCostsEligible: s.base_costs_eligible ? 'yes' : 'no',
-})
 
 export function partnerFields(body: FormBody | null): Field[] {
   const v = (n: string) => field(body ?? {}, n)
@@ -153,12 +107,6 @@ export const rechargeAsForm = (r: PartnerRecharge): FormBody => ({
   amount: penceToDecimal(Number(r.amount_pence)),
   costBasis: r.cost_basis,
 })
-
-/** The version a change form was read at; 0 (never current) when missing or garbled. */
-export function formVersion(b: FormBody): number {
-  const raw = Number(field(b, 'version'))
-  return Number.isSafeInteger(raw) ? raw : 0
-}
 
 /** Where a recharge is shown: its project's finance page, open at the financial year of its month. */
 export const rechargeUrl = (r: Pick<PartnerRecharge, 'project_id' | 'period'>) =>

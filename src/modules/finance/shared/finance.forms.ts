@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify'
 import type { Actor } from '../../../auth/actor.ts'
 import { ValidationError } from '../../../errors.ts'
-import { errorList } from '../../../web/forms.ts'
+import { errorList, field, type FormBody } from '../../../web/forms.ts'
 
 const FORM = 'finance/views/record-form.njk'
 
@@ -54,3 +54,9 @@ export const actorOf = (request: { actor?: unknown }) => request.actor as Actor
 
 export const radios = (list: ReadonlyArray<{ value: string; text: string }>, selected: string) =>
   list.map((x) => ({ value: x.value, text: x.text, checked: x.value === selected }))
+
+/** The version a change form was read at; 0 (never current) when missing or garbled. */
+export function formVersion(b: FormBody): number {
+  const raw = Number(field(b, 'version'))
+  return Number.isSafeInteger(raw) ? raw : 0
+}
