@@ -37,8 +37,8 @@ async function claimsRelyingOn(db: Kysely<DB>, scope: Scope, rechargeId: number)
 }
 
 /**
- * Correcting what finance entered: a funding stream's eligibility rules, a partner's name or base
- * contract, a recharge line's amount — and removing a recharge entered in error. Every change is made
+ * Correcting what finance entered: a partner's name or base contract, a recharge line's amount — and
+ * removing a recharge entered in error (funding streams: funding-streams.service.ts). Every change is made
  * against the version read and recorded in the audit trail, so a correction is never a silent overwrite.
  */
 export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechargesService) {
