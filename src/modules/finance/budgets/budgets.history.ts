@@ -1,8 +1,10 @@
 import type { HistoryTarget } from '../../audit/history.routes.ts'
-import type { FinanceService } from '../finance.service.ts'
+import type { createBudgetsService } from './budgets.service.ts'
 
 /** Budget lines have a history page; the record's own page is its project's finance for that year. */
-export function budgetsHistory(s: { finance: FinanceService }): Record<string, HistoryTarget> {
+export function budgetsHistory(s: {
+  finance: Pick<ReturnType<typeof createBudgetsService>, 'budgetLine'>
+}): Record<string, HistoryTarget> {
   return {
     budget_line: {
       label: 'Budget line',

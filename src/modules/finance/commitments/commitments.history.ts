@@ -1,8 +1,10 @@
 import type { HistoryTarget } from '../../audit/history.routes.ts'
-import type { FinanceService } from '../finance.service.ts'
+import type { createFinanceCommitments } from './commitments.service.ts'
 
 /** Commitments (purchase orders) have a history page; their own page is the project's finance. */
-export function commitmentsHistory(s: { finance: FinanceService }): Record<string, HistoryTarget> {
+export function commitmentsHistory(s: {
+  finance: Pick<ReturnType<typeof createFinanceCommitments>, 'commitment'>
+}): Record<string, HistoryTarget> {
   return {
     commitment: {
       label: 'Commitment',

@@ -1,8 +1,12 @@
 import type { HistoryTarget } from '../../audit/history.routes.ts'
-import type { FinanceService } from '../finance.service.ts'
+import type { createClaimsService } from './claims.service.ts'
+import type { createFundingStreamsService } from './funding-streams.service.ts'
+
+type Finds = Pick<ReturnType<typeof createClaimsService>, 'claim'> &
+  Pick<ReturnType<typeof createFundingStreamsService>, 'fundingStream'>
 
 /** Claims and the funding streams they are made against have history pages. */
-export function fundingClaimsHistory(s: { finance: FinanceService }): Record<string, HistoryTarget> {
+export function fundingClaimsHistory(s: { finance: Finds }): Record<string, HistoryTarget> {
   return {
     claim: {
       label: 'Claim',

@@ -1,10 +1,14 @@
 import { formatPeriod } from '../../../domain/periods.ts'
 import type { HistoryTarget } from '../../audit/history.routes.ts'
-import type { FinanceService } from '../finance.service.ts'
+import type { createFinanceCorrections } from './corrections.service.ts'
+import type { PartnersRechargesService } from './partners-recharges.service.ts'
 import { rechargeUrl } from './record.forms.ts'
 
+type Finds = Pick<ReturnType<typeof createFinanceCorrections>, 'partner'> &
+  Pick<PartnersRechargesService, 'recharge'>
+
 /** Partners and their recharges have history pages. */
-export function partnersRechargesHistory(s: { finance: FinanceService }): Record<string, HistoryTarget> {
+export function partnersRechargesHistory(s: { finance: Finds }): Record<string, HistoryTarget> {
   return {
     partner: {
       label: 'Partner',
