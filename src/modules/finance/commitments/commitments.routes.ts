@@ -4,7 +4,6 @@ import { scopeOf } from '../../../auth/actor.ts'
 import type { Commitment } from '../../../db/schema.ts'
 import { financialYearOf } from '../../../domain/periods.ts'
 import { ConflictError, notFound } from '../../../errors.ts'
-import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
 import {
   dateItems,
   handleForm,
@@ -14,12 +13,7 @@ import {
   resubmitFields,
 } from '../../../web/form-pages.ts'
 import { field, FormBody } from '../../../web/forms.ts'
-import {
-  COMMITMENT_STATUSES,
-  commitmentStatusLabel,
-  validateCommitment,
-  type CommitmentInput,
-} from './commitments.service.ts'
+import { commitmentStatusLabel, validateCommitment, type CommitmentInput } from './commitments.service.ts'
 import { checkedSave, renderForm } from '../shared/finance.forms.ts'
 import { moneyHelpers, yearSlug } from '../shared/finance.view-model.ts'
 
@@ -29,53 +23,9 @@ const financePage = (projectId: number, raisedOn: string) =>
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 const CommitmentParams = Type.Object({ commitmentId: Type.Integer({ minimum: 1 }) })
-const Status = Type.Union(COMMITMENT_STATUSES.map((s) => Type.Literal(s.value)))
-
-const CommitmentSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    version: Type.Integer(),
-    projectId: Type.Integer(),
-    supplierName: Type.String(),
-    reference: Type.String(),
-    description: Type.String(),
-    amountPence: MoneyPence(),
-    raisedOn: Type.String({ format: 'date' }),
-    status: Type.String(),
-  },
-  { $id: 'Commitment' },
-)
-const CreateCommitment = Type.Object(
-  {
-    supplierName: Type.String({ maxLength: 200 }),
-    reference: Type.String({ maxLength: 60 }),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
-    amountPence: MoneyPence({ minimum: 1 }),
-    raisedOn: Type.String({ format: 'date' }),
-  },
-  { additionalProperties: false },
-)
-const UpdateCommitment = Type.Object(
-  { version: Type.Integer({ minimum: 1 }), status: Status },
-  { additionalProperties: false },
-)
-
-const json = (c: Commitment): Static<typeof CommitmentSchema> => ({
-  id: c.id,
-  version: c.version,
-  projectId: c.project_id,
-  supplierName: c.supplier_name,
-  reference: c.reference,
-  description: c.description,
-  amountPence: Number(c.amount_pence),
-  raisedOn: c.raised_on,
-  status: c.status,
-})
-
 /** Purchase orders raised but not yet invoiced: added per project, then marked invoiced or cancelled. */
 export async function commitmentsRoutes(app: FastifyInstance) {
   const { finance, projects } = app.services
-  const tags = ['Finance']
 
   const formCtx = (projectId: number, body: FormBody | null, hasError: (n: string) => boolean) => {
     const v = (n: string) => field(body ?? {}, n)
@@ -209,95 +159,5 @@ export async function commitmentsRoutes(app: FastifyInstance) {
         },
       })
     },
-  )
-
-  app.get<{ Params: Static<typeof ProjectParams> }>(
-    '/api/v1/projects/:projectId/commitments',
-    {
-      config: { policy: 'portfolio.read' },
-      schema: {
-        tags,
-        summary: "A project's commitments (purchase orders), open ones first",
-        params: ProjectParams,
-        response: { 200: ListOf(CommitmentSchema), ...STANDARD_ERRORS },
-      },
-    },
-    async (request) => {
-      const rows = await finance.projectCommitments(scopeOf(request.actor!), request.params.projectId)
-      if (!rows) throw notFound('Project')
-      return { items: rows.map(json), next: null }
-    },
-  )
-
-  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof CreateCommitment> }>(
-    '/api/v1/projects/:projectId/commitments',
-    {
-      config: { policy: 'finance.write' },
-      schema: {
-        tags,
-        summary: 'Add a commitment (a purchase order not yet invoiced)',
-        params: ProjectParams,
-        body: CreateCommitment,
-        response: { 201: CommitmentSchema, ...WRITE_ERRORS },
-      },
-      // Another organisation's project answers 404 before the body is judged.
-      preValidation: async (request: FastifyRequest) => {
-        const id = Number((request.params as { projectId?: string }).projectId)
-        if (!Number.isSafeInteger(id) || !(await projects.get(scopeOf(request.actor!), id)))
-          throw notFound('Project')
-      },
-    },
-    async (request, reply) => {
-      const b = request.body
-      const c = await finance.createCommitment(request.actor!, request.params.projectId, {
-        supplierName: b.supplierName,
-        reference: b.reference,
-        description: b.description ?? '',
-        amountPence: b.amountPence,
-        raisedOn: b.raisedOn,
-      })
-      return reply.status(201).header('location', `/api/v1/commitments/${c.id}`).send(json(c))
-    },
-  )
-
-  app.get<{ Params: Static<typeof CommitmentParams> }>(
-    '/api/v1/commitments/:commitmentId',
-    {
-      config: { policy: 'portfolio.read' },
-      schema: {
-        tags,
-        summary: 'A commitment',
-        params: CommitmentParams,
-        response: { 200: CommitmentSchema, ...STANDARD_ERRORS },
-      },
-    },
-    async (request) => {
-      const c = await finance.commitment(scopeOf(request.actor!), request.params.commitmentId)
-      if (!c) throw notFound('Commitment')
-      return json(c)
-    },
-  )
-
-  app.patch<{ Params: Static<typeof CommitmentParams>; Body: Static<typeof UpdateCommitment> }>(
-    '/api/v1/commitments/:commitmentId',
-    {
-      config: { policy: 'finance.write' },
-      schema: {
-        tags,
-        summary: 'Mark a commitment invoiced or cancelled (or reopen it)',
-        params: CommitmentParams,
-        body: UpdateCommitment,
-        response: { 200: CommitmentSchema, ...WRITE_ERRORS },
-      },
-    },
-    async (request) =>
-      json(
-        await finance.setCommitmentStatus(
-          request.actor!,
-          request.params.commitmentId,
-          request.body.version,
-          request.body.status,
-        ),
-      ),
   )
 }
