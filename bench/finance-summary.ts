@@ -20,7 +20,7 @@ import {
   periodOf,
 } from '../src/domain/periods.ts'
 import { projectRoot } from '../src/paths.ts'
-import { budgetLineProfile } from '../src/modules/finance/finance.service.ts'
+import { budgetLineProfile } from '../src/modules/finance/budgets/budgets.service.ts'
 import { generateW1 } from './generate.ts'
 import { recording, replay } from './sql-floor.ts'
 import { wholeOrganisation } from '../src/auth/visibility.ts'

@@ -71,12 +71,11 @@ import { definitionsApi } from './modules/definitions/definitions.api.ts'
 import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts'
 import { ledgerApi } from './modules/ledger/ledger.api.ts'
-import { financeRoutes } from './modules/finance/finance.routes.ts'
-import { financeProgrammeRoutes } from './modules/finance/finance-programme.routes.ts'
-import { financeMonitoringRoutes } from './modules/finance/finance-monitoring.routes.ts'
-import { financeRecordsRoutes } from './modules/finance/finance-records.routes.ts'
-import { financeClaimsRoutes } from './modules/finance/finance-claims.routes.ts'
-import { financeApi } from './modules/finance/finance.api.ts'
+import { budgetsSlice } from './modules/finance/budgets/index.ts'
+import { commitmentsSlice } from './modules/finance/commitments/index.ts'
+import { fundingClaimsSlice } from './modules/finance/funding-claims/index.ts'
+import { partnersRechargesSlice } from './modules/finance/partners-recharges/index.ts'
+import { financeSummarySlice } from './modules/finance/summary/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -199,12 +198,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(recommendationsRoutes)
   await app.register(scrutinyApi)
   await app.register(calendarRoutes)
-  await app.register(financeRoutes)
-  await app.register(financeProgrammeRoutes)
-  await app.register(financeMonitoringRoutes)
-  await app.register(financeRecordsRoutes)
-  await app.register(financeClaimsRoutes)
-  await app.register(financeApi)
+  // Finance, one slice per domain: each registers its own pages and API.
+  await app.register(financeSummarySlice)
+  await app.register(budgetsSlice)
+  await app.register(commitmentsSlice)
+  await app.register(fundingClaimsSlice)
+  await app.register(partnersRechargesSlice)
   await app.register(ledgerImportsRoutes)
   await app.register(ledgerRoutes)
   await app.register(ledgerApi)

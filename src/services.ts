@@ -7,8 +7,6 @@ import { createProgrammesService } from './modules/programmes/programmes.service
 import { createProjectsService } from './modules/projects/projects.service.ts'
 import { createMilestonesService } from './modules/milestones/milestones.service.ts'
 import { createStatusReportsService } from './modules/status-reports/status-reports.service.ts'
-import { formatPeriod } from './domain/periods.ts'
-import { formatDate } from './domain/dates.ts'
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createInvitationsService } from './modules/organisation/invitations.service.ts'
 import { createWorkingCalendarService } from './modules/organisation/working-calendar.service.ts'
@@ -21,7 +19,7 @@ import { createTolerancesService } from './modules/tolerances/tolerances.service
 import { exceptionDecisionRecorder } from './modules/tolerances/exception-decisions.ts'
 import { createGovernanceService } from './modules/governance/governance.service.ts'
 import { GOVERNANCE_HEALTH_RULES } from './modules/governance/health.rules.ts'
-import { FINANCE_HEALTH_RULES } from './modules/finance/finance.health-rules.ts'
+import { FINANCE_HEALTH_RULES } from './modules/finance/summary/index.ts'
 import { scrutinyHealthRules } from './modules/scrutiny/scrutiny.health-rules.ts'
 import { createDecisionsService } from './modules/decisions/decisions.service.ts'
 import { createBoardsService } from './modules/decisions/boards.service.ts'
@@ -36,7 +34,22 @@ import { createDefinitionsService } from './modules/definitions/definitions.serv
 import { createLedgerService } from './modules/ledger/ledger.service.ts'
 import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
 import { createFinanceService } from './modules/finance/finance.service.ts'
-import { rechargeUrl } from './modules/finance/finance-record-forms.ts'
+import { programmesHistory } from './modules/programmes/programmes.history.ts'
+import { projectsHistory } from './modules/projects/projects.history.ts'
+import { milestonesHistory } from './modules/milestones/milestones.history.ts'
+import { exceptionsHistory } from './modules/tolerances/exceptions.history.ts'
+import { statusReportsHistory } from './modules/status-reports/status-reports.history.ts'
+import { scrutinyHistory } from './modules/scrutiny/scrutiny.history.ts'
+import { definitionsHistory } from './modules/definitions/definitions.history.ts'
+import { reportsHistory } from './modules/reports/reports.history.ts'
+import { ledgerImportsHistory } from './modules/ledger/ledger-imports.history.ts'
+import { raidHistory } from './modules/raid/raid.history.ts'
+import { decisionsHistory } from './modules/decisions/decisions.history.ts'
+import { gatesHistory } from './modules/gates/gates.history.ts'
+import { budgetsHistory } from './modules/finance/budgets/index.ts'
+import { commitmentsHistory } from './modules/finance/commitments/index.ts'
+import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
+import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -104,200 +117,41 @@ export function createServices(database: Database, config: Config) {
     ...FINANCE_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
   ])
-  // Records with a history page; each area adds its own, found within the reader's scope.
+  // Records with a history page; each area says how to find its own, within the reader's scope.
+  const areas = {
+    programmes,
+    projects,
+    milestones,
+    tolerances,
+    statusReports,
+    scrutiny,
+    definitions,
+    reports,
+    finance,
+    ledgerImports,
+    raid,
+    raidLog,
+    decisions,
+    boards,
+    gates,
+  }
   const historyTargets: Record<string, HistoryTarget> = {
-    ledger_import: {
-      label: 'Ledger import',
-      find: async (scope, id) => {
-        const i = await ledgerImports.get(scope, id)
-        return i && { title: `Import of ${i.file_name}`, url: `/finance/imports/${i.id}` }
-      },
-    },
-    programme: {
-      label: 'Programme',
-      find: async (scope, id) => {
-        const p = await programmes.get(scope, id)
-        return p && { title: p.name, url: `/programmes/${p.id}` }
-      },
-    },
-    project: {
-      label: 'Project',
-      find: async (scope, id) => {
-        const p = await projects.get(scope, id)
-        return p && { title: p.name, url: `/projects/${p.id}` }
-      },
-    },
-    milestone: {
-      label: 'Milestone',
-      find: async (scope, id) => {
-        const m = await milestones.get(scope, id)
-        return m && { title: m.name, url: `/projects/${m.project_id}#milestones` }
-      },
-    },
-    exception: {
-      label: 'Tolerance exception',
-      find: async (scope, id) => {
-        const e = await tolerances.getException(scope, id)
-        return e && { title: `${e.project_reference}: ${e.summary}`, url: `/exceptions/${e.id}` }
-      },
-    },
-    status_report: {
-      label: 'Status report',
-      find: async (scope, id) => {
-        const r = await statusReports.get(scope, id)
-        return r && { title: `Status report for ${formatPeriod(r.period)}`, url: `/status-reports/${r.id}` }
-      },
-    },
-    committee: {
-      label: 'Committee',
-      find: async (scope, id) => {
-        const c = await scrutiny.getCommittee(scope, id)
-        return c && { title: c.name, url: `/committees/${c.id}` }
-      },
-    },
-    meeting: {
-      label: 'Meeting',
-      find: async (scope, id) => {
-        const m = await scrutiny.getMeeting(scope, id)
-        return m && { title: `Meeting on ${formatDate(m.meeting_date)}`, url: `/meetings/${m.id}` }
-      },
-    },
-    agenda_item: {
-      label: 'Agenda item',
-      find: async (scope, id) => {
-        const i = await scrutiny.getItem(scope, id)
-        return i && { title: `Item ${i.number}: ${i.title}`, url: `/agenda-items/${i.id}` }
-      },
-    },
-    recommendation: {
-      label: 'Recommendation',
-      find: async (scope, id) => {
-        const r = await scrutiny.recommendations.get(scope, id)
-        return r && { title: `Recommendation ${r.reference}`, url: `/recommendations/${r.id}` }
-      },
-    },
-    programme_definition: {
-      label: 'Programme definition',
-      find: async (scope, id) => {
-        const d = await definitions.get(scope, id)
-        return d && { title: d.title, url: `/programme-definitions/${d.id}` }
-      },
-    },
-    panel_report: {
-      label: 'Panel progress report',
-      find: async (scope, id) => {
-        const r = await reports.get(scope, id)
-        return r && { title: r.title, url: `/reports/${r.id}` }
-      },
-    },
-    budget_line: {
-      label: 'Budget line',
-      find: async (scope, id) => {
-        const l = await finance.budgetLine(scope, id)
-        return (
-          l && {
-            title: `Budget line ${l.financial_year}${l.description ? `: ${l.description}` : ''}`,
-            url: `/projects/${l.project_id}/finance?year=${l.financial_year.replace('/', '-')}`,
-          }
-        )
-      },
-    },
-    claim: {
-      label: 'Claim',
-      find: async (scope, id) => {
-        const c = await finance.claim(scope, id)
-        return c && { title: c.title, url: `/claims/${c.id}` }
-      },
-    },
-    funding_stream: {
-      label: 'Funding stream',
-      find: async (scope, id) => {
-        const f = await finance.fundingStream(scope, id)
-        return f && { title: f.name, url: '/funding-streams' }
-      },
-    },
-    partner: {
-      label: 'Partner',
-      find: async (scope, id) => {
-        const p = await finance.partner(scope, id)
-        return p && { title: p.name, url: '/partners' }
-      },
-    },
-    partner_recharge: {
-      label: 'Partner recharge',
-      find: async (scope, id) => {
-        const r = await finance.recharge(scope, id)
-        return (
-          r && {
-            title: `Recharge for ${formatPeriod(r.period)}: ${r.description}`,
-            url: rechargeUrl(r),
-          }
-        )
-      },
-    },
-    commitment: {
-      label: 'Commitment',
-      find: async (scope, id) => {
-        const c = await finance.commitment(scope, id)
-        return (
-          c && {
-            title: `Order ${c.reference}: ${c.supplier_name}`,
-            url: `/projects/${c.project_id}/finance#commitments`,
-          }
-        )
-      },
-    },
-  }
-  historyTargets.risk = {
-    label: 'Risk',
-    find: async (scope, id) => {
-      const r = await raid.getRisk(scope, id)
-      return r && { title: r.title, url: `/risks/${r.id}` }
-    },
-  }
-  historyTargets.raid_issue = {
-    label: 'Issue',
-    find: async (scope, id) => {
-      const i = await raid.getIssue(scope, id)
-      return i && { title: i.title, url: `/issues/${i.id}` }
-    },
-  }
-  historyTargets.assumption = {
-    label: 'Assumption',
-    find: async (scope, id) => {
-      const a = await raidLog.getAssumption(scope, id)
-      return a && { title: a.description, url: `/assumptions/${a.id}` }
-    },
-  }
-  historyTargets.dependency = {
-    label: 'Dependency',
-    find: async (scope, id) => {
-      const d = await raidLog.getDependency(scope, id)
-      return d && { title: d.description, url: `/dependencies/${d.id}` }
-    },
-  }
-  historyTargets.decision = {
-    label: 'Decision',
-    find: async (scope, id) => {
-      const d = await decisions.get(scope, id)
-      return d && { title: d.title, url: `/decisions/${d.id}` }
-    },
-  }
-  historyTargets.board = {
-    label: 'Board',
-    find: async (scope, id) => {
-      const b = await boards.get(scope, id)
-      return b && { title: b.name, url: `/boards/${b.id}` }
-    },
-  }
-  historyTargets.business_case = {
-    label: 'Business case',
-    find: async (scope, id) => {
-      const bc = await gates.businessCaseById(scope, id)
-      return (
-        bc && { title: `Business case for ${bc.projectName}`, url: `/projects/${bc.projectId}/business-case` }
-      )
-    },
+    ...ledgerImportsHistory(areas),
+    ...programmesHistory(areas),
+    ...projectsHistory(areas),
+    ...milestonesHistory(areas),
+    ...exceptionsHistory(areas),
+    ...statusReportsHistory(areas),
+    ...scrutinyHistory(areas),
+    ...definitionsHistory(areas),
+    ...reportsHistory(areas),
+    ...budgetsHistory(areas),
+    ...fundingClaimsHistory(areas),
+    ...partnersRechargesHistory(areas),
+    ...commitmentsHistory(areas),
+    ...raidHistory(areas),
+    ...decisionsHistory(areas),
+    ...gatesHistory(areas),
   }
   return {
     decisions,

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
-import { budgetLineProfile } from '../modules/finance/finance.service.ts'
+import { budgetLineProfile } from '../modules/finance/budgets/budgets.service.ts'
 import {
   financialYear,
   financialYearOf,

@@ -85,16 +85,33 @@ describe(`commitments, claim changes and the finance front page (${dialectName()
     assert.match(after.text, /No open purchase orders/)
     assert.match(tableText(after.document.querySelector('#finance-totals')), /Commitments .*£0\.00/)
 
-    // The same stale form again: refused, the order stays invoiced.
+    // The same stale form again: the generic conflict page, both versions shown, the order stays invoiced.
     const stale = await fo.post(action, {
       version: versionInput?.getAttribute('value') ?? '',
       status: 'cancelled',
     })
-    assert.equal(stale.status, 303)
+    assert.equal(stale.status, 409)
+    assert.match(stale.document.querySelector('h1')?.textContent ?? '', /This was changed by someone else/)
+    assert.match(tableText(stale.document.querySelector('main table')), /Status .*Cancelled .*Invoiced/)
     const list = await t.api(token, 'GET', `/api/v1/projects/${projectId}/commitments`)
     assert.deepEqual(
       list.json<{ items: Array<{ status: string }> }>().items.map((c) => c.status),
       ['invoiced'],
+    )
+    // "Replace the saved version with mine" posts the person's choice against the version now saved.
+    const replace = stale.document.querySelector('main form')
+    assert.equal(replace?.getAttribute('action'), action)
+    const hidden: Record<string, string> = {}
+    for (const input of replace?.querySelectorAll('input[type="hidden"]') ?? [])
+      if (input.getAttribute('name') !== '_csrf')
+        hidden[input.getAttribute('name') ?? ''] = input.getAttribute('value') ?? ''
+    assert.equal(hidden.status, 'cancelled')
+    const replaced = await fo.post(action, hidden)
+    assert.equal(replaced.status, 303, replaced.text)
+    const now = await t.api(token, 'GET', `/api/v1/projects/${projectId}/commitments`)
+    assert.deepEqual(
+      now.json<{ items: Array<{ status: string }> }>().items.map((c) => c.status),
+      ['cancelled'],
     )
   })
 

@@ -1,0 +1,97 @@
+import type { Kysely, Transaction } from 'kysely'
+import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
+import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import { notFound, ValidationError } from '../../../errors.ts'
+import { insertAudited } from '../../audit/versioned-update.ts'
+import { check, nameTaken, projectVisible } from '../shared/finance.service-helpers.ts'
+import {
+  validatePartner,
+  validateRecharge,
+  type PartnerInput,
+  type RechargeInput,
+} from '../shared/finance.rules.ts'
+
+/** The recharged partner, which must be the organisation's own. */
+export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number) {
+  const partner = await trx
+    .selectFrom('partners')
+    .select('id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('id', '=', partnerId)
+    .executeTakeFirst()
+  if (!partner) throw new ValidationError({ partnerId: 'Select the partner' })
+  return partner.id
+}
+
+/** A recharge's columns from the form or API, the partner apart (checked against the organisation). */
+export const rechargeRow = (input: RechargeInput) => ({
+  description: input.description.trim(),
+  period: input.period,
+  amount_pence: input.amountPence!,
+  cost_basis: input.costBasis,
+})
+
+/** Partners and their recharges: each write audited in its own transaction. */
+export function createPartnersRechargesService(db: Kysely<DB>) {
+  async function rechargeIn(scope: Scope, id: number, trx?: Transaction<DB>) {
+    const r = await (trx ?? db)
+      .selectFrom('partner_recharges')
+      .selectAll()
+      .where('organisation_id', '=', scope.organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return r && (await projectVisible(trx ?? db, scope, r.project_id)) ? r : undefined
+  }
+
+  return {
+    /** A partner recharge, if its project is within the scope. */
+    recharge: (scope: Scope, id: number, trx?: Transaction<DB>) => rechargeIn(scope, id, trx),
+
+    /** A project's partner recharges, all periods; undefined when the project is not visible. */
+    async projectRecharges(scope: Scope, projectId: number) {
+      if (!(await projectVisible(db, scope, projectId))) return undefined
+      return db
+        .selectFrom('partner_recharges')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('project_id', '=', projectId)
+        .orderBy('period')
+        .orderBy('id')
+        .execute()
+    },
+
+    async createPartner(actor: Actor, input: PartnerInput): Promise<Partner> {
+      check(validatePartner(input))
+      return db.transaction().execute(async (trx) => {
+        if (await nameTaken(trx, 'partners', actor, input.name))
+          throw new ValidationError({ name: 'A partner with this name already exists' })
+        return insertAudited(trx, {
+          table: 'partners',
+          entityType: 'partner',
+          actor,
+          values: {
+            name: input.name.trim(),
+            base_contract: input.baseContract.trim(),
+            annual_base_contract_pence: input.annualBaseContractPence ?? 0,
+          },
+        })
+      })
+    },
+
+    async createRecharge(actor: Actor, projectId: number, input: RechargeInput): Promise<PartnerRecharge> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await projectVisible(trx, scopeOf(actor), projectId))) throw notFound('Project')
+        check(validateRecharge(input))
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        return insertAudited(trx, {
+          table: 'partner_recharges',
+          entityType: 'partner_recharge',
+          actor,
+          values: { ...rechargeRow(input), partner_id: partnerId, project_id: projectId },
+        })
+      })
+    },
+  }
+}
+
+export type PartnersRechargesService = ReturnType<typeof createPartnersRechargesService>
