@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { LifecycleGate } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { projectStageLabel } from '../projects/projects.rules.ts'
 import { GateInUse, toGateInput } from './lifecycle.service.ts'
@@ -138,14 +138,15 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     { config: { policy: 'governance.configure' }, schema: { body: FormBody } },
     async (request, reply) => {
       const values = readGateForm(request.body)
-      const result = await trySave(
-        () => lifecycle.addGate(request.actor!, values),
-        (errors) => gateForm(reply, null, values, errors),
-        () => gateForm(reply, null, values, { name: STALE }),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} gate added`)
-      return reply.redirect(SETTINGS, 303)
+      return handleForm(reply, {
+        save: () => lifecycle.addGate(request.actor!, values),
+        onInvalid: (errors) => gateForm(reply, null, values, errors),
+        onConflict: whenStale(() => gateForm(reply, null, values, { name: STALE })),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} gate added`)
+          return reply.redirect(SETTINGS, 303)
+        },
+      })
     },
   )
 
@@ -167,10 +168,10 @@ export async function lifecycleRoutes(app: FastifyInstance) {
       if (!gate) throw notFound('Gate')
       const values = readGateForm(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => lifecycle.updateGate(request.actor!, gate.id, version, values),
-        (errors) => gateForm(reply, gate, values, errors),
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => lifecycle.updateGate(request.actor!, gate.id, version, values),
+        onInvalid: (errors) => gateForm(reply, gate, values, errors),
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as LifecycleGate
           return renderConflict(reply, {
             title: `${saved.name} gate`,
@@ -189,11 +190,12 @@ export async function lifecycleRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} gate saved`)
+          return reply.redirect(SETTINGS, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} gate saved`)
-      return reply.redirect(SETTINGS, 303)
+      })
     },
   )
 

@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/actor.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { HOLIDAY_REGIONS } from '../../domain/working-days.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, trySave } from '../../web/form-pages.ts'
+import { dateItems, readDate, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
 const PAGE = 'organisation/views/working-days.njk'
@@ -54,10 +54,10 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const region = field(request.body, 'region')
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => workingCalendar.setRegion(actor, region, version),
-        (errors) => render(reply, actor, { region, errors }, 400),
-        () =>
+      return handleForm(reply, {
+        save: () => workingCalendar.setRegion(actor, region, version),
+        onInvalid: (errors) => render(reply, actor, { region, errors }, 400),
+        onConflict: whenStale(() =>
           render(
             reply,
             actor,
@@ -69,10 +69,12 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
             },
             409,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Working days now skip the bank holidays of ${HOLIDAY_REGIONS[result.value.region]}`)
-      return reply.redirect('/settings/working-days', 303)
+        ),
+        onSaved: (saved) => {
+          reply.flash(`Working days now skip the bank holidays of ${HOLIDAY_REGIONS[saved.region]}`)
+          return reply.redirect('/settings/working-days', 303)
+        },
+      })
     },
   )
 
@@ -87,14 +89,14 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
       if (reason.trim() === '') errors.reason = 'Enter why the offices are closed'
       if (date === null || Object.keys(errors).length > 0)
         return render(reply, actor, { body: request.body, errors }, 400)
-      const result = await trySave(
-        () => workingCalendar.addClosureDay(actor, { date, reason }),
-        (fieldErrors) => render(reply, actor, { body: request.body, errors: fieldErrors }, 400),
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${formatDate(result.value.day)} is now a closure day`)
-      return reply.redirect('/settings/working-days', 303)
+      return handleForm(reply, {
+        save: () => workingCalendar.addClosureDay(actor, { date, reason }),
+        onInvalid: (fieldErrors) => render(reply, actor, { body: request.body, errors: fieldErrors }, 400),
+        onSaved: (saved) => {
+          reply.flash(`${formatDate(saved.day)} is now a closure day`)
+          return reply.redirect('/settings/working-days', 303)
+        },
+      })
     },
   )
 

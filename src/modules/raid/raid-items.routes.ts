@@ -4,7 +4,7 @@ import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { Assumption, RaidIssue } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   assumptionConflictRows,
@@ -163,10 +163,10 @@ export async function raidItemsRoutes(app: FastifyInstance) {
         const version = optionalInt(field(request.body, 'version')) ?? 0
         if (!STATUS_VALUES[segment].includes(status))
           return itemPage(reply, segment, id, { status: 'Select a status from the buttons' }, 400)
-        const result = await trySave(
-          () => kind.setStatus(request.actor!, id, version, status),
-          (errs) => itemPage(reply, segment, id, { status: Object.values(errs).join('. ') }, 400),
-          () =>
+        return handleForm(reply, {
+          save: () => kind.setStatus(request.actor!, id, version, status),
+          onInvalid: (errs) => itemPage(reply, segment, id, { status: Object.values(errs).join('. ') }, 400),
+          onConflict: whenStale(() =>
             itemPage(
               reply,
               segment,
@@ -176,10 +176,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
               },
               409,
             ),
-        )
-        if (!result.ok) return result.response
-        reply.flash(`${kind.noun} is now ${kind.statusLabel(status).toLowerCase()}`)
-        return reply.redirect(`/${segment}/${id}`, 303)
+          ),
+          onSaved: () => {
+            reply.flash(`${kind.noun} is now ${kind.statusLabel(status).toLowerCase()}`)
+            return reply.redirect(`/${segment}/${id}`, 303)
+          },
+        })
       },
     )
   }
@@ -225,10 +227,10 @@ export async function raidItemsRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return form({ ...validateIssue(values), ...errors })
-      const result = await trySave(
-        () => raid.updateIssue(request.actor!, id, version, values),
-        form,
-        (err) => {
+      return handleForm(reply, {
+        save: () => raid.updateIssue(request.actor!, id, version, values),
+        onInvalid: form,
+        onConflict: whenStale((err) => {
           const saved = err.current as RaidIssue
           return renderConflict(reply, {
             title: saved.title,
@@ -238,11 +240,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Issue updated')
+          return reply.redirect(`/issues/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Issue updated')
-      return reply.redirect(`/issues/${id}`, 303)
+      })
     },
   )
 
@@ -270,9 +273,9 @@ export async function raidItemsRoutes(app: FastifyInstance) {
       const id = request.params.id
       const values = readAssumptionForm(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => raidLog.updateAssumption(request.actor!, id, version, values),
-        (errs) =>
+      return handleForm(reply, {
+        save: () => raidLog.updateAssumption(request.actor!, id, version, values),
+        onInvalid: (errs) =>
           reply.render(
             ASSUMPTION_FORM,
             {
@@ -284,7 +287,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             },
             400,
           ),
-        (err) => {
+        onConflict: whenStale((err) => {
           const saved = err.current as Assumption
           return renderConflict(reply, {
             title: 'Assumption',
@@ -294,11 +297,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Assumption updated')
+          return reply.redirect(`/assumptions/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Assumption updated')
-      return reply.redirect(`/assumptions/${id}`, 303)
+      })
     },
   )
 
@@ -358,10 +362,10 @@ export async function raidItemsRoutes(app: FastifyInstance) {
       if (Object.keys(errors).length > 0) return form({ ...validateDependency(values), ...errors })
       const projectName = (pid: number | null) =>
         pid === null ? '' : (options.find((o) => o.value === String(pid))?.text ?? '')
-      const result = await trySave(
-        () => raidLog.updateDependency(request.actor!, id, version, values),
-        form,
-        (err) => {
+      return handleForm(reply, {
+        save: () => raidLog.updateDependency(request.actor!, id, version, values),
+        onInvalid: form,
+        onConflict: whenStale((err) => {
           const saved = err.current as DependencyRow
           return renderConflict(reply, {
             title: 'Dependency',
@@ -371,11 +375,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Dependency updated')
+          return reply.redirect(`/dependencies/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Dependency updated')
-      return reply.redirect(`/dependencies/${id}`, 303)
+      })
     },
   )
 }
