@@ -39,6 +39,10 @@ export async function updateOrganisation(
   if (current.version !== version) throw new ConflictError(current)
   const updated = await trx
     .updateTable('organisations')
+    // Not updateVersioned: the organisation is the one versioned row that is not owned by an organisation (it has
+    // no organisation_id to scope by). The same stale-version check; the callers record the audit event in the
+    // council's words for the setting.
+    // eslint-disable-next-line no-restricted-syntax -- see above
     .set({ ...changes, version: version + 1, updated_at: new Date().toISOString() })
     .where('id', '=', actor.organisationId)
     .where('version', '=', version)

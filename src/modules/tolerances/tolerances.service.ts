@@ -240,6 +240,10 @@ export function createTolerancesService(deps: {
                 summary: 'Back within tolerance',
                 facts: [{ label: 'Cleared by', value: by.label }],
               }),
+              // Not updateVersioned: a clearance is no one's edit but the tolerance check's, run for whoever's save (or
+              // the nightly check) brought the project back within tolerance, and filed under that AuditActor, which need
+              // not be a signed-in person. The version still moves, so a form open on the exception sees it changed.
+              // eslint-disable-next-line no-restricted-syntax -- see above
               version: current.version + 1,
               updated_at: at,
             })
