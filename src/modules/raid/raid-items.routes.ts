@@ -166,17 +166,19 @@ export async function raidItemsRoutes(app: FastifyInstance) {
         return handleForm(reply, {
           save: () => kind.setStatus(request.actor!, id, version, status),
           onInvalid: (errs) => itemPage(reply, segment, id, { status: Object.values(errs).join('. ') }, 400),
-          onConflict: whenStale(() =>
-            itemPage(
-              reply,
-              segment,
-              id,
-              {
-                status: `Someone else changed this ${kind.noun.toLowerCase()} after you opened it. Check it and try again.`,
-              },
-              409,
-            ),
-          ),
+          onConflict: whenStale((conflict) => {
+            const saved = conflict.current as { version: number; status: string }
+            return renderConflict(reply, {
+              title: kind.noun,
+              recordUrl: `/${segment}/${id}`,
+              action: `/${segment}/${id}/status`,
+              rows: [
+                { label: 'Status', yours: kind.statusLabel(status), saved: kind.statusLabel(saved.status) },
+              ],
+              resubmit: resubmitFields(request.body),
+              savedVersion: saved.version,
+            })
+          }),
           onSaved: () => {
             reply.flash(`${kind.noun} is now ${kind.statusLabel(status).toLowerCase()}`)
             return reply.redirect(`/${segment}/${id}`, 303)

@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import type { Project } from '../../db/schema.ts'
+import type { Project, Risk, RiskAction } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
-import { readDate } from '../../web/form-pages.ts'
+import { handleForm, readDate, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { heatMap } from './raid.heat-map.ts'
 import { assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
@@ -14,12 +14,12 @@ import {
   issueFormContext,
   readIssueForm,
   readRiskForm,
+  riskConflictRows,
   riskFormContext,
   riskRowView,
 } from './raid.forms.ts'
 import { issueStatusLabel, priorityLabel, validateIssue, validateRisk } from './raid.rules.ts'
 import { toRiskInput } from './raid.service.ts'
-import { handleForm, whenStale } from '../../web/form-pages.ts'
 import type { RiskInput, IssueInput } from './raid.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
@@ -209,7 +209,7 @@ export async function raidRoutes(app: FastifyInstance) {
       const errors: Record<string, string> = {}
       const values: RiskInput = readRiskForm(request.body, errors)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const form = (errs: Record<string, string>, status: number, message?: string) =>
+      const form = (errs: Record<string, string>, status: number) =>
         reply.render(
           RISK_FORM,
           {
@@ -217,7 +217,6 @@ export async function raidRoutes(app: FastifyInstance) {
             backLink: `/risks/${id}`,
             action: `/risks/${id}/edit`,
             version,
-            conflictMessage: message,
             ...riskFormContext(values, request.body, errs),
           },
           status,
@@ -226,13 +225,17 @@ export async function raidRoutes(app: FastifyInstance) {
       return handleForm(reply, {
         save: () => raid.updateRisk(request.actor!, id, version, values),
         onInvalid: (errs) => form(errs, 400),
-        onConflict: whenStale(() =>
-          form(
-            {},
-            409,
-            'Someone else changed this risk after you opened it. Open it again to see their change.',
-          ),
-        ),
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Risk
+          return renderConflict(reply, {
+            title: saved.title,
+            recordUrl: `/risks/${id}`,
+            action: `/risks/${id}/edit`,
+            rows: riskConflictRows(values, toRiskInput(saved)),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
         onSaved: () => {
           reply.flash('Risk updated')
           return reply.redirect(`/risks/${id}`, 303)
@@ -253,9 +256,18 @@ export async function raidRoutes(app: FastifyInstance) {
         return handleForm(reply, {
           save: () => raid.completeAction(request.actor!, id, doneId, version),
           onInvalid: (errs) => riskPage(reply, id, errs, 400),
-          onConflict: whenStale(() =>
-            riskPage(reply, id, { action: 'Someone else changed this action: look again' }, 409),
-          ),
+          onConflict: whenStale((conflict) => {
+            const saved = conflict.current as RiskAction
+            const state = (done: number) => (done ? 'Done' : 'Not done')
+            return renderConflict(reply, {
+              title: saved.action,
+              recordUrl: `/risks/${id}#actions`,
+              action: `/risks/${id}/actions`,
+              rows: [{ label: 'Action', yours: 'Done', saved: state(saved.done) }],
+              resubmit: resubmitFields(request.body),
+              savedVersion: saved.version,
+            })
+          }),
           onSaved: () => {
             reply.flash('Action marked as done')
             return reply.redirect(`/risks/${id}#actions`, 303)

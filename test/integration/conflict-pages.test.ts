@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, type Agent, type Page, type TestApp } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+// Issue 9: every page form that edits a versioned record answers a stale version with the one conflict page
+// (src/views/conflict.njk through renderConflict): both versions side by side, nothing overwritten, and a
+// deliberate "Replace the saved version with mine" that carries the saved version number.
+
+/** The fields a browser would post from the form whose action is `action`, as the page shows them. */
+function formFields(page: Page, action: string, having = 'version'): Record<string, string> {
+  const form = [...page.document.querySelectorAll('form')].find(
+    (f) => f.getAttribute('action') === action && f.querySelector(`[name="${having}"]`),
+  )
+  assert.ok(form, `a form posting to ${action}`)
+  const out: Record<string, string> = {}
+  for (const el of form.querySelectorAll('input, select, textarea')) {
+    const name = el.getAttribute('name')
+    if (!name || name === '_csrf') continue
+    const tag = el.tagName.toLowerCase()
+    const type = el.getAttribute('type') ?? ''
+    if ((type === 'radio' || type === 'checkbox') && !el.hasAttribute('checked')) continue
+    if (tag === 'select') {
+      const chosen = el.querySelector('option[selected]') ?? el.querySelector('option')
+      out[name] = chosen?.getAttribute('value') ?? ''
+    } else if (tag === 'textarea') out[name] = el.textContent ?? ''
+    else out[name] = el.getAttribute('value') ?? ''
+  }
+  return out
+}
+
+/**
+ * Two people open the same form; the first saves, the second saves from the same (now stale) version. The
+ * second is shown the conflict page (409) and nothing of theirs is stored; choosing their version then saves
+ * it deliberately.
+ */
+async function twoEditsFromOneVersion(
+  agent: Agent,
+  opts: {
+    formUrl: string
+    action: string
+    first: Record<string, string>
+    second: Record<string, string>
+    /** What the record shows after the first save, and must still show after the refused second. */
+    shows: { url: string; first: RegExp; second: RegExp }
+  },
+): Promise<void> {
+  const page = await agent.get(opts.formUrl)
+  assert.equal(page.status, 200)
+  const fields = formFields(page, opts.action)
+  assert.ok(fields.version, 'the form carries the version it was read at')
+  const first = await agent.post(opts.action, { ...fields, ...opts.first })
+  assert.equal(first.status, 303, first.text)
+  const second = await agent.post(opts.action, { ...fields, ...opts.second })
+  assert.equal(second.status, 409, second.text)
+  assert.match(second.text, /This was changed by someone else/)
+  assert.match(second.text, /Your version and the saved version/)
+  const mine = second.document.querySelector('main form button')
+  assert.match(mine?.textContent ?? '', /Replace the saved version with mine/)
+  const resubmit = formFields(second, opts.action)
+  assert.equal(Number(resubmit.version), Number(fields.version) + 1, 'offers the saved version')
+  const kept = await agent.get(opts.shows.url)
+  assert.match(kept.text, opts.shows.first, 'the first save stands')
+  assert.doesNotMatch(kept.text, opts.shows.second, 'the stale save wrote nothing')
+  const replaced = await agent.post(opts.action, resubmit)
+  assert.equal(replaced.status, 303, replaced.text)
+  assert.match((await agent.get(opts.shows.url)).text, opts.shows.second, 'choosing mine saves it')
+}
+
+describe(`The conflict page for every form that edits (${dialectName()})`, () => {
+  let t: TestApp
+  let token: string
+  let pm: Agent
+  let programmeId: number
+  let projectId: number
+
+  before(async () => {
+    t = await buildTestApp()
+    token = await t.tokenFor(t.orgs.a.users.administrator)
+    pm = await t.signIn(t.orgs.a.users.administrator)
+    programmeId = (
+      await t.api(token, 'POST', '/api/v1/programmes', { reference: 'ICT', name: 'ICT and Digital' })
+    ).json<{ id: number }>().id
+    projectId = (
+      await t.api(token, 'POST', '/api/v1/projects', { programmeId, reference: 'ICT-01', name: 'Network' })
+    ).json<{ id: number }>().id
+  })
+  after(() => t.close())
+
+  it('RAID: a risk edited twice from one version, an issue closed twice, an action marked done twice', async () => {
+    const risk = await t.api(token, 'POST', '/api/v1/risks', {
+      projectId,
+      title: 'Supplier failure',
+      event: 'The supplier goes out of business',
+      category: 'commercial',
+      likelihood: 2,
+      impact: 3,
+    })
+    assert.equal(risk.statusCode, 201, risk.body)
+    const riskId = risk.json<{ id: number }>().id
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `/risks/${riskId}/edit`,
+      action: `/risks/${riskId}/edit`,
+      first: { owner: 'Head of ICT' },
+      second: { owner: 'Finance manager' },
+      shows: { url: `/risks/${riskId}`, first: /Head of ICT/, second: /Finance manager/ },
+    })
+
+    const issue = await t.api(token, 'POST', '/api/v1/issues', {
+      projectId,
+      title: 'Flood',
+      priority: 'high',
+    })
+    const issueId = issue.json<{ id: number }>().id
+    const shown = await pm.get(`/issues/${issueId}`)
+    const close = formFields(shown, `/issues/${issueId}/status`)
+    assert.equal((await pm.post(`/issues/${issueId}/status`, close)).status, 303)
+    const again = await pm.post(`/issues/${issueId}/status`, close)
+    assert.equal(again.status, 409, again.text)
+    assert.match(again.text, /This was changed by someone else/)
+    assert.equal(formFields(again, `/issues/${issueId}/status`).version, String(Number(close.version) + 1))
+
+    const action = await pm.post(`/risks/${riskId}/actions`, {
+      action: 'Find a second supplier',
+      actionOwner: 'Head of ICT',
+    })
+    assert.equal(action.status, 303, action.text)
+    const withAction = await pm.get(`/risks/${riskId}`)
+    const done = formFields(withAction, `/risks/${riskId}/actions`, 'done')
+    assert.ok(done.done, 'a mark-as-done form')
+    assert.equal((await pm.post(`/risks/${riskId}/actions`, done)).status, 303)
+    const twice = await pm.post(`/risks/${riskId}/actions`, done)
+    assert.equal(twice.status, 409, twice.text)
+    assert.match(twice.text, /This was changed by someone else/)
+  })
+})
