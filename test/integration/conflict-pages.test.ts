@@ -133,4 +133,68 @@ describe(`The conflict page for every form that edits (${dialectName()})`, () =>
     assert.equal(twice.status, 409, twice.text)
     assert.match(twice.text, /This was changed by someone else/)
   })
+
+  it('scrutiny: a committee, a meeting and an agenda item each edited twice from one version', async () => {
+    const idFrom = (location: string | undefined) => Number(/\/(\d+)$/.exec(location ?? '')?.[1])
+    const committee = await pm.post('/committees', {
+      name: 'Performance Panel',
+      code: 'PP',
+      kind: 'scrutiny_panel',
+      description: 'Monitors performance',
+      responseMonths: '2',
+    })
+    assert.equal(committee.status, 303, committee.text)
+    const committeeId = idFrom(committee.location)
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `/committees/${committeeId}/edit`,
+      action: `/committees/${committeeId}/edit`,
+      first: { description: 'Monitors the council’s performance' },
+      second: { description: 'Looks at budgets only' },
+      shows: {
+        url: `/committees/${committeeId}`,
+        first: /Monitors the council’s performance/,
+        second: /Looks at budgets only/,
+      },
+    })
+
+    const meeting = await pm.post(`/committees/${committeeId}/meetings`, {
+      'meetingDate-day': '18',
+      'meetingDate-month': '3',
+      'meetingDate-year': '2021',
+      startTime: '18:30',
+      place: 'Council Chamber',
+      status: 'held',
+    })
+    assert.equal(meeting.status, 303, meeting.text)
+    const meetingId = idFrom(meeting.location)
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `/meetings/${meetingId}/edit`,
+      action: `/meetings/${meetingId}/edit`,
+      first: { place: 'Online (Microsoft Teams)' },
+      second: { place: 'Committee Room 2' },
+      shows: {
+        url: `/meetings/${meetingId}`,
+        first: /Online \(Microsoft Teams\)/,
+        second: /Committee Room 2/,
+      },
+    })
+
+    const item = await pm.post(`/meetings/${meetingId}/items`, {
+      number: '7',
+      title: 'ICT Work Programme',
+      purpose: 'To receive a progress report',
+      reportsPresented: '',
+      presenters: '',
+      minutes: '',
+    })
+    assert.equal(item.status, 303, item.text)
+    const itemId = idFrom(item.location)
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `/agenda-items/${itemId}/edit`,
+      action: `/agenda-items/${itemId}/edit`,
+      first: { presenters: 'Head of ICT' },
+      second: { presenters: 'Chief Executive' },
+      shows: { url: `/agenda-items/${itemId}`, first: /Head of ICT/, second: /Chief Executive/ },
+    })
+  })
 })

@@ -5,7 +5,8 @@ import type { Committee } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { committeeConflictRows } from './scrutiny.conflicts.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   COMMITTEE_KINDS,
@@ -210,6 +211,17 @@ export async function committeesRoutes(app: FastifyInstance) {
             },
             status,
           ),
+        onStale: (conflict) => {
+          const saved = conflict.current as Committee
+          return renderConflict(reply, {
+            title: saved.name,
+            recordUrl: `/committees/${id}`,
+            action: `/committees/${id}/edit`,
+            rows: committeeConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
         onSaved: () => {
           reply.flash('Committee updated')
           return reply.redirect(`/committees/${id}`, 303)

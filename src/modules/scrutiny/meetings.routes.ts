@@ -5,6 +5,8 @@ import type { AgendaItem, Meeting } from '../../db/schema.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
+import { renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { agendaItemConflictRows, meetingConflictRows } from './scrutiny.conflicts.ts'
 import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
 import { meetingFormContext, readMeeting } from './committees.routes.ts'
 import { effectiveStatus } from './recommendations.service.ts'
@@ -136,6 +138,17 @@ export async function meetingsRoutes(app: FastifyInstance) {
       return saveScrutinyForm(reply, {
         save: () => scrutiny.updateMeeting(request.actor!, m.id, version, values),
         invalid: invalid,
+        onStale: (conflict) => {
+          const saved = conflict.current as Meeting
+          return renderConflict(reply, {
+            title: `Meeting of ${formatDate(saved.meeting_date)}`,
+            recordUrl: `/meetings/${m.id}`,
+            action: `/meetings/${m.id}/edit`,
+            rows: meetingConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
         onSaved: () => {
           reply.flash('Meeting updated')
           return reply.redirect(`/meetings/${m.id}`, 303)
@@ -351,6 +364,17 @@ export async function meetingsRoutes(app: FastifyInstance) {
             },
             status,
           ),
+        onStale: (conflict) => {
+          const saved = conflict.current as AgendaItem
+          return renderConflict(reply, {
+            title: `Item ${saved.number}: ${saved.title}`,
+            recordUrl: `/agenda-items/${i.id}`,
+            action: `/agenda-items/${i.id}/edit`,
+            rows: agendaItemConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
         onSaved: () => {
           reply.flash('Agenda item updated')
           return reply.redirect(`/agenda-items/${i.id}`, 303)
