@@ -197,4 +197,49 @@ describe(`The conflict page for every form that edits (${dialectName()})`, () =>
       shows: { url: `/agenda-items/${itemId}`, first: /Head of ICT/, second: /Chief Executive/ },
     })
   })
+
+  it('tolerances: the programme’s tolerances and an exception report each saved twice from one version', async () => {
+    const url = `/programmes/${programmeId}/tolerances`
+    const set = await pm.post(url, { ...formFields(await pm.get(url), url, 'timeDays'), timeDays: '20' })
+    assert.equal(set.status, 303, set.text)
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `/programmes/${programmeId}/tolerances`,
+      action: `/programmes/${programmeId}/tolerances`,
+      first: { timeDays: '30' },
+      second: { timeDays: '45' },
+      shows: {
+        url: `/programmes/${programmeId}/tolerances`,
+        first: /30 days beyond baseline/,
+        second: /45 days beyond baseline/,
+      },
+    })
+
+    const raised = await pm.post(`/projects/${projectId}/exceptions`, {
+      kind: 'scope',
+      summary: 'The data migration is out of scope',
+    })
+    assert.equal(raised.status, 303, raised.text)
+    const exceptionUrl = raised.location ?? ''
+    await twoEditsFromOneVersion(pm, {
+      formUrl: `${exceptionUrl}/report`,
+      action: `${exceptionUrl}/report`,
+      first: {
+        cause: 'The supplier left out the archive',
+        impact: 'Two more months',
+        options: 'Extend or descope',
+        recommendation: 'Extend',
+      },
+      second: {
+        cause: 'The archive was never asked for',
+        impact: 'Two more months',
+        options: 'Extend or descope',
+        recommendation: 'Descope',
+      },
+      shows: {
+        url: exceptionUrl,
+        first: /The supplier left out the archive/,
+        second: /The archive was never asked for/,
+      },
+    })
+  })
 })
