@@ -42,7 +42,9 @@ async function twoEditsFromOneVersion(
     first: Record<string, string>
     second: Record<string, string>
     /** What the record shows after the first save, and must still show after the refused second. */
-    shows: { url: string; first: RegExp; second: RegExp }
+    shows:
+      | { url: string; first: RegExp; second: RegExp }
+      | { read: () => Promise<string>; first: RegExp; second: RegExp }
   },
 ): Promise<void> {
   const page = await agent.get(opts.formUrl)
@@ -59,12 +61,14 @@ async function twoEditsFromOneVersion(
   assert.match(mine?.textContent ?? '', /Replace the saved version with mine/)
   const resubmit = formFields(second, opts.action)
   assert.equal(Number(resubmit.version), Number(fields.version) + 1, 'offers the saved version')
-  const kept = await agent.get(opts.shows.url)
-  assert.match(kept.text, opts.shows.first, 'the first save stands')
-  assert.doesNotMatch(kept.text, opts.shows.second, 'the stale save wrote nothing')
+  const shows = opts.shows
+  const read = 'read' in shows ? shows.read : async () => (await agent.get(shows.url)).text
+  const kept = await read()
+  assert.match(kept, shows.first, 'the first save stands')
+  assert.doesNotMatch(kept, shows.second, 'the stale save wrote nothing')
   const replaced = await agent.post(opts.action, resubmit)
   assert.equal(replaced.status, 303, replaced.text)
-  assert.match((await agent.get(opts.shows.url)).text, opts.shows.second, 'choosing mine saves it')
+  assert.match(await read(), shows.second, 'choosing mine saves it')
 }
 
 describe(`The conflict page for every form that edits (${dialectName()})`, () => {
@@ -240,6 +244,31 @@ describe(`The conflict page for every form that edits (${dialectName()})`, () =>
         first: /The supplier left out the archive/,
         second: /The archive was never asked for/,
       },
+    })
+  })
+
+  it('organisation settings: the rating scale and the working days each saved twice from one version', async () => {
+    const org = async () =>
+      JSON.stringify(
+        await t.database.db
+          .selectFrom('organisations')
+          .select(['rating_scale', 'holiday_region'])
+          .where('id', '=', t.orgs.a.id)
+          .executeTakeFirstOrThrow(),
+      )
+    await twoEditsFromOneVersion(pm, {
+      formUrl: '/settings',
+      action: '/settings',
+      first: { ratingScale: 'rag3' },
+      second: { ratingScale: 'ipa5' },
+      shows: { read: org, first: /"rating_scale":"rag3"/, second: /"rating_scale":"ipa5"/ },
+    })
+    await twoEditsFromOneVersion(pm, {
+      formUrl: '/settings/working-days',
+      action: '/settings/working-days',
+      first: { region: 'GB-SCT' },
+      second: { region: 'GB-NIR' },
+      shows: { read: org, first: /"holiday_region":"GB-SCT"/, second: /"holiday_region":"GB-NIR"/ },
     })
   })
 })

@@ -5,7 +5,7 @@ import { ROLES, ROLE_LABELS } from '../../auth/roles.ts'
 import { RATING_SCALES } from '../../domain/dca.ts'
 import type { Organisation } from '../../db/schema.ts'
 import { ValidationError } from '../../errors.ts'
-import { handleForm, whenStale } from '../../web/form-pages.ts'
+import { handleForm, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
 const roleItems = (selected: string) =>
@@ -56,23 +56,17 @@ export async function organisationRoutes(app: FastifyInstance) {
             400,
           )
         },
-        onConflict: whenStale(async (conflict) => {
-          const org = conflict.current as Organisation
-          const errors = {
-            ratingScale:
-              'Someone else changed the settings while you were editing. Check the scale below and save again.',
-          }
-          return reply.render(
-            SETTINGS,
-            {
-              title: 'Organisation settings',
-              org,
-              scales: scaleItems(org.rating_scale),
-              errors,
-              errorList: errorList(errors),
-            },
-            409,
-          )
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Organisation
+          const scaleName = (v: string) => RATING_SCALES[v as keyof typeof RATING_SCALES]?.name ?? v
+          return renderConflict(reply, {
+            title: 'Organisation settings',
+            recordUrl: '/settings',
+            action: '/settings',
+            rows: [{ label: 'Rating scale', yours: scaleName(scale), saved: scaleName(saved.rating_scale) }],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
         }),
         onSaved: (saved) => {
           reply.flash(

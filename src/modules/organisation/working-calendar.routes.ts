@@ -3,7 +3,15 @@ import type { Actor } from '../../auth/actor.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { HOLIDAY_REGIONS } from '../../domain/working-days.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, handleForm, whenStale } from '../../web/form-pages.ts'
+import type { Organisation } from '../../db/schema.ts'
+import {
+  dateItems,
+  handleForm,
+  readDate,
+  renderConflict,
+  resubmitFields,
+  whenStale,
+} from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
 const PAGE = 'organisation/views/working-days.njk'
@@ -57,19 +65,24 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
       return handleForm(reply, {
         save: () => workingCalendar.setRegion(actor, region, version),
         onInvalid: (errors) => render(reply, actor, { region, errors }, 400),
-        onConflict: whenStale(() =>
-          render(
-            reply,
-            actor,
-            {
-              errors: {
-                region:
-                  'Someone else changed the settings while you were editing. Check the region below and save again.',
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Organisation
+          const regionName = (v: string) => HOLIDAY_REGIONS[v as keyof typeof HOLIDAY_REGIONS] ?? v
+          return renderConflict(reply, {
+            title: 'Working days',
+            recordUrl: '/settings/working-days',
+            action: '/settings/working-days',
+            rows: [
+              {
+                label: 'Bank holidays of',
+                yours: regionName(region),
+                saved: regionName(saved.holiday_region),
               },
-            },
-            409,
-          ),
-        ),
+            ],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
         onSaved: (saved) => {
           reply.flash(`Working days now skip the bank holidays of ${HOLIDAY_REGIONS[saved.region]}`)
           return reply.redirect('/settings/working-days', 303)
