@@ -271,4 +271,39 @@ describe(`The conflict page for every form that edits (${dialectName()})`, () =>
       shows: { read: org, first: /"holiday_region":"GB-SCT"/, second: /"holiday_region":"GB-NIR"/ },
     })
   })
+
+  it('the lifecycle: the escalation threshold saved twice, a gate moved twice, from one version', async () => {
+    await twoEditsFromOneVersion(pm, {
+      formUrl: '/governance/lifecycle',
+      action: '/governance/lifecycle/threshold',
+      first: { riskEscalationThreshold: '12' },
+      second: { riskEscalationThreshold: '20' },
+      shows: {
+        read: async () =>
+          String(
+            (
+              await t.database.db
+                .selectFrom('organisations')
+                .select('risk_escalation_threshold')
+                .where('id', '=', t.orgs.a.id)
+                .executeTakeFirstOrThrow()
+            ).risk_escalation_threshold,
+          ),
+        first: /^12$/,
+        second: /^20$/,
+      },
+    })
+
+    const page = await pm.get('/governance/lifecycle')
+    const move = [...page.document.querySelectorAll('form')]
+      .map((f) => f.getAttribute('action') ?? '')
+      .find((a) => a.endsWith('/move'))
+    assert.ok(move, 'a gate that can move')
+    const fields = formFields(page, move)
+    assert.equal((await pm.post(move, fields)).status, 303)
+    const stale = await pm.post(move, fields)
+    assert.equal(stale.status, 409, stale.text)
+    assert.match(stale.text, /This was changed by someone else/)
+    assert.equal(formFields(stale, move).version, String(Number(fields.version) + 1))
+  })
 })
