@@ -87,6 +87,25 @@ export default tseslint.config(
     },
   },
   {
+    // One way to page an API list: apiList (src/web/pagination.ts) reads the cursor and limit, fetches one row
+    // more than the page and answers {items, next}. Its parts are not for routes to put together by hand.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/web/pagination.ts'],
+              importNames: ['apiPage', 'apiOffset'],
+              message: 'An API list answers through apiList (src/web/pagination.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
