@@ -1,3 +1,4 @@
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
@@ -132,15 +133,9 @@ export function createOrganisationService(db: Kysely<DB>) {
         const member = await membershipIn(trx, actor, userId)
         if (member.role !== 'partner_officer')
           throw new ValidationError({ partnerId: 'Only a partner officer works for a partner' })
-        if (partnerId !== null) {
-          const partner = await trx
-            .selectFrom('partners')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', partnerId)
-            .executeTakeFirst()
-          if (!partner) throw new ValidationError({ partnerId: 'Select a partner from the list' })
-        }
+        await checkForeignIds(trx, actor, [
+          { field: 'partnerId', table: 'partners', id: partnerId, message: 'Select a partner from the list' },
+        ])
         if (member.partner_id === partnerId) return
         await trx
           .updateTable('memberships')
