@@ -202,6 +202,58 @@ describe(`The conflict page for every form that edits (${dialectName()})`, () =>
     })
   })
 
+  it('scrutiny: a recommendation answered twice from one version', async () => {
+    const idFrom = (location: string | undefined) => Number(/\/(\d+)$/.exec(location ?? '')?.[1])
+    const committee = await pm.post('/committees', {
+      name: 'Audit Panel',
+      code: 'AUD',
+      kind: 'scrutiny_panel',
+      description: '',
+      responseMonths: '2',
+    })
+    const meeting = await pm.post(`${committee.location ?? ''}/meetings`, {
+      'meetingDate-day': '18',
+      'meetingDate-month': '3',
+      'meetingDate-year': '2021',
+      startTime: '',
+      place: 'Council Chamber',
+      status: 'held',
+    })
+    const item = await pm.post(`${meeting.location ?? ''}/items`, {
+      number: '3',
+      title: 'Audit',
+      purpose: '',
+      reportsPresented: '',
+      presenters: '',
+      minutes: '',
+    })
+    const rec = await pm.post(`/agenda-items/${idFrom(item.location)}/recommendations`, {
+      reference: 'AUD/2021/01',
+      kind: 'request',
+      text: 'A paper on audit',
+      addressedTo: 'portfolio_holder',
+      addresseeUserId: String(t.orgs.a.users.administrator.id),
+      leadOfficerUserId: '',
+    })
+    assert.equal(rec.status, 303, rec.text)
+    const url = `/recommendations/${idFrom(rec.location)}`
+    const fields = formFields(await pm.get(`${url}/respond`), `${url}/respond`)
+    const answer = {
+      ...fields,
+      response: 'accepted',
+      reasons: 'Agreed',
+      'respondedOn-day': '1',
+      'respondedOn-month': '4',
+      'respondedOn-year': '2021',
+    }
+    assert.equal((await pm.post(`${url}/respond`, answer)).status, 303)
+    const stale = await pm.post(`${url}/respond`, { ...answer, response: 'rejected', reasons: 'No' })
+    assert.equal(stale.status, 409, stale.text)
+    assert.match(stale.text, /This was changed by someone else/)
+    assert.match(stale.text, /Rejected/)
+    assert.doesNotMatch((await pm.get(url)).text, /Rejected/, 'the stale answer wrote nothing')
+  })
+
   it('tolerances: the programme’s tolerances and an exception report each saved twice from one version', async () => {
     const url = `/programmes/${programmeId}/tolerances`
     const set = await pm.post(url, { ...formFields(await pm.get(url), url, 'timeDays'), timeDays: '20' })

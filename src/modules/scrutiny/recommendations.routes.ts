@@ -5,7 +5,9 @@ import { allows } from '../../auth/policy.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import type { Recommendation, RecommendationAction } from '../../db/schema.ts'
+import { dateItems, readDate, renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { actionConflictRows, recommendationStatusRows, responseConflictRows } from './scrutiny.conflicts.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { effectiveStatus } from './recommendations.service.ts'
 import {
@@ -288,6 +290,15 @@ export async function recommendationsRoutes(app: FastifyInstance) {
         save: () => recs.respond(request.actor!, r.id, version, values),
         invalid: (errs, status) =>
           respondForm(reply, r, values, request.body, { ...errs, ...errors }, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: r.reference,
+            recordUrl: `/recommendations/${r.id}`,
+            action: `/recommendations/${r.id}/respond`,
+            rows: responseConflictRows(values, conflict.current as Recommendation),
+            resubmit: resubmitFields(request.body),
+            savedVersion: (conflict.current as Recommendation).version,
+          }),
         onSaved: (saved) => {
           reply.flash(`Response to ${r.reference} recorded: ${responseLabel(saved.response).toLowerCase()}`)
           return reply.redirect(`/recommendations/${r.id}`, 303)
@@ -311,6 +322,15 @@ export async function recommendationsRoutes(app: FastifyInstance) {
             field(request.body, 'evidence'),
           ),
         invalid: (errs, status) => showRec(reply, r, errs, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: r.reference,
+            recordUrl: `/recommendations/${r.id}`,
+            action: `/recommendations/${r.id}/status`,
+            rows: recommendationStatusRows(field(request.body, 'status'), conflict.current as Recommendation),
+            resubmit: resubmitFields(request.body),
+            savedVersion: (conflict.current as Recommendation).version,
+          }),
         onSaved: (saved) => {
           reply.flash(`${r.reference} is now ${statusTag(saved.status).text.toLowerCase()}`)
           return reply.redirect(`/recommendations/${r.id}`, 303)
@@ -463,6 +483,22 @@ export async function recommendationsRoutes(app: FastifyInstance) {
             field(b, 'evidenceUrl'),
           ),
         invalid: (errs, status) => showRec(reply, r, errs, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: `an action on ${r.reference}`,
+            recordUrl: `/recommendations/${r.id}#actions`,
+            action: `/recommendation-actions/${a.id}`,
+            rows: actionConflictRows(
+              {
+                status: field(b, 'status'),
+                evidenceText: field(b, 'evidenceText'),
+                evidenceUrl: field(b, 'evidenceUrl'),
+              },
+              conflict.current as RecommendationAction,
+            ),
+            resubmit: resubmitFields(b),
+            savedVersion: (conflict.current as RecommendationAction).version,
+          }),
         onSaved: () => {
           reply.flash('Action updated')
           return reply.redirect(`/recommendations/${r.id}#actions`, 303)

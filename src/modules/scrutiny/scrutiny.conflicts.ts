@@ -1,9 +1,13 @@
-import type { AgendaItem, Committee, Meeting } from '../../db/schema.ts'
+import type { AgendaItem, Committee, Meeting, Recommendation, RecommendationAction } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import type { ConflictRow } from '../../web/form-pages.ts'
 import {
+  actionStatusLabel,
   committeeKindLabel,
   meetingStatusLabel,
+  responseLabel,
+  statusTag,
+  type ResponseInput,
   type AgendaItemInput,
   type CommitteeInput,
   type MeetingInput,
@@ -40,5 +44,28 @@ export function agendaItemConflictRows(yours: AgendaItemInput, saved: AgendaItem
     row('Reports presented', yours.reportsPresented, saved.reports_presented),
     row('Presenters', yours.presenters, saved.presenters),
     row('Minutes', yours.minutes, saved.minutes),
+  ]
+}
+
+export function responseConflictRows(yours: ResponseInput, saved: Recommendation): ConflictRow[] {
+  return [
+    row('Response', responseLabel(yours.response), responseLabel(saved.response)),
+    row('Reasons', yours.reasons, saved.response_reasons),
+    row('Date of the response', formatDate(yours.respondedOn), formatDate(saved.responded_on)),
+  ]
+}
+
+export function recommendationStatusRows(status: string, saved: Recommendation): ConflictRow[] {
+  return [row('Status', statusTag(status).text, statusTag(saved.status).text)]
+}
+
+export function actionConflictRows(
+  yours: { status: string; evidenceText: string; evidenceUrl: string },
+  saved: RecommendationAction,
+): ConflictRow[] {
+  return [
+    row('Status', actionStatusLabel(yours.status), actionStatusLabel(saved.status)),
+    row('Evidence', yours.evidenceText, saved.evidence_text),
+    row('Evidence link', yours.evidenceUrl, saved.evidence_url),
   ]
 }
