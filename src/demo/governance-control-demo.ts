@@ -144,6 +144,8 @@ export const governanceControlDemo: DemoExtension = async ({ trx, organisationId
       decision_id: decision.id,
       decided_at: DECIDED_ON,
       decided_by: ph.name,
+      // Demo data, written as the demo (DEMO_ACTOR), not a signed-in person: no stale version to guard against.
+      // eslint-disable-next-line no-restricted-syntax -- see above
       version: exception.version + 1,
     })
     .where('id', '=', exception.id)

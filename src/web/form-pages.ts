@@ -154,6 +154,18 @@ export async function handleForm<T>(
   return reply
 }
 
+/**
+ * `handleForm`'s `onConflict` for a form whose stale version has its own answer (the conflict page): a
+ * ConflictError goes to `onStale`; any other 409 (a step the record's state refuses) goes on to the error
+ * handler, as it did before the form used handleForm.
+ */
+export function whenStale(onStale: (err: ConflictError) => unknown) {
+  return (err: HttpError): unknown => {
+    if (err instanceof ConflictError) return onStale(err)
+    throw err
+  }
+}
+
 /** The form's own fields, to post again from the conflict page. */
 export function resubmitFields(body: FormBody): Record<string, string> {
   const out: Record<string, string> = {}

@@ -4,7 +4,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { Board } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { trySave } from '../../web/form-pages.ts'
+import { handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { validateBoard, validateMember, type BoardInput, type MemberInput } from './boards.service.ts'
 import { decisionRow } from './decisions.forms.ts'
@@ -52,14 +52,15 @@ export async function boardsRoutes(app: FastifyInstance) {
       const invalid = (errs: Record<string, string>) => listPage(reply, values, errs, 400)
       const errors = validateBoard(values)
       if (Object.keys(errors).length > 0) return invalid(errors)
-      const result = await trySave(
-        () => boards.create(request.actor!, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Board ‘${result.value.name}’ added`)
-      return reply.redirect(`/boards/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => boards.create(request.actor!, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Board ‘${saved.name}’ added`)
+          return reply.redirect(`/boards/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -124,14 +125,15 @@ export async function boardsRoutes(app: FastifyInstance) {
       const invalid = (errs: Record<string, string>) => boardPage(reply, board, values, errs, 400)
       const errors = validateMember(values)
       if (Object.keys(errors).length > 0) return invalid(errors)
-      const result = await trySave(
-        () => boards.addMember(request.actor!, board.id, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} added to the board`)
-      return reply.redirect(`/boards/${board.id}`, 303)
+      return handleForm(reply, {
+        save: () => boards.addMember(request.actor!, board.id, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} added to the board`)
+          return reply.redirect(`/boards/${board.id}`, 303)
+        },
+      })
     },
   )
 }

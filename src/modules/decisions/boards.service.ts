@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
 import type { Board, BoardMember, DB } from '../../db/schema.ts'
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { insertAudited } from '../audit/versioned-update.ts'
 import { BOARD_CAPACITIES } from './decisions.rules.ts'
@@ -89,14 +90,14 @@ export function createBoardsService(db: Kysely<DB>) {
         let name = input.name.trim()
         if (input.userId !== null) {
           // A member who is a user must belong to this organisation; their name comes from their account.
+          await checkForeignIds(trx, actor, [
+            { field: 'userId', table: 'users', id: input.userId, message: 'Select a person from the list' },
+          ])
           const user = await trx
             .selectFrom('users')
-            .innerJoin('memberships', 'memberships.user_id', 'users.id')
-            .select('users.name')
-            .where('users.id', '=', input.userId)
-            .where('memberships.organisation_id', '=', actor.organisationId)
-            .executeTakeFirst()
-          if (!user) throw new ValidationError({ userId: 'Select a person from the list' })
+            .select('name')
+            .where('id', '=', input.userId)
+            .executeTakeFirstOrThrow()
           name ||= user.name
         }
         return insertAudited(trx, {

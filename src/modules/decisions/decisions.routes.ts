@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { Decision } from '../../db/schema.ts'
-import { HttpError, notFound } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { ConflictError, HttpError, notFound } from '../../errors.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { decisionFormContext, decisionRow, readDecisionForm } from './decisions.forms.ts'
 import { DECISION_STATUSES, emptyDecision, validateDecision, type DecisionInput } from './decisions.rules.ts'
@@ -102,14 +102,15 @@ export async function decisionsRoutes(app: FastifyInstance) {
       const invalid = (errs: Record<string, string>) =>
         renderForm(reply, opts, values, request.body, errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateDecision(values), ...errors })
-      const result = await trySave(
-        () => decisions.create(request.actor!, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Decision ‘${result.value.title}’ recorded`)
-      return reply.redirect(`/decisions/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => decisions.create(request.actor!, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Decision ‘${saved.title}’ recorded`)
+          return reply.redirect(`/decisions/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -198,11 +199,13 @@ export async function decisionsRoutes(app: FastifyInstance) {
         renderForm(reply, opts, values, request.body, errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateDecision(values), ...errors })
       const { links: _links, ...patch } = values
-      const result = await trySave(
-        () => decisions.update(request.actor!, d.id, version, patch),
-        invalid,
-        (conflict) => {
-          const saved = conflict.current as Decision | null
+      return handleForm(reply, {
+        save: () => decisions.update(request.actor!, d.id, version, patch),
+        onInvalid: invalid,
+        onConflict: (err) => {
+          // Any other refusal (409) is the decision having been published meanwhile.
+          if (!(err instanceof ConflictError)) return publishedPage(reply, d)
+          const saved = err.current as Decision | null
           if (saved?.status === 'published') return publishedPage(reply, saved)
           return renderConflict(reply, {
             title: d.title,
@@ -217,14 +220,11 @@ export async function decisionsRoutes(app: FastifyInstance) {
             savedVersion: saved?.version ?? version,
           })
         },
-      ).catch((err: unknown) => {
-        if (err instanceof HttpError && err.statusCode === 409)
-          return { ok: false as const, response: publishedPage(reply, d) }
-        throw err
+        onSaved: () => {
+          reply.flash('Decision updated')
+          return reply.redirect(`/decisions/${d.id}`, 303)
+        },
       })
-      if (!result.ok) return result.response
-      reply.flash('Decision updated')
-      return reply.redirect(`/decisions/${d.id}`, 303)
     },
   )
 

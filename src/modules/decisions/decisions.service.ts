@@ -93,26 +93,28 @@ export function toDecisionInput(d: Decision, links: DecisionLink[] = []): Decisi
 }
 
 /** Does each linked record exist in the organisation? A link to another council's record is refused. */
+/**
+ * Each linked record must be one of the organisation's (src/db/foreign-ids.ts). A budget link has no record
+ * of this area to name (finance decides what it points at), so finance checks its own.
+ */
 async function checkLinks(trx: Transaction<DB>, organisationId: number, input: DecisionInput) {
   const tables = {
     gate: 'project_gates',
     project: 'projects',
     business_case: 'business_cases',
     risk: 'risks',
+    exception: 'tolerance_exceptions',
   } as const
-  for (const link of input.links) {
-    const table = (tables as Record<string, (typeof tables)[keyof typeof tables]>)[link.recordType]
-    // Exceptions and budgets belong to other areas (G2, finance): their services check their own links.
-    if (!table) continue
-    const found = await trx
-      .selectFrom(table)
-      .select('id')
-      .where('id', '=', link.recordId)
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst()
-    if (!found)
-      throw new ValidationError({ links: `The linked ${link.recordType.replace('_', ' ')} was not found` })
-  }
+  await checkForeignIds(
+    trx,
+    { organisationId },
+    input.links.flatMap((link) => {
+      const table = (tables as Partial<Record<string, (typeof tables)[keyof typeof tables]>>)[link.recordType]
+      if (!table) return []
+      const message = `The linked ${link.recordType.replace('_', ' ')} was not found`
+      return [{ field: 'links', table, id: link.recordId, message }]
+    }),
+  )
 }
 
 export function createDecisionsService(db: Kysely<DB>) {

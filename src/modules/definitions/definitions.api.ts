@@ -12,7 +12,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { SIX_POINTS, type DefinitionInput } from './definitions.rules.ts'
 import type { DefinitionsService } from './definitions.service.ts'
 
@@ -120,18 +120,11 @@ export async function definitionsApi(app: FastifyInstance) {
     },
     async (request) => {
       const actor = request.actor!
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await definitions.list(scopeOf(actor), {
-        programmeId: request.query.programmeId,
-        offset,
-        limit: limit + 1,
-      })
-      const page = apiPage(rows, offset, limit, (r) => r)
-      return {
-        items: await Promise.all(page.items.map((d) => definitionJson(definitions, actor, d))),
-        next: page.next,
-      }
+      return apiList(
+        request.query,
+        (window) => definitions.list(scopeOf(actor), { programmeId: request.query.programmeId, ...window }),
+        (d) => definitionJson(definitions, actor, d),
+      )
     },
   )
 

@@ -8,7 +8,7 @@ import { CONTENT_TYPES, fileName } from '../../documents/render.ts'
 import { formatDate, formatDateTime } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { escapeHtml } from '../../web/escape.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { definitionPaper } from './definitions.paper.ts'
 import { definitionFormContext, emptyDefinition, readDefinitionForm } from './definitions.forms.ts'
@@ -89,14 +89,15 @@ export async function definitionsRoutes(app: FastifyInstance) {
       const values = readDefinitionForm(request.body, errors)
       const invalid = (errs: Record<string, string>) => formPage(reply, NEW, values, request.body, errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateDefinition(values), ...errors })
-      const result = await trySave(
-        () => definitions.create(request.actor!, values),
-        (errs) => invalid({ ...errs, ...errors }),
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Programme definition saved')
-      return reply.redirect(`/programme-definitions/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => definitions.create(request.actor!, values),
+        onInvalid: (errs) => invalid({ ...errs, ...errors }),
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash('Programme definition saved')
+          return reply.redirect(`/programme-definitions/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -185,10 +186,10 @@ export async function definitionsRoutes(app: FastifyInstance) {
       }
       const invalid = (errs: Record<string, string>) => formPage(reply, opts, values, request.body, errs, 400)
       if (Object.keys(errors).length > 0) return invalid({ ...validateDefinition(values), ...errors })
-      const result = await trySave(
-        () => definitions.update(request.actor!, id, version, values),
-        invalid,
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => definitions.update(request.actor!, id, version, values),
+        onInvalid: invalid,
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as ProgrammeDefinition
           return renderConflict(reply, {
             title: saved.title,
@@ -198,11 +199,12 @@ export async function definitionsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Programme definition updated')
+          return reply.redirect(`/programme-definitions/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Programme definition updated')
-      return reply.redirect(`/programme-definitions/${id}`, 303)
+      })
     },
   )
 

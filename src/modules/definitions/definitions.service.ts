@@ -72,12 +72,13 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
     const errors = validateDefinition(input)
     if (input.programmeId !== null && !(await deps.programmes.get(scopeOf(actor), input.programmeId)))
       errors.programmeId = 'Select the programme the paper defines'
-    if (
-      input.recommendationId !== null &&
-      (await repo.recommendations(actor.organisationId, input.recommendationId)).length === 0
-    )
-      errors.recommendationId = 'Select a recommendation from the list'
-    const people = await foreignIdErrors(db, actor, [
+    const references = await foreignIdErrors(db, actor, [
+      {
+        field: 'recommendationId',
+        table: 'recommendations',
+        id: input.recommendationId,
+        message: 'Select a recommendation from the list',
+      },
       {
         field: 'responsibleUserId',
         table: 'users',
@@ -91,7 +92,7 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
         message: 'Select a person from the list',
       },
     ])
-    for (const [field, message] of Object.entries(people)) errors[field] ??= message
+    for (const [field, message] of Object.entries(references)) errors[field] ??= message
     if (Object.keys(errors).length > 0 || input.programmeId === null) throw new ValidationError(errors)
     return toRow({ ...input, programmeId: input.programmeId })
   }

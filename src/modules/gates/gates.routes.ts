@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   capacityLabel,
@@ -107,10 +107,10 @@ export async function gatesRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return invalid({ ...validateBusinessCase(values), ...errors })
-      const result = await trySave(
-        () => gates.saveBusinessCase(actor, projectId, version, values),
-        invalid,
-        () =>
+      return handleForm(reply, {
+        save: () => gates.saveBusinessCase(actor, projectId, version, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() =>
           renderConflict(reply, {
             title: `Business case: ${found.project.name}`,
             recordUrl: `/projects/${projectId}/business-case`,
@@ -119,10 +119,12 @@ export async function gatesRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: found.businessCase?.version ?? 0,
           }),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Business case saved')
-      return reply.redirect(`/projects/${projectId}/gates`, 303)
+        ),
+        onSaved: () => {
+          reply.flash('Business case saved')
+          return reply.redirect(`/projects/${projectId}/gates`, 303)
+        },
+      })
     },
   )
 

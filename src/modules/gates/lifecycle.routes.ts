@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
-import type { LifecycleGate } from '../../db/schema.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import type { LifecycleGate, Organisation } from '../../db/schema.ts'
+import { ConflictError, notFound } from '../../errors.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { projectStageLabel } from '../projects/projects.rules.ts'
 import { GateInUse, toGateInput } from './lifecycle.service.ts'
@@ -101,6 +101,21 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     )
   }
 
+  /** A move or removal from a stale page: someone changed the gate since, so the step waits for a deliberate repeat. */
+  function staleGate(reply: FastifyReply, saved: LifecycleGate, yours: string, step: string, body: FormBody) {
+    return renderConflict(reply, {
+      title: `the ${saved.name} gate`,
+      recordUrl: SETTINGS,
+      action: `${SETTINGS}/gates/${saved.id}/${step}`,
+      rows: [
+        { label: 'Gate', yours: saved.name, saved: saved.name },
+        { label: 'Your change', yours, saved: 'Not made' },
+      ],
+      resubmit: resubmitFields(body),
+      savedVersion: saved.version,
+    })
+  }
+
   app.get(SETTINGS, { config: { policy: 'governance.configure' } }, async (_request, reply) =>
     settingsPage(reply),
   )
@@ -111,21 +126,36 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const raw = field(request.body, 'riskEscalationThreshold')
       const value = /^\d{1,2}$/.test(raw) ? Number(raw) : null
-      try {
-        await lifecycle.setRiskEscalationThreshold(
-          request.actor!,
-          optionalInt(field(request.body, 'version')) ?? 0,
-          value,
-        )
-      } catch (err) {
-        if (err instanceof ValidationError)
-          return settingsPage(reply, { riskEscalationThreshold: THRESHOLD_ERROR }, 400, raw)
-        if (err instanceof ConflictError)
-          return settingsPage(reply, { riskEscalationThreshold: STALE }, 409, raw)
-        throw err
-      }
-      reply.flash(`Risks scoring ${value} or more now escalate to the programme`)
-      return reply.redirect(`${SETTINGS}#threshold`, 303)
+      return handleForm(reply, {
+        save: () =>
+          lifecycle.setRiskEscalationThreshold(
+            request.actor!,
+            optionalInt(field(request.body, 'version')) ?? 0,
+            value,
+          ),
+        onInvalid: () => settingsPage(reply, { riskEscalationThreshold: THRESHOLD_ERROR }, 400, raw),
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Organisation
+          return renderConflict(reply, {
+            title: 'the risk escalation threshold',
+            recordUrl: `${SETTINGS}#threshold`,
+            action: `${SETTINGS}/threshold`,
+            rows: [
+              {
+                label: 'Risk escalation threshold',
+                yours: raw,
+                saved: String(saved.risk_escalation_threshold),
+              },
+            ],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
+        onSaved: () => {
+          reply.flash(`Risks scoring ${value} or more now escalate to the programme`)
+          return reply.redirect(`${SETTINGS}#threshold`, 303)
+        },
+      })
     },
   )
 
@@ -138,14 +168,15 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     { config: { policy: 'governance.configure' }, schema: { body: FormBody } },
     async (request, reply) => {
       const values = readGateForm(request.body)
-      const result = await trySave(
-        () => lifecycle.addGate(request.actor!, values),
-        (errors) => gateForm(reply, null, values, errors),
-        () => gateForm(reply, null, values, { name: STALE }),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} gate added`)
-      return reply.redirect(SETTINGS, 303)
+      return handleForm(reply, {
+        save: () => lifecycle.addGate(request.actor!, values),
+        onInvalid: (errors) => gateForm(reply, null, values, errors),
+        onConflict: whenStale(() => gateForm(reply, null, values, { name: STALE })),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} gate added`)
+          return reply.redirect(SETTINGS, 303)
+        },
+      })
     },
   )
 
@@ -167,10 +198,10 @@ export async function lifecycleRoutes(app: FastifyInstance) {
       if (!gate) throw notFound('Gate')
       const values = readGateForm(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => lifecycle.updateGate(request.actor!, gate.id, version, values),
-        (errors) => gateForm(reply, gate, values, errors),
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => lifecycle.updateGate(request.actor!, gate.id, version, values),
+        onInvalid: (errors) => gateForm(reply, gate, values, errors),
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as LifecycleGate
           return renderConflict(reply, {
             title: `${saved.name} gate`,
@@ -189,11 +220,12 @@ export async function lifecycleRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} gate saved`)
+          return reply.redirect(SETTINGS, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} gate saved`)
-      return reply.redirect(SETTINGS, 303)
+      })
     },
   )
 
@@ -202,19 +234,23 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     { config: { policy: 'governance.configure' }, schema: { params: GateParams, body: FormBody } },
     async (request, reply) => {
       const direction = field(request.body, 'direction') === 'up' ? 'up' : 'down'
-      try {
-        const moved = await lifecycle.moveGate(
-          request.actor!,
-          request.params.gateId,
-          optionalInt(field(request.body, 'version')) ?? 0,
-          direction,
-        )
-        reply.flash(`${moved.name} gate moved ${direction}`)
-      } catch (err) {
-        if (err instanceof ConflictError) return settingsPage(reply, { gate: STALE }, 409)
-        throw err
-      }
-      return reply.redirect(SETTINGS, 303)
+      return handleForm(reply, {
+        save: () =>
+          lifecycle.moveGate(
+            request.actor!,
+            request.params.gateId,
+            optionalInt(field(request.body, 'version')) ?? 0,
+            direction,
+          ),
+        onInvalid: (errors) => settingsPage(reply, errors, 400),
+        onConflict: whenStale((conflict) =>
+          staleGate(reply, conflict.current as LifecycleGate, `Move ${direction}`, 'move', request.body),
+        ),
+        onSaved: (moved) => {
+          reply.flash(`${moved.name} gate moved ${direction}`)
+          return reply.redirect(SETTINGS, 303)
+        },
+      })
     },
   )
 
@@ -224,15 +260,20 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const gate = await lifecycle.gate(scopeOf(request.actor!), request.params.gateId)
       if (!gate) throw notFound('Gate')
-      try {
-        await lifecycle.removeGate(request.actor!, gate.id, optionalInt(field(request.body, 'version')) ?? 0)
-      } catch (err) {
-        if (err instanceof GateInUse) return settingsPage(reply, { gate: err.message }, 409)
-        if (err instanceof ConflictError) return settingsPage(reply, { gate: STALE }, 409)
-        throw err
-      }
-      reply.flash(`${gate.name} gate removed`)
-      return reply.redirect(SETTINGS, 303)
+      return handleForm(reply, {
+        save: () =>
+          lifecycle.removeGate(request.actor!, gate.id, optionalInt(field(request.body, 'version')) ?? 0),
+        onInvalid: (errors) => settingsPage(reply, errors, 400),
+        onConflict: (err) => {
+          if (err instanceof GateInUse) return settingsPage(reply, { gate: err.message }, 409)
+          if (!(err instanceof ConflictError)) throw err
+          return staleGate(reply, err.current as LifecycleGate, 'Remove it', 'remove', request.body)
+        },
+        onSaved: () => {
+          reply.flash(`${gate.name} gate removed`)
+          return reply.redirect(SETTINGS, 303)
+        },
+      })
     },
   )
 }

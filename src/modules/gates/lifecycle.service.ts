@@ -237,6 +237,8 @@ export function createLifecycleService(db: Kysely<DB>) {
         const now = (r: (typeof risks)[number]) => (escalates(currentScore(r), r.status, threshold) ? 1 : 0)
         for (const flag of [0, 1]) {
           const ids = risks.filter((r) => now(r) === flag && r.escalated !== flag).map((r) => r.id)
+          // Not updateVersioned, and the versions stay: the escalated flag is derived from the threshold, not
+          // edited on the risk, so a risk form open meanwhile must still save. The threshold change is audited below.
           if (ids.length > 0)
             await trx
               .updateTable('risks')

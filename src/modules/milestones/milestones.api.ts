@@ -14,7 +14,7 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { milestoneView, type MilestoneView } from './milestones.rules.ts'
 
 const Status = Type.Union(MILESTONE_STATUSES.map((s) => Type.Literal(s.value)))
@@ -131,16 +131,17 @@ export async function milestonesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await milestones.list(scopeOf(request.actor!), {
-        projectId: request.query.projectId,
-        status: request.query.status,
-        late: request.query.late,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, milestoneJson)
+      return apiList(
+        request.query,
+        (window) =>
+          milestones.list(scopeOf(request.actor!), {
+            projectId: request.query.projectId,
+            status: request.query.status,
+            late: request.query.late,
+            ...window,
+          }),
+        milestoneJson,
+      )
     },
   )
 

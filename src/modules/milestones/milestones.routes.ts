@@ -5,7 +5,14 @@ import type { Milestone, Project } from '../../db/schema.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { MILESTONE_STATUSES } from '../../domain/slippage.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
+import {
+  dateItems,
+  readDate,
+  renderConflict,
+  handleForm,
+  whenStale,
+  resubmitFields,
+} from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   MILESTONE_FIELD_ORDER,
@@ -125,14 +132,15 @@ export async function milestonesRoutes(app: FastifyInstance) {
         renderForm(reply, opts, values, request.body, { ...errs, ...errors }, 400)
       // Date boxes that could not be read are reported with the rest of the form's errors, not one at a time.
       if (Object.keys(errors).length > 0) return invalid(validateMilestone(values, todayInLondon()))
-      const result = await trySave(
-        () => milestones.create(request.actor!, project.id, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Milestone ‘${result.value.name}’ added`)
-      return reply.redirect(`/projects/${project.id}#milestones`, 303)
+      return handleForm(reply, {
+        save: () => milestones.create(request.actor!, project.id, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Milestone ‘${saved.name}’ added`)
+          return reply.redirect(`/projects/${project.id}#milestones`, 303)
+        },
+      })
     },
   )
 
@@ -170,10 +178,10 @@ export async function milestonesRoutes(app: FastifyInstance) {
       const invalid = (errs: Record<string, string>) =>
         renderForm(reply, opts, values, request.body, { ...errs, ...errors }, 400)
       if (Object.keys(errors).length > 0) return invalid(validateMilestone(values, todayInLondon()))
-      const result = await trySave(
-        () => milestones.update(request.actor!, id, version, values),
-        invalid,
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => milestones.update(request.actor!, id, version, values),
+        onInvalid: invalid,
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as Milestone
           return renderConflict(reply, {
             title: saved.name,
@@ -183,11 +191,12 @@ export async function milestonesRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: (saved) => {
+          reply.flash(`Milestone ‘${saved.name}’ updated`)
+          return reply.redirect(`/projects/${project.id}#milestones`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Milestone ‘${result.value.name}’ updated`)
-      return reply.redirect(`/projects/${project.id}#milestones`, 303)
+      })
     },
   )
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Notification } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams, ListOf, Nullable, Paging, STANDARD_ERRORS, Timestamp } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 
 export const NotificationSchema = Type.Object(
   {
@@ -50,14 +50,15 @@ export async function notificationsApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await notifications.list(request.actor!, {
-        unreadOnly: request.query.unread === true,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, json)
+      return apiList(
+        request.query,
+        (window) =>
+          notifications.list(request.actor!, {
+            unreadOnly: request.query.unread === true,
+            ...window,
+          }),
+        json,
+      )
     },
   )
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { setSessionCookie } from '../../plugins/auth.ts'
-import { trySave } from '../../web/form-pages.ts'
+import { handleForm } from '../../web/form-pages.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 import type { AcceptResult, InvitationLookup } from './invitations.service.ts'
 
@@ -101,13 +101,13 @@ export async function invitationRoutes(app: FastifyInstance) {
         password: typeof request.body.password === 'string' ? request.body.password : '',
         confirmPassword: typeof request.body.confirmPassword === 'string' ? request.body.confirmPassword : '',
       }
-      const saved = await trySave(
-        () =>
+      return handleForm(reply, {
+        save: () =>
           invitations.acceptAsNewPerson(token, input, {
             address: request.ip,
             ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
           }),
-        async (errors) => {
+        onInvalid: async (errors) => {
           const found = await invitations.lookup(token)
           if (!found.ok) return closed(reply, found.reason)
           return renderOpen(
@@ -122,15 +122,15 @@ export async function invitationRoutes(app: FastifyInstance) {
             400,
           )
         },
-        () => undefined,
-      )
-      if (!saved.ok) return saved.response
-      if (!saved.value.ok) {
-        // Someone who has an account signs in to accept; they are sent to the page that says so.
-        if (saved.value.reason === 'wrong_person') return reply.redirect(`/invitations/${token}`, 303)
-        return closed(reply, saved.value.reason)
-      }
-      return done(saved.value)
+        onSaved: (saved) => {
+          if (!saved.ok) {
+            // Someone who has an account signs in to accept; they are sent to the page that says so.
+            if (saved.reason === 'wrong_person') return reply.redirect(`/invitations/${token}`, 303)
+            return closed(reply, saved.reason)
+          }
+          return done(saved)
+        },
+      })
     },
   )
 }

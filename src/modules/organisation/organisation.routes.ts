@@ -5,7 +5,7 @@ import { ROLES, ROLE_LABELS } from '../../auth/roles.ts'
 import { RATING_SCALES } from '../../domain/dca.ts'
 import type { Organisation } from '../../db/schema.ts'
 import { ValidationError } from '../../errors.ts'
-import { trySave } from '../../web/form-pages.ts'
+import { handleForm, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
 const roleItems = (selected: string) =>
@@ -40,9 +40,9 @@ export async function organisationRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const scale = field(request.body, 'ratingScale')
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => organisation.setRatingScale(actor, scale, version),
-        async (errors) => {
+      return handleForm(reply, {
+        save: () => organisation.setRatingScale(actor, scale, version),
+        onInvalid: async (errors) => {
           const org = await organisation.get(actor.organisationId)
           return reply.render(
             SETTINGS,
@@ -56,30 +56,25 @@ export async function organisationRoutes(app: FastifyInstance) {
             400,
           )
         },
-        async (conflict) => {
-          const org = conflict.current as Organisation
-          const errors = {
-            ratingScale:
-              'Someone else changed the settings while you were editing. Check the scale below and save again.',
-          }
-          return reply.render(
-            SETTINGS,
-            {
-              title: 'Organisation settings',
-              org,
-              scales: scaleItems(org.rating_scale),
-              errors,
-              errorList: errorList(errors),
-            },
-            409,
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Organisation
+          const scaleName = (v: string) => RATING_SCALES[v as keyof typeof RATING_SCALES]?.name ?? v
+          return renderConflict(reply, {
+            title: 'Organisation settings',
+            recordUrl: '/settings',
+            action: '/settings',
+            rows: [{ label: 'Rating scale', yours: scaleName(scale), saved: scaleName(saved.rating_scale) }],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
+        onSaved: (saved) => {
+          reply.flash(
+            `The rating scale is now: ${RATING_SCALES[saved.rating_scale as keyof typeof RATING_SCALES].name}`,
           )
+          return reply.redirect('/settings', 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash(
-        `The rating scale is now: ${RATING_SCALES[result.value.rating_scale as keyof typeof RATING_SCALES].name}`,
-      )
-      return reply.redirect('/settings', 303)
+      })
     },
   )
 
@@ -115,12 +110,12 @@ export async function organisationRoutes(app: FastifyInstance) {
       const chosen = field(request.body, 'partnerId')
       const partnerId = chosen === '' ? null : optionalInt(chosen)
       const key = `partner-${request.params.userId}`
-      const result = await trySave(
-        () =>
+      return handleForm(reply, {
+        save: () =>
           partnerId === null && chosen !== ''
             ? Promise.reject(new ValidationError({ partnerId: 'Select a partner from the list' }))
             : organisation.setPartner(actor, request.params.userId, partnerId),
-        async (errors) =>
+        onInvalid: async (errors) =>
           reply.render(
             PEOPLE,
             await peoplePage(actor.organisationId, {
@@ -129,11 +124,11 @@ export async function organisationRoutes(app: FastifyInstance) {
             }),
             400,
           ),
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      reply.flash('Partner changed. The person now sees the projects shared with it.')
-      return reply.redirect('/settings/people', 303)
+        onSaved: () => {
+          reply.flash('Partner changed. The person now sees the projects shared with it.')
+          return reply.redirect('/settings/people', 303)
+        },
+      })
     },
   )
 
@@ -147,9 +142,9 @@ export async function organisationRoutes(app: FastifyInstance) {
         email: field(request.body, 'email'),
         role: field(request.body, 'role'),
       }
-      const result = await trySave(
-        () => invitations.invite(actor, values),
-        async (errors) =>
+      return handleForm(reply, {
+        save: () => invitations.invite(actor, values),
+        onInvalid: async (errors) =>
           reply.render(
             PEOPLE,
             await peoplePage(actor.organisationId, {
@@ -160,12 +155,12 @@ export async function organisationRoutes(app: FastifyInstance) {
             }),
             400,
           ),
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      // The same answer whether or not the address has an account elsewhere: nothing about it is revealed.
-      reply.flash(`An invitation has been sent to ${values.email.trim().toLowerCase()}`)
-      return reply.redirect('/settings/people', 303)
+        onSaved: () => {
+          // The same answer whether or not the address has an account elsewhere: nothing about it is revealed.
+          reply.flash(`An invitation has been sent to ${values.email.trim().toLowerCase()}`)
+          return reply.redirect('/settings/people', 303)
+        },
+      })
     },
   )
 
@@ -193,9 +188,9 @@ export async function organisationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const actor = request.actor!
       const key = `leaver-${request.params.userId}`
-      const result = await trySave(
-        () => organisation.markLeaver(actor, request.params.userId),
-        async (errors) => {
+      return handleForm(reply, {
+        save: () => organisation.markLeaver(actor, request.params.userId),
+        onInvalid: async (errors) => {
           const text = errors.leaver ?? 'This person cannot be marked as a leaver'
           return reply.render(
             PEOPLE,
@@ -206,13 +201,13 @@ export async function organisationRoutes(app: FastifyInstance) {
             400,
           )
         },
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      reply.flash(
-        'Marked as a leaver. Their sessions and API tokens here have ended, and they cannot sign in here.',
-      )
-      return reply.redirect('/settings/people', 303)
+        onSaved: () => {
+          reply.flash(
+            'Marked as a leaver. Their sessions and API tokens here have ended, and they cannot sign in here.',
+          )
+          return reply.redirect('/settings/people', 303)
+        },
+      })
     },
   )
 
@@ -245,9 +240,9 @@ export async function organisationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const actor = request.actor!
       const role = field(request.body, `role`)
-      const result = await trySave(
-        () => organisation.changeRole(actor, request.params.userId, role),
-        async (errors) =>
+      return handleForm(reply, {
+        save: () => organisation.changeRole(actor, request.params.userId, role),
+        onInvalid: async (errors) =>
           reply.render(
             PEOPLE,
             await peoplePage(actor.organisationId, {
@@ -256,13 +251,13 @@ export async function organisationRoutes(app: FastifyInstance) {
             }),
             400,
           ),
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      reply.flash(
-        'Role changed. The person’s current sessions have ended, so the new role applies from their next sign-in.',
-      )
-      return reply.redirect('/settings/people', 303)
+        onSaved: () => {
+          reply.flash(
+            'Role changed. The person’s current sessions have ended, so the new role applies from their next sign-in.',
+          )
+          return reply.redirect('/settings/people', 303)
+        },
+      })
     },
   )
 }

@@ -1,3 +1,4 @@
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
 import { auditActorOf, type Actor } from '../../auth/actor.ts'
 import { isRole, ROLE_LABELS, type Role } from '../../auth/roles.ts'
@@ -41,6 +42,10 @@ export async function updateOrganisation(
   if (current.version !== version) throw new ConflictError(current)
   const updated = await trx
     .updateTable('organisations')
+    // Not updateVersioned: the organisation is the one versioned row that is not owned by an organisation (it has
+    // no organisation_id to scope by). The same stale-version check; the callers record the audit event in the
+    // council's words for the setting.
+    // eslint-disable-next-line no-restricted-syntax -- see above
     .set({ ...changes, version: version + 1, updated_at: new Date().toISOString() })
     .where('id', '=', actor.organisationId)
     .where('version', '=', version)
@@ -153,15 +158,9 @@ export function createOrganisationService(db: Kysely<DB>) {
         const member = await membershipIn(trx, actor, userId)
         if (member.role !== 'partner_officer')
           throw new ValidationError({ partnerId: 'Only a partner officer works for a partner' })
-        if (partnerId !== null) {
-          const partner = await trx
-            .selectFrom('partners')
-            .select('id')
-            .where('organisation_id', '=', actor.organisationId)
-            .where('id', '=', partnerId)
-            .executeTakeFirst()
-          if (!partner) throw new ValidationError({ partnerId: 'Select a partner from the list' })
-        }
+        await checkForeignIds(trx, actor, [
+          { field: 'partnerId', table: 'partners', id: partnerId, message: 'Select a partner from the list' },
+        ])
         if (member.partner_id === partnerId) return
         await trx
           .updateTable('memberships')

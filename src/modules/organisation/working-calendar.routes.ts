@@ -3,7 +3,15 @@ import type { Actor } from '../../auth/actor.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { HOLIDAY_REGIONS } from '../../domain/working-days.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, trySave } from '../../web/form-pages.ts'
+import type { Organisation } from '../../db/schema.ts'
+import {
+  dateItems,
+  handleForm,
+  readDate,
+  renderConflict,
+  resubmitFields,
+  whenStale,
+} from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 
 const PAGE = 'organisation/views/working-days.njk'
@@ -54,25 +62,32 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const region = field(request.body, 'region')
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => workingCalendar.setRegion(actor, region, version),
-        (errors) => render(reply, actor, { region, errors }, 400),
-        () =>
-          render(
-            reply,
-            actor,
-            {
-              errors: {
-                region:
-                  'Someone else changed the settings while you were editing. Check the region below and save again.',
+      return handleForm(reply, {
+        save: () => workingCalendar.setRegion(actor, region, version),
+        onInvalid: (errors) => render(reply, actor, { region, errors }, 400),
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Organisation
+          const regionName = (v: string) => HOLIDAY_REGIONS[v as keyof typeof HOLIDAY_REGIONS] ?? v
+          return renderConflict(reply, {
+            title: 'Working days',
+            recordUrl: '/settings/working-days',
+            action: '/settings/working-days',
+            rows: [
+              {
+                label: 'Bank holidays of',
+                yours: regionName(region),
+                saved: regionName(saved.holiday_region),
               },
-            },
-            409,
-          ),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Working days now skip the bank holidays of ${HOLIDAY_REGIONS[result.value.region]}`)
-      return reply.redirect('/settings/working-days', 303)
+            ],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
+        onSaved: (saved) => {
+          reply.flash(`Working days now skip the bank holidays of ${HOLIDAY_REGIONS[saved.region]}`)
+          return reply.redirect('/settings/working-days', 303)
+        },
+      })
     },
   )
 
@@ -87,14 +102,14 @@ export async function workingCalendarRoutes(app: FastifyInstance) {
       if (reason.trim() === '') errors.reason = 'Enter why the offices are closed'
       if (date === null || Object.keys(errors).length > 0)
         return render(reply, actor, { body: request.body, errors }, 400)
-      const result = await trySave(
-        () => workingCalendar.addClosureDay(actor, { date, reason }),
-        (fieldErrors) => render(reply, actor, { body: request.body, errors: fieldErrors }, 400),
-        () => undefined,
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${formatDate(result.value.day)} is now a closure day`)
-      return reply.redirect('/settings/working-days', 303)
+      return handleForm(reply, {
+        save: () => workingCalendar.addClosureDay(actor, { date, reason }),
+        onInvalid: (fieldErrors) => render(reply, actor, { body: request.body, errors: fieldErrors }, 400),
+        onSaved: (saved) => {
+          reply.flash(`${formatDate(saved.day)} is now a closure day`)
+          return reply.redirect('/settings/working-days', 303)
+        },
+      })
     },
   )
 

@@ -12,7 +12,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { PROGRAMME_STATUSES } from './programmes.rules.ts'
 
 const Status = Type.Union(PROGRAMME_STATUSES.map((s) => Type.Literal(s.value)))
@@ -112,17 +112,18 @@ export async function programmesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await programmes.list(scopeOf(request.actor!), {
-        status: request.query.status,
-        q: request.query.q,
-        sort: request.query.sort as never,
-        order: request.query.order,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, programmeJson)
+      return apiList(
+        request.query,
+        (window) =>
+          programmes.list(scopeOf(request.actor!), {
+            status: request.query.status,
+            q: request.query.q,
+            sort: request.query.sort as never,
+            order: request.query.order,
+            ...window,
+          }),
+        programmeJson,
+      )
     },
   )
 

@@ -5,7 +5,14 @@ import { allows } from '../../auth/policy.ts'
 import type { Programme } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
-import { dateItems, readDate, renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
+import {
+  dateItems,
+  readDate,
+  renderConflict,
+  handleForm,
+  whenStale,
+  resubmitFields,
+} from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { programmeProjectsContext } from '../projects/projects.view-model.ts'
 import { toProgrammeInput } from './programmes.service.ts'
@@ -119,14 +126,15 @@ export async function programmesRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return invalid({ ...validateProgramme(values), ...errors })
-      const result = await trySave(
-        () => programmes.create(request.actor!, values),
-        (errs) => invalid({ ...errs, ...errors }),
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Programme ${result.value.reference} added`)
-      return reply.redirect(`/programmes/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => programmes.create(request.actor!, values),
+        onInvalid: (errs) => invalid({ ...errs, ...errors }),
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Programme ${saved.reference} added`)
+          return reply.redirect(`/programmes/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -178,10 +186,10 @@ export async function programmesRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return invalid({ ...validateProgramme(values), ...errors })
-      const result = await trySave(
-        () => programmes.update(request.actor!, id, version, values),
-        invalid,
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => programmes.update(request.actor!, id, version, values),
+        onInvalid: invalid,
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as Programme
           return renderConflict(reply, {
             title: saved.name,
@@ -191,11 +199,12 @@ export async function programmesRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Programme updated')
+          return reply.redirect(`/programmes/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Programme updated')
-      return reply.redirect(`/programmes/${id}`, 303)
+      })
     },
   )
 }

@@ -14,6 +14,9 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
+// The project list is cached per page (listAnswers), so it needs the page's offset before fetching, to key the
+// cache and to refuse a bad cursor before it: it puts apiList's two parts together itself, the same way.
+// eslint-disable-next-line no-restricted-imports -- see above
 import { apiOffset, apiPage } from '../../web/pagination.ts'
 import { PROJECT_SORTS } from './projects.repository.ts'
 import { PROJECT_STAGES } from './projects.rules.ts'

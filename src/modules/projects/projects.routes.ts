@@ -5,8 +5,8 @@ import { allows } from '../../auth/policy.ts'
 import type { Project } from '../../db/schema.ts'
 import { isRatingOnScale, RATING_SCALES } from '../../domain/dca.ts'
 import { currentPeriod } from '../../domain/periods.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
+import { ConflictError, notFound } from '../../errors.ts'
+import { handleForm, renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
 import {
@@ -176,23 +176,22 @@ export async function projectsRoutes(app: FastifyInstance) {
           ...gatePassesContext(request.body, askAboutGates ? gatesAhead : [], errs),
         })
       const invalid = (errs: Record<string, string>) => form(errs, 400)
-      if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
-      let result
-      try {
-        result = await trySave(
-          () => projects.create(request.actor!, values, { gatesPassedBeforeOversight: passes }),
-          (errs) => invalid({ ...errs, ...errors }),
-          () => invalid({}),
-        )
-      } catch (err) {
+      return handleForm(reply, {
+        errors: Object.keys(errors).length > 0 ? { ...validateProject(values), ...errors } : {},
+        save: () => projects.create(request.actor!, values, { gatesPassedBeforeOversight: passes }),
+        onInvalid: (errs) => invalid({ ...errs, ...errors }),
         // A new project has passed no gate: the stage it needs is named, as on a refused change of stage,
         // and the form asks whether each gate on the way was passed before Oversight.
-        if (err instanceof StageChangeRefused) return form({ stage: err.problems.join('. ') }, 409, true)
-        throw err
-      }
-      if (!result.ok) return result.response
-      reply.flash(`Project ${result.value.reference} added`)
-      return reply.redirect(`/projects/${result.value.id}`, 303)
+        onConflict: (err) => {
+          if (err instanceof StageChangeRefused) return form({ stage: err.problems.join('. ') }, 409, true)
+          if (!(err instanceof ConflictError)) throw err
+          return invalid({})
+        },
+        onSaved: (project) => {
+          reply.flash(`Project ${project.reference} added`)
+          return reply.redirect(`/projects/${project.id}`, 303)
+        },
+      })
     },
   )
 
@@ -261,14 +260,14 @@ export async function projectsRoutes(app: FastifyInstance) {
       }
       const invalid = (errs: Record<string, string>, status = 400) =>
         renderForm(reply, opts, values, request.body, errs, status)
-      if (Object.keys(errors).length > 0) return invalid({ ...validateProject(values), ...errors })
-      try {
-        await projects.update(actor, id, version, values)
-      } catch (err) {
-        // A refused stage change is shown against the stage, naming each condition not yet met.
-        if (err instanceof StageChangeRefused) return invalid({ stage: err.problems.join('. ') }, 409)
-        if (err instanceof ValidationError) return invalid(err.fields ?? {})
-        if (err instanceof ConflictError) {
+      return handleForm(reply, {
+        errors: Object.keys(errors).length > 0 ? { ...validateProject(values), ...errors } : {},
+        save: () => projects.update(actor, id, version, values),
+        onInvalid: (errs) => invalid(errs),
+        onConflict: async (err) => {
+          // A refused stage change is shown against the stage, naming each condition not yet met.
+          if (err instanceof StageChangeRefused) return invalid({ stage: err.problems.join('. ') }, 409)
+          if (!(err instanceof ConflictError)) throw err
           const saved = err.current as Project
           return renderConflict(reply, {
             title: saved.name,
@@ -284,11 +283,12 @@ export async function projectsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
-        }
-        throw err
-      }
-      reply.flash('Project updated')
-      return reply.redirect(`/projects/${id}`, 303)
+        },
+        onSaved: () => {
+          reply.flash('Project updated')
+          return reply.redirect(`/projects/${id}`, 303)
+        },
+      })
     },
   )
 }

@@ -12,7 +12,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { lit, ListQuery } from './raid.api.ts'
 import { ISSUE_PRIORITIES, ISSUE_STATUSES, type IssueInput } from './raid.rules.ts'
 
@@ -99,14 +99,15 @@ export async function raidIssuesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await raid.listIssues(scopeOf(request.actor!), {
-        ...request.query,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, issueJson)
+      return apiList(
+        request.query,
+        (window) =>
+          raid.listIssues(scopeOf(request.actor!), {
+            ...request.query,
+            ...window,
+          }),
+        issueJson,
+      )
     },
   )
 

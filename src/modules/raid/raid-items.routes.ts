@@ -4,7 +4,7 @@ import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { Assumption, RaidIssue } from '../../db/schema.ts'
 import { notFound } from '../../errors.ts'
-import { renderConflict, resubmitFields, trySave } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   assumptionConflictRows,
@@ -163,23 +163,27 @@ export async function raidItemsRoutes(app: FastifyInstance) {
         const version = optionalInt(field(request.body, 'version')) ?? 0
         if (!STATUS_VALUES[segment].includes(status))
           return itemPage(reply, segment, id, { status: 'Select a status from the buttons' }, 400)
-        const result = await trySave(
-          () => kind.setStatus(request.actor!, id, version, status),
-          (errs) => itemPage(reply, segment, id, { status: Object.values(errs).join('. ') }, 400),
-          () =>
-            itemPage(
-              reply,
-              segment,
-              id,
-              {
-                status: `Someone else changed this ${kind.noun.toLowerCase()} after you opened it. Check it and try again.`,
-              },
-              409,
-            ),
-        )
-        if (!result.ok) return result.response
-        reply.flash(`${kind.noun} is now ${kind.statusLabel(status).toLowerCase()}`)
-        return reply.redirect(`/${segment}/${id}`, 303)
+        return handleForm(reply, {
+          save: () => kind.setStatus(request.actor!, id, version, status),
+          onInvalid: (errs) => itemPage(reply, segment, id, { status: Object.values(errs).join('. ') }, 400),
+          onConflict: whenStale((conflict) => {
+            const saved = conflict.current as { version: number; status: string }
+            return renderConflict(reply, {
+              title: kind.noun,
+              recordUrl: `/${segment}/${id}`,
+              action: `/${segment}/${id}/status`,
+              rows: [
+                { label: 'Status', yours: kind.statusLabel(status), saved: kind.statusLabel(saved.status) },
+              ],
+              resubmit: resubmitFields(request.body),
+              savedVersion: saved.version,
+            })
+          }),
+          onSaved: () => {
+            reply.flash(`${kind.noun} is now ${kind.statusLabel(status).toLowerCase()}`)
+            return reply.redirect(`/${segment}/${id}`, 303)
+          },
+        })
       },
     )
   }
@@ -225,10 +229,10 @@ export async function raidItemsRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return form({ ...validateIssue(values), ...errors })
-      const result = await trySave(
-        () => raid.updateIssue(request.actor!, id, version, values),
-        form,
-        (err) => {
+      return handleForm(reply, {
+        save: () => raid.updateIssue(request.actor!, id, version, values),
+        onInvalid: form,
+        onConflict: whenStale((err) => {
           const saved = err.current as RaidIssue
           return renderConflict(reply, {
             title: saved.title,
@@ -238,11 +242,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Issue updated')
+          return reply.redirect(`/issues/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Issue updated')
-      return reply.redirect(`/issues/${id}`, 303)
+      })
     },
   )
 
@@ -270,9 +275,9 @@ export async function raidItemsRoutes(app: FastifyInstance) {
       const id = request.params.id
       const values = readAssumptionForm(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await trySave(
-        () => raidLog.updateAssumption(request.actor!, id, version, values),
-        (errs) =>
+      return handleForm(reply, {
+        save: () => raidLog.updateAssumption(request.actor!, id, version, values),
+        onInvalid: (errs) =>
           reply.render(
             ASSUMPTION_FORM,
             {
@@ -284,7 +289,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             },
             400,
           ),
-        (err) => {
+        onConflict: whenStale((err) => {
           const saved = err.current as Assumption
           return renderConflict(reply, {
             title: 'Assumption',
@@ -294,11 +299,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Assumption updated')
+          return reply.redirect(`/assumptions/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Assumption updated')
-      return reply.redirect(`/assumptions/${id}`, 303)
+      })
     },
   )
 
@@ -358,10 +364,10 @@ export async function raidItemsRoutes(app: FastifyInstance) {
       if (Object.keys(errors).length > 0) return form({ ...validateDependency(values), ...errors })
       const projectName = (pid: number | null) =>
         pid === null ? '' : (options.find((o) => o.value === String(pid))?.text ?? '')
-      const result = await trySave(
-        () => raidLog.updateDependency(request.actor!, id, version, values),
-        form,
-        (err) => {
+      return handleForm(reply, {
+        save: () => raidLog.updateDependency(request.actor!, id, version, values),
+        onInvalid: form,
+        onConflict: whenStale((err) => {
           const saved = err.current as DependencyRow
           return renderConflict(reply, {
             title: 'Dependency',
@@ -371,11 +377,12 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: () => {
+          reply.flash('Dependency updated')
+          return reply.redirect(`/dependencies/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash('Dependency updated')
-      return reply.redirect(`/dependencies/${id}`, 303)
+      })
     },
   )
 }

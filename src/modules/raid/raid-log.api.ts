@@ -13,7 +13,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { lit } from './raid.api.ts'
 import {
   ASSUMPTION_STATUSES,
@@ -168,10 +168,11 @@ function registerEntry<Row extends { id: number }>(app: FastifyInstance, e: LogE
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await e.list(scopeOf(request.actor!), { ...request.query, offset, limit: limit + 1 })
-      return apiPage(rows, offset, limit, e.json)
+      return apiList(
+        request.query,
+        (window) => e.list(scopeOf(request.actor!), { ...request.query, ...window }),
+        e.json,
+      )
     },
   )
 

@@ -13,7 +13,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { PROXIMITIES, RISK_CATEGORIES, RISK_STATUSES, type RiskInput } from './raid.rules.ts'
 import { recordFirst } from '../decisions/record-first.ts'
 
@@ -175,14 +175,15 @@ export async function raidApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await raid.listRisks(scopeOf(request.actor!), {
-        ...request.query,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, (r) => riskJson(r))
+      return apiList(
+        request.query,
+        (window) =>
+          raid.listRisks(scopeOf(request.actor!), {
+            ...request.query,
+            ...window,
+          }),
+        (r) => riskJson(r),
+      )
     },
   )
 

@@ -1,4 +1,4 @@
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, type ConflictRow } from '../../web/form-pages.ts'
 import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
 import type { Risk } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
@@ -90,6 +90,41 @@ export function riskFormContext(values: RiskInput, body: FormBody | null, errors
     statusItems: RISK_STATUSES.map((s) => ({ ...s, checked: s.value === values.status })),
     reviewDateItems: dateItems(body, 'reviewDate', values.reviewDate, Boolean(errors.reviewDate)),
   }
+}
+
+const scaleText = (labels: readonly string[], value: number | null) =>
+  value === null ? 'Not assessed' : `${value} – ${labels[value - 1] ?? ''}`
+
+/** A risk as the person typed it beside the risk as saved, for the conflict page. */
+export function riskConflictRows(yours: RiskInput, saved: RiskInput): ConflictRow[] {
+  const row = (label: string, y: string, s: string): ConflictRow => ({ label, yours: y, saved: s })
+  return [
+    row('Title', yours.title, saved.title),
+    row('Cause', yours.cause, saved.cause),
+    row('Event', yours.event, saved.event),
+    row('Effect', yours.effect, saved.effect),
+    row('Category', categoryLabel(yours.category), categoryLabel(saved.category)),
+    row(
+      'Likelihood',
+      scaleText(LIKELIHOOD_LABELS, yours.likelihood),
+      scaleText(LIKELIHOOD_LABELS, saved.likelihood),
+    ),
+    row('Impact', scaleText(IMPACT_LABELS, yours.impact), scaleText(IMPACT_LABELS, saved.impact)),
+    row(
+      'Residual likelihood',
+      scaleText(LIKELIHOOD_LABELS, yours.residualLikelihood),
+      scaleText(LIKELIHOOD_LABELS, saved.residualLikelihood),
+    ),
+    row(
+      'Residual impact',
+      scaleText(IMPACT_LABELS, yours.residualImpact),
+      scaleText(IMPACT_LABELS, saved.residualImpact),
+    ),
+    row('Proximity', proximityLabel(yours.proximity), proximityLabel(saved.proximity)),
+    row('Owner', yours.owner, saved.owner),
+    row('Review date', formatDate(yours.reviewDate), formatDate(saved.reviewDate)),
+    row('Status', riskStatusLabel(yours.status), riskStatusLabel(saved.status)),
+  ]
 }
 
 export function readIssueForm(body: FormBody, errors: Record<string, string>): IssueInput {

@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import type { Project } from '../../db/schema.ts'
+import type { Project, Risk, RiskAction } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
-import { readDate } from '../../web/form-pages.ts'
+import { handleForm, readDate, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { heatMap } from './raid.heat-map.ts'
 import { assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
@@ -14,12 +14,12 @@ import {
   issueFormContext,
   readIssueForm,
   readRiskForm,
+  riskConflictRows,
   riskFormContext,
   riskRowView,
 } from './raid.forms.ts'
 import { issueStatusLabel, priorityLabel, validateIssue, validateRisk } from './raid.rules.ts'
 import { toRiskInput } from './raid.service.ts'
-import { trySave } from '../../web/form-pages.ts'
 import type { RiskInput, IssueInput } from './raid.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
@@ -139,16 +139,17 @@ export async function raidRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return invalid({ ...validateRisk(values), ...errors })
-      const result = await trySave(
-        () => raid.createRisk(request.actor!, project.id, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(
-        `Risk ‘${result.value.title}’ added${result.value.escalated ? ' and escalated to the programme' : ''}`,
-      )
-      return reply.redirect(`/risks/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => raid.createRisk(request.actor!, project.id, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(
+            `Risk ‘${saved.title}’ added${saved.escalated ? ' and escalated to the programme' : ''}`,
+          )
+          return reply.redirect(`/risks/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -208,7 +209,7 @@ export async function raidRoutes(app: FastifyInstance) {
       const errors: Record<string, string> = {}
       const values: RiskInput = readRiskForm(request.body, errors)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const form = (errs: Record<string, string>, status: number, message?: string) =>
+      const form = (errs: Record<string, string>, status: number) =>
         reply.render(
           RISK_FORM,
           {
@@ -216,25 +217,30 @@ export async function raidRoutes(app: FastifyInstance) {
             backLink: `/risks/${id}`,
             action: `/risks/${id}/edit`,
             version,
-            conflictMessage: message,
             ...riskFormContext(values, request.body, errs),
           },
           status,
         )
       if (Object.keys(errors).length > 0) return form({ ...validateRisk(values), ...errors }, 400)
-      const result = await trySave(
-        () => raid.updateRisk(request.actor!, id, version, values),
-        (errs) => form(errs, 400),
-        () =>
-          form(
-            {},
-            409,
-            'Someone else changed this risk after you opened it. Open it again to see their change.',
-          ),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Risk updated')
-      return reply.redirect(`/risks/${id}`, 303)
+      return handleForm(reply, {
+        save: () => raid.updateRisk(request.actor!, id, version, values),
+        onInvalid: (errs) => form(errs, 400),
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as Risk
+          return renderConflict(reply, {
+            title: saved.title,
+            recordUrl: `/risks/${id}`,
+            action: `/risks/${id}/edit`,
+            rows: riskConflictRows(values, toRiskInput(saved)),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
+        onSaved: () => {
+          reply.flash('Risk updated')
+          return reply.redirect(`/risks/${id}`, 303)
+        },
+      })
     },
   )
 
@@ -247,14 +253,26 @@ export async function raidRoutes(app: FastifyInstance) {
       const doneId = optionalInt(field(request.body, 'done'))
       if (doneId !== null) {
         const version = optionalInt(field(request.body, 'version')) ?? 0
-        const result = await trySave(
-          () => raid.completeAction(request.actor!, id, doneId, version),
-          (errs) => riskPage(reply, id, errs, 400),
-          () => riskPage(reply, id, { action: 'Someone else changed this action: look again' }, 409),
-        )
-        if (!result.ok) return result.response
-        reply.flash('Action marked as done')
-        return reply.redirect(`/risks/${id}#actions`, 303)
+        return handleForm(reply, {
+          save: () => raid.completeAction(request.actor!, id, doneId, version),
+          onInvalid: (errs) => riskPage(reply, id, errs, 400),
+          onConflict: whenStale((conflict) => {
+            const saved = conflict.current as RiskAction
+            const state = (done: number) => (done ? 'Done' : 'Not done')
+            return renderConflict(reply, {
+              title: saved.action,
+              recordUrl: `/risks/${id}#actions`,
+              action: `/risks/${id}/actions`,
+              rows: [{ label: 'Action', yours: 'Done', saved: state(saved.done) }],
+              resubmit: resubmitFields(request.body),
+              savedVersion: saved.version,
+            })
+          }),
+          onSaved: () => {
+            reply.flash('Action marked as done')
+            return reply.redirect(`/risks/${id}#actions`, 303)
+          },
+        })
       }
       const errors: Record<string, string> = {}
       const input = {
@@ -263,14 +281,15 @@ export async function raidRoutes(app: FastifyInstance) {
         dueDate: readDate(request.body, 'actionDue', 'Due date', errors),
       }
       if (Object.keys(errors).length > 0) return riskPage(reply, id, errors, 400)
-      const result = await trySave(
-        () => raid.addAction(request.actor!, id, input),
-        (errs) => riskPage(reply, id, errs, 400),
-        () => riskPage(reply, id, {}, 409),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Mitigating action added')
-      return reply.redirect(`/risks/${id}#actions`, 303)
+      return handleForm(reply, {
+        save: () => raid.addAction(request.actor!, id, input),
+        onInvalid: (errs) => riskPage(reply, id, errs, 400),
+        onConflict: whenStale(() => riskPage(reply, id, {}, 409)),
+        onSaved: () => {
+          reply.flash('Mitigating action added')
+          return reply.redirect(`/risks/${id}#actions`, 303)
+        },
+      })
     },
   )
 
@@ -318,14 +337,15 @@ export async function raidRoutes(app: FastifyInstance) {
           400,
         )
       if (Object.keys(errors).length > 0) return invalid({ ...validateIssue(values), ...errors })
-      const result = await trySave(
-        () => raid.createIssue(request.actor!, project.id, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Issue ‘${result.value.title}’ added`)
-      return reply.redirect(`/projects/${project.id}/risks#issues`, 303)
+      return handleForm(reply, {
+        save: () => raid.createIssue(request.actor!, project.id, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Issue ‘${saved.title}’ added`)
+          return reply.redirect(`/projects/${project.id}/risks#issues`, 303)
+        },
+      })
     },
   )
 
@@ -338,14 +358,15 @@ export async function raidRoutes(app: FastifyInstance) {
         description: field(request.body, 'assumptionDescription'),
         owner: field(request.body, 'assumptionOwner'),
       }
-      const result = await trySave(
-        () => raidLog.addAssumption(request.actor!, project.id, input),
-        (errs) => raidPage(reply, project, errs, 400),
-        () => raidPage(reply, project, {}, 409),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Assumption added')
-      return reply.redirect(`/projects/${project.id}/risks#assumptions`, 303)
+      return handleForm(reply, {
+        save: () => raidLog.addAssumption(request.actor!, project.id, input),
+        onInvalid: (errs) => raidPage(reply, project, errs, 400),
+        onConflict: whenStale(() => raidPage(reply, project, {}, 409)),
+        onSaved: () => {
+          reply.flash('Assumption added')
+          return reply.redirect(`/projects/${project.id}/risks#assumptions`, 303)
+        },
+      })
     },
   )
 
@@ -362,14 +383,15 @@ export async function raidRoutes(app: FastifyInstance) {
         neededBy: readDate(request.body, 'neededBy', 'Needed-by date', errors),
       }
       if (Object.keys(errors).length > 0) return raidPage(reply, project, errors, 400)
-      const result = await trySave(
-        () => raidLog.addDependency(request.actor!, project.id, input),
-        (errs) => raidPage(reply, project, errs, 400),
-        () => raidPage(reply, project, {}, 409),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Dependency added')
-      return reply.redirect(`/projects/${project.id}/risks#dependencies`, 303)
+      return handleForm(reply, {
+        save: () => raidLog.addDependency(request.actor!, project.id, input),
+        onInvalid: (errs) => raidPage(reply, project, errs, 400),
+        onConflict: whenStale(() => raidPage(reply, project, {}, 409)),
+        onSaved: () => {
+          reply.flash('Dependency added')
+          return reply.redirect(`/projects/${project.id}/risks#dependencies`, 303)
+        },
+      })
     },
   )
 

@@ -5,7 +5,8 @@ import type { Committee } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import { dateItems, readDate, renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { committeeConflictRows } from './scrutiny.conflicts.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   COMMITTEE_KINDS,
@@ -18,7 +19,7 @@ import {
   type MeetingInput,
   type MemberInput,
 } from './scrutiny.rules.ts'
-import { attempt, choices, formErrors, peopleItems, type Id, type IdForm } from './scrutiny.view.ts'
+import { saveScrutinyForm, choices, formErrors, peopleItems, type Id, type IdForm } from './scrutiny.view.ts'
 
 const readCommittee = (b: FormBody): CommitteeInput => ({
   name: field(b, 'name'),
@@ -134,10 +135,9 @@ export async function committeesRoutes(app: FastifyInstance) {
     { config: { policy: 'scrutiny.record' }, schema: { body: FormBody } },
     async (request, reply) => {
       const values = readCommittee(request.body)
-      const result = await attempt(
-        reply,
-        () => scrutiny.createCommittee(request.actor!, values),
-        (errs, status) =>
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.createCommittee(request.actor!, values),
+        invalid: (errs, status) =>
           committeeForm(
             reply,
             values,
@@ -145,10 +145,11 @@ export async function committeesRoutes(app: FastifyInstance) {
             { title: 'Add a committee', backLink: '/committees', action: '/committees' },
             status,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} added`)
-      return reply.redirect(`/committees/${result.value.id}`, 303)
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} added`)
+          return reply.redirect(`/committees/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -195,10 +196,9 @@ export async function committeesRoutes(app: FastifyInstance) {
       const id = request.params.id
       const values = readCommittee(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await attempt(
-        reply,
-        () => scrutiny.updateCommittee(request.actor!, id, version, values),
-        (errs, status) =>
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.updateCommittee(request.actor!, id, version, values),
+        invalid: (errs, status) =>
           committeeForm(
             reply,
             values,
@@ -211,10 +211,22 @@ export async function committeesRoutes(app: FastifyInstance) {
             },
             status,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Committee updated')
-      return reply.redirect(`/committees/${id}`, 303)
+        onStale: (conflict) => {
+          const saved = conflict.current as Committee
+          return renderConflict(reply, {
+            title: saved.name,
+            recordUrl: `/committees/${id}`,
+            action: `/committees/${id}/edit`,
+            rows: committeeConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
+        onSaved: () => {
+          reply.flash('Committee updated')
+          return reply.redirect(`/committees/${id}`, 303)
+        },
+      })
     },
   )
 
@@ -229,14 +241,14 @@ export async function committeesRoutes(app: FastifyInstance) {
         name: field(request.body, 'name'),
         role: field(request.body, 'role'),
       }
-      const result = await attempt(
-        reply,
-        () => scrutiny.addMember(request.actor!, c.id, input),
-        (errs, status) => showCommittee(reply, c, errs, input, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${result.value.name} added as ${memberRoleLabel(result.value.role).toLowerCase()}`)
-      return reply.redirect(`/committees/${c.id}#members`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.addMember(request.actor!, c.id, input),
+        invalid: (errs, status) => showCommittee(reply, c, errs, input, status),
+        onSaved: (saved) => {
+          reply.flash(`${saved.name} added as ${memberRoleLabel(saved.role).toLowerCase()}`)
+          return reply.redirect(`/committees/${c.id}#members`, 303)
+        },
+      })
     },
   )
 
@@ -276,10 +288,14 @@ export async function committeesRoutes(app: FastifyInstance) {
           status,
         )
       if (Object.keys(errors).length > 0) return invalid({}, 400)
-      const result = await attempt(reply, () => scrutiny.createMeeting(request.actor!, c.id, values), invalid)
-      if (!result.ok) return result.response
-      reply.flash('Meeting added')
-      return reply.redirect(`/meetings/${result.value.id}`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.createMeeting(request.actor!, c.id, values),
+        invalid: invalid,
+        onSaved: (saved) => {
+          reply.flash('Meeting added')
+          return reply.redirect(`/meetings/${saved.id}`, 303)
+        },
+      })
     },
   )
 }

@@ -5,6 +5,8 @@ import type { AgendaItem, Meeting } from '../../db/schema.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
+import { renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { agendaItemConflictRows, meetingConflictRows } from './scrutiny.conflicts.ts'
 import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
 import { meetingFormContext, readMeeting } from './committees.routes.ts'
 import { effectiveStatus } from './recommendations.service.ts'
@@ -17,7 +19,7 @@ import {
   type AgendaItemInput,
   type PointInput,
 } from './scrutiny.rules.ts'
-import { attempt, choices, formErrors, type Id, type IdForm } from './scrutiny.view.ts'
+import { saveScrutinyForm, choices, formErrors, type Id, type IdForm } from './scrutiny.view.ts'
 
 const readItem = (b: FormBody): AgendaItemInput => ({
   number: field(b, 'number'),
@@ -133,14 +135,25 @@ export async function meetingsRoutes(app: FastifyInstance) {
           status,
         )
       if (Object.keys(errors).length > 0) return invalid({}, 400)
-      const result = await attempt(
-        reply,
-        () => scrutiny.updateMeeting(request.actor!, m.id, version, values),
-        invalid,
-      )
-      if (!result.ok) return result.response
-      reply.flash('Meeting updated')
-      return reply.redirect(`/meetings/${m.id}`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.updateMeeting(request.actor!, m.id, version, values),
+        invalid: invalid,
+        onStale: (conflict) => {
+          const saved = conflict.current as Meeting
+          return renderConflict(reply, {
+            title: `Meeting of ${formatDate(saved.meeting_date)}`,
+            recordUrl: `/meetings/${m.id}`,
+            action: `/meetings/${m.id}/edit`,
+            rows: meetingConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
+        onSaved: () => {
+          reply.flash('Meeting updated')
+          return reply.redirect(`/meetings/${m.id}`, 303)
+        },
+      })
     },
   )
 
@@ -209,14 +222,13 @@ export async function meetingsRoutes(app: FastifyInstance) {
         fields(request.body, name)
           .map(optionalInt)
           .filter((n): n is number => n !== null)
-      const result = await attempt(
-        reply,
-        () =>
+      return saveScrutinyForm(reply, {
+        save: () =>
           scrutiny.createItem(request.actor!, m.id, values, {
             programmeIds: ids('programmeId'),
             projectIds: ids('projectId'),
           }),
-        (errs, status) =>
+        invalid: (errs, status) =>
           itemForm(
             reply,
             values,
@@ -229,10 +241,11 @@ export async function meetingsRoutes(app: FastifyInstance) {
             },
             status,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Item ${result.value.number} added`)
-      return reply.redirect(`/agenda-items/${result.value.id}`, 303)
+        onSaved: (saved) => {
+          reply.flash(`Item ${saved.number} added`)
+          return reply.redirect(`/agenda-items/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -336,10 +349,9 @@ export async function meetingsRoutes(app: FastifyInstance) {
       const i = await loadItem(reply, request.params.id)
       const values = readItem(request.body)
       const version = optionalInt(field(request.body, 'version')) ?? 0
-      const result = await attempt(
-        reply,
-        () => scrutiny.updateMinutes(request.actor!, i.id, version, values),
-        (errs, status) =>
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.updateMinutes(request.actor!, i.id, version, values),
+        invalid: (errs, status) =>
           itemForm(
             reply,
             values,
@@ -352,10 +364,22 @@ export async function meetingsRoutes(app: FastifyInstance) {
             },
             status,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Agenda item updated')
-      return reply.redirect(`/agenda-items/${i.id}`, 303)
+        onStale: (conflict) => {
+          const saved = conflict.current as AgendaItem
+          return renderConflict(reply, {
+            title: `Item ${saved.number}: ${saved.title}`,
+            recordUrl: `/agenda-items/${i.id}`,
+            action: `/agenda-items/${i.id}/edit`,
+            rows: agendaItemConflictRows(values, saved),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        },
+        onSaved: () => {
+          reply.flash('Agenda item updated')
+          return reply.redirect(`/agenda-items/${i.id}`, 303)
+        },
+      })
     },
   )
 
@@ -371,14 +395,14 @@ export async function meetingsRoutes(app: FastifyInstance) {
         speakerRole: field(request.body, 'speakerRole'),
         text: field(request.body, 'text'),
       }
-      const result = await attempt(
-        reply,
-        () => scrutiny.addPoint(request.actor!, i.id, input),
-        (errs, status) => showItem(reply, i, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Point added to the minute')
-      return reply.redirect(`/agenda-items/${i.id}#points`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.addPoint(request.actor!, i.id, input),
+        invalid: (errs, status) => showItem(reply, i, errs, status),
+        onSaved: () => {
+          reply.flash('Point added to the minute')
+          return reply.redirect(`/agenda-items/${i.id}#points`, 303)
+        },
+      })
     },
   )
 
@@ -387,14 +411,14 @@ export async function meetingsRoutes(app: FastifyInstance) {
     { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
     async (request, reply) => {
       const i = await loadItem(reply, request.params.id)
-      const result = await attempt(
-        reply,
-        () => scrutiny.addResolution(request.actor!, i.id, field(request.body, 'resolution')),
-        (errs, status) => showItem(reply, i, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Resolution recorded')
-      return reply.redirect(`/agenda-items/${i.id}#resolutions`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => scrutiny.addResolution(request.actor!, i.id, field(request.body, 'resolution')),
+        invalid: (errs, status) => showItem(reply, i, errs, status),
+        onSaved: () => {
+          reply.flash('Resolution recorded')
+          return reply.redirect(`/agenda-items/${i.id}#resolutions`, 303)
+        },
+      })
     },
   )
 }

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { ownRow } from '../../db/owned-row.ts'
 import type { AgendaItem, Committee, DB, Meeting } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
-import { isMember } from './scrutiny-access.ts'
 import {
   validateAgendaItem,
   validateCommittee,
@@ -223,13 +223,19 @@ export function createMeetingsService(db: Kysely<DB>) {
         check(validateMember(input))
         let name = input.name.trim()
         if (input.userId !== null) {
+          await checkForeignIds(trx, actor, [
+            {
+              field: 'userId',
+              table: 'users',
+              id: input.userId,
+              message: 'Choose someone in your organisation',
+            },
+          ])
           const u = await trx
             .selectFrom('users')
             .select('name')
             .where('id', '=', input.userId)
-            .executeTakeFirst()
-          if (!u || !(await isMember(trx, actor.organisationId, input.userId)))
-            throw new ValidationError({ userId: 'Choose someone in your organisation' })
+            .executeTakeFirstOrThrow()
           name ||= u.name
         }
         const row = await trx
@@ -303,13 +309,21 @@ export function createMeetingsService(db: Kysely<DB>) {
           ...links.programmeIds.map((id) => ({ table: 'programmes' as const, id })),
           ...links.projectIds.map((id) => ({ table: 'projects' as const, id })),
         ]
+        await checkForeignIds(trx, actor, [
+          ...links.programmeIds.map((id) => ({
+            field: 'programmeId',
+            table: 'programmes' as const,
+            id,
+            message: 'Choose a programme of your organisation',
+          })),
+          ...links.projectIds.map((id) => ({
+            field: 'projectId',
+            table: 'projects' as const,
+            id,
+            message: 'Choose a project of your organisation',
+          })),
+        ])
         for (const link of chosen) {
-          if (!(await ownRow(trx, link.table, actor, link.id)))
-            throw new ValidationError(
-              link.table === 'programmes'
-                ? { programmeId: 'Choose a programme of your organisation' }
-                : { projectId: 'Choose a project of your organisation' },
-            )
           await trx
             .insertInto('agenda_item_links')
             .values({

@@ -5,7 +5,9 @@ import { allows } from '../../auth/policy.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { dateItems, readDate } from '../../web/form-pages.ts'
+import type { Recommendation, RecommendationAction } from '../../db/schema.ts'
+import { dateItems, readDate, renderConflict, resubmitFields } from '../../web/form-pages.ts'
+import { actionConflictRows, recommendationStatusRows, responseConflictRows } from './scrutiny.conflicts.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { effectiveStatus } from './recommendations.service.ts'
 import {
@@ -25,7 +27,7 @@ import {
   type ResponseInput,
 } from './scrutiny.rules.ts'
 import {
-  attempt,
+  saveScrutinyForm,
   choices,
   formErrors,
   notAddresseePage,
@@ -131,14 +133,14 @@ export async function recommendationsRoutes(app: FastifyInstance) {
         addresseeUserId: optionalInt(field(b, 'addresseeUserId')),
         leadOfficerUserId: optionalInt(field(b, 'leadOfficerUserId')),
       }
-      const result = await attempt(
-        reply,
-        () => recs.create(request.actor!, request.params.id, values),
-        (errs, status) => newForm(reply, request.params.id, values, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${recommendationKindLabel(result.value.kind)} ${result.value.reference} recorded`)
-      return reply.redirect(`/recommendations/${result.value.id}`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => recs.create(request.actor!, request.params.id, values),
+        invalid: (errs, status) => newForm(reply, request.params.id, values, errs, status),
+        onSaved: (saved) => {
+          reply.flash(`${recommendationKindLabel(saved.kind)} ${saved.reference} recorded`)
+          return reply.redirect(`/recommendations/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -283,17 +285,25 @@ export async function recommendationsRoutes(app: FastifyInstance) {
         respondedOn: readDate(request.body, 'respondedOn', 'Date of the response', errors, true),
       }
       const version = optionalInt(field(request.body, 'version'))
-      const result = await attempt(
-        reply,
+      return saveScrutinyForm(reply, {
         // A date the form could not read arrives as null, which the service refuses with the field named.
-        () => recs.respond(request.actor!, r.id, version, values),
-        (errs, status) => respondForm(reply, r, values, request.body, { ...errs, ...errors }, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash(
-        `Response to ${r.reference} recorded: ${responseLabel(result.value.response).toLowerCase()}`,
-      )
-      return reply.redirect(`/recommendations/${r.id}`, 303)
+        save: () => recs.respond(request.actor!, r.id, version, values),
+        invalid: (errs, status) =>
+          respondForm(reply, r, values, request.body, { ...errs, ...errors }, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: r.reference,
+            recordUrl: `/recommendations/${r.id}`,
+            action: `/recommendations/${r.id}/respond`,
+            rows: responseConflictRows(values, conflict.current as Recommendation),
+            resubmit: resubmitFields(request.body),
+            savedVersion: (conflict.current as Recommendation).version,
+          }),
+        onSaved: (saved) => {
+          reply.flash(`Response to ${r.reference} recorded: ${responseLabel(saved.response).toLowerCase()}`)
+          return reply.redirect(`/recommendations/${r.id}`, 303)
+        },
+      })
     },
   )
 
@@ -302,9 +312,8 @@ export async function recommendationsRoutes(app: FastifyInstance) {
     { config: { policy: 'scrutiny.respond' }, schema: { params: IdParams, body: FormBody } },
     async (request, reply) => {
       const r = await loadRec(reply, request.params.id)
-      const result = await attempt(
-        reply,
-        () =>
+      return saveScrutinyForm(reply, {
+        save: () =>
           recs.setStatus(
             request.actor!,
             r.id,
@@ -312,11 +321,21 @@ export async function recommendationsRoutes(app: FastifyInstance) {
             field(request.body, 'status'),
             field(request.body, 'evidence'),
           ),
-        (errs, status) => showRec(reply, r, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${r.reference} is now ${statusTag(result.value.status).text.toLowerCase()}`)
-      return reply.redirect(`/recommendations/${r.id}`, 303)
+        invalid: (errs, status) => showRec(reply, r, errs, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: r.reference,
+            recordUrl: `/recommendations/${r.id}`,
+            action: `/recommendations/${r.id}/status`,
+            rows: recommendationStatusRows(field(request.body, 'status'), conflict.current as Recommendation),
+            resubmit: resubmitFields(request.body),
+            savedVersion: (conflict.current as Recommendation).version,
+          }),
+        onSaved: (saved) => {
+          reply.flash(`${r.reference} is now ${statusTag(saved.status).text.toLowerCase()}`)
+          return reply.redirect(`/recommendations/${r.id}`, 303)
+        },
+      })
     },
   )
 
@@ -325,14 +344,15 @@ export async function recommendationsRoutes(app: FastifyInstance) {
     { config: { policy: 'scrutiny.record' }, schema: { params: IdParams, body: FormBody } },
     async (request, reply) => {
       const r = await loadRec(reply, request.params.id)
-      const result = await attempt(
-        reply,
-        () => recs.linkFollowUp(request.actor!, r.id, optionalInt(field(request.body, 'followUpItemId'))),
-        (errs, status) => showRec(reply, r, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`${r.reference} followed up`)
-      return reply.redirect(`/recommendations/${r.id}`, 303)
+      return saveScrutinyForm(reply, {
+        save: () =>
+          recs.linkFollowUp(request.actor!, r.id, optionalInt(field(request.body, 'followUpItemId'))),
+        invalid: (errs, status) => showRec(reply, r, errs, status),
+        onSaved: () => {
+          reply.flash(`${r.reference} followed up`)
+          return reply.redirect(`/recommendations/${r.id}`, 303)
+        },
+      })
     },
   )
 
@@ -432,10 +452,14 @@ export async function recommendationsRoutes(app: FastifyInstance) {
         if (!recs.mayRespond(request.actor!, r)) return notAddresseePage(reply)
         return invalid({}, 400)
       }
-      const result = await attempt(reply, () => recs.addAction(request.actor!, r.id, values), invalid)
-      if (!result.ok) return result.response
-      reply.flash('Action added')
-      return reply.redirect(`/recommendations/${r.id}#actions`, 303)
+      return saveScrutinyForm(reply, {
+        save: () => recs.addAction(request.actor!, r.id, values),
+        invalid: invalid,
+        onSaved: () => {
+          reply.flash('Action added')
+          return reply.redirect(`/recommendations/${r.id}#actions`, 303)
+        },
+      })
     },
   )
 
@@ -448,9 +472,8 @@ export async function recommendationsRoutes(app: FastifyInstance) {
       if (!a) throw notFound('Action')
       const r = await loadRec(reply, a.recommendation_id)
       const b = request.body
-      const result = await attempt(
-        reply,
-        () =>
+      return saveScrutinyForm(reply, {
+        save: () =>
           recs.updateAction(
             request.actor!,
             a.id,
@@ -459,11 +482,28 @@ export async function recommendationsRoutes(app: FastifyInstance) {
             field(b, 'evidenceText'),
             field(b, 'evidenceUrl'),
           ),
-        (errs, status) => showRec(reply, r, errs, status),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Action updated')
-      return reply.redirect(`/recommendations/${r.id}#actions`, 303)
+        invalid: (errs, status) => showRec(reply, r, errs, status),
+        onStale: (conflict) =>
+          renderConflict(reply, {
+            title: `an action on ${r.reference}`,
+            recordUrl: `/recommendations/${r.id}#actions`,
+            action: `/recommendation-actions/${a.id}`,
+            rows: actionConflictRows(
+              {
+                status: field(b, 'status'),
+                evidenceText: field(b, 'evidenceText'),
+                evidenceUrl: field(b, 'evidenceUrl'),
+              },
+              conflict.current as RecommendationAction,
+            ),
+            resubmit: resubmitFields(b),
+            savedVersion: (conflict.current as RecommendationAction).version,
+          }),
+        onSaved: () => {
+          reply.flash('Action updated')
+          return reply.redirect(`/recommendations/${r.id}#actions`, 303)
+        },
+      })
     },
   )
 }

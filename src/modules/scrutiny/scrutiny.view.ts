@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify'
-import { ConflictError, ValidationError } from '../../errors.ts'
+import type { ConflictError } from '../../errors.ts'
+import { handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, type FormBody } from '../../web/forms.ts'
 import { NotAddresseeError } from './scrutiny-access.ts'
 
@@ -35,32 +36,39 @@ export function formErrors(errors: Record<string, string>, order: string[] = [])
 }
 
 /**
- * Runs a save. Field errors re-render the form (400); a stale version re-renders it with the reason (409);
- * someone who is not the addressee gets the page that says who can respond (403).
+ * Saves a scrutiny form through handleForm (one reply, never a fall-through). Field errors re-render the form
+ * (400); a stale version shows the conflict page where the form gives one (`onStale`), otherwise the form again
+ * with the reason (409); someone who is not the addressee gets the page that says who can respond (403).
  */
-export async function attempt<T>(
+export function saveScrutinyForm<T>(
   reply: FastifyReply,
-  save: () => Promise<T>,
-  invalid: (errors: Record<string, string>, status: number) => unknown,
-): Promise<{ ok: true; value: T } | { ok: false; response: unknown }> {
-  try {
-    return { ok: true, value: await save() }
-  } catch (err) {
-    if (err instanceof ValidationError) return { ok: false, response: await invalid(err.fields ?? {}, 400) }
-    if (err instanceof ConflictError)
-      return {
-        ok: false,
-        response: await invalid(
-          {
-            version:
-              'Someone else changed this after you opened it. Check the page again and redo your change.',
-          },
-          409,
-        ),
-      }
-    if (err instanceof NotAddresseeError) return { ok: false, response: await notAddresseePage(reply) }
+  opts: {
+    save: () => Promise<T>
+    invalid: (errors: Record<string, string>, status: number) => unknown
+    onStale?: (err: ConflictError) => unknown
+    onSaved: (value: T) => unknown
+  },
+): Promise<FastifyReply> {
+  const stale = () =>
+    opts.invalid(
+      {
+        version: 'Someone else changed this after you opened it. Check the page again and redo your change.',
+      },
+      409,
+    )
+  return handleForm(reply, {
+    save: opts.save,
+    onInvalid: (errors) => opts.invalid(errors, 400),
+    onConflict: whenStale(opts.onStale ?? stale),
+    onSaved: opts.onSaved,
+  }).catch(async (err: unknown) => {
+    // Thrown before any reply was sent: handleForm answers only a rule failure or a 409 itself.
+    if (err instanceof NotAddresseeError) {
+      await notAddresseePage(reply)
+      return reply
+    }
     throw err
-  }
+  })
 }
 
 export function notAddresseePage(reply: FastifyReply) {

@@ -6,7 +6,7 @@ import type { Project, StatusReport } from '../../db/schema.ts'
 import { RATING_SCALES } from '../../domain/dca.ts'
 import { currentPeriod, formatPeriod, isPeriod } from '../../domain/periods.ts'
 import { notFound } from '../../errors.ts'
-import { renderConflict, trySave, resubmitFields } from '../../web/form-pages.ts'
+import { renderConflict, handleForm, whenStale, resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   definitionOfRating,
@@ -180,14 +180,15 @@ export async function statusReportsRoutes(app: FastifyInstance) {
         return invalid(
           validateStatusReport(values, { scale: actor.ratingScale, currentPeriod: currentPeriod() }),
         )
-      const result = await trySave(
-        () => statusReports.create(actor, project.id, values),
-        invalid,
-        () => invalid({}),
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Status report for ${formatPeriod(result.value.period)} submitted`)
-      return reply.redirect(`/status-reports/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => statusReports.create(actor, project.id, values),
+        onInvalid: invalid,
+        onConflict: whenStale(() => invalid({})),
+        onSaved: (saved) => {
+          reply.flash(`Status report for ${formatPeriod(saved.period)} submitted`)
+          return reply.redirect(`/status-reports/${saved.id}`, 303)
+        },
+      })
     },
   )
 
@@ -251,10 +252,10 @@ export async function statusReportsRoutes(app: FastifyInstance) {
         const rules = { scale: actor.ratingScale, currentPeriod: currentPeriod(), keepRating: report.rating }
         return invalid(validateStatusReport(values, rules))
       }
-      const result = await trySave(
-        () => statusReports.update(actor, id, version, values),
-        invalid,
-        (conflict) => {
+      return handleForm(reply, {
+        save: () => statusReports.update(actor, id, version, values),
+        onInvalid: invalid,
+        onConflict: whenStale((conflict) => {
           const saved = conflict.current as StatusReport
           return renderConflict(reply, {
             title: `Status report for ${formatPeriod(saved.period)}`,
@@ -264,11 +265,12 @@ export async function statusReportsRoutes(app: FastifyInstance) {
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
+        }),
+        onSaved: (saved) => {
+          reply.flash(`Status report for ${formatPeriod(saved.period)} updated`)
+          return reply.redirect(`/status-reports/${id}`, 303)
         },
-      )
-      if (!result.ok) return result.response
-      reply.flash(`Status report for ${formatPeriod(result.value.period)} updated`)
-      return reply.redirect(`/status-reports/${id}`, 303)
+      })
     },
   )
 }

@@ -2,9 +2,17 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import { todayInLondon } from '../../domain/dates.ts'
+import type { ToleranceException } from '../../db/schema.ts'
+import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, type HttpError, notFound } from '../../errors.ts'
-import { dateItems, handleForm, readDate } from '../../web/form-pages.ts'
+import {
+  dateItems,
+  handleForm,
+  readDate,
+  renderConflict,
+  resubmitFields,
+  type ConflictRow,
+} from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import type { ExceptionRow } from './tolerances.repository.ts'
 import {
@@ -19,6 +27,7 @@ import {
 } from './tolerances.rules.ts'
 import { parseFacts } from './tolerances.service.ts'
 
+const row = (label: string, yours: string, saved: string): ConflictRow => ({ label, yours, saved })
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 
@@ -36,11 +45,31 @@ export function exceptionView(e: ExceptionRow) {
   }
 }
 
-/** A stale version: the exception changed after the page was opened; other refusals keep their own words. */
-function staleOrRefused(err: HttpError): Record<string, string> {
-  if (err instanceof ConflictError)
-    return { version: 'Someone else changed this exception after you opened the page. Go back and check it.' }
-  return err.fields ?? { version: err.message }
+/**
+ * A refusal of a report or decision: a stale version shows the conflict page with `rows` (the person's values
+ * beside the saved exception's); any other refusal (already decided, no report yet) keeps the form with its words.
+ */
+function staleOrRefused(
+  reply: FastifyReply,
+  err: HttpError,
+  form: {
+    e: ExceptionRow
+    action: string
+    body: FormBody
+    rows: (saved: ToleranceException) => ConflictRow[]
+  },
+  invalid: (errors: Record<string, string>) => unknown,
+) {
+  if (!(err instanceof ConflictError)) return invalid(err.fields ?? { version: err.message })
+  const saved = err.current as ToleranceException
+  return renderConflict(reply, {
+    title: `${toleranceKindLabel(form.e.kind)} exception for ${form.e.project_reference} ${form.e.project_name}`,
+    recordUrl: `/exceptions/${saved.id}`,
+    action: form.action,
+    rows: form.rows(saved),
+    resubmit: resubmitFields(form.body),
+    savedVersion: saved.version,
+  })
 }
 
 export async function exceptionsRoutes(app: FastifyInstance) {
@@ -170,10 +199,22 @@ export async function exceptionsRoutes(app: FastifyInstance) {
       }
       const version = optionalInt(field(b, 'version')) ?? 0
       const invalid = (errors: Record<string, string>) => reportPage(reply, e, values, version, errors)
+      const reportRows = (saved: ToleranceException) => [
+        row('Cause', values.cause, saved.cause),
+        row('Impact', values.impact, saved.impact),
+        row('Options', values.options, saved.options),
+        row('Recommendation', values.recommendation, saved.recommendation),
+      ]
       return handleForm(reply, {
         save: () => tolerances.writeReport(request.actor!, e.id, version, values),
         onInvalid: invalid,
-        onConflict: (err) => invalid(staleOrRefused(err)),
+        onConflict: (err) =>
+          staleOrRefused(
+            reply,
+            err,
+            { e, action: `/exceptions/${e.id}/report`, body: b, rows: reportRows },
+            invalid,
+          ),
         onSaved: () => {
           reply.flash('Exception report saved. The board can now decide.')
           return reply.redirect(`/exceptions/${e.id}`, 303)
@@ -234,7 +275,22 @@ export async function exceptionsRoutes(app: FastifyInstance) {
         errors: dateErrors,
         save: () => tolerances.decide(request.actor!, e.id, version, input),
         onInvalid: invalid,
-        onConflict: (err) => invalid(staleOrRefused(err)),
+        onConflict: (err) =>
+          staleOrRefused(
+            reply,
+            err,
+            {
+              e,
+              action: `/exceptions/${e.id}/decision`,
+              body: b,
+              rows: (saved) => [
+                row('Decision', exceptionOutcomeLabel(input.outcome), exceptionOutcomeLabel(saved.outcome)),
+                row('Reasons', input.reasons, saved.outcome_reasons),
+                row('Date of decision', formatDate(decidedOn), formatDate(saved.decided_at)),
+              ],
+            },
+            invalid,
+          ),
         onSaved: () => {
           reply.flash(`Decision recorded: ${exceptionOutcomeLabel(input.outcome)}`)
           return reply.redirect(`/exceptions/${e.id}`, 303)
@@ -295,7 +351,7 @@ export async function exceptionsRoutes(app: FastifyInstance) {
             },
         save: () => tolerances.raiseManual(request.actor!, project, input),
         onInvalid: invalid,
-        onConflict: (err) => invalid(staleOrRefused(err)),
+        onConflict: (err) => invalid(err.fields ?? { version: err.message }),
         onSaved: (id) => {
           reply.flash(
             'Exception raised. The project manager, programme manager, board and Portfolio Holder have been told.',

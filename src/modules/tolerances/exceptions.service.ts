@@ -221,6 +221,8 @@ export function createExceptionWorkflow(deps: {
       for (const e of overdue) {
         await db.transaction().execute(async (trx) => {
           const at = new Date().toISOString()
+          // Not updateVersioned, and the version stays: escalation is the scheduler's mark, no one's edit, and a
+          // report or decision being written on the exception meanwhile must still save. Audited as 'escalate'.
           const r = await trx
             .updateTable('tolerance_exceptions')
             .set({ escalated_at: at, updated_at: at })

@@ -13,7 +13,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import type { ExceptionRow } from './tolerances.repository.ts'
 import { EXCEPTION_OUTCOMES, EXCEPTION_STATUSES, MANUAL_KINDS } from './tolerances.rules.ts'
 import { parseFacts, toToleranceInput } from './tolerances.service.ts'
@@ -261,16 +261,17 @@ export async function tolerancesApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
-      const rows = await tolerances.listExceptions(scopeOf(request.actor!), {
-        status: request.query.status,
-        projectId: request.query.projectId,
-        programmeId: request.query.programmeId,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, exceptionJson)
+      return apiList(
+        request.query,
+        (window) =>
+          tolerances.listExceptions(scopeOf(request.actor!), {
+            status: request.query.status,
+            projectId: request.query.projectId,
+            programmeId: request.query.programmeId,
+            ...window,
+          }),
+        exceptionJson,
+      )
     },
   )
 

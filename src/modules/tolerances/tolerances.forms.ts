@@ -1,6 +1,6 @@
 import type { ToleranceSettings } from '../../db/schema.ts'
 import { field, type FormBody } from '../../web/forms.ts'
-import { readMoneyField } from '../../web/form-pages.ts'
+import { readMoneyField, type ConflictRow } from '../../web/form-pages.ts'
 import { toToleranceInput } from './tolerances.service.ts'
 import type { ToleranceInput, Tolerances } from './tolerances.rules.ts'
 
@@ -59,6 +59,27 @@ export function toleranceFormValues(body: FormBody | null, saved: ToleranceSetti
     riskScore: s(t.riskScore),
     reportWorkingDays: s(t.reportWorkingDays),
   }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  timeDays: 'Time tolerance (days)',
+  costPercent: 'Cost tolerance (%)',
+  costPounds: 'Cost tolerance (£)',
+  scopeNote: 'Scope tolerance',
+  benefitsNote: 'Benefits tolerance',
+  riskScore: 'Risk tolerance',
+  reportWorkingDays: 'Days to write the exception report',
+}
+
+/** The tolerances as typed beside the tolerances as saved, for the conflict page. */
+export function toleranceConflictRows(body: FormBody, saved: ToleranceSettings | undefined): ConflictRow[] {
+  const yours = toleranceFormValues(body, undefined)
+  const stored = toleranceFormValues(null, saved)
+  return Object.entries(FIELD_LABELS).map(([k, label]) => ({
+    label,
+    yours: yours[k as keyof typeof yours] ?? '',
+    saved: stored[k as keyof typeof stored] ?? '',
+  }))
 }
 
 /** The tolerances that apply, as summary-list rows. */

@@ -2,10 +2,16 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
-import { notFound } from '../../errors.ts'
-import { handleForm } from '../../web/form-pages.ts'
+import type { ToleranceSettings } from '../../db/schema.ts'
+import { ConflictError, notFound } from '../../errors.ts'
+import { handleForm, renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
-import { readToleranceForm, toleranceFormValues, toleranceRows } from './tolerances.forms.ts'
+import {
+  readToleranceForm,
+  toleranceConflictRows,
+  toleranceFormValues,
+  toleranceRows,
+} from './tolerances.forms.ts'
 import {
   effectiveTolerances,
   TOLERANCE_FIELD_ORDER,
@@ -29,6 +35,7 @@ export async function tolerancesRoutes(app: FastifyInstance) {
     doSave: (version: number | null, input: ReturnType<typeof readToleranceForm>) => Promise<unknown>,
     onInvalid: (errors: Record<string, string>) => Promise<unknown>,
     savedUrl: string,
+    recordTitle: string,
   ) {
     const errors: Record<string, string> = {}
     const input = readToleranceForm(body, errors)
@@ -36,11 +43,19 @@ export async function tolerancesRoutes(app: FastifyInstance) {
       errors: Object.keys(errors).length > 0 ? { ...validateTolerances({ ...input }), ...errors } : {},
       save: () => doSave(optionalInt(field(body, 'version')), input),
       onInvalid,
-      onConflict: () =>
-        onInvalid({
-          version:
-            'Someone else changed these tolerances after you opened the page. Check the figures and save again.',
-        }),
+      // A stale version: both versions on the conflict page. Any other refusal keeps the form with its reason.
+      onConflict: (err) => {
+        if (!(err instanceof ConflictError)) return onInvalid(err.fields ?? { version: err.message })
+        const saved = err.current as ToleranceSettings | undefined
+        return renderConflict(reply, {
+          title: `Tolerances for ${recordTitle}`,
+          recordUrl: savedUrl,
+          action: savedUrl,
+          rows: toleranceConflictRows(body, saved),
+          resubmit: resubmitFields(body),
+          savedVersion: saved?.version ?? 0,
+        })
+      },
       onSaved: () => {
         reply.flash('Tolerances saved')
         return reply.redirect(savedUrl, 303)
@@ -143,6 +158,7 @@ export async function tolerancesRoutes(app: FastifyInstance) {
         (version, input) => tolerances.saveProgrammeTolerances(request.actor!, programme.id, version, input),
         (errors) => programmePage(reply, id, request.body, errors),
         `/programmes/${id}/tolerances`,
+        programme.name,
       )
     },
   )
@@ -166,6 +182,7 @@ export async function tolerancesRoutes(app: FastifyInstance) {
         (version, input) => tolerances.saveProjectTolerances(request.actor!, project, version, input),
         (errors) => projectPage(reply, id, request.body, errors),
         `/projects/${id}/tolerances`,
+        project.name,
       )
     },
   )
