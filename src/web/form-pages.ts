@@ -101,21 +101,6 @@ export function renderConflict(
   )
 }
 
-/** Runs a save; turns rule failures into the error summary, and reports other errors to the caller. */
-export async function trySave<T>(
-  save: () => Promise<T>,
-  onInvalid: (errors: Record<string, string>) => unknown,
-  onConflict: (err: ConflictError) => unknown,
-): Promise<{ ok: true; value: T } | { ok: false; response: unknown }> {
-  try {
-    return { ok: true, value: await save() }
-  } catch (err) {
-    if (err instanceof ValidationError) return { ok: false, response: await onInvalid(err.fields ?? {}) }
-    if (err instanceof ConflictError) return { ok: false, response: await onConflict(err) }
-    throw err
-  }
-}
-
 /**
  * Saves a posted form and answers with exactly one of: the form again with its errors, the conflict answer,
  * or the success step (flash and redirect). The handler returns what this returns, so nothing can run after a

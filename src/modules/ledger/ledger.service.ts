@@ -176,6 +176,9 @@ export function createLedgerService(db: Kysely<DB>) {
         if (current.version !== version) throw new ConflictError(current)
         const updated = await trx
           .updateTable('ledger_transactions')
+          // Not updateVersioned: ledger rows have no updated_at (they are the finance system's record, not
+          // ours); the same version check and audit event are made here.
+          // eslint-disable-next-line no-restricted-syntax -- see above
           .set({ project_id: projectId, version: version + 1 })
           .where('id', '=', id)
           .where('version', '=', version)

@@ -8,7 +8,7 @@ import { CONTENT_TYPES, fileName, type PaperFormat } from '../../documents/rende
 import { formatDate, formatDateTime } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { escapeHtml } from '../../web/escape.ts'
-import { trySave } from '../../web/form-pages.ts'
+import { handleForm, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { emptyReport, readReportForm, reportFormContext, reportInputOf } from './reports.forms.ts'
 import { periodLabel, reportStatusTag, type ReportInput } from './reports.rules.ts'
@@ -157,14 +157,14 @@ export async function reportsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const values = readReportForm(request.body)
       const opts = { title: 'Prepare a panel progress report', action: '/reports', backLink: '/reports' }
-      const result = await trySave(
-        () => reports.create(request.actor!, values),
-        (errs) => formPage(reply, opts, values, errs, 400),
-        () => formPage(reply, opts, values, {}, 400),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Draft report saved')
-      return reply.redirect(`/reports/${result.value.id}`, 303)
+      return handleForm(reply, {
+        save: () => reports.create(request.actor!, values),
+        onInvalid: (errs) => formPage(reply, opts, values, errs, 400),
+        onSaved: (created) => {
+          reply.flash('Draft report saved')
+          return reply.redirect(`/reports/${created.id}`, 303)
+        },
+      })
     },
   )
 
@@ -207,24 +207,32 @@ export async function reportsRoutes(app: FastifyInstance) {
         backLink: `/reports/${id}`,
         version,
       }
-      const result = await trySave(
-        () => reports.update(request.actor!, id, version, values),
-        (errs) => formPage(reply, opts, values, errs, 400),
-        () =>
-          formPage(
-            reply,
-            opts,
-            values,
-            {
-              version:
-                'Someone else changed this report after you opened it. Check the report and make your change again.',
-            },
-            409,
-          ),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Report details updated')
-      return reply.redirect(`/reports/${id}`, 303)
+      return handleForm(reply, {
+        save: () => reports.update(request.actor!, id, version, values),
+        onInvalid: (errs) => formPage(reply, opts, values, errs, 400),
+        onConflict: whenStale((conflict) => {
+          const saved = conflict.current as PanelReport
+          const theirs = reportInputOf(saved)
+          const row = (label: string, yours: string, was: string) => ({ label, yours, saved: was })
+          return renderConflict(reply, {
+            title: saved.title,
+            recordUrl: `/reports/${id}`,
+            action: `/reports/${id}/edit`,
+            rows: [
+              row('Title', values.title, theirs.title),
+              row('Reporting period', values.period, theirs.period),
+              row('Summary', values.summary, theirs.summary),
+              row('Resources', values.resourcesNarrative, theirs.resourcesNarrative),
+            ],
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.version,
+          })
+        }),
+        onSaved: () => {
+          reply.flash('Report details updated')
+          return reply.redirect(`/reports/${id}`, 303)
+        },
+      })
     },
   )
 
@@ -235,20 +243,22 @@ export async function reportsRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const report = await load(actor, request.params.reportId)
       const area = { text: field(request.body, 'areaText'), owner: field(request.body, 'areaOwner') }
-      const result = await trySave(
-        () => reports.addArea(actor, report.id, { text: area.text, ownerUserId: optionalInt(area.owner) }),
-        (errs) => renderShow(reply, report, errs, area),
-        async () =>
+      return handleForm(reply, {
+        save: () =>
+          reports.addArea(actor, report.id, { text: area.text, ownerUserId: optionalInt(area.owner) }),
+        onInvalid: (errs) => renderShow(reply, report, errs, area),
+        onConflict: async () =>
           renderShow(
             reply,
             await load(actor, report.id),
             { areaText: 'The report changed while you were adding this: add it again' },
             area,
           ),
-      )
-      if (!result.ok) return result.response
-      reply.flash('Area for consideration added')
-      return reply.redirect(`/reports/${report.id}#areas`, 303)
+        onSaved: () => {
+          reply.flash('Area for consideration added')
+          return reply.redirect(`/reports/${report.id}#areas`, 303)
+        },
+      })
     },
   )
 

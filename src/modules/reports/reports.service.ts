@@ -265,6 +265,9 @@ export async function freezeReport(
       submitted_at: at,
       submitted_by: actor.userId,
       submitted_by_name: actor.name,
+      // Not updateVersioned: freezing also requires the report still be a draft (where status = 'draft'), and
+      // its audit event (with the paper's content hash) is recorded below.
+      // eslint-disable-next-line no-restricted-syntax -- see above
       version: current.version + 1,
       updated_at: at,
     })

@@ -12,7 +12,7 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { apiList } from '../../web/pagination.ts'
 import { labelOfRating } from './status-reports.rules.ts'
 
 const Period = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' })
@@ -116,17 +116,18 @@ export async function statusReportsApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const offset = apiOffset(request.query.cursor)
-      const limit = request.query.limit ?? 50
       const actor = request.actor!
-      const rows = await statusReports.list(scopeOf(actor), {
-        projectId: request.query.projectId,
-        period: request.query.period,
-        rating: request.query.rating,
-        offset,
-        limit: limit + 1,
-      })
-      return apiPage(rows, offset, limit, (r) => statusReportJson(r, actor.ratingScale))
+      return apiList(
+        request.query,
+        (window) =>
+          statusReports.list(scopeOf(actor), {
+            projectId: request.query.projectId,
+            period: request.query.period,
+            rating: request.query.rating,
+            ...window,
+          }),
+        (r) => statusReportJson(r, actor.ratingScale),
+      )
     },
   )
 
