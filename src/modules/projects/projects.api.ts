@@ -179,7 +179,9 @@ export async function projectsApi(app: FastifyInstance) {
   const tags = ['Projects']
   // Integrations poll the list; its answer, serialised, is remembered on the organisation's change
   // counter (one primary-key read confirms it is current), keyed by the reader's scope and the query.
-  const listAnswers = createChangeCache<string>(app.database.db, 50)
+  // Remembered as UTF-8 bytes, not a string: a ~66 KB string is measured and encoded again on every
+  // send, which was the largest share of the list's CPU under load (bench/run.ts, --cpu-prof).
+  const listAnswers = createChangeCache<Buffer>(app.database.db, 50)
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
   async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {
@@ -230,9 +232,10 @@ export async function projectsApi(app: FastifyInstance) {
           limit: limit + 1,
         })
         // The route's own response serialiser: the same bytes an uncached answer would have.
-        return reply.serialize(
+        const json = reply.serialize(
           apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
         ) as string
+        return Buffer.from(json, 'utf8')
       })
       return reply.type('application/json; charset=utf-8').send(body)
     },
