@@ -10,12 +10,19 @@ import { changeCounter } from './audit.service.ts'
  * for a partner officer, the partner), the caller's own variant,
  * the organisation's change counter and today's date in London (lateness and the current period move
  * with the calendar). Every saved change bumps the counter in its own transaction, so a remembered view
- * is never stale, on any instance, and costs one primary-key lookup to confirm.
+ * is never stale, on any instance, and costs one primary-key lookup to confirm. A caller that has already
+ * read the counter in this request, before anything it computes from (`Actor.changeSeq`), passes it as
+ * `seenSeq` and saves that lookup.
  */
 export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
   const cache = new Map<string, T>()
-  return async function cached(scope: Scope, variant: string, compute: () => Promise<T>): Promise<T> {
-    const seq = await changeCounter(db, scope.organisationId)
+  return async function cached(
+    scope: Scope,
+    variant: string,
+    compute: () => Promise<T>,
+    seenSeq?: number,
+  ): Promise<T> {
+    const seq = seenSeq ?? (await changeCounter(db, scope.organisationId))
     const key = `${scope.key}:${variant}:${seq}:${todayInLondon()}`
     const hit = cache.get(key)
     if (hit !== undefined) return hit

@@ -178,7 +178,7 @@ export async function projectsApi(app: FastifyInstance) {
   const { projects } = app.services
   const tags = ['Projects']
   // Integrations poll the list; its answer, serialised, is remembered on the organisation's change
-  // counter (one primary-key read confirms it is current), keyed by the reader's scope and the query.
+  // counter (read with the API token, in its query), keyed by the reader's scope and the query.
   // Remembered as UTF-8 bytes, not a string: a ~66 KB string is measured and encoded again on every
   // send, which was the largest share of the list's CPU under load (bench/run.ts, --cpu-prof).
   const listAnswers = createChangeCache<Buffer>(app.database.db, 50)
@@ -219,24 +219,29 @@ export async function projectsApi(app: FastifyInstance) {
         offset,
         limit,
       ])
-      const body = await listAnswers(scope, variant, async () => {
-        const rows = await projects.listProjects(scope, {
-          programmeId,
-          stage,
-          rating,
-          q,
-          attention,
-          sort,
-          order,
-          offset,
-          limit: limit + 1,
-        })
-        // The route's own response serialiser: the same bytes an uncached answer would have.
-        const json = reply.serialize(
-          apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
-        ) as string
-        return Buffer.from(json, 'utf8')
-      })
+      const body = await listAnswers(
+        scope,
+        variant,
+        async () => {
+          const rows = await projects.listProjects(scope, {
+            programmeId,
+            stage,
+            rating,
+            q,
+            attention,
+            sort,
+            order,
+            offset,
+            limit: limit + 1,
+          })
+          // The route's own response serialiser: the same bytes an uncached answer would have.
+          const json = reply.serialize(
+            apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
+          ) as string
+          return Buffer.from(json, 'utf8')
+        },
+        actor.changeSeq,
+      )
       return reply.type('application/json; charset=utf-8').send(body)
     },
   )
