@@ -90,7 +90,7 @@ declare module 'fastify' {
     config: Config
     services: Services
     database: Database
-    /** Route schemas compiled on first use; `warm()` compiles the rest (see plugins/lazy-schemas.ts). */
+    /** Route schemas compiled on each route's first use (see plugins/lazy-schemas.ts). */
     schemas: ReturnType<typeof lazySchemaCompilers>
   }
 }

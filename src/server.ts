@@ -45,9 +45,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
 
+  // Route schemas compile on each route's first request only (plugins/lazy-schemas.ts): compiling all ~300
+  // in the background once listening held ~10 MB more for routes a process may never serve (bench/run.ts).
   await app.listen({ port: config.port, host: config.host })
-  // Listening first, then the route schemas no request has needed yet, in the background.
-  app.schemas.warm().catch((err: unknown) => app.log.error({ err }, 'a route schema does not compile'))
   const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL'
   const lines = [`Oversight is running at ${config.baseUrl} (database: ${where})`]
   if (demo?.loaded) {

@@ -24,6 +24,11 @@ export interface Actor {
    * (a page request's one lookup), so absent for API tokens and for actors built any other way.
    */
   readonly unreadNotifications?: number
+  /**
+   * The organisation's change counter (audit/change-cache.ts), read in the same query as an API token, so a
+   * read answered from memory costs that one query. Valid only for a request that has written nothing.
+   */
+  readonly changeSeq?: number
 }
 
 /** Who did it, as the audit trail records it. */

@@ -1,4 +1,6 @@
-import Holidays from 'date-holidays'
+import { createRequire } from 'node:module'
+import type Holidays from 'date-holidays'
+import { BANK_HOLIDAY_TABLE, FIRST_TABLED_YEAR, LAST_TABLED_YEAR } from './bank-holidays.data.ts'
 import { addDays, daysBetween, type IsoDate } from './dates.ts'
 
 /**
@@ -6,7 +8,10 @@ import { addDays, daysBetween, type IsoDate } from './dates.ts'
  * council closed its offices. An exception report "within five working days" means five days the
  * council's offices are open. Bank holidays come from `date-holidays` (the GOV.UK lists, substitute days
  * and one-off royal days included) so they do not run out: a hard-coded list silently turned every later
- * holiday into a working day.
+ * holiday into a working day. For 2000–2099 they are read from a table generated from that package
+ * (`bank-holidays.data.ts`, scripts/generate-bank-holidays.mjs; a test holds the two equal), because the
+ * package loads every country's rules and time zones, ~20 MB in every server process; a year outside the
+ * table loads the package then.
  */
 export const HOLIDAY_REGIONS = {
   'GB-ENG': 'England and Wales',
@@ -33,21 +38,34 @@ export function bankHolidays(region: HolidayRegion, year: number): ReadonlySet<I
   const key = `${region}:${year}`
   let days = byRegionYear.get(key)
   if (!days) {
-    let calendar = byRegion.get(region)
-    if (!calendar) {
-      const [country, state] = region.split('-') as [string, string]
-      calendar = new Holidays(country, state)
-      byRegion.set(region, calendar)
-    }
-    days = new Set(
-      calendar
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    )
+    const tabled =
+      year >= FIRST_TABLED_YEAR && year <= LAST_TABLED_YEAR
+        ? BANK_HOLIDAY_TABLE[region]?.[year - FIRST_TABLED_YEAR]
+        : undefined
+    days =
+      tabled !== undefined
+        ? new Set(tabled.split(' ').map((monthDay) => `${year}-${monthDay}`))
+        : bankHolidaysFromPackage(region, year)
     byRegionYear.set(key, days)
   }
   return days
+}
+
+/** The same, computed by `date-holidays` itself (loaded on first use): the source of the table. */
+export function bankHolidaysFromPackage(region: HolidayRegion, year: number): ReadonlySet<IsoDate> {
+  let calendar = byRegion.get(region)
+  if (!calendar) {
+    const [country, state] = region.split('-') as [string, string]
+    const HolidaysOf = createRequire(import.meta.url)('date-holidays') as typeof Holidays
+    calendar = new HolidaysOf(country, state)
+    byRegion.set(region, calendar)
+  }
+  return new Set(
+    calendar
+      .getHolidays(year)
+      .filter((h) => h.type === 'public')
+      .map((h) => h.date.slice(0, 10)),
+  )
 }
 
 /** The region's bank holidays plus the organisation's own closure days (a local closure, an extra holiday). */

@@ -5,9 +5,10 @@ import SerializerSelector from '@fastify/fast-json-stringify-compiler'
  * Route schemas compiled when first needed rather than all at start-up. Fastify compiles a validator
  * (Ajv) and a serializer (fast-json-stringify) for every schema of every route before it listens; with
  * some 300 routes that was about half of start-up's CPU (1.4 s of 3 s in a profile, bench/run.ts), for
- * routes a given process may never serve. Here each compiles on its first request, through the very
- * compilers and options Fastify would have used, and `warm()` compiles the rest in the background once the
- * server is listening, one schema per turn of the event loop so requests are never held up for long.
+ * routes a given process may never serve. Here each compiles on its first request (a few milliseconds,
+ * once per process), through the very compilers and options Fastify would have used. The server does not
+ * compile the rest ahead: doing so in the background held ~10 MB more under load (bench/run.ts). `warm()`
+ * compiles them all, one schema per turn of the event loop; a test uses it to check that every one compiles.
  */
 type Thunk = () => void
 

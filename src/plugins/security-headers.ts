@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 
 /**
  * Strict security headers on every response, pages and API alike: a Content-Security-Policy with a fresh
- * nonce per response (the only inline script is GOV.UK Frontend's `js-enabled` line, which carries it), and
+ * nonce per rendered page (the only inline script is GOV.UK Frontend's `js-enabled` line, which carries it), and
  * the hardening headers Helmet sets by default. Built once at start-up; a request only draws its nonce and
  * copies the headers — rebuilding a Helmet middleware per request (as @fastify/helmet does with nonces)
  * cost about 4 % of the API's CPU under load (bench/run.ts).
@@ -28,16 +28,29 @@ const CSP_DIRECTIVES: Array<[string, string[]]> = [
   ['connect-src', ["'self'"]],
 ]
 
-/** The policy text around the nonce: `${before}${nonce}${middle}${nonce}${after}`. */
-export function contentSecurityPolicy(secure: boolean): (nonce: string) => string {
+/** The policy's text, with `nonce` (a placeholder or none) allowed for scripts and styles. */
+function policyText(secure: boolean, nonce: string | null): string {
   const parts = CSP_DIRECTIVES.map(([name, values]) =>
-    name === 'script-src' || name === 'style-src'
-      ? `${name} ${values.join(' ')} 'nonce-\0'`
+    nonce !== null && (name === 'script-src' || name === 'style-src')
+      ? `${name} ${values.join(' ')} 'nonce-${nonce}'`
       : `${name} ${values.join(' ')}`,
   )
   if (secure) parts.splice(parts.length - 1, 0, 'upgrade-insecure-requests')
-  const [before, middle, after] = parts.join(';').split('\0') as [string, string, string]
+  return parts.join(';')
+}
+
+/** The policy text around the nonce: `${before}${nonce}${middle}${nonce}${after}`. */
+export function contentSecurityPolicy(secure: boolean): (nonce: string) => string {
+  const [before, middle, after] = policyText(secure, '\0').split('\0') as [string, string, string]
   return (nonce) => before + nonce + middle + nonce + after
+}
+
+/**
+ * The same policy for an answer that draws no nonce: no inline script or style may run. Most answers are
+ * JSON, for which a nonce (a CSPRNG draw and a longer header) bought nothing (bench/run.ts).
+ */
+function noInlinePolicy(secure: boolean): string {
+  return policyText(secure, null)
 }
 
 export function staticSecurityHeaders(secure: boolean): Array<[string, string]> {
@@ -79,22 +92,37 @@ function nextNonce(): string {
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** This response's CSP nonce, for the inline script in the layout. */
-    cspNonce: { script: string; style: string }
+    /**
+     * This response's CSP nonce, for the inline script in the layout. Drawn on first use (a rendered page),
+     * which also puts it in the response's policy; an answer that never asks (JSON, files, redirects)
+     * keeps the policy that allows no inline script at all.
+     */
+    readonly cspNonce: { script: string; style: string }
+    /** The nonce once drawn (security-headers' own; read `cspNonce`). */
+    drawnCspNonce: { script: string; style: string } | null
   }
 }
 
 export default fp(
   async function securityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions) {
     const policy = contentSecurityPolicy(opts.secure)
+    const noInline = noInlinePolicy(opts.secure)
     const headers = staticSecurityHeaders(opts.secure)
-    // Fastify wants a decorator's initial value; every request sets its own before any handler runs.
-    app.decorateReply('cspNonce', null as unknown as FastifyReply['cspNonce'])
+    // Fastify wants a decorator's initial value: each reply starts without a nonce.
+    app.decorateReply('drawnCspNonce', null)
+    app.decorateReply('cspNonce', {
+      getter(this: FastifyReply) {
+        if (this.drawnCspNonce === null) {
+          const nonce = nextNonce()
+          this.drawnCspNonce = { script: nonce, style: nonce }
+          this.raw.setHeader('content-security-policy', policy(nonce))
+        }
+        return this.drawnCspNonce
+      },
+    })
     app.addHook('onRequest', (_request, reply, done) => {
-      const nonce = nextNonce()
-      reply.cspNonce = { script: nonce, style: nonce }
       for (const [name, value] of headers) reply.raw.setHeader(name, value)
-      reply.raw.setHeader('content-security-policy', policy(nonce))
+      reply.raw.setHeader('content-security-policy', noInline)
       done()
     })
   },

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import type { CompiledQuery } from 'kysely'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 
@@ -72,5 +73,37 @@ describe(`the remembered project list (${dialectName()})`, () => {
     assert.deepEqual(refs((await list(pm, '&limit=1')).body), ['C-1'])
     const foreign = await t.api(await t.tokenFor(t.orgs.b.users.programme_manager), 'GET', '/api/v1/projects')
     assert.deepEqual(refs(foreign.body), [])
+  })
+
+  it('a remembered answer costs one database read: the token, with the change counter in the same query', async () => {
+    await list(pm) // remembered, and the token's last use recorded (kept to the minute)
+    // Watch what the app asks its database (the same executor its queries run through), for one request.
+    const executor = t.database.db.getExecutor()
+    const run = executor.executeQuery.bind(executor)
+    const asked: string[] = []
+    Object.defineProperty(executor, 'executeQuery', {
+      configurable: true,
+      value: <R>(query: CompiledQuery<R>) => {
+        asked.push(query.sql)
+        return run(query)
+      },
+    })
+    try {
+      await list(pm)
+    } finally {
+      Reflect.deleteProperty(executor, 'executeQuery')
+    }
+    assert.equal(asked.length, 1, asked.join('\n---\n'))
+    assert.match(asked[0]!, /from api_tokens/)
+  })
+
+  it('a revoked token is refused at once, even for a remembered answer', async () => {
+    const viewer = t.orgs.a.users.viewer
+    const token = (await t.app.services.tokens.create(viewer.organisationId, viewer.id, 'revoke me')).token
+    await list(token)
+    const [summary] = await t.app.services.tokens.list(viewer.organisationId, viewer.id)
+    assert.ok(await t.app.services.tokens.revoke(viewer.organisationId, viewer.id, summary!.id))
+    const refused = await t.api(token, 'GET', `/api/v1/projects?programmeId=${programmeId}`)
+    assert.equal(refused.statusCode, 401)
   })
 })

@@ -22,7 +22,7 @@ describe(`route schemas compiled on first use (${dialectName()})`, () => {
     assert.equal(list.statusCode, 200)
   })
 
-  it('every schema of every route compiles (what the server warms after it starts listening)', async () => {
+  it('every schema of every route compiles (the server compiles each on its first request)', async () => {
     await t.app.schemas.warm()
     assert.equal(t.app.schemas.pending, 0)
   })

@@ -68,6 +68,31 @@ describe(`security (${dialectName()})`, LIMIT, () => {
     assert.notEqual(again, nonce, 'a fresh nonce for every response')
   })
 
+  it('an answer with no page in it carries the same headers, and a policy that allows no inline script at all', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.viewer)
+    const page = await t.anonymous().get('/sign-in')
+    for (const res of [
+      await t.api(token, 'GET', '/api/v1/projects'),
+      await t.api(null, 'GET', '/api/v1/projects'),
+      await t.app.inject({ method: 'GET', url: '/health' }),
+    ]) {
+      const csp = directives(res.headers['content-security-policy'])
+      assert.deepEqual(csp.get('script-src'), ["'self'"], `${res.statusCode} ${res.body.slice(0, 80)}`)
+      assert.deepEqual(csp.get('style-src'), ["'self'"])
+      const pagePolicy = directives(page.headers['content-security-policy'])
+      // Every other directive is the page's, word for word.
+      for (const [name, values] of pagePolicy)
+        if (name !== 'script-src' && name !== 'style-src') assert.deepEqual(csp.get(name), values, name)
+      for (const name of [
+        'x-content-type-options',
+        'x-frame-options',
+        'referrer-policy',
+        'cross-origin-opener-policy',
+      ])
+        assert.equal(res.headers[name], page.headers[name], name)
+    }
+  })
+
   it('no page relies on inline styles or event handlers the CSP would block', async () => {
     const admin = await t.signIn(t.orgs.a.users.administrator)
     const pages = [

