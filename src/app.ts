@@ -76,6 +76,9 @@ import { financeMonitoringRoutes } from './modules/finance/finance-monitoring.ro
 import { financeRecordsRoutes } from './modules/finance/finance-records.routes.ts'
 import { financeClaimsRoutes } from './modules/finance/finance-claims.routes.ts'
 import { financeApi } from './modules/finance/finance.api.ts'
+import { peopleApi } from './modules/resourcing/people.api.ts'
+import { postsApi } from './modules/resourcing/posts.api.ts'
+import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -234,6 +237,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsApi)
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
+  await app.register(resourcingRoutes)
+  await app.register(peopleApi)
+  await app.register(postsApi)
   await app.register(apiDocsRoutes)
 
   return app

@@ -36,6 +36,8 @@ import { createLedgerService } from './modules/ledger/ledger.service.ts'
 import { createLedgerImportService } from './modules/ledger/ledger-import.service.ts'
 import { createFinanceService } from './modules/finance/finance.service.ts'
 import { rechargeUrl } from './modules/finance/finance-record-forms.ts'
+import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
+import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -68,6 +70,7 @@ export function createServices(database: Database, config: Config) {
   const calendar = createCalendarService(db, config.baseUrl)
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
+  const resourcing = createResourcingService(db)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -297,7 +300,9 @@ export function createServices(database: Database, config: Config) {
       )
     },
   }
+  Object.assign(historyTargets, resourcingHistoryTargets(resourcing))
   return {
+    resourcing,
     decisions,
     boards,
     gates,
