@@ -69,7 +69,7 @@ test('a post’s FTE is between 0 and 1 and its recruitment dates run in order',
     validatePost({ ...post, startsOn: '2018-06-30' }).startsOn,
     'Start date must be the same as or after the date approved',
   )
-  assert.ok(validatePost({ ...post, funded: true }).fundedBy)
+  assert.ok(validatePost({ ...post, funded: true }).budgetLineId)
 })
 
 test('a secondment that ends before it starts is refused on its end date', () => {

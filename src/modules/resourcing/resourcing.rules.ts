@@ -141,7 +141,7 @@ export function validatePost(p: PostInput): Record<string, string> {
     errors.annualCostPence = 'Annual cost must be £0 or more, and less than £100,000,000,000'
   if (!known(POST_STATUSES, p.status)) errors.status = 'Select the status of the post'
   if (p.funded && p.budgetLineId === null && p.fundingStreamId === null)
-    errors.fundedBy = 'Select the budget line or funding stream that funds the post'
+    errors.budgetLineId = 'Select the budget line or funding stream that funds the post'
   date(errors, 'approvedOn', p.approvedOn, 'Date approved')
   date(errors, 'advertisedOn', p.advertisedOn, 'Date advertised')
   date(errors, 'appointedOn', p.appointedOn, 'Date appointed')
