@@ -192,6 +192,26 @@ export async function peopleApi(app: FastifyInstance) {
     },
   )
 
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/people/:id/skills',
+    {
+      config: { policy: 'people.read' },
+      schema: {
+        tags,
+        summary: 'A person’s skills, with the person’s version to send back with a change',
+        params: IdParams,
+        response: { 200: PersonSkillsBody, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const p = await one(request.actor!, request.params.id)
+      return {
+        version: p.version,
+        skills: p.skills.map((s) => ({ skillId: s.skillId, level: s.level as never })),
+      }
+    },
+  )
+
   app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof PersonSkillsBody> }>(
     '/api/v1/people/:id/skills',
     {
@@ -303,6 +323,24 @@ export async function peopleApi(app: FastifyInstance) {
         await skills.list(scopeOf(request.actor!), { includeRetired: request.query.includeRetired ?? false })
       ).map(skillJson),
     }),
+  )
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/skills/:id',
+    {
+      config: { policy: 'people.read' },
+      schema: {
+        tags,
+        summary: 'Read a skill',
+        params: IdParams,
+        response: { 200: SkillSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => {
+      const s = await skills.get(scopeOf(request.actor!), request.params.id)
+      if (!s) throw notFound('Skill')
+      return skillJson(s)
+    },
   )
 
   app.post<{ Body: Static<typeof SkillCreate> }>(

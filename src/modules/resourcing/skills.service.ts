@@ -13,7 +13,7 @@ import type { Db } from './people.repository.ts'
  * first time its catalogue is read, once (the names are unique per organisation, so two first readers at
  * once cannot seed it twice). Skills are retired rather than deleted, so people's records keep their names.
  */
-async function ensureSeeded(db: Db, organisationId: number): Promise<void> {
+export async function ensureSeeded(db: Db, organisationId: number): Promise<void> {
   const any = await db
     .selectFrom('skills')
     .select('id')
