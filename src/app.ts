@@ -78,6 +78,7 @@ import { financeClaimsRoutes } from './modules/finance/finance-claims.routes.ts'
 import { financeApi } from './modules/finance/finance.api.ts'
 import { peopleApi } from './modules/resourcing/people.api.ts'
 import { postsApi } from './modules/resourcing/posts.api.ts'
+import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 
 export interface AppDeps {
@@ -240,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resourcingRoutes)
   await app.register(peopleApi)
   await app.register(postsApi)
+  await app.register(skillsApi)
   await app.register(apiDocsRoutes)
 
   return app

@@ -56,6 +56,7 @@ type RecordKind =
   | 'postHolder'
   | 'secondment'
   | 'skill'
+  | 'resourceLine'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -97,6 +98,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'post-holders': 'postHolder',
   secondments: 'secondment',
   skills: 'skill',
+  'business-case-resources': 'resourceLine',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -503,10 +505,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       scopeOut: '',
       optionsAppraised: '',
       budgetRequestedPence: 100,
-      resources: [],
+      resources: [{ role: `Matrix developer ${MARKER}`, fte: 1, months: 6 }],
     })
     assert.equal(bc.statusCode, 200, bc.body)
     records.businessCase = bc.json<{ id: number }>().id
+    records.resourceLine = (
+      await t.database.db
+        .selectFrom('business_case_resources')
+        .select('id')
+        .where('business_case_id', '=', records.businessCase)
+        .executeTakeFirstOrThrow()
+    ).id
     // Governance (G2): a lifecycle gate no project has passed, an assumption and a dependency.
     records.gate = await create('/api/v1/governance/lifecycle/gates', {
       code: 'MTX',

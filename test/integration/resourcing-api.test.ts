@@ -192,6 +192,55 @@ describe(`people, posts, holders, secondments and skills through the API (${dial
     ])
   })
 
+  it('a business case’s resource line names the skills it needs, from its own organisation’s catalogue', async () => {
+    const programme = (
+      await t.api(admin, 'POST', '/api/v1/programmes', { reference: 'ICT', name: 'ICT' })
+    ).json<Json>()
+    const project = (
+      await t.api(admin, 'POST', '/api/v1/projects', {
+        reference: 'ICT-01',
+        name: 'Web',
+        programmeId: programme.id,
+      })
+    ).json<Json>()
+    const bc = await t.api(admin, 'PUT', `/api/v1/projects/${project.id}/business-case`, {
+      version: null,
+      cases: Object.fromEntries(
+        ['strategic', 'economic', 'commercial', 'financial', 'management'].map((k) => [
+          k,
+          { text: '', state: 'not_started' },
+        ]),
+      ),
+      scopeIn: '',
+      scopeOut: '',
+      optionsAppraised: '',
+      budgetRequestedPence: 0,
+      resources: [{ role: 'Web developer', fte: 1, months: 9 }],
+    })
+    assert.equal(bc.statusCode, 200, bc.body)
+    const line = await t.database.db
+      .selectFrom('business_case_resources')
+      .select('id')
+      .where('business_case_id', '=', bc.json<Json>().id)
+      .executeTakeFirstOrThrow()
+    const web = (await t.api(admin, 'GET', '/api/v1/skills'))
+      .json<{ items: Json[] }>()
+      .items.find((s) => s.name === 'Web development')!
+    const url = `/api/v1/business-case-resources/${line.id}/skills`
+    const set = await t.api(admin, 'PUT', url, { skillIds: [web.id] })
+    assert.equal(set.statusCode, 200, set.body)
+    assert.deepEqual((await t.api(admin, 'GET', url)).json(), { skillIds: [web.id] })
+    const bSkill = (
+      await t.api(await t.tokenFor(t.orgs.b.users.administrator), 'GET', '/api/v1/skills')
+    ).json<{ items: Json[] }>().items[0]!
+    const foreign = await t.api(admin, 'PUT', url, { skillIds: [bSkill.id] })
+    assert.equal(foreign.statusCode, 400)
+    assert.ok(foreign.json<ErrorJson>().fields.skillIds)
+    assert.deepEqual((await t.api(admin, 'GET', url)).json(), { skillIds: [web.id] }, 'nothing changed')
+    const b = await t.tokenFor(t.orgs.b.users.administrator)
+    assert.equal((await t.api(b, 'PUT', url, { skillIds: [] })).statusCode, 404)
+  })
+
   it('roles: costs for finance, no personal data for a viewer, partner officers see their own partner’s staff only', async () => {
     const post = (
       await t.api(admin, 'POST', '/api/v1/posts', {

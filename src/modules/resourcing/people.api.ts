@@ -16,9 +16,6 @@ import {
   SecondmentFields,
   SecondmentSchema,
   secondmentJson,
-  SkillFields,
-  SkillSchema,
-  skillJson,
 } from './resourcing.api-schemas.ts'
 import { PERSON_KINDS, type PersonInput, type SecondmentInput } from './resourcing.rules.ts'
 import { accessOf } from './resourcing.view.ts'
@@ -45,14 +42,6 @@ const SecondmentCreate = Type.Object(
     toOrganisation: Type.Optional(SecondmentFields.toOrganisation),
     endsOn: Type.Optional(SecondmentFields.endsOn),
     reason: Type.Optional(SecondmentFields.reason),
-  },
-  { additionalProperties: false },
-)
-const SkillCreate = Type.Object(
-  {
-    name: SkillFields.name,
-    description: Type.Optional(SkillFields.description),
-    retired: Type.Optional(SkillFields.retired),
   },
   { additionalProperties: false },
 )
@@ -90,7 +79,7 @@ const secondmentInput = (b: SecondmentBody, s?: Secondment): SecondmentInput => 
 })
 
 export async function peopleApi(app: FastifyInstance) {
-  const { people, skills } = app.services.resourcing
+  const { people } = app.services.resourcing
   const tags = ['People']
 
   async function asJson(actor: Actor, rows: Awaited<ReturnType<typeof people.list>>) {
@@ -303,94 +292,6 @@ export async function peopleApi(app: FastifyInstance) {
       const { version, ...body } = request.body
       return secondmentJson(
         await people.updateSecondment(actor, current.id, version, secondmentInput(body, current)),
-      )
-    },
-  )
-
-  app.get<{ Querystring: { includeRetired?: boolean } }>(
-    '/api/v1/skills',
-    {
-      config: { policy: 'people.read' },
-      schema: {
-        tags,
-        summary: 'The organisation’s skills catalogue',
-        querystring: Type.Object({ includeRetired: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Object({ items: Type.Array(SkillSchema) }), ...STANDARD_ERRORS },
-      },
-    },
-    async (request) => ({
-      items: (
-        await skills.list(scopeOf(request.actor!), { includeRetired: request.query.includeRetired ?? false })
-      ).map(skillJson),
-    }),
-  )
-
-  app.get<{ Params: Static<typeof IdParams> }>(
-    '/api/v1/skills/:id',
-    {
-      config: { policy: 'people.read' },
-      schema: {
-        tags,
-        summary: 'Read a skill',
-        params: IdParams,
-        response: { 200: SkillSchema, ...STANDARD_ERRORS },
-      },
-    },
-    async (request) => {
-      const s = await skills.get(scopeOf(request.actor!), request.params.id)
-      if (!s) throw notFound('Skill')
-      return skillJson(s)
-    },
-  )
-
-  app.post<{ Body: Static<typeof SkillCreate> }>(
-    '/api/v1/skills',
-    {
-      config: { policy: 'resourcing.write' },
-      schema: {
-        tags,
-        summary: 'Add a skill to the catalogue',
-        body: SkillCreate,
-        response: { 201: SkillSchema, ...WRITE_ERRORS },
-      },
-    },
-    async (request, reply) => {
-      const b = request.body
-      const s = await skills.create(request.actor!, {
-        name: b.name,
-        description: b.description ?? '',
-        retired: b.retired ?? false,
-      })
-      return reply.status(201).header('location', `/api/v1/skills/${s.id}`).send(skillJson(s))
-    },
-  )
-
-  app.patch<{
-    Params: Static<typeof IdParams>
-    Body: Partial<Static<typeof SkillCreate>> & { version: number }
-  }>(
-    '/api/v1/skills/:id',
-    {
-      config: { policy: 'resourcing.write' },
-      schema: {
-        tags,
-        summary: 'Rename, describe or retire a skill',
-        params: IdParams,
-        body: patchOf(SkillFields),
-        response: { 200: SkillSchema, ...WRITE_ERRORS },
-      },
-    },
-    async (request) => {
-      const actor = request.actor!
-      const current = await skills.get(scopeOf(actor), request.params.id)
-      if (!current) throw notFound('Skill')
-      const b = request.body
-      return skillJson(
-        await skills.update(actor, current.id, b.version, {
-          name: b.name ?? current.name,
-          description: b.description ?? current.description,
-          retired: b.retired ?? current.retired === 1,
-        }),
       )
     },
   )

@@ -3,7 +3,8 @@ import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Skill } from '../../db/schema.ts'
 import { SEED_SKILLS } from '../../db/migrations/0014-people-posts-skills.ts'
 import { notFound, ValidationError } from '../../errors.ts'
-import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { validateSkill, type SkillInput } from './resourcing.rules.ts'
 import type { Db } from './people.repository.ts'
 
@@ -37,6 +38,14 @@ export async function ensureSeeded(db: Db, organisationId: number): Promise<void
     .onConflict((oc) => oc.columns(['organisation_id', 'name']).doNothing())
     .execute()
 }
+
+const resourceLine = (db: Db, organisationId: number, id: number) =>
+  db
+    .selectFrom('business_case_resources')
+    .select(['id', 'business_case_id', 'role'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 
 async function nameTaken(db: Db, organisationId: number, name: string, exceptId: number | null) {
   const row = await db
@@ -89,6 +98,63 @@ export function createSkillsService(db: Kysely<DB>) {
             retired: input.retired ? 1 : 0,
           },
         })
+      }),
+
+    /** The skills a business case's resource line needs, or undefined when there is no such line. */
+    async resourceSkills(scope: Scope, resourceId: number): Promise<number[] | undefined> {
+      const line = await resourceLine(db, scope.organisationId, resourceId)
+      if (!line) return undefined
+      const rows = await db
+        .selectFrom('business_case_resource_skills')
+        .select('skill_id')
+        .where('resource_id', '=', resourceId)
+        .orderBy('skill_id')
+        .execute()
+      return rows.map((r) => r.skill_id)
+    },
+
+    /** Replaces the skills a resource line needs, recorded in the business case's history. */
+    setResourceSkills: (actor: Actor, resourceId: number, skillIds: number[]): Promise<number[]> =>
+      db.transaction().execute(async (trx) => {
+        const line = await resourceLine(trx, actor.organisationId, resourceId)
+        if (!line) throw notFound('Resource line')
+        const wanted = [...new Set(skillIds)].sort((a, b) => a - b)
+        await checkForeignIds(
+          trx,
+          actor,
+          wanted.map((id) => ({
+            field: 'skillIds',
+            table: 'skills' as const,
+            id,
+            message: 'Choose skills from the catalogue',
+          })),
+        )
+        const before = await trx
+          .selectFrom('business_case_resource_skills')
+          .select('skill_id')
+          .where('resource_id', '=', resourceId)
+          .orderBy('skill_id')
+          .execute()
+        await trx.deleteFrom('business_case_resource_skills').where('resource_id', '=', resourceId).execute()
+        if (wanted.length > 0)
+          await trx
+            .insertInto('business_case_resource_skills')
+            .values(
+              wanted.map((id) => ({
+                organisation_id: actor.organisationId,
+                resource_id: resourceId,
+                skill_id: id,
+              })),
+            )
+            .execute()
+        await auditBy(trx, actor, {
+          action: 'update resource skills',
+          entityType: 'business_case',
+          entityId: line.business_case_id,
+          before: { role: line.role, skillIds: before.map((r) => r.skill_id) },
+          after: { role: line.role, skillIds: wanted },
+        })
+        return wanted
       }),
 
     update: (actor: Actor, id: number, version: number, input: SkillInput): Promise<Skill> =>
