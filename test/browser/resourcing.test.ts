@@ -114,6 +114,7 @@ describe(`people, posts and skills, in a browser (${dialectName()})`, { skip: br
       [`/people/${ids.person}/secondments/new`, 'secondment-new'],
       [`/posts/${ids.post}/holders/new`, 'holder-new'],
       [`/people/${ids.person}/edit`, 'person-edit'],
+      [`/posts/${ids.post}/edit`, 'post-edit'],
     ] as const)
       await site.goto(path, name)
     for (const [path, name] of [

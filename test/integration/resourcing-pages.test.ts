@@ -196,6 +196,26 @@ describe(`people, posts and skills pages (${dialectName()})`, () => {
     assert.equal(added.status, 303)
     const dup = await pm.post('/skills', { name: 'cloud hosting' })
     assert.equal(dup.status, 400)
+    const hosting = (await t.api(admin, 'GET', '/api/v1/skills'))
+      .json<{ items: Json[] }>()
+      .items.find((s) => s.name === 'Cloud hosting')!
+    const edit = await pm.get(`/skills/${hosting.id}/edit`)
+    assert.equal(edit.status, 200)
+    const retired = await pm.post(`/skills/${hosting.id}/edit`, {
+      version: String(hosting.version),
+      name: 'Cloud hosting',
+      description: 'Hosting on public cloud',
+      retired: 'yes',
+    })
+    assert.equal(retired.status, 303, retired.text)
+    assert.match((await pm.get('/skills')).text, /Cloud hosting Retired/)
+    const stale = await pm.post(`/skills/${hosting.id}/edit`, {
+      version: String(hosting.version),
+      name: 'Cloud platforms',
+      description: '',
+    })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /This was changed by someone else/)
     const form = await pm.get(`/people/${samId}/skills`)
     const web = [...form.document.querySelectorAll('label')].find(
       (l) => l.textContent?.trim() === 'Web development',
