@@ -76,6 +76,10 @@ import { commitmentsSlice } from './modules/finance/commitments/index.ts'
 import { fundingClaimsSlice } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesSlice } from './modules/finance/partners-recharges/index.ts'
 import { financeSummarySlice } from './modules/finance/summary/index.ts'
+import { peopleApi } from './modules/resourcing/people.api.ts'
+import { postsApi } from './modules/resourcing/posts.api.ts'
+import { skillsApi } from './modules/resourcing/skills.api.ts'
+import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -235,6 +239,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsApi)
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
+  await app.register(resourcingRoutes)
+  await app.register(peopleApi)
+  await app.register(postsApi)
+  await app.register(skillsApi)
   await app.register(apiDocsRoutes)
 
   return app

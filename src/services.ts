@@ -50,6 +50,8 @@ import { budgetsHistory } from './modules/finance/budgets/index.ts'
 import { commitmentsHistory } from './modules/finance/commitments/index.ts'
 import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
+import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
+import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -83,6 +85,7 @@ export function createServices(database: Database, config: Config) {
   const calendar = createCalendarService(db, config.baseUrl)
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
+  const resourcing = createResourcingService(db)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -152,8 +155,10 @@ export function createServices(database: Database, config: Config) {
     ...raidHistory(areas),
     ...decisionsHistory(areas),
     ...gatesHistory(areas),
+    ...resourcingHistoryTargets(resourcing),
   }
   return {
+    resourcing,
     decisions,
     boards,
     gates,

@@ -45,6 +45,12 @@ export const POLICIES = {
   ],
   /** Programme definition papers and panel progress reports: prepared by the programme office. */
   'reports.write': WRITERS_PROGRAMME,
+  /** The people register: anyone signed in; a partner officer sees only their own partner's staff. */
+  'people.read': EVERYONE_SIGNED_IN,
+  /** The establishment (posts, their holders and costs) and skills catalogue: the council's own staff. */
+  'establishment.read': ROLES.filter((r) => r !== 'partner_officer'),
+  /** People, posts, post holders, secondments and the skills catalogue: kept by HR and the programme office. */
+  'resourcing.write': ['administrator', 'programme_manager', 'service_manager'],
 } as const satisfies Record<string, readonly Role[] | null>
 
 export type PolicyName = keyof typeof POLICIES
@@ -63,4 +69,19 @@ export function allows(policy: PolicyName, role: Role | null): boolean {
 /** Roles that see every project of their organisation; the rest see only what is shared with them. */
 export function seesWholePortfolio(role: Role): boolean {
   return role !== 'partner_officer'
+}
+
+/**
+ * Who sees personal data in the people register (UK GDPR, data minimisation): a person's email address and
+ * the grade of a post a named person holds. Those who manage people, pay them or supervise the work do;
+ * viewers, scrutiny members and Portfolio Holders see names, job titles and teams only. A partner officer
+ * sees only their own partner's staff, and sees them in full.
+ */
+export function seesPersonalData(role: Role): boolean {
+  return role !== 'viewer' && role !== 'scrutiny_member' && role !== 'portfolio_holder'
+}
+
+/** Who sees what posts cost: the finance team and those who hold the budget (issue 10). */
+export function seesPostCosts(role: Role): boolean {
+  return role === 'administrator' || role === 'finance_officer' || role === 'programme_manager'
 }

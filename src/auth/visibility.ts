@@ -89,6 +89,17 @@ export function ifProjectVisible<T>(
 }
 
 /**
+ * Confines a query of the people register (issue 10) by the column holding each person's employer partner:
+ * council staff see everyone of their organisation; a partner officer sees only their own partner's staff
+ * (none without a partner), never the council's own staff or another partner's.
+ */
+export function wherePersonVisible<Q>(q: Filterable<Q> & Q, scope: Scope, partnerIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
+  return q.where(sql<SqlBool>`${sql.ref(partnerIdColumn)} = ${scope.partnerId}`)
+}
+
+/**
  * Papers about a whole programme (panel progress reports and programme definition papers; drafts and
  * frozen papers, and their HTML, PDF and DOCX files) are the council's account of the programme to its
  * panel or board: every project's name, rating, narrative, risks and finance, flattened into one document

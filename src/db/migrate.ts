@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010-invitations.ts'
 import * as m0011 from './migrations/0011-import-store.ts'
 import * as m0012 from './migrations/0012-operations.ts'
 import * as m0013 from './migrations/0013-project-partners.ts'
+import * as m0014 from './migrations/0014-people-posts-skills.ts'
 import * as m0016 from './migrations/0016-ledger-import-staging.ts'
 import * as m0017 from './migrations/0017-leavers-sessions-token-expiry.ts'
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-import-store': m0011,
   '0012-operations': m0012,
   '0013-project-partners': m0013,
+  '0014-people-posts-skills': m0014,
   '0016-ledger-import-staging': m0016,
   '0017-leavers-sessions-token-expiry': m0017,
 }

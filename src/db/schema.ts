@@ -1159,3 +1159,128 @@ export interface DB {
 }
 
 export type Invitation = Selectable<InvitationTable>
+
+/** The people register (migration 0014): everyone who does the work, employed by the council or a partner. */
+export interface PersonTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  /** employee, secondee, contractor, partner_staff or councillor */
+  kind: string
+  /** The partner that employs them; null for the council's own. */
+  partner_id: number | null
+  /** Their user account in the organisation, if they have one. */
+  user_id: number | null
+  job_title: string
+  team: string
+  email: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A post in the establishment (migration 0014). */
+export interface PostTable {
+  id: Generated<number>
+  organisation_id: number
+  title: string
+  team: string
+  grade: string
+  fte_hundredths: number
+  funded: number
+  annual_cost_pence: number
+  budget_line_id: number | null
+  funding_stream_id: number | null
+  /** vacant, filled, frozen or deleted */
+  status: string
+  approved_on: string | null
+  advertised_on: string | null
+  appointed_on: string | null
+  starts_on: string | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A person holding a post for a dated period at a contracted FTE (migration 0014). */
+export interface PostHolderTable {
+  id: Generated<number>
+  organisation_id: number
+  post_id: number
+  person_id: number
+  starts_on: string
+  ends_on: string | null
+  fte_hundredths: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A secondment out of (or into) the person's team, with the FTE it takes away (or brings) (migration 0014). */
+export interface SecondmentTable {
+  id: Generated<number>
+  organisation_id: number
+  person_id: number
+  /** out or in */
+  direction: string
+  from_team: string
+  from_organisation: string
+  to_team: string
+  to_organisation: string
+  starts_on: string
+  ends_on: string | null
+  reason: string
+  fte_hundredths: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** The organisation's skills catalogue (migration 0014). */
+export interface SkillTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  description: string
+  retired: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A skill a person holds, at a proficiency level (migration 0014). */
+export interface PersonSkillTable {
+  id: Generated<number>
+  organisation_id: number
+  person_id: number
+  skill_id: number
+  /** awareness, working, practitioner or expert */
+  level: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** The skills a business case's resource line needs (migration 0014). */
+export interface BusinessCaseResourceSkillTable {
+  organisation_id: number
+  resource_id: number
+  skill_id: number
+}
+
+export interface DB {
+  people: PersonTable
+  posts: PostTable
+  post_holders: PostHolderTable
+  secondments: SecondmentTable
+  skills: SkillTable
+  person_skills: PersonSkillTable
+  business_case_resource_skills: BusinessCaseResourceSkillTable
+}
+
+export type Person = Selectable<PersonTable>
+export type Post = Selectable<PostTable>
+export type PostHolder = Selectable<PostHolderTable>
+export type Secondment = Selectable<SecondmentTable>
+export type Skill = Selectable<SkillTable>
+export type PersonSkill = Selectable<PersonSkillTable>

@@ -10,6 +10,7 @@ import { financeOrdersDemo } from './finance-orders-demo.ts'
 import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
+import { resourcingDemo } from './resourcing-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -35,4 +36,5 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   governanceControlDemo,
   scrutinyDemo,
   papersDemo,
+  resourcingDemo,
 ]

@@ -51,6 +51,12 @@ type RecordKind =
   | 'fundingStream'
   | 'partner'
   | 'recharge'
+  | 'registerPerson'
+  | 'post'
+  | 'postHolder'
+  | 'secondment'
+  | 'skill'
+  | 'resourceLine'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -88,6 +94,19 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'funding-streams': 'fundingStream',
   partners: 'partner',
   recharges: 'recharge',
+  posts: 'post',
+  'post-holders': 'postHolder',
+  secondments: 'secondment',
+  skills: 'skill',
+  'business-case-resources': 'resourceLine',
+}
+/**
+ * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
+ * names user accounts, `/people` (and `/api/v1/people`) the people register.
+ */
+const RECORD_PARAMS_IN: Record<string, RecordKind> = {
+  '/people': 'registerPerson',
+  'v1/people': 'registerPerson',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -116,6 +135,11 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   funding_stream: 'fundingStream',
   partner: 'partner',
   partner_recharge: 'recharge',
+  person: 'registerPerson',
+  post: 'post',
+  post_holder: 'postHolder',
+  secondment: 'secondment',
+  skill: 'skill',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -158,7 +182,9 @@ function fill(route: RouteRecord, records: Records, historyTypes: string[]): Tar
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!
     if (!segment.startsWith(':') && !segment.includes('*')) continue
-    const kind = RECORD_PARAMS[segments[i - 1] ?? '']
+    const kind =
+      RECORD_PARAMS_IN[`${segments[i - 2] ?? ''}/${segments[i - 1] ?? ''}`] ??
+      RECORD_PARAMS[segments[i - 1] ?? '']
     if (!kind || segment.includes('*')) return `add a fixture for ${route.method} ${route.url}`
     segments[i] = String(records[kind])
     namesRecord = true
@@ -479,10 +505,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       scopeOut: '',
       optionsAppraised: '',
       budgetRequestedPence: 100,
-      resources: [],
+      resources: [{ role: `Matrix developer ${MARKER}`, fte: 1, months: 6 }],
     })
     assert.equal(bc.statusCode, 200, bc.body)
     records.businessCase = bc.json<{ id: number }>().id
+    records.resourceLine = (
+      await t.database.db
+        .selectFrom('business_case_resources')
+        .select('id')
+        .where('business_case_id', '=', records.businessCase)
+        .executeTakeFirstOrThrow()
+    ).id
     // Governance (G2): a lifecycle gate no project has passed, an assumption and a dependency.
     records.gate = await create('/api/v1/governance/lifecycle/gates', {
       code: 'MTX',
@@ -497,6 +530,35 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       description: `Matrix dependency ${MARKER}`,
       partnerName: 'Matrix partner',
     })
+
+    // Resourcing (issue 10): a person of the shared partner, a post they hold, a secondment, a skill.
+    records.registerPerson = await create('/api/v1/people', {
+      name: `Matrix register person ${MARKER}`,
+      kind: 'partner_staff',
+      partnerId: await t.partner(t.orgs.a),
+      email: 'matrix.register@alpha.test',
+    })
+    records.post = await create('/api/v1/posts', {
+      title: `Matrix post ${MARKER}`,
+      fte: 1,
+      status: 'filled',
+      funded: true,
+      fundingStreamId: records.fundingStream,
+    })
+    records.postHolder = await create('/api/v1/post-holders', {
+      postId: records.post,
+      personId: records.registerPerson,
+      startsOn: '2025-01-01',
+      fte: 1,
+    })
+    records.secondment = await create('/api/v1/secondments', {
+      personId: records.registerPerson,
+      direction: 'out',
+      toTeam: `Matrix response ${MARKER}`,
+      startsOn: '2025-02-01',
+      fte: 0.5,
+    })
+    records.skill = await create('/api/v1/skills', { name: `Matrix skill ${MARKER}` })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.
@@ -569,7 +631,8 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
 
   /** `/api/v1/projects` creates a project: its body is built from the fixture project. */
   function recordIdFor(collectionUrl: string): number | undefined {
-    const kind = RECORD_PARAMS[collectionUrl.split('/').pop() ?? '']
+    const parts = collectionUrl.split('/')
+    const kind = RECORD_PARAMS_IN[parts.slice(-2).join('/')] ?? RECORD_PARAMS[parts.pop() ?? '']
     return kind ? records[kind] : undefined
   }
 

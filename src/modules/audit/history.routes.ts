@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { scopeOf, type Scope } from '../../auth/actor.ts'
+import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { ownValue } from '../../domain/own-key.ts'
 import { notFound } from '../../errors.ts'
 import { historyOf } from './audit.service.ts'
@@ -9,10 +9,16 @@ import { historyOf } from './audit.service.ts'
 export interface HistoryTarget {
   label: string
   find(scope: Scope, id: number): Promise<{ title: string; url: string } | undefined>
+  /** Fields this reader may not see (personal data, costs): left out of the changes shown. */
+  hiddenFields?(actor: Actor): readonly string[]
 }
 
-function diff(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
-  const hidden = new Set(['id', 'organisation_id', 'created_at', 'updated_at', 'version'])
+function diff(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  withheld: readonly string[],
+) {
+  const hidden = new Set(['id', 'organisation_id', 'created_at', 'updated_at', 'version', ...withheld])
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])
   const rows: Array<{ field: string; before: string; after: string }> = []
   for (const k of keys) {
@@ -43,6 +49,7 @@ export async function historyRoutes(app: FastifyInstance) {
       if (!target) throw notFound()
       const record = await target.find(scopeOf(actor), request.params.id)
       if (!record) throw notFound(target.label)
+      const withheld = target.hiddenFields?.(actor) ?? []
       const events = await historyOf(
         app.database.db,
         actor.organisationId,
@@ -59,6 +66,7 @@ export async function historyRoutes(app: FastifyInstance) {
           changes: diff(
             e.before_json ? (JSON.parse(e.before_json) as Record<string, unknown>) : null,
             e.after_json ? (JSON.parse(e.after_json) as Record<string, unknown>) : null,
+            withheld,
           ),
         })),
       })

@@ -89,13 +89,8 @@ export function toBusinessCaseInput(bc: BusinessCase, resources: ResourceRow[]):
   }
 }
 
-/** FTE as typed ("0.5", "2") to hundredths; NaN when it is not a number of FTE. */
-export function parseFte(text: string): number {
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text.trim())) return Number.NaN
-  return Math.round(Number(text.trim()) * 100)
-}
-
-export const formatFte = (hundredths: number) => String(hundredths / 100)
+// FTE is read and shown in one place for every area (src/domain/fte.ts).
+export { formatFte, parseFte } from '../../domain/fte.ts'
 
 export function validateBusinessCase(b: BusinessCaseInput): Record<string, string> {
   const errors: Record<string, string> = {}
