@@ -42,6 +42,11 @@ describe(`history targets (${dialectName()})`, () => {
       decision: 'Decision',
       board: 'Board',
       business_case: 'Business case',
+      person: 'Person',
+      post: 'Post',
+      post_holder: 'Post holder',
+      secondment: 'Secondment',
+      skill: 'Skill',
     })
   })
 
