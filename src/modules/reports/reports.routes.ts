@@ -247,13 +247,15 @@ export async function reportsRoutes(app: FastifyInstance) {
         save: () =>
           reports.addArea(actor, report.id, { text: area.text, ownerUserId: optionalInt(area.owner) }),
         onInvalid: (errs) => renderShow(reply, report, errs, area),
-        onConflict: async () =>
+        // A report frozen meanwhile is the error handler's 409; only a stale draft is asked to try again.
+        onConflict: whenStale(async () =>
           renderShow(
             reply,
             await load(actor, report.id),
             { areaText: 'The report changed while you were adding this: add it again' },
             area,
           ),
+        ),
         onSaved: () => {
           reply.flash('Area for consideration added')
           return reply.redirect(`/reports/${report.id}#areas`, 303)
