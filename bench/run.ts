@@ -20,6 +20,7 @@ import { openDatabase } from '../src/db/database.ts'
 import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../src/paths.ts'
 import { serverNodeFlags } from '../scripts/node-flags.mjs'
+import { migrateToLatest } from '../src/db/migrate.ts'
 import { BENCH_EMAIL, BENCH_PASSWORD, generateW1 } from './generate.ts'
 
 const { values } = parseArgs({
@@ -129,6 +130,8 @@ async function main() {
     copyFileSync(w1, runDb)
 
     const database = openDatabase({ dialect: 'sqlite', file: runDb })
+    // A W1 generated before a later migration is brought up to date (the server would, but the token comes first).
+    await migrateToLatest(database)
     const user = await database.db
       .selectFrom('users as u')
       .innerJoin('memberships as m', 'm.user_id', 'u.id')
