@@ -1,5 +1,6 @@
 import { isRatingScaleId, RATING_SCALES } from '../domain/dca.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
+import { seedSkills } from '../modules/resourcing/skills.service.ts'
 import { CLI_ACTOR, CliError, optional, required, UsageError, type Command } from './cli-support.ts'
 
 export const orgList: Command = {
@@ -83,6 +84,7 @@ export const orgCreate: Command = {
         entityId: created.id,
         after: created,
       })
+      await seedSkills(trx, created.id)
     })
     const scaleName = RATING_SCALES[scale].name
     ctx.out(

@@ -14,6 +14,7 @@ import {
 import type { DB } from '../db/schema.ts'
 import type { IsoDate } from '../domain/dates.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
+import { seedSkills } from '../modules/resourcing/skills.service.ts'
 import type { DemoProgramme, DemoProject, DemoReporter } from './demo-types.ts'
 
 /** Every demo record is recorded as created by the loader, so history pages and `audit verify` work on it. */
@@ -226,6 +227,7 @@ export function createDemoLoader(trx: Transaction<DB>, now: Date) {
         .returningAll()
         .executeTakeFirstOrThrow()
       await audit(row.id, 'organisation', row.id, row)
+      await seedSkills(trx, row.id)
       return row.id
     },
 

@@ -2,7 +2,6 @@ import type { Insertable } from 'kysely'
 import { addMonths } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
 import { recordAudit } from '../modules/audit/audit.service.ts'
-import { ensureSeeded } from '../modules/resourcing/skills.service.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
 import type { DemoContext } from './extensions.ts'
 
@@ -190,7 +189,6 @@ export async function resourcingDemo({ trx, organisationId: org, people, today, 
   await covid(amira, 'Digital', '2020-08-28', 80)
   await covid(sean, 'Communications', '2020-07-31', 80)
 
-  await ensureSeeded(trx, org)
   const skill = async (personId: number, name: string, level: string) => {
     const s = await trx
       .selectFrom('skills')

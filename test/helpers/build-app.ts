@@ -6,6 +6,7 @@ import { ROLES, type Role } from '../../src/auth/roles.ts'
 import { shareProject } from '../../src/auth/visibility.ts'
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
+import { seedSkills } from '../../src/modules/resourcing/skills.service.ts'
 import { createTestDatabase } from './database.ts'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -157,6 +158,8 @@ async function seedOrg(database: Database, slug: string, name: string): Promise<
     .values({ slug, name, rating_scale: 'ipa5', is_demo: 0, created_at: at, updated_at: at })
     .returning('id')
     .executeTakeFirstOrThrow()
+  // As `oversight org create` and the demo do: every organisation starts with the skills catalogue.
+  await seedSkills(db, org.id)
   const users = {} as Record<Role, TestUser>
   for (const role of ROLES) {
     const email = `${role.replace(/_/g, '.')}@${slug}.test`

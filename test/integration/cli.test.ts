@@ -138,6 +138,15 @@ describe(`oversight command line (${dialectName()})`, () => {
       .where('slug', '=', 'wolds')
       .executeTakeFirstOrThrow()
     assert.equal(wolds.rating_scale, 'rag3')
+    // A new organisation's skills catalogue starts with the digital skills, made with the organisation.
+    const skills = await database.db
+      .selectFrom('skills')
+      .innerJoin('organisations', 'organisations.id', 'skills.organisation_id')
+      .select('skills.name')
+      .where('organisations.slug', '=', 'wolds')
+      .execute()
+    assert.equal(skills.length, 8)
+    assert.ok(skills.some((k) => k.name === 'Content design'))
     const list = await cli(url, ['org', 'list'])
     assert.equal(list.code, 0)
     assert.deepEqual(

@@ -7,7 +7,7 @@ import { idColumn } from './helpers.ts'
 // dates are ISO text, as everywhere else.
 
 /** The skills a council's digital work needs, seeded into every organisation's catalogue (issue 10). */
-export const SEED_SKILLS = [
+const SEED_SKILLS = [
   'Content design',
   'Web development',
   'User research',

@@ -1,32 +1,35 @@
 import type { Kysely } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Skill } from '../../db/schema.ts'
-import { SEED_SKILLS } from '../../db/migrations/0014-people-posts-skills.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { validateSkill, type SkillInput } from './resourcing.rules.ts'
 import type { Db } from './people.repository.ts'
 
+/** The skills a council's digital work needs: every organisation's catalogue starts with them (issue 10). */
+const STARTING_SKILLS = [
+  'Content design',
+  'Web development',
+  'User research',
+  'Service design',
+  'Data analysis',
+  'Delivery management',
+  'CRM administration',
+  'Accessibility testing',
+]
+
 /**
- * The organisation's skills catalogue. Every organisation starts with the digital skills a council needs
- * (issue 10): those that existed when migration 0014 ran got them there; a newer organisation gets them the
- * first time its catalogue is read, once (the names are unique per organisation, so two first readers at
- * once cannot seed it twice). Skills are retired rather than deleted, so people's records keep their names.
+ * Puts the starting skills into a new organisation's catalogue, in the transaction that creates it (the
+ * organisations that existed when migration 0014 ran got them there). Skills are retired rather than deleted, so
+ * people's records keep their names.
  */
-export async function ensureSeeded(db: Db, organisationId: number): Promise<void> {
-  const any = await db
-    .selectFrom('skills')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .limit(1)
-    .executeTakeFirst()
-  if (any) return
+export async function seedSkills(db: Db, organisationId: number): Promise<void> {
   const at = new Date().toISOString()
   await db
     .insertInto('skills')
     .values(
-      SEED_SKILLS.map((name) => ({
+      STARTING_SKILLS.map((name) => ({
         organisation_id: organisationId,
         name,
         description: '',
@@ -78,7 +81,6 @@ export function createSkillsService(db: Kysely<DB>) {
     get,
 
     async list(scope: Scope, opts: { includeRetired?: boolean } = {}): Promise<Skill[]> {
-      await ensureSeeded(db, scope.organisationId)
       let q = db.selectFrom('skills').selectAll().where('organisation_id', '=', scope.organisationId)
       if (!opts.includeRetired) q = q.where('retired', '=', 0)
       return q.orderBy('name').execute()
@@ -86,7 +88,6 @@ export function createSkillsService(db: Kysely<DB>) {
 
     create: (actor: Actor, input: SkillInput): Promise<Skill> =>
       db.transaction().execute(async (trx) => {
-        await ensureSeeded(trx, actor.organisationId)
         await checked(trx, actor.organisationId, input, null)
         return insertAudited(trx, {
           table: 'skills',
