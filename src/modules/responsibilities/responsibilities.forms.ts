@@ -1,0 +1,133 @@
+import { errorList, field, fields, optionalInt, type FormBody } from '../../web/forms.ts'
+import type { AssetView } from './responsibilities.service.ts'
+import type { ResponsibilitiesService } from './responsibilities.service.ts'
+import {
+  ASSET_KINDS,
+  ASSET_STATUSES,
+  partyKey,
+  RACI,
+  readPartyKey,
+  type AssetInput,
+  type ResponsibilityInput,
+} from './responsibilities.rules.ts'
+
+// The asset form: its fields, a matrix of party and letter pairs (as many rows as the asset has, and three
+// spare, so it works without JavaScript), and the projects and risks it links to.
+
+const SPARE_ROWS = 3
+const MAX_ROWS = 60
+
+export const ASSET_ORDER = [
+  'name',
+  'kind',
+  'status',
+  'description',
+  'responsibilities',
+  'projectIds',
+  'riskIds',
+]
+
+/** An unreadable party (not an option this form offered) is kept as an impossible party, so the rules name it. */
+const UNKNOWN_PARTY = { party: 'unknown', team: null, personId: null, partnerId: null }
+
+export function readAssetForm(body: FormBody): AssetInput {
+  const count = Math.min(optionalInt(field(body, 'rows')) ?? 0, MAX_ROWS)
+  const responsibilities: ResponsibilityInput[] = []
+  for (let i = 0; i < count; i++) {
+    const party = field(body, `party-${i}`)
+    const role = field(body, `role-${i}`)
+    if (party === '' && role === '') continue
+    responsibilities.push({
+      role,
+      ...(party === '' ? UNKNOWN_PARTY : (readPartyKey(party) ?? UNKNOWN_PARTY)),
+    })
+  }
+  const ids = (name: string) => fields(body, name).map((v) => optionalInt(v) ?? 0)
+  return {
+    name: field(body, 'name'),
+    kind: field(body, 'kind'),
+    status: field(body, 'status'),
+    description: field(body, 'description'),
+    responsibilities,
+    projectIds: ids('projectIds'),
+    riskIds: ids('riskIds'),
+  }
+}
+
+export function inputOf(v: AssetView): AssetInput {
+  return {
+    name: v.asset.name,
+    kind: v.asset.kind,
+    status: v.asset.status,
+    description: v.asset.description,
+    responsibilities: v.cells.map((c) => ({
+      role: c.role,
+      party: c.partyKind,
+      team: c.team,
+      personId: c.personId,
+      partnerId: c.partnerId,
+    })),
+    projectIds: v.projects.map((p) => p.id),
+    riskIds: v.risks.map((r) => r.id),
+  }
+}
+
+type Options = Awaited<ReturnType<ResponsibilitiesService['options']>>
+
+/** The form's view model. Blank rows are dropped when read, so row n of the errors is row n shown again. */
+export function assetFormContext(values: AssetInput, options: Options, errors: Record<string, string>) {
+  const partyItems = [
+    { value: '', text: 'Choose a party' },
+    ...options.teams.map((t) => ({ value: `team:${t}`, text: `Team: ${t}` })),
+    ...options.people.map((p) => ({
+      value: `person:${p.id}`,
+      text: `Person: ${p.name}${p.partner_name ? ` (${p.partner_name})` : p.team ? ` (${p.team})` : ''}`,
+    })),
+    ...options.partners.map((p) => ({ value: `partner:${p.id}`, text: `Partner: ${p.name}` })),
+  ]
+  const count = values.responsibilities.length + SPARE_ROWS
+  const rows = Array.from({ length: count }, (_, i) => {
+    const r = values.responsibilities[i]
+    const chosen = r ? partyKey(r) : ''
+    return {
+      index: i,
+      number: i + 1,
+      error: errors[`responsibilities-${i}`],
+      partyItems: partyItems.map((it) => ({ ...it, selected: it.value === chosen })),
+      roleItems: [{ value: '', text: 'None' }, ...RACI].map((it) => ({
+        value: it.value,
+        text: it.value === '' ? it.text : `${it.value}: ${it.text}`,
+        selected: it.value === (r?.role ?? ''),
+      })),
+    }
+  })
+  const check = (list: readonly number[], id: number) => list.includes(id)
+  return {
+    errors,
+    errorList: errorList(errors, [
+      ...ASSET_ORDER.slice(0, 5),
+      ...rows.map((r) => `responsibilities-${r.index}`),
+      ...ASSET_ORDER.slice(5),
+    ]),
+    values,
+    rowCount: count,
+    rows,
+    kindItems: ASSET_KINDS.map((k) => ({
+      value: k.value,
+      text: k.text,
+      hint: { text: k.hint },
+      checked: k.value === values.kind,
+    })),
+    statusItems: ASSET_STATUSES.map((s) => ({ ...s, checked: s.value === values.status })),
+    projectItems: options.projects.map((p) => ({
+      value: String(p.id),
+      text: `${p.reference}: ${p.name}`,
+      checked: check(values.projectIds, p.id),
+    })),
+    riskItems: options.risks.map((r) => ({
+      value: String(r.id),
+      text: `${r.project_reference}: ${r.title}`,
+      checked: check(values.riskIds, r.id),
+    })),
+  }
+}
