@@ -29,9 +29,13 @@ const ResponsibilityBody = Type.Object(
   {
     role: literals(RACI),
     party: Party,
-    team: Type.Optional(Type.String({ maxLength: 200 })),
-    personId: Type.Optional(Type.Integer({ minimum: 1 })),
-    partnerId: Type.Optional(Type.Integer({ minimum: 1 })),
+    team: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    personId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    partnerId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    // A matrix read from this API can be sent back as it is: the party's name is read, never written.
+    name: Type.Optional(
+      Nullable(Type.String({ maxLength: 400, description: 'Ignored: the name comes from the register' })),
+    ),
   },
   { additionalProperties: false },
 )
