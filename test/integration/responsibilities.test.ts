@@ -120,6 +120,8 @@ describe(`the responsibility matrix (${dialectName()})`, () => {
       a.risks.map((r) => r.title),
       ['Network failure'],
     )
+    const project = await (await t.signIn(t.orgs.a.users.viewer)).get(`/projects/${sharedProject}`)
+    assert.match(project.text, /Services and assets it changes Council tax web pages/)
     assert.deepEqual(
       a.responsibilities.map((r) => `${r.name}:${r.role}`),
       ['Revenues and Benefits:A', 'Digital:C', 'Lee Harper:R', 'PSPS:I'],
