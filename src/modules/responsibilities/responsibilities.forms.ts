@@ -16,6 +16,7 @@ import {
 
 const SPARE_ROWS = 3
 const MAX_ROWS = 60
+const MIN_ROWS = 5
 
 export const ASSET_ORDER = [
   'name',
@@ -85,7 +86,7 @@ export function assetFormContext(values: AssetInput, options: Options, errors: R
     })),
     ...options.partners.map((p) => ({ value: `partner:${p.id}`, text: `Partner: ${p.name}` })),
   ]
-  const count = values.responsibilities.length + SPARE_ROWS
+  const count = Math.max(values.responsibilities.length + SPARE_ROWS, MIN_ROWS)
   const rows = Array.from({ length: count }, (_, i) => {
     const r = values.responsibilities[i]
     const chosen = r ? partyKey(r) : ''
