@@ -318,6 +318,48 @@ describe(`the responsibility matrix (${dialectName()})`, () => {
     assert.match(shown.text, /PSPS Partner R: Responsible/)
   })
 
+  it('a stale edit shows both matrices, and saving mine keeps every project it checked', async () => {
+    const created = (
+      await asset({ name: 'Intranet', kind: 'infrastructure', responsibilities: [team('Digital', 'A')] })
+    ).json<AssetJson>()
+    const agent = await t.signIn(t.orgs.a.users.programme_manager)
+    const url = `/responsibilities/${created.id}/edit`
+    assert.equal((await agent.get(url)).status, 200)
+    const other = await t.api(admin, 'PATCH', `/api/v1/service-assets/${created.id}`, {
+      version: created.version,
+      description: 'Changed meanwhile',
+    })
+    assert.equal(other.statusCode, 200)
+    const stale = await agent.post(url, {
+      version: String(created.version),
+      name: 'Intranet',
+      kind: 'infrastructure',
+      status: 'live',
+      description: '',
+      rows: '1',
+      'party-0': `partner:${psps}`,
+      'role-0': 'A',
+      projectIds: [String(sharedProject), String(councilProject)],
+    })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Partner: PSPS: A.*Team: Digital: A/)
+    const resubmit: Record<string, string> = {}
+    for (const input of stale.document.querySelectorAll('form input[type="hidden"]'))
+      if (input.getAttribute('name') !== '_csrf')
+        resubmit[input.getAttribute('name')!] = input.getAttribute('value') ?? ''
+    const saved = await agent.post(url, resubmit)
+    assert.equal(saved.status, 303, saved.text)
+    const now = (await t.api(admin, 'GET', `/api/v1/service-assets/${created.id}`)).json<AssetJson>()
+    assert.deepEqual(
+      now.projects.map((p) => p.reference),
+      ['ICT-01', 'ICT-03'],
+    )
+    assert.deepEqual(
+      now.responsibilities.map((r) => `${r.name}:${r.role}`),
+      ['PSPS:A'],
+    )
+  })
+
   it('exports the matrix as CSV with formulas neutralised, and as Excel', async () => {
     await asset({
       name: '=HYPERLINK("http://evil")',

@@ -1,3 +1,4 @@
+import { resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, fields, optionalInt, type FormBody } from '../../web/forms.ts'
 import type { AssetView } from './responsibilities.service.ts'
 import type { ResponsibilitiesService } from './responsibilities.service.ts'
@@ -43,7 +44,12 @@ export function readAssetForm(body: FormBody): AssetInput {
       ...(party === '' ? UNKNOWN_PARTY : (readPartyKey(party) ?? UNKNOWN_PARTY)),
     })
   }
-  const ids = (name: string) => fields(body, name).map((v) => optionalInt(v) ?? 0)
+  // The conflict page posts each list back as one comma-separated field (see resubmitAsset).
+  const ids = (name: string) =>
+    fields(body, name)
+      .flatMap((v) => v.split(','))
+      .filter((v) => v.trim() !== '')
+      .map((v) => optionalInt(v.trim()) ?? 0)
   return {
     name: field(body, 'name'),
     kind: field(body, 'kind'),
@@ -131,4 +137,22 @@ export function assetFormContext(values: AssetInput, options: Options, errors: R
       checked: check(values.riskIds, r.id),
     })),
   }
+}
+
+/** The form's fields to post again from the conflict page, the checked projects and risks kept whole. */
+export function resubmitAsset(body: FormBody): Record<string, string> {
+  return {
+    ...resubmitFields(body),
+    projectIds: fields(body, 'projectIds').join(','),
+    riskIds: fields(body, 'riskIds').join(','),
+  }
+}
+
+/** A matrix in one line, with the party names the form offered: for the conflict page. */
+export function describeMatrix(a: AssetInput, options: Options): string {
+  if (a.responsibilities.length === 0) return 'Nobody'
+  const names = new Map(
+    assetFormContext(a, options, {}).rows[0]?.partyItems.map((i) => [i.value, i.text]) ?? [],
+  )
+  return a.responsibilities.map((r) => `${names.get(partyKey(r)) ?? 'Unknown party'}: ${r.role}`).join('; ')
 }

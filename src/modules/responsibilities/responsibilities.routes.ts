@@ -4,10 +4,16 @@ import { allows } from '../../auth/policy.ts'
 import type { ServiceAsset } from '../../db/schema.ts'
 import { notFound, type ConflictError } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { handleForm, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
+import { handleForm, renderConflict, whenStale } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { tableCsv, tableXlsx } from '../resourcing/resourcing-export.ts'
-import { assetFormContext, inputOf, readAssetForm } from './responsibilities.forms.ts'
+import {
+  assetFormContext,
+  describeMatrix,
+  inputOf,
+  readAssetForm,
+  resubmitAsset,
+} from './responsibilities.forms.ts'
 import { ASSET_KINDS, ASSET_STATUSES, labelOf, RACI, type AssetInput } from './responsibilities.rules.ts'
 import type { AssetView } from './responsibilities.service.ts'
 import { matrixOf, matrixTable, PARTY_LABELS } from './responsibilities.view.ts'
@@ -169,9 +175,8 @@ export async function responsibilitiesRoutes(app: FastifyInstance) {
         onInvalid: (errors) => showForm(reply, editOpts(v.asset, version), input, errors),
         onConflict: whenStale(async (err) => {
           const saved = (err as ConflictError<ServiceAsset>).current
-          const now = await viewOr404(actor, saved.id)
-          const describe = (a: AssetInput) =>
-            a.responsibilities.length === 0 ? 'Nobody' : `${a.responsibilities.length} parties`
+          const [now, options] = await Promise.all([viewOr404(actor, saved.id), service.options(actor)])
+          const describe = (a: AssetInput) => describeMatrix(a, options)
           return renderConflict(reply, {
             title: saved.name,
             recordUrl: `/responsibilities/${saved.id}`,
@@ -191,7 +196,7 @@ export async function responsibilitiesRoutes(app: FastifyInstance) {
               { label: 'Description', yours: input.description, saved: saved.description },
               { label: 'Matrix', yours: describe(input), saved: describe(inputOf(now)) },
             ],
-            resubmit: resubmitFields(request.body),
+            resubmit: resubmitAsset(request.body),
             savedVersion: saved.version,
           })
         }),
