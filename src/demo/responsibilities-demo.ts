@@ -1,4 +1,5 @@
 import { recordAudit } from '../modules/audit/audit.service.ts'
+import { labelOf, RACI } from '../modules/responsibilities/responsibilities.rules.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
 import type { DemoContext } from './extensions.ts'
 
@@ -136,7 +137,7 @@ export async function responsibilitiesDemo({ trx, organisationId: org, now }: De
       entityId: row.id,
       after: {
         ...row,
-        matrix: parties.map(([role, , who]) => `${who}: ${role}`).join('; '),
+        matrix: parties.map(([role, , who]) => `${who}: ${labelOf(RACI, role)}`).join('; '),
         projects: projects.filter((r) => projectIds.has(r)).join(', '),
       },
     })
