@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Role } from '../../src/auth/roles.ts'
+import { partnerScope, whereAssetVisible, wholeOrganisation } from '../../src/auth/visibility.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 
@@ -264,6 +265,9 @@ describe(`the responsibility matrix (${dialectName()})`, () => {
       .json<{ items: AssetJson[] }>()
       .items.find((a) => a.name === 'CRM')!
     assert.equal((await t.api(officer, 'GET', `/api/v1/service-assets/${crm.id}`)).statusCode, 404)
+    const officerPages = await t.signIn(t.orgs.a.users.partner_officer)
+    assert.equal((await officerPages.get(`/history/service_asset/${crm.id}`)).status, 404)
+    assert.equal((await officerPages.get(`/responsibilities/${crm.id}`)).status, 404)
 
     // Another partner's officer sees none of PSPS's, and a project not shared with them is not named.
     const goss = (
@@ -316,6 +320,20 @@ describe(`the responsibility matrix (${dialectName()})`, () => {
     const shown = await agent.get(saved.location!)
     assert.match(shown.text, /Digital Team A: Accountable/)
     assert.match(shown.text, /PSPS Partner R: Responsible/)
+  })
+
+  it('pins the SQL: a partner officer sees the assets their partner or its staff are party to, none without a partner', () => {
+    const base = t.database.db.selectFrom('service_assets').select('id')
+    const q = whereAssetVisible(base, partnerScope(t.orgs.a.id, 7), 'service_assets.id').compile()
+    assert.match(
+      q.sql,
+      /"service_assets"\."id" in \(select ar\.asset_id from asset_responsibilities ar left join people pe on pe\.id = ar\.person_id where ar\.partner_id = (\?|\$1) or pe\.partner_id = (\?|\$2)\)/,
+    )
+    assert.deepEqual(q.parameters, [7, 7])
+    const whole = whereAssetVisible(base, wholeOrganisation(t.orgs.a.id), 'service_assets.id').compile()
+    assert.equal(whole.sql, base.compile().sql)
+    const none = whereAssetVisible(base, partnerScope(t.orgs.a.id, null), 'service_assets.id').compile()
+    assert.match(none.sql, /where 1 = 0/)
   })
 
   it('a stale edit shows both matrices, and saving mine keeps every project it checked', async () => {
