@@ -1336,4 +1336,3 @@ export interface DB {
 }
 
 export type ServiceAsset = Selectable<ServiceAssetTable>
-export type AssetResponsibility = Selectable<AssetResponsibilityTable>

@@ -19,7 +19,7 @@ const SPARE_ROWS = 3
 const MAX_ROWS = 60
 const MIN_ROWS = 5
 
-export const ASSET_ORDER = [
+const ASSET_ORDER = [
   'name',
   'kind',
   'status',

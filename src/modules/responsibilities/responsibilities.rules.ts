@@ -34,7 +34,7 @@ export const RACI = [
 ] as const
 
 export const PARTY_KINDS = ['team', 'person', 'partner'] as const
-export type PartyKind = (typeof PARTY_KINDS)[number]
+type PartyKind = (typeof PARTY_KINDS)[number]
 
 export const labelOf = (list: ReadonlyArray<{ value: string; text: string }>, value: string) =>
   list.find((x) => x.value === value)?.text ?? value

@@ -8,7 +8,7 @@ import type { AssetView } from './responsibilities.service.ts'
 // the reader may not see (another partner, or a council officer, for a partner officer) is gathered into one
 // column that names nobody.
 
-export interface Party {
+interface Party {
   key: string
   name: string
   kind: string
@@ -29,7 +29,7 @@ function partyOf(c: MatrixCell): Party {
   return { key: `${c.partyKind}:${id ?? ''}`, name: c.name, kind: c.partyKind }
 }
 
-export interface MatrixRow {
+interface MatrixRow {
   view: AssetView
   letters: string[]
 }
