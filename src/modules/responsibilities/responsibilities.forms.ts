@@ -19,15 +19,7 @@ const SPARE_ROWS = 3
 const MAX_ROWS = 60
 const MIN_ROWS = 5
 
-const ASSET_ORDER = [
-  'name',
-  'kind',
-  'status',
-  'description',
-  'responsibilities',
-  'projectIds',
-  'riskIds',
-]
+const ASSET_ORDER = ['name', 'kind', 'status', 'description', 'responsibilities', 'projectIds', 'riskIds']
 
 /** An unreadable party (not an option this form offered) is kept as an impossible party, so the rules name it. */
 const UNKNOWN_PARTY = { party: 'unknown', team: null, personId: null, partnerId: null }
