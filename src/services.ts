@@ -52,6 +52,7 @@ import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
+import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -86,6 +87,11 @@ export function createServices(database: Database, config: Config) {
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
+  const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
+    resourcing,
+    raid,
+    finance,
+  })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -119,6 +125,7 @@ export function createServices(database: Database, config: Config) {
     ...GOVERNANCE_HEALTH_RULES,
     ...FINANCE_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
+    ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
   ])
   // Records with a history page; each area says how to find its own, within the reader's scope.
   const areas = {
@@ -156,9 +163,11 @@ export function createServices(database: Database, config: Config) {
     ...decisionsHistory(areas),
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
+    ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
   }
   return {
     resourcing,
+    responsibilities,
     decisions,
     boards,
     gates,
