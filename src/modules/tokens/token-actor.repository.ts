@@ -47,14 +47,30 @@ export function createTokenActorLookup(database: Database) {
     return rows[0]
   }
 
+  // Formatting and parsing dates showed in the profile: the clock is formatted once per millisecond, and the
+  // last token's last use parsed once per change (a busy integration polls with one token).
+  let isoAt = NaN
+  let iso = ''
+  let lastUsedText: string | null = null
+  let lastUsedMs = NaN
+
   return async function actorForToken(token: string): Promise<Actor | null> {
     const now = Date.now()
-    const row = await read(sha256(token), new Date(now).toISOString())
+    if (now !== isoAt) {
+      isoAt = now
+      iso = new Date(now).toISOString()
+    }
+    const nowIso = iso
+    const row = await read(sha256(token), nowIso)
     if (!row) return null
-    if (row.last_used_at === null || now - Date.parse(row.last_used_at) > LAST_USED_GRAIN_MS) {
+    if (row.last_used_at !== lastUsedText) {
+      lastUsedText = row.last_used_at
+      lastUsedMs = lastUsedText === null ? NaN : Date.parse(lastUsedText)
+    }
+    if (row.last_used_at === null || now - lastUsedMs > LAST_USED_GRAIN_MS) {
       await db
         .updateTable('api_tokens')
-        .set({ last_used_at: new Date(now).toISOString() })
+        .set({ last_used_at: nowIso })
         .where('id', '=', row.token_id)
         .execute()
     }
