@@ -79,5 +79,3 @@ export function createTokenActorLookup(database: Database) {
     return actor && { ...actor, changeSeq: Number(row.change_seq) }
   }
 }
-
-export type TokenActorLookup = ReturnType<typeof createTokenActorLookup>
