@@ -150,6 +150,8 @@ export function createImportPipeline(
     uploadLimitMb: number
     leaseMs: number
     onProgress?: (importId: number, phase: PassPhase, percent: number) => void
+    /** Removes what the check stage staged for these imports (their check died, so nothing will use it). */
+    discardStaged?: (trx: Transaction<DB>, importIds: number[]) => Promise<void>
   },
 ) {
   const files = createFileStore(db)
@@ -195,8 +197,8 @@ export function createImportPipeline(
      */
     sweepExpired: async (organisationId: number, importId?: number): Promise<void> => {
       const now = new Date().toISOString()
-      const expired = (status: string) => {
-        let q = db
+      const expired = (via: Transaction<DB>, status: string) => {
+        let q = via
           .updateTable(table)
           .where('organisation_id', '=', organisationId)
           .where('status', '=', status)
@@ -205,27 +207,36 @@ export function createImportPipeline(
         return q
       }
       try {
-        await expired('committing')
-          .set({
-            status: 'validated',
-            failure_reason:
-              'Adding the rows stopped before it finished (the server stopped), so nothing was added. You can add them again.',
-            lease_owner: null,
-            lease_expires_at: null,
-            updated_at: now,
-          })
-          .execute()
-        await expired('validating')
-          .set({
-            status: 'failed',
-            failure_reason:
-              'Checking the file stopped before it finished (the server stopped). Nothing has been added to the ledger; check the file again.',
-            lease_owner: null,
-            lease_expires_at: null,
-            updated_at: now,
-            finished_at: now,
-          })
-          .execute()
+        await db.transaction().execute(async (trx) => {
+          await expired(trx, 'committing')
+            .set({
+              status: 'validated',
+              failure_reason:
+                'Adding the rows stopped before it finished (the server stopped), so nothing was added. You can add them again.',
+              lease_owner: null,
+              lease_expires_at: null,
+              updated_at: now,
+            })
+            .execute()
+          const failed = await expired(trx, 'validating')
+            .set({
+              status: 'failed',
+              failure_reason:
+                'Checking the file stopped before it finished (the server stopped). Nothing has been added to the ledger; check the file again.',
+              lease_owner: null,
+              lease_expires_at: null,
+              updated_at: now,
+              finished_at: now,
+            })
+            .returning('id')
+            .execute()
+          // What the dead check had staged would otherwise stay for ever: a failed import is never committed.
+          if (failed.length > 0 && opts.discardStaged)
+            await opts.discardStaged(
+              trx,
+              failed.map((r) => r.id),
+            )
+        })
       } catch {
         // On SQLite a commit in another process holds the write lock: its import is alive, not abandoned.
       }

@@ -18,7 +18,7 @@ import { createLedgerRepository } from './ledger.repository.ts'
 import { printable } from './ledger.rows.ts'
 import { commitPass, type Importer } from './ledger-import.commit.ts'
 import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
-import { createRowStager } from './ledger-import.staging.ts'
+import { createRowStager, discardStaged } from './ledger-import.staging.ts'
 import { beginImport, loadMapping } from './ledger-import.upload.ts'
 import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
@@ -52,6 +52,7 @@ export function createLedgerImportService(
     uploadLimitMb: opts.uploadLimitMb,
     leaseMs,
     onProgress: opts.onProgress,
+    discardStaged,
   })
   const { sweepExpired } = pipeline
 
