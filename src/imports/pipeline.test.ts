@@ -16,7 +16,8 @@ function toyImport(held: Set<string>) {
       if (src.line === 1) return null // the heading row
       const [name = '', n = ''] = src.cells
       if (name === '' && n === '') return { kind: 'blank' }
-      if (!/^\d+$/.test(n)) return { kind: 'bad', line: src.line, reason: 'Not a whole number', raw: src.raw }
+      if (!/^\d+$/.test(n))
+        return { kind: 'bad', line: src.line, reason: 'Not a whole number', raw: src.raw ?? '' }
       return { kind: 'good', row: { line: src.line, name, n: Number(n) } }
     },
     gaveUp: () => false,

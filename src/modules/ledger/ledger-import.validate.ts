@@ -29,7 +29,12 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   const summary: ImportSummary = {}
   // The column mapping: a saved one, or the LGA spend schema or headings recognised.
   const interpreter = new RowInterpreter(
-    { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
+    {
+      mapping: mapping.columns,
+      dateFormat: mapping.dateFormat,
+      skipLines: mapping.skipLines,
+      delimiter: shape.delimiter,
+    },
     (l) => {
       summary.layout = l.layout
       summary.headingLine = l.headingLine

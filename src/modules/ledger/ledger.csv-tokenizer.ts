@@ -54,9 +54,8 @@ export class CsvTokenizer {
       }
       const q = text.indexOf('"', pos)
       if (q < 0 || q > nl) {
-        // No quotes in this row: the common case.
-        const raw = text.slice(pos, nl)
-        out.push({ line: this.line, cells: raw.split(d), raw })
+        // No quotes in this row: the common case. Its cells joined give the row back (rawText).
+        out.push({ line: this.line, cells: text.slice(pos, nl).split(d) })
         this.line++
         pos = nl + 1
         continue

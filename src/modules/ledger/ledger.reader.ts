@@ -27,7 +27,17 @@ export interface SourceRow {
   /** The line (CSV) or row (XLSX) the record starts on, as a spreadsheet or text editor numbers it. */
   line: number
   cells: string[]
-  raw: string
+  /**
+   * The row as written, when its cells joined with the delimiter would not give it back (a row with
+   * quotes, a worksheet row). Most rows have no quotes and carry no copy of themselves: it is needed only
+   * for a row that cannot be read, and was half of the text handed from the reading thread (rawText).
+   */
+  raw?: string
+}
+
+/** The row as written in the file, for the person importing: see SourceRow.raw. */
+export function rawText(src: SourceRow, delimiter: string): string {
+  return src.raw ?? src.cells.join(delimiter)
 }
 
 /** A row that could not be read at all; reading stops there (for example an unclosed quote). */
@@ -266,7 +276,7 @@ function isZipEntry(chunk: unknown): chunk is Readable {
 
 function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
   const pipe = input.pipe.bind(input)
-  input.pipe = (<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
+  input.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     const unzipper = dest as unknown as { push: (chunk: unknown) => boolean }
     const push = unzipper.push.bind(unzipper)
     unzipper.push = (chunk: unknown) => {
@@ -274,7 +284,7 @@ function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
       return push(chunk)
     }
     return pipe(dest, options)
-  })
+  }
 }
 
 /** Every row of the file in order, blank ones included, in chunks as they are read. */
