@@ -156,24 +156,31 @@ function describeRow(cells: readonly string[]): string {
     .join(', ')
 }
 
-/** A short fixed-length digest (one-shot, no Hash object per row: there are a quarter of a million). */
-function hashOf(parts: readonly string[]): string {
-  return hash('sha256', parts.join('\u001f'), 'hex').slice(0, 40)
-}
+const SEP = '\u001f'
 
-/** What the payment says, case aside: a re-import with the same key but another hash is a changed row. */
+/**
+ * What the payment says, case aside: a re-import with the same key but another hash is a changed row.
+ * The SHA-256 of its fields joined by U+001F (the text fields lower-cased), cut to 40 hex digits: stored
+ * in the ledger, so every import must work it out exactly so. A short fixed-length digest, one-shot (no
+ * Hash object per row: there are a quarter of a million), the text fields lower-cased in one call (the
+ * separator is neither a letter nor case-ignorable, so even a Greek final sigma lowers as it does alone).
+ */
 export function contentHashOf(row: Omit<LedgerRow, 'contentHash' | 'dedupeKey' | 'line'>): string {
-  return hashOf([
-    row.reference ?? '',
-    row.date,
-    String(row.amountPence),
-    row.supplier.toLowerCase(),
-    row.description.toLowerCase(),
-    row.costCentre.toLowerCase(),
-    row.accountCode.toLowerCase(),
-    row.expenseType.toLowerCase(),
-    row.serviceArea.toLowerCase(),
-  ])
+  const text =
+    row.supplier +
+    SEP +
+    row.description +
+    SEP +
+    row.costCentre +
+    SEP +
+    row.accountCode +
+    SEP +
+    row.expenseType +
+    SEP +
+    row.serviceArea
+  const input =
+    (row.reference ?? '') + SEP + row.date + SEP + String(row.amountPence) + SEP + text.toLowerCase()
+  return hash('sha256', input, 'hex').slice(0, 40)
 }
 
 /**
