@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
-import { SourceError, type SourceRow, type SourceShape } from '../modules/ledger/ledger.reader.ts'
+import { SourceError, type SourceRow, type SourceShape } from './file-reader.ts'
 
 export interface ParseLimits {
   maxUnpackedBytes: number

@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
-import { readRowBatches, SourceError, type SourceShape } from '../modules/ledger/ledger.reader.ts'
+import { readRowBatches, SourceError, type SourceShape } from './file-reader.ts'
 import type { ParseLimits, ToMain, ToWorker } from './bounded-parser.ts'
 
 const port = parentPort!

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { SourceRow } from '../modules/ledger/ledger.reader.ts'
-import { SourceError } from '../modules/ledger/ledger.reader.ts'
+import type { SourceRow } from './file-reader.ts'
+import { SourceError } from './file-reader.ts'
 import { checkRows, percentOf, type CheckPlug, type RowOutcome } from './pipeline.ts'
 
 // A later import (here a toy one: a name and a whole number a row) plugs into the check stage with its own

@@ -18,8 +18,8 @@ import type { Readable } from 'node:stream'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { HttpError } from '../errors.ts'
-import type { SourceRow, SourceShape } from '../modules/ledger/ledger.reader.ts'
-import { SourceError } from '../modules/ledger/ledger.reader.ts'
+import type { SourceRow, SourceShape } from './file-reader.ts'
+import { SourceError } from './file-reader.ts'
 import { parseRows } from './bounded-parser.ts'
 import { createFileStore, StoredFileTooLargeError, type StoredFileInfo } from './file-store.ts'
 import { leaseIsLive, takeLease, type LeasedTable, type Lease } from './leases.ts'
@@ -149,6 +149,8 @@ export function createImportPipeline(
     table: LeasedTable
     uploadLimitMb: number
     leaseMs: number
+    /** Where the rows go, in the words of a message to the person importing ("the ledger"). */
+    target: string
     onProgress?: (importId: number, phase: PassPhase, percent: number) => void
     /** Removes what the check stage staged for these imports (their check died, so nothing will use it). */
     discardStaged?: (trx: Transaction<DB>, importIds: number[]) => Promise<void>
@@ -221,8 +223,7 @@ export function createImportPipeline(
           const failed = await expired(trx, 'validating')
             .set({
               status: 'failed',
-              failure_reason:
-                'Checking the file stopped before it finished (the server stopped). Nothing has been added to the ledger; check the file again.',
+              failure_reason: `Checking the file stopped before it finished (the server stopped). Nothing has been added to ${opts.target}; check the file again.`,
               lease_owner: null,
               lease_expires_at: null,
               updated_at: now,

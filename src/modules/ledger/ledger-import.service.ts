@@ -49,6 +49,7 @@ export function createLedgerImportService(
   const leaseMs = (opts.leaseSeconds ?? 30) * 1000
   const pipeline = createImportPipeline(db, {
     table: 'ledger_imports',
+    target: 'the ledger',
     uploadLimitMb: opts.uploadLimitMb,
     leaseMs,
     onProgress: opts.onProgress,

@@ -7,7 +7,7 @@
  */
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
 import { checkRows, type CheckCounts } from '../../imports/pipeline.ts'
-import { SAMPLE_BYTES, sniffSample, type SourceShape } from './ledger.reader.ts'
+import { SAMPLE_BYTES, sniffSample, type SourceShape } from '../../imports/file-reader.ts'
 import { matchRule } from './ledger.repository.ts'
 import { NotALedgerError, printable, RowInterpreter, type LedgerRow } from './ledger.rows.ts'
 import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'

@@ -14,7 +14,7 @@ import {
   type HeadingMatch,
   type LedgerField,
 } from './ledger.formats.ts'
-import { rawText, type SourceRow } from './ledger.reader.ts'
+import { rawText, type SourceRow } from '../../imports/file-reader.ts'
 
 /**
  * "2025/26" for a date already checked by parseLedgerDate: April starts the year (as financialYearOf in

@@ -1,5 +1,6 @@
 /**
- * Reads a ledger file as a stream of rows, whatever its format: CSV in UTF-8 (with or without a byte
+ * Reads an imported file (a ledger now; indicators, portfolio and posts later) as a stream of rows,
+ * whatever its format: CSV in UTF-8 (with or without a byte
  * order mark) or Windows-1252/ISO-8859-1, `,` `;` or tab delimited, with CR, LF or mixed line ends and
  * quoted cells over several lines; or the first worksheet of an XLSX workbook. Rows are read one at a
  * time from a stream of the file's bytes, so memory stays flat however large the file is. The import takes
@@ -11,8 +12,7 @@ import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type { CellValue } from 'exceljs'
-import { CsvTokenizer, UnclosedQuoteError } from './ledger.csv-tokenizer.ts'
-import { numberCellText } from './ledger.formats.ts'
+import { CsvTokenizer, UnclosedQuoteError } from './csv-tokenizer.ts'
 
 export type FileFormat = 'csv' | 'xlsx'
 export type Encoding = 'utf-8' | 'windows-1252'
@@ -195,6 +195,16 @@ async function* csvRows(
   // The rows completed before the unreadable point are still read (and counted) before it is reported.
   if (rows.length > 0) yield rows
   if (failure) throw failure
+}
+
+/** An XLSX number cell as the decimal text that was typed: 1534.2399999999998 was typed as 1534.24. */
+export function numberCellText(n: number): string {
+  if (!Number.isFinite(n)) return String(n)
+  const text = String(n)
+  if (!/e/i.test(text) && !/\.\d{3,}/.test(text)) return text
+  const hundredths = n * 100
+  if (Math.abs(hundredths - Math.round(hundredths)) < 1e-6) return n.toFixed(2)
+  return text
 }
 
 function cellText(value: CellValue): string {

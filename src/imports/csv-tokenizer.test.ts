@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
-import { rawText, type SourceRow } from './ledger.reader.ts'
-import { CsvTokenizer, UnclosedQuoteError } from './ledger.csv-tokenizer.ts'
+import { rawText, type SourceRow } from './file-reader.ts'
+import { CsvTokenizer, UnclosedQuoteError } from './csv-tokenizer.ts'
 
 // Cells are drawn from the characters that matter to CSV (delimiters, quotes, line ends, spaces),
 // with letters, digits, £ and a character outside the Basic Multilingual Plane.
