@@ -162,7 +162,11 @@ export async function peopleRoutes(app: FastifyInstance) {
           { label: 'Team', text: p.team || 'Not recorded' },
           ...(access.personal ? [{ label: 'Email address', text: p.email || 'Not recorded' }] : []),
           { label: 'User account', text: p.user_name ?? 'None' },
+          ...(p.left_on ? [{ label: 'Left on', text: formatDate(p.left_on) }] : []),
+          ...(p.erased_at ? [{ label: 'Details erased', text: formatDate(p.erased_at.slice(0, 10)) }] : []),
         ],
+        erased: p.erased_at !== null,
+        isAdmin: allows('organisation.admin', actor.role),
         holdings: holdings.map((h) => ({
           postId: h.post_id,
           title: h.post_title,

@@ -101,6 +101,31 @@ export function createPeopleService(db: Kysely<DB>) {
         })
       }),
 
+    /**
+     * Records the day a person left (or, with null, that they have not): what makes them a leaver, whom
+     * the retention period then counts from and whom an administrator may erase. An erased person stays
+     * erased, so their leaving date is no longer changed.
+     */
+    recordLeaving: (actor: Actor, id: number, version: number, leftOn: string | null): Promise<Person> =>
+      db.transaction().execute(async (trx) => {
+        const found = await repo.get(trx, scopeOf(actor), id)
+        if (!found) throw notFound('Person')
+        if (found.erased_at !== null)
+          throw new ValidationError({
+            leftOn: 'This person’s details have been erased: their leaving date stays',
+          })
+        const { partner_name: _p, user_name: _u, ...current } = found
+        return updateVersioned(trx, {
+          table: 'people',
+          entityType: 'person',
+          actor,
+          current,
+          version,
+          changes: { left_on: leftOn },
+          action: leftOn === null ? 'record returned' : 'record left',
+        })
+      }),
+
     addSecondment: (actor: Actor, input: SecondmentInput): Promise<Secondment> =>
       db.transaction().execute(async (trx) => {
         check(validateSecondment(input))
