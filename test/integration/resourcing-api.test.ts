@@ -239,6 +239,37 @@ describe(`people, posts, holders, secondments and skills through the API (${dial
     assert.deepEqual((await t.api(admin, 'GET', url)).json(), { skillIds: [web.id] }, 'nothing changed')
     const b = await t.tokenFor(t.orgs.b.users.administrator)
     assert.equal((await t.api(b, 'PUT', url, { skillIds: [] })).statusCode, 404)
+
+    // Saving the business case again (a line changed, one added) keeps the skills of the lines it kept.
+    const again = await t.api(admin, 'PUT', `/api/v1/projects/${project.id}/business-case`, {
+      version: bc.json<Json>().version,
+      cases: Object.fromEntries(
+        ['strategic', 'economic', 'commercial', 'financial', 'management'].map((k) => [
+          k,
+          { text: 'Updated', state: 'not_started' },
+        ]),
+      ),
+      scopeIn: '',
+      scopeOut: '',
+      optionsAppraised: '',
+      budgetRequestedPence: 0,
+      resources: [
+        { role: 'Web developer', fte: 0.5, months: 12 },
+        { role: 'Content designer', fte: 1, months: 6 },
+      ],
+    })
+    assert.equal(again.statusCode, 200, again.body)
+    const lines = await t.database.db
+      .selectFrom('business_case_resources')
+      .select(['id', 'role'])
+      .where('business_case_id', '=', bc.json<Json>().id)
+      .orderBy('id')
+      .execute()
+    const webLine = lines.find((l) => l.role === 'Web developer')!
+    assert.deepEqual(
+      (await t.api(admin, 'GET', `/api/v1/business-case-resources/${webLine.id}/skills`)).json(),
+      { skillIds: [web.id] },
+    )
   })
 
   it('roles: costs for finance, no personal data for a viewer, partner officers see their own partner’s staff only', async () => {
