@@ -185,6 +185,7 @@ export async function peopleRoutes(app: FastifyInstance) {
           reason: s.reason,
           fte: formatFteFixed(s.fte_hundredths),
           historyUrl: `/history/secondment/${s.id}`,
+          editUrl: `/secondments/${s.id}/edit`,
         })),
         skills: held.map((s) => ({ name: s.name, level: labelOf(SKILL_LEVELS, s.level) })),
         historyUrl: `/history/person/${p.id}`,
