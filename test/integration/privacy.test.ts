@@ -161,6 +161,21 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     const [then] = await asItStood(t.database.db, t.orgs.a.id, 'person', [row], asAtEndOf('2000-01-01'))
     assert.notEqual(then!.name, 'Jo Leaver')
 
+    // Erasure is final: the API says so, and the details cannot be typed back in.
+    const json = (await t.api(admin, 'GET', `/api/v1/people/${p.id}`)).json<Json>()
+    assert.equal(json.leftOn, '2025-06-30')
+    assert.ok(json.erasedAt)
+    const retype = await t.api(admin, 'PATCH', `/api/v1/people/${p.id}`, {
+      version: json.version,
+      name: 'Jo Leaver',
+      email: 'jo.leaver@alpha.test',
+    })
+    assert.equal(retype.statusCode, 400)
+    assert.equal(
+      (await t.api(admin, 'GET', `/api/v1/people/${p.id}`)).json<Json>().name,
+      `Erased person #${p.id}`,
+    )
+
     const again = await browser.post(`/people/${p.id}/erase`, {
       reason: 'Again',
       version: String(p.version + 2),

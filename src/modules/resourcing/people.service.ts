@@ -16,6 +16,8 @@ import {
 // The people register: who they are, who employs them, their secondments and their skills. Rules in
 // resourcing.rules.ts; SQL in people.repository.ts; each write one transaction with its audit event.
 
+const ERASED_MESSAGE = 'This person’s details have been erased and cannot be changed'
+
 function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
@@ -89,6 +91,8 @@ export function createPeopleService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         const found = await repo.get(trx, scopeOf(actor), id)
         if (!found) throw notFound('Person')
+        // Erasure is final (UK GDPR Article 17): nobody types the details back in over the placeholder.
+        if (found.erased_at !== null) check({ name: ERASED_MESSAGE })
         check(await personErrors(trx, actor, input))
         const { partner_name: _p, user_name: _u, ...current } = found
         return updateVersioned(trx, {
