@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
+import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import { asAtEndOf, asItStood } from '../../src/modules/audit/as-it-stood.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
+import { createFileStore } from '../../src/imports/file-store.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 
@@ -248,10 +250,102 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
         digested_at: null,
       })
       .execute()
+    const db = t.database.db
+    const viewer = t.orgs.a.users.viewer.id
+    await db
+      .insertInto('api_tokens')
+      .values({
+        organisation_id: t.orgs.a.id,
+        user_id: viewer,
+        name: 'Old script',
+        token_hash: 'old-token-hash',
+        token_prefix: 'ovs_old',
+        created_at: longAgo,
+        revoked_at: longAgo,
+        expires_at: longAgo,
+      })
+      .execute()
+    // A ledger import finished long ago: its file and refused rows go, its summary stays.
+    const file = await createFileStore(db).store(
+      t.orgs.a.id,
+      'ledger.csv',
+      Readable.from([Buffer.from('a,b\n')]),
+      1000,
+    )
+    const imported = await db
+      .insertInto('ledger_imports')
+      .values({
+        organisation_id: t.orgs.a.id,
+        file_name: 'ledger.csv',
+        file_size: file.size,
+        sha256: file.sha256,
+        stored_file_id: file.id,
+        format: 'csv',
+        mapping_id: null,
+        mapping_name: '',
+        status: 'committed',
+        layout: '',
+        encoding: '',
+        delimiter: ',',
+        failure_reason: '',
+        rows_read: 1,
+        rows_good: 0,
+        rows_bad: 1,
+        rows_duplicate: 0,
+        rows_changed: 0,
+        rows_unmatched: 0,
+        rows_added: 0,
+        total_pence: 0,
+        progress_bytes: 0,
+        summary_json: '{}',
+        finished_at: longAgo,
+        committed_at: longAgo,
+        created_by: viewer,
+        created_by_name: 'Viewer',
+        started_at: longAgo,
+        updated_at: longAgo,
+        lease_owner: null,
+        lease_expires_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('ledger_import_problems')
+      .values({
+        organisation_id: t.orgs.a.id,
+        import_id: imported.id,
+        kind: 'bad',
+        line_number: 2,
+        reason: 'No amount',
+        raw_text: 'Jo Bloggs,expenses',
+      })
+      .execute()
     const now = new Date()
     const first = await t.app.services.privacy.sweep(t.orgs.a.id, now)
     assert.ok(first.leavers >= 1)
     assert.ok(first.notifications >= 1)
+    assert.equal(first.tokens, 1)
+    assert.equal(first.importFiles, 1)
+    assert.equal(
+      (await db.selectFrom('stored_files').select('id').where('id', '=', file.id).execute()).length,
+      0,
+    )
+    assert.equal(
+      (
+        await db
+          .selectFrom('ledger_import_problems')
+          .select('id')
+          .where('import_id', '=', imported.id)
+          .execute()
+      ).length,
+      0,
+    )
+    const kept = await db
+      .selectFrom('ledger_imports')
+      .select(['rows_bad', 'stored_file_id'])
+      .where('id', '=', imported.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(kept, { rows_bad: 1, stored_file_id: null })
     const names = await t.database.db
       .selectFrom('people')
       .select(['id', 'name', 'erased_at'])
