@@ -7,10 +7,10 @@ import type { DB } from '../../db/schema.ts'
 // the name of an erased user who acted, as "erased".
 
 /** The fields of a person's record that identify them; the rest (kind, employer) is not personal. */
-export const PERSONAL_FIELDS = ['name', 'email', 'job_title', 'team'] as const
+const PERSONAL_FIELDS = ['name', 'email', 'job_title', 'team'] as const
 
-export const ERASED_VALUE = 'erased'
-export const ERASED_ACTOR = 'Erased user'
+const ERASED_VALUE = 'erased'
+const ERASED_ACTOR = 'Erased user'
 
 interface EventLike {
   entity_type: string

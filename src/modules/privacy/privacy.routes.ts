@@ -7,11 +7,12 @@ import { dateItems, handleForm, readDate } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   AUDIT_RETENTION,
+  erasureProblem,
+  REASON_MAX,
   RETENTION_KINDS,
   validatePeriods,
   type RetentionPeriods,
-} from './retention.rules.ts'
-import { erasureProblem, REASON_MAX } from './privacy.service.ts'
+} from './privacy.rules.ts'
 import { subjectAccessExport } from './subject-access.ts'
 
 const NOTICE = 'privacy/views/privacy-notice.njk'

@@ -8,22 +8,19 @@ import { auditBy, updateVersioned, type SystemWriter } from '../audit/versioned-
 import { updateOrganisation } from '../organisation/organisation.service.ts'
 import { peopleRepository } from '../resourcing/people.repository.ts'
 import { privacyRepository as repo } from './privacy.repository.ts'
-import { cutoffOf, erasedName, periodsFrom, type RetentionPeriods } from './retention.rules.ts'
+import {
+  cutoffOf,
+  erasedName,
+  erasureProblem,
+  periodsFrom,
+  REASON_MAX,
+  type RetentionPeriods,
+} from './privacy.rules.ts'
 
 // Erasure (UK GDPR Article 17) and storage limitation (Article 5(1)(e)). A person's record stays, so the
 // posts they held, the secondments and whatever names them as owner keep something to point at, but
 // everything that identifies them is overwritten; the audit trail records the erasure as a new event and
 // its read path (audit/erased-values.ts) shows their old values as "erased".
-
-export const REASON_MAX = 1000
-
-/** Whether the person may be erased today: only someone recorded as having left, and only once. */
-export function erasureProblem(p: Pick<Person, 'left_on' | 'erased_at'>, today: string): string | null {
-  if (p.erased_at !== null) return 'This person’s details have already been erased'
-  if (p.left_on === null || p.left_on > today)
-    return 'Only a person who has left can be erased: record the day they left first'
-  return null
-}
 
 async function eraseIn(
   trx: Transaction<DB>,

@@ -200,7 +200,7 @@ export function postFormContext(
 }
 
 /** What a secondment or holding form shows before anything is typed: blank when adding, stored when editing. */
-export interface DatedStored {
+interface DatedStored {
   fteHundredths: number
   startsOn: string | null
   endsOn: string | null

@@ -1,8 +1,10 @@
-// How long Oversight keeps each kind of record that holds personal data (UK GDPR Article 5(1)(e), storage
-// limitation). One list: the settings page, the privacy notice and the retention job all read it, so what
+import type { Person } from '../../db/schema.ts'
+
+// Personal data rules (UK GDPR). How long Oversight keeps each kind of record that holds personal data
+// (Article 5(1)(e), storage limitation). One list: the settings page, the privacy notice and the retention job all read it, so what
 // the notice promises is what the job does. An organisation may set its own number of days for each.
 
-export interface RetentionKind {
+interface RetentionKind {
   key: RetentionKey
   label: string
   /** What happens once the period has passed, in the privacy notice's words. */
@@ -10,7 +12,7 @@ export interface RetentionKind {
   defaultDays: number
 }
 
-export type RetentionKey = 'leavers' | 'sessions' | 'api_tokens' | 'notifications' | 'import_files'
+type RetentionKey = 'leavers' | 'sessions' | 'api_tokens' | 'notifications' | 'import_files'
 
 export const RETENTION_KINDS: readonly RetentionKind[] = [
   {
@@ -52,12 +54,12 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
 export const AUDIT_RETENTION =
   'The audit trail is kept for as long as the organisation uses Oversight. Its events are never edited or deleted, so that the record of who changed what can be checked; the personal details of an erased person are shown as “erased” wherever it is read.'
 
-export const MIN_DAYS = 1
-export const MAX_DAYS = 36500
+const MIN_DAYS = 1
+const MAX_DAYS = 36500
 
 export type RetentionPeriods = Record<RetentionKey, number>
 
-export const isRetentionKey = (v: string): v is RetentionKey => RETENTION_KINDS.some((k) => k.key === v)
+const isRetentionKey = (v: string): v is RetentionKey => RETENTION_KINDS.some((k) => k.key === v)
 
 /** The periods in force: the organisation's own where it set one, otherwise the default. */
 export function periodsFrom(rows: ReadonlyArray<{ record_type: string; days: number }>): RetentionPeriods {
@@ -92,6 +94,17 @@ export function validatePeriods(input: Record<string, string>): {
 export const cutoffOf = (now: Date, days: number): string =>
   new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString()
 
-/** Text a person's erased fields become: the record stays, so what refers to it still has a label. */
+// Erasure (UK GDPR Article 17): only of someone who has left, once, with a reason the trail records.
+
+export const REASON_MAX = 1000
+
+/** Whether the person may be erased today: only someone recorded as having left, and only once. */
+export function erasureProblem(p: Pick<Person, 'left_on' | 'erased_at'>, today: string): string | null {
+  if (p.erased_at !== null) return 'This person’s details have already been erased'
+  if (p.left_on === null || p.left_on > today)
+    return 'Only a person who has left can be erased: record the day they left first'
+  return null
+}
+
+/** The name an erased person's record keeps: the record stays, so what refers to it still has a label. */
 export const erasedName = (id: number) => `Erased person #${id}`
-export const ERASED = 'erased'
