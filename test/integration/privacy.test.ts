@@ -25,6 +25,7 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
   let t: TestApp
   let admin: string
   let userId: number
+  let actedOn: number
 
   async function person(name: string, email: string, extra: Record<string, unknown> = {}) {
     return (
@@ -59,7 +60,23 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     ).id
     await t.database.db
       .insertInto('memberships')
-      .values({ organisation_id: t.orgs.a.id, user_id: userId, role: 'viewer', created_at: at, left_at: at })
+      .values({ organisation_id: t.orgs.a.id, user_id: userId, role: 'programme_manager', created_at: at })
+      .execute()
+    // While they worked here they added someone to the register: the trail names them as its author.
+    const theirs = await t.tokenFor({
+      id: userId,
+      email: 'jo.leaver@alpha.test',
+      name: 'Jo Leaver',
+      role: 'programme_manager',
+      organisationId: t.orgs.a.id,
+    })
+    actedOn = (
+      await t.api(theirs, 'POST', '/api/v1/people', { name: 'Added by Jo', kind: 'employee' })
+    ).json<Json>().id
+    await t.database.db
+      .updateTable('memberships')
+      .set({ left_at: at })
+      .where('user_id', '=', userId)
       .execute()
   })
   after(() => t.close())
@@ -140,6 +157,11 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     assert.doesNotMatch(history.body, /Jo Leaver|jo\.leaver@alpha\.test/)
     assert.match(history.text, /erased/)
     assert.match(history.text, /Subject’s request of 1 December/)
+    // What they did is still recorded, but no longer under their name.
+    const authored = await browser.get(`/history/person/${actedOn}`)
+    assert.equal(authored.status, 200)
+    assert.doesNotMatch(authored.text, /Jo Leaver/)
+    assert.match(authored.text, /Erased user/)
 
     // The trail was added to, not edited: every link still holds.
     const { problems } = await verifyAuditChain(t.database.db)
