@@ -74,6 +74,20 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
       await t.api(theirs, 'POST', '/api/v1/people', { name: 'Added by Jo', kind: 'employee' })
     ).json<Json>().id
     await t.database.db
+      .insertInto('notifications')
+      .values({
+        organisation_id: t.orgs.a.id,
+        user_id: userId,
+        kind: 'test',
+        title: 'For Jo',
+        body: '',
+        url: '/',
+        created_at: at,
+        read_at: null,
+        digested_at: null,
+      })
+      .execute()
+    await t.database.db
       .updateTable('memberships')
       .set({ left_at: at })
       .where('user_id', '=', userId)
@@ -151,6 +165,12 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     assert.equal(user.name, `Erased user #${userId}`)
     assert.doesNotMatch(user.email, /leaver/)
     assert.equal(user.is_active, 0)
+    const notes = await t.database.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('user_id', '=', userId)
+      .execute()
+    assert.equal(notes.length, 0, 'their notifications went with the account')
 
     const history = await browser.get(`/history/person/${p.id}`)
     assert.equal(history.status, 200)

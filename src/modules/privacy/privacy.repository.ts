@@ -53,7 +53,7 @@ export const privacyRepository = {
     return row !== undefined
   },
 
-  /** Overwrites the account's name and email and ends its sign-in, sessions and tokens everywhere. */
+  /** Overwrites the account's name and email, ends its sign-in, sessions and tokens, and deletes its notifications. */
   async eraseUser(trx: Transaction<DB>, userId: number, at: string): Promise<void> {
     await trx
       .updateTable('users')
@@ -70,6 +70,8 @@ export const privacyRepository = {
       .execute()
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute()
     await trx.deleteFrom('api_tokens').where('user_id', '=', userId).execute()
+    // What was sent to them is about them: it goes with the account.
+    await trx.deleteFrom('notifications').where('user_id', '=', userId).execute()
   },
 
   /** What else about the person is personal: their skills, and the reasons given for their secondments. */
