@@ -81,6 +81,7 @@ import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
+import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -241,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
   await app.register(resourcingRoutes)
+  await app.register(privacyRoutes)
   await app.register(peopleApi)
   await app.register(postsApi)
   await app.register(skillsApi)

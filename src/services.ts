@@ -50,6 +50,7 @@ import { budgetsHistory } from './modules/finance/budgets/index.ts'
 import { commitmentsHistory } from './modules/finance/commitments/index.ts'
 import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
+import { createPrivacyService } from './modules/privacy/privacy.service.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
@@ -168,6 +169,7 @@ export function createServices(database: Database, config: Config) {
   return {
     resourcing,
     responsibilities,
+    privacy: createPrivacyService(db),
     decisions,
     boards,
     gates,

@@ -14,6 +14,8 @@ export interface OrganisationTable {
   risk_escalation_threshold: Generated<number>
   /** Whose bank holidays count against working days: GB-ENG, GB-SCT or GB-NIR (migration 0012). */
   holiday_region: Generated<string>
+  /** Who to contact about personal data, shown on the privacy notice (migration 0022). */
+  data_protection_contact: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -36,6 +38,8 @@ export interface UserTable {
   is_active: number
   created_at: string
   updated_at: string
+  /** When the account's name and email were erased with its holder's record (migration 0022). */
+  erased_at: Generated<string | null>
 }
 
 export interface MembershipTable {
@@ -1174,6 +1178,10 @@ export interface PersonTable {
   job_title: string
   team: string
   email: string
+  /** The day they left the organisation, once recorded (migration 0022). */
+  left_on: Generated<string | null>
+  /** When their personal fields were erased (migration 0022); the record stays for what refers to it. */
+  erased_at: Generated<string | null>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -1268,7 +1276,16 @@ export interface BusinessCaseResourceSkillTable {
   skill_id: number
 }
 
+/** An organisation's own retention period for a kind of record (migration 0022); none: the default. */
+export interface RetentionPeriodTable {
+  organisation_id: number
+  record_type: string
+  days: number
+  updated_at: string
+}
+
 export interface DB {
+  retention_periods: RetentionPeriodTable
   people: PersonTable
   posts: PostTable
   post_holders: PostHolderTable

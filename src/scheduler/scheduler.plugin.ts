@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { retentionJob } from '../modules/privacy/retention.job.ts'
 import { governanceJobs } from './jobs.ts'
 import { operationsJobs } from './operations-jobs.ts'
 import { createScheduler, type Scheduler } from './scheduler.ts'
@@ -16,7 +17,11 @@ export default fp(
     const { services, config } = app
     services.mailer.useLogger(app.log)
     const db = app.database.db
-    const jobs = [...governanceJobs(services), ...operationsJobs({ db, config, logger: app.log })]
+    const jobs = [
+      ...governanceJobs(services),
+      ...operationsJobs({ db, config, logger: app.log }),
+      retentionJob(services.privacy),
+    ]
     const s = createScheduler({ db, jobs, logger: app.log })
     app.decorate('scheduler', s)
     if (config.scheduler) app.addHook('onReady', async () => s.start())

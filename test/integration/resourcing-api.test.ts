@@ -130,6 +130,28 @@ describe(`people, posts, holders, secondments and skills through the API (${dial
     assert.equal(holders.json<{ items: Json[] }>().items.length, 2)
   })
 
+  it('two holders added to one post at the same moment cannot together hold more than it has', async () => {
+    // Several posts, each raced by two requests, so a check that is not serialised is caught.
+    for (let i = 0; i < 4; i++) {
+      const post = (
+        await t.api(admin, 'POST', '/api/v1/posts', { title: `Raced ${i}`, fte: 1, status: 'vacant' })
+      ).json<Json>()
+      const a = (await person({ name: `Ana ${i}` })).json<Json>()
+      const b = (await person({ name: `Ben ${i}` })).json<Json>()
+      const add = (personId: number) =>
+        t.api(admin, 'POST', '/api/v1/post-holders', {
+          postId: post.id,
+          personId,
+          startsOn: '2024-04-01',
+          fte: 0.6,
+        })
+      const answers = await Promise.all([add(a.id), add(b.id)])
+      assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 400], answers.map((r) => r.body).join())
+      const held = await t.api(admin, 'GET', `/api/v1/post-holders?postId=${post.id}`)
+      assert.equal(held.json<{ items: Json[] }>().items.length, 1)
+    }
+  })
+
   it('bad input is a field error naming the field, and nothing is saved', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ fte: 1.2 }, 'fte'],
@@ -239,6 +261,37 @@ describe(`people, posts, holders, secondments and skills through the API (${dial
     assert.deepEqual((await t.api(admin, 'GET', url)).json(), { skillIds: [web.id] }, 'nothing changed')
     const b = await t.tokenFor(t.orgs.b.users.administrator)
     assert.equal((await t.api(b, 'PUT', url, { skillIds: [] })).statusCode, 404)
+
+    // Saving the business case again (a line changed, one added) keeps the skills of the lines it kept.
+    const again = await t.api(admin, 'PUT', `/api/v1/projects/${project.id}/business-case`, {
+      version: bc.json<Json>().version,
+      cases: Object.fromEntries(
+        ['strategic', 'economic', 'commercial', 'financial', 'management'].map((k) => [
+          k,
+          { text: 'Updated', state: 'not_started' },
+        ]),
+      ),
+      scopeIn: '',
+      scopeOut: '',
+      optionsAppraised: '',
+      budgetRequestedPence: 0,
+      resources: [
+        { role: 'Web developer', fte: 0.5, months: 12 },
+        { role: 'Content designer', fte: 1, months: 6 },
+      ],
+    })
+    assert.equal(again.statusCode, 200, again.body)
+    const lines = await t.database.db
+      .selectFrom('business_case_resources')
+      .select(['id', 'role'])
+      .where('business_case_id', '=', bc.json<Json>().id)
+      .orderBy('id')
+      .execute()
+    const webLine = lines.find((l) => l.role === 'Web developer')!
+    assert.deepEqual(
+      (await t.api(admin, 'GET', `/api/v1/business-case-resources/${webLine.id}/skills`)).json(),
+      { skillIds: [web.id] },
+    )
   })
 
   it('roles: costs for finance, no personal data for a viewer, partner officers see their own partner’s staff only', async () => {

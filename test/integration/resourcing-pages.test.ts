@@ -235,4 +235,84 @@ describe(`people, posts and skills pages (${dialectName()})`, () => {
     const pm = await t.signIn(t.orgs.a.users.programme_manager)
     assert.match((await pm.get(`/history/person/${samId}`)).text, /sam\.patel@alpha\.test/)
   })
+  it('a secondment and a post holding are edited through their own pages; bad input and another organisation are refused', async () => {
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const sec = (
+      await t.api(admin, 'POST', '/api/v1/secondments', {
+        personId: samId,
+        direction: 'out',
+        toTeam: 'Covid-19 response',
+        startsOn: '2020-03-23',
+        fte: 0.5,
+        reason: 'Covid-19 response',
+      })
+    ).json<Json>()
+    const person = await pm.get(`/people/${samId}`)
+    assert.ok(
+      person.document.querySelector(`a[href="/secondments/${sec.id}/edit"]`),
+      'linked from the person',
+    )
+    const form = await pm.get(`/secondments/${sec.id}/edit`)
+    assert.equal(form.status, 200)
+    assert.equal(form.document.querySelector('#toTeam')?.getAttribute('value'), 'Covid-19 response')
+    const fields = {
+      direction: 'out',
+      toTeam: 'Covid-19 response',
+      fte: '0.5',
+      reason: 'Covid-19 response',
+      ...date('startsOn', '2020-03-23'),
+      version: String(sec.version),
+    }
+    const bad = await pm.post(`/secondments/${sec.id}/edit`, { ...fields, ...date('endsOn', '2020-01-01') })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /There is a problem/)
+    const ended = await pm.post(`/secondments/${sec.id}/edit`, { ...fields, ...date('endsOn', '2020-09-30') })
+    assert.equal(ended.status, 303, ended.text)
+    const saved = (await t.api(admin, 'GET', `/api/v1/secondments/${sec.id}`)).json<Json>()
+    assert.equal(saved.endsOn, '2020-09-30')
+
+    const ownPost = (
+      await t.api(admin, 'POST', '/api/v1/posts', { title: 'Content designer', fte: 1, status: 'vacant' })
+    ).json<Json>().id
+    const holder = (
+      await t.api(admin, 'POST', '/api/v1/post-holders', {
+        postId: ownPost,
+        personId: samId,
+        startsOn: '2021-01-04',
+        fte: 0.4,
+      })
+    ).json<Json>()
+    const post = await pm.get(`/posts/${ownPost}`)
+    assert.ok(
+      post.document.querySelector(`a[href="/post-holders/${holder.id}/edit"]`),
+      'linked from the post',
+    )
+    const hForm = await pm.get(`/post-holders/${holder.id}/edit`)
+    assert.equal(hForm.status, 200)
+    assert.equal(hForm.document.querySelector('#fte')?.getAttribute('value'), '0.4')
+    const hFields = {
+      personId: String(samId),
+      ...date('startsOn', '2021-01-04'),
+      version: String(holder.version),
+    }
+    const tooMuch = await pm.post(`/post-holders/${holder.id}/edit`, { ...hFields, fte: '1.5' })
+    assert.equal(tooMuch.status, 400)
+    const endHolding = await pm.post(`/post-holders/${holder.id}/edit`, {
+      ...hFields,
+      fte: '0.4',
+      ...date('endsOn', '2022-03-31'),
+    })
+    assert.equal(endHolding.status, 303, endHolding.text)
+    const after = (await t.api(admin, 'GET', `/api/v1/post-holders/${holder.id}`)).json<Json>()
+    assert.equal(after.endsOn, '2022-03-31')
+
+    const other = await t.signIn(t.orgs.b.users.administrator)
+    assert.equal((await other.get(`/secondments/${sec.id}/edit`)).status, 404)
+    assert.equal(
+      (await other.post(`/post-holders/${holder.id}/edit`, { ...hFields, fte: '0.4' })).status,
+      404,
+    )
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    assert.equal((await viewer.get(`/post-holders/${holder.id}/edit`)).status, 403)
+  })
 })

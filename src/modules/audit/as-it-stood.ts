@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { addDays, todayInLondon, type IsoDate } from '../../domain/dates.ts'
+import { showErased } from './erased-values.ts'
 
 /**
  * A moment a paper describes: the London calendar day it is "as at", and the instant that day ended (the
@@ -48,7 +49,7 @@ export async function asItStood<R extends Row>(
   for (let i = 0; i < ids.length; i += CHUNK) {
     const events = await db
       .selectFrom('audit_events')
-      .select(['entity_id', 'before_json'])
+      .select(['entity_type', 'entity_id', 'before_json'])
       .where('organisation_id', '=', organisationId)
       .where('entity_type', '=', entityType)
       .where('entity_id', 'in', ids.slice(i, i + CHUNK))
@@ -56,7 +57,8 @@ export async function asItStood<R extends Row>(
       .where('before_json', 'is not', null)
       .orderBy('seq', 'desc')
       .execute()
-    for (const e of events) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e.before_json!])
+    for (const e of await showErased(db, organisationId, events))
+      later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e.before_json!])
   }
   return rows.map((row) => {
     const befores = later.get(String(row.id))

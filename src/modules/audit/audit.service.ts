@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
 import type { AuditActor } from '../../auth/actor.ts'
 import type { AuditEvent, DB } from '../../db/schema.ts'
+import { showErased } from './erased-values.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -180,7 +181,7 @@ export async function historyOf(
   entityType: string,
   entityId: string | number,
 ): Promise<AuditEvent[]> {
-  return db
+  const events = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('organisation_id', '=', organisationId)
@@ -188,6 +189,8 @@ export async function historyOf(
     .where('entity_id', '=', String(entityId))
     .orderBy('seq', 'desc')
     .execute()
+  // The trail as a reader may see it: an erased person's details are never shown again.
+  return showErased(db, organisationId, events)
 }
 
 /**

@@ -63,6 +63,60 @@ export async function resourcesOf(db: Db, businessCaseId: number): Promise<Resou
 }
 
 /**
+ * Makes a business case's resource lines the ones given, keeping each existing line whose role is named
+ * again (updated in place, matched by role, case and spaces aside): a line's id is what the skills it needs
+ * (and later work) refer to, so deleting and re-inserting every line would lose them. Lines no longer
+ * named are deleted, new ones added.
+ */
+export async function replaceResources(
+  trx: Db,
+  organisationId: number,
+  businessCaseId: number,
+  lines: readonly ResourceRow[],
+): Promise<void> {
+  const existing = await trx
+    .selectFrom('business_case_resources')
+    .select(['id', 'role'])
+    .where('business_case_id', '=', businessCaseId)
+    .orderBy('id')
+    .execute()
+  const key = (role: string) => role.trim().replace(/\s+/g, ' ').toLowerCase()
+  const unused = [...existing]
+  const at = new Date().toISOString()
+  for (const line of lines) {
+    const i = unused.findIndex((e) => key(e.role) === key(line.role))
+    const values = {
+      role: line.role,
+      fte_hundredths: line.fteHundredths,
+      months: line.months,
+      updated_at: at,
+    }
+    if (i >= 0) {
+      const [kept] = unused.splice(i, 1)
+      await trx.updateTable('business_case_resources').set(values).where('id', '=', kept!.id).execute()
+    } else
+      await trx
+        .insertInto('business_case_resources')
+        .values({
+          ...values,
+          organisation_id: organisationId,
+          business_case_id: businessCaseId,
+          created_at: at,
+        })
+        .execute()
+  }
+  if (unused.length > 0)
+    await trx
+      .deleteFrom('business_case_resources')
+      .where(
+        'id',
+        'in',
+        unused.map((e) => e.id),
+      )
+      .execute()
+}
+
+/**
  * Is the budget the business case requests approved? Yes when the project's approved budget lines (lines
  * with an approval date, in any financial year) add up to at least the sum requested for the project's
  * whole life; or, as the alternative route, by a published decision linked to the business case of kind

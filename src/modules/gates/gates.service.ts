@@ -10,7 +10,14 @@ import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
-import { budgetApproved, ensureLifecycle, projectIn, resourcesOf, type Db } from './gates.repository.ts'
+import {
+  budgetApproved,
+  ensureLifecycle,
+  projectIn,
+  replaceResources,
+  resourcesOf,
+  type Db,
+} from './gates.repository.ts'
 import { projectStageLabel, type GatePassBeforeOversight } from '../projects/projects.rules.ts'
 import {
   gateConditions,
@@ -201,23 +208,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
         const before = current ? await resourcesOf(trx, current.id) : []
         const after = input.resources.map((r) => ({ ...r, role: r.role.trim() }))
         if (JSON.stringify(before) !== JSON.stringify(after)) {
-          await trx.deleteFrom('business_case_resources').where('business_case_id', '=', saved.id).execute()
-          const at = new Date().toISOString()
-          if (after.length > 0)
-            await trx
-              .insertInto('business_case_resources')
-              .values(
-                after.map((r) => ({
-                  organisation_id: actor.organisationId,
-                  business_case_id: saved.id,
-                  role: r.role,
-                  fte_hundredths: r.fteHundredths,
-                  months: r.months,
-                  created_at: at,
-                  updated_at: at,
-                })),
-              )
-              .execute()
+          await replaceResources(trx, actor.organisationId, saved.id, after)
           await recordAudit(trx, {
             organisationId: actor.organisationId,
             actor: auditActorOf(actor),

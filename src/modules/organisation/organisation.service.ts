@@ -32,7 +32,12 @@ export async function updateOrganisation(
   trx: Transaction<DB>,
   actor: Actor,
   version: number,
-  changes: Partial<Pick<Organisation, 'rating_scale' | 'risk_escalation_threshold' | 'holiday_region'>>,
+  changes: Partial<
+    Pick<
+      Organisation,
+      'rating_scale' | 'risk_escalation_threshold' | 'holiday_region' | 'data_protection_contact'
+    >
+  >,
 ): Promise<{ current: Organisation; updated: Organisation }> {
   const current = await trx
     .selectFrom('organisations')

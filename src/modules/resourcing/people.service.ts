@@ -16,6 +16,8 @@ import {
 // The people register: who they are, who employs them, their secondments and their skills. Rules in
 // resourcing.rules.ts; SQL in people.repository.ts; each write one transaction with its audit event.
 
+const ERASED_MESSAGE = 'This person’s details have been erased and cannot be changed'
+
 function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
@@ -89,6 +91,8 @@ export function createPeopleService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         const found = await repo.get(trx, scopeOf(actor), id)
         if (!found) throw notFound('Person')
+        // Erasure is final (UK GDPR Article 17): nobody types the details back in over the placeholder.
+        if (found.erased_at !== null) check({ name: ERASED_MESSAGE })
         check(await personErrors(trx, actor, input))
         const { partner_name: _p, user_name: _u, ...current } = found
         return updateVersioned(trx, {
@@ -98,6 +102,31 @@ export function createPeopleService(db: Kysely<DB>) {
           current: current,
           version,
           changes: personValues(input),
+        })
+      }),
+
+    /**
+     * Records the day a person left (or, with null, that they have not): what makes them a leaver, whom
+     * the retention period then counts from and whom an administrator may erase. An erased person stays
+     * erased, so their leaving date is no longer changed.
+     */
+    recordLeaving: (actor: Actor, id: number, version: number, leftOn: string | null): Promise<Person> =>
+      db.transaction().execute(async (trx) => {
+        const found = await repo.get(trx, scopeOf(actor), id)
+        if (!found) throw notFound('Person')
+        if (found.erased_at !== null)
+          throw new ValidationError({
+            leftOn: 'This person’s details have been erased: their leaving date stays',
+          })
+        const { partner_name: _p, user_name: _u, ...current } = found
+        return updateVersioned(trx, {
+          table: 'people',
+          entityType: 'person',
+          actor,
+          current,
+          version,
+          changes: { left_on: leftOn },
+          action: leftOn === null ? 'record returned' : 'record left',
         })
       }),
 

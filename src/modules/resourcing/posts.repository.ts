@@ -1,5 +1,6 @@
+import { PostgresAdapter, type Transaction } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
-import type { Post } from '../../db/schema.ts'
+import type { DB, Post } from '../../db/schema.ts'
 import type { Db } from './people.repository.ts'
 
 // The SQL of the establishment: posts, with what funds them. Posts are the council's own record, not
@@ -57,6 +58,22 @@ function toRow(r: RawPost): PostRow {
 }
 
 export const postsRepository = {
+  /**
+   * Holds the post's row until the transaction ends, so two writers checking its holders' FTE take turns:
+   * otherwise both read the holders before either adds theirs, and both pass. PostgreSQL needs the row
+   * lock; SQLite already runs one writer at a time.
+   */
+  async lock(trx: Transaction<DB>, organisationId: number, id: number): Promise<void> {
+    if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return
+    await trx
+      .selectFrom('posts')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .forUpdate()
+      .execute()
+  },
+
   async get(db: Db, scope: Scope, id: number): Promise<PostRow | undefined> {
     const r = await postsIn(db, scope).where('posts.id', '=', id).executeTakeFirst()
     return r && toRow(r)

@@ -182,6 +182,7 @@ export async function postsRoutes(app: FastifyInstance) {
           from: formatDate(h.starts_on),
           to: h.ends_on ? formatDate(h.ends_on) : 'Continuing',
           historyUrl: `/history/post_holder/${h.id}`,
+          editUrl: `/post-holders/${h.id}/edit`,
         })),
         historyUrl: `/history/post/${p.id}`,
       })

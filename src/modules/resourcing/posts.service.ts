@@ -110,7 +110,9 @@ export function createPostsService(db: Kysely<DB>) {
     })
   }
 
+  /** The post, locked for the rest of the transaction: every write that checks its holders' FTE reads it here. */
   const postIn = async (trx: Transaction<DB>, actor: Actor, id: number) => {
+    await repo.lock(trx, actor.organisationId, id)
     const found = await repo.get(trx, scopeOf(actor), id)
     if (!found) throw notFound('Post')
     const { budget_line_label: _b, funding_stream_name: _f, ...post } = found

@@ -54,6 +54,15 @@ export const PersonSchema = Type.Object(
       Type.String({ description: 'Personal data: null for a reader whose role may not see it' }),
     ),
     skills: Type.Array(Type.Object({ skillId: Type.Integer(), name: Type.String(), level: Type.String() })),
+    leftOn: Nullable(
+      Type.String({ format: 'date', description: 'The day they left the organisation, once recorded' }),
+    ),
+    erasedAt: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'When their personal details were erased (UK GDPR); their name is then a placeholder',
+      }),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -78,6 +87,8 @@ export function personJson(
     email: shownEmail(p, access),
     employer: p.partner_name ?? organisationName,
     skills: skills.map((s) => ({ skillId: s.skill_id, name: s.name, level: s.level })),
+    leftOn: p.left_on,
+    erasedAt: p.erased_at,
     createdAt: p.created_at,
     updatedAt: p.updated_at,
   }

@@ -199,18 +199,39 @@ export function postFormContext(
   }
 }
 
-export function datedFormContext(body: FormBody | null, errors: Record<string, string>) {
+/** What a secondment or holding form shows before anything is typed: blank when adding, stored when editing. */
+interface DatedStored {
+  fteHundredths: number
+  startsOn: string | null
+  endsOn: string | null
+  direction?: string
+  fromTeam?: string
+  fromOrganisation?: string
+  toTeam?: string
+  toOrganisation?: string
+  reason?: string
+}
+
+const BLANK: DatedStored = { fteHundredths: Number.NaN, startsOn: null, endsOn: null }
+
+/** The secondment and post holder forms' values: as typed (after an error), as stored, or blank. */
+export function datedFormContext(
+  body: FormBody | null,
+  errors: Record<string, string>,
+  stored: DatedStored = BLANK,
+) {
+  const raw = (name: string, v: string | undefined) => (body ? field(body, name) : (v ?? ''))
   return {
-    fte: body ? field(body, 'fte') : '',
-    startsOnItems: dateItems(body, 'startsOn', null, !!errors.startsOn),
-    endsOnItems: dateItems(body, 'endsOn', null, !!errors.endsOn),
-    directionItems: radios(SECONDMENT_DIRECTIONS, body ? field(body, 'direction') : ''),
+    fte: body ? field(body, 'fte') : fteText(stored.fteHundredths),
+    startsOnItems: dateItems(body, 'startsOn', stored.startsOn, !!errors.startsOn),
+    endsOnItems: dateItems(body, 'endsOn', stored.endsOn, !!errors.endsOn),
+    directionItems: radios(SECONDMENT_DIRECTIONS, raw('direction', stored.direction)),
     values: {
-      fromTeam: body ? field(body, 'fromTeam') : '',
-      fromOrganisation: body ? field(body, 'fromOrganisation') : '',
-      toTeam: body ? field(body, 'toTeam') : '',
-      toOrganisation: body ? field(body, 'toOrganisation') : '',
-      reason: body ? field(body, 'reason') : '',
+      fromTeam: raw('fromTeam', stored.fromTeam),
+      fromOrganisation: raw('fromOrganisation', stored.fromOrganisation),
+      toTeam: raw('toTeam', stored.toTeam),
+      toOrganisation: raw('toOrganisation', stored.toOrganisation),
+      reason: raw('reason', stored.reason),
     },
   }
 }

@@ -6,6 +6,7 @@ import { notFound, type ConflictError } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
 import { handleForm, renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { holdingsRoutes } from './holdings.routes.ts'
 import { peopleRoutes } from './people.routes.ts'
 import { postsRoutes } from './posts.routes.ts'
 import { peopleTable, postsTable, tableCsv, tableXlsx, type Table } from './resourcing-export.ts'
@@ -25,6 +26,7 @@ export async function resourcingRoutes(app: FastifyInstance) {
 
   await app.register(peopleRoutes)
   await app.register(postsRoutes)
+  await app.register(holdingsRoutes)
 
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/people/export.${format}`, { config: { policy: 'people.read' } }, async (request, reply) => {
