@@ -80,6 +80,7 @@ import { peopleApi } from './modules/resourcing/people.api.ts'
 import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
+import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -243,6 +244,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleApi)
   await app.register(postsApi)
   await app.register(skillsApi)
+  await app.register(capacitySlice)
   await app.register(apiDocsRoutes)
 
   return app

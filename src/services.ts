@@ -52,6 +52,7 @@ import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
+import { capacityHistory } from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -156,6 +157,7 @@ export function createServices(database: Database, config: Config) {
     ...decisionsHistory(areas),
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
+    ...capacityHistory(resourcing),
   }
   return {
     resourcing,
