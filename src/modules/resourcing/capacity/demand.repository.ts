@@ -12,6 +12,7 @@ import type { MonthFte } from './capacity.rules.ts'
 export type RoleRow = ProjectRole & { project_reference: string; project_name: string; programme_id: number }
 export type AllocationRow = Allocation & {
   project_id: number
+  programme_id: number
   project_reference: string
   role_title: string
   person_name: string | null
@@ -29,6 +30,7 @@ export interface AllocationsFilter {
   roleId?: number
   projectId?: number
   personId?: number
+  programmeId?: number
   offset?: number
   limit?: number
 }
@@ -53,6 +55,7 @@ function allocationsIn(db: Db, scope: Scope) {
     .selectAll('a')
     .select([
       'r.project_id',
+      'p.programme_id',
       'p.reference as project_reference',
       'r.title as role_title',
       'pe.name as person_name',
@@ -178,6 +181,7 @@ export const demandRepository = {
     if (f.roleId !== undefined) q = q.where('a.role_id', '=', f.roleId)
     if (f.projectId !== undefined) q = q.where('r.project_id', '=', f.projectId)
     if (f.personId !== undefined) q = q.where('a.person_id', '=', f.personId)
+    if (f.programmeId !== undefined) q = q.where('p.programme_id', '=', f.programmeId)
     return q
       .orderBy('p.reference')
       .orderBy('r.title')

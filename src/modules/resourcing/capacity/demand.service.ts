@@ -86,6 +86,7 @@ export function createDemandService(db: Kysely<DB>) {
     if (!found) throw notFound('Allocation')
     const {
       project_id: _p,
+      programme_id: _g,
       project_reference: _r,
       role_title: _t,
       person_name: _n,
