@@ -57,6 +57,8 @@ type RecordKind =
   | 'secondment'
   | 'skill'
   | 'resourceLine'
+  | 'projectRole'
+  | 'allocation'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -99,6 +101,8 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   secondments: 'secondment',
   skills: 'skill',
   'business-case-resources': 'resourceLine',
+  'project-roles': 'projectRole',
+  allocations: 'allocation',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -140,6 +144,8 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   post_holder: 'postHolder',
   secondment: 'secondment',
   skill: 'skill',
+  project_role: 'projectRole',
+  allocation: 'allocation',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -559,6 +565,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       fte: 0.5,
     })
     records.skill = await create('/api/v1/skills', { name: `Matrix skill ${MARKER}` })
+    // Demand and allocation: a role of the shared project, with the register person allocated to it.
+    records.projectRole = await create('/api/v1/project-roles', {
+      projectId: records.project,
+      title: `Matrix role ${MARKER}`,
+      months: [{ period: '2025-03', fte: 1 }],
+    })
+    records.allocation = await create('/api/v1/allocations', {
+      roleId: records.projectRole,
+      personId: records.registerPerson,
+      months: [{ period: '2025-03', fte: 0.5 }],
+    })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

@@ -387,4 +387,29 @@ describe(`demand, allocation and capacity through the API (${dialectName()})`, (
       0,
     )
   })
+
+  it('removing a role needs its current version, and takes its allocations with it', async () => {
+    const r = (
+      await t.api(admin, 'POST', '/api/v1/project-roles', {
+        projectId: project.id,
+        title: 'Short-lived',
+        months: [{ period: '2022-01', fte: 1 }],
+      })
+    ).json<Json>()
+    const p = await person('Rae Removed')
+    const a = (
+      await t.api(admin, 'POST', '/api/v1/allocations', {
+        roleId: r.id,
+        personId: p.id,
+        months: [{ period: '2022-01', fte: 1 }],
+      })
+    ).json<Json>()
+    assert.equal((await t.api(admin, 'DELETE', `/api/v1/project-roles/${r.id}`)).statusCode, 400)
+    assert.equal((await t.api(admin, 'DELETE', `/api/v1/project-roles/${r.id}?version=9`)).statusCode, 409)
+    assert.equal(
+      (await t.api(admin, 'DELETE', `/api/v1/project-roles/${r.id}?version=${r.version}`)).statusCode,
+      204,
+    )
+    assert.equal((await t.api(admin, 'GET', `/api/v1/allocations/${a.id}`)).statusCode, 404)
+  })
 })

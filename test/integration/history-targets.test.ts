@@ -47,6 +47,8 @@ describe(`history targets (${dialectName()})`, () => {
       post_holder: 'Post holder',
       secondment: 'Secondment',
       skill: 'Skill',
+      project_role: 'Project role',
+      allocation: 'Allocation',
     })
   })
 

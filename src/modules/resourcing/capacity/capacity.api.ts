@@ -53,7 +53,9 @@ const AllocationsQuery = Type.Object({
   projectId: Type.Optional(Type.Integer({ minimum: 1 })),
   personId: Type.Optional(Type.Integer({ minimum: 1 })),
 })
-const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) })
+const VersionQuery = Type.Object({
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read (required)' })),
+})
 const Seeded = Type.Object({
   created: Type.Integer({ description: 'Roles made from resource lines' }),
   existing: Type.Integer({ description: 'Resource lines the project already had a role for' }),
@@ -230,7 +232,7 @@ export async function capacityApi(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      await demand.deleteRole(request.actor!, request.params.id, request.query.version)
+      await demand.deleteRole(request.actor!, request.params.id, request.query.version ?? null)
       return reply.status(204).send()
     },
   )
@@ -345,7 +347,7 @@ export async function capacityApi(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      await demand.deleteAllocation(request.actor!, request.params.id, request.query.version)
+      await demand.deleteAllocation(request.actor!, request.params.id, request.query.version ?? null)
       return reply.status(204).send()
     },
   )

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
 import { formatFteFixed } from '../../../domain/fte.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
-import { ValidationError } from '../../../errors.ts'
+import { notFound, ValidationError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { errorList } from '../../../web/forms.ts'
 import { download } from '../resourcing-export.ts'
@@ -138,7 +138,11 @@ export async function capacityRoutes(app: FastifyInstance) {
   app.get<{ Params: Static<typeof IdParams> }>(
     '/programmes/:id/capacity',
     { config: { policy: 'people.read' }, schema: { params: IdParams } },
-    async (request, reply) => reply.redirect(`/capacity?programmeId=${request.params.id}`, 303),
+    async (request, reply) => {
+      const programme = await programmes.get(scopeOf(request.actor!), request.params.id)
+      if (!programme) throw notFound('Programme')
+      return reply.redirect(`/capacity?programmeId=${programme.id}`, 303)
+    },
   )
 
   for (const format of ['csv', 'xlsx'] as const) {

@@ -171,9 +171,10 @@ export function createDemandService(db: Kysely<DB>) {
         })
       }),
 
-    deleteRole: (actor: Actor, id: number, version: number): Promise<void> =>
+    deleteRole: (actor: Actor, id: number, version: number | null): Promise<void> =>
       db.transaction().execute(async (trx) => {
         const current = await roleIn(trx, actor, id)
+        if (version === null) throw new ValidationError({ version: 'Send the version you read' })
         if (current.version !== version) throw new ConflictError(current)
         await trx.deleteFrom('project_roles').where('id', '=', id).execute()
         await auditBy(trx, actor, {
@@ -270,9 +271,10 @@ export function createDemandService(db: Kysely<DB>) {
         })
       }),
 
-    deleteAllocation: (actor: Actor, id: number, version: number): Promise<void> =>
+    deleteAllocation: (actor: Actor, id: number, version: number | null): Promise<void> =>
       db.transaction().execute(async (trx) => {
         const current = await allocationIn(trx, actor, id)
+        if (version === null) throw new ValidationError({ version: 'Send the version you read' })
         if (current.version !== version) throw new ConflictError(current)
         await trx.deleteFrom('allocations').where('id', '=', id).execute()
         await auditBy(trx, actor, {
