@@ -52,7 +52,7 @@ import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
-import { capacityHistory } from './modules/resourcing/capacity/index.ts'
+import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -119,6 +119,7 @@ export function createServices(database: Database, config: Config) {
   const governance = createGovernanceService(db, [
     ...GOVERNANCE_HEALTH_RULES,
     ...FINANCE_HEALTH_RULES,
+    ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
   ])
   // Records with a history page; each area says how to find its own, within the reader's scope.

@@ -6,6 +6,7 @@ import { wholeOrganisation, type Scope } from '../../src/auth/visibility.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { CAPACITY_HEALTH_RULES } from '../../src/modules/resourcing/capacity/index.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
 /** The demand and allocation the demo tells (src/demo/capacity-demo.ts), read through the capacity service. */
@@ -55,5 +56,23 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
       ],
     )
     assert.ok(!covid.unfilled.some((u) => u.title === 'Web developer'), 'PSPS’s web developer is allocated')
+  })
+
+  it('warns of the unallocated digital role in 2019, N weeks ahead as the organisation sets, and not today', async () => {
+    const [rule] = CAPACITY_HEALTH_RULES
+    const findings = async (today: string, threshold: number | null) =>
+      (
+        await rule!.evaluate({
+          db: database.db,
+          organisationId: scope.organisationId,
+          today,
+          period: today.slice(0, 7),
+          threshold,
+        })
+      ).map((f) => f.title)
+    assert.deepEqual(await findings('2019-06-03', null), ['ICT-06: Web developer / content designer'])
+    assert.deepEqual(await findings('2019-02-01', 4), [])
+    assert.deepEqual(await findings('2019-02-01', 10), ['ICT-06: Web developer / content designer'])
+    assert.ok(!(await findings('2020-02-03', 8)).includes('ICT-06: Web developer / content designer'))
   })
 })
