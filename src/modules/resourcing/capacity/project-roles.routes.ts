@@ -18,7 +18,9 @@ type Project = NonNullable<
 >
 
 const prefixed = (prefix: string, errors: Record<string, string>) =>
-  Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${prefix}-${k}`, v]))
+  Object.fromEntries(
+    Object.entries(errors).map(([k, v]) => [k.startsWith(`${prefix}-`) ? k : `${prefix}-${k}`, v]),
+  )
 
 /** The months a form's from/to/FTE give, or a field error naming the form's months field. */
 function readMonths(body: FormBody, prefix: string, errors: Record<string, string>) {
@@ -204,7 +206,11 @@ export async function projectRolesRoutes(app: FastifyInstance) {
         months: readMonths(request.body, 'role', errors),
       }
       // The form's own errors and the rules' together, so one submission shows every problem.
-      if (Object.keys(errors).length > 0) Object.assign(errors, prefixed('role', validateRole(input)), errors)
+      if (Object.keys(errors).length > 0) {
+        // The months could not be read, so the rules' word on them would only repeat the form's.
+        const { months: _m, ...rule } = validateRole(input)
+        Object.assign(errors, prefixed('role', rule), errors)
+      }
       return handleForm(reply, {
         errors,
         save: () => demand.createRole(actor, project.id, input),
