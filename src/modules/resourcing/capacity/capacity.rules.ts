@@ -1,5 +1,5 @@
 import type { IsoDate } from '../../../domain/dates.ts'
-import { formatFte, personFteProblem, type FteHundredths } from '../../../domain/fte.ts'
+import { personFteProblem, type FteHundredths } from '../../../domain/fte.ts'
 import {
   formatPeriod,
   isPeriod,
@@ -126,7 +126,3 @@ export function seededMonths(start: IsoDate, line: { fteHundredths: number; mont
   }
   return out
 }
-
-/** "0.8 allocated, 0.6 available": a person's month over their capacity, for the page and the export. */
-export const overAllocationText = (allocated: FteHundredths, available: FteHundredths) =>
-  `${formatFte(allocated)} allocated, ${formatFte(available)} available`

@@ -232,5 +232,3 @@ export function createCapacityService(db: Kysely<DB>) {
     },
   }
 }
-
-export type CapacityService = ReturnType<typeof createCapacityService>

@@ -286,5 +286,3 @@ export function createDemandService(db: Kysely<DB>) {
       }),
   }
 }
-
-export type DemandService = ReturnType<typeof createDemandService>
