@@ -54,6 +54,7 @@ import { createPrivacyService } from './modules/privacy/privacy.service.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
+import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -125,6 +126,7 @@ export function createServices(database: Database, config: Config) {
   const governance = createGovernanceService(db, [
     ...GOVERNANCE_HEALTH_RULES,
     ...FINANCE_HEALTH_RULES,
+    ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
   ])
@@ -165,6 +167,7 @@ export function createServices(database: Database, config: Config) {
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
+    ...capacityHistory(resourcing),
   }
   return {
     resourcing,

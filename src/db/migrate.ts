@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013-project-partners.ts'
 import * as m0014 from './migrations/0014-people-posts-skills.ts'
 import * as m0016 from './migrations/0016-ledger-import-staging.ts'
 import * as m0017 from './migrations/0017-leavers-sessions-token-expiry.ts'
+import * as m0018 from './migrations/0018-demand-allocation.ts'
 import * as m0021 from './migrations/0021-services-assets-raci.ts'
 import * as m0022 from './migrations/0022-retention-erasure.ts'
 
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-people-posts-skills': m0014,
   '0016-ledger-import-staging': m0016,
   '0017-leavers-sessions-token-expiry': m0017,
+  '0018-demand-allocation': m0018,
   '0021-services-assets-raci': m0021,
   '0022-retention-erasure': m0022,
 }

@@ -1353,3 +1353,62 @@ export interface DB {
 }
 
 export type ServiceAsset = Selectable<ServiceAssetTable>
+
+/** A role a project needs (migration 0018): demand, with its FTE by month in project_role_months. */
+export interface ProjectRoleTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  title: string
+  team: string
+  /** 'business_case' when seeded from the business case's resource lines; '' when typed. */
+  source: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ProjectRoleSkillTable {
+  organisation_id: number
+  role_id: number
+  skill_id: number
+}
+
+/** The FTE a role needs in a month ('YYYY-MM'), in hundredths: may be above 100 (more than one person). */
+export interface ProjectRoleMonthTable {
+  organisation_id: number
+  role_id: number
+  period: string
+  fte_hundredths: number
+}
+
+/** A person, or a vacant post, allocated to a project role (migration 0018). */
+export interface AllocationTable {
+  id: Generated<number>
+  organisation_id: number
+  role_id: number
+  person_id: number | null
+  post_id: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** The FTE an allocation gives its role in a month, in hundredths: 1 to 100 (one person's time). */
+export interface AllocationMonthTable {
+  organisation_id: number
+  allocation_id: number
+  period: string
+  fte_hundredths: number
+}
+
+export interface DB {
+  project_roles: ProjectRoleTable
+  project_role_skills: ProjectRoleSkillTable
+  project_role_months: ProjectRoleMonthTable
+  allocations: AllocationTable
+  allocation_months: AllocationMonthTable
+}
+
+export type ProjectRole = Selectable<ProjectRoleTable>
+export type Allocation = Selectable<AllocationTable>

@@ -12,6 +12,7 @@ import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
 import { responsibilitiesDemo } from './responsibilities-demo.ts'
+import { capacityDemo } from './capacity-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -39,4 +40,5 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   papersDemo,
   resourcingDemo,
   responsibilitiesDemo,
+  capacityDemo,
 ]

@@ -58,6 +58,8 @@ type RecordKind =
   | 'skill'
   | 'resourceLine'
   | 'serviceAsset'
+  | 'projectRole'
+  | 'allocation'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -102,6 +104,8 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'business-case-resources': 'resourceLine',
   responsibilities: 'serviceAsset',
   'service-assets': 'serviceAsset',
+  'project-roles': 'projectRole',
+  allocations: 'allocation',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -144,6 +148,8 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   secondment: 'secondment',
   skill: 'skill',
   service_asset: 'serviceAsset',
+  project_role: 'projectRole',
+  allocation: 'allocation',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -570,6 +576,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       responsibilities: [{ party: 'partner', partnerId: await t.partner(t.orgs.a), role: 'R' }],
       projectIds: [records.project],
       riskIds: [records.risk],
+    })
+    // Demand and allocation: a role of the shared project, with the register person allocated to it.
+    records.projectRole = await create('/api/v1/project-roles', {
+      projectId: records.project,
+      title: `Matrix role ${MARKER}`,
+      months: [{ period: '2025-03', fte: 1 }],
+    })
+    records.allocation = await create('/api/v1/allocations', {
+      roleId: records.projectRole,
+      personId: records.registerPerson,
+      months: [{ period: '2025-03', fte: 0.5 }],
     })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

@@ -48,6 +48,8 @@ describe(`history targets (${dialectName()})`, () => {
       secondment: 'Secondment',
       skill: 'Skill',
       service_asset: 'Service or asset',
+      project_role: 'Project role',
+      allocation: 'Allocation',
     })
   })
 

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify'
 import type { CsvCell } from '../../web/csv.ts'
 import { neutraliseFormula, toCsv } from '../../web/csv.ts'
 import { penceToDecimal } from '../../domain/money.ts'
@@ -109,4 +110,13 @@ export async function tableXlsx(t: Table): Promise<Buffer> {
   for (const i of t.money) sheet.getColumn(i + 1).numFmt = '"£"#,##0.00'
   sheet.columns.forEach((col) => (col.width = 20))
   return Buffer.from(await wb.xlsx.writeBuffer())
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** Sends a table as a CSV or Excel download: every resourcing export (people, posts, capacity) goes this way. */
+export function download(reply: FastifyReply, table: Table, file: string, format: 'csv' | 'xlsx') {
+  reply.header('content-disposition', `attachment; filename="${file}.${format}"`)
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table))
+  return tableXlsx(table).then((b) => reply.type(XLSX).send(b))
 }

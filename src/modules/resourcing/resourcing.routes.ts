@@ -9,16 +9,8 @@ import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { holdingsRoutes } from './holdings.routes.ts'
 import { peopleRoutes } from './people.routes.ts'
 import { postsRoutes } from './posts.routes.ts'
-import { peopleTable, postsTable, tableCsv, tableXlsx, type Table } from './resourcing-export.ts'
+import { download, peopleTable, postsTable } from './resourcing-export.ts'
 import { accessOf } from './resourcing.view.ts'
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-function download(reply: FastifyReply, table: Table, file: string, format: 'csv' | 'xlsx') {
-  reply.header('content-disposition', `attachment; filename="${file}.${format}"`)
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table))
-  return tableXlsx(table).then((b) => reply.type(XLSX).send(b))
-}
 
 /** Resourcing (issue 10): the people register, the establishment, the skills catalogue and their exports. */
 export async function resourcingRoutes(app: FastifyInstance) {

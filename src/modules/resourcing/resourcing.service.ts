@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
+import { createCapacityArea } from './capacity/index.ts'
 import { createPeopleService } from './people.service.ts'
 import { createPostsService } from './posts.service.ts'
 import { createSkillsService } from './skills.service.ts'
@@ -10,6 +11,7 @@ export function createResourcingService(db: Kysely<DB>) {
     people: createPeopleService(db),
     posts: createPostsService(db),
     skills: createSkillsService(db),
+    capacity: createCapacityArea(db),
   }
 }
 

@@ -1,0 +1,128 @@
+import type { IsoDate } from '../../../domain/dates.ts'
+import { personFteProblem, type FteHundredths } from '../../../domain/fte.ts'
+import {
+  formatPeriod,
+  isPeriod,
+  nextPeriod,
+  periodOf,
+  periodsBetween,
+  type Period,
+} from '../../../domain/periods.ts'
+
+// Demand and allocation (issue 10): what a role may need, what one person may give it, and when a person has
+// left. Pure rules: the services check with these and write; the capacity page sums with these.
+
+/** A role may need more than one person (up to 99.99 FTE in a month); a person gives 0.01 to 1.00. */
+export const MAX_ROLE_FTE: FteHundredths = 9999
+/** The longest stretch the capacity page or the API summarise at once. */
+export const MAX_CAPACITY_MONTHS = 36
+
+export interface MonthFte {
+  period: Period
+  fteHundredths: FteHundredths
+}
+
+export interface RoleInput {
+  title: string
+  team: string
+  skillIds: number[]
+  months: MonthFte[]
+}
+
+export interface AllocationInput {
+  personId: number | null
+  postId: number | null
+  months: MonthFte[]
+}
+
+/** Months given as a from–to stretch with the same FTE each month (the page forms' way of typing them). */
+export function evenMonths(from: Period, to: Period, fteHundredths: FteHundredths): MonthFte[] {
+  if (!isPeriod(from) || !isPeriod(to) || from > to) return []
+  return periodsBetween(from, to).map((period) => ({ period, fteHundredths }))
+}
+
+function monthsProblem(months: MonthFte[]): string | null {
+  const seen = new Set<string>()
+  for (const m of months) {
+    if (!isPeriod(m.period)) return `Month ${JSON.stringify(m.period)} must be a month like 2019-06`
+    if (seen.has(m.period)) return `${formatPeriod(m.period)} is given more than once`
+    seen.add(m.period)
+  }
+  return null
+}
+
+export function validateRole(r: RoleInput): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (r.title.trim() === '') errors.title = 'Enter the role’s title'
+  else if (r.title.trim().length > 200) errors.title = 'Title must be 200 characters or fewer'
+  if (r.team.trim().length > 200) errors.team = 'Team must be 200 characters or fewer'
+  const problem = monthsProblem(r.months)
+  if (problem) errors.months = problem
+  else
+    for (const m of r.months)
+      if (!Number.isSafeInteger(m.fteHundredths) || m.fteHundredths < 0 || m.fteHundredths > MAX_ROLE_FTE) {
+        errors.months = `FTE needed in ${formatPeriod(m.period)} must be a number from 0 to 99.99, like 1.5`
+        break
+      }
+  return errors
+}
+
+/**
+ * The day a person left, or null while they are here: the end of their last post holding, once every holding
+ * has ended (the people register marks no leaving date of its own). Someone who never held a post has not left.
+ */
+export function leftOn(holdings: readonly { endsOn: IsoDate | null }[]): IsoDate | null {
+  if (holdings.length === 0 || holdings.some((h) => h.endsOn === null)) return null
+  return holdings.map((h) => h.endsOn!).reduce((a, b) => (a > b ? a : b))
+}
+
+/**
+ * An allocation's field errors: one person or one vacant post; each month's FTE is one person's time (0.01 to
+ * 1.00); every month is one the role needs; and none after the month the person left. Over-allocation (more
+ * than the person's capacity) is allowed: the capacity page flags it.
+ */
+export function validateAllocation(
+  a: AllocationInput,
+  roleMonths: ReadonlySet<Period>,
+  personLeftOn: IsoDate | null,
+): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if ((a.personId === null) === (a.postId === null))
+    errors.personId = 'Choose a person, or a vacant post, to allocate'
+  if (a.months.length === 0) {
+    errors.months = 'Enter at least one month of FTE'
+    return errors
+  }
+  const problem = monthsProblem(a.months)
+  if (problem) {
+    errors.months = problem
+    return errors
+  }
+  // Someone who left part-way through a month worked some of it: they may be allocated up to that month.
+  const leftFrom = personLeftOn === null ? null : nextPeriod(periodOf(personLeftOn))
+  for (const m of a.months) {
+    const fte = personFteProblem(m.fteHundredths, `FTE in ${formatPeriod(m.period)}`)
+    if (fte) errors.months = fte
+    else if (!roleMonths.has(m.period))
+      errors.months = `The role needs no one in ${formatPeriod(m.period)}: allocate within its months`
+    else if (leftFrom !== null && m.period >= leftFrom)
+      errors.personId = `This person left on ${personLeftOn}: they cannot be allocated from ${formatPeriod(leftFrom)}`
+    if (errors.months || errors.personId) break
+  }
+  return errors
+}
+
+/**
+ * The months a business case's resource line becomes when demand is seeded from it: `months` months from the
+ * project's start (forecast, else baseline, else actual), each at the line's FTE.
+ */
+export function seededMonths(start: IsoDate, line: { fteHundredths: number; months: number }): MonthFte[] {
+  const first = periodOf(start)
+  const out: MonthFte[] = []
+  let p = first
+  for (let i = 0; i < line.months; i++) {
+    out.push({ period: p, fteHundredths: line.fteHundredths })
+    p = nextPeriod(p)
+  }
+  return out
+}

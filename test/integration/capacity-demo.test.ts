@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.ts'
+import { wholeOrganisation, type Scope } from '../../src/auth/visibility.ts'
+import { loadConfig } from '../../src/config.ts'
+import type { Database } from '../../src/db/database.ts'
+import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { CAPACITY_HEALTH_RULES } from '../../src/modules/resourcing/capacity/index.ts'
+import { createTestDatabase, dialectName } from '../helpers/database.ts'
+
+/** The demand and allocation the demo tells (src/demo/capacity-demo.ts), read through the capacity service. */
+describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PSPS allocated (${dialectName()})`, () => {
+  let app: FastifyInstance
+  let database: Database
+  let drop: () => Promise<void>
+  let scope: Scope
+
+  before(async () => {
+    const created = await createTestDatabase()
+    database = created.database
+    drop = created.drop
+    await loadDemoIfEmpty(database.db, 'demo password for tests')
+    app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
+      database,
+    })
+    await app.ready()
+    const org = await database.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'marshland')
+      .executeTakeFirstOrThrow()
+    scope = wholeOrganisation(org.id)
+  })
+  after(async () => {
+    await app.close()
+    await drop()
+  })
+
+  it('shows nine unfilled months of the digital role from April 2019, lost capacity in 2020, and PSPS allocated', async () => {
+    const { capacity } = app.services.resourcing.capacity
+    const y2019 = await capacity.report(scope, { from: '2019-04', to: '2019-12' })
+    const digital = y2019.unfilled.find((u) => u.title === 'Web developer / content designer')
+    assert.deepEqual(digital && [digital.projectReference, digital.firstPeriod, digital.months], [
+      'ICT-06',
+      '2019-04',
+      9,
+    ])
+    const covid = await capacity.report(scope, { from: '2020-04', to: '2020-04' })
+    assert.deepEqual(
+      covid.overAllocated.map((o) => [o.name, o.allocated, o.available]),
+      [
+        ['Amira Khan', 100, 20],
+        ['Sean Doyle', 50, 0],
+      ],
+    )
+    assert.ok(!covid.unfilled.some((u) => u.title === 'Web developer'), 'PSPS’s web developer is allocated')
+  })
+
+  it('warns of the unallocated digital role in 2019, N weeks ahead as the organisation sets, and not today', async () => {
+    const [rule] = CAPACITY_HEALTH_RULES
+    const findings = async (today: string, threshold: number | null) =>
+      (
+        await rule!.evaluate({
+          db: database.db,
+          organisationId: scope.organisationId,
+          today,
+          period: today.slice(0, 7),
+          threshold,
+        })
+      ).map((f) => f.title)
+    assert.deepEqual(await findings('2019-06-03', null), ['ICT-06: Web developer / content designer'])
+    assert.deepEqual(await findings('2019-02-01', 4), [])
+    assert.deepEqual(await findings('2019-02-01', 10), ['ICT-06: Web developer / content designer'])
+    assert.ok(!(await findings('2020-02-03', 8)).includes('ICT-06: Web developer / content designer'))
+  })
+})
