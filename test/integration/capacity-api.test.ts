@@ -225,6 +225,20 @@ describe(`demand, allocation and capacity through the API (${dialectName()})`, (
     })
     assert.equal(gone.statusCode, 400)
     assert.match(gone.json<ErrorJson>().fields.personId ?? '', /left on 2019-06-30/)
+    // A leaving date recorded in the register counts even while a post holding is still open.
+    const recorded = await person('Rita Recorded', { startsOn: '2018-01-01', fte: 1 })
+    await t.database.db
+      .updateTable('people')
+      .set({ left_on: '2019-06-30' })
+      .where('id', '=', recorded.id)
+      .execute()
+    const recordedGone = await t.api(admin, 'POST', '/api/v1/allocations', {
+      roleId: r.id,
+      personId: recorded.id,
+      months: [{ period: '2019-07', fte: 0.5 }],
+    })
+    assert.equal(recordedGone.statusCode, 400, recordedGone.body)
+    assert.match(recordedGone.json<ErrorJson>().fields.personId ?? '', /left on 2019-06-30/)
     const before = await t.api(admin, 'GET', `/api/v1/allocations?roleId=${r.id}`)
     assert.equal(before.json<{ items: Json[] }>().items.length, 1, 'nothing half-written')
 

@@ -68,10 +68,15 @@ export function validateRole(r: RoleInput): Record<string, string> {
 }
 
 /**
- * The day a person left, or null while they are here: the end of their last post holding, once every holding
- * has ended (the people register marks no leaving date of its own). Someone who never held a post has not left.
+ * The day a person left, or null while they are here: the leaving date recorded in the people register
+ * (`people.left_on`) when there is one; otherwise the end of their last post holding, once every holding has
+ * ended. Someone with neither has not left.
  */
-export function leftOn(holdings: readonly { endsOn: IsoDate | null }[]): IsoDate | null {
+export function leftOn(
+  recordedLeftOn: IsoDate | null,
+  holdings: readonly { endsOn: IsoDate | null }[],
+): IsoDate | null {
+  if (recordedLeftOn !== null) return recordedLeftOn
   if (holdings.length === 0 || holdings.some((h) => h.endsOn === null)) return null
   return holdings.map((h) => h.endsOn!).reduce((a, b) => (a > b ? a : b))
 }

@@ -59,10 +59,11 @@ export function createDemandService(db: Kysely<DB>) {
     let left = null
     const errors: Record<string, string> = {}
     if (a.personId !== null) {
-      if (!(await peopleRepository.get(trx, scope, a.personId)))
-        errors.personId = 'Choose a person from the register'
+      const person = await peopleRepository.get(trx, scope, a.personId)
+      if (!person) errors.personId = 'Choose a person from the register'
       else
         left = leftOn(
+          person.left_on,
           (await peopleRepository.holdings(trx, scope, { personId: a.personId })).map((h) => ({
             endsOn: h.ends_on,
           })),
