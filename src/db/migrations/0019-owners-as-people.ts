@@ -61,11 +61,13 @@ export async function up(raw: Kysely<unknown>): Promise<void> {
     const found = names.get(key(name))
     if (found !== undefined) return found
     const user = members.find((m) => m.organisation_id === organisationId && key(m.name) === key(name))
+    // A member's account spells their name as they gave it; otherwise the first spelling met.
+    const spelt = user?.name.trim() ?? name.trim()
     const row = (await db
       .insertInto('people')
       .values({
         organisation_id: organisationId,
-        name: name.trim(),
+        name: spelt,
         kind: 'employee',
         partner_id: null,
         user_id: user?.user_id ?? null,
@@ -79,7 +81,7 @@ export async function up(raw: Kysely<unknown>): Promise<void> {
       .returning('id')
       .executeTakeFirstOrThrow()) as { id: number }
     names.set(key(name), row.id)
-    nameOf.set(row.id, name.trim())
+    nameOf.set(row.id, spelt)
     return row.id
   }
 

@@ -16,7 +16,8 @@ export const PersonIdBody = (nameField: string) =>
 /** A write's owner name: the register's person of that name (any case), or a new person added to it. */
 export const OwnerNameBody = Type.String({
   maxLength: 200,
-  description: 'Or a name: the people register’s person of that name (in any case), or a new person added to it',
+  description:
+    'Or a name: the people register’s person of that name (in any case), or a new person added to it',
 })
 
 /** A response's person id. */

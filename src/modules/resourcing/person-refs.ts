@@ -101,7 +101,8 @@ async function personNamed(trx: Transaction<DB>, actor: Actor, name: string): Pr
     entityType: 'person',
     actor,
     values: {
-      name,
+      // A member's account spells their name as they gave it.
+      name: user?.name.trim() ?? name,
       kind: 'employee',
       partner_id: null,
       user_id: user?.id ?? null,
@@ -156,7 +157,9 @@ export async function personChoices(
 /** An owner field as a form posts it: a name typed for someone not in the list wins over the list's choice. */
 export function readOwner(body: FormBody, idField: string, nameField: string) {
   const typed = field(body, nameField)
-  return typed !== '' ? { personId: null, name: typed } : { personId: optionalInt(field(body, idField)), name: '' }
+  return typed !== ''
+    ? { personId: null, name: typed }
+    : { personId: optionalInt(field(body, idField)), name: '' }
 }
 
 /** What the owner field macro (resourcing/views/_owner-field.njk) shows. */
