@@ -45,7 +45,7 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
   let database: Database
   let drop: () => Promise<void>
   let db: Kysely<DB>
-  const ids: Record<string, number> = {}
+  const ids = {} as Record<'marsh' | 'fen' | 'user' | 'registered' | 'p1' | 'p2' | 'p3' | 'issue', number>
 
   before(async () => {
     ;({ database, drop } = await emptyDatabase())
@@ -59,7 +59,7 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
           id: number
         }
       ).id
-    for (const slug of ['marsh', 'fen']) {
+    for (const slug of ['marsh', 'fen'] as const) {
       ids[slug] = await insert('organisations', {
         slug,
         name: slug,
@@ -150,8 +150,8 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
       .executeTakeFirstOrThrow()
 
   it("makes each organisation's distinct names people, matching case-insensitively and linking the member", async () => {
-    const p1 = await personOf('projects', ids.p1!)
-    const p2 = await personOf('projects', ids.p2!)
+    const p1 = await personOf('projects', ids.p1)
+    const p2 = await personOf('projects', ids.p2)
     assert.equal(p1.managerId, p2.managerId, 'one person for "priya shah" and "Priya Shah"')
     assert.equal(p1.managerUser, ids.user, 'linked to the member whose account has that name')
     assert.equal(p1.project_manager, p2.project_manager, 'the copy reads as the register spells the name')
@@ -161,7 +161,7 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
     const marshPeople = await db
       .selectFrom('people')
       .select(['name', 'kind'])
-      .where('organisation_id', '=', ids.marsh!)
+      .where('organisation_id', '=', ids.marsh)
       .orderBy('name')
       .execute()
     assert.deepEqual(
@@ -172,8 +172,8 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
   })
 
   it("gives another organisation's same name a person of its own, without a member's account", async () => {
-    const p1 = await personOf('projects', ids.p1!)
-    const p3 = await personOf('projects', ids.p3!)
+    const p1 = await personOf('projects', ids.p1)
+    const p3 = await personOf('projects', ids.p3)
     assert.notEqual(p3.managerId, p1.managerId)
     assert.equal(p3.managerOrg, ids.fen)
     assert.equal(p3.managerUser, null, 'Priya is a member of Marsh only')
@@ -201,7 +201,7 @@ describe(`migration 0019: owners become people (${dialectName()})`, () => {
     const issue = await db
       .selectFrom('raid_issues')
       .select(['owner', 'owner_person_id'])
-      .where('id', '=', ids.issue!)
+      .where('id', '=', ids.issue)
       .executeTakeFirstOrThrow()
     assert.deepEqual(issue, { owner: null, owner_person_id: null })
   })

@@ -181,3 +181,18 @@ export function ownerFieldView(
     error: errors?.[o.idField] ?? errors?.[o.nameField],
   }
 }
+
+/** A record's one owner as its `owner` and `owner_person_id` columns store it. */
+export async function ownerColumns(trx: Transaction<DB>, actor: Actor, ref: PersonRef) {
+  const [owner] = await resolvePeople(trx, actor, [ref])
+  return { owner_person_id: owner!.id, owner: owner!.name }
+}
+
+/** The owner a form gave, by name: the name typed, or the chosen person's (for the conflict page). */
+export function ownerName(
+  value: { ownerPersonId?: number | null; owner: string | null },
+  choices: readonly PersonChoice[],
+): string {
+  if (value.owner) return value.owner
+  return choices.find((c) => c.value === String(value.ownerPersonId))?.text ?? ''
+}
