@@ -38,9 +38,9 @@ export async function up(raw: Kysely<unknown>): Promise<void> {
   const nameOf = new Map<number, string>()
   const people = (await db
     .selectFrom('people')
-    .select(['id', 'organisation_id', 'name'])
+    .select(['id', 'organisation_id', 'name', 'user_id'])
     .orderBy('id')
-    .execute()) as Array<{ id: number; organisation_id: number; name: string }>
+    .execute()) as Array<{ id: number; organisation_id: number; name: string; user_id: number | null }>
   for (const p of people) {
     const names = register.get(p.organisation_id) ?? new Map<string, number>()
     if (!names.has(key(p.name))) names.set(key(p.name), p.id)
@@ -61,6 +61,13 @@ export async function up(raw: Kysely<unknown>): Promise<void> {
     const found = names.get(key(name))
     if (found !== undefined) return found
     const user = members.find((m) => m.organisation_id === organisationId && key(m.name) === key(name))
+    // A member already in the register under another spelling (their account's "Name, Job title") is that person.
+    const linked =
+      user && people.find((p) => p.organisation_id === organisationId && p.user_id === user.user_id)
+    if (linked) {
+      names.set(key(name), linked.id)
+      return linked.id
+    }
     // A member's account spells their name as they gave it; otherwise the first spelling met.
     const spelt = user?.name.trim() ?? name.trim()
     const row = (await db

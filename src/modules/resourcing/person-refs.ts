@@ -78,38 +78,56 @@ export async function resolvePeople(
   return out
 }
 
-/** The register's first person of that name, or a new employee (linked to the member of that name, if any). */
-async function personNamed(trx: Transaction<DB>, actor: Actor, name: string): Promise<ResolvedPerson> {
+/**
+ * Who a name is in an organisation's register: its first person of that name (any case); else, when a member's
+ * account has that name, the person linked to that account; else the person to add (an employee, linked to
+ * that member if any, spelt as their account spells it).
+ */
+export async function matchPerson(
+  trx: Transaction<DB>,
+  organisationId: number,
+  name: string,
+): Promise<{ id: number; name: string } | { add: { name: string; user_id: number | null } }> {
   const people = await trx
     .selectFrom('people')
-    .select(['id', 'name'])
-    .where('organisation_id', '=', actor.organisationId)
+    .select(['id', 'name', 'user_id'])
+    .where('organisation_id', '=', organisationId)
     .orderBy('id')
     .execute()
   const found = people.find((p) => key(p.name) === key(name))
-  if (found) return found
+  if (found) return { id: found.id, name: found.name }
   const members = await trx
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select(['users.id', 'users.name'])
-    .where('memberships.organisation_id', '=', actor.organisationId)
+    .where('memberships.organisation_id', '=', organisationId)
     .orderBy('users.id')
     .execute()
   const user = members.find((m) => key(m.name) === key(name))
+  const linked = user && people.find((p) => p.user_id === user.id)
+  if (linked) return { id: linked.id, name: linked.name }
+  return { add: { name: user?.name.trim() ?? name.trim(), user_id: user?.id ?? null } }
+}
+
+/** The person values of someone added to the register because an owner field named them. */
+export const addedPerson = (p: { name: string; user_id: number | null }) => ({
+  name: p.name,
+  kind: 'employee',
+  partner_id: null,
+  user_id: p.user_id,
+  job_title: '',
+  team: '',
+  email: '',
+})
+
+async function personNamed(trx: Transaction<DB>, actor: Actor, name: string): Promise<ResolvedPerson> {
+  const match = await matchPerson(trx, actor.organisationId, name)
+  if (!('add' in match)) return match
   const created = await insertAudited(trx, {
     table: 'people',
     entityType: 'person',
     actor,
-    values: {
-      // A member's account spells their name as they gave it.
-      name: user?.name.trim() ?? name,
-      kind: 'employee',
-      partner_id: null,
-      user_id: user?.id ?? null,
-      job_title: '',
-      team: '',
-      email: '',
-    },
+    values: addedPerson(match.add),
   })
   return { id: created.id, name: created.name }
 }
@@ -196,3 +214,17 @@ export function ownerName(
   if (value.owner) return value.owner
   return choices.find((c) => c.value === String(value.ownerPersonId))?.text ?? ''
 }
+
+/**
+ * Every owner column: the record's table, the copy of the name and the person. The "Owns" section of a
+ * person's page and the demo read this list; migration 0019 keeps its own.
+ */
+export const OWNER_COLUMNS = [
+  { table: 'programmes', name: 'portfolio_holder', personId: 'portfolio_holder_person_id' },
+  { table: 'projects', name: 'project_manager', personId: 'project_manager_person_id' },
+  { table: 'projects', name: 'sponsor', personId: 'sponsor_person_id' },
+  { table: 'risks', name: 'owner', personId: 'owner_person_id' },
+  { table: 'risk_actions', name: 'owner', personId: 'owner_person_id' },
+  { table: 'raid_issues', name: 'owner', personId: 'owner_person_id' },
+  { table: 'assumptions', name: 'owner', personId: 'owner_person_id' },
+] as const
