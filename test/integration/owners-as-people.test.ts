@@ -150,4 +150,155 @@ describe(`owners are people of the register (${dialectName()})`, () => {
     assert.match(summary?.textContent ?? '', /Choose a person from the register/)
     assert.equal(summary?.querySelector('a')?.getAttribute('href'), '#portfolioHolderPersonId')
   })
+
+  it('RAID: risks, actions, issues and assumptions name people; another council’s is refused', async () => {
+    const project = await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'OWN-R',
+      name: 'RAID',
+      programmeId,
+    })
+    const projectId = project.json<{ id: number }>().id
+    const risk = await t.api(token, 'POST', '/api/v1/risks', {
+      projectId,
+      title: 'Supplier fails',
+      event: 'The supplier goes out of business',
+      category: 'commercial',
+      likelihood: 2,
+      impact: 4,
+      ownerPersonId: people.zoe,
+    })
+    assert.equal(risk.statusCode, 201, risk.body)
+    const r = risk.json<{ id: number; owner: string; ownerPersonId: number }>()
+    assert.deepEqual([r.owner, r.ownerPersonId], ['Zoe Adams', people.zoe])
+    const action = await t.api(token, 'POST', `/api/v1/risks/${r.id}/actions`, {
+      action: 'Find a second supplier',
+      owner: 'AMIR KHAN',
+    })
+    assert.equal(action.statusCode, 201, action.body)
+    const actions = action.json<{ actions: Array<{ owner: string; ownerPersonId: number }> }>().actions
+    assert.deepEqual(
+      actions.map((a) => [a.owner, a.ownerPersonId]),
+      [['amir Khan', people.amir]],
+    )
+    const refused = await t.api(token, 'POST', `/api/v1/risks/${r.id}/actions`, {
+      action: 'Ask Fen',
+      ownerPersonId: people.foreign,
+    })
+    assert.equal(refused.statusCode, 400)
+    assert.deepEqual(refused.json<{ fields: Record<string, string> }>().fields, {
+      actionOwnerPersonId: 'Choose a person from the register',
+    })
+
+    const issue = await t.api(token, 'POST', '/api/v1/issues', {
+      projectId,
+      title: 'Contract lapsed',
+      priority: 'high',
+      ownerPersonId: people.foreign,
+    })
+    assert.equal(issue.statusCode, 400)
+    assert.equal(
+      issue.json<{ fields: Record<string, string> }>().fields.ownerPersonId,
+      'Choose a person from the register',
+    )
+    const ownerless = await t.api(token, 'POST', '/api/v1/issues', {
+      projectId,
+      title: 'No owner',
+      priority: 'low',
+    })
+    assert.deepEqual(
+      [
+        ownerless.json<{ owner: string | null }>().owner,
+        ownerless.json<{ ownerPersonId: number | null }>().ownerPersonId,
+      ],
+      [null, null],
+    )
+    const assumption = await t.api(token, 'POST', '/api/v1/assumptions', {
+      projectId,
+      description: 'The supplier stays solvent',
+      ownerPersonId: people.foreign,
+    })
+    assert.equal(assumption.statusCode, 400)
+    assert.equal(
+      assumption.json<{ fields: Record<string, string> }>().fields.ownerPersonId,
+      'Choose a person from the register',
+    )
+
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    await pm.get(`/projects/${projectId}/risks`)
+    const added = await pm.post(`/projects/${projectId}/assumptions`, {
+      assumptionDescription: 'Funding continues',
+      assumptionOwnerPersonId: String(people.zoe),
+    })
+    assert.equal(added.status, 303, added.text)
+    const log = await pm.get(`/projects/${projectId}/risks`)
+    assert.match(log.text, /Funding continues \(Zoe Adams\)/)
+  })
+
+  it('a person who has left is not offered for new choices, but stays on what they own', async () => {
+    const leaver = t.orgs.a.users.viewer
+    const res = await t.api(token, 'POST', '/api/v1/people', {
+      name: 'Les Leaver',
+      kind: 'employee',
+      userId: leaver.id,
+    })
+    const id = res.json<{ id: number }>().id
+    const project = await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'OWN-L',
+      name: 'Left behind',
+      programmeId,
+      projectManagerPersonId: id,
+    })
+    const projectId = project.json<{ id: number }>().id
+    await t.database.db
+      .updateTable('memberships')
+      .set({ left_at: '2026-11-30T17:00:00.000Z' })
+      .where('user_id', '=', leaver.id)
+      .where('organisation_id', '=', t.orgs.a.id)
+      .execute()
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const fresh = await pm.get(`/projects/new?programmeId=${programmeId}`)
+    assert.ok(!fresh.text.includes('Les Leaver'), 'not offered for a new project')
+    const edit = await pm.get(`/projects/${projectId}/edit`)
+    const selected = edit.document.querySelector('#projectManagerPersonId option[selected]')
+    assert.equal(selected?.textContent?.trim(), 'Les Leaver (left)')
+  })
+
+  it("the person's page lists what they own, as far as the reader may see", async () => {
+    const admin = await t.signIn(t.orgs.a.users.administrator)
+    const zoe = await admin.get(`/people/${people.zoe}`)
+    assert.equal(zoe.status, 200)
+    const owns = [...zoe.document.querySelectorAll('[aria-label="Owns"] tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()).join(': '),
+    )
+    assert.ok(owns.includes('Project manager: OWN-P3 – Chosen owners'), owns.join(' | '))
+    assert.ok(owns.includes('Risk owner: Supplier fails'), owns.join(' | '))
+    assert.ok(owns.includes('Assumption owner: Funding continues'), owns.join(' | '))
+
+    // A partner officer sees their partner's staff, and of what they own only the shared projects' records.
+    const partnerId = await t.partner(t.orgs.a)
+    const staff = await t.api(token, 'POST', '/api/v1/people', {
+      name: 'Pat Partner',
+      kind: 'partner_staff',
+      partnerId,
+    })
+    const patId = staff.json<{ id: number }>().id
+    const shared = await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'OWN-S',
+      name: 'Shared',
+      programmeId,
+      sponsorPersonId: patId,
+    })
+    await t.share(shared.json<{ id: number }>().id, [partnerId])
+    await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'OWN-U',
+      name: 'Unshared',
+      programmeId,
+      sponsorPersonId: patId,
+    })
+    const officer = await t.signIn(t.orgs.a.users.partner_officer)
+    const pat = await officer.get(`/people/${patId}`)
+    assert.equal(pat.status, 200)
+    assert.match(pat.text, /OWN-S – Shared/)
+    assert.ok(!pat.text.includes('OWN-U'), 'not a project the officer cannot open')
+  })
 })
