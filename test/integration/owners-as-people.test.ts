@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { copyPersonName } from '../../src/modules/resourcing/person-refs.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 
@@ -300,5 +301,28 @@ describe(`owners are people of the register (${dialectName()})`, () => {
     assert.equal(pat.status, 200)
     assert.match(pat.text, /OWN-S – Shared/)
     assert.ok(!pat.text.includes('OWN-U'), 'not a project the officer cannot open')
+  })
+
+  it("a person's new name is copied onto everything they own, and only theirs", async () => {
+    const renamed = 'Zoe Adams-Brown'
+    await t.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('people').set({ name: renamed }).where('id', '=', people.zoe!).execute()
+      await copyPersonName(trx, t.orgs.a.id, people.zoe!)
+    })
+    const projects = await t.api(token, 'GET', '/api/v1/projects?q=OWN-P3')
+    assert.equal(
+      projects.json<{ items: Array<{ projectManager: string }> }>().items[0]?.projectManager,
+      renamed,
+    )
+    const risks = await t.api(token, 'GET', '/api/v1/risks?limit=100')
+    const owners = risks
+      .json<{ items: Array<{ title: string; owner: string }> }>()
+      .items.map((r) => [r.title, r.owner])
+    assert.deepEqual(owners, [['Supplier fails', renamed]])
+    const other = await t.api(token, 'GET', '/api/v1/projects?q=OWN-P1')
+    assert.equal(
+      other.json<{ items: Array<{ projectManager: string }> }>().items[0]?.projectManager,
+      'Dr New Person',
+    )
   })
 })

@@ -228,3 +228,26 @@ export const OWNER_COLUMNS = [
   { table: 'raid_issues', name: 'owner', personId: 'owner_person_id' },
   { table: 'assumptions', name: 'owner', personId: 'owner_person_id' },
 ] as const
+
+/**
+ * Copies a person's name (as the register now has it) onto every record they own, in the caller's transaction:
+ * for the people service to call when a person is renamed or their name is erased, so that lists, exports and
+ * the API, which read the copies, say what the register says.
+ */
+export async function copyPersonName(trx: Transaction<DB>, organisationId: number, personId: number) {
+  const person = await trx
+    .selectFrom('people')
+    .select('name')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', personId)
+    .executeTakeFirst()
+  if (!person) return
+  const loose = trx as unknown as Kysely<Record<string, Record<string, unknown>>>
+  for (const c of OWNER_COLUMNS)
+    await loose
+      .updateTable(c.table)
+      .set({ [c.name]: person.name })
+      .where('organisation_id', '=', organisationId)
+      .where(c.personId, '=', personId)
+      .execute()
+}
