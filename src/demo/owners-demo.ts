@@ -33,7 +33,7 @@ export async function ownersDemo({
       let person = byName.get(key)
       if (!person) {
         const match = await matchPerson(trx, organisationId, name)
-        person = 'add' in match ? await add(trx as Transaction<DB>, organisationId, match.add, at) : match
+        person = 'add' in match ? await add(trx, organisationId, match.add, at) : match
         byName.set(key, person)
       }
       await loose

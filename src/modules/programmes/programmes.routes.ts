@@ -71,7 +71,8 @@ function formContext(
 
 function conflictRows(yours: ProgrammeInput, saved: Programme, people: readonly PersonChoice[]) {
   const s = toProgrammeInput(saved)
-  const holder = yours.portfolioHolder || people.find((p) => p.value === String(yours.portfolioHolderPersonId))?.text
+  const holder =
+    yours.portfolioHolder || people.find((p) => p.value === String(yours.portfolioHolderPersonId))?.text
   const row = (label: string, a: string, b: string) => ({ label, yours: a, saved: b })
   return [
     row('Reference', yours.reference, s.reference),

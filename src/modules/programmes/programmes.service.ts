@@ -24,7 +24,11 @@ export function toProgrammeInput(p: Programme): ProgrammeInput {
 /** The Portfolio Holder as a person of the register, found or added in the write's transaction. */
 async function holder(trx: Transaction<DB>, actor: Actor, input: ProgrammeInput) {
   const [person] = await resolvePeople(trx, actor, [
-    { field: 'portfolioHolderPersonId', personId: input.portfolioHolderPersonId, name: input.portfolioHolder },
+    {
+      field: 'portfolioHolderPersonId',
+      personId: input.portfolioHolderPersonId,
+      name: input.portfolioHolder,
+    },
   ])
   return { portfolio_holder_person_id: person!.id, portfolio_holder: person!.name }
 }

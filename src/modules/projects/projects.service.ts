@@ -346,7 +346,9 @@ export function createProjectsService(
         const before = toProjectInput(current, sharedBefore)
         // An owner given by name only (the API's old field) is that name's person, not the one it had.
         const byName = {
-          ...(namedOnly(patch, 'projectManager', 'projectManagerPersonId') && { projectManagerPersonId: null }),
+          ...(namedOnly(patch, 'projectManager', 'projectManagerPersonId') && {
+            projectManagerPersonId: null,
+          }),
           ...(namedOnly(patch, 'sponsor', 'sponsorPersonId') && { sponsorPersonId: null }),
         }
         const merged = checked({ ...before, ...byName, ...patch })

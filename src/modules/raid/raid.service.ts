@@ -147,8 +147,11 @@ function issueRow(input: IssueInput) {
 }
 
 /** The owner of a risk or an issue as a person of the register, found or added in the write's transaction. */
-const ownerOf = (trx: Transaction<DB>, actor: Actor, input: { ownerPersonId?: number | null; owner: string | null }) =>
-  ownerColumns(trx, actor, { field: 'ownerPersonId', personId: input.ownerPersonId, name: input.owner })
+const ownerOf = (
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { ownerPersonId?: number | null; owner: string | null },
+) => ownerColumns(trx, actor, { field: 'ownerPersonId', personId: input.ownerPersonId, name: input.owner })
 
 /** An issue without an owner stores none (null): the governance page flags it. */
 async function issueOwnerOf(trx: Transaction<DB>, actor: Actor, input: IssueInput) {
