@@ -30,8 +30,6 @@ export interface ResolvedPerson {
   name: string
 }
 
-export const NOT_IN_REGISTER = 'Choose a person from the register'
-
 const key = (name: string) => name.trim().toLowerCase()
 
 /**
@@ -47,7 +45,7 @@ export async function resolvePeople(
   const errors = await foreignIdErrors(
     trx,
     actor,
-    refs.map((r) => ({ field: r.field, table: 'people' as const, id: r.personId, message: NOT_IN_REGISTER })),
+    refs.map((r) => ({ field: r.field, table: 'people' as const, id: r.personId })),
   )
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
   const ids = refs.flatMap((r) => (r.personId == null ? [] : [r.personId]))
