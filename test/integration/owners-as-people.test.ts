@@ -129,6 +129,9 @@ describe(`owners are people of the register (${dialectName()})`, () => {
     const edit = await pm.get(`${saved.location!}/edit`)
     const selected = edit.document.querySelector('#projectManagerPersonId option[selected]')
     assert.equal(selected?.textContent?.trim(), 'Zoe Adams')
+    const history = await pm.get(`/history/project/${saved.location!.split('/').pop()}`)
+    assert.match(history.text, /Project manager Zoe Adams/)
+    assert.doesNotMatch(history.text, /person id/i, 'the name says who, not the register’s id')
     const sponsor = edit.document.querySelector('#sponsorPersonId option[selected]')
     assert.equal(
       sponsor?.textContent?.trim(),
