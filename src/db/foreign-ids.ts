@@ -21,6 +21,7 @@ export interface ForeignId {
 
 const MESSAGES: Partial<Record<ForeignId['table'], string>> = {
   users: 'Choose a person from this organisation',
+  people: 'Choose a person from the register',
   programmes: 'Choose a programme from the list',
   projects: 'Choose a project from the list',
   boards: 'Select a board from the list',

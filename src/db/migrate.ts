@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014-people-posts-skills.ts'
 import * as m0016 from './migrations/0016-ledger-import-staging.ts'
 import * as m0017 from './migrations/0017-leavers-sessions-token-expiry.ts'
 import * as m0018 from './migrations/0018-demand-allocation.ts'
+import * as m0019 from './migrations/0019-owners-as-people.ts'
 import * as m0021 from './migrations/0021-services-assets-raci.ts'
 import * as m0022 from './migrations/0022-retention-erasure.ts'
 
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-ledger-import-staging': m0016,
   '0017-leavers-sessions-token-expiry': m0017,
   '0018-demand-allocation': m0018,
+  '0019-owners-as-people': m0019,
   '0021-services-assets-raci': m0021,
   '0022-retention-erasure': m0022,
 }
@@ -52,8 +54,15 @@ class StaticProvider implements MigrationProvider {
 export class MigrationError extends Error {}
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider() })
-  const result = await migrator.migrateToLatest()
+  return checked(await new Migrator({ db: database.db, provider: new StaticProvider() }).migrateToLatest())
+}
+
+/** Migrates up (or down) to the named migration: for a test of a data migration, which needs the schema before it. */
+export async function migrateTo(database: Database, name: string): Promise<MigrationResultSet> {
+  return checked(await new Migrator({ db: database.db, provider: new StaticProvider() }).migrateTo(name))
+}
+
+function checked(result: MigrationResultSet): MigrationResultSet {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')
     const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error)

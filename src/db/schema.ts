@@ -98,6 +98,8 @@ export interface ProgrammeTable {
   purpose: string
   sro: string
   portfolio_holder: string
+  /** The Portfolio Holder in the people register (migration 0019); portfolio_holder is the copy of their name. */
+  portfolio_holder_person_id: number | null
   start_date: string | null
   end_date: string | null
   status: string
@@ -115,6 +117,9 @@ export interface ProjectTable {
   description: string
   project_manager: string
   sponsor: string
+  /** The project manager and sponsor in the people register (migration 0019); the text columns copy their names. */
+  project_manager_person_id: number | null
+  sponsor_person_id: number | null
   stage: string
   baseline_start: string | null
   baseline_end: string | null
@@ -325,6 +330,8 @@ export interface RiskTable {
   residual_score: number | null
   proximity: string
   owner: string
+  /** The owner in the people register (migration 0019); owner is the copy of their name. */
+  owner_person_id: number | null
   review_date: string | null
   /** open | closed */
   status: string
@@ -340,6 +347,8 @@ export interface RiskActionTable {
   risk_id: number
   action: string
   owner: string
+  /** The owner in the people register (migration 0019); owner is the copy of their name. */
+  owner_person_id: number | null
   due_date: string | null
   done: number
   version: Generated<number>
@@ -355,6 +364,8 @@ export interface RaidIssueTable {
   description: string
   priority: string
   owner: string | null
+  /** The owner in the people register (migration 0019); owner is the copy of their name. */
+  owner_person_id: number | null
   resolution: string
   due_date: string | null
   /** open | resolved | closed */
@@ -370,6 +381,8 @@ export interface AssumptionTable {
   project_id: number
   description: string
   owner: string
+  /** The owner in the people register (migration 0019); owner is the copy of their name. */
+  owner_person_id: number | null
   status: string
   version: Generated<number>
   created_at: string

@@ -7,6 +7,7 @@ import { brecksProgramme } from './brecks.ts'
 import { createDemoLoader, type DemoPerson } from './demo-loader.ts'
 import type { DemoProgramme } from './demo-types.ts'
 import { DEMO_EXTENSIONS } from './extensions.ts'
+import { ownersDemo } from './owners-demo.ts'
 import { grantsProject, insightProject, resourcingProject } from './marshland-council-projects.ts'
 import { northgateProject } from './marshland-northgate-project.ts'
 import { formsProject, websiteProject } from './marshland-shared-projects.ts'
@@ -98,5 +99,6 @@ export async function loadDemoScenario(db: Kysely<DB>, password: string): Promis
       hash,
     )
     await load.programme(brecks, brecksProgramme(today), { administrator: admin })
+    await ownersDemo({ trx, organisationId: brecks, now })
   })
 }

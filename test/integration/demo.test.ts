@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { PEOPLE } from '../../src/demo/people.ts'
 import { DEMO_EMAILS, OTHER_COUNCIL_ADMIN_EMAIL } from '../../src/demo/scenario.ts'
+import { OWNER_COLUMNS } from '../../src/modules/resourcing/person-refs.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { currentPeriod } from '../../src/domain/periods.ts'
 import { Agent } from '../helpers/build-app.ts'
@@ -196,5 +199,38 @@ describe(`demo scenario (${dialectName()})`, () => {
     const history = await admin.get(`/history/status_report/${report.id}`)
     assert.equal(history.status, 200)
     assert.match(history.text, /Demo loader/)
+  })
+
+  it("names every owner as a person of its own council's register, a member's account as their person", async () => {
+    const loose = database.db as unknown as Kysely<Record<string, Record<string, unknown>>>
+    for (const c of OWNER_COLUMNS) {
+      const rows = (await loose
+        .selectFrom(`${c.table} as r`)
+        .leftJoin('people', 'people.id', `r.${c.personId}`)
+        .select([
+          `r.${c.name} as copy`,
+          'people.name as person',
+          'people.organisation_id as personOrg',
+          'r.organisation_id as org',
+        ])
+        .execute()) as Array<{
+        copy: string | null
+        person: string | null
+        personOrg: number | null
+        org: number
+      }>
+      for (const r of rows.filter((x) => x.copy)) {
+        assert.equal(r.person, r.copy, `${c.table}.${c.name} "${r.copy}" is a person of the register`)
+        assert.equal(r.personOrg, r.org, `${c.table}.${c.name} "${r.copy}" is of its own council`)
+      }
+    }
+    const tom = await database.db
+      .selectFrom('projects')
+      .innerJoin('people', 'people.id', 'projects.project_manager_person_id')
+      .innerJoin('users', 'users.id', 'people.user_id')
+      .select(['people.name', 'users.name as account'])
+      .where('users.name', '=', PEOPLE.project_manager)
+      .executeTakeFirstOrThrow()
+    assert.equal(tom.name, 'Tom Fielding', "the resourcing register's Tom Fielding, linked to his account")
   })
 })

@@ -150,7 +150,7 @@ describe(`RAID log (${dialectName()})`, () => {
       actionOwner: '',
     })
     assert.equal(missing.status, 400)
-    assert.match(missing.text, /Enter who owns the action/)
+    assert.match(missing.text, /Choose who owns the action, or add a person not in the list/)
     const added = await pm.post(`/risks/${riskId}/actions`, {
       action: 'Install a second network link',
       actionOwner: 'ICT manager',

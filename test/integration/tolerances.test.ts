@@ -291,4 +291,34 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     assert.equal(bad.statusCode, 400)
     assert.ok(bad.json<{ fields: Record<string, string> }>().fields.riskScore)
   })
+
+  it("tells the project manager through their person's account, whatever their role", async () => {
+    const a = t.orgs.a.users
+    const token = await t.tokenFor(a.programme_manager)
+    // The finance officer manages this project: a person of the register linked to their account.
+    const person = await t.api(await t.tokenFor(a.administrator), 'POST', '/api/v1/people', {
+      name: 'Fran Manager',
+      kind: 'employee',
+      userId: a.finance_officer.id,
+    })
+    const proj = await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'TOL-2',
+      name: 'Payments',
+      programmeId,
+      projectManagerPersonId: person.json<{ id: number }>().id,
+      stage: 'approved',
+      baselineEnd: '2021-03-31',
+      forecastEnd: '2021-04-10',
+    })
+    const id = proj.json<{ id: number }>().id
+    await putInStage(t, id, 'delivery')
+    const p = await t.api(token, 'GET', `/api/v1/projects/${id}`)
+    const upd = await t.api(token, 'PATCH', `/api/v1/projects/${id}`, {
+      version: p.json<{ version: number }>().version,
+      forecastEnd: '2022-03-31',
+    })
+    assert.equal(upd.statusCode, 200, upd.body)
+    const officer = await sessionFor(t, a.finance_officer)
+    assert.match((await officer.get('/notifications')).text, /Time tolerance exceeded: TOL-2 Payments/)
+  })
 })

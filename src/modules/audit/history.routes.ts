@@ -22,7 +22,8 @@ function diff(
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])
   const rows: Array<{ field: string; before: string; after: string }> = []
   for (const k of keys) {
-    if (hidden.has(k)) continue
+    // An owner's person id changes with the copy of their name beside it (issue 10): the name says who.
+    if (hidden.has(k) || k.endsWith('_person_id')) continue
     const b = before?.[k]
     const a = after?.[k]
     const show = (v: unknown): string =>

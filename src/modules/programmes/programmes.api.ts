@@ -1,3 +1,4 @@
+import { OwnerNameBody, PersonIdBody, PersonIdField } from '../resourcing/person-refs.api-schemas.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -25,7 +26,8 @@ export const ProgrammeSchema = Type.Object(
     name: Type.String(),
     purpose: Type.String(),
     sro: Type.String({ description: 'Senior Responsible Owner' }),
-    portfolioHolder: Type.String({ description: 'The accountable cabinet member' }),
+    portfolioHolder: Type.String({ description: 'The accountable cabinet member, from the people register' }),
+    portfolioHolderPersonId: PersonIdField('The Portfolio Holder'),
     startDate: NullableDate,
     endDate: NullableDate,
     status: Type.String(),
@@ -40,7 +42,8 @@ const ProgrammeFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   purpose: Type.String({ maxLength: 5000 }),
   sro: Type.String({ maxLength: 200 }),
-  portfolioHolder: Type.String({ maxLength: 200 }),
+  portfolioHolderPersonId: PersonIdBody('portfolioHolder'),
+  portfolioHolder: OwnerNameBody,
   startDate: NullableDate,
   endDate: NullableDate,
   status: Status,
@@ -52,6 +55,7 @@ const CreateBody = Type.Object(
     name: ProgrammeFields.name,
     purpose: Type.Optional(ProgrammeFields.purpose),
     sro: Type.Optional(ProgrammeFields.sro),
+    portfolioHolderPersonId: Type.Optional(ProgrammeFields.portfolioHolderPersonId),
     portfolioHolder: Type.Optional(ProgrammeFields.portfolioHolder),
     startDate: Type.Optional(ProgrammeFields.startDate),
     endDate: Type.Optional(ProgrammeFields.endDate),
@@ -88,6 +92,7 @@ export function programmeJson(p: Programme): Static<typeof ProgrammeSchema> {
     purpose: p.purpose,
     sro: p.sro,
     portfolioHolder: p.portfolio_holder,
+    portfolioHolderPersonId: p.portfolio_holder_person_id,
     startDate: p.start_date,
     endDate: p.end_date,
     status: p.status,
@@ -163,6 +168,7 @@ export async function programmesApi(app: FastifyInstance) {
         name: b.name,
         purpose: b.purpose ?? '',
         sro: b.sro ?? '',
+        portfolioHolderPersonId: b.portfolioHolderPersonId ?? null,
         portfolioHolder: b.portfolioHolder ?? '',
         startDate: b.startDate ?? null,
         endDate: b.endDate ?? null,

@@ -14,6 +14,7 @@ import {
   resubmitFields,
 } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { ownerFieldView, personChoices, readOwner, type PersonChoice } from '../resourcing/person-refs.ts'
 import { programmeProjectsContext } from '../projects/projects.view-model.ts'
 import { toProgrammeInput } from './programmes.service.ts'
 import {
@@ -27,38 +28,58 @@ import {
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
 function readForm(body: FormBody, errors: Record<string, string>): ProgrammeInput {
+  const holder = readOwner(body, 'portfolioHolderPersonId', 'portfolioHolder')
   return {
     reference: field(body, 'reference'),
     name: field(body, 'name'),
     purpose: field(body, 'purpose'),
     sro: field(body, 'sro'),
-    portfolioHolder: field(body, 'portfolioHolder'),
+    portfolioHolderPersonId: holder.personId,
+    portfolioHolder: holder.name,
     startDate: readDate(body, 'startDate', 'Start date', errors),
     endDate: readDate(body, 'endDate', 'End date', errors),
     status: field(body, 'status'),
   }
 }
 
-function formContext(values: ProgrammeInput, body: FormBody | null, errors: Record<string, string>) {
+function formContext(
+  values: ProgrammeInput,
+  body: FormBody | null,
+  errors: Record<string, string>,
+  people: readonly PersonChoice[],
+) {
   return {
     values,
     errors,
     errorList: errorList(errors, PROGRAMME_FIELD_ORDER),
+    portfolioHolder: ownerFieldView(
+      {
+        legend: 'Portfolio Holder',
+        hint: 'The cabinet member accountable for decisions on the programme',
+        idField: 'portfolioHolderPersonId',
+        nameField: 'portfolioHolder',
+      },
+      people,
+      { personId: values.portfolioHolderPersonId, name: values.portfolioHolder },
+      errors,
+    ),
     statuses: PROGRAMME_STATUSES.map((s) => ({ ...s, checked: s.value === values.status })),
     startDateItems: dateItems(body, 'startDate', values.startDate, Boolean(errors.startDate)),
     endDateItems: dateItems(body, 'endDate', values.endDate, Boolean(errors.endDate)),
   }
 }
 
-function conflictRows(yours: ProgrammeInput, saved: Programme) {
+function conflictRows(yours: ProgrammeInput, saved: Programme, people: readonly PersonChoice[]) {
   const s = toProgrammeInput(saved)
+  const holder =
+    yours.portfolioHolder || people.find((p) => p.value === String(yours.portfolioHolderPersonId))?.text
   const row = (label: string, a: string, b: string) => ({ label, yours: a, saved: b })
   return [
     row('Reference', yours.reference, s.reference),
     row('Name', yours.name, s.name),
     row('Purpose', yours.purpose, s.purpose),
     row('Senior Responsible Owner', yours.sro, s.sro),
-    row('Portfolio Holder', yours.portfolioHolder, s.portfolioHolder),
+    row('Portfolio Holder', holder ?? '', s.portfolioHolder),
     row('Start date', formatDate(yours.startDate), formatDate(s.startDate)),
     row('End date', formatDate(yours.endDate), formatDate(s.endDate)),
     row('Status', programmeStatusLabel(yours.status), programmeStatusLabel(s.status)),
@@ -68,6 +89,9 @@ function conflictRows(yours: ProgrammeInput, saved: Programme) {
 export async function programmesRoutes(app: FastifyInstance) {
   const { programmes } = app.services
   const FORM = 'programmes/views/form.njk'
+  /** The register for the Portfolio Holder's list, keeping the one already chosen even if they have left. */
+  const people = (organisationId: number, values: ProgrammeInput) =>
+    personChoices(app.database.db, organisationId, [values.portfolioHolderPersonId])
 
   app.get<{ Querystring: { status?: string } }>(
     '/programmes',
@@ -89,12 +113,13 @@ export async function programmesRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get('/programmes/new', { config: { policy: 'programme.write' } }, async (_request, reply) => {
+  app.get('/programmes/new', { config: { policy: 'programme.write' } }, async (request, reply) => {
     const values: ProgrammeInput = {
       reference: '',
       name: '',
       purpose: '',
       sro: '',
+      portfolioHolderPersonId: null,
       portfolioHolder: '',
       startDate: null,
       endDate: null,
@@ -104,7 +129,7 @@ export async function programmesRoutes(app: FastifyInstance) {
       title: 'Add a programme',
       backLink: '/programmes',
       action: '/programmes',
-      ...formContext(values, null, {}),
+      ...formContext(values, null, {}, await people(request.actor!.organisationId, values)),
     })
   })
 
@@ -114,6 +139,7 @@ export async function programmesRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const errors: Record<string, string> = {}
       const values = readForm(request.body, errors)
+      const choices = await people(request.actor!.organisationId, values)
       const invalid = (errs: Record<string, string>) =>
         reply.render(
           FORM,
@@ -121,7 +147,7 @@ export async function programmesRoutes(app: FastifyInstance) {
             title: 'Add a programme',
             backLink: '/programmes',
             action: '/programmes',
-            ...formContext(values, request.body, errs),
+            ...formContext(values, request.body, errs, choices),
           },
           400,
         )
@@ -155,12 +181,13 @@ export async function programmesRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const programme = await programmes.get(scopeOf(request.actor!), request.params.id)
       if (!programme) throw notFound('Programme')
+      const values = toProgrammeInput(programme)
       return reply.render(FORM, {
         title: `Edit ${programme.name}`,
         backLink: `/programmes/${programme.id}`,
         action: `/programmes/${programme.id}/edit`,
         version: programme.version,
-        ...formContext(toProgrammeInput(programme), null, {}),
+        ...formContext(values, null, {}, await people(request.actor!.organisationId, values)),
       })
     },
   )
@@ -172,6 +199,7 @@ export async function programmesRoutes(app: FastifyInstance) {
       const id = request.params.id
       const errors: Record<string, string> = {}
       const values = readForm(request.body, errors)
+      const choices = await people(request.actor!.organisationId, values)
       const version = optionalInt(field(request.body, 'version')) ?? 0
       const invalid = (errs: Record<string, string>) =>
         reply.render(
@@ -181,7 +209,7 @@ export async function programmesRoutes(app: FastifyInstance) {
             backLink: `/programmes/${id}`,
             action: `/programmes/${id}/edit`,
             version,
-            ...formContext(values, request.body, errs),
+            ...formContext(values, request.body, errs, choices),
           },
           400,
         )
@@ -195,7 +223,7 @@ export async function programmesRoutes(app: FastifyInstance) {
             title: saved.name,
             recordUrl: `/programmes/${id}`,
             action: `/programmes/${id}/edit`,
-            rows: conflictRows(values, saved),
+            rows: conflictRows(values, saved, choices),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })

@@ -14,6 +14,8 @@ export interface ProgrammeInput {
   name: string
   purpose: string
   sro: string
+  /** The Portfolio Holder in the people register; `portfolioHolder` is their name (or a name to add). */
+  portfolioHolderPersonId: number | null
   portfolioHolder: string
   startDate: string | null
   endDate: string | null
@@ -25,6 +27,7 @@ export const PROGRAMME_FIELD_ORDER = [
   'name',
   'purpose',
   'sro',
+  'portfolioHolderPersonId',
   'portfolioHolder',
   'startDate',
   'endDate',

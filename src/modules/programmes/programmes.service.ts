@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Programme } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { namedOnly, resolvePeople } from '../resourcing/person-refs.ts'
 import { createProgrammesRepository, type ProgrammeFilter } from './programmes.repository.ts'
 import { validateProgramme, type ProgrammeInput } from './programmes.rules.ts'
 
@@ -12,11 +13,24 @@ export function toProgrammeInput(p: Programme): ProgrammeInput {
     name: p.name,
     purpose: p.purpose,
     sro: p.sro,
+    portfolioHolderPersonId: p.portfolio_holder_person_id,
     portfolioHolder: p.portfolio_holder,
     startDate: p.start_date,
     endDate: p.end_date,
     status: p.status,
   }
+}
+
+/** The Portfolio Holder as a person of the register, found or added in the write's transaction. */
+async function holder(trx: Transaction<DB>, actor: Actor, input: ProgrammeInput) {
+  const [person] = await resolvePeople(trx, actor, [
+    {
+      field: 'portfolioHolderPersonId',
+      personId: input.portfolioHolderPersonId,
+      name: input.portfolioHolder,
+    },
+  ])
+  return { portfolio_holder_person_id: person!.id, portfolio_holder: person!.name }
 }
 
 function toRow(input: ProgrammeInput) {
@@ -25,7 +39,6 @@ function toRow(input: ProgrammeInput) {
     name: input.name.trim(),
     purpose: input.purpose.trim(),
     sro: input.sro.trim(),
-    portfolio_holder: input.portfolioHolder.trim(),
     start_date: input.startDate,
     end_date: input.endDate,
     status: input.status,
@@ -51,7 +64,7 @@ export function createProgrammesService(db: Kysely<DB>) {
           table: 'programmes',
           entityType: 'programme',
           actor,
-          values: { ...toRow(input) },
+          values: { ...toRow(input), ...(await holder(trx, actor, input)) },
         })
       })
     },
@@ -70,7 +83,13 @@ export function createProgrammesService(db: Kysely<DB>) {
         const current = await repo.get(scopeOf(actor), id, trx)
         if (!current) throw notFound('Programme')
         if (current.version !== version) throw new ConflictError(current)
-        const merged: ProgrammeInput = { ...toProgrammeInput(current), ...patch }
+        // A Portfolio Holder given by name only (the API's old field) is that name's person.
+        const byName = namedOnly(patch, 'portfolioHolder', 'portfolioHolderPersonId')
+        const merged: ProgrammeInput = {
+          ...toProgrammeInput(current),
+          ...(byName && { portfolioHolderPersonId: null }),
+          ...patch,
+        }
         const errors = validateProgramme(merged)
         if (Object.keys(errors).length > 0) throw new ValidationError(errors)
         if (await repo.referenceTaken(trx, actor.organisationId, merged.reference.trim(), id)) {
@@ -82,7 +101,7 @@ export function createProgrammesService(db: Kysely<DB>) {
           actor,
           current,
           version,
-          changes: toRow(merged),
+          changes: { ...toRow(merged), ...(await holder(trx, actor, merged)) },
         })
       })
     },

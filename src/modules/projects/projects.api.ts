@@ -1,3 +1,4 @@
+import { OwnerNameBody, PersonIdBody, PersonIdField } from '../resourcing/person-refs.api-schemas.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -35,8 +36,10 @@ export const ProjectSchema = Type.Object(
     programmeId: Type.Integer(),
     programme: Type.Object({ id: Type.Integer(), reference: Type.String(), name: Type.String() }),
     description: Type.String(),
-    projectManager: Type.String(),
-    sponsor: Type.String(),
+    projectManager: Type.String({ description: "The project manager's name, from the people register" }),
+    projectManagerPersonId: PersonIdField('The project manager'),
+    sponsor: Type.String({ description: "The sponsor's name, from the people register" }),
+    sponsorPersonId: PersonIdField('The sponsor'),
     stage: Type.String(),
     partners: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
       description:
@@ -75,8 +78,10 @@ const ProjectFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   programmeId: Type.Integer({ minimum: 1 }),
   description: Type.String({ maxLength: 5000 }),
-  projectManager: Type.String({ maxLength: 200 }),
-  sponsor: Type.String({ maxLength: 200 }),
+  projectManagerPersonId: PersonIdBody('projectManager'),
+  projectManager: OwnerNameBody,
+  sponsorPersonId: PersonIdBody('sponsor'),
+  sponsor: OwnerNameBody,
   stage: Stage,
   partnerIds: Type.Array(Type.Integer({ minimum: 1 }), {
     maxItems: 50,
@@ -158,7 +163,9 @@ export function projectJson(p: ProjectListRow, scale: RatingScaleId): Static<typ
     programme: p.programme,
     description: p.description,
     projectManager: p.project_manager,
+    projectManagerPersonId: p.project_manager_person_id,
     sponsor: p.sponsor,
+    sponsorPersonId: p.sponsor_person_id,
     stage: p.stage,
     partners: p.partners,
     baselineStart: p.baseline_start,
@@ -287,7 +294,9 @@ export async function projectsApi(app: FastifyInstance) {
           name: b.name,
           programmeId: b.programmeId,
           description: b.description ?? '',
+          projectManagerPersonId: b.projectManagerPersonId ?? null,
           projectManager: b.projectManager ?? '',
+          sponsorPersonId: b.sponsorPersonId ?? null,
           sponsor: b.sponsor ?? '',
           stage: b.stage ?? 'idea',
           partnerIds: b.partnerIds ?? [],

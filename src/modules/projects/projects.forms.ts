@@ -2,6 +2,7 @@ import type { Project } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
 import { errorList, field, fields, optionalInt, type FormBody } from '../../web/forms.ts'
+import { ownerFieldView, readOwner, type PersonChoice } from '../resourcing/person-refs.ts'
 import {
   PROJECT_FIELD_ORDER,
   PROJECT_STAGES,
@@ -27,7 +28,9 @@ export function blankProject(programmeId: number | null): ProjectInput {
     name: '',
     programmeId,
     description: '',
+    projectManagerPersonId: null,
     projectManager: '',
+    sponsorPersonId: null,
     sponsor: '',
     stage: 'idea',
     partnerIds: [],
@@ -45,13 +48,17 @@ export function readProjectForm(body: FormBody, errors: Record<string, string>):
   if (partnerIds.some((id) => id === null)) errors.partnerIds = 'Select partners from the list'
   const date = (name: (typeof PROJECT_DATES)[number]['name']) =>
     readDate(body, name, PROJECT_DATES.find((d) => d.name === name)!.label, errors)
+  const manager = readOwner(body, 'projectManagerPersonId', 'projectManager')
+  const sponsor = readOwner(body, 'sponsorPersonId', 'sponsor')
   return {
     reference: field(body, 'reference'),
     name: field(body, 'name'),
     programmeId: optionalInt(field(body, 'programmeId')),
     description: field(body, 'description'),
-    projectManager: field(body, 'projectManager'),
-    sponsor: field(body, 'sponsor'),
+    projectManagerPersonId: manager.personId,
+    projectManager: manager.name,
+    sponsorPersonId: sponsor.personId,
+    sponsor: sponsor.name,
     stage: field(body, 'stage'),
     partnerIds: partnerIds.filter((id) => id !== null),
     baselineStart: date('baselineStart'),
@@ -69,6 +76,7 @@ export function projectFormContext(
   errors: Record<string, string>,
   programmes: Array<{ id: number; reference: string; name: string }>,
   partners: Array<{ id: number; name: string }>,
+  people: readonly PersonChoice[],
 ) {
   // The layout shows the error summary (and "Error:" in the title) whenever `errors` is set, even if empty.
   const invalid = Object.keys(errors).length > 0
@@ -84,6 +92,28 @@ export function projectFormContext(
         selected: p.id === values.programmeId,
       })),
     ],
+    projectManager: ownerFieldView(
+      {
+        legend: 'Project manager',
+        hint: 'The officer who runs the project day to day',
+        idField: 'projectManagerPersonId',
+        nameField: 'projectManager',
+      },
+      people,
+      { personId: values.projectManagerPersonId, name: values.projectManager },
+      invalid ? errors : undefined,
+    ),
+    sponsor: ownerFieldView(
+      {
+        legend: 'Sponsor',
+        hint: "The senior officer accountable for the project's benefits",
+        idField: 'sponsorPersonId',
+        nameField: 'sponsor',
+      },
+      people,
+      { personId: values.sponsorPersonId, name: values.sponsor },
+      invalid ? errors : undefined,
+    ),
     stages: PROJECT_STAGES.map((s) => ({ ...s, checked: s.value === values.stage })),
     partnerItems: partners.map((p) => ({
       value: String(p.id),
@@ -105,8 +135,12 @@ export function projectConflictRows(
   savedPartnerIds: number[],
   programmes: Array<{ id: number; reference: string; name: string }>,
   partners: Array<{ id: number; name: string }>,
+  people: readonly PersonChoice[],
 ) {
   const s = toProjectInput(saved, savedPartnerIds)
+  // The person chosen from the list, by name; a typed name is shown as typed.
+  const person = (id: number | null, typed: string) =>
+    typed || (people.find((p) => p.value === String(id))?.text ?? '')
   const programme = (id: number | null) => programmes.find((p) => p.id === id)?.name ?? ''
   const sharedWith = (ids: number[]) =>
     partners
@@ -119,8 +153,8 @@ export function projectConflictRows(
     row('Project name', yours.name, s.name),
     row('Programme', programme(yours.programmeId), programme(s.programmeId)),
     row('Description', yours.description, s.description),
-    row('Project manager', yours.projectManager, s.projectManager),
-    row('Sponsor', yours.sponsor, s.sponsor),
+    row('Project manager', person(yours.projectManagerPersonId, yours.projectManager), s.projectManager),
+    row('Sponsor', person(yours.sponsorPersonId, yours.sponsor), s.sponsor),
     row('Stage', projectStageLabel(yours.stage), projectStageLabel(s.stage)),
     row('Shared with', sharedWith(yours.partnerIds), sharedWith(s.partnerIds)),
     ...PROJECT_DATES.map((d) => row(d.label, formatDate(yours[d.name]), formatDate(s[d.name]))),

@@ -21,6 +21,7 @@ import { PROJECT_SORTS, type ProjectListFilter, type ProjectSort } from './proje
 import { isProjectStage, PROJECT_STAGES, validateProject, type ProjectInput } from './projects.rules.ts'
 import { StageChangeRefused, toProjectInput } from './projects.service.ts'
 import { projectRowView } from './projects.view-model.ts'
+import { personChoices } from '../resourcing/person-refs.ts'
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const PAGE_SIZE = 100
@@ -140,9 +141,13 @@ export async function projectsRoutes(app: FastifyInstance) {
     const scope = scopeOf(reply.request.actor!)
     const options = await programmes.options(scope)
     const partners = await app.services.finance.partners(scope)
+    const people = await personChoices(app.database.db, scope.organisationId, [
+      values.projectManagerPersonId,
+      values.sponsorPersonId,
+    ])
     return reply.render(
       FORM,
-      { ...opts, ...projectFormContext(values, body, errors, options, partners), beforeOversight },
+      { ...opts, ...projectFormContext(values, body, errors, options, partners, people), beforeOversight },
       status,
     )
   }
@@ -280,6 +285,10 @@ export async function projectsRoutes(app: FastifyInstance) {
               await projects.partnerIds(actor.organisationId, id),
               await programmes.options(scopeOf(actor)),
               await app.services.finance.partners(scopeOf(actor)),
+              await personChoices(app.database.db, actor.organisationId, [
+                values.projectManagerPersonId,
+                values.sponsorPersonId,
+              ]),
             ),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,

@@ -53,7 +53,10 @@ export interface ProjectInput {
   name: string
   programmeId: number | null
   description: string
+  /** The project manager in the people register; `projectManager` is their name (or a name to add). */
+  projectManagerPersonId: number | null
   projectManager: string
+  sponsorPersonId: number | null
   sponsor: string
   stage: string
   /** The partners the project is shared with: their partner officers see it. */
@@ -71,7 +74,9 @@ export const PROJECT_FIELD_ORDER = [
   'name',
   'programmeId',
   'description',
+  'projectManagerPersonId',
   'projectManager',
+  'sponsorPersonId',
   'sponsor',
   'stage',
   'partnerIds',

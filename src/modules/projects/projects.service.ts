@@ -8,6 +8,7 @@ import { projectSlippage } from '../../domain/slippage.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { ProgrammesService } from '../programmes/programmes.service.ts'
+import { namedOnly, resolvePeople } from '../resourcing/person-refs.ts'
 import {
   createProjectsRepository,
   type ProjectListFilter,
@@ -58,7 +59,9 @@ export function toProjectInput(p: Project, partnerIds: number[]): ProjectInput {
     name: p.name,
     programmeId: p.programme_id,
     description: p.description,
+    projectManagerPersonId: p.project_manager_person_id,
     projectManager: p.project_manager,
+    sponsorPersonId: p.sponsor_person_id,
     sponsor: p.sponsor,
     stage: p.stage,
     partnerIds,
@@ -71,14 +74,26 @@ export function toProjectInput(p: Project, partnerIds: number[]): ProjectInput {
   }
 }
 
+/** The project's two owners as people of the register, found or added in the write's transaction. */
+async function owners(trx: Transaction<DB>, actor: Actor, input: ProjectInput) {
+  const [manager, sponsor] = await resolvePeople(trx, actor, [
+    { field: 'projectManagerPersonId', personId: input.projectManagerPersonId, name: input.projectManager },
+    { field: 'sponsorPersonId', personId: input.sponsorPersonId, name: input.sponsor },
+  ])
+  return {
+    project_manager_person_id: manager!.id,
+    project_manager: manager!.name,
+    sponsor_person_id: sponsor!.id,
+    sponsor: sponsor!.name,
+  }
+}
+
 function toRow(input: ProjectInput & { programmeId: number }) {
   return {
     reference: input.reference.trim(),
     name: input.name.trim(),
     programme_id: input.programmeId,
     description: input.description.trim(),
-    project_manager: input.projectManager.trim(),
-    sponsor: input.sponsor.trim(),
     stage: input.stage,
     baseline_start: input.baselineStart,
     baseline_end: input.baselineEnd,
@@ -196,7 +211,9 @@ export function createProjectsService(
       reference: p.reference,
       name: p.name,
       description: p.description,
+      project_manager_person_id: p.project_manager_person_id,
       project_manager: p.project_manager,
+      sponsor_person_id: p.sponsor_person_id,
       sponsor: p.sponsor,
       stage: p.stage,
       baseline_start: p.baseline_start,
@@ -276,7 +293,7 @@ export function createProjectsService(
           table: 'projects',
           entityType: 'project',
           actor,
-          values: { ...toRow(valid) },
+          values: { ...toRow(valid), ...(await owners(trx, actor, valid)) },
         })
         if (valid.partnerIds.length > 0) await shareAudited(trx, actor, created.id, valid.partnerIds)
         if (passes.length > 0) {
@@ -327,7 +344,14 @@ export function createProjectsService(
         if (current.version !== version) throw new ConflictError(current)
         const sharedBefore = await partnerIdsOf(trx, actor.organisationId, id)
         const before = toProjectInput(current, sharedBefore)
-        const merged = checked({ ...before, ...patch })
+        // An owner given by name only (the API's old field) is that name's person, not the one it had.
+        const byName = {
+          ...(namedOnly(patch, 'projectManager', 'projectManagerPersonId') && {
+            projectManagerPersonId: null,
+          }),
+          ...(namedOnly(patch, 'sponsor', 'sponsorPersonId') && { sponsorPersonId: null }),
+        }
+        const merged = checked({ ...before, ...byName, ...patch })
         const problems = stageChangeProblems(before, merged)
         // Gate conditions only matter for a move the lifecycle allows at all (a closed project stays closed).
         if (problems.length === 0 && gate)
@@ -342,7 +366,7 @@ export function createProjectsService(
           actor,
           current,
           version,
-          changes: toRow(merged),
+          changes: { ...toRow(merged), ...(await owners(trx, actor, merged)) },
         })
         const sharedAfter = [...new Set(merged.partnerIds)].sort((a, b) => a - b)
         if (sharedAfter.join() !== sharedBefore.join()) {

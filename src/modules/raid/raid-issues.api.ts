@@ -1,3 +1,4 @@
+import { OwnerNameBody, PersonIdBody, PersonIdField } from '../resourcing/person-refs.api-schemas.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -26,7 +27,8 @@ export const IssueSchema = Type.Object(
     title: Type.String(),
     description: Type.String(),
     priority: Type.String(),
-    owner: Nullable(Type.String()),
+    owner: Nullable(Type.String({ description: "The owner's name, from the people register" })),
+    ownerPersonId: PersonIdField('The owner'),
     resolution: Type.String(),
     dueDate: NullableDate,
     status: Type.String(),
@@ -39,7 +41,8 @@ const IssueFields = {
   title: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 5000 }),
   priority: lit(ISSUE_PRIORITIES),
-  owner: Nullable(Type.String({ maxLength: 200 })),
+  ownerPersonId: PersonIdBody('owner'),
+  owner: Nullable(OwnerNameBody),
   resolution: Type.String({ maxLength: 5000 }),
   dueDate: NullableDate,
   status: lit(ISSUE_STATUSES),
@@ -50,7 +53,7 @@ const IssueCreate = Type.Object(
     title: IssueFields.title,
     priority: IssueFields.priority,
     ...Object.fromEntries(
-      (['description', 'owner', 'resolution', 'dueDate', 'status'] as const).map((k) => [
+      (['description', 'ownerPersonId', 'owner', 'resolution', 'dueDate', 'status'] as const).map((k) => [
         k,
         Type.Optional(IssueFields[k]),
       ]),
@@ -75,6 +78,7 @@ export function issueJson(i: RaidIssue): Static<typeof IssueSchema> {
     description: i.description,
     priority: i.priority,
     owner: i.owner,
+    ownerPersonId: i.owner_person_id,
     resolution: i.resolution,
     dueDate: i.due_date,
     status: i.status,
@@ -146,6 +150,7 @@ export async function raidIssuesApi(app: FastifyInstance) {
         title: b.title,
         description: b.description ?? '',
         priority: b.priority,
+        ownerPersonId: b.ownerPersonId ?? null,
         owner: b.owner ?? null,
         resolution: b.resolution ?? '',
         dueDate: b.dueDate ?? null,

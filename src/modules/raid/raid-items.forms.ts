@@ -1,4 +1,5 @@
 import type { Assumption } from '../../db/schema.ts'
+import { ownerFieldView, ownerName, readOwner, type PersonChoice } from '../resourcing/person-refs.ts'
 import { formatDate } from '../../domain/dates.ts'
 import type { ConflictRow } from '../../web/form-pages.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
@@ -95,18 +96,25 @@ export const STATUS_VALUES = {
 }
 
 export function readAssumptionForm(body: FormBody): AssumptionInput {
+  const owner = readOwner(body, 'assumptionOwnerPersonId', 'assumptionOwner')
   return {
     description: field(body, 'assumptionDescription'),
-    owner: field(body, 'assumptionOwner'),
+    ownerPersonId: owner.personId,
+    owner: owner.name,
     status: field(body, 'assumptionStatus'),
   }
 }
 
-export function assumptionFormContext(values: AssumptionInput, errors: Record<string, string>) {
+export function assumptionFormContext(
+  values: AssumptionInput,
+  errors: Record<string, string>,
+  people: readonly PersonChoice[],
+) {
   return {
     values,
     errors,
-    errorList: errorList(errors, ['assumptionDescription', 'assumptionOwner', 'assumptionStatus']),
+    errorList: errorList(errors, ASSUMPTION_FIELD_ORDER),
+    owner: assumptionOwnerField(values, errors, people),
     statusItems: ASSUMPTION_STATUSES.map((s) => ({ ...s, checked: s.value === values.status })),
   }
 }
@@ -142,22 +150,55 @@ export function dependencyFormContext(
 
 const row = (label: string, yours: string, saved: string): ConflictRow => ({ label, yours, saved })
 
-export function issueConflictRows(yours: IssueInput, saved: IssueInput): ConflictRow[] {
+/** The owner field of an assumption, on its own form and on the project's RAID page. */
+export const assumptionOwnerField = (
+  values: { ownerPersonId?: number | null; owner: string },
+  errors: Record<string, string>,
+  people: readonly PersonChoice[],
+) =>
+  ownerFieldView(
+    {
+      legend: 'Owner',
+      hint: 'Who checks whether the assumption holds',
+      idField: 'assumptionOwnerPersonId',
+      nameField: 'assumptionOwner',
+    },
+    people,
+    { personId: values.ownerPersonId ?? null, name: values.owner },
+    errors,
+  )
+
+export const ASSUMPTION_FIELD_ORDER = [
+  'assumptionDescription',
+  'assumptionOwnerPersonId',
+  'assumptionOwner',
+  'assumptionStatus',
+]
+
+export function issueConflictRows(
+  yours: IssueInput,
+  saved: IssueInput,
+  people: readonly PersonChoice[],
+): ConflictRow[] {
   return [
     row('Title', yours.title, saved.title),
     row('Description', yours.description, saved.description),
     row('Priority', priorityLabel(yours.priority), priorityLabel(saved.priority)),
-    row('Owner', yours.owner ?? '', saved.owner ?? ''),
+    row('Owner', ownerName(yours, people), saved.owner ?? ''),
     row('Resolution', yours.resolution, saved.resolution),
     row('Due date', formatDate(yours.dueDate), formatDate(saved.dueDate)),
     row('Status', issueStatusLabel(yours.status), issueStatusLabel(saved.status)),
   ]
 }
 
-export function assumptionConflictRows(yours: AssumptionInput, saved: Assumption): ConflictRow[] {
+export function assumptionConflictRows(
+  yours: AssumptionInput,
+  saved: Assumption,
+  people: readonly PersonChoice[],
+): ConflictRow[] {
   return [
     row('Assumption', yours.description, saved.description),
-    row('Owner', yours.owner, saved.owner),
+    row('Owner', ownerName(yours, people), saved.owner),
     row('Status', assumptionStatusLabel(yours.status ?? ''), assumptionStatusLabel(saved.status)),
   ]
 }

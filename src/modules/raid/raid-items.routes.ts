@@ -32,6 +32,7 @@ import {
   validateDependency,
   type DependencyRow,
 } from './raid-log.service.ts'
+import { personChoices } from '../resourcing/person-refs.ts'
 import { issueFormContext, readIssueForm } from './raid.forms.ts'
 import { issueStatusLabel, validateIssue } from './raid.rules.ts'
 import { toIssueInput } from './raid.service.ts'
@@ -66,6 +67,9 @@ interface ItemKind {
  */
 export async function raidItemsRoutes(app: FastifyInstance) {
   const { raid, raidLog, projects } = app.services
+  /** The people register for an owner field, keeping the person already chosen even if they have left. */
+  const people = (reply: FastifyReply, chosen?: number | null) =>
+    personChoices(app.database.db, reply.request.actor!.organisationId, [chosen])
 
   const kinds: Record<Segment, ItemKind> = {
     issues: {
@@ -202,7 +206,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
         backLink: `/issues/${issue.id}`,
         action: `/issues/${issue.id}/edit`,
         version: issue.version,
-        ...issueFormContext(toIssueInput(issue), null, {}),
+        ...issueFormContext(toIssueInput(issue), null, {}, await people(reply, issue.owner_person_id)),
       })
     },
   )
@@ -215,6 +219,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
       if (!(await raid.getIssue(scopeOf(request.actor!), id))) throw notFound('Issue')
       const errors: Record<string, string> = {}
       const values = readIssueForm(request.body, errors)
+      const choices = await people(reply, values.ownerPersonId)
       const version = optionalInt(field(request.body, 'version')) ?? 0
       const form = (errs: Record<string, string>) =>
         reply.render(
@@ -224,7 +229,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             backLink: `/issues/${id}`,
             action: `/issues/${id}/edit`,
             version,
-            ...issueFormContext(values, request.body, errs),
+            ...issueFormContext(values, request.body, errs, choices),
           },
           400,
         )
@@ -238,7 +243,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             title: saved.title,
             recordUrl: `/issues/${id}`,
             action: `/issues/${id}/edit`,
-            rows: issueConflictRows(values, toIssueInput(saved)),
+            rows: issueConflictRows(values, toIssueInput(saved), choices),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
@@ -263,7 +268,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
         backLink: `/assumptions/${a.id}`,
         action: `/assumptions/${a.id}/edit`,
         version: a.version,
-        ...assumptionFormContext(toAssumptionInput(a), {}),
+        ...assumptionFormContext(toAssumptionInput(a), {}, await people(reply, a.owner_person_id)),
       })
     },
   )
@@ -274,6 +279,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const id = request.params.id
       const values = readAssumptionForm(request.body)
+      const choices = await people(reply, values.ownerPersonId)
       const version = optionalInt(field(request.body, 'version')) ?? 0
       return handleForm(reply, {
         save: () => raidLog.updateAssumption(request.actor!, id, version, values),
@@ -285,7 +291,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
               backLink: `/assumptions/${id}`,
               action: `/assumptions/${id}/edit`,
               version,
-              ...assumptionFormContext(values, errs),
+              ...assumptionFormContext(values, errs, choices),
             },
             400,
           ),
@@ -295,7 +301,7 @@ export async function raidItemsRoutes(app: FastifyInstance) {
             title: 'Assumption',
             recordUrl: `/assumptions/${id}`,
             action: `/assumptions/${id}/edit`,
-            rows: assumptionConflictRows(values, saved),
+            rows: assumptionConflictRows(values, saved, choices),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })

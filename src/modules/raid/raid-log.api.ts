@@ -1,3 +1,4 @@
+import { OwnerNameBody, PersonIdBody, PersonIdField } from '../resourcing/person-refs.api-schemas.ts'
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
@@ -38,7 +39,8 @@ export const AssumptionSchema = Type.Object(
     version: Type.Integer(),
     projectId: Type.Integer(),
     description: Type.String(),
-    owner: Type.String(),
+    owner: Type.String({ description: "The owner's name, from the people register" }),
+    ownerPersonId: PersonIdField('The owner'),
     status: Type.String({ description: 'open, confirmed or invalid (proved wrong)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -47,7 +49,8 @@ export const AssumptionSchema = Type.Object(
 )
 const AssumptionFields = {
   description: Type.String({ minLength: 1, maxLength: 5000 }),
-  owner: Type.String({ maxLength: 200 }),
+  ownerPersonId: PersonIdBody('owner'),
+  owner: OwnerNameBody,
   status: lit(ASSUMPTION_STATUSES),
 }
 
@@ -104,6 +107,7 @@ export function assumptionJson(a: Assumption): Static<typeof AssumptionSchema> {
     projectId: a.project_id,
     description: a.description,
     owner: a.owner,
+    ownerPersonId: a.owner_person_id,
     status: a.status,
     createdAt: a.created_at,
     updatedAt: a.updated_at,
@@ -244,6 +248,7 @@ export async function raidLogApi(app: FastifyInstance) {
     json: assumptionJson,
     fieldNames: {
       assumptionDescription: 'description',
+      assumptionOwnerPersonId: 'ownerPersonId',
       assumptionOwner: 'owner',
       assumptionStatus: 'status',
     },
@@ -253,6 +258,7 @@ export async function raidLogApi(app: FastifyInstance) {
       const input = b as Partial<AssumptionInput>
       return raidLog.addAssumption(actor, projectId, {
         description: input.description ?? '',
+        ownerPersonId: input.ownerPersonId ?? null,
         owner: input.owner ?? '',
         status: input.status ?? 'open',
       })

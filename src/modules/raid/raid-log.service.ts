@@ -6,10 +6,13 @@ import { isIsoDate } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { projectIn } from '../gates/gates.repository.ts'
+import { namedOnly, ownerColumns } from '../resourcing/person-refs.ts'
 
 /** Assumptions and dependencies: the A and D of the RAID log. */
 export interface AssumptionInput {
   description: string
+  /** The owner in the people register (wins over `owner`, a name found in it or added to it). */
+  ownerPersonId?: number | null
   owner: string
   /** Left out when adding: a new assumption is open. */
   status?: string
@@ -123,9 +126,14 @@ function check(errors: Record<string, string>) {
 
 export const toAssumptionInput = (a: Assumption): AssumptionInput => ({
   description: a.description,
+  ownerPersonId: a.owner_person_id,
   owner: a.owner,
   status: a.status,
 })
+
+/** An assumption's owner as a person of the register, found or added in the write's transaction. */
+const assumptionOwner = (trx: Transaction<DB>, actor: Actor, a: AssumptionInput) =>
+  ownerColumns(trx, actor, { field: 'assumptionOwnerPersonId', personId: a.ownerPersonId, name: a.owner })
 
 export const toDependencyInput = (d: Dependency): DependencyInput => ({
   description: d.description,
@@ -194,7 +202,7 @@ export function createRaidLogService(db: Kysely<DB>) {
           values: {
             project_id: projectId,
             description: input.description.trim(),
-            owner: input.owner.trim(),
+            ...(await assumptionOwner(trx, actor, input)),
             status: input.status ?? 'open',
           },
         })
@@ -233,7 +241,9 @@ export function createRaidLogService(db: Kysely<DB>) {
         const current = await getAssumption(scopeOf(actor), id, trx)
         if (!current) throw notFound('Assumption')
         if (current.version !== version) throw new ConflictError(current)
-        const merged = { ...toAssumptionInput(current), ...patch }
+        // An owner changed by name only (the API's old field) is that name's person.
+        const byName = namedOnly(patch, 'owner', 'ownerPersonId') ? { ownerPersonId: null } : {}
+        const merged = { ...toAssumptionInput(current), ...byName, ...patch }
         check(validateAssumption(merged))
         return updateVersioned(trx, {
           table: 'assumptions',
@@ -243,7 +253,7 @@ export function createRaidLogService(db: Kysely<DB>) {
           version,
           changes: {
             description: merged.description.trim(),
-            owner: merged.owner.trim(),
+            ...(await assumptionOwner(trx, actor, merged)),
             status: merged.status ?? current.status,
           },
         })

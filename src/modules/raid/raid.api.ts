@@ -1,3 +1,4 @@
+import { OwnerNameBody, PersonIdBody, PersonIdField } from '../resourcing/person-refs.api-schemas.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -25,6 +26,7 @@ const ActionSchema = Type.Object({
   version: Type.Integer(),
   action: Type.String(),
   owner: Type.String(),
+  ownerPersonId: PersonIdField('The owner'),
   dueDate: NullableDate,
   done: Type.Boolean(),
 })
@@ -46,7 +48,8 @@ export const RiskSchema = Type.Object(
     residualImpact: Nullable(Type.Integer()),
     residualScore: Nullable(Type.Integer()),
     proximity: Type.String(),
-    owner: Type.String(),
+    owner: Type.String({ description: "The owner's name, from the people register" }),
+    ownerPersonId: PersonIdField('The owner'),
     reviewDate: NullableDate,
     status: Type.String(),
     escalated: Type.Boolean({
@@ -70,7 +73,8 @@ const RiskFields = {
   residualLikelihood: Nullable(Scale),
   residualImpact: Nullable(Scale),
   proximity: Type.Union([lit(PROXIMITIES), Type.Literal('')]),
-  owner: Type.String({ maxLength: 200 }),
+  ownerPersonId: PersonIdBody('owner'),
+  owner: OwnerNameBody,
   reviewDate: NullableDate,
   status: lit(RISK_STATUSES),
 }
@@ -90,6 +94,7 @@ const RiskCreate = Type.Object(
           'residualLikelihood',
           'residualImpact',
           'proximity',
+          'ownerPersonId',
           'owner',
           'reviewDate',
           'status',
@@ -109,7 +114,8 @@ const RiskUpdate = Type.Object(
 const ActionBody = Type.Object(
   {
     action: Type.String({ minLength: 1, maxLength: 2000 }),
-    owner: Type.String({ minLength: 1, maxLength: 200 }),
+    ownerPersonId: Type.Optional(PersonIdBody('owner')),
+    owner: Type.Optional(Type.String({ ...OwnerNameBody, minLength: 1 })),
     dueDate: Type.Optional(NullableDate),
   },
   { additionalProperties: false },
@@ -128,6 +134,7 @@ const actionJson = (a: RiskAction) => ({
   version: a.version,
   action: a.action,
   owner: a.owner,
+  ownerPersonId: a.owner_person_id,
   dueDate: a.due_date,
   done: a.done === 1,
 })
@@ -150,6 +157,7 @@ export function riskJson(r: Risk, actions?: RiskAction[]): Static<typeof RiskSch
     residualScore: r.residual_score,
     proximity: r.proximity,
     owner: r.owner,
+    ownerPersonId: r.owner_person_id,
     reviewDate: r.review_date,
     status: r.status,
     escalated: r.escalated === 1,
@@ -230,6 +238,7 @@ export async function raidApi(app: FastifyInstance) {
         residualLikelihood: b.residualLikelihood ?? null,
         residualImpact: b.residualImpact ?? null,
         proximity: b.proximity ?? '',
+        ownerPersonId: b.ownerPersonId ?? null,
         owner: b.owner ?? '',
         reviewDate: b.reviewDate ?? null,
         status: b.status ?? 'open',
@@ -273,7 +282,9 @@ export async function raidApi(app: FastifyInstance) {
     },
     async (request, reply) => {
       await raid.addAction(request.actor!, request.params.id, {
-        ...request.body,
+        action: request.body.action,
+        ownerPersonId: request.body.ownerPersonId ?? null,
+        owner: request.body.owner ?? '',
         dueDate: request.body.dueDate ?? null,
       })
       const scope = scopeOf(request.actor!)

@@ -1,6 +1,7 @@
 import { dateItems, readDate, type ConflictRow } from '../../web/form-pages.ts'
 import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
 import type { Risk } from '../../db/schema.ts'
+import { ownerFieldView, ownerName, readOwner, type PersonChoice } from '../resourcing/person-refs.ts'
 import { formatDate } from '../../domain/dates.ts'
 import {
   categoryLabel,
@@ -24,6 +25,7 @@ import {
 const scale = (body: FormBody, name: string) => optionalInt(field(body, name))
 
 export function readRiskForm(body: FormBody, errors: Record<string, string>): RiskInput {
+  const owner = readOwner(body, 'ownerPersonId', 'owner')
   return {
     title: field(body, 'title'),
     cause: field(body, 'cause'),
@@ -35,7 +37,8 @@ export function readRiskForm(body: FormBody, errors: Record<string, string>): Ri
     residualLikelihood: scale(body, 'residualLikelihood'),
     residualImpact: scale(body, 'residualImpact'),
     proximity: field(body, 'proximity'),
-    owner: field(body, 'owner'),
+    ownerPersonId: owner.personId,
+    owner: owner.name,
     reviewDate: readDate(body, 'reviewDate', 'Review date', errors),
     status: field(body, 'status') || 'open',
   }
@@ -53,6 +56,7 @@ export function emptyRisk(): RiskInput {
     residualLikelihood: null,
     residualImpact: null,
     proximity: '',
+    ownerPersonId: null,
     owner: '',
     reviewDate: null,
     status: 'open',
@@ -70,9 +74,20 @@ const selectScale = (labels: readonly string[], value: number | null) => [
   })),
 ]
 
-export function riskFormContext(values: RiskInput, body: FormBody | null, errors: Record<string, string>) {
+export function riskFormContext(
+  values: RiskInput,
+  body: FormBody | null,
+  errors: Record<string, string>,
+  people: readonly PersonChoice[],
+) {
   return {
     values,
+    owner: ownerFieldView(
+      { legend: 'Owner', hint: 'Who manages the risk', idField: 'ownerPersonId', nameField: 'owner' },
+      people,
+      { personId: values.ownerPersonId ?? null, name: values.owner },
+      errors,
+    ),
     errors,
     errorList: errorList(errors, RISK_FIELD_ORDER),
     categoryItems: [
@@ -96,7 +111,11 @@ const scaleText = (labels: readonly string[], value: number | null) =>
   value === null ? 'Not assessed' : `${value} – ${labels[value - 1] ?? ''}`
 
 /** A risk as the person typed it beside the risk as saved, for the conflict page. */
-export function riskConflictRows(yours: RiskInput, saved: RiskInput): ConflictRow[] {
+export function riskConflictRows(
+  yours: RiskInput,
+  saved: RiskInput,
+  people: readonly PersonChoice[],
+): ConflictRow[] {
   const row = (label: string, y: string, s: string): ConflictRow => ({ label, yours: y, saved: s })
   return [
     row('Title', yours.title, saved.title),
@@ -121,27 +140,45 @@ export function riskConflictRows(yours: RiskInput, saved: RiskInput): ConflictRo
       scaleText(IMPACT_LABELS, saved.residualImpact),
     ),
     row('Proximity', proximityLabel(yours.proximity), proximityLabel(saved.proximity)),
-    row('Owner', yours.owner, saved.owner),
+    row('Owner', ownerName(yours, people), saved.owner),
     row('Review date', formatDate(yours.reviewDate), formatDate(saved.reviewDate)),
     row('Status', riskStatusLabel(yours.status), riskStatusLabel(saved.status)),
   ]
 }
 
 export function readIssueForm(body: FormBody, errors: Record<string, string>): IssueInput {
+  const owner = readOwner(body, 'ownerPersonId', 'owner')
   return {
     title: field(body, 'title'),
     description: field(body, 'description'),
     priority: field(body, 'priority'),
-    owner: field(body, 'owner') || null,
+    ownerPersonId: owner.personId,
+    owner: owner.name || null,
     resolution: field(body, 'resolution'),
     dueDate: readDate(body, 'dueDate', 'Due date', errors),
     status: field(body, 'status') || 'open',
   }
 }
 
-export function issueFormContext(values: IssueInput, body: FormBody | null, errors: Record<string, string>) {
+export function issueFormContext(
+  values: IssueInput,
+  body: FormBody | null,
+  errors: Record<string, string>,
+  people: readonly PersonChoice[],
+) {
   return {
     values,
+    owner: ownerFieldView(
+      {
+        legend: 'Owner',
+        hint: 'An issue without an owner is flagged on the governance page',
+        idField: 'ownerPersonId',
+        nameField: 'owner',
+      },
+      people,
+      { personId: values.ownerPersonId ?? null, name: values.owner ?? '' },
+      errors,
+    ),
     errors,
     errorList: errorList(errors, ISSUE_FIELD_ORDER),
     priorityItems: ISSUE_PRIORITIES.map((p) => ({ ...p, checked: p.value === values.priority })),

@@ -7,8 +7,9 @@ import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { handleForm, readDate, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { ownerFieldView, personChoices, readOwner } from '../resourcing/person-refs.ts'
 import { heatMap } from './raid.heat-map.ts'
-import { assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
+import { assumptionOwnerField, assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
 import {
   emptyRisk,
   issueFormContext,
@@ -28,6 +29,9 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
 export async function raidRoutes(app: FastifyInstance) {
   const { raid, raidLog, programmes } = app.services
+  /** The people register for an owner field, keeping the person already chosen even if they have left. */
+  const people = (reply: FastifyReply, chosen?: number | null) =>
+    personChoices(app.database.db, reply.request.actor!.organisationId, [chosen])
 
   async function projectOr404(request: { actor?: unknown }, projectId: number): Promise<Project> {
     const actor = (request as { actor: Parameters<typeof scopeOf>[0] }).actor
@@ -85,6 +89,7 @@ export async function raidRoutes(app: FastifyInstance) {
         canWrite: allows('governance.write', actor.role),
         errors: formErrors,
         errorList: errorList(formErrors),
+        assumptionOwner: assumptionOwnerField({ owner: '' }, formErrors, await people(reply)),
         otherProjects: [
           { value: '', text: 'Not another project' },
           ...(await app.services.projects.listProjects(scope, { limit: 1000 }))
@@ -114,7 +119,7 @@ export async function raidRoutes(app: FastifyInstance) {
         backLink: `/projects/${project.id}/risks`,
         action: `/projects/${project.id}/risks`,
         project,
-        ...riskFormContext(emptyRisk(), null, {}),
+        ...riskFormContext(emptyRisk(), null, {}, await people(reply)),
       })
     },
   )
@@ -126,6 +131,7 @@ export async function raidRoutes(app: FastifyInstance) {
       const project = await projectOr404(request, request.params.projectId)
       const errors: Record<string, string> = {}
       const values = readRiskForm(request.body, errors)
+      const choices = await people(reply, values.ownerPersonId)
       const invalid = (errs: Record<string, string>) =>
         reply.render(
           RISK_FORM,
@@ -134,7 +140,7 @@ export async function raidRoutes(app: FastifyInstance) {
             backLink: `/projects/${project.id}/risks`,
             action: `/projects/${project.id}/risks`,
             project,
-            ...riskFormContext(values, request.body, errs),
+            ...riskFormContext(values, request.body, errs, choices),
           },
           400,
         )
@@ -172,7 +178,18 @@ export async function raidRoutes(app: FastifyInstance) {
         actions: actions.map((a) => ({ ...a, dueText: formatDate(a.due_date) || 'Not set' })),
         canWrite: allows('governance.write', actor.role),
         errors: actionErrors,
-        errorList: errorList(actionErrors, ['action', 'actionOwner', 'actionDue']),
+        errorList: errorList(actionErrors, ['action', 'actionOwnerPersonId', 'actionOwner', 'actionDue']),
+        actionOwner: ownerFieldView(
+          {
+            legend: 'Owner',
+            hint: 'Who will take the action',
+            idField: 'actionOwnerPersonId',
+            nameField: 'actionOwner',
+          },
+          await people(reply),
+          { personId: null, name: '' },
+          actionErrors,
+        ),
       },
       status,
     )
@@ -195,7 +212,7 @@ export async function raidRoutes(app: FastifyInstance) {
         backLink: `/risks/${risk.id}`,
         action: `/risks/${risk.id}/edit`,
         version: risk.version,
-        ...riskFormContext(toRiskInput(risk), null, {}),
+        ...riskFormContext(toRiskInput(risk), null, {}, await people(reply, risk.owner_person_id)),
       })
     },
   )
@@ -208,6 +225,7 @@ export async function raidRoutes(app: FastifyInstance) {
       if (!(await raid.getRisk(scopeOf(request.actor!), id))) throw notFound('Risk')
       const errors: Record<string, string> = {}
       const values: RiskInput = readRiskForm(request.body, errors)
+      const choices = await people(reply, values.ownerPersonId)
       const version = optionalInt(field(request.body, 'version')) ?? 0
       const form = (errs: Record<string, string>, status: number) =>
         reply.render(
@@ -217,7 +235,7 @@ export async function raidRoutes(app: FastifyInstance) {
             backLink: `/risks/${id}`,
             action: `/risks/${id}/edit`,
             version,
-            ...riskFormContext(values, request.body, errs),
+            ...riskFormContext(values, request.body, errs, choices),
           },
           status,
         )
@@ -231,7 +249,7 @@ export async function raidRoutes(app: FastifyInstance) {
             title: saved.title,
             recordUrl: `/risks/${id}`,
             action: `/risks/${id}/edit`,
-            rows: riskConflictRows(values, toRiskInput(saved)),
+            rows: riskConflictRows(values, toRiskInput(saved), choices),
             resubmit: resubmitFields(request.body),
             savedVersion: saved.version,
           })
@@ -275,9 +293,11 @@ export async function raidRoutes(app: FastifyInstance) {
         })
       }
       const errors: Record<string, string> = {}
+      const owner = readOwner(request.body, 'actionOwnerPersonId', 'actionOwner')
       const input = {
         action: field(request.body, 'action'),
-        owner: field(request.body, 'actionOwner'),
+        ownerPersonId: owner.personId,
+        owner: owner.name,
         dueDate: readDate(request.body, 'actionDue', 'Due date', errors),
       }
       if (Object.keys(errors).length > 0) return riskPage(reply, id, errors, 400)
@@ -304,6 +324,7 @@ export async function raidRoutes(app: FastifyInstance) {
         title: '',
         description: '',
         priority: '',
+        ownerPersonId: null,
         owner: null,
         resolution: '',
         dueDate: null,
@@ -313,7 +334,7 @@ export async function raidRoutes(app: FastifyInstance) {
         title: 'Add an issue',
         backLink: `/projects/${project.id}/risks`,
         action: `/projects/${project.id}/issues`,
-        ...issueFormContext(values, null, {}),
+        ...issueFormContext(values, null, {}, await people(reply)),
       })
     },
   )
@@ -325,6 +346,7 @@ export async function raidRoutes(app: FastifyInstance) {
       const project = await projectOr404(request, request.params.projectId)
       const errors: Record<string, string> = {}
       const values = readIssueForm(request.body, errors)
+      const choices = await people(reply, values.ownerPersonId)
       const invalid = (errs: Record<string, string>) =>
         reply.render(
           ISSUE_FORM,
@@ -332,7 +354,7 @@ export async function raidRoutes(app: FastifyInstance) {
             title: 'Add an issue',
             backLink: `/projects/${project.id}/risks`,
             action: `/projects/${project.id}/issues`,
-            ...issueFormContext(values, request.body, errs),
+            ...issueFormContext(values, request.body, errs, choices),
           },
           400,
         )
@@ -354,9 +376,11 @@ export async function raidRoutes(app: FastifyInstance) {
     { config: { policy: 'governance.write' }, schema: { params: ProjectParams, body: FormBody } },
     async (request, reply) => {
       const project = await projectOr404(request, request.params.projectId)
+      const owner = readOwner(request.body, 'assumptionOwnerPersonId', 'assumptionOwner')
       const input = {
         description: field(request.body, 'assumptionDescription'),
-        owner: field(request.body, 'assumptionOwner'),
+        ownerPersonId: owner.personId,
+        owner: owner.name,
       }
       return handleForm(reply, {
         save: () => raidLog.addAssumption(request.actor!, project.id, input),

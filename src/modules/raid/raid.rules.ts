@@ -61,6 +61,8 @@ export interface RiskInput {
   residualLikelihood: number | null
   residualImpact: number | null
   proximity: string
+  /** The owner in the people register (wins over `owner`, a name found in it or added to it). */
+  ownerPersonId?: number | null
   owner: string
   reviewDate: string | null
   status: string
@@ -77,6 +79,7 @@ export const RISK_FIELD_ORDER = [
   'residualLikelihood',
   'residualImpact',
   'proximity',
+  'ownerPersonId',
   'owner',
   'reviewDate',
   'status',
@@ -129,6 +132,8 @@ export interface IssueInput {
   title: string
   description: string
   priority: string
+  /** The owner in the people register (wins over `owner`, a name found in it or added to it). */
+  ownerPersonId?: number | null
   owner: string | null
   resolution: string
   dueDate: string | null
@@ -139,6 +144,7 @@ export const ISSUE_FIELD_ORDER = [
   'title',
   'description',
   'priority',
+  'ownerPersonId',
   'owner',
   'resolution',
   'dueDate',
@@ -162,6 +168,8 @@ export function validateIssue(i: IssueInput): Record<string, string> {
 
 export interface ActionInput {
   action: string
+  /** The owner in the people register (wins over `owner`, a name found in it or added to it). */
+  ownerPersonId?: number | null
   owner: string
   dueDate: string | null
 }
@@ -170,7 +178,8 @@ export function validateAction(a: ActionInput): Record<string, string> {
   const errors: Record<string, string> = {}
   if (a.action.trim() === '') errors.action = 'Enter the mitigating action'
   else if (a.action.length > 2000) errors.action = 'Action must be 2,000 characters or fewer'
-  if (a.owner.trim() === '') errors.actionOwner = 'Enter who owns the action'
+  if (a.owner.trim() === '' && a.ownerPersonId == null)
+    errors.actionOwnerPersonId = 'Choose who owns the action, or add a person not in the list'
   if (a.dueDate !== null && !isIsoDate(a.dueDate)) errors.actionDue = 'Due date must be a real date'
   return errors
 }

@@ -6,6 +6,7 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { ProjectChangeListener } from '../projects/projects.service.ts'
+import { namedOnly, ownerColumns } from '../resourcing/person-refs.ts'
 import {
   escalates,
   riskScore,
@@ -86,6 +87,7 @@ export function toRiskInput(r: Risk): RiskInput {
     residualLikelihood: r.residual_likelihood,
     residualImpact: r.residual_impact,
     proximity: r.proximity,
+    ownerPersonId: r.owner_person_id,
     owner: r.owner,
     reviewDate: r.review_date,
     status: r.status,
@@ -97,6 +99,7 @@ export function toIssueInput(i: RaidIssue): IssueInput {
     title: i.title,
     description: i.description,
     priority: i.priority,
+    ownerPersonId: i.owner_person_id,
     owner: i.owner,
     resolution: i.resolution,
     dueDate: i.due_date,
@@ -126,7 +129,6 @@ function riskRow(input: RiskInput, escalationThreshold: number) {
     residual_impact: input.residualImpact,
     residual_score: residual,
     proximity: input.proximity,
-    owner: input.owner.trim(),
     review_date: input.reviewDate,
     status: input.status,
     escalated: escalates(residual ?? inherent, input.status, escalationThreshold) ? 1 : 0,
@@ -134,17 +136,31 @@ function riskRow(input: RiskInput, escalationThreshold: number) {
 }
 
 function issueRow(input: IssueInput) {
-  const owner = input.owner?.trim() ?? ''
   return {
     title: input.title.trim(),
     description: input.description.trim(),
     priority: input.priority,
-    owner: owner === '' ? null : owner,
     resolution: input.resolution.trim(),
     due_date: input.dueDate,
     status: input.status,
   }
 }
+
+/** The owner of a risk or an issue as a person of the register, found or added in the write's transaction. */
+const ownerOf = (
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { ownerPersonId?: number | null; owner: string | null },
+) => ownerColumns(trx, actor, { field: 'ownerPersonId', personId: input.ownerPersonId, name: input.owner })
+
+/** An issue without an owner stores none (null): the governance page flags it. */
+async function issueOwnerOf(trx: Transaction<DB>, actor: Actor, input: IssueInput) {
+  const o = await ownerOf(trx, actor, input)
+  return { owner_person_id: o.owner_person_id, owner: o.owner_person_id === null ? null : o.owner }
+}
+
+/** An owner changed by name only (the API's old field) is that name's person, not the one the record had. */
+const byName = (patch: object) => (namedOnly(patch, 'owner', 'ownerPersonId') ? { ownerPersonId: null } : {})
 
 function check(errors: Record<string, string>) {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
@@ -194,7 +210,11 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
           table: 'risks',
           entityType: 'risk',
           actor,
-          values: { project_id: projectId, ...riskRow(input, await threshold(trx, actor.organisationId)) },
+          values: {
+            project_id: projectId,
+            ...riskRow(input, await threshold(trx, actor.organisationId)),
+            ...(await ownerOf(trx, actor, input)),
+          },
         })
         for (const l of listeners) await l.projectChanged(trx, actor, projectId)
         return risk
@@ -207,7 +227,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
         if (!found) throw notFound('Risk')
         const { project_reference: _r, project_name: _n, programme_id: _p, ...current } = found
         if (current.version !== version) throw new ConflictError(current)
-        const merged = { ...toRiskInput(current), ...patch }
+        const merged = { ...toRiskInput(current), ...byName(patch), ...patch }
         check(validateRisk(merged))
         const risk = await updateVersioned(trx, {
           table: 'risks',
@@ -215,7 +235,10 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
           actor,
           current,
           version,
-          changes: riskRow(merged, await threshold(trx, actor.organisationId)),
+          changes: {
+            ...riskRow(merged, await threshold(trx, actor.organisationId)),
+            ...(await ownerOf(trx, actor, merged)),
+          },
         })
         for (const l of listeners) await l.projectChanged(trx, actor, risk.project_id)
         return risk
@@ -242,7 +265,11 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
           values: {
             risk_id: riskId,
             action: input.action.trim(),
-            owner: input.owner.trim(),
+            ...(await ownerColumns(trx, actor, {
+              field: 'actionOwnerPersonId',
+              personId: input.ownerPersonId,
+              name: input.owner,
+            })),
             due_date: input.dueDate,
             done: 0,
           },
@@ -298,7 +325,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
           table: 'raid_issues',
           entityType: 'raid_issue',
           actor,
-          values: { project_id: projectId, ...issueRow(input) },
+          values: { project_id: projectId, ...issueRow(input), ...(await issueOwnerOf(trx, actor, input)) },
         })
       })
     },
@@ -314,7 +341,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
         if (!found) throw notFound('Issue')
         const { project_reference: _r, project_name: _n, programme_id: _p, ...current } = found
         if (current.version !== version) throw new ConflictError(current)
-        const merged = { ...toIssueInput(current), ...patch }
+        const merged = { ...toIssueInput(current), ...byName(patch), ...patch }
         check(validateIssue(merged))
         return updateVersioned(trx, {
           table: 'raid_issues',
@@ -322,7 +349,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
           actor,
           current,
           version,
-          changes: issueRow(merged),
+          changes: { ...issueRow(merged), ...(await issueOwnerOf(trx, actor, merged)) },
         })
       })
     },

@@ -24,6 +24,7 @@ import {
   SKILL_LEVELS,
   type PersonInput,
 } from './resourcing.rules.ts'
+import { ownedBy } from './person-owns.ts'
 import { accessOf, employerOf, shownEmail } from './resourcing.view.ts'
 
 const LIST = 'resourcing/views/people.njk'
@@ -150,10 +151,12 @@ export async function peopleRoutes(app: FastifyInstance) {
         people.secondments(scopeOf(actor), { personId: p.id }),
         people.skillsOf(scopeOf(actor), [p.id]),
       ])
+      const owns = await ownedBy(app.database.db, scopeOf(actor), p.id)
       return reply.render(PAGE, {
         title: p.name,
         breadcrumbs: [{ text: 'People', href: '/people' }],
         person: p,
+        owns,
         canWrite: canWrite(actor),
         facts: [
           { label: 'Kind', text: labelOf(PERSON_KINDS, p.kind) },

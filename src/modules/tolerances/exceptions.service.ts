@@ -31,6 +31,7 @@ type ProjectRef = {
   reference: string
   name: string
   project_manager: string
+  project_manager_person_id: number | null
 }
 
 /**
@@ -56,7 +57,7 @@ export function createExceptionWorkflow(deps: {
   whoMustKnow: (
     trx: Transaction<DB>,
     organisationId: number,
-    project: { programme_id: number; project_manager: string },
+    project: { programme_id: number; project_manager: string; project_manager_person_id: number | null },
   ) => Promise<number[]>
 }) {
   const { db, notifications, mailer, repo, raise, whoMustKnow } = deps
@@ -213,6 +214,7 @@ export function createExceptionWorkflow(deps: {
           'p.reference',
           'p.name',
           'p.project_manager',
+          'p.project_manager_person_id',
         ])
         .where('e.status', '=', 'raised')
         .where('e.escalated_at', 'is', null)

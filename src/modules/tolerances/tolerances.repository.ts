@@ -31,6 +31,7 @@ export interface ProjectUnderTolerance {
   reference: string
   name: string
   project_manager: string
+  project_manager_person_id: number | null
   baseline_end: string | null
   forecast_end: string | null
   actual_end: string | null
@@ -102,6 +103,7 @@ export function createTolerancesRepository(db: Kysely<DB>) {
           'reference',
           'name',
           'project_manager',
+          'project_manager_person_id',
           'baseline_end',
           'forecast_end',
           'actual_end',

@@ -93,11 +93,14 @@ export function createTolerancesService(deps: {
   const { db, notifications, mailer } = deps
   const repo = createTolerancesRepository(db)
 
-  /** Project manager (by name), programme managers, the programme's board members and the Portfolio Holder. */
+  /**
+   * The project manager (the member whose account the register's person is linked to, or a project manager
+   * member of that name), programme managers, the programme's board members and the Portfolio Holder.
+   */
   async function whoMustKnow(
     trx: Transaction<DB>,
     organisationId: number,
-    project: { programme_id: number; project_manager: string },
+    project: { programme_id: number; project_manager: string; project_manager_person_id: number | null },
   ): Promise<number[]> {
     const members = await trx
       .selectFrom('memberships as m')
@@ -112,6 +115,24 @@ export function createTolerancesService(deps: {
     const ids = members
       .filter((m) => m.role !== 'project_manager' || (pm !== '' && m.name.trim().toLowerCase() === pm))
       .map((m) => m.id)
+    // Owners are people (issue 10): the project manager is reached through their person's user account,
+    // whatever their role, while they are an active member who has not left.
+    if (project.project_manager_person_id !== null) {
+      const account = await trx
+        .selectFrom('people as p')
+        .innerJoin('memberships as m', (j) =>
+          j.onRef('m.user_id', '=', 'p.user_id').onRef('m.organisation_id', '=', 'p.organisation_id'),
+        )
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select('u.id')
+        .where('p.id', '=', project.project_manager_person_id)
+        .where('p.organisation_id', '=', organisationId)
+        .where('u.is_active', '=', 1)
+        .where('m.left_at', 'is', null)
+        .where('m.role', '!=', 'partner_officer')
+        .executeTakeFirst()
+      if (account) ids.push(account.id)
+    }
     const board = await trx
       .selectFrom('board_members as bm')
       .innerJoin('boards as b', 'b.id', 'bm.board_id')
@@ -131,7 +152,14 @@ export function createTolerancesService(deps: {
     trx: Transaction<DB>,
     by: AuditActor,
     organisationId: number,
-    project: { id: number; programme_id: number; reference: string; name: string; project_manager: string },
+    project: {
+      id: number
+      programme_id: number
+      reference: string
+      name: string
+      project_manager: string
+      project_manager_person_id: number | null
+    },
     breach: Breach,
     source: 'forecast' | 'manual',
     reportWorkingDays: number,

@@ -29,7 +29,11 @@ export class ProgrammePages extends BasePage {
     await this.field('Programme name').fill(p.name)
     await this.field('Purpose').fill(p.purpose)
     await this.field('Senior Responsible Owner').fill(p.sro)
-    await this.field('Portfolio Holder').fill(p.portfolioHolder)
+    // An owner is a person of the register: a name not in its list is typed, and added to it on saving.
+    await this.page
+      .getByRole('group', { name: 'Portfolio Holder' })
+      .getByLabel('Or add a person not in the list', { exact: true })
+      .fill(p.portfolioHolder)
     await this.fillDate('Start date', ...p.start)
     await this.fillDate('End date', ...p.end)
   }
