@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { wherePartnerVisible } from '../../../auth/visibility.ts'
 import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { notFound, ValidationError } from '../../../errors.ts'
@@ -31,15 +32,29 @@ export const rechargeRow = (input: RechargeInput) => ({
   cost_basis: input.costBasis,
 })
 
+/** A partner's columns from the form or API. */
+export const partnerRow = (input: PartnerInput) => ({
+  name: input.name.trim(),
+  base_contract: input.baseContract.trim(),
+  annual_base_contract_pence: input.annualBaseContractPence ?? 0,
+  kind: input.kind,
+  agreement_starts_on: input.agreementStartsOn,
+  agreement_ends_on: input.agreementEndsOn,
+  services: input.services
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .join('\n'),
+})
+
 /** Partners and their recharges: each write audited in its own transaction. */
 export function createPartnersRechargesService(db: Kysely<DB>) {
   async function rechargeIn(scope: Scope, id: number, trx?: Transaction<DB>) {
-    const r = await (trx ?? db)
+    const q = (trx ?? db)
       .selectFrom('partner_recharges')
       .selectAll()
       .where('organisation_id', '=', scope.organisationId)
       .where('id', '=', id)
-      .executeTakeFirst()
+    const r = await wherePartnerVisible(q, scope, 'partner_recharges.partner_id').executeTakeFirst()
     return r && (await projectVisible(trx ?? db, scope, r.project_id)) ? r : undefined
   }
 
@@ -50,14 +65,14 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
     /** A project's partner recharges, all periods; undefined when the project is not visible. */
     async projectRecharges(scope: Scope, projectId: number) {
       if (!(await projectVisible(db, scope, projectId))) return undefined
-      return db
+      const q = db
         .selectFrom('partner_recharges')
         .selectAll()
         .where('organisation_id', '=', scope.organisationId)
         .where('project_id', '=', projectId)
         .orderBy('period')
         .orderBy('id')
-        .execute()
+      return wherePartnerVisible(q, scope, 'partner_recharges.partner_id').execute()
     },
 
     async createPartner(actor: Actor, input: PartnerInput): Promise<Partner> {
@@ -69,11 +84,7 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
           table: 'partners',
           entityType: 'partner',
           actor,
-          values: {
-            name: input.name.trim(),
-            base_contract: input.baseContract.trim(),
-            annual_base_contract_pence: input.annualBaseContractPence ?? 0,
-          },
+          values: partnerRow(input),
         })
       })
     },
