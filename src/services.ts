@@ -51,6 +51,7 @@ import { commitmentsHistory } from './modules/finance/commitments/index.ts'
 import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
+import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
@@ -86,6 +87,7 @@ export function createServices(database: Database, config: Config) {
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
+  const partnerships = createSeparationService(db, decisions)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -159,6 +161,7 @@ export function createServices(database: Database, config: Config) {
   }
   return {
     resourcing,
+    partnerships,
     decisions,
     boards,
     gates,

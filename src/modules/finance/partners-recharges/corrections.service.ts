@@ -94,7 +94,7 @@ export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechar
         if (!current) throw notFound('Partner recharge')
         check(validateRecharge(input))
         if (current.version !== version) throw new ConflictError(current)
-        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
         return updateVersioned(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',

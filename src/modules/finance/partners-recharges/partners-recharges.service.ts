@@ -2,7 +2,10 @@ import type { Kysely, Transaction } from 'kysely'
 import { wherePartnerVisible } from '../../../auth/visibility.ts'
 import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import { formatDate } from '../../../domain/dates.ts'
+import { formatPeriod, periodOf } from '../../../domain/periods.ts'
 import { notFound, ValidationError } from '../../../errors.ts'
+import { rechargeAfterEnd } from '../../partnerships/separation.rules.ts'
 import { insertAudited } from '../../audit/versioned-update.ts'
 import { check, nameTaken, projectVisible } from '../shared/finance.service-helpers.ts'
 import {
@@ -12,15 +15,22 @@ import {
   type RechargeInput,
 } from '../shared/finance.rules.ts'
 
-/** The recharged partner, which must be the organisation's own. */
-export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number) {
+/**
+ * The recharged partner, which must be the organisation's own; once its partnership has ended, a recharge
+ * for a month after the end is refused (the end date's own month may still be charged).
+ */
+export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number, period: string) {
   const partner = await trx
     .selectFrom('partners')
-    .select('id')
+    .select(['id', 'name', 'ended_on'])
     .where('organisation_id', '=', actor.organisationId)
     .where('id', '=', partnerId)
     .executeTakeFirst()
   if (!partner) throw new ValidationError({ partnerId: 'Select the partner' })
+  if (rechargeAfterEnd(period, partner.ended_on))
+    throw new ValidationError({
+      period: `The partnership with ${partner.name} ended on ${formatDate(partner.ended_on)}: enter a month up to ${formatPeriod(periodOf(partner.ended_on!))}`,
+    })
   return partner.id
 }
 
@@ -93,7 +103,7 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await projectVisible(trx, scopeOf(actor), projectId))) throw notFound('Project')
         check(validateRecharge(input))
-        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
         return insertAudited(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',
