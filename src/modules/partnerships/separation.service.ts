@@ -216,6 +216,77 @@ export function createSeparationService(db: Kysely<DB>, decisions: DecisionsServ
     }
   }
 
+  /**
+   * Ends the partnership on `input.endedOn`, inside `trx`. `decidedOn` is the date of the decision (today,
+   * unless the demo records one in its past).
+   */
+  async function endIn(
+    trx: Transaction<DB>,
+    actor: Actor,
+    partnerId: number,
+    input: SeparationInput,
+    decidedOn: string,
+  ) {
+    const partner = await partnerOf(trx, actor.organisationId, partnerId)
+    if (!partner || scopeOf(actor).partnerOnly) throw notFound('Partner')
+    if (partner.ended_on !== null) throw new PartnershipEndedError(partner)
+    const items = await sharedItems(trx, partner)
+    const errors = validateSeparation(input, items, partner.agreement_starts_on)
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+    const on = input.endedOn!
+    const title = `End of the partnership with ${partner.name}`.slice(0, 200)
+    const summary = separationSummary(partner, input, items, title, actor.name)
+    const decision = await decisions.record(trx, scopeOf(actor), actor, {
+      kind: 'partnership_end',
+      title,
+      decisionText: `The partnership with ${partner.name} ends on ${formatDate(on)}. What becomes of each of the ${items.length} records shared with it is set out in the separation summary.`,
+      decidedOn,
+      decidedByUserId: actor.userId,
+      decidedByName: actor.name,
+      capacity: 'delegated_officer',
+      boardId: null,
+      optionsConsidered: '',
+      reasons: input.reasons.trim(),
+      isKey: false,
+      status: 'published',
+      approvedBudgetPence: null,
+      links: items
+        .filter((i) => i.kind === 'project')
+        .map((i) => ({ recordType: 'project', recordId: i.id })),
+    })
+    const separation = await trx
+      .insertInto('partner_separations')
+      .values({
+        organisation_id: actor.organisationId,
+        partner_id: partner.id,
+        ended_on: on,
+        decision_id: decision.id,
+        summary_json: JSON.stringify(summary),
+        created_by: actor.userId,
+        created_at: new Date().toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const byKey = new Map(input.choices.map((c) => [`${c.kind}-${c.id}`, c]))
+    const at = { partner, separationId: separation.id, on }
+    for (const item of items) await apply(trx, actor, item, byKey.get(`${item.kind}-${item.id}`)!, at)
+    await updateVersioned(trx, {
+      table: 'partners',
+      entityType: 'partner',
+      actor,
+      current: partner,
+      version: partner.version,
+      changes: {
+        ended_on: on,
+        agreement_ends_on:
+          partner.agreement_ends_on === null || partner.agreement_ends_on > on
+            ? on
+            : partner.agreement_ends_on,
+      },
+    })
+    return { separation, decision }
+  }
+
   return {
     /** The partner, for the council's staff only: a partner officer never sees the separation pages. */
     partner: load,
@@ -232,72 +303,13 @@ export function createSeparationService(db: Kysely<DB>, decisions: DecisionsServ
       return separationOf(db, scope.organisationId, partnerId)
     },
 
-    /**
-     * Ends the partnership on `input.endedOn`, in one transaction. `decidedOn` is the date of the decision
-     * (today, unless the demo records one in its past).
-     */
+    /** Ends the partnership, in one transaction of its own. */
     async end(actor: Actor, partnerId: number, input: SeparationInput, decidedOn = todayInLondon()) {
-      return db.transaction().execute(async (trx) => {
-        const partner = await partnerOf(trx, actor.organisationId, partnerId)
-        if (!partner || scopeOf(actor).partnerOnly) throw notFound('Partner')
-        if (partner.ended_on !== null) throw new PartnershipEndedError(partner)
-        const items = await sharedItems(trx, partner)
-        const errors = validateSeparation(input, items, partner.agreement_starts_on)
-        if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-        const on = input.endedOn!
-        const title = `End of the partnership with ${partner.name}`.slice(0, 200)
-        const summary = separationSummary(partner, input, items, title, actor.name)
-        const decision = await decisions.record(trx, scopeOf(actor), actor, {
-          kind: 'partnership_end',
-          title,
-          decisionText: `The partnership with ${partner.name} ends on ${formatDate(on)}. What becomes of each of the ${items.length} records shared with it is set out in the separation summary.`,
-          decidedOn,
-          decidedByUserId: actor.userId,
-          decidedByName: actor.name,
-          capacity: 'delegated_officer',
-          boardId: null,
-          optionsConsidered: '',
-          reasons: input.reasons.trim(),
-          isKey: false,
-          status: 'published',
-          approvedBudgetPence: null,
-          links: items
-            .filter((i) => i.kind === 'project')
-            .map((i) => ({ recordType: 'project', recordId: i.id })),
-        })
-        const separation = await trx
-          .insertInto('partner_separations')
-          .values({
-            organisation_id: actor.organisationId,
-            partner_id: partner.id,
-            ended_on: on,
-            decision_id: decision.id,
-            summary_json: JSON.stringify(summary),
-            created_by: actor.userId,
-            created_at: new Date().toISOString(),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        const byKey = new Map(input.choices.map((c) => [`${c.kind}-${c.id}`, c]))
-        const at = { partner, separationId: separation.id, on }
-        for (const item of items) await apply(trx, actor, item, byKey.get(`${item.kind}-${item.id}`)!, at)
-        await updateVersioned(trx, {
-          table: 'partners',
-          entityType: 'partner',
-          actor,
-          current: partner,
-          version: partner.version,
-          changes: {
-            ended_on: on,
-            agreement_ends_on:
-              partner.agreement_ends_on === null || partner.agreement_ends_on > on
-                ? on
-                : partner.agreement_ends_on,
-          },
-        })
-        return { separation, decision }
-      })
+      return db.transaction().execute((trx) => endIn(trx, actor, partnerId, input, decidedOn))
     },
+
+    /** The same, inside the caller's transaction (the demo loads its 2021 separation in its own). */
+    endIn,
   }
 }
 
