@@ -28,7 +28,7 @@ export function readSeparationForm(
   errors: Record<string, string>
 } {
   const errors: Record<string, string> = {}
-  const endedOn = readDate(b, 'endedOn', 'End date', errors, true)
+  const endedOn = readDate(b, 'endedOn', 'The date the partnership ends', errors, true)
   const choices: ItemChoice[] = []
   for (const item of items) {
     const choice = field(b, choiceField(item))
