@@ -439,6 +439,10 @@ describe(`ending a partnership (${dialectName()})`, () => {
       amountPence: 1,
     })
     assert.equal(recharge.statusCode, 409)
+    const history = await (
+      await t.signIn(a.users.administrator)
+    ).get(`/history/partner_recharge/${ids.handedRecharge}`)
+    assert.match(history.text, /Handed over to the partner by/)
     const late = await t.api(admin, 'POST', `/api/v1/projects/${ids.OWN}/recharges`, {
       partnerId: brecks,
       description: 'After the end',

@@ -250,9 +250,10 @@ export function createSeparationService(db: Kysely<DB>, decisions: DecisionsServ
       isKey: false,
       status: 'published',
       approvedBudgetPence: null,
-      links: items
-        .filter((i) => i.kind === 'project')
-        .map((i) => ({ recordType: 'project', recordId: i.id })),
+      // No project links: a partner officer sees a decision through its linked projects, and a project shared
+      // with this partner may be shared with another, whose officer must not read this partner's name. The
+      // separation lists the records; the decision stays the council's.
+      links: [],
     })
     const separation = await trx
       .insertInto('partner_separations')
