@@ -95,6 +95,13 @@ describe(
         (await site.page.locator('main').textContent()) ?? '',
         /Split: £2,450\.00 \(50%\) kept by the council, £2,450\.00 handed over to the partner/,
       )
+      await site.press('Change the choices', 'partner-end-again')
+      assert.equal(
+        await site.field('Council’s share, as a percentage').inputValue(),
+        '50',
+        'the choices are kept',
+      )
+      await site.press('Continue', 'partner-end-check-again')
       await site.press('Confirm and end the partnership', 'partner-separation')
       assert.match(await site.flash(), /The partnership with Brecks District Council ends on 31 March 2021/)
       await fitsAt320(site, `/partners/${partner}/separation`, 'partner-separation')

@@ -78,6 +78,17 @@ export async function separationRoutes(app: FastifyInstance) {
     },
   )
 
+  // Back from the check page to the choices, as they were made (a second submit button, so no script).
+  app.post<Params & { Body: FormBody }>(
+    '/partners/:partnerId/end/change',
+    { config: { policy: 'partnership.end' }, schema: { params: PartnerParams, body: FormBody } },
+    async (request, reply) => {
+      const { partner, items } = await shared(request.actor!, request.params.partnerId)
+      if (partner.ended_on) return refuseEnded(reply, partner)
+      return renderChoose(reply, partner, items, request.body, {})
+    },
+  )
+
   app.post<Params & { Body: FormBody }>(
     '/partners/:partnerId/end/confirm',
     { config: { policy: 'partnership.end' }, schema: { params: PartnerParams, body: FormBody } },
