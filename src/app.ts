@@ -81,6 +81,7 @@ import { peopleApi } from './modules/resourcing/people.api.ts'
 import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
+import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -245,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleApi)
   await app.register(postsApi)
   await app.register(skillsApi)
+  await app.register(responsibilitiesSlice)
   await app.register(apiDocsRoutes)
 
   return app

@@ -53,6 +53,7 @@ import { partnersRechargesHistory } from './modules/finance/partners-recharges/i
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
 import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
+import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -88,6 +89,11 @@ export function createServices(database: Database, config: Config) {
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
+  const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
+    resourcing,
+    raid,
+    finance,
+  })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -121,6 +127,7 @@ export function createServices(database: Database, config: Config) {
     ...GOVERNANCE_HEALTH_RULES,
     ...FINANCE_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
+    ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
   ])
   // Records with a history page; each area says how to find its own, within the reader's scope.
   const areas = {
@@ -158,10 +165,12 @@ export function createServices(database: Database, config: Config) {
     ...decisionsHistory(areas),
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
+    ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
   }
   return {
     resourcing,
     partnerships,
+    responsibilities,
     decisions,
     boards,
     gates,

@@ -1,5 +1,5 @@
 import type { RatingScaleId } from '../domain/dca.ts'
-import type { Role } from './roles.ts'
+import { isRole, type Role } from './roles.ts'
 
 // What an actor may see is decided in one module; these names are re-exported for the many callers.
 export { scopeOf, type Scope } from './visibility.ts'
@@ -29,6 +29,40 @@ export interface Actor {
    * read answered from memory costs that one query. Valid only for a request that has written nothing.
    */
   readonly changeSeq?: number
+}
+
+/** The columns a session or an API token is read with (users, memberships and organisations joined). */
+export interface ActorRow {
+  user_id: number
+  name: string
+  email: string
+  is_active: number
+  role: string
+  organisation_id: number
+  organisation_name: string
+  organisation_slug: string
+  partner_id: number | null
+  rating_scale: string
+  is_demo: number
+}
+
+/** The actor a session or token row stands for; null for a deactivated person or an unknown role. */
+export function actorFromRow(row: ActorRow, via: Actor['via'], sessionId: string | null): Actor | null {
+  if (row.is_active !== 1 || !isRole(row.role)) return null
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
+    organisationSlug: row.organisation_slug,
+    partnerId: row.partner_id,
+    ratingScale: row.rating_scale as RatingScaleId,
+    isDemo: row.is_demo === 1,
+    via,
+    sessionId,
+  }
 }
 
 /** Who did it, as the audit trail records it. */

@@ -104,6 +104,28 @@ export function wherePartnerVisible<Q>(q: Filterable<Q> & Q, scope: Scope, partn
 export const wherePersonVisible = wherePartnerVisible
 
 /**
+ * Confines a query of services and assets (the responsibility matrix, issue 10) by the column holding each
+ * asset's id: council staff see all of their organisation's; a partner officer sees the assets their partner
+ * is a party to, directly or through one of its staff, and none without a partner.
+ */
+export function whereAssetVisible<Q>(q: Filterable<Q> & Q, scope: Scope, assetIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
+  return q.where(
+    sql<SqlBool>`${sql.ref(assetIdColumn)} in (select ar.asset_id from asset_responsibilities ar left join people pe on pe.id = ar.person_id where ar.partner_id = ${scope.partnerId} or pe.partner_id = ${scope.partnerId})`,
+  )
+}
+
+/**
+ * Whether the scope may see the name of a party employed by (or being) this partner — null for the council
+ * itself. A partner officer sees their own partner and its staff; another partner's name, or a council
+ * officer's, is withheld as the people register withholds it.
+ */
+export function seesPartyOf(scope: Scope, partnerId: number | null): boolean {
+  return !scope.partnerOnly || (partnerId !== null && partnerId === scope.partnerId)
+}
+
+/**
  * Papers about a whole programme (panel progress reports and programme definition papers; drafts and
  * frozen papers, and their HTML, PDF and DOCX files) are the council's account of the programme to its
  * panel or board: every project's name, rating, narrative, risks and finance, flattened into one document

@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014-people-posts-skills.ts'
 import * as m0016 from './migrations/0016-ledger-import-staging.ts'
 import * as m0017 from './migrations/0017-leavers-sessions-token-expiry.ts'
 import * as m0020 from './migrations/0020-partner-agreements.ts'
+import * as m0021 from './migrations/0021-services-assets-raci.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-ledger-import-staging': m0016,
   '0017-leavers-sessions-token-expiry': m0017,
   '0020-partner-agreements': m0020,
+  '0021-services-assets-raci': m0021,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -1318,3 +1318,55 @@ export type PostHolder = Selectable<PostHolderTable>
 export type Secondment = Selectable<SecondmentTable>
 export type Skill = Selectable<SkillTable>
 export type PersonSkill = Selectable<PersonSkillTable>
+
+/** A service or asset with a responsibility matrix (migration 0021, issue 10). */
+export interface ServiceAssetTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  /** content, infrastructure or service */
+  kind: string
+  description: string
+  /** planned, live or retired */
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** One cell of an asset's RACI matrix: a party (a council team, a person or a partner) and its letter. */
+export interface AssetResponsibilityTable {
+  id: Generated<number>
+  organisation_id: number
+  asset_id: number
+  /** R, A, C or I */
+  role: string
+  /** team, person or partner */
+  party_kind: string
+  team: string | null
+  person_id: number | null
+  partner_id: number | null
+}
+
+/** A project that changes an asset (migration 0021). */
+export interface AssetProjectTable {
+  organisation_id: number
+  asset_id: number
+  project_id: number
+}
+
+/** A risk to an asset (migration 0021). */
+export interface AssetRiskTable {
+  organisation_id: number
+  asset_id: number
+  risk_id: number
+}
+
+export interface DB {
+  service_assets: ServiceAssetTable
+  asset_responsibilities: AssetResponsibilityTable
+  asset_projects: AssetProjectTable
+  asset_risks: AssetRiskTable
+}
+
+export type ServiceAsset = Selectable<ServiceAssetTable>

@@ -11,6 +11,7 @@ import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
+import { responsibilitiesDemo } from './responsibilities-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -37,4 +38,5 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   scrutinyDemo,
   papersDemo,
   resourcingDemo,
+  responsibilitiesDemo,
 ]

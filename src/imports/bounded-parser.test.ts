@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { describe, it } from 'node:test'
 import { xlsxBomb } from '../../test/helpers/xlsx-bomb.ts'
-import { sniffSample } from '../modules/ledger/ledger.reader.ts'
+import { sniffSample } from './file-reader.ts'
 import { FileRefusedError, parseRows } from './bounded-parser.ts'
 
 async function all(text: string, opts: Parameters<typeof parseRows>[2] = {}) {

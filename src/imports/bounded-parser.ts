@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
-import { SourceError, type SourceRow, type SourceShape } from '../modules/ledger/ledger.reader.ts'
+import { SourceError, type SourceRow, type SourceShape } from './file-reader.ts'
 
 export interface ParseLimits {
   maxUnpackedBytes: number
@@ -58,7 +58,11 @@ function startWorker(options: WorkerOptions): Worker {
 
 type Event = ToMain | { t: 'crash'; err: Error } | { t: 'exit'; code: number } | { t: 'timeout' }
 
-/** The file's rows in batches, read in a bounded worker thread. Throws FileRefusedError or SourceError. */
+/**
+ * The file's rows in batches, read in a bounded worker thread. Throws FileRefusedError or SourceError.
+ * Takes the chunks `source` gives: one that is the whole of its memory is moved to the thread, and is
+ * empty afterwards (a stream's chunks are its reader's to keep).
+ */
 export async function* parseRows(
   source: Readable,
   shape: SourceShape,
@@ -91,9 +95,9 @@ export async function* parseRows(
     if (timer) clearTimeout(timer)
     timer = null
   }
-  const give = (m: ToWorker) => {
+  const give = (m: ToWorker, transfer: ArrayBuffer[] = []) => {
     startClock()
-    worker.postMessage(m)
+    worker.postMessage(m, transfer)
   }
   worker.on('message', (m: ToMain) => {
     stopClock()
@@ -101,8 +105,14 @@ export async function* parseRows(
     bytes.next().then(
       (r) => {
         if (r.done) return give({ t: 'end' })
-        opts.onBytes?.(r.value.length)
-        give({ t: 'bytes', b: r.value })
+        const chunk = r.value
+        opts.onBytes?.(chunk.length)
+        // A chunk that is the whole of its memory (each of the file store's is) is handed to the thread,
+        // not copied: a file's bytes are never held twice. A slice of shared memory is copied.
+        const memory = chunk.buffer
+        const whole =
+          memory instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === memory.byteLength
+        give({ t: 'bytes', b: chunk }, whole ? [memory] : [])
       },
       (err: unknown) => push({ t: 'crash', err: err instanceof Error ? err : new Error(String(err)) }),
     )

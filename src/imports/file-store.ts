@@ -118,7 +118,7 @@ export function createFileStore(db: Kysely<DB>) {
             .then(
               // A reader that stopped early (the file was refused) has destroyed the stream by now.
               (chunk) => {
-                if (!this.destroyed) this.push(chunk ? Buffer.from(chunk.bytes) : null)
+                if (!this.destroyed) this.push(chunk ? chunk.bytes : null)
               },
               (err: unknown) => {
                 if (!this.destroyed) this.destroy(err instanceof Error ? err : new Error(String(err)))

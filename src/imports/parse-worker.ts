@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream'
 import { parentPort, workerData } from 'node:worker_threads'
-import { readRowBatches, SourceError, type SourceShape } from '../modules/ledger/ledger.reader.ts'
+import { readRowBatches, SourceError, type SourceShape } from './file-reader.ts'
 import type { ParseLimits, ToMain, ToWorker } from './bounded-parser.ts'
 
 const port = parentPort!
@@ -36,7 +36,9 @@ const SEND_ROWS = 1000
 
 const input = new Readable({
   read() {
-    onBytes = (m) => this.push(m.t === 'bytes' ? Buffer.from(m.b) : null)
+    // A view on the bytes sent, not a copy of them.
+    onBytes = (m) =>
+      this.push(m.t === 'bytes' ? Buffer.from(m.b.buffer, m.b.byteOffset, m.b.byteLength) : null)
     send({ t: 'need' })
   },
 })

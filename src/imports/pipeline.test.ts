@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { SourceRow } from '../modules/ledger/ledger.reader.ts'
-import { SourceError } from '../modules/ledger/ledger.reader.ts'
+import type { SourceRow } from './file-reader.ts'
+import { SourceError } from './file-reader.ts'
 import { checkRows, percentOf, type CheckPlug, type RowOutcome } from './pipeline.ts'
 
 // A later import (here a toy one: a name and a whole number a row) plugs into the check stage with its own
@@ -16,7 +16,8 @@ function toyImport(held: Set<string>) {
       if (src.line === 1) return null // the heading row
       const [name = '', n = ''] = src.cells
       if (name === '' && n === '') return { kind: 'blank' }
-      if (!/^\d+$/.test(n)) return { kind: 'bad', line: src.line, reason: 'Not a whole number', raw: src.raw }
+      if (!/^\d+$/.test(n))
+        return { kind: 'bad', line: src.line, reason: 'Not a whole number', raw: src.raw ?? '' }
       return { kind: 'good', row: { line: src.line, name, n: Number(n) } }
     },
     gaveUp: () => false,

@@ -18,8 +18,8 @@ import type { Readable } from 'node:stream'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { HttpError } from '../errors.ts'
-import type { SourceRow, SourceShape } from '../modules/ledger/ledger.reader.ts'
-import { SourceError } from '../modules/ledger/ledger.reader.ts'
+import type { SourceRow, SourceShape } from './file-reader.ts'
+import { SourceError } from './file-reader.ts'
 import { parseRows } from './bounded-parser.ts'
 import { createFileStore, StoredFileTooLargeError, type StoredFileInfo } from './file-store.ts'
 import { leaseIsLive, takeLease, type LeasedTable, type Lease } from './leases.ts'
@@ -149,7 +149,11 @@ export function createImportPipeline(
     table: LeasedTable
     uploadLimitMb: number
     leaseMs: number
+    /** Where the rows go, in the words of a message to the person importing ("the ledger"). */
+    target: string
     onProgress?: (importId: number, phase: PassPhase, percent: number) => void
+    /** Removes what the check stage staged for these imports (their check died, so nothing will use it). */
+    discardStaged?: (trx: Transaction<DB>, importIds: number[]) => Promise<void>
   },
 ) {
   const files = createFileStore(db)
@@ -195,8 +199,8 @@ export function createImportPipeline(
      */
     sweepExpired: async (organisationId: number, importId?: number): Promise<void> => {
       const now = new Date().toISOString()
-      const expired = (status: string) => {
-        let q = db
+      const expired = (via: Transaction<DB>, status: string) => {
+        let q = via
           .updateTable(table)
           .where('organisation_id', '=', organisationId)
           .where('status', '=', status)
@@ -205,27 +209,35 @@ export function createImportPipeline(
         return q
       }
       try {
-        await expired('committing')
-          .set({
-            status: 'validated',
-            failure_reason:
-              'Adding the rows stopped before it finished (the server stopped), so nothing was added. You can add them again.',
-            lease_owner: null,
-            lease_expires_at: null,
-            updated_at: now,
-          })
-          .execute()
-        await expired('validating')
-          .set({
-            status: 'failed',
-            failure_reason:
-              'Checking the file stopped before it finished (the server stopped). Nothing has been added to the ledger; check the file again.',
-            lease_owner: null,
-            lease_expires_at: null,
-            updated_at: now,
-            finished_at: now,
-          })
-          .execute()
+        await db.transaction().execute(async (trx) => {
+          await expired(trx, 'committing')
+            .set({
+              status: 'validated',
+              failure_reason:
+                'Adding the rows stopped before it finished (the server stopped), so nothing was added. You can add them again.',
+              lease_owner: null,
+              lease_expires_at: null,
+              updated_at: now,
+            })
+            .execute()
+          const failed = await expired(trx, 'validating')
+            .set({
+              status: 'failed',
+              failure_reason: `Checking the file stopped before it finished (the server stopped). Nothing has been added to ${opts.target}; check the file again.`,
+              lease_owner: null,
+              lease_expires_at: null,
+              updated_at: now,
+              finished_at: now,
+            })
+            .returning('id')
+            .execute()
+          // What the dead check had staged would otherwise stay for ever: a failed import is never committed.
+          if (failed.length > 0 && opts.discardStaged)
+            await opts.discardStaged(
+              trx,
+              failed.map((r) => r.id),
+            )
+        })
       } catch {
         // On SQLite a commit in another process holds the write lock: its import is alive, not abandoned.
       }

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { Actor } from '../auth/actor.ts'
 import { allows, isPolicyName, type PolicyName } from '../auth/policy.ts'
 import type { AuthService } from '../modules/auth/auth.service.ts'
+import { createTokenActorLookup } from '../modules/tokens/token-actor.repository.ts'
 import { HttpError } from '../errors.ts'
 
 declare module 'fastify' {
@@ -48,6 +49,7 @@ export default fp(
     const routes: RouteRecord[] = []
     app.decorate('routeRecords', routes)
     app.decorateRequest('actor', null)
+    const actorForToken = createTokenActorLookup(app.database)
 
     // Every route must say who may use it; a route without a policy is a start-up error, not an open door.
     app.addHook('onRoute', (route) => {
@@ -65,7 +67,7 @@ export default fp(
       if (isApiPath(request.url)) {
         const header = request.headers.authorization
         if (header?.startsWith('Bearer ')) {
-          request.actor = await opts.auth.actorForToken(header.slice('Bearer '.length).trim())
+          request.actor = await actorForToken(header.slice('Bearer '.length).trim())
         }
         return
       }
@@ -77,18 +79,20 @@ export default fp(
 
     // Before validation: someone who may not use a route learns nothing from it, not even which
     // fields its body needs (an anonymous caller gets 401, not a 400 listing the schema).
-    app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-      const policy = request.routeOptions.config.policy ?? 'signedIn'
-      if (!allows(policy, request.actor?.role ?? null)) {
-        if (request.actor === null) {
-          if (isApiPath(request.url))
-            throw new HttpError(401, 'Sign in with an API token: Authorization: Bearer <token>')
-          const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
-          return reply.redirect(`/sign-in${returnTo}`, 303)
-        }
-        throw new HttpError(403, 'You do not have permission to do that')
-      }
-    })
+    // It never waits, so it takes Fastify's callback form (an async hook costs a promise on every request).
+    app.addHook(
+      'preValidation',
+      (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+        const policy = request.routeOptions.config.policy ?? 'signedIn'
+        if (allows(policy, request.actor?.role ?? null)) return done()
+        if (request.actor !== null) return done(new HttpError(403, 'You do not have permission to do that'))
+        if (isApiPath(request.url))
+          return done(new HttpError(401, 'Sign in with an API token: Authorization: Bearer <token>'))
+        const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+        // Answered here: the request goes no further (a callback hook that replies does not call done).
+        void reply.redirect(`/sign-in${returnTo}`, 303)
+      },
+    )
 
     // Forms are protected by a CSRF token; the API takes bearer tokens only, which a browser never sends
     // on its own. Checked once the body is parsed, before the body is validated, so a refused request

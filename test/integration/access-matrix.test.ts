@@ -57,6 +57,7 @@ type RecordKind =
   | 'secondment'
   | 'skill'
   | 'resourceLine'
+  | 'serviceAsset'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -99,6 +100,8 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   secondments: 'secondment',
   skills: 'skill',
   'business-case-resources': 'resourceLine',
+  responsibilities: 'serviceAsset',
+  'service-assets': 'serviceAsset',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -140,6 +143,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   post_holder: 'postHolder',
   secondment: 'secondment',
   skill: 'skill',
+  service_asset: 'serviceAsset',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -559,6 +563,14 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       fte: 0.5,
     })
     records.skill = await create('/api/v1/skills', { name: `Matrix skill ${MARKER}` })
+    // The responsibility matrix (issue 10): an asset the shared partner is responsible for.
+    records.serviceAsset = await create('/api/v1/service-assets', {
+      name: `Matrix asset ${MARKER}`,
+      kind: 'infrastructure',
+      responsibilities: [{ party: 'partner', partnerId: await t.partner(t.orgs.a), role: 'R' }],
+      projectIds: [records.project],
+      riskIds: [records.risk],
+    })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

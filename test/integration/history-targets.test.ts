@@ -47,6 +47,7 @@ describe(`history targets (${dialectName()})`, () => {
       post_holder: 'Post holder',
       secondment: 'Secondment',
       skill: 'Skill',
+      service_asset: 'Service or asset',
     })
   })
 

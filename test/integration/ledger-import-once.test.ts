@@ -146,4 +146,23 @@ describe(`ledger import reads its file once (${dialectName()})`, () => {
     assert.equal(imp.json<ImportJson>().status, 'failed', imp.body)
     assert.equal(await staged(id), 0)
   })
+
+  it('sweeps the rows staged by a check that was killed half-way, once its lease lapses', async () => {
+    const imp = await upload(token, lgaFile(['ONCE-C1', 'ONCE-C2', 'ONCE-C3']), 'killed.csv')
+    assert.equal(await staged(imp.id), 3)
+    // As a check killed (kill -9) after staging some rows leaves it: still "validating", its lease lapsed.
+    await t.database.db
+      .updateTable('ledger_imports')
+      .set({
+        status: 'validating',
+        lease_owner: 'gone',
+        lease_expires_at: new Date(Date.now() - 60_000).toISOString(),
+      })
+      .where('id', '=', imp.id)
+      .execute()
+    const res = await t.api(token, 'GET', `/api/v1/ledger/imports/${imp.id}`)
+    assert.equal(res.statusCode, 200, res.body)
+    assert.equal(res.json<ImportJson>().status, 'failed')
+    assert.equal(await staged(imp.id), 0, 'the killed check leaves no staged rows behind')
+  })
 })

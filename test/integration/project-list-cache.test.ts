@@ -75,12 +75,33 @@ describe(`the remembered project list (${dialectName()})`, () => {
     assert.deepEqual(refs(foreign.body), [])
   })
 
-  it('a remembered answer costs one database read: the token, with the change counter in the same query', async () => {
-    await list(pm) // remembered, and the token's last use recorded (kept to the minute)
-    // Watch what the app asks its database (the same executor its queries run through), for one request.
+  /**
+   * Runs `fn` and returns the SQL of every statement the database was asked to run meanwhile: on SQLite each
+   * run of a better-sqlite3 statement (Kysely's and any prepared directly), on PostgreSQL each query Kysely sends.
+   */
+  async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+    const asked: string[] = []
+    const sqlite = t.database.sqlite
+    if (sqlite) {
+      const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string, unknown>
+      const originals = new Map<string, unknown>()
+      for (const name of ['get', 'all', 'run', 'iterate']) {
+        const original = proto[name] as (this: { source: string }, ...args: unknown[]) => unknown
+        originals.set(name, original)
+        proto[name] = function (this: { source: string }, ...args: unknown[]) {
+          asked.push(this.source)
+          return original.apply(this, args)
+        }
+      }
+      try {
+        await fn()
+      } finally {
+        for (const [name, original] of originals) proto[name] = original
+      }
+      return asked
+    }
     const executor = t.database.db.getExecutor()
     const run = executor.executeQuery.bind(executor)
-    const asked: string[] = []
     Object.defineProperty(executor, 'executeQuery', {
       configurable: true,
       value: <R>(query: CompiledQuery<R>) => {
@@ -89,12 +110,41 @@ describe(`the remembered project list (${dialectName()})`, () => {
       },
     })
     try {
-      await list(pm)
+      await fn()
     } finally {
       Reflect.deleteProperty(executor, 'executeQuery')
     }
+    return asked
+  }
+
+  it('a remembered answer costs one database read: the token, with the change counter in the same query', async () => {
+    await list(pm) // remembered, and the token's last use recorded (kept to the minute)
+    const asked = await statementsDuring(() => list(pm))
     assert.equal(asked.length, 1, asked.join('\n---\n'))
     assert.match(asked[0]!, /from api_tokens/)
+  })
+
+  it('a change not yet committed is not seen by the token lookup: a revocation rolled back refuses nothing', async () => {
+    const viewer = t.orgs.a.users.viewer
+    const token = (await t.app.services.tokens.create(viewer.organisationId, viewer.id, 'rolled back')).token
+    await list(token)
+    const rollback = new Error('roll back')
+    let answer: Promise<{ statusCode: number }> | null = null
+    await assert.rejects(
+      t.database.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('api_tokens')
+          .set({ revoked_at: new Date().toISOString() })
+          .where('name', '=', 'rolled back')
+          .execute()
+        // A request arriving while the revocation is uncommitted (on SQLite it waits for the transaction).
+        answer = t.api(token, 'GET', `/api/v1/projects?programmeId=${programmeId}`)
+        await new Promise((resolve) => setImmediate(resolve))
+        throw rollback
+      }),
+      rollback,
+    )
+    assert.equal((await answer!)?.statusCode, 200)
   })
 
   it('a revoked token is refused at once, even for a remembered answer', async () => {

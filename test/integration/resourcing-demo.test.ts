@@ -82,4 +82,32 @@ describe(`resourcing demo: the post that did not exist, Covid secondments, PSPS 
     const catalogue = (await skills.list(scope)).map((s) => s.name)
     assert.ok(catalogue.includes('CRM administration'))
   })
+
+  it('Marshland’s responsibility matrix: content owned by service areas, infrastructure by ICT, one gap', async () => {
+    const views = await app.services.responsibilities.all(scope)
+    const byName = new Map(views.map((v) => [v.asset.name, v]))
+    const network = byName.get('Network')!
+    assert.equal(network.asset.kind, 'infrastructure')
+    assert.deepEqual(
+      network.cells.map((c) => `${c.name}:${c.role}`),
+      ['ICT Client:A', 'PSPS:R', 'Digital:I'],
+    )
+    assert.deepEqual(
+      network.risks.map((r) => r.title),
+      ['Network failure takes online services offline'],
+    )
+    assert.ok(byName.get('Online forms platform (Goss)')!.projects.some((p) => p.reference === 'ICT-02'))
+    const gaps = views.filter((v) => v.gaps.length > 0)
+    assert.deepEqual(
+      gaps.map((v) => [v.asset.name, v.gaps.map((g) => g.code)]),
+      [['Planning web pages', ['no-service-owner']]],
+    )
+    // The health check tells the programme office of the same gap.
+    const check = await app.services.governance.run(scope)
+    const rule = check.results.find((r) => r.rule.id === 'asset-responsibility-gap')
+    assert.deepEqual(
+      rule?.findings.map((f) => f.title),
+      ['Planning web pages'],
+    )
+  })
 })

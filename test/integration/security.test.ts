@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { projectRoot } from '../../src/paths.ts'
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../../src/plugins/auth.ts'
+import { staticSecurityHeaders } from '../../src/plugins/security-headers.ts'
 import { buildTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
@@ -91,6 +92,33 @@ describe(`security (${dialectName()})`, LIMIT, () => {
       ])
         assert.equal(res.headers[name], page.headers[name], name)
     }
+  })
+
+  it('every answer carries every hardening header, whatever its outcome, and only assets may be kept', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.viewer)
+    const expected = new Map(staticSecurityHeaders(false))
+    const answers = [
+      await t.api(token, 'GET', '/api/v1/projects?limit=5'),
+      await t.api(token, 'GET', '/api/v1/projects?limit=5'), // remembered
+      await t.api(token, 'GET', '/api/v1/projects?limit=nine'), // 400
+      await t.api(null, 'GET', '/api/v1/projects'), // 401
+      await t.api(token, 'GET', '/api/v1/projects/999999'), // 404
+      await t.api(token, 'GET', '/api/v1/no-such-thing'),
+      await t.app.inject({ method: 'GET', url: '/no-such-page', headers: { accept: 'text/html' } }), // to sign in
+      await t.app.inject({ method: 'GET', url: '/health' }),
+    ]
+    assert.deepEqual(
+      answers.map((res) => res.statusCode),
+      [200, 200, 400, 401, 404, 404, 303, 200],
+    )
+    for (const res of answers)
+      for (const [name, value] of expected)
+        assert.equal(res.headers[name], value, `${name} on ${res.statusCode} ${res.body.slice(0, 60)}`)
+    const asset = await t.app.inject({ method: 'GET', url: '/assets/oversight.css' })
+    assert.equal(asset.statusCode, 200)
+    assert.equal(asset.headers['cache-control'], 'public, max-age=3600')
+    for (const [name, value] of expected)
+      if (name !== 'cache-control') assert.equal(asset.headers[name], value, `${name} on an asset`)
   })
 
   it('no page relies on inline styles or event handlers the CSP would block', async () => {

@@ -139,6 +139,11 @@ export async function insertAudited<T extends VersionedTable>(
     entityType: string
     actor: Actor
     values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>
+    /**
+     * Writes the record's parts once it has an id (an asset's matrix and links), before the event is
+     * recorded, and answers what the event should hold of them besides the row.
+     */
+    withParts?: (created: Selectable<DB[T]>) => Promise<Record<string, unknown>>
   } & AuditAs,
 ): Promise<Selectable<DB[T]>> {
   const at = new Date().toISOString()
@@ -153,11 +158,12 @@ export async function insertAudited<T extends VersionedTable>(
     } as never)
     .returningAll()
     .executeTakeFirstOrThrow()) as unknown as Selectable<DB[T]> & { id: number }
+  const parts = opts.withParts ? await opts.withParts(created) : {}
   await auditBy(trx, opts.actor, {
     action: opts.action ?? 'create',
     entityType: opts.entityType,
     entityId: opts.entityId ?? created.id,
-    after: created,
+    after: { ...created, ...parts },
   })
   return created
 }

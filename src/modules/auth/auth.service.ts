@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
-import type { Actor } from '../../auth/actor.ts'
+import { actorFromRow, type Actor, type ActorRow } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import { passwordProblem } from '../../auth/password-rules.ts'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords.ts'
@@ -27,38 +27,6 @@ function partnershipOver(membership: string): RawBuilder<SqlBool> {
 
 function nowIso(): string {
   return new Date().toISOString()
-}
-
-interface ActorRow {
-  user_id: number
-  name: string
-  email: string
-  is_active: number
-  role: string
-  organisation_id: number
-  organisation_name: string
-  organisation_slug: string
-  partner_id: number | null
-  rating_scale: string
-  is_demo: number
-}
-
-function toActor(row: ActorRow, via: Actor['via'], sessionId: string | null): Actor | null {
-  if (row.is_active !== 1 || !isRole(row.role)) return null
-  return {
-    userId: row.user_id,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    organisationId: row.organisation_id,
-    organisationName: row.organisation_name,
-    organisationSlug: row.organisation_slug,
-    partnerId: row.partner_id,
-    ratingScale: row.rating_scale as RatingScaleId,
-    isDemo: row.is_demo === 1,
-    via,
-    sessionId,
-  }
 }
 
 export type SignInResult =
@@ -248,49 +216,13 @@ export function createAuthService(db: Kysely<DB>) {
           .where('id', '=', id)
           .execute()
       }
-      const actor = toActor(session, 'session', id)
+      const actor = actorFromRow(session, 'session', id)
       // PostgreSQL counts as bigint, which the driver hands over as a string.
       return actor && { ...actor, unreadNotifications: Number(session.unread) }
     },
 
     async signOut(sessionId: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute()
-    },
-
-    /**
-     * One query, each part a unique or primary-key read: the token, its person, their role in the token's
-     * organisation, and that organisation's change counter (for remembered answers). A revoked or expired
-     * token, or one whose person has left the organisation, is nobody, from that moment, on every instance.
-     */
-    async actorForToken(token: string): Promise<Actor | null> {
-      const { rows } = await sql<
-        ActorRow & { token_id: number; last_used_at: string | null; change_seq: number }
-      >`
-        select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
-          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
-          coalesce(h.seq, 0) as change_seq
-        from api_tokens t
-        join users u on u.id = t.user_id
-        join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
-          and not ${partnershipOver('m')}
-        join organisations o on o.id = t.organisation_id
-        left join audit_heads h on h.organisation_id = t.organisation_id
-        where t.token_hash = ${sha256(token)} and t.revoked_at is null and t.expires_at > ${nowIso()}`.execute(
-        db,
-      )
-      const row = rows[0]
-      if (!row) return null
-      const now = Date.now()
-      // Last use is kept to the minute: writing it on every call would turn each API read into a write.
-      if (row.last_used_at === null || now - Date.parse(row.last_used_at) > 60_000) {
-        await db
-          .updateTable('api_tokens')
-          .set({ last_used_at: new Date(now).toISOString() })
-          .where('id', '=', row.token_id)
-          .execute()
-      }
-      const actor = toActor(row, 'token', null)
-      return actor && { ...actor, changeSeq: Number(row.change_seq) }
     },
 
     /** The organisations a person belongs to, for choosing which one to work in. */

@@ -7,7 +7,7 @@ import type { DB, LedgerImport } from '../../db/schema.ts'
 import type { Lease } from '../../imports/leases.ts'
 import type { ImportPipeline } from '../../imports/pipeline.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
-import type { SourceShape } from './ledger.reader.ts'
+import type { SourceShape } from '../../imports/file-reader.ts'
 import type { createLedgerRepository } from './ledger.repository.ts'
 import type { RowStager } from './ledger-import.staging.ts'
 

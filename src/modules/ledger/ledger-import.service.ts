@@ -18,7 +18,7 @@ import { createLedgerRepository } from './ledger.repository.ts'
 import { printable } from './ledger.rows.ts'
 import { commitPass, type Importer } from './ledger-import.commit.ts'
 import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
-import { createRowStager } from './ledger-import.staging.ts'
+import { createRowStager, discardStaged } from './ledger-import.staging.ts'
 import { beginImport, loadMapping } from './ledger-import.upload.ts'
 import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
@@ -49,9 +49,11 @@ export function createLedgerImportService(
   const leaseMs = (opts.leaseSeconds ?? 30) * 1000
   const pipeline = createImportPipeline(db, {
     table: 'ledger_imports',
+    target: 'the ledger',
     uploadLimitMb: opts.uploadLimitMb,
     leaseMs,
     onProgress: opts.onProgress,
+    discardStaged,
   })
   const { sweepExpired } = pipeline
 

@@ -154,6 +154,11 @@ export function createRowStager(
 
 export type RowStager = ReturnType<typeof createRowStager>
 
+/** Removes the rows staged for imports that will never be committed (their check died half-way). */
+export async function discardStaged(trx: Transaction<DB>, importIds: readonly number[]): Promise<void> {
+  await trx.deleteFrom('ledger_import_rows').where('import_id', 'in', importIds).execute()
+}
+
 /** What identifies a set of rules (their order, fields, values and projects), to tell if it changed. */
 export function rulesKey(rules: readonly CompiledRule[]): string {
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex')

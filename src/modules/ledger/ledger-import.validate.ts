@@ -7,7 +7,7 @@
  */
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
 import { checkRows, type CheckCounts } from '../../imports/pipeline.ts'
-import { SAMPLE_BYTES, sniffSample, type SourceShape } from './ledger.reader.ts'
+import { SAMPLE_BYTES, sniffSample, type SourceShape } from '../../imports/file-reader.ts'
 import { matchRule } from './ledger.repository.ts'
 import { NotALedgerError, printable, RowInterpreter, type LedgerRow } from './ledger.rows.ts'
 import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
@@ -29,7 +29,12 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   const summary: ImportSummary = {}
   // The column mapping: a saved one, or the LGA spend schema or headings recognised.
   const interpreter = new RowInterpreter(
-    { mapping: mapping.columns, dateFormat: mapping.dateFormat, skipLines: mapping.skipLines },
+    {
+      mapping: mapping.columns,
+      dateFormat: mapping.dateFormat,
+      skipLines: mapping.skipLines,
+      delimiter: shape.delimiter,
+    },
     (l) => {
       summary.layout = l.layout
       summary.headingLine = l.headingLine

@@ -6,8 +6,8 @@ import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseMoney } from '../../domain/money.ts'
 import { neutraliseFormula, csvCell } from '../../web/csv.ts'
-import { numberCellText, parseLedgerAmount, parseLedgerDate, recogniseHeadings } from './ledger.formats.ts'
-import { guessDelimiter, readRows, sniff } from './ledger.reader.ts'
+import { guessDelimiter, numberCellText, readRows, sniff } from '../../imports/file-reader.ts'
+import { parseLedgerAmount, parseLedgerDate, recogniseHeadings } from './ledger.formats.ts'
 import { interpretRows, NotALedgerError, type RowOutcome } from './ledger.rows.ts'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ledger-unit-'))

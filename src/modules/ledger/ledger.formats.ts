@@ -164,16 +164,6 @@ function plainAmount(t: string): number | null {
   return negative && pence > 0 ? -pence : pence
 }
 
-/** An XLSX number cell as the decimal text a ledger meant: 1534.2399999999998 was typed as 1534.24. */
-export function numberCellText(n: number): string {
-  if (!Number.isFinite(n)) return String(n)
-  const text = String(n)
-  if (!/e/i.test(text) && !/\.\d{3,}/.test(text)) return text
-  const hundredths = n * 100
-  if (Math.abs(hundredths - Math.round(hundredths)) < 1e-6) return n.toFixed(2)
-  return text
-}
-
 // ---- Column headings -------------------------------------------------------------------------------------
 
 export const LEDGER_FIELDS = [

@@ -14,7 +14,7 @@ import {
   type HeadingMatch,
   type LedgerField,
 } from './ledger.formats.ts'
-import type { SourceRow } from './ledger.reader.ts'
+import { rawText, type SourceRow } from '../../imports/file-reader.ts'
 
 /**
  * "2025/26" for a date already checked by parseLedgerDate: April starts the year (as financialYearOf in
@@ -60,6 +60,8 @@ export interface ReadOptions {
   dateFormat?: DateFormat
   /** Lines to pass over before looking for the headings (a saved mapping's known preamble). */
   skipLines?: number
+  /** The file's delimiter, to show a row that cannot be read as it was written (rawText). */
+  delimiter?: string
 }
 
 /** The file has no heading row we can use: it is not a ledger, or needs a column mapping. */
@@ -154,24 +156,31 @@ function describeRow(cells: readonly string[]): string {
     .join(', ')
 }
 
-/** A short fixed-length digest (one-shot, no Hash object per row: there are a quarter of a million). */
-function hashOf(parts: readonly string[]): string {
-  return hash('sha256', parts.join('\u001f'), 'hex').slice(0, 40)
-}
+const SEP = '\u001f'
 
-/** What the payment says, case aside: a re-import with the same key but another hash is a changed row. */
+/**
+ * What the payment says, case aside: a re-import with the same key but another hash is a changed row.
+ * The SHA-256 of its fields joined by U+001F (the text fields lower-cased), cut to 40 hex digits: stored
+ * in the ledger, so every import must work it out exactly so. A short fixed-length digest, one-shot (no
+ * Hash object per row: there are a quarter of a million), the text fields lower-cased in one call (the
+ * separator is neither a letter nor case-ignorable, so even a Greek final sigma lowers as it does alone).
+ */
 export function contentHashOf(row: Omit<LedgerRow, 'contentHash' | 'dedupeKey' | 'line'>): string {
-  return hashOf([
-    row.reference ?? '',
-    row.date,
-    String(row.amountPence),
-    row.supplier.toLowerCase(),
-    row.description.toLowerCase(),
-    row.costCentre.toLowerCase(),
-    row.accountCode.toLowerCase(),
-    row.expenseType.toLowerCase(),
-    row.serviceArea.toLowerCase(),
-  ])
+  const text =
+    row.supplier +
+    SEP +
+    row.description +
+    SEP +
+    row.costCentre +
+    SEP +
+    row.accountCode +
+    SEP +
+    row.expenseType +
+    SEP +
+    row.serviceArea
+  const input =
+    (row.reference ?? '') + SEP + row.date + SEP + String(row.amountPence) + SEP + text.toLowerCase()
+  return hash('sha256', input, 'hex').slice(0, 40)
 }
 
 /**
@@ -222,7 +231,10 @@ export class RowInterpreter {
   // The nth time a transaction number (or, without one, identical content) appears in this file: a
   // payment split over several lines, or two genuinely identical invoices, stays two rows, and the same
   // file imported again gives the same keys.
-  private readonly occurrences = new Map<string, number>()
+  // Keyed by the transaction number itself (and, apart, by the content hash): no key string is built per
+  // row just to count it, and a quarter of a million of them stay held to the end of the file.
+  private readonly refOccurrences = new Map<string, number>()
+  private readonly hashOccurrences = new Map<string, number>()
   private readonly dateFormat: DateFormat
   // Column positions of the layout, -1 where the file has no such column.
   private cDate = -1
@@ -299,7 +311,12 @@ export class RowInterpreter {
   }
 
   private bad(src: SourceRow, reason: string): RowOutcome {
-    return { kind: 'bad', line: src.line, reason: printable(reason), raw: printable(src.raw) }
+    return {
+      kind: 'bad',
+      line: src.line,
+      reason: printable(reason),
+      raw: printable(rawText(src, this.options.delimiter ?? ',')),
+    }
   }
 
   private readRow(src: SourceRow): RowOutcome {
@@ -348,10 +365,12 @@ export class RowInterpreter {
       cellAt(cells, this.cExpenseType),
       cellAt(cells, this.cServiceArea),
     )
-    const base = row.reference !== null ? `ref:${row.reference}` : `hash:${row.contentHash}`
-    const n = (this.occurrences.get(base) ?? 0) + 1
-    this.occurrences.set(base, n)
-    row.dedupeKey = `${base}#${n}`
+    const ref = row.reference
+    const seen = ref !== null ? this.refOccurrences : this.hashOccurrences
+    const key = ref ?? row.contentHash
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    row.dedupeKey = `${ref !== null ? 'ref' : 'hash'}:${key}#${n}`
     return { kind: 'good', row }
   }
 }

@@ -218,6 +218,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         canEdit: allows('project.write', actor.role),
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
+        serviceAssets: await app.services.responsibilities.ofProject(scope, id),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

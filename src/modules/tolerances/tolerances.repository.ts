@@ -4,6 +4,7 @@ import type { Scope } from '../../auth/actor.ts'
 import type { DB, ToleranceException, ToleranceSettings } from '../../db/schema.ts'
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts'
 import { financialYearOf } from '../../domain/periods.ts'
+import { latestForecastOutturns } from '../finance/shared/latest-forecasts.ts'
 import type { ProjectFacts } from './tolerances.rules.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
@@ -150,26 +151,7 @@ export function createTolerancesRepository(db: Kysely<DB>) {
         .groupBy('project_id')
       if (ids) bq = bq.where('project_id', 'in', ids.length > 0 ? ids : [0])
       const budgets = new Map((await bq.execute()).map((b) => [b.project_id, Number(b.total)]))
-      let fq = trx
-        .selectFrom('forecasts as f')
-        .select(['f.project_id', 'f.forecast_outturn_pence'])
-        .where('f.organisation_id', '=', organisationId)
-        .where('f.financial_year', '=', fy)
-        .where((eb) =>
-          eb(
-            'f.period',
-            '=',
-            eb
-              .selectFrom('forecasts as g')
-              .select(sql<string>`max(g.period)`.as('p'))
-              .whereRef('g.project_id', '=', 'f.project_id')
-              .where('g.financial_year', '=', fy),
-          ),
-        )
-      if (ids) fq = fq.where('f.project_id', 'in', ids.length > 0 ? ids : [0])
-      const forecasts = new Map(
-        (await fq.execute()).map((f) => [f.project_id, Number(f.forecast_outturn_pence)]),
-      )
+      const forecasts = await latestForecastOutturns(trx, organisationId, fy, ids ?? undefined)
 
       const facts = new Map<number, ProjectFacts>()
       for (const p of projects)

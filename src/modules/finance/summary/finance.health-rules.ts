@@ -9,6 +9,7 @@ import {
 } from '../../../domain/periods.ts'
 import type { HealthRule } from '../../governance/health.rules.ts'
 import { num } from '../shared/finance.repository.ts'
+import { latestForecastOutturns } from '../shared/latest-forecasts.ts'
 
 /**
  * The finance rules of the governance health check. They give the same answers as `finance.flags`
@@ -105,27 +106,7 @@ export const FINANCE_HEALTH_RULES: HealthRule[] = [
         .execute()
       if (budgets.length === 0) return []
       // The latest forecast of the year is the one that counts, as on the project's finance page.
-      const latest = new Map(
-        (
-          await db
-            .selectFrom('forecasts as f')
-            .select(['f.project_id', 'f.forecast_outturn_pence'])
-            .where('f.organisation_id', '=', organisationId)
-            .where('f.financial_year', '=', fy)
-            .where((eb) =>
-              eb(
-                'f.period',
-                '=',
-                eb
-                  .selectFrom('forecasts as g')
-                  .select(sql<string>`max(g.period)`.as('p'))
-                  .whereRef('g.project_id', '=', 'f.project_id')
-                  .where('g.financial_year', '=', fy),
-              ),
-            )
-            .execute()
-        ).map((f) => [f.project_id, num(f.forecast_outturn_pence)]),
-      )
+      const latest = await latestForecastOutturns(db, organisationId, fy)
       return budgets.flatMap((p) => {
         const forecast = latest.get(p.id)
         const budget = num(p.budget)

@@ -1,9 +1,9 @@
 /**
- * A small, fast CSV tokenizer for ledger files (RFC 4180 quoting, relaxed as spreadsheets write it).
+ * A small, fast CSV tokenizer for imported files (RFC 4180 quoting, relaxed as spreadsheets write it).
  * csv-parse took most of the import's time on a year of spend; rows without quotes (nearly all of
  * them) are split with one `indexOf` and one `split` here. Text must already have "\n" line ends.
  */
-import type { SourceRow } from './ledger.reader.ts'
+import type { SourceRow } from './file-reader.ts'
 
 export class UnclosedQuoteError extends Error {
   constructor(public readonly line: number) {
@@ -54,9 +54,8 @@ export class CsvTokenizer {
       }
       const q = text.indexOf('"', pos)
       if (q < 0 || q > nl) {
-        // No quotes in this row: the common case.
-        const raw = text.slice(pos, nl)
-        out.push({ line: this.line, cells: raw.split(d), raw })
+        // No quotes in this row: the common case. Its cells joined give the row back (rawText).
+        out.push({ line: this.line, cells: text.slice(pos, nl).split(d) })
         this.line++
         pos = nl + 1
         continue

@@ -1,5 +1,6 @@
 /**
- * Reads a ledger file as a stream of rows, whatever its format: CSV in UTF-8 (with or without a byte
+ * Reads an imported file (a ledger now; indicators, portfolio and posts later) as a stream of rows,
+ * whatever its format: CSV in UTF-8 (with or without a byte
  * order mark) or Windows-1252/ISO-8859-1, `,` `;` or tab delimited, with CR, LF or mixed line ends and
  * quoted cells over several lines; or the first worksheet of an XLSX workbook. Rows are read one at a
  * time from a stream of the file's bytes, so memory stays flat however large the file is. The import takes
@@ -11,8 +12,7 @@ import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type { CellValue } from 'exceljs'
-import { CsvTokenizer, UnclosedQuoteError } from './ledger.csv-tokenizer.ts'
-import { numberCellText } from './ledger.formats.ts'
+import { CsvTokenizer, UnclosedQuoteError } from './csv-tokenizer.ts'
 
 export type FileFormat = 'csv' | 'xlsx'
 export type Encoding = 'utf-8' | 'windows-1252'
@@ -27,7 +27,17 @@ export interface SourceRow {
   /** The line (CSV) or row (XLSX) the record starts on, as a spreadsheet or text editor numbers it. */
   line: number
   cells: string[]
-  raw: string
+  /**
+   * The row as written, when its cells joined with the delimiter would not give it back (a row with
+   * quotes, a worksheet row). Most rows have no quotes and carry no copy of themselves: it is needed only
+   * for a row that cannot be read, and was half of the text handed from the reading thread (rawText).
+   */
+  raw?: string
+}
+
+/** The row as written in the file, for the person importing: see SourceRow.raw. */
+export function rawText(src: SourceRow, delimiter: string): string {
+  return src.raw ?? src.cells.join(delimiter)
 }
 
 /** A row that could not be read at all; reading stops there (for example an unclosed quote). */
@@ -187,6 +197,16 @@ async function* csvRows(
   if (failure) throw failure
 }
 
+/** An XLSX number cell as the decimal text that was typed: 1534.2399999999998 was typed as 1534.24. */
+export function numberCellText(n: number): string {
+  if (!Number.isFinite(n)) return String(n)
+  const text = String(n)
+  if (!/e/i.test(text) && !/\.\d{3,}/.test(text)) return text
+  const hundredths = n * 100
+  if (Math.abs(hundredths - Math.round(hundredths)) < 1e-6) return n.toFixed(2)
+  return text
+}
+
 function cellText(value: CellValue): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'number') return numberCellText(value)
@@ -266,7 +286,7 @@ function isZipEntry(chunk: unknown): chunk is Readable {
 
 function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
   const pipe = input.pipe.bind(input)
-  input.pipe = (<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
+  input.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     const unzipper = dest as unknown as { push: (chunk: unknown) => boolean }
     const push = unzipper.push.bind(unzipper)
     unzipper.push = (chunk: unknown) => {
@@ -274,7 +294,7 @@ function watchZipEntries(input: Readable, watch: UnpackedWatcher): void {
       return push(chunk)
     }
     return pipe(dest, options)
-  })
+  }
 }
 
 /** Every row of the file in order, blank ones included, in chunks as they are read. */

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
-import type { SourceRow } from './ledger.reader.ts'
-import { CsvTokenizer, UnclosedQuoteError } from './ledger.csv-tokenizer.ts'
+import { rawText, type SourceRow } from './file-reader.ts'
+import { CsvTokenizer, UnclosedQuoteError } from './csv-tokenizer.ts'
 
 // Cells are drawn from the characters that matter to CSV (delimiters, quotes, line ends, spaces),
 // with letters, digits, £ and a character outside the Basic Multilingual Plane.
@@ -75,9 +75,22 @@ describe('the ledger CSV tokenizer against csv-parse', () => {
             ours.map((r) => r.line),
             expectedLines,
           )
+          // The row as written, for a row that cannot be read, whether or not it kept a copy of itself.
+          assert.deepEqual(
+            ours.map((r) => rawText(r, delimiter)),
+            rows.map((r) => encode(r, delimiter)),
+          )
         },
       ),
       { numRuns: 2000 },
+    )
+  })
+
+  it('keeps no copy of a row without quotes, only of one with them', () => {
+    const ours = tokenize(['date,amount,supplier\n2024-04-01,12.50,Acme\n2024-04-02,3.00,"Smith, J"\n'], ',')
+    assert.deepEqual(
+      ours.map((r) => r.raw),
+      [undefined, undefined, '2024-04-02,3.00,"Smith, J"'],
     )
   })
 
