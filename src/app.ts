@@ -75,6 +75,7 @@ import { budgetsSlice } from './modules/finance/budgets/index.ts'
 import { commitmentsSlice } from './modules/finance/commitments/index.ts'
 import { fundingClaimsSlice } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesSlice } from './modules/finance/partners-recharges/index.ts'
+import { partnershipsSlice } from './modules/partnerships/index.ts'
 import { financeSummarySlice } from './modules/finance/summary/index.ts'
 import { peopleApi } from './modules/resourcing/people.api.ts'
 import { postsApi } from './modules/resourcing/posts.api.ts'
@@ -211,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(commitmentsSlice)
   await app.register(fundingClaimsSlice)
   await app.register(partnersRechargesSlice)
+  await app.register(partnershipsSlice)
   await app.register(ledgerImportsRoutes)
   await app.register(ledgerRoutes)
   await app.register(ledgerApi)

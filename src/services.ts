@@ -52,6 +52,7 @@ import { fundingClaimsHistory } from './modules/finance/funding-claims/index.ts'
 import { partnersRechargesHistory } from './modules/finance/partners-recharges/index.ts'
 import { createPrivacyService } from './modules/privacy/privacy.service.ts'
 import { createResourcingService } from './modules/resourcing/resourcing.service.ts'
+import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
@@ -89,6 +90,7 @@ export function createServices(database: Database, config: Config) {
   const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
+  const partnerships = createSeparationService(db, decisions)
   const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
     resourcing,
     raid,
@@ -171,6 +173,7 @@ export function createServices(database: Database, config: Config) {
   }
   return {
     resourcing,
+    partnerships,
     responsibilities,
     privacy: createPrivacyService(db),
     decisions,

@@ -21,6 +21,11 @@ export const POLICIES = {
   'project.write': WRITERS_PROJECT,
   /** Milestones and monthly status reports: kept by those who run the work. */
   'delivery.write': WRITERS_PROJECT,
+  /**
+   * Ending a partnership (the separation process): it ends a contract, moves records between the council and
+   * the partner and takes access away from the partner's officers, so it is the administrator's alone.
+   */
+  'partnership.end': ['administrator'],
   /** Organisation settings, users, the rating scale. */
   'organisation.admin': ['administrator'],
   /** Budgets, funding streams, claims, partner recharges, ledger imports and mappings: the finance team. */

@@ -89,15 +89,19 @@ export function ifProjectVisible<T>(
 }
 
 /**
- * Confines a query of the people register (issue 10) by the column holding each person's employer partner:
- * council staff see everyone of their organisation; a partner officer sees only their own partner's staff
- * (none without a partner), never the council's own staff or another partner's.
+ * Confines a query of records that belong to a partner — the partner itself, its recharges, its staff in the
+ * people register — by the column holding that partner's id: council staff see every partner's; a partner
+ * officer sees only their own partner's (none without a partner), never the council's own or another
+ * partner's, not even its name.
  */
-export function wherePersonVisible<Q>(q: Filterable<Q> & Q, scope: Scope, partnerIdColumn: string): Q {
+export function wherePartnerVisible<Q>(q: Filterable<Q> & Q, scope: Scope, partnerIdColumn: string): Q {
   if (!scope.partnerOnly) return q
   if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
   return q.where(sql<SqlBool>`${sql.ref(partnerIdColumn)} = ${scope.partnerId}`)
 }
+
+/** The people register (issue 10), by each person's employer partner: the partner rule above. */
+export const wherePersonVisible = wherePartnerVisible
 
 /**
  * Confines a query of services and assets (the responsibility matrix, issue 10) by the column holding each

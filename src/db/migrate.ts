@@ -18,6 +18,7 @@ import * as m0016 from './migrations/0016-ledger-import-staging.ts'
 import * as m0017 from './migrations/0017-leavers-sessions-token-expiry.ts'
 import * as m0018 from './migrations/0018-demand-allocation.ts'
 import * as m0019 from './migrations/0019-owners-as-people.ts'
+import * as m0020 from './migrations/0020-partner-agreements.ts'
 import * as m0021 from './migrations/0021-services-assets-raci.ts'
 import * as m0022 from './migrations/0022-retention-erasure.ts'
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-leavers-sessions-token-expiry': m0017,
   '0018-demand-allocation': m0018,
   '0019-owners-as-people': m0019,
+  '0020-partner-agreements': m0020,
   '0021-services-assets-raci': m0021,
   '0022-retention-erasure': m0022,
 }

@@ -635,9 +635,40 @@ export interface PartnerTable {
   name: string
   base_contract: string
   annual_base_contract_pence: number
+  /** shared_service | neighbouring_council | supplier (migration 0020) */
+  kind: Generated<string>
+  agreement_starts_on: string | null
+  agreement_ends_on: string | null
+  /** The services the partner provides, one a line. */
+  services: Generated<string>
+  /** The date the partnership ended through the separation process; its officers have no access from then. */
+  ended_on: string | null
   version: Generated<number>
   created_at: string
   updated_at: string
+}
+
+/** The end of a partnership (migration 0020): its decision and summary as they stood when confirmed. */
+export interface PartnerSeparationTable {
+  id: Generated<number>
+  organisation_id: number
+  partner_id: number
+  ended_on: string
+  decision_id: number | null
+  /** The separation summary (a PaperDocument) as JSON. */
+  summary_json: string
+  created_by: number | null
+  created_at: string
+}
+
+/** A record handed over to a partner at separation (migration 0020): it stays, read-only. */
+export interface HandoverTable {
+  organisation_id: number
+  entity_type: string
+  entity_id: number
+  partner_id: number
+  separation_id: number
+  handed_over_on: string
 }
 
 /** Which partners a project is shared with (migration 0013); read and written only in src/auth/visibility.ts. */
@@ -739,6 +770,8 @@ export interface DB {
   partners: PartnerTable
   project_partners: ProjectPartnerTable
   partner_recharges: PartnerRechargeTable
+  partner_separations: PartnerSeparationTable
+  handovers: HandoverTable
   claims: ClaimTable
   claim_items: ClaimItemTable
   budget_monitoring: BudgetMonitoringTable
@@ -790,6 +823,7 @@ export type Forecast = Selectable<ForecastTable>
 export type BudgetMonitoring = Selectable<BudgetMonitoringTable>
 export type Partner = Selectable<PartnerTable>
 export type PartnerRecharge = Selectable<PartnerRechargeTable>
+export type PartnerSeparation = Selectable<PartnerSeparationTable>
 export type Claim = Selectable<ClaimTable>
 export type ClaimItem = Selectable<ClaimItemTable>
 export type Commitment = Selectable<CommitmentTable>

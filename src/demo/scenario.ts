@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts'
 import { brecksProgramme } from './brecks.ts'
 import { createDemoLoader, type DemoPerson } from './demo-loader.ts'
 import type { DemoProgramme } from './demo-types.ts'
+import { partnershipsDemo } from './partnerships-demo.ts'
 import { DEMO_EXTENSIONS } from './extensions.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { grantsProject, insightProject, resourcingProject } from './marshland-council-projects.ts'
@@ -89,6 +90,7 @@ export async function loadDemoScenario(db: Kysely<DB>, password: string): Promis
     }
     await load.programme(marshland, marshlandProgramme(today), people, [psps])
     for (const extend of DEMO_EXTENSIONS) await extend({ trx, organisationId: marshland, people, today, now })
+    await partnershipsDemo(load, { trx, organisationId: marshland, people, today, now }, hash)
 
     const brecks = await load.organisation({ slug: 'brecks', name: 'Brecks District Council', scale: 'rag3' })
     const admin = await load.person(

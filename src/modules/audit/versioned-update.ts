@@ -1,7 +1,8 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
 import { auditActorOf, type Actor, type AuditActor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
-import { ConflictError } from '../../errors.ts'
+import { formatDate } from '../../domain/dates.ts'
+import { ConflictError, HttpError } from '../../errors.ts'
 import { recordAudit, type AuditInput } from './audit.service.ts'
 
 /**
@@ -46,6 +47,34 @@ interface VersionedRow {
   updated_at: string
 }
 
+/** A record handed over to a partner when a partnership ended (migration 0020). */
+export class HandedOverError extends HttpError {
+  constructor(partnerName: string, on: string) {
+    super(
+      409,
+      `This record was handed over to ${partnerName} on ${formatDate(on)}, when the partnership ended. It is kept as it was handed over and cannot be changed.`,
+    )
+  }
+}
+
+/** A record handed over at a partnership's end stays as it was: every versioned change is refused. */
+async function refuseHandedOver(
+  trx: Transaction<DB>,
+  organisationId: number,
+  entityType: string,
+  id: number,
+) {
+  const h = await trx
+    .selectFrom('handovers')
+    .innerJoin('partners', 'partners.id', 'handovers.partner_id')
+    .select(['partners.name', 'handovers.handed_over_on'])
+    .where('handovers.organisation_id', '=', organisationId)
+    .where('handovers.entity_type', '=', entityType)
+    .where('handovers.entity_id', '=', id)
+    .executeTakeFirst()
+  if (h) throw new HandedOverError(h.name, h.handed_over_on)
+}
+
 /**
  * Saves a change made against `version` and records it, inside the caller's transaction: the update
  * only applies `where version = ?`, so if someone saved in between nothing is written and the caller gets
@@ -70,6 +99,8 @@ export async function updateVersioned<Row extends VersionedRow>(
 ): Promise<Row> {
   const { table, actor, current, version } = opts
   if (current.version !== version) throw new ConflictError(current)
+  if (opts.entityId === undefined)
+    await refuseHandedOver(trx, actor.organisationId, opts.entityType, current.id)
   // Every versioned table shares these columns; the narrow view lets one update serve them all.
   const db = trx as unknown as Kysely<Record<VersionedTable, VersionedRow>>
   const updated = (await db

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
 import { actorFromRow, type Actor, type ActorRow } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import { passwordProblem } from '../../auth/password-rules.ts'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords.ts'
 import { isRole } from '../../auth/roles.ts'
+import { todayInLondon } from '../../domain/dates.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
 import { describeDevice } from './device.rules.ts'
@@ -15,6 +16,14 @@ export const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000
 const SESSION_TOUCH_MS = 5 * 60 * 1000
 
 export { sha256 }
+
+/**
+ * A partner officer's membership ends with the partnership (issue 10's separation): from the end date, in
+ * the council's own calendar, their sign-in, sessions and API tokens are refused, as a leaver's are.
+ */
+function partnershipOver(membership: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from partners ended_partner where ended_partner.id = ${sql.ref(`${membership}.partner_id`)} and ended_partner.ended_on <= ${todayInLondon()})`
+}
 
 function nowIso(): string {
   return new Date().toISOString()
@@ -67,6 +76,7 @@ export function createAuthService(db: Kysely<DB>) {
       ])
       .where('u.id', '=', userId)
       .where('m.left_at', 'is', null)
+      .where(sql<SqlBool>`not ${partnershipOver('m')}`)
       .orderBy('o.id')
     if (organisationId !== null) q = q.where('o.id', '=', organisationId)
     const row = await q.executeTakeFirst()
@@ -186,6 +196,7 @@ export function createAuthService(db: Kysely<DB>) {
         from sessions s
         join users u on u.id = s.user_id
         join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
+          and not ${partnershipOver('m')}
         join organisations o on o.id = s.organisation_id
         where s.id = ${id}`.execute(db)
       const session = rows[0]
@@ -222,6 +233,7 @@ export function createAuthService(db: Kysely<DB>) {
         .select(['o.id', 'o.name', 'm.role'])
         .where('m.user_id', '=', userId)
         .where('m.left_at', 'is', null)
+        .where(sql<SqlBool>`not ${partnershipOver('m')}`)
         .orderBy('o.name')
         .execute()
     },

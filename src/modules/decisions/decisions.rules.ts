@@ -34,6 +34,7 @@ export const DECISION_KINDS = [
   { value: 'budget_approval', text: 'Budget approval' },
   { value: 'exception', text: 'Exception decision' },
   { value: 'gate_before_oversight', text: 'Gate passed before Oversight' },
+  { value: 'partnership_end', text: 'End of a partnership' },
 ] as const
 
 export const LINK_TYPES = ['gate', 'exception', 'project', 'budget', 'business_case', 'risk'] as const

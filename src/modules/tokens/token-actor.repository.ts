@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely'
 import { actorFromRow, type Actor, type ActorRow } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import type { Database } from '../../db/database.ts'
+import { todayInLondon } from '../../domain/dates.ts'
 
 type TokenActorRow = ActorRow & { token_id: number; last_used_at: string | null; change_seq: number }
 
@@ -10,8 +11,10 @@ const LAST_USED_GRAIN_MS = 60_000
 
 /**
  * One query, each part a unique or primary-key read: the token, its person, their role in the token's
- * organisation, and that organisation's change counter (for remembered answers). `param(n)` writes the
- * dialect's n-th placeholder.
+ * organisation, and that organisation's change counter (for remembered answers). A partner officer's
+ * membership ends with the partnership: from its end date (today in the council's calendar, parameter 3) their
+ * tokens act for nobody, as a leaver's do. `param(n)` writes the dialect's n-th placeholder (SQLite's `?`
+ * bind in the order written, so the parameters appear in order).
  */
 function tokenActorSql(param: (n: number) => string): string {
   return `select t.id as token_id, t.last_used_at, u.id as user_id, u.name, u.email, u.is_active, m.role,
@@ -22,7 +25,9 @@ function tokenActorSql(param: (n: number) => string): string {
     join memberships m on m.user_id = t.user_id and m.organisation_id = t.organisation_id and m.left_at is null
     join organisations o on o.id = t.organisation_id
     left join audit_heads h on h.organisation_id = t.organisation_id
-    where t.token_hash = ${param(1)} and t.revoked_at is null and t.expires_at > ${param(2)}`
+    where t.token_hash = ${param(1)} and t.revoked_at is null and t.expires_at > ${param(2)}
+      and not exists (select 1 from partners ended_partner
+        where ended_partner.id = m.partner_id and ended_partner.ended_on <= ${param(3)})`
 }
 
 /**
@@ -38,12 +43,14 @@ function tokenActorSql(param: (n: number) => string): string {
  */
 export function createTokenActorLookup(database: Database) {
   const { db, sqlite } = database
-  const prepared = sqlite?.prepare<[string, string], TokenActorRow>(tokenActorSql(() => '?')) ?? null
+  const prepared = sqlite?.prepare<[string, string, string], TokenActorRow>(tokenActorSql(() => '?')) ?? null
   const viaKysely = tokenActorSql(sqlite ? () => '?' : (n) => `$${n}`)
 
-  async function read(tokenHash: string, nowIso: string): Promise<TokenActorRow | undefined> {
-    if (prepared && !sqlite!.inTransaction) return prepared.get(tokenHash, nowIso)
-    const { rows } = await db.executeQuery<TokenActorRow>(CompiledQuery.raw(viaKysely, [tokenHash, nowIso]))
+  async function read(tokenHash: string, nowIso: string, today: string): Promise<TokenActorRow | undefined> {
+    if (prepared && !sqlite!.inTransaction) return prepared.get(tokenHash, nowIso, today)
+    const { rows } = await db.executeQuery<TokenActorRow>(
+      CompiledQuery.raw(viaKysely, [tokenHash, nowIso, today]),
+    )
     return rows[0]
   }
 
@@ -51,6 +58,9 @@ export function createTokenActorLookup(database: Database) {
   // last token's last use parsed once per change (a busy integration polls with one token).
   let isoAt = NaN
   let iso = ''
+  // The London date is worked out once a minute: it changes at midnight, and formatting it each call showed.
+  let todayAt = NaN
+  let today = ''
   let lastUsedText: string | null = null
   let lastUsedMs = NaN
 
@@ -61,7 +71,11 @@ export function createTokenActorLookup(database: Database) {
       iso = new Date(now).toISOString()
     }
     const nowIso = iso
-    const row = await read(sha256(token), nowIso)
+    if (!(now - todayAt < 60_000)) {
+      todayAt = now
+      today = todayInLondon(new Date(now))
+    }
+    const row = await read(sha256(token), nowIso, today)
     if (!row) return null
     if (row.last_used_at !== lastUsedText) {
       lastUsedText = row.last_used_at

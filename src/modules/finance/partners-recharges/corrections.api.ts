@@ -3,8 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import { MoneyPence, WRITE_ERRORS } from '../../../web/api-schemas.ts'
 import { correctable, Version } from '../shared/record-correction.api.ts'
 import { lit } from '../shared/finance.api-helpers.ts'
-import { partnerJson, PartnerSchema, rechargeJson, RechargeSchema } from './partners-recharges.api.ts'
-import { COST_BASES } from '../shared/finance.rules.ts'
+import {
+  partnerJson,
+  PartnerSchema,
+  partnerWritable,
+  rechargeJson,
+  RechargeSchema,
+} from './partners-recharges.api.ts'
+import { COST_BASES, servicesList } from '../shared/finance.rules.ts'
 
 const RechargeParams = Type.Object({ rechargeId: Type.Integer({ minimum: 1 }) })
 
@@ -13,8 +19,7 @@ const UpdatePartner = Type.Object(
   {
     version: Version,
     name: Type.Optional(Type.String({ maxLength: 200 })),
-    baseContract: Type.Optional(Type.String({ maxLength: 2000 })),
-    annualBaseContractPence: Type.Optional(MoneyPence({ minimum: 0 })),
+    ...partnerWritable,
   },
   { additionalProperties: false },
 )
@@ -43,7 +48,7 @@ export async function correctionsApi(app: FastifyInstance) {
     param: 'partnerId',
     what: 'Partner',
     summary: 'A shared-service partner',
-    changeSummary: "Correct a partner's name or base contract",
+    changeSummary: "Correct a partner's name, kind, agreement, services or base contract",
     schema: PartnerSchema,
     body: UpdatePartner,
     find: finance.partner,
@@ -53,6 +58,10 @@ export async function correctionsApi(app: FastifyInstance) {
         name: b.name ?? p.name,
         baseContract: b.baseContract ?? p.base_contract,
         annualBaseContractPence: b.annualBaseContractPence ?? Number(p.annual_base_contract_pence),
+        kind: b.kind ?? p.kind,
+        agreementStartsOn: b.agreementStartsOn === undefined ? p.agreement_starts_on : b.agreementStartsOn,
+        agreementEndsOn: b.agreementEndsOn === undefined ? p.agreement_ends_on : b.agreementEndsOn,
+        services: b.services ?? servicesList(p.services),
       }),
   })
 

@@ -16,7 +16,14 @@ import {
   rechargeUrl,
   rechargeFields,
 } from './record.forms.ts'
-import { COST_BASES, validatePartner, validateRecharge } from '../shared/finance.rules.ts'
+import {
+  COST_BASES,
+  partnerKindLabel,
+  servicesList,
+  validatePartner,
+  validateRecharge,
+} from '../shared/finance.rules.ts'
+import { formatDate } from '../../../domain/dates.ts'
 import { formVersion } from '../shared/finance.forms.ts'
 import { correctionPages } from '../shared/record-correction.routes.ts'
 import { moneyHelpers } from '../shared/finance.view-model.ts'
@@ -36,7 +43,7 @@ export async function correctionsRoutes(app: FastifyInstance) {
     load: (scope, id) => finance.partner(scope, id),
     form: async (_actor, p, body) => ({
       title: `Change the partner ${p.name}`,
-      backLink: '/partners',
+      backLink: `/partners/${p.id}`,
       fields: partnerFields(body),
     }),
     asForm: partnerAsForm,
@@ -45,6 +52,17 @@ export async function correctionsRoutes(app: FastifyInstance) {
     update: (actor, id, version, input) => finance.updatePartner(actor, id, version, input),
     conflict: (input, saved) => [
       { label: 'Name', yours: input.name, saved: saved.name },
+      { label: 'Kind of partner', yours: partnerKindLabel(input.kind), saved: partnerKindLabel(saved.kind) },
+      {
+        label: 'Agreement',
+        yours: `${formatDate(input.agreementStartsOn)} to ${formatDate(input.agreementEndsOn)}`,
+        saved: `${formatDate(saved.agreement_starts_on)} to ${formatDate(saved.agreement_ends_on)}`,
+      },
+      {
+        label: 'Services provided',
+        yours: input.services.join(', '),
+        saved: servicesList(saved.services).join(', '),
+      },
       { label: 'What the base contract covers', yours: input.baseContract, saved: saved.base_contract },
       {
         label: 'Base contract a year',
@@ -53,7 +71,7 @@ export async function correctionsRoutes(app: FastifyInstance) {
       },
     ],
     label: (p) => `Partner ${p.name}`,
-    done: (p) => ({ flash: `Partner ${p.name} updated`, url: '/partners' }),
+    done: (p) => ({ flash: `Partner ${p.name} updated`, url: `/partners/${p.id}` }),
   })
 
   correctionPages<PartnerRecharge, ReturnType<typeof readRechargeForm>>(app, {

@@ -1,11 +1,17 @@
 import type { Kysely } from 'kysely'
+import { wherePartnerVisible } from '../../../auth/visibility.ts'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../../errors.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
 import { updateVersioned } from '../../audit/versioned-update.ts'
 import { check, nameTaken } from '../shared/finance.service-helpers.ts'
-import { rechargePartner, rechargeRow, type PartnersRechargesService } from './partners-recharges.service.ts'
+import {
+  partnerRow,
+  rechargePartner,
+  rechargeRow,
+  type PartnersRechargesService,
+} from './partners-recharges.service.ts'
 import {
   validatePartner,
   validateRecharge,
@@ -42,14 +48,17 @@ async function claimsRelyingOn(db: Kysely<DB>, scope: Scope, rechargeId: number)
  * against the version read and recorded in the audit trail, so a correction is never a silent overwrite.
  */
 export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechargesService) {
-  // Partners serve the whole organisation: everyone in it (a partner officer too) may read them.
+  // The council's staff read every partner; a partner officer only their own (visibility.ts).
   const partnerIn = (scope: Scope, id: number, trx: Kysely<DB> = db) =>
-    trx
-      .selectFrom('partners')
-      .selectAll()
-      .where('organisation_id', '=', scope.organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
+    wherePartnerVisible(
+      trx
+        .selectFrom('partners')
+        .selectAll()
+        .where('organisation_id', '=', scope.organisationId)
+        .where('id', '=', id),
+      scope,
+      'partners.id',
+    ).executeTakeFirst()
 
   return {
     partner: (scope: Scope, id: number) => partnerIn(scope, id),
@@ -68,11 +77,7 @@ export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechar
           actor,
           current,
           version,
-          changes: {
-            name: input.name.trim(),
-            base_contract: input.baseContract.trim(),
-            annual_base_contract_pence: input.annualBaseContractPence ?? 0,
-          },
+          changes: partnerRow(input),
         })
       })
     },
@@ -89,7 +94,7 @@ export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechar
         if (!current) throw notFound('Partner recharge')
         check(validateRecharge(input))
         if (current.version !== version) throw new ConflictError(current)
-        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
         return updateVersioned(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',

@@ -3,11 +3,16 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import type { Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { notFound } from '../../../errors.ts'
-import { ListOf, MoneyPence, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
+import { ListOf, MoneyPence, NullableDate, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
 import { projectIn404 } from '../shared/finance.api-helpers.ts'
-import { COST_BASES } from '../shared/finance.rules.ts'
+import { COST_BASES, PARTNER_KINDS, servicesList } from '../shared/finance.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
+
+const PartnerKind = Type.Union(
+  PARTNER_KINDS.map((k) => Type.Literal(k.value)),
+  { description: 'shared_service, neighbouring_council or supplier' },
+)
 
 export const PartnerSchema = Type.Object(
   {
@@ -16,15 +21,26 @@ export const PartnerSchema = Type.Object(
     name: Type.String(),
     baseContract: Type.String(),
     annualBaseContractPence: MoneyPence(),
+    kind: PartnerKind,
+    agreementStartsOn: NullableDate,
+    agreementEndsOn: NullableDate,
+    services: Type.Array(Type.String()),
+    /** The date the partnership ended through the separation process; null while it lasts. */
+    endedOn: NullableDate,
   },
   { $id: 'Partner' },
 )
+/** The fields a partner is written with, each optional on a change (the create makes name required). */
+export const partnerWritable = {
+  baseContract: Type.Optional(Type.String({ maxLength: 2000 })),
+  annualBaseContractPence: Type.Optional(MoneyPence({ minimum: 0 })),
+  kind: Type.Optional(PartnerKind),
+  agreementStartsOn: Type.Optional(NullableDate),
+  agreementEndsOn: Type.Optional(NullableDate),
+  services: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 30 })),
+}
 const CreatePartner = Type.Object(
-  {
-    name: Type.String({ maxLength: 200 }),
-    baseContract: Type.Optional(Type.String({ maxLength: 2000 })),
-    annualBaseContractPence: Type.Optional(MoneyPence({ minimum: 0 })),
-  },
+  { name: Type.String({ maxLength: 200 }), ...partnerWritable },
   { additionalProperties: false },
 )
 
@@ -58,6 +74,11 @@ export const partnerJson = (p: Partner): Static<typeof PartnerSchema> => ({
   name: p.name,
   baseContract: p.base_contract,
   annualBaseContractPence: Number(p.annual_base_contract_pence),
+  kind: p.kind as Static<typeof PartnerKind>,
+  agreementStartsOn: p.agreement_starts_on,
+  agreementEndsOn: p.agreement_ends_on,
+  services: servicesList(p.services),
+  endedOn: p.ended_on,
 })
 export const rechargeJson = (r: PartnerRecharge): Static<typeof RechargeSchema> => ({
   id: r.id,
@@ -108,6 +129,10 @@ export async function partnersRechargesApi(app: FastifyInstance) {
         name: b.name,
         baseContract: b.baseContract ?? '',
         annualBaseContractPence: b.annualBaseContractPence ?? null,
+        kind: b.kind ?? 'shared_service',
+        agreementStartsOn: b.agreementStartsOn ?? null,
+        agreementEndsOn: b.agreementEndsOn ?? null,
+        services: b.services ?? [],
       })
       return reply.status(201).send(partnerJson(p))
     },

@@ -14,7 +14,7 @@ export function partnersRechargesHistory(s: { finance: Finds }): Record<string, 
       label: 'Partner',
       find: async (scope, id) => {
         const p = await s.finance.partner(scope, id)
-        return p && { title: p.name, url: '/partners' }
+        return p && { title: p.name, url: `/partners/${p.id}` }
       },
     },
     partner_recharge: {

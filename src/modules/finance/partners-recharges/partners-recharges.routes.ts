@@ -7,22 +7,58 @@ import { handleForm } from '../../../web/form-pages.ts'
 import { FormBody } from '../../../web/forms.ts'
 import { partnerFields, readPartnerForm, readRechargeForm, rechargeFields } from './record.forms.ts'
 import { actorOf, checkedSave, renderForm } from '../shared/finance.forms.ts'
-import { validatePartner, validateRecharge } from '../shared/finance.rules.ts'
+import { partnerKindLabel, servicesList, validatePartner, validateRecharge } from '../shared/finance.rules.ts'
+import { formatDate } from '../../../domain/dates.ts'
+import { formatMoney } from '../../../domain/money.ts'
 import { moneyHelpers } from '../shared/finance.view-model.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
+const PartnerParams = Type.Object({ partnerId: Type.Integer({ minimum: 1 }) })
 
 /** Shared-service partners, and the recharges they make to projects. */
 export async function partnersRechargesRoutes(app: FastifyInstance) {
-  const { finance, projects } = app.services
+  const { finance, projects, resourcing } = app.services
 
   app.get('/partners', { config: { policy: 'portfolio.read' } }, async (request, reply) =>
     reply.render('finance/views/partners.njk', {
       ...moneyHelpers,
       title: 'Partners',
       partners: await finance.partners(scopeOf(request.actor!)),
+      kindLabel: partnerKindLabel,
       canWrite: allows('finance.write', request.actor!.role),
     }),
+  )
+
+  app.get<{ Params: { partnerId: number } }>(
+    '/partners/:partnerId',
+    { config: { policy: 'portfolio.read' }, schema: { params: PartnerParams } },
+    async (request, reply) => {
+      const scope = scopeOf(request.actor!)
+      const partner = await finance.partner(scope, request.params.partnerId)
+      if (!partner) throw notFound('Partner')
+      const staff = await resourcing.people.list(scope, { partnerId: partner.id })
+      return reply.render('finance/views/partner.njk', {
+        title: partner.name,
+        partner,
+        endedOn: formatDate(partner.ended_on),
+        separationId: partner.ended_on ? partner.id : null,
+        facts: [
+          { label: 'Kind', text: partnerKindLabel(partner.kind) },
+          {
+            label: 'Agreement',
+            text: partner.agreement_starts_on
+              ? `From ${formatDate(partner.agreement_starts_on)}${partner.agreement_ends_on ? ` to ${formatDate(partner.agreement_ends_on)}` : ', no end date'}`
+              : 'Not recorded',
+          },
+          { label: 'What the base contract covers', text: partner.base_contract || '—' },
+          { label: 'Base contract a year', text: formatMoney(Number(partner.annual_base_contract_pence)) },
+        ],
+        services: servicesList(partner.services),
+        staff,
+        canWrite: allows('finance.write', request.actor!.role),
+        canEnd: allows('partnership.end', request.actor!.role),
+      })
+    },
   )
 
   const partnerCtx = (body: FormBody | null) => ({
@@ -54,7 +90,7 @@ export async function partnersRechargesRoutes(app: FastifyInstance) {
         onInvalid: (errs) => renderForm(reply, partnerCtx(b), errs, 400),
         onSaved: (saved) => {
           reply.flash(`Partner ${saved.name} added`)
-          return reply.redirect('/partners', 303)
+          return reply.redirect(`/partners/${saved.id}`, 303)
         },
       })
     },

@@ -1,7 +1,11 @@
 import type { Kysely, Transaction } from 'kysely'
+import { wherePartnerVisible } from '../../../auth/visibility.ts'
 import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { DB, Partner, PartnerRecharge } from '../../../db/schema.ts'
+import { formatDate } from '../../../domain/dates.ts'
+import { formatPeriod, periodOf } from '../../../domain/periods.ts'
 import { notFound, ValidationError } from '../../../errors.ts'
+import { rechargeAfterEnd } from '../../partnerships/separation.rules.ts'
 import { insertAudited } from '../../audit/versioned-update.ts'
 import { check, nameTaken, projectVisible } from '../shared/finance.service-helpers.ts'
 import {
@@ -11,15 +15,22 @@ import {
   type RechargeInput,
 } from '../shared/finance.rules.ts'
 
-/** The recharged partner, which must be the organisation's own. */
-export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number) {
+/**
+ * The recharged partner, which must be the organisation's own; once its partnership has ended, a recharge
+ * for a month after the end is refused (the end date's own month may still be charged).
+ */
+export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partnerId: number, period: string) {
   const partner = await trx
     .selectFrom('partners')
-    .select('id')
+    .select(['id', 'name', 'ended_on'])
     .where('organisation_id', '=', actor.organisationId)
     .where('id', '=', partnerId)
     .executeTakeFirst()
   if (!partner) throw new ValidationError({ partnerId: 'Select the partner' })
+  if (rechargeAfterEnd(period, partner.ended_on))
+    throw new ValidationError({
+      period: `The partnership with ${partner.name} ended on ${formatDate(partner.ended_on)}: enter a month up to ${formatPeriod(periodOf(partner.ended_on!))}`,
+    })
   return partner.id
 }
 
@@ -31,15 +42,29 @@ export const rechargeRow = (input: RechargeInput) => ({
   cost_basis: input.costBasis,
 })
 
+/** A partner's columns from the form or API. */
+export const partnerRow = (input: PartnerInput) => ({
+  name: input.name.trim(),
+  base_contract: input.baseContract.trim(),
+  annual_base_contract_pence: input.annualBaseContractPence ?? 0,
+  kind: input.kind,
+  agreement_starts_on: input.agreementStartsOn,
+  agreement_ends_on: input.agreementEndsOn,
+  services: input.services
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .join('\n'),
+})
+
 /** Partners and their recharges: each write audited in its own transaction. */
 export function createPartnersRechargesService(db: Kysely<DB>) {
   async function rechargeIn(scope: Scope, id: number, trx?: Transaction<DB>) {
-    const r = await (trx ?? db)
+    const q = (trx ?? db)
       .selectFrom('partner_recharges')
       .selectAll()
       .where('organisation_id', '=', scope.organisationId)
       .where('id', '=', id)
-      .executeTakeFirst()
+    const r = await wherePartnerVisible(q, scope, 'partner_recharges.partner_id').executeTakeFirst()
     return r && (await projectVisible(trx ?? db, scope, r.project_id)) ? r : undefined
   }
 
@@ -50,14 +75,14 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
     /** A project's partner recharges, all periods; undefined when the project is not visible. */
     async projectRecharges(scope: Scope, projectId: number) {
       if (!(await projectVisible(db, scope, projectId))) return undefined
-      return db
+      const q = db
         .selectFrom('partner_recharges')
         .selectAll()
         .where('organisation_id', '=', scope.organisationId)
         .where('project_id', '=', projectId)
         .orderBy('period')
         .orderBy('id')
-        .execute()
+      return wherePartnerVisible(q, scope, 'partner_recharges.partner_id').execute()
     },
 
     async createPartner(actor: Actor, input: PartnerInput): Promise<Partner> {
@@ -69,11 +94,7 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
           table: 'partners',
           entityType: 'partner',
           actor,
-          values: {
-            name: input.name.trim(),
-            base_contract: input.baseContract.trim(),
-            annual_base_contract_pence: input.annualBaseContractPence ?? 0,
-          },
+          values: partnerRow(input),
         })
       })
     },
@@ -82,7 +103,7 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         if (!(await projectVisible(trx, scopeOf(actor), projectId))) throw notFound('Project')
         check(validateRecharge(input))
-        const partnerId = await rechargePartner(trx, actor, input.partnerId!)
+        const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
         return insertAudited(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',

@@ -1,4 +1,4 @@
-import { whereProjectVisible } from '../../../auth/visibility.ts'
+import { wherePartnerVisible, whereProjectVisible } from '../../../auth/visibility.ts'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../../../auth/actor.ts'
 import type { DB } from '../../../db/schema.ts'
@@ -135,7 +135,7 @@ export function createFinanceRepository(db: Kysely<DB>) {
 
     async recharges(scope: Scope, projectIds: number[], from: string, to: string) {
       if (projectIds.length === 0) return []
-      return db
+      const q = db
         .selectFrom('partner_recharges')
         .innerJoin('partners', 'partners.id', 'partner_recharges.partner_id')
         .selectAll('partner_recharges')
@@ -145,16 +145,16 @@ export function createFinanceRepository(db: Kysely<DB>) {
         .where('partner_recharges.period', '>=', from)
         .where('partner_recharges.period', '<=', to)
         .orderBy('partner_recharges.period')
-        .execute()
+      return wherePartnerVisible(q, scope, 'partner_recharges.partner_id').execute()
     },
 
     async partners(scope: Scope) {
-      return db
+      const q = db
         .selectFrom('partners')
         .selectAll()
         .where('organisation_id', '=', scope.organisationId)
         .orderBy('name')
-        .execute()
+      return wherePartnerVisible(q, scope, 'partners.id').execute()
     },
 
     async fundingStreams(scope: Scope) {

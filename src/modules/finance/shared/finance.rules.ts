@@ -159,10 +159,25 @@ export const COST_BASES = [
   { value: 'base', text: 'Base contract', hint: 'Already paid for in the base contract' },
 ] as const
 
+/** The kinds of body a council works with as a partner (issue 10). */
+export const PARTNER_KINDS = [
+  { value: 'shared_service', text: 'Shared-service company' },
+  { value: 'neighbouring_council', text: 'Neighbouring council' },
+  { value: 'supplier', text: 'Supplier' },
+] as const
+export const partnerKindLabel = (v: string) => PARTNER_KINDS.find((k) => k.value === v)?.text ?? v
+
+const MAX_SERVICES = 30
+
 export interface PartnerInput {
   name: string
   baseContract: string
   annualBaseContractPence: Pence | null
+  kind: string
+  agreementStartsOn: string | null
+  agreementEndsOn: string | null
+  /** The services the partner provides, one each. */
+  services: string[]
 }
 
 export function validatePartner(p: PartnerInput): Record<string, string> {
@@ -172,8 +187,31 @@ export function validatePartner(p: PartnerInput): Record<string, string> {
   if (p.baseContract.length > 2000) errors.baseContract = 'Base contract must be 2,000 characters or fewer'
   if (p.annualBaseContractPence !== null && p.annualBaseContractPence < 0)
     errors.annualBaseContract = 'Annual base contract must be £0.00 or more'
+  if (!has(PARTNER_KINDS, p.kind))
+    errors.kind =
+      'Select whether the partner is a shared-service company, a neighbouring council or a supplier'
+  if (p.agreementStartsOn !== null && !isIsoDate(p.agreementStartsOn))
+    errors.agreementStartsOn = 'Agreement start must be a real date'
+  if (p.agreementEndsOn !== null && !isIsoDate(p.agreementEndsOn))
+    errors.agreementEndsOn = 'Agreement end must be a real date'
+  else if (
+    p.agreementStartsOn !== null &&
+    p.agreementEndsOn !== null &&
+    p.agreementEndsOn < p.agreementStartsOn
+  )
+    errors.agreementEndsOn = 'Agreement end must be the same as or after the agreement start'
+  if (p.services.length > MAX_SERVICES) errors.services = `Enter ${MAX_SERVICES} services or fewer`
+  else if (p.services.some((x) => x.length > 200))
+    errors.services = 'Each service must be 200 characters or fewer'
   return errors
 }
+
+/** The services as stored: one a line, blank lines and surrounding spaces dropped. */
+export const servicesList = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
 
 export interface RechargeInput {
   partnerId: number | null
