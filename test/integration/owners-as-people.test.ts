@@ -32,6 +32,25 @@ describe(`owners are people of the register (${dialectName()})`, () => {
   })
   after(() => t.close())
 
+  it('renaming a person in the register renames them on every record they own', async () => {
+    const id = await addPerson(token, 'Rena Old')
+    const res = await t.api(token, 'POST', '/api/v1/projects', {
+      reference: 'OWN-R1',
+      name: 'Renamed owner',
+      programmeId,
+      sponsorPersonId: id,
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    const p = (await t.api(token, 'GET', `/api/v1/people/${id}`)).json<{ version: number }>()
+    const renamed = await t.api(token, 'PATCH', `/api/v1/people/${id}`, {
+      version: p.version,
+      name: 'Rena New',
+    })
+    assert.equal(renamed.statusCode, 200, renamed.body)
+    const project = await t.api(token, 'GET', `/api/v1/projects/${res.json<{ id: number }>().id}`)
+    assert.equal(project.json<{ sponsor: string }>().sponsor, 'Rena New')
+  })
+
   it('API: a name is the register’s person of that name, or a new one; an id names the person', async () => {
     const res = await t.api(token, 'POST', '/api/v1/projects', {
       reference: 'OWN-P1',

@@ -139,6 +139,18 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
 
   it('erases a leaver and their account, records it, shows their old values as erased, and the chain verifies', async () => {
     const p = await person('Jo Leaver', 'jo.leaver@alpha.test', { userId })
+    // They owned a risk on a project: its owner is read from the copy of their name that the record keeps.
+    const programme = (
+      await t.api(admin, 'POST', '/api/v1/programmes', { reference: 'PRV-1', name: 'Privacy programme' })
+    ).json<Json>()
+    const project = (
+      await t.api(admin, 'POST', '/api/v1/projects', {
+        reference: 'PRV-P1',
+        name: 'Owned by a leaver',
+        programmeId: programme.id,
+        projectManagerPersonId: p.id,
+      })
+    ).json<Json>()
     const browser = await t.signIn(t.orgs.a.users.administrator)
     await browser.get(`/people/${p.id}/left`)
     const left = await browser.post(`/people/${p.id}/left`, {
@@ -156,6 +168,8 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
 
     const page = await browser.get(`/people/${p.id}`)
     assert.match(page.text, new RegExp(`Erased person #${p.id}`))
+    const owned = (await t.api(admin, 'GET', `/api/v1/projects/${project.id}`)).json<Json>()
+    assert.equal(owned.projectManager, `Erased person #${p.id}`, 'the owner copy no longer names them')
     assert.doesNotMatch(page.text, /Jo Leaver|jo\.leaver/)
     const user = await t.database.db
       .selectFrom('users')

@@ -1,3 +1,4 @@
+import { copyPersonName } from '../resourcing/person-refs.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, SYSTEM_ACTOR, type Actor } from '../../auth/actor.ts'
 import { wholeOrganisation } from '../../auth/visibility.ts'
@@ -57,6 +58,8 @@ async function eraseIn(
     // The event must not carry what it erases: only that it happened, why, and what went with it.
     record: { after: { erased_at: at, reason, user_account_erased: userErased } },
   })
+  // Records they own keep a copy of their name (resourcing/person-refs.ts): it becomes the placeholder too.
+  await copyPersonName(trx, organisationId, person.id)
   return { userErased }
 }
 

@@ -1,3 +1,4 @@
+import { copyPersonName } from './person-refs.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { checkForeignIds, foreignIdErrors } from '../../db/foreign-ids.ts'
@@ -95,7 +96,7 @@ export function createPeopleService(db: Kysely<DB>) {
         if (found.erased_at !== null) check({ name: ERASED_MESSAGE })
         check(await personErrors(trx, actor, input))
         const { partner_name: _p, user_name: _u, ...current } = found
-        return updateVersioned(trx, {
+        const saved = await updateVersioned(trx, {
           table: 'people',
           entityType: 'person',
           actor,
@@ -103,6 +104,9 @@ export function createPeopleService(db: Kysely<DB>) {
           version,
           changes: personValues(input),
         })
+        // Records they own keep a copy of their name (person-refs.ts): a new name reaches them all at once.
+        if (saved.name !== found.name) await copyPersonName(trx, actor.organisationId, id)
+        return saved
       }),
 
     /**
