@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -57,6 +58,14 @@ describe(`demo scenario (${dialectName()})`, () => {
       orgs.map((o) => o.slug),
       ['brecks', 'marshland'],
     )
+  })
+
+  it("the README's table of demo accounts lists every account the demo makes, and no other", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const table = readme.slice(readme.indexOf('| Sign in as'), readme.indexOf('The demo goes only into'))
+    const listed = [...table.matchAll(/`([^`\s]+@[^`\s]+)`/g)].map((m) => m[1]).sort()
+    const users = await database.db.selectFrom('users').select('email').orderBy('email').execute()
+    assert.deepEqual(listed, users.map((u) => u.email).sort())
   })
 
   it('every demo user signs in and sees the programme from the minutes', async () => {
