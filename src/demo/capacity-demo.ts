@@ -1,8 +1,5 @@
-import type { Insertable } from 'kysely'
-import type { DB } from '../db/schema.ts'
 import { periodsBetween } from '../domain/periods.ts'
-import { recordAudit } from '../modules/audit/audit.service.ts'
-import { DEMO_ACTOR } from './demo-loader.ts'
+import { demoInserter } from './demo-insert.ts'
 import type { DemoContext } from './extensions.ts'
 
 /**
@@ -12,28 +9,7 @@ import type { DemoContext } from './extensions.ts'
  * their allocations; and PSPS's web developer allocated to the shared website programme.
  */
 export async function capacityDemo({ trx, organisationId: org, now }: DemoContext) {
-  const at = now.toISOString()
-  async function add<T extends 'project_roles' | 'allocations' | 'secondments'>(
-    table: T,
-    entityType: string,
-    values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>,
-  ) {
-    const row = await trx
-      .insertInto(table)
-      .values({ ...values, organisation_id: org, created_at: at, updated_at: at } as never)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const id = (row as { id: number }).id
-    await recordAudit(trx, {
-      organisationId: org,
-      actor: DEMO_ACTOR,
-      action: 'create',
-      entityType,
-      entityId: id,
-      after: row,
-    })
-    return id
-  }
+  const add = demoInserter(trx, org, now)
   const idOf = async (table: 'projects' | 'people' | 'skills', column: 'reference' | 'name', value: string) =>
     (
       await trx

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely'
 import type { Actor } from '../auth/actor.ts'
 import { shareProject } from '../auth/visibility.ts'
 import type { DB } from '../db/schema.ts'
-import { recordAudit } from '../modules/audit/audit.service.ts'
 import { createDecisionsService } from '../modules/decisions/decisions.service.ts'
 import { createSeparationService } from '../modules/partnerships/index.ts'
-import { DEMO_ACTOR, type createDemoLoader } from './demo-loader.ts'
+import type { createDemoLoader } from './demo-loader.ts'
+import { demoInserter } from './demo-insert.ts'
 import type { DemoContext } from './extensions.ts'
 import { DEMO_DOMAIN } from './people.ts'
 
@@ -25,7 +25,6 @@ type DemoLoader = ReturnType<typeof createDemoLoader>
 
 export async function partnershipsDemo(load: DemoLoader, ctx: DemoContext, passwordHash: string) {
   const { trx, organisationId: org, people, now } = ctx
-  const at = now.toISOString()
   const partnerId = async (name: string) =>
     (
       await trx
@@ -93,10 +92,9 @@ export async function partnershipsDemo(load: DemoLoader, ctx: DemoContext, passw
     })
     .where('id', '=', brecks)
     .execute()
-  const lead = await trx
-    .insertInto('people')
-    .values({
-      organisation_id: org,
+  const add = demoInserter(trx, org, now)
+  const lead = {
+    id: await add('people', 'person', {
       name: 'Hannah Reeve',
       kind: 'partner_staff',
       partner_id: brecks,
@@ -104,42 +102,18 @@ export async function partnershipsDemo(load: DemoLoader, ctx: DemoContext, passw
       job_title: 'Shared Digital Lead',
       team: 'Brecks District Council',
       email: 'hannah.reeve@brecks.example',
-      created_at: at,
-      updated_at: at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  await recordAudit(trx, {
-    organisationId: org,
-    actor: DEMO_ACTOR,
-    action: 'create',
-    entityType: 'person',
-    entityId: lead.id,
-    after: lead,
-  })
-  const recharge = await trx
-    .insertInto('partner_recharges')
-    .values({
-      organisation_id: org,
+    }),
+  }
+  const recharge = {
+    id: await add('partner_recharges', 'partner_recharge', {
       partner_id: brecks,
       project_id: await projectId('ICT-01'),
       description: 'Shared digital lead, last quarter of the partnership',
       period: '2021-03',
       amount_pence: 4_900_00,
       cost_basis: 'non_base',
-      created_at: at,
-      updated_at: at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  await recordAudit(trx, {
-    organisationId: org,
-    actor: DEMO_ACTOR,
-    action: 'create',
-    entityType: 'partner_recharge',
-    entityId: recharge.id,
-    after: recharge,
-  })
+    }),
+  }
 
   const admin = people.administrator!
   const actor: Actor = {

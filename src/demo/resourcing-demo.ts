@@ -1,11 +1,8 @@
 import type { Insertable } from 'kysely'
 import { addMonths } from '../domain/dates.ts'
 import type { DB } from '../db/schema.ts'
-import { recordAudit } from '../modules/audit/audit.service.ts'
-import { DEMO_ACTOR } from './demo-loader.ts'
+import { demoInserter } from './demo-insert.ts'
 import type { DemoContext } from './extensions.ts'
-
-type Table = 'people' | 'posts' | 'post_holders' | 'secondments'
 
 /**
  * The minute's resourcing story (issue 10): "the digital skill set had not existed within the council and
@@ -16,27 +13,7 @@ type Table = 'people' | 'posts' | 'post_holders' | 'secondments'
  */
 export async function resourcingDemo({ trx, organisationId: org, people, today, now }: DemoContext) {
   const at = now.toISOString()
-  async function add<T extends Table>(
-    table: T,
-    entityType: string,
-    values: Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>,
-  ) {
-    const row = await trx
-      .insertInto(table)
-      .values({ ...values, organisation_id: org, created_at: at, updated_at: at } as never)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const id = (row as { id: number }).id
-    await recordAudit(trx, {
-      organisationId: org,
-      actor: DEMO_ACTOR,
-      action: 'create',
-      entityType,
-      entityId: id,
-      after: row,
-    })
-    return id
-  }
+  const add = demoInserter(trx, org, now)
   const psps = await trx
     .selectFrom('partners')
     .select('id')

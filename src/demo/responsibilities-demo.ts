@@ -1,6 +1,7 @@
 import { recordAudit } from '../modules/audit/audit.service.ts'
 import { labelOf, RACI } from '../modules/responsibilities/responsibilities.rules.ts'
 import { DEMO_ACTOR } from './demo-loader.ts'
+import { demoInserter } from './demo-insert.ts'
 import type { DemoContext } from './extensions.ts'
 
 /**
@@ -12,6 +13,7 @@ import type { DemoContext } from './extensions.ts'
  */
 export async function responsibilitiesDemo({ trx, organisationId: org, now }: DemoContext) {
   const at = now.toISOString()
+  const add = demoInserter(trx, org, now)
   const psps = await trx
     .selectFrom('partners')
     .select('id')
@@ -22,35 +24,14 @@ export async function responsibilitiesDemo({ trx, organisationId: org, now }: De
   // The service managers who own web content, and the ICT client manager: the teams the matrix names.
   const people = new Map<string, number>()
   for (const [name, jobTitle, team] of [
-    ['Priya Shah', 'Revenues and Benefits Manager', 'Revenues and Benefits'],
+    ['Nadia Rahman', 'Revenues and Benefits Manager', 'Revenues and Benefits'],
     ['Gareth Owen', 'Waste and Recycling Manager', 'Waste and Recycling'],
     ['Helen Marsh', 'Economic Development Manager', 'Economic Development'],
     ['Joanne Price', 'Customer Services Manager', 'Customer Services'],
     ['Mark Ellis', 'ICT Client Manager', 'ICT Client'],
   ] as const) {
-    const row = await trx
-      .insertInto('people')
-      .values({
-        organisation_id: org,
-        name,
-        kind: 'employee',
-        job_title: jobTitle,
-        team,
-        email: '',
-        created_at: at,
-        updated_at: at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await recordAudit(trx, {
-      organisationId: org,
-      actor: DEMO_ACTOR,
-      action: 'create',
-      entityType: 'person',
-      entityId: row.id,
-      after: row,
-    })
-    people.set(name, row.id)
+    const id = await add('people', 'person', { name, kind: 'employee', job_title: jobTitle, team, email: '' })
+    people.set(name, id)
   }
   for (const row of await trx
     .selectFrom('people')

@@ -4,9 +4,7 @@ import { actorFromRow, type Actor, type ActorRow } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import { passwordProblem } from '../../auth/password-rules.ts'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords.ts'
-import { isRole } from '../../auth/roles.ts'
 import { todayInLondon } from '../../domain/dates.ts'
-import type { RatingScaleId } from '../../domain/dca.ts'
 import type { DB } from '../../db/schema.ts'
 import { describeDevice } from './device.rules.ts'
 import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
@@ -62,15 +60,15 @@ export function createAuthService(db: Kysely<DB>) {
       .innerJoin('users as u', 'u.id', 'm.user_id')
       .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
       .select([
-        'u.id as userId',
+        'u.id as user_id',
         'u.name',
         'u.email',
         'u.is_active',
         'm.role',
         'm.partner_id',
-        'o.id as organisationId',
-        'o.name as organisationName',
-        'o.slug as organisationSlug',
+        'o.id as organisation_id',
+        'o.name as organisation_name',
+        'o.slug as organisation_slug',
         'o.rating_scale',
         'o.is_demo',
       ])
@@ -80,22 +78,7 @@ export function createAuthService(db: Kysely<DB>) {
       .orderBy('o.id')
     if (organisationId !== null) q = q.where('o.id', '=', organisationId)
     const row = await q.executeTakeFirst()
-    if (!row || row.is_active !== 1 || !isRole(row.role)) return null
-    const actor: Actor = {
-      userId: row.userId,
-      name: row.name,
-      email: row.email,
-      role: row.role,
-      organisationId: row.organisationId,
-      organisationName: row.organisationName,
-      organisationSlug: row.organisationSlug,
-      partnerId: row.partner_id,
-      ratingScale: row.rating_scale as RatingScaleId,
-      isDemo: row.is_demo === 1,
-      via,
-      sessionId,
-    }
-    return actor
+    return row ? actorFromRow(row, via, sessionId) : null
   }
 
   /** A new session for a person in one of their organisations; returns the token for the cookie. */
