@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { SUPPLIER_OFFICER_EMAIL } from './partnerships-demo.ts'
 import { loadDemoScenario, DEMO_EMAILS, OTHER_COUNCIL_ADMIN_EMAIL } from './scenario.ts'
+
+/** Every Marshland account the demo makes: one a role, and the supplier's partner officer. */
+const MARSHLAND_EMAILS = [...DEMO_EMAILS, SUPPLIER_OFFICER_EMAIL]
 
 export interface DemoLoadResult {
   loaded: boolean
@@ -12,10 +16,10 @@ export interface DemoLoadResult {
 /** The demo goes only into an empty database, so a real installation is never touched by it. */
 export async function loadDemoIfEmpty(db: Kysely<DB>, password: string | null): Promise<DemoLoadResult> {
   const existing = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst()
-  if (existing) return { loaded: false, emails: DEMO_EMAILS, generatedPassword: null }
+  if (existing) return { loaded: false, emails: MARSHLAND_EMAILS, generatedPassword: null }
   const generated = password === null ? randomBytes(9).toString('base64url') : null
   await loadDemoScenario(db, password ?? generated!)
-  return { loaded: true, emails: DEMO_EMAILS, generatedPassword: generated }
+  return { loaded: true, emails: MARSHLAND_EMAILS, generatedPassword: generated }
 }
 
 /** How to sign in to a freshly loaded demo, as the server and `oversight demo load` print it. */

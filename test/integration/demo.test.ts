@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
-import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { demoSignInLines, loadDemoIfEmpty, type DemoLoadResult } from '../../src/demo/demo.service.ts'
 import { PEOPLE } from '../../src/demo/people.ts'
 import { DEMO_EMAILS, OTHER_COUNCIL_ADMIN_EMAIL } from '../../src/demo/scenario.ts'
 import { OWNER_COLUMNS } from '../../src/modules/resourcing/person-refs.ts'
@@ -30,13 +30,14 @@ describe(`demo scenario (${dialectName()})`, () => {
   let database: Database
   let drop: () => Promise<void>
   let loadMs = 0
+  let result: DemoLoadResult
 
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
     drop = created.drop
     const started = Date.now()
-    const result = await loadDemoIfEmpty(database.db, PASSWORD)
+    result = await loadDemoIfEmpty(database.db, PASSWORD)
     loadMs = Date.now() - started
     assert.equal(result.loaded, true)
     const config = loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' })
@@ -66,6 +67,11 @@ describe(`demo scenario (${dialectName()})`, () => {
     const listed = [...table.matchAll(/`([^`\s]+@[^`\s]+)`/g)].map((m) => m[1]).sort()
     const users = await database.db.selectFrom('users').select('email').orderBy('email').execute()
     assert.deepEqual(listed, users.map((u) => u.email).sort())
+    // And the server prints every one of them when it loads the demo.
+    const printed = demoSignInLines({ loaded: true, emails: result.emails, generatedPassword: null }, '')
+      .join('\n')
+      .match(/[\w.]+@[\w.]+\.test/g)
+    assert.deepEqual([...new Set(printed)].sort(), listed)
   })
 
   it('every demo user signs in and sees the programme from the minutes', async () => {
