@@ -199,6 +199,8 @@ export interface LifecycleGateTable {
   description: string
   /** The project stage this gate must be passed before (e.g. 'delivery'), or null. */
   required_for_stage: string | null
+  /** 1 when passing the gate needs resources in place (migration 0023; gates.rules.ts), else 0. */
+  requires_resources: Generated<number>
   version: Generated<number>
   created_at: string
   updated_at: string

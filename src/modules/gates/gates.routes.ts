@@ -191,7 +191,7 @@ export async function gatesRoutes(app: FastifyInstance) {
             values,
             override,
             errors: errs,
-            errorList: errorList(errs, ['gate', ...DECISION_FIELD_ORDER, 'approvedBudget']),
+            errorList: errorList(errs, ['gate', 'resources', ...DECISION_FIELD_ORDER, 'approvedBudget']),
             ...approvalFormContext(values, request.body, await boards.list(scopeOf(actor))),
           },
           status,

@@ -1,6 +1,7 @@
 import type { BusinessCase } from '../../db/schema.ts'
 import { isIsoDate } from '../../domain/dates.ts'
 import { isPence } from '../../domain/money.ts'
+import { formatPeriod, nextPeriod, periodOf } from '../../domain/periods.ts'
 
 /**
  * HM Treasury's Five Case Model (Green Book business case guidance): each case answers one question, and
@@ -196,4 +197,34 @@ export function passBeforeOversightErrors(
       errors[`${key}-approvedOn`] = 'Date approved must be today or in the past'
   }
   return errors
+}
+
+/** The months a gate requiring resources looks ahead: the decision's month and the two after it. */
+export const RESOURCES_WINDOW_MONTHS = 3
+
+export const RESOURCES_HINT =
+  `Every role the project needs in the ${RESOURCES_WINDOW_MONTHS} months from the month of the gate’s decision ` +
+  'has people allocated to cover it (a vacant post does not count). A project with no roles passes.'
+
+/** The months a gate decided on `decidedOn` checks for resources, first and last ('YYYY-MM'). */
+export function resourcesWindow(decidedOn: string): { from: string; to: string } {
+  const from = periodOf(decidedOn)
+  let to = from
+  for (let i = 1; i < RESOURCES_WINDOW_MONTHS; i++) to = nextPeriod(to)
+  return { from, to }
+}
+
+/** Why resources are not in place: each role with months its people do not cover; null when none. */
+export function resourcesProblem(
+  unfilled: readonly { title: string; months: number }[],
+  window: { from: string; to: string },
+): string | null {
+  if (unfilled.length === 0) return null
+  const roles = unfilled.map(
+    (r) => `${r.title} (short in ${r.months} ${Number(r.months) === 1 ? 'month' : 'months'})`,
+  )
+  return (
+    `Resources are not in place from ${formatPeriod(window.from)} to ${formatPeriod(window.to)}: ` +
+    `allocate people to ${roles.join(', ')}`
+  )
 }

@@ -3,13 +3,14 @@ import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { BusinessCase, DB, Decision, LifecycleGate, Project, ProjectGate } from '../../db/schema.ts'
-import { formatDate, todayInLondon } from '../../domain/dates.ts'
+import { formatDate, isIsoDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, forbidden, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
+import { capacityRepository } from '../resourcing/capacity/capacity.repository.ts'
 import {
   budgetApproved,
   ensureLifecycle,
@@ -23,6 +24,8 @@ import {
   gateConditions,
   PASSED_BEFORE_OVERSIGHT,
   passBeforeOversightErrors,
+  resourcesProblem,
+  resourcesWindow,
   toBusinessCaseInput,
   validateBusinessCase,
   type BusinessCaseInput,
@@ -284,6 +287,14 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
             gate.name,
             unmet.map((c) => c.problem),
           )
+        const decidedOn = decision.decidedOn ?? todayInLondon()
+        // An unreadable date is left to the decision's own validation, below.
+        if (gate.requires_resources === 1 && !override && isIsoDate(decidedOn)) {
+          const window = resourcesWindow(decidedOn)
+          const unfilled = await capacityRepository.unfilled(trx, scope, { ...window, projectId, by: 'team' })
+          const problem = resourcesProblem(unfilled, window)
+          if (problem) throw new ValidationError({ resources: problem })
+        }
         return passGate(
           trx,
           actor,
@@ -291,7 +302,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
           gateId,
           { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
           override ? 'overridden' : 'passed',
-          decision.decidedOn ?? todayInLondon(),
+          decidedOn,
         )
       })
     },

@@ -6,6 +6,7 @@ import { notFound } from '../../errors.ts'
 import { Nullable, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import type { LifecycleGateRow } from './lifecycle.service.ts'
 import { GUARDABLE_STAGES, THRESHOLD_MAX, THRESHOLD_MIN, type GateInput } from './lifecycle.rules.ts'
+import { RESOURCES_HINT } from './gates.rules.ts'
 
 const GateParams = Type.Object({ gateId: Type.Integer({ minimum: 1 }) })
 const Stage = Type.Unsafe<string | null>({
@@ -23,6 +24,7 @@ export const LifecycleGateSchema = Type.Object(
     name: Type.String(),
     description: Type.String(),
     requiredForStage: Nullable(Type.String()),
+    requiresResources: Type.Boolean({ description: RESOURCES_HINT }),
     passedCount: Type.Optional(Type.Integer({ description: 'Projects that have passed the gate' })),
     updatedAt: Timestamp,
   },
@@ -53,6 +55,7 @@ const GateFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
   requiredForStage: Stage,
+  requiresResources: Type.Boolean({ description: RESOURCES_HINT }),
 }
 const GateCreate = Type.Object(
   {
@@ -60,6 +63,7 @@ const GateCreate = Type.Object(
     name: GateFields.name,
     description: Type.Optional(GateFields.description),
     requiredForStage: Type.Optional(GateFields.requiredForStage),
+    requiresResources: Type.Optional(GateFields.requiresResources),
   },
   { additionalProperties: false },
 )
@@ -82,6 +86,7 @@ function gateJson(g: LifecycleGate | LifecycleGateRow): Static<typeof LifecycleG
     name: g.name,
     description: g.description,
     requiredForStage: g.required_for_stage,
+    requiresResources: g.requires_resources === 1,
     ...('passedCount' in g ? { passedCount: g.passedCount } : {}),
     updatedAt: g.updated_at,
   }
@@ -153,6 +158,7 @@ export async function lifecycleApi(app: FastifyInstance) {
         name: b.name,
         description: b.description ?? '',
         requiredForStage: b.requiredForStage ?? null,
+        requiresResources: b.requiresResources ?? false,
       })
       return reply
         .status(201)

@@ -7,6 +7,7 @@ import { renderConflict, resubmitFields, handleForm, whenStale } from '../../web
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { projectStageLabel } from '../projects/projects.rules.ts'
 import { GateInUse, toGateInput } from './lifecycle.service.ts'
+import { RESOURCES_HINT } from './gates.rules.ts'
 import { GATE_FIELD_ORDER, GUARDABLE_STAGES, THRESHOLD_ERROR, type GateInput } from './lifecycle.rules.ts'
 
 const GateParams = Type.Object({ gateId: Type.Integer({ minimum: 1 }) })
@@ -21,6 +22,7 @@ function readGateForm(body: FormBody): GateInput {
     code: field(body, 'code'),
     description: field(body, 'description'),
     requiredForStage: stage === '' || stage === 'none' ? null : stage,
+    requiresResources: field(body, 'requiresResources') === 'yes',
   }
 }
 
@@ -94,6 +96,7 @@ export async function lifecycleRoutes(app: FastifyInstance) {
             }
           }),
         ],
+        resourcesHint: RESOURCES_HINT,
         errors,
         errorList: errorList(errors, GATE_FIELD_ORDER),
       },
@@ -160,7 +163,13 @@ export async function lifecycleRoutes(app: FastifyInstance) {
   )
 
   app.get(`${SETTINGS}/gates/new`, { config: { policy: 'governance.configure' } }, async (_request, reply) =>
-    gateForm(reply, null, { name: '', code: '', description: '', requiredForStage: null }),
+    gateForm(reply, null, {
+      name: '',
+      code: '',
+      description: '',
+      requiredForStage: null,
+      requiresResources: false,
+    }),
   )
 
   app.post<{ Body: FormBody }>(
@@ -215,6 +224,11 @@ export async function lifecycleRoutes(app: FastifyInstance) {
                 label: 'Must be passed before',
                 yours: stageText(values.requiredForStage),
                 saved: stageText(saved.required_for_stage),
+              },
+              {
+                label: 'Resources in place',
+                yours: values.requiresResources ? 'Required' : 'Not required',
+                saved: saved.requires_resources === 1 ? 'Required' : 'Not required',
               },
             ],
             resubmit: resubmitFields(request.body),

@@ -14,9 +14,11 @@ export interface GateInput {
   description: string
   /** The project stage the gate must be passed before, or null when it guards no stage. */
   requiredForStage: string | null
+  /** Passing the gate needs resources in place (gates.rules.ts RESOURCES_WINDOW_MONTHS). */
+  requiresResources: boolean
 }
 
-export const GATE_FIELD_ORDER = ['name', 'code', 'description', 'requiredForStage']
+export const GATE_FIELD_ORDER = ['name', 'code', 'description', 'requiredForStage', 'requiresResources']
 
 /** The lowest and highest risk escalation threshold: a score on the 5 × 5 likelihood × impact matrix. */
 export const THRESHOLD_MIN = 1

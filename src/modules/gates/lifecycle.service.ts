@@ -39,6 +39,7 @@ function toGateRow(input: GateInput) {
     name: input.name.trim(),
     description: input.description.trim(),
     required_for_stage: input.requiredForStage,
+    requires_resources: input.requiresResources ? 1 : 0,
   }
 }
 
@@ -47,6 +48,7 @@ export const toGateInput = (g: LifecycleGate): GateInput => ({
   name: g.name,
   description: g.description,
   requiredForStage: g.required_for_stage,
+  requiresResources: g.requires_resources === 1,
 })
 
 /**

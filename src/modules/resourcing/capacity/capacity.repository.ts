@@ -9,6 +9,8 @@ import type { Db } from '../people.repository.ts'
 
 export interface CapacityFilter {
   programmeId?: number
+  /** One project's roles only (a gate that requires resources checks its project). */
+  projectId?: number
   team?: string
   skillId?: number
   from: string
@@ -26,6 +28,7 @@ function filterRoles(q: RoleQuery, scope: Scope, f: CapacityFilter): RoleQuery {
   let out = q.where('r.organisation_id', '=', scope.organisationId)
   out = whereProjectVisible(out, scope, 'r.project_id')
   if (f.programmeId !== undefined) out = out.where('p.programme_id', '=', f.programmeId)
+  if (f.projectId !== undefined) out = out.where('r.project_id', '=', f.projectId)
   if (f.team !== undefined) out = out.where('r.team', '=', f.team)
   if (f.skillId !== undefined)
     out = out.where(
