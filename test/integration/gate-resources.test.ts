@@ -137,6 +137,11 @@ describe(`a gate that requires resources in place (${dialectName()})`, () => {
       again.document.querySelector('input[name="requiresResources"]')?.hasAttribute('checked'),
       true,
     )
+    const settings = await agent.get('/governance/lifecycle')
+    const marked = [...settings.document.querySelectorAll('.app-gate-resources')].map((p) =>
+      p.closest('th')?.firstChild?.textContent?.trim(),
+    )
+    assert.deepEqual(marked, ['Outline business case'], 'the settings list shows which gates need resources')
     const off = await agent.post(`/governance/lifecycle/gates/${obc.id}/edit`, {
       ...fields,
       version: String(saved.version),
@@ -226,6 +231,12 @@ describe(`a gate that requires resources in place (${dialectName()})`, () => {
       reasons: 'The case is made',
     })
     assert.equal(page.status, 400)
+    assert.match(
+      page.document.querySelector('#resources')?.textContent ?? '',
+      /needs resources in place.*Tester \(short in 1 month\)/s,
+      'the error is shown at the condition the summary links to',
+    )
+    assert.equal(page.document.querySelector('.govuk-error-summary a[href="#resources"]') !== null, true)
     assert.match(summary(page.document), /Resources are not in place from March 2030 to May 2030/)
     assert.match(summary(page.document), /Tester \(short in 1 month\)/)
 

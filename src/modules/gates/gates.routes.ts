@@ -22,6 +22,7 @@ import {
   completenessLabel,
   emptyBusinessCase,
   FIVE_CASES,
+  RESOURCES_HINT,
   toBusinessCaseInput,
   validateBusinessCase,
 } from './gates.rules.ts'
@@ -144,6 +145,7 @@ export async function gatesRoutes(app: FastifyInstance) {
         unmet: v.conditions.filter((c) => !c.met).length,
       })),
       next: next ?? null,
+      resourcesHint: RESOURCES_HINT,
       // The conditions are the same for every gate that checks them: shown once, for the delivery gate.
       conditionsGate: views.find((v) => v.conditions.length > 0) ?? null,
     }
