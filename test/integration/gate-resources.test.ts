@@ -259,5 +259,34 @@ describe(`a gate that requires resources in place (${dialectName()})`, () => {
     const passed = await approve(admin, projectId, soc.id)
     assert.equal(passed.statusCode, 201, passed.body)
     assert.equal(passed.json<{ status: string }>().status, 'passed')
+
+    // The window runs across the year end; an override, recorded with its reasons, is the way round.
+    const late = await addProject('ICT-03')
+    const res = await t.api(admin, 'POST', '/api/v1/project-roles', {
+      projectId: late,
+      title: 'Architect',
+      months: [{ period: '2031-02', fte: 1 }],
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    const lateRefused = await approve(admin, late, soc.id, '2030-12-10')
+    assert.equal(lateRefused.statusCode, 400, lateRefused.body)
+    assert.match(
+      lateRefused.json<ErrorJson>().fields.resources ?? '',
+      /from December 2030 to February 2031: allocate people to Architect \(short in 1 month\)$/,
+    )
+    const overridden = await t.api(admin, 'POST', `/api/v1/projects/${late}/gates`, {
+      gateId: soc.id,
+      override: true,
+      decision: {
+        title: 'Gate overridden',
+        decisionText: 'Proceed without the architect in post',
+        capacity: 'portfolio_holder',
+        decidedByName: 'Leader',
+        decidedOn: '2030-12-10',
+        reasons: 'The architect is being recruited; the leader accepts the risk',
+      },
+    })
+    assert.equal(overridden.statusCode, 201, overridden.body)
+    assert.equal(overridden.json<{ status: string }>().status, 'overridden')
   })
 })
