@@ -142,6 +142,23 @@ describe(`demand, allocation and capacity through the API (${dialectName()})`, (
     assert.equal(noStart.statusCode, 400)
   })
 
+  it('a skill named twice is needed once, not a 500 (found by the API property test)', async () => {
+    const res = await role({
+      title: 'Twice skilled',
+      skillIds: [skills['Content design'], skills['Content design']],
+      months: [{ period: '2019-06', fte: 1 }],
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    assert.deepEqual(
+      res.json<{ skills: { skillId: number }[] }>().skills.map((s) => s.skillId),
+      [skills['Content design']],
+    )
+    // Taken away again, so the sums the later tests check are the ones they set up.
+    const made = res.json<Json>()
+    const gone = await t.api(admin, 'DELETE', `/api/v1/project-roles/${made.id}?version=${made.version}`)
+    assert.equal(gone.statusCode, 204, gone.body)
+  })
+
   it('a role may need more than one person, edits are versioned, and bad months are field errors', async () => {
     const created = await role({
       title: 'User researcher',

@@ -155,12 +155,12 @@ export const demandRepository = {
   ) {
     await replaceMonths(trx, 'project_role_months', organisationId, roleId, parts.months)
     await trx.deleteFrom('project_role_skills').where('role_id', '=', roleId).execute()
-    if (parts.skillIds.length > 0)
+    // A skill named twice is needed once.
+    const skillIds = [...new Set(parts.skillIds)]
+    if (skillIds.length > 0)
       await trx
         .insertInto('project_role_skills')
-        .values(
-          parts.skillIds.map((s) => ({ organisation_id: organisationId, role_id: roleId, skill_id: s })),
-        )
+        .values(skillIds.map((s) => ({ organisation_id: organisationId, role_id: roleId, skill_id: s })))
         .execute()
   },
 
