@@ -1,3 +1,4 @@
+import { discardStaged } from '../ledger/ledger-import.staging.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { createFileStore } from '../../imports/file-store.ts'
@@ -142,11 +143,7 @@ export const privacyRepository = {
       .execute()
     if (old.length === 0) return 0
     const ids = old.map((i) => i.id)
-    await trx
-      .deleteFrom('ledger_import_rows')
-      .where('organisation_id', '=', organisationId)
-      .where('import_id', 'in', ids)
-      .execute()
+    await discardStaged(trx, ids)
     await trx
       .deleteFrom('ledger_import_problems')
       .where('organisation_id', '=', organisationId)
