@@ -22,6 +22,7 @@ import * as m0020 from './migrations/0020-partner-agreements.ts'
 import * as m0021 from './migrations/0021-services-assets-raci.ts'
 import * as m0022 from './migrations/0022-retention-erasure.ts'
 import * as m0023 from './migrations/0023-gate-resources-condition.ts'
+import * as m0024 from './migrations/0024-ambitions-indicators.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-services-assets-raci': m0021,
   '0022-retention-erasure': m0022,
   '0023-gate-resources-condition': m0023,
+  '0024-ambitions-indicators': m0024,
 }
 
 class StaticProvider implements MigrationProvider {

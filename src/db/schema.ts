@@ -1461,3 +1461,57 @@ export interface DB {
 
 export type ProjectRole = Selectable<ProjectRoleTable>
 export type Allocation = Selectable<AllocationTable>
+
+/** A strategic ambition (migration 0024), owned by a Portfolio Holder of the people register. */
+export interface AmbitionTable {
+  id: Generated<number>
+  organisation_id: number
+  title: string
+  statement: string
+  /** The corporate plan theme it serves. */
+  theme: string
+  /** ISO date by which it is to be met. */
+  horizon_on: string | null
+  /** draft, active, achieved or withdrawn */
+  status: string
+  owner_person_id: number | null
+  /** Copy of the owner's name (person-refs.ts writes it). */
+  owner: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A performance indicator's definition (migration 0024); values are integers at 10^scale. */
+export interface IndicatorTable {
+  id: Generated<number>
+  organisation_id: number
+  name: string
+  description: string
+  /** count, percent, money, days or score */
+  unit: string
+  scale: number
+  /** higher or lower */
+  polarity: string
+  /** monthly, quarterly or annual */
+  frequency: string
+  /** sum, average or latest */
+  rollup: string
+  group_name: string
+  data_source: string
+  owner_person_id: number | null
+  owner: string
+  /** active or retired */
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface DB {
+  ambitions: AmbitionTable
+  indicators: IndicatorTable
+}
+
+export type Ambition = Selectable<AmbitionTable>
+export type Indicator = Selectable<IndicatorTable>
