@@ -1,6 +1,6 @@
 /**
  * Where the project list's time goes, beside the static floor's (see BENCHMARKS.md, issue 9):
- *   npm run build && npx tsx bench/profile-list.ts [-- --duration 10]
+ *   npm run build && npx tsx bench/profile-list.ts [--duration 10]
  * Starts the built server on a copy of W1 and the floors (bench/floor.ts), each under `node --cpu-prof`
  * and pinned to the server cores as bench/run.ts pins them, loads GET /api/v1/projects?limit=100 and the
  * static floor's same bytes with autocannon, stops both, and prints each profile's top self-time functions.

@@ -189,10 +189,11 @@ export async function projectsApi(app: FastifyInstance) {
   const tags = ['Projects']
   // Integrations poll the list; its answer, serialised, is remembered on the organisation's change
   // counter (read with the API token, in its query), keyed by the reader's scope and the query.
-  // Kept as the string, not UTF-8 bytes: sending a Buffer was measured 35–60 % slower under load, and again
-  // (two builds side by side, alternating 2 s runs) a third fewer answers a second for the same CPU per
-  // answer. Not for want of one write: strace shows header and body in one writev either way.
-  const listAnswers = createChangeCache<string>(app.database.db, 50)
+  // Kept as UTF-8 bytes, as the static floor sends them: a string is encoded again on every send (and
+  // Content-Length scans it), which showed as writev and garbage-collector time. An earlier build measured
+  // the Buffer slower; after the hooks became callbacks, four alternating profile runs
+  // (bench/profile-list.ts, 5 Dec 2026) gave the Buffer 107–141 µs of CPU an answer against 140–162 µs.
+  const listAnswers = createChangeCache<Buffer>(app.database.db, 50)
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
   async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {
@@ -246,9 +247,9 @@ export async function projectsApi(app: FastifyInstance) {
             limit: limit + 1,
           })
           // The route's own response serialiser: the same bytes an uncached answer would have.
-          return reply.serialize(
-            apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale)),
-          ) as string
+          return Buffer.from(
+            reply.serialize(apiPage(rows, offset, limit, (p) => projectJson(p, actor.ratingScale))) as string,
+          )
         },
         actor.changeSeq,
       )
