@@ -44,6 +44,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      '.test-build/',
       'data/',
       'node_modules/',
       'coverage/',

@@ -7,10 +7,22 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { projectRoot } from '../../src/paths.ts'
 import { createPostgresDatabase, dropDatabase } from './database.ts'
 
 const ROOT = projectRoot()
+
+/**
+ * How to run one of Oversight's programs (`cli` or `server`) the way this test runs: compiled beside it when
+ * the suite runs from scripts/test.sh's build (a second or more of start-up saved a process), from source
+ * under tsx otherwise.
+ */
+export function programArgs(program: 'cli' | 'server'): string[] {
+  return import.meta.url.endsWith('.ts')
+    ? ['--import', 'tsx', `src/${program}.ts`]
+    : [fileURLToPath(new URL(`../../src/${program}.js`, import.meta.url))]
+}
 
 export interface Run {
   code: number | null
@@ -37,7 +49,7 @@ export async function freshDatabaseUrl(
 /** `oversight ARGS…` against the database at `url`. */
 export function runCli(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...programArgs('cli'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: url, ...env },
     })
@@ -78,7 +90,7 @@ export async function startServerProcess(
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, programArgs('server'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

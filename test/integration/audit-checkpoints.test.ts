@@ -12,6 +12,7 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { programArgs } from '../helpers/processes.ts'
 
 interface Run {
   code: number | null
@@ -21,7 +22,7 @@ interface Run {
 
 function cli(url: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...programArgs('cli'), ...args], {
       cwd: projectRoot(),
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: url },
     })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -12,6 +13,7 @@ import { DEMO_EMAILS, OTHER_COUNCIL_ADMIN_EMAIL } from '../../src/demo/scenario.
 import { OWNER_COLUMNS } from '../../src/modules/resourcing/person-refs.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { currentPeriod } from '../../src/domain/periods.ts'
+import { projectRoot } from '../../src/paths.ts'
 import { Agent } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
@@ -62,7 +64,7 @@ describe(`demo scenario (${dialectName()})`, () => {
   })
 
   it("the README's table of demo accounts lists every account the demo makes, and no other", async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const readme = readFileSync(path.join(projectRoot(), 'README.md'), 'utf8')
     const table = readme.slice(readme.indexOf('| Sign in as'), readme.indexOf('The demo goes only into'))
     const listed = [...table.matchAll(/`([^`\s]+@[^`\s]+)`/g)].map((m) => m[1]).sort()
     const users = await database.db.selectFrom('users').select('email').orderBy('email').execute()

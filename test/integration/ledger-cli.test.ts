@@ -9,6 +9,7 @@ import { parseDatabaseUrl } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { projectRoot } from '../../src/paths.ts'
 import { createPostgresDatabase, dialectName, dropDatabase } from '../helpers/database.ts'
+import { programArgs } from '../helpers/processes.ts'
 
 const ROOT = projectRoot()
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-ledger-cli-'))
@@ -25,7 +26,7 @@ async function freshDatabaseUrl(): Promise<string> {
 }
 
 function start(url: string, args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawn(process.execPath, [...programArgs('cli'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: url },
   })
