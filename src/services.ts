@@ -56,6 +56,8 @@ import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
+import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
+import * as outputsArea from './modules/outcomes/outputs/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -96,6 +98,8 @@ export function createServices(database: Database, config: Config) {
     raid,
     finance,
   })
+  const ambitions = ambitionsArea.createAmbitionsService(db, { programmes })
+  const outputs = outputsArea.createOutputsService(db, { projects, milestones })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -170,8 +174,12 @@ export function createServices(database: Database, config: Config) {
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
     ...capacityHistory(resourcing),
+    ...ambitionsArea.ambitionsHistoryTargets(ambitions),
+    ...outputsArea.outputsHistoryTargets(outputs),
   }
   return {
+    ambitions,
+    outputs,
     resourcing,
     partnerships,
     responsibilities,
