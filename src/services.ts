@@ -89,7 +89,14 @@ export function createServices(database: Database, config: Config) {
   })
   const scrutiny = createScrutinyService(db, workingCalendar)
   const calendar = createCalendarService(db, config.baseUrl)
-  const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
+  const ambitions = ambitionsArea.createAmbitionsService(db, { programmes })
+  const definitions = createDefinitionsService(db, {
+    programmes,
+    projects,
+    milestones,
+    organisation,
+    ambitions,
+  })
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
@@ -98,7 +105,6 @@ export function createServices(database: Database, config: Config) {
     raid,
     finance,
   })
-  const ambitions = ambitionsArea.createAmbitionsService(db, { programmes })
   const outputs = outputsArea.createOutputsService(db, { projects, milestones })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {

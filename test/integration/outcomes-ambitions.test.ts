@@ -241,4 +241,19 @@ describe(`strategic ambitions (${dialectName()})`, () => {
     assert.equal(xlsx.status, 200)
     assert.match(String(xlsx.headers['content-type']), /spreadsheetml/)
   })
+
+  it("lists the programme's ambitions under what ‘Digital’ means in its definition and the paper", async () => {
+    const id = await make(admin, '/api/v1/programme-definitions', {
+      programmeId: programme,
+      title: 'What Digital means to Marshland',
+      digitalMeaning: 'Services designed around the customer.',
+    })
+    const page = await (await t.signIn(t.orgs.a.users.viewer)).get(`/programme-definitions/${id}`)
+    assert.equal(page.status, 200)
+    assert.ok(page.document.querySelector(`.govuk-summary-list a[href="/ambitions/${ambition.id}"]`))
+    assert.match(
+      page.text,
+      /What ‘Digital’ means to the authority Services designed around the customer\. The strategic ambitions it serves: Digital by preference/,
+    )
+  })
 })
