@@ -63,4 +63,22 @@ describe('output rules', () => {
     assert.ok(check({ plannedOn: '2021-02-30' }).plannedOn)
     assert.ok(check({ status: 'accepted' }).acceptedOn)
   })
+
+  it('keeps the status in step with the dates', () => {
+    assert.match(
+      check({ plannedOn: '2021-01-01', deliveredOn: '2021-02-01' }).status ?? '',
+      /delivered or accepted/,
+    )
+    assert.match(
+      check({
+        plannedOn: '2021-01-01',
+        deliveredOn: '2021-02-01',
+        acceptedOn: '2021-02-01',
+        acceptedBy: 'X',
+        status: 'delivered',
+      }).status ?? '',
+      /Choose accepted/,
+    )
+    assert.deepEqual(check({ plannedOn: '2021-01-01', deliveredOn: '2021-02-01', status: 'delivered' }), {})
+  })
 })

@@ -93,6 +93,11 @@ export function validateOutput(
     if (!accepted) errors.acceptedByPersonId = 'Choose who accepted the output'
   } else if (accepted && !errors.acceptedOn) errors.acceptedOn = 'Enter the date the output was accepted'
 
+  // The status tells the same story as the dates: what has a delivery date is delivered, what was accepted is.
+  if (!errors.status && o.acceptedOn !== null && o.status !== 'accepted')
+    errors.status = 'Choose accepted: the output has an acceptance date'
+  else if (!errors.status && o.deliveredOn !== null && o.status !== 'delivered' && o.status !== 'accepted')
+    errors.status = 'Choose delivered or accepted: the output has an actual delivery date'
   if (o.status === 'delivered' && o.deliveredOn === null && !errors.deliveredOn)
     errors.deliveredOn = 'Enter the actual delivery date of a delivered output'
   if (o.status === 'accepted' && o.acceptedOn === null && !errors.acceptedOn)
