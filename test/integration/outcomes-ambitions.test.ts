@@ -187,9 +187,11 @@ describe(`strategic ambitions (${dialectName()})`, () => {
     for (const url of [`/programmes/${programme}`, `/projects/${sharedProject}`]) {
       const page = await viewer.get(url)
       assert.ok(page.document.querySelector(`#ambitions ~ ul a[href="/ambitions/${ambition.id}"]`), url)
+      assert.ok(page.document.querySelector('a[href="/ambitions"]'), url)
     }
     const council = await viewer.get(`/projects/${councilProject}`)
-    assert.equal(council.document.querySelector('#ambitions'), null, 'no longer linked')
+    assert.equal(council.document.querySelector(`a[href="/ambitions/${ambition.id}"]`), null, 'no longer linked')
+    assert.match(council.text, /Not linked to a strategic ambition yet/)
   })
 
   it('adds an ambition through the form, with field errors and nothing saved for a bad date', async () => {
