@@ -190,7 +190,11 @@ describe(`strategic ambitions (${dialectName()})`, () => {
       assert.ok(page.document.querySelector('a[href="/ambitions"]'), url)
     }
     const council = await viewer.get(`/projects/${councilProject}`)
-    assert.equal(council.document.querySelector(`a[href="/ambitions/${ambition.id}"]`), null, 'no longer linked')
+    assert.equal(
+      council.document.querySelector(`a[href="/ambitions/${ambition.id}"]`),
+      null,
+      'no longer linked',
+    )
     assert.match(council.text, /Not linked to a strategic ambition yet/)
   })
 

@@ -26,7 +26,7 @@ const HOME = { text: 'Strategic ambitions', href: '/ambitions' }
 const refs = (list: ReadonlyArray<{ reference: string }>) => list.map((p) => p.reference).join(', ')
 
 /** Ambitions as CSV and Excel show them: the links are those the reader may see. */
-export function ambitionsTable(views: AmbitionView[]): Table {
+function ambitionsTable(views: AmbitionView[]): Table {
   return {
     name: 'Ambitions',
     header: [

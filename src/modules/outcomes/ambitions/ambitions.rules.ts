@@ -1,4 +1,7 @@
 import { isIsoDate } from '../../../domain/dates.ts'
+import { labelOf } from '../../responsibilities/responsibilities.rules.ts'
+
+export { labelOf }
 
 // Strategic ambitions (issue 11): members said "the council's strategic ambitions relating to digital
 // achievement needed to be transparent". An ambition is owned by a Portfolio Holder (a person of the register),
@@ -10,9 +13,6 @@ export const AMBITION_STATUSES = [
   { value: 'achieved', text: 'Achieved' },
   { value: 'withdrawn', text: 'Withdrawn' },
 ] as const
-
-export const labelOf = (list: ReadonlyArray<{ value: string; text: string }>, value: string) =>
-  list.find((x) => x.value === value)?.text ?? value
 
 export interface AmbitionInput {
   title: string

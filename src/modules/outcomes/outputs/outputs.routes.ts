@@ -51,7 +51,7 @@ export function outputRow(v: OutputView) {
   }
 }
 
-export function outputsTable(views: OutputView[]): Table {
+function outputsTable(views: OutputView[]): Table {
   return {
     name: 'Outputs',
     header: [

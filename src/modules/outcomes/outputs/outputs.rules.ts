@@ -1,4 +1,7 @@
 import { isIsoDate } from '../../../domain/dates.ts'
+import { labelOf } from '../../responsibilities/responsibilities.rules.ts'
+
+export { labelOf }
 
 // Outputs (issue 11): officers could answer "what had been delivered" only from memory. An output is a
 // deliverable of one project: what it is, its type, when it was planned and delivered, who accepted it and
@@ -19,9 +22,6 @@ export const OUTPUT_STATUSES = [
   { value: 'accepted', text: 'Accepted' },
   { value: 'withdrawn', text: 'Withdrawn' },
 ] as const
-
-export const labelOf = (list: ReadonlyArray<{ value: string; text: string }>, value: string) =>
-  list.find((x) => x.value === value)?.text ?? value
 
 export interface OutputInput {
   title: string
