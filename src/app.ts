@@ -84,6 +84,8 @@ import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
+import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
+import { outputsSlice } from './modules/outcomes/outputs/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -251,6 +253,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(skillsApi)
   await app.register(responsibilitiesSlice)
   await app.register(capacitySlice)
+  await app.register(ambitionsSlice)
+  await app.register(outputsSlice)
   await app.register(apiDocsRoutes)
 
   return app

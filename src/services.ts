@@ -56,6 +56,8 @@ import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
+import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
+import * as outputsArea from './modules/outcomes/outputs/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -87,7 +89,14 @@ export function createServices(database: Database, config: Config) {
   })
   const scrutiny = createScrutinyService(db, workingCalendar)
   const calendar = createCalendarService(db, config.baseUrl)
-  const definitions = createDefinitionsService(db, { programmes, projects, milestones, organisation })
+  const ambitions = ambitionsArea.createAmbitionsService(db, { programmes })
+  const definitions = createDefinitionsService(db, {
+    programmes,
+    projects,
+    milestones,
+    organisation,
+    ambitions,
+  })
   const finance = createFinanceService(db)
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
@@ -96,6 +105,7 @@ export function createServices(database: Database, config: Config) {
     raid,
     finance,
   })
+  const outputs = outputsArea.createOutputsService(db, { projects, milestones })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -170,8 +180,12 @@ export function createServices(database: Database, config: Config) {
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
     ...capacityHistory(resourcing),
+    ...ambitionsArea.ambitionsHistoryTargets(ambitions),
+    ...outputsArea.outputsHistoryTargets(outputs),
   }
   return {
+    ambitions,
+    outputs,
     resourcing,
     partnerships,
     responsibilities,

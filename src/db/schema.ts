@@ -1515,3 +1515,56 @@ export interface DB {
 
 export type Ambition = Selectable<AmbitionTable>
 export type Indicator = Selectable<IndicatorTable>
+
+/** A programme that contributes to an ambition (migration 0025). */
+export interface AmbitionProgrammeTable {
+  organisation_id: number
+  ambition_id: number
+  programme_id: number
+}
+
+/** A project that contributes to an ambition (migration 0025). */
+export interface AmbitionProjectTable {
+  organisation_id: number
+  ambition_id: number
+  project_id: number
+}
+
+/** An output (deliverable) of a project (migration 0025). */
+export interface OutputTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  title: string
+  /** service, system, content, process or capability */
+  type: string
+  description: string
+  /** ISO dates: planned and actual delivery. */
+  planned_on: string | null
+  delivered_on: string | null
+  accepted_by_person_id: number | null
+  /** Copy of the accepting person's name (person-refs.ts writes it). */
+  accepted_by: string
+  accepted_on: string | null
+  /** planned, in_progress, delivered, accepted or withdrawn */
+  status: string
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A milestone of the same project that an output is delivered at (migration 0025). */
+export interface OutputMilestoneTable {
+  organisation_id: number
+  output_id: number
+  milestone_id: number
+}
+
+export interface DB {
+  ambition_programmes: AmbitionProgrammeTable
+  ambition_projects: AmbitionProjectTable
+  outputs: OutputTable
+  output_milestones: OutputMilestoneTable
+}
+
+export type Output = Selectable<OutputTable>

@@ -60,6 +60,8 @@ type RecordKind =
   | 'serviceAsset'
   | 'projectRole'
   | 'allocation'
+  | 'ambition'
+  | 'output'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -106,6 +108,8 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'service-assets': 'serviceAsset',
   'project-roles': 'projectRole',
   allocations: 'allocation',
+  ambitions: 'ambition',
+  outputs: 'output',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -150,6 +154,8 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   service_asset: 'serviceAsset',
   project_role: 'projectRole',
   allocation: 'allocation',
+  ambition: 'ambition',
+  output: 'output',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -587,6 +593,18 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       roleId: records.projectRole,
       personId: records.registerPerson,
       months: [{ period: '2025-03', fte: 0.5 }],
+    })
+    // Outcomes (issue 11): an ambition the shared project contributes to, and an output of that project.
+    records.ambition = await create('/api/v1/ambitions', {
+      title: `Matrix ambition ${MARKER}`,
+      programmeIds: [records.programme],
+      projectIds: [records.project],
+    })
+    records.output = await create('/api/v1/outputs', {
+      projectId: records.project,
+      title: `Matrix output ${MARKER}`,
+      type: 'service',
+      milestoneIds: [records.milestone],
     })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

@@ -251,4 +251,54 @@ describe(`demo scenario (${dialectName()})`, () => {
       .executeTakeFirstOrThrow()
     assert.equal(tom.name, 'Tom Fielding', "the resourcing register's Tom Fielding, linked to his account")
   })
+
+  it('records the 2019 ambitions, owned by the Portfolio Holder, and the outputs the minute lists', async () => {
+    const db = database.db
+    const ambitions = await db.selectFrom('ambitions').select(['title', 'owner']).orderBy('title').execute()
+    assert.deepEqual(
+      ambitions.map((a) => a.title),
+      [
+        'Accessible online services for everyone',
+        'Digital by preference: most contacts start online by 2023',
+        'Modern, resilient ICT infrastructure',
+      ],
+    )
+    assert.ok(ambitions.every((a) => a.owner === 'Cllr Richard Ashby'))
+    const outputs = await db
+      .selectFrom('outputs')
+      .innerJoin('projects', 'projects.id', 'outputs.project_id')
+      .select([
+        'projects.reference',
+        'outputs.title',
+        'outputs.planned_on',
+        'outputs.delivered_on',
+        'outputs.accepted_on',
+      ])
+      .execute()
+    for (const words of [
+      /web trends/i,
+      /CRM/,
+      /grants/i,
+      /Goss/,
+      /Northgate/,
+      /accessibility/i,
+      /forms/,
+      /telephone to web and social/,
+    ])
+      assert.ok(
+        outputs.some((o) => words.test(o.title)),
+        `an output for ${words}`,
+      )
+    for (const o of outputs) {
+      if (o.accepted_on) {
+        const day = new Date(`${o.accepted_on}T12:00:00Z`).getUTCDay()
+        assert.ok(day !== 0 && day !== 6, `${o.title} accepted on a working day`)
+        assert.ok(o.delivered_on && o.accepted_on >= o.delivered_on, `${o.title} accepted after delivery`)
+      }
+      if (o.delivered_on) assert.ok(o.planned_on, `${o.title} delivered against a plan`)
+    }
+    const viewer = await signIn(app, 'admin@demo.oversight.test')
+    const list = await viewer.get('/ambitions')
+    assert.match(list.text, /Digital by preference.*Cllr Richard Ashby.*ICT-2019/)
+  })
 })

@@ -50,6 +50,8 @@ describe(`history targets (${dialectName()})`, () => {
       service_asset: 'Service or asset',
       project_role: 'Project role',
       allocation: 'Allocation',
+      ambition: 'Strategic ambition',
+      output: 'Output',
     })
   })
 

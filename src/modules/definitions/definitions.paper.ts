@@ -29,6 +29,8 @@ export interface DefinitionPaperData {
   interimOwnerName: string | null
   projects: ProjectListRow[]
   keyMilestones: Array<MilestoneView & { projectReference: string }>
+  /** The strategic ambitions the programme contributes to. */
+  ambitions: Array<{ id: number; title: string }>
   gaps: CompletenessGap[]
   organisationName: string
   author: string
@@ -43,6 +45,9 @@ export function definitionPaper(d: DefinitionPaperData): PaperDocument {
     digital: [
       ...(paragraphs(i.digitalMeaning).length ? paragraphs(i.digitalMeaning) : [para(NOT_YET)]),
       ...(lines(i.digitalPrinciples).length ? [para('Principles:'), list(lines(i.digitalPrinciples))] : []),
+      ...(d.ambitions.length
+        ? [para('The strategic ambitions it serves:'), list(d.ambitions.map((a) => a.title))]
+        : []),
     ],
     resources: [
       para('Human resources required:'),

@@ -119,6 +119,19 @@ export async function definitionsRoutes(app: FastifyInstance) {
             : { text: 'No recommendation linked' },
         },
         {
+          key: { text: 'Strategic ambitions it serves' },
+          value: data.ambitions.length
+            ? {
+                html: `<ul class="govuk-list">${data.ambitions
+                  .map(
+                    (a) =>
+                      `<li><a class="govuk-link" href="/ambitions/${a.id}">${escapeHtml(a.title)}</a></li>`,
+                  )
+                  .join('')}</ul>`,
+              }
+            : { text: 'None linked yet' },
+        },
+        {
           key: { text: 'Responsible for the paper' },
           value: { text: data.responsibleName ?? 'Not yet named' },
         },

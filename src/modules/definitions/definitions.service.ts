@@ -12,12 +12,15 @@ import type { ProjectsService } from '../projects/projects.service.ts'
 import { definitionPaper, type DefinitionPaperData } from './definitions.paper.ts'
 import { createDefinitionsRepository } from './definitions.repository.ts'
 import { completenessGaps, validateDefinition, type DefinitionInput } from './definitions.rules.ts'
+import type { AmbitionsService } from '../outcomes/ambitions/ambitions.service.ts'
 
 export interface DefinitionsDeps {
   programmes: ProgrammesService
   projects: ProjectsService
   milestones: MilestonesService
   organisation: OrganisationService
+  /** The strategic ambitions the programme contributes to, listed under what ‘Digital’ means (issue 11). */
+  ambitions: Pick<AmbitionsService, 'ofProgramme'>
 }
 
 export function toDefinitionInput(d: ProgrammeDefinition): DefinitionInput {
@@ -127,6 +130,10 @@ export function createDefinitionsService(db: Kysely<DB>, deps: DefinitionsDeps) 
       interimOwnerName: (d.interim_owner_user_id !== null && names.get(d.interim_owner_user_id)) || null,
       projects,
       keyMilestones,
+      ambitions: (await deps.ambitions.ofProgramme(scope, programme.id)).map((a) => ({
+        id: a.id,
+        title: a.title,
+      })),
       gaps: completenessGaps(input, { keyMilestones: keyMilestones.length }),
       organisationName: actor.organisationName,
       author: actor.name,

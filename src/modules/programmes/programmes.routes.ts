@@ -255,5 +255,6 @@ async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, pr
     ],
     programme: { ...programme, statusLabel: programmeStatusLabel(programme.status) },
     canEdit: allows('programme.write', actor.role),
+    ambitions: await app.services.ambitions.ofProgramme(scopeOf(actor), programme.id),
   })
 }

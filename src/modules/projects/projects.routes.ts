@@ -22,6 +22,7 @@ import { isProjectStage, PROJECT_STAGES, validateProject, type ProjectInput } fr
 import { StageChangeRefused, toProjectInput } from './projects.service.ts'
 import { projectRowView } from './projects.view-model.ts'
 import { personChoices } from '../resourcing/person-refs.ts'
+import { outputRow } from '../outcomes/outputs/index.ts'
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const PAGE_SIZE = 100
@@ -224,6 +225,8 @@ export async function projectsRoutes(app: FastifyInstance) {
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
+        ambitions: await app.services.ambitions.ofProject(scope, id),
+        outputs: (await app.services.outputs.listForProject(scope, id)).map(outputRow),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

@@ -225,6 +225,8 @@ export const OWNER_COLUMNS = [
   { table: 'risk_actions', name: 'owner', personId: 'owner_person_id' },
   { table: 'raid_issues', name: 'owner', personId: 'owner_person_id' },
   { table: 'assumptions', name: 'owner', personId: 'owner_person_id' },
+  { table: 'ambitions', name: 'owner', personId: 'owner_person_id' },
+  { table: 'outputs', name: 'accepted_by', personId: 'accepted_by_person_id' },
 ] as const
 
 /**
