@@ -55,6 +55,7 @@ import { createResourcingService } from './modules/resourcing/resourcing.service
 import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
+import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
@@ -96,6 +97,7 @@ export function createServices(database: Database, config: Config) {
     raid,
     finance,
   })
+  const benefits = benefitsArea.createBenefitsService(db)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -169,12 +171,14 @@ export function createServices(database: Database, config: Config) {
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
+    ...benefitsArea.benefitsHistoryTargets(benefits),
     ...capacityHistory(resourcing),
   }
   return {
     resourcing,
     partnerships,
     responsibilities,
+    benefits,
     privacy: createPrivacyService(db),
     decisions,
     boards,

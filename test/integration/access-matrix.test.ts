@@ -60,6 +60,7 @@ type RecordKind =
   | 'serviceAsset'
   | 'projectRole'
   | 'allocation'
+  | 'benefit'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -106,6 +107,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'service-assets': 'serviceAsset',
   'project-roles': 'projectRole',
   allocations: 'allocation',
+  benefits: 'benefit',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -150,6 +152,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   service_asset: 'serviceAsset',
   project_role: 'projectRole',
   allocation: 'allocation',
+  benefit: 'benefit',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -587,6 +590,13 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       roleId: records.projectRole,
       personId: records.registerPerson,
       months: [{ period: '2025-03', fte: 0.5 }],
+    })
+    // The benefits register (issue 11): a benefit of the shared project, with a profile year.
+    records.benefit = await create('/api/v1/benefits', {
+      projectId: records.project,
+      title: `Matrix benefit ${MARKER}`,
+      type: 'cashable',
+      profile: [{ year: '2021/22', planned: 100, realised: 50 }],
     })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

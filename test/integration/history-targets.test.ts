@@ -50,6 +50,7 @@ describe(`history targets (${dialectName()})`, () => {
       service_asset: 'Service or asset',
       project_role: 'Project role',
       allocation: 'Allocation',
+      benefit: 'Benefit',
     })
   })
 

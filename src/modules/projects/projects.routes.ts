@@ -224,6 +224,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
+        benefits: await app.services.benefits.projectRows(scope, id),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',
