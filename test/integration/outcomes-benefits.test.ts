@@ -352,4 +352,94 @@ describe(`the benefits register (${dialectName()})`, () => {
     })
     assert.equal(overridden.statusCode, 201, overridden.body)
   })
+
+  it('adds and edits a benefit through its pages, with every error in the summary and a conflict page', async () => {
+    const pm = await t.signIn(t.orgs.a.users.project_manager)
+    const url = `/projects/${shared}/benefits/new`
+    assert.equal((await pm.get(url)).status, 200)
+    const bad = await pm.post(url, {
+      rows: '5',
+      title: 'Staff time',
+      type: 'non_cashable',
+      unit: 'hours',
+      mtfs: 'yes',
+      'year-0': '2021/22',
+      'planned-0': 'lots',
+      'year-1': '2021-22',
+      'planned-1': '5',
+    })
+    assert.equal(bad.status, 400)
+    const summary = bad.document.querySelector('.govuk-error-summary')?.textContent ?? ''
+    assert.match(summary, /Only a cashable benefit can be counted/)
+    assert.match(summary, /Planned value for 2021\/22 must be a number/)
+    assert.match(summary, /2021\/22 is already in the profile/)
+    const saved = await pm.post(url, {
+      rows: '5',
+      title: 'Online forms saving',
+      type: 'cashable',
+      disBenefit: 'no',
+      mtfs: 'yes',
+      baselineYear: '2020/21',
+      'year-0': '2021/22',
+      'planned-0': '£1,250.50',
+      'realised-0': '1,000',
+      'year-1': '2022/23',
+      'planned-1': '0.25',
+    })
+    assert.equal(saved.status, 303, saved.text)
+    const page = await pm.get(saved.location!)
+    assert.match(page.text, /Online forms saving/)
+    assert.match(
+      page.document.querySelector('#profile')?.textContent ?? '',
+      /2021\/22\s*£1,250.50\s*£1,000.00/,
+    )
+    assert.match(page.text, /Total £1,250.75 £1,000.00/)
+    assert.ok(page.document.querySelector('svg[role="img"]'), 'the chart')
+    const id = Number(saved.location!.split('/').pop())
+
+    const register = await pm.get('/benefits')
+    assert.match(register.text, /Online forms saving/)
+    assert.doesNotMatch((await pm.get('/benefits?type=societal')).text, /Online forms saving/)
+    const project = await pm.get(`/projects/${shared}`)
+    assert.ok(project.document.querySelector(`a[href="/benefits/${id}"]`), 'the project page lists it')
+    const csv = await pm.get('/benefits/export.csv')
+    assert.match(csv.body, /Online forms saving/)
+
+    const edit = await pm.get(`/benefits/${id}/edit`)
+    assert.equal(edit.status, 200)
+    const form = {
+      version: '1',
+      rows: '5',
+      title: 'Online forms saving',
+      type: 'cashable',
+      mtfs: 'yes',
+      baselineYear: '2020/21',
+      'year-0': '2021/22',
+      'planned-0': '1250.50',
+      'realised-0': '1250.50',
+    }
+    assert.equal((await pm.post(`/benefits/${id}/edit`, form)).status, 303)
+    const stale = await pm.post(`/benefits/${id}/edit`, { ...form, 'realised-0': '1' })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /changed by someone else/)
+    const history = await pm.get(`/history/benefit/${id}`)
+    assert.equal(history.status, 200)
+    assert.match(history.text, /2022\/23: planned £0.25/)
+
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    assert.doesNotMatch((await viewer.get(`/benefits/${id}`)).text, /Edit benefit/)
+    assert.equal((await viewer.get(url)).status, 403)
+  })
+
+  it("keeps the owner's name as the people register has it", async () => {
+    const b = (await benefit({ title: 'Owned', ownerPersonId: owner })).json<BenefitJson>()
+    const person = (await t.api(admin, 'GET', `/api/v1/people/${owner}`)).json<{ version: number }>()
+    const renamed = await t.api(admin, 'PATCH', `/api/v1/people/${owner}`, {
+      version: person.version,
+      name: 'Joanne Price-Lee',
+    })
+    assert.equal(renamed.statusCode, 200, renamed.body)
+    const now = (await t.api(admin, 'GET', `/api/v1/benefits/${b.id}`)).json<BenefitJson>()
+    assert.equal(now.owner, 'Joanne Price-Lee')
+  })
 })
