@@ -49,13 +49,7 @@ export function benefitFacts(v: BenefitView) {
     { label: 'Owner', text: b.owner || 'Not recorded' },
     { label: 'Ambition it serves', text: b.ambition_title ?? 'None' },
     { label: 'Indicator that measures it', text: b.indicator_name ?? 'None' },
-    {
-      label: 'Baseline',
-      text:
-        b.baseline_value === null && b.baseline_year === null
-          ? 'Not recorded'
-          : `${fmt(v, b.baseline_value === null ? null : Number(b.baseline_value)) || 'Not recorded'}${b.baseline_year ? ` in ${b.baseline_year}` : ''}`,
-    },
+    { label: 'Baseline', text: baselineText(v) },
     {
       label: 'Target',
       text:
@@ -65,6 +59,14 @@ export function benefitFacts(v: BenefitView) {
     },
     { label: 'Realised to date', text: fmt(v, v.totals.realised) },
   ]
+}
+
+function baselineText(v: BenefitView): string {
+  const b = v.benefit
+  const value = b.baseline_value === null ? null : fmt(v, Number(b.baseline_value))
+  if (value === null)
+    return b.baseline_year ? `Measured in ${b.baseline_year}, value not recorded` : 'Not recorded'
+  return b.baseline_year ? `${value} in ${b.baseline_year}` : value
 }
 
 export function profileTable(v: BenefitView) {
@@ -83,10 +85,17 @@ export function profileChart(v: BenefitView): string {
     title: `${v.benefit.title}: planned and realised by year`,
     description: `Planned and realised values for each financial year, in ${unit}. The table gives the same figures.`,
     bars: v.profile.flatMap((p) => [
-      { label: `${p.year} planned`, value: p.planned / 100, colour: '#1d70b8' },
+      { label: `${p.year} planned`, value: p.planned / 100, colour: '#1d70b8', text: fmt(v, p.planned) },
       ...(p.realised === null
         ? []
-        : [{ label: `${p.year} realised`, value: p.realised / 100, colour: '#00703c' }]),
+        : [
+            {
+              label: `${p.year} realised`,
+              value: p.realised / 100,
+              colour: '#00703c',
+              text: fmt(v, p.realised),
+            },
+          ]),
     ]),
   })
 }
