@@ -10,6 +10,7 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
   let browser: BrowserSession
   let projectId = 0
   let benefitId = 0
+  let cashableId = 0
 
   before(async () => {
     server = await startServer()
@@ -41,6 +42,13 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
     })
     assert.equal(benefit.statusCode, 201, benefit.body)
     benefitId = benefit.json<{ id: number }>().id
+    const cashable = await t.api(admin, 'POST', '/api/v1/benefits', {
+      projectId,
+      title: 'Postage saving',
+      type: 'cashable',
+      profile: [{ year: '2021/22', planned: 500000 }],
+    })
+    cashableId = cashable.json<{ id: number }>().id
   })
   after(async () => {
     await browser?.close()
@@ -86,6 +94,25 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
       }))
       assert.ok(scrollWidth <= width, `${path} scrolls sideways at 320 px (${scrollWidth})`)
     }
+    await site.page.setViewportSize({ width: 1280, height: 800 })
+    await site.signOut()
+    await site.page.close()
+  })
+
+  it('a finance officer records what a cashable benefit realised', async () => {
+    const site = new BasePage(await browser.context.newPage(), server.baseUrl, 'js')
+    await site.signIn(server.t.orgs.a.users.finance_officer, `/benefits/${cashableId}`)
+    await site.checkPage('benefit-finance')
+    await site.follow('Record realised values', 'realised')
+    await site.field('Realised in 2021/22').fill('five pounds')
+    await site.press('Save', 'realised-errors')
+    assert.deepEqual(await site.errorMessages(), [
+      'Realised value for 2021/22 must be an amount of money, like £1,250.00',
+    ])
+    await site.field('Realised in 2021/22').fill('£4,800.10')
+    await site.press('Save', 'realised-saved')
+    assert.equal(await site.flash(), 'Success Realised values of Postage saving saved')
+    assert.match((await site.page.locator('#profile').textContent()) ?? '', /£5,000.00\s*£4,800.10/)
     await site.page.close()
   })
 })

@@ -442,4 +442,95 @@ describe(`the benefits register (${dialectName()})`, () => {
     const now = (await t.api(admin, 'GET', `/api/v1/benefits/${b.id}`)).json<BenefitJson>()
     assert.equal(now.owner, 'Joanne Price-Lee')
   })
+
+  it('lets a finance officer record the realised values of a cashable benefit, and nothing else', async () => {
+    const b = (
+      await benefit({
+        title: 'Postage saving',
+        profile: [
+          { year: '2021/22', planned: 500000 },
+          { year: nextYear, planned: 500000 },
+        ],
+      })
+    ).json<BenefitJson>()
+    const finance = await t.signIn(t.orgs.a.users.finance_officer)
+    assert.match((await finance.get(`/benefits/${b.id}`)).text, /Record realised values/)
+    const form = await finance.get(`/benefits/${b.id}/realised`)
+    assert.equal(form.status, 200)
+    const future = await finance.post(`/benefits/${b.id}/realised`, {
+      version: String(b.version),
+      rows: '2',
+      'year-0': '2021/22',
+      'realised-0': '£4,800.10',
+      'year-1': nextYear,
+      'realised-1': '1',
+    })
+    assert.equal(future.status, 400)
+    assert.match(future.document.querySelector('.govuk-error-summary')?.textContent ?? '', /has not begun/)
+    const saved = await finance.post(`/benefits/${b.id}/realised`, {
+      version: String(b.version),
+      rows: '2',
+      'year-0': '2021/22',
+      'realised-0': '£4,800.10',
+      'year-1': nextYear,
+      'realised-1': '',
+    })
+    assert.equal(saved.status, 303, saved.text)
+    const now = (await t.api(admin, 'GET', `/api/v1/benefits/${b.id}`)).json<BenefitJson>()
+    assert.deepEqual(
+      now.profile.map((p) => p.realised),
+      [480010, null],
+    )
+    assert.equal(now.title, 'Postage saving')
+    const stale = await finance.post(`/benefits/${b.id}/realised`, {
+      version: String(b.version),
+      rows: '1',
+      'year-0': '2021/22',
+      'realised-0': '1',
+    })
+    assert.equal(stale.status, 409)
+
+    const token = await t.tokenFor(t.orgs.a.users.finance_officer)
+    const read = await t.api(token, 'GET', `/api/v1/benefits/${b.id}/realised`)
+    assert.deepEqual(read.json(), {
+      version: now.version,
+      realised: [
+        { year: '2021/22', realised: 480010 },
+        { year: nextYear, realised: null },
+      ],
+    })
+    const api = await t.api(token, 'PUT', `/api/v1/benefits/${b.id}/realised`, {
+      version: now.version,
+      realised: [{ year: '2021/22', realised: 480000 }],
+    })
+    assert.equal(api.statusCode, 200, api.body)
+    assert.equal(api.json<BenefitJson>().realisedToDate, 480000)
+    const notAYear = await t.api(token, 'PUT', `/api/v1/benefits/${b.id}/realised`, {
+      version: now.version + 1,
+      realised: [{ year: '2030/31', realised: 1 }],
+    })
+    assert.equal(notAYear.statusCode, 400)
+    assert.match(notAYear.json<ErrorJson>().fields['profile-0'] ?? '', /not a year of the profile/)
+
+    const contacts = (
+      await benefit({
+        title: 'Contacts',
+        type: 'non_cashable',
+        unit: 'contacts',
+        profile: [{ year: '2021/22', planned: 1 }],
+      })
+    ).json<BenefitJson>()
+    const refused = await t.api(token, 'PUT', `/api/v1/benefits/${contacts.id}/realised`, {
+      version: contacts.version,
+      realised: [{ year: '2021/22', realised: 1 }],
+    })
+    assert.equal(refused.statusCode, 400)
+    assert.match(refused.json<ErrorJson>().fields.realised ?? '', /cashable/)
+    const viewer = await t.tokenFor(t.orgs.a.users.viewer)
+    const viewerRes = await t.api(viewer, 'PUT', `/api/v1/benefits/${b.id}/realised`, {
+      version: 1,
+      realised: [],
+    })
+    assert.equal(viewerRes.statusCode, 403)
+  })
 })

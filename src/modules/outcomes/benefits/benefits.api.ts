@@ -74,7 +74,7 @@ const BenefitPatch = Type.Object(
   { additionalProperties: false },
 )
 
-const BenefitSchema = Type.Object(
+export const BenefitSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer(),
@@ -135,7 +135,7 @@ const inputFrom = (b: Body, current?: BenefitInput): BenefitInput => ({
     [],
 })
 
-const benefitJson = (v: BenefitView): Static<typeof BenefitSchema> => {
+export const benefitJson = (v: BenefitView): Static<typeof BenefitSchema> => {
   const b = v.benefit
   return {
     id: b.id,

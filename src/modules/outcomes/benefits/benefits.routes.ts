@@ -213,6 +213,7 @@ export async function benefitsRoutes(app: FastifyInstance) {
         benefit: v.benefit,
         disBenefit: v.benefit.dis_benefit === 1,
         canWrite: canWrite(actor),
+        canRecordRealised: v.benefit.type === 'cashable' && allows('finance.write', actor.role),
         facts: benefitFacts(v),
         profile: profileTable(v),
         totals: {

@@ -84,6 +84,9 @@ export function valueText(v: number | null, type: string): string {
   return s
 }
 
+const notBegun = (year: string) =>
+  `${year} has not begun: record a realised value only for a year that has begun`
+
 /** The year's first day: a year has begun on or after it. */
 const yearStart = (label: string) => {
   const fy = parseFinancialYear(label)
@@ -125,8 +128,7 @@ export function validateBenefit(b: BenefitInput, today: IsoDate): Record<string,
     else if (p.planned === null) errors[key] = `Enter the planned value for ${fy.label}`
     else if (!bounded(p.planned) || !bounded(p.realised))
       errors[key] = `The value for ${fy.label} is too large`
-    else if (p.realised !== null && financialYearBounds(fy).start > today)
-      errors[key] = `${fy.label} has not begun: record a realised value only for a year that has begun`
+    else if (p.realised !== null && financialYearBounds(fy).start > today) errors[key] = notBegun(fy.label)
     if (fy) seen.add(fy.label)
   })
   return errors
@@ -187,4 +189,40 @@ export function benefitsReviewProblem(
   if (benefitCount === 0) return 'no benefits are recorded for this project in the benefits register'
   if (missing.length === 0) return null
   return `realised values are missing for ${missing.map((m) => `${m.title} (${m.years.join(', ')})`).join('; ')}`
+}
+
+/**
+ * A cashable benefit's profile with the realised values finance gives (each for a year of the profile), or the
+ * field errors: another type of benefit, a year the profile lacks, a value for a year not begun.
+ */
+export function withRealised(
+  benefit: { type: string },
+  profile: ReadonlyArray<{ year: string; planned: number; realised: number | null }>,
+  realised: ReadonlyArray<{ year: string; realised: number | null }>,
+  today: IsoDate,
+): { profile: ProfileYearInput[]; errors: Record<string, string> } {
+  const errors: Record<string, string> = {}
+  if (benefit.type !== 'cashable') {
+    errors.realised =
+      'Only a cashable benefit has its realised values recorded by finance: ask the project manager'
+    return { profile: [], errors }
+  }
+  const given = new Map<string, number | null>()
+  realised.forEach((r, i) => {
+    const label = parseFinancialYear(r.year)?.label ?? r.year
+    if (!profile.some((p) => p.year === label))
+      errors[`profile-${i}`] = `${r.year} is not a year of the profile`
+    else if (!bounded(r.realised)) errors[`profile-${i}`] = `The value for ${label} is too large`
+    else if (r.realised !== null && financialYearBounds(parseFinancialYear(label)!).start > today)
+      errors[`profile-${i}`] = notBegun(label)
+    given.set(label, r.realised)
+  })
+  return {
+    profile: profile.map((p) => ({
+      year: p.year,
+      planned: p.planned,
+      realised: given.has(p.year) ? (given.get(p.year) ?? null) : p.realised,
+    })),
+    errors,
+  }
 }

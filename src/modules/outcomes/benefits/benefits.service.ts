@@ -18,6 +18,7 @@ import {
   normalisedProfile,
   profileTotals,
   validateBenefit,
+  withRealised,
   type BenefitInput,
   type ProfileTotals,
 } from './benefits.rules.ts'
@@ -141,6 +142,40 @@ export function createBenefitsService(db: Kysely<DB>) {
           withParts: async (created) => {
             await repo.replaceProfile(trx, actor.organisationId, created.id, b.profile)
             return { profile: profileLine(values, b.profile) }
+          },
+        })
+      })
+    },
+
+    /**
+     * The realised values of a cashable benefit's profile years, as finance records them: the rest of the
+     * benefit, and which years it has, are the project's to change. Under the benefit's version.
+     */
+    async recordRealised(
+      actor: Actor,
+      id: number,
+      version: number,
+      realised: ReadonlyArray<{ year: string; realised: number | null }>,
+    ): Promise<Benefit> {
+      return db.transaction().execute(async (trx) => {
+        const seen = await repo.get(trx, scopeOf(actor), id)
+        const current = seen && (await repo.record(trx, actor.organisationId, seen.id))
+        if (!current) throw notFound('Benefit')
+        if (current.version !== version) throw new ConflictError(current)
+        const before = await repo.profiles(trx, actor.organisationId, [id])
+        const { profile, errors } = withRealised(current, before, realised, todayInLondon())
+        if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+        await repo.replaceProfile(trx, actor.organisationId, id, profile)
+        return updateVersioned(trx, {
+          table: 'benefits',
+          entityType: 'benefit',
+          actor,
+          current,
+          version,
+          changes: {},
+          record: {
+            before: { ...current, profile: profileLine(current, before) },
+            after: { ...current, version: version + 1, profile: profileLine(current, profile) },
           },
         })
       })

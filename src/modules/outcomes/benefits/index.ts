@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { benefitsApi } from './benefits.api.ts'
 import { benefitsRoutes } from './benefits.routes.ts'
+import { benefitsRealisedRoutes } from './benefits-realised.routes.ts'
 
 export { createBenefitsService } from './benefits.service.ts'
 export { benefitsHistoryTargets } from './benefits.history.ts'
@@ -9,4 +10,5 @@ export { benefitsHistoryTargets } from './benefits.history.ts'
 export async function benefitsSlice(app: FastifyInstance) {
   await app.register(benefitsRoutes)
   await app.register(benefitsApi)
+  await app.register(benefitsRealisedRoutes)
 }
