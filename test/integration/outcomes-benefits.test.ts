@@ -58,7 +58,16 @@ describe(`the benefits register (${dialectName()})`, () => {
     const at = new Date().toISOString()
     const row = await t.database.db
       .insertInto('ambitions')
-      .values({ organisation_id: org.id, title, status: 'active', created_at: at, updated_at: at })
+      .values({
+        organisation_id: org.id,
+        title,
+        statement: '',
+        theme: '',
+        owner: '',
+        status: 'active',
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     return row.id
@@ -83,7 +92,12 @@ describe(`the benefits register (${dialectName()})`, () => {
         .values({
           organisation_id: t.orgs.b.id,
           name: 'B calls',
+          description: '',
           unit: 'count',
+          scale: 0,
+          group_name: '',
+          data_source: '',
+          owner: '',
           polarity: 'lower',
           frequency: 'monthly',
           rollup: 'sum',
