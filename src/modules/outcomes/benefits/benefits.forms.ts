@@ -1,4 +1,4 @@
-import { splitDate, todayInLondon } from '../../../domain/dates.ts'
+import { todayInLondon } from '../../../domain/dates.ts'
 import { dateItems, readDate, resubmitFields } from '../../../web/form-pages.ts'
 import { errorList, field, optionalInt, type FormBody } from '../../../web/forms.ts'
 import { ownerFieldView, readOwner, type PersonChoice } from '../../resourcing/person-refs.ts'
@@ -155,7 +155,6 @@ export function benefitFormContext(
     baselineValue: text('baselineValue', values.baselineValue),
     targetValue: text('targetValue', values.targetValue),
     targetOnItems: dateItems(body, 'targetOn', values.targetOn, Boolean(errors.targetOn)),
-    targetOnParts: splitDate(values.targetOn),
     typeItems: BENEFIT_TYPES.map((t) => ({
       value: t.value,
       text: t.text,
