@@ -1520,7 +1520,9 @@ export type Indicator = Selectable<IndicatorTable>
 export interface BenefitTable {
   id: Generated<number>
   organisation_id: number
-  project_id: number
+  programme_id: number
+  /** Null for a benefit of the whole programme. */
+  project_id: number | null
   title: string
   description: string
   /** cashable, non_cashable or societal */

@@ -122,10 +122,10 @@ export async function outcomesBenefitsDemo({ trx, organisationId: org, now, toda
     (
       await trx
         .selectFrom('projects')
-        .select(['id', 'reference'])
+        .select(['id', 'reference', 'programme_id'])
         .where('organisation_id', '=', org)
         .execute()
-    ).map((p) => [p.reference, p.id]),
+    ).map((p) => [p.reference, p]),
   )
   const people = new Map(
     (await trx.selectFrom('people').select(['id', 'name']).where('organisation_id', '=', org).execute()).map(
@@ -137,10 +137,11 @@ export async function outcomesBenefitsDemo({ trx, organisationId: org, now, toda
   const years = Array.from({ length: current - FIRST_YEAR + 2 }, (_, i) => FIRST_YEAR + i)
   const hundredths = (v: number) => v * 100
   for (const b of BENEFITS) {
-    const projectId = projects.get(b.project)
-    if (projectId === undefined) continue
+    const project = projects.get(b.project)
+    if (project === undefined) continue
     const id = await add('benefits', 'benefit', {
-      project_id: projectId,
+      programme_id: project.programme_id,
+      project_id: project.id,
       title: b.title,
       description: b.description,
       type: b.type,

@@ -547,4 +547,47 @@ describe(`the benefits register (${dialectName()})`, () => {
     })
     assert.equal(viewerRes.statusCode, 403)
   })
+
+  it('records a benefit of the whole programme, which partner officers do not see', async () => {
+    const res = await t.api(admin, 'POST', '/api/v1/benefits', {
+      programmeId: programme,
+      title: 'Digital skills across the council',
+      type: 'societal',
+      unit: 'staff trained',
+      profile: [{ year: '2021/22', planned: 10000, realised: 12000 }],
+    })
+    assert.equal(res.statusCode, 201, res.body)
+    const b = res.json<BenefitJson & { projectId: number | null; programmeId: number }>()
+    assert.equal(b.projectId, null)
+    assert.equal(b.programmeId, programme)
+    const both = await t.api(admin, 'POST', '/api/v1/benefits', {
+      title: 'Nowhere',
+      type: 'cashable',
+    })
+    assert.equal(both.statusCode, 400)
+    assert.match(both.json<ErrorJson>().fields.projectId ?? '', /Choose the project/)
+
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const page = await pm.get(`/programmes/${programme}`)
+    assert.ok(page.document.querySelector(`a[href="/benefits/${b.id}"]`), 'the programme page lists it')
+    const form = await pm.post(`/programmes/${programme}/benefits/new`, {
+      rows: '5',
+      title: 'Fewer printed forms',
+      type: 'non_cashable',
+      unit: 'forms',
+      'year-0': '2021/22',
+      'planned-0': '500',
+    })
+    assert.equal(form.status, 303, form.text)
+    const filtered = await pm.get(`/benefits?programme=${programme}`)
+    assert.match(filtered.text, /Digital skills across the council/)
+    assert.match(filtered.text, /Fewer printed forms/)
+    assert.match(filtered.text, /Channel shift saving/)
+
+    const partner = await t.tokenFor(t.orgs.a.users.partner_officer)
+    assert.equal((await t.api(partner, 'GET', `/api/v1/benefits/${b.id}`)).statusCode, 404)
+    const partnerPage = await (await t.signIn(t.orgs.a.users.partner_officer)).get(`/programmes/${programme}`)
+    assert.equal(partnerPage.status, 200)
+    assert.doesNotMatch(partnerPage.text, /Digital skills across the council/)
+  })
 })

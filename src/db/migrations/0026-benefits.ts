@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import { idColumn } from './helpers.ts'
 
-// Issue 11, "Outputs and benefits": the benefits register. A benefit (or dis-benefit) of a project, of one
-// type (cashable, non-cashable or societal), owned by a person of the register, serving an ambition and
-// measured by an indicator (both optional, migration 0024), with a baseline, a target and the date it is to
+// Issue 11, "Outputs and benefits": the benefits register. A benefit (or dis-benefit) of a project, or of a
+// whole programme, of one type (cashable, non-cashable or societal), owned by a person of the register,
+// serving an ambition and measured by an indicator (both optional, migration 0024), with a baseline, a target and the date it is to
 // be met by, and its realisation profile: a planned and a realised value for each financial year. Values are
 // exact integers in hundredths: pence for a cashable benefit, value × 100 of the benefit's unit otherwise.
 
@@ -12,7 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('organisation_id', 'integer', (c) =>
       c.notNull().references('organisations.id').onDelete('cascade'),
     )
-    .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    // Every benefit is of a programme; most are of one of its projects too (null: the whole programme's).
+    .addColumn('programme_id', 'integer', (c) => c.notNull().references('programmes.id').onDelete('cascade'))
+    .addColumn('project_id', 'integer', (c) => c.references('projects.id').onDelete('cascade'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     // cashable, non_cashable or societal
@@ -37,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
-  for (const col of ['project_id', 'owner_person_id', 'ambition_id', 'indicator_id'])
+  for (const col of ['programme_id', 'project_id', 'owner_person_id', 'ambition_id', 'indicator_id'])
     await db.schema.createIndex(`benefits_${col}`).on('benefits').column(col).execute()
 
   // The realisation profile: parts of the benefit, replaced under its version.

@@ -255,5 +255,7 @@ async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, pr
     ],
     programme: { ...programme, statusLabel: programmeStatusLabel(programme.status) },
     canEdit: allows('programme.write', actor.role),
+    benefits: await app.services.benefits.programmeRows(scopeOf(actor), programme.id),
+    canAddBenefit: allows('project.write', actor.role),
   })
 }

@@ -11,6 +11,7 @@ import { benefitJson, BenefitSchema } from './benefits.api.ts'
 import { resubmitBenefit } from './benefits.forms.ts'
 import { formatValue, readValue, valueText } from './benefits.rules.ts'
 import type { BenefitView } from './benefits.service.ts'
+import { homeOf } from './benefits.view.ts'
 
 // Finance records what a cashable benefit realised, year by year (issue 11): a page and an API for the
 // finance team (policy finance.write), who may not change the benefit itself or the years of its profile.
@@ -71,7 +72,7 @@ export async function benefitsRealisedRoutes(app: FastifyInstance) {
       'outcomes/benefits/views/realised-form.njk',
       {
         title: `Record realised values: ${v.benefit.title}`,
-        caption: `${v.benefit.project_reference}: ${v.benefit.project_name}`,
+        caption: homeOf(v.benefit).text,
         action: `/benefits/${v.benefit.id}/realised`,
         backLink: `/benefits/${v.benefit.id}`,
         version,

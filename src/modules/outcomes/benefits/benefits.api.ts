@@ -66,7 +66,18 @@ const optional = <T extends Record<string, TSchema>>(o: T) =>
 
 const { title, type, ...rest } = Fields
 const BenefitCreate = Type.Object(
-  { projectId: Type.Integer({ minimum: 1 }), title, type, ...optional(rest) },
+  {
+    projectId: Type.Optional(Type.Integer({ minimum: 1, description: 'The project it comes from' })),
+    programmeId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "A benefit of the whole programme: without a project; else the project's",
+      }),
+    ),
+    title,
+    type,
+    ...optional(rest),
+  },
   { additionalProperties: false },
 )
 const BenefitPatch = Type.Object(
@@ -78,8 +89,10 @@ export const BenefitSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer(),
-    projectId: Type.Integer(),
-    projectReference: Type.String(),
+    projectId: Nullable(Type.Integer({ description: 'Null for a benefit of the whole programme' })),
+    projectReference: Nullable(Type.String()),
+    programmeId: Type.Integer(),
+    programmeReference: Type.String(),
     title: Type.String(),
     description: Type.String(),
     type: Type.String(),
@@ -105,10 +118,11 @@ export const BenefitSchema = Type.Object(
   { $id: 'Benefit' },
 )
 
-type Body = Partial<Static<typeof BenefitPatch>> & { projectId?: number }
+type Body = Partial<Static<typeof BenefitPatch>> & { projectId?: number; programmeId?: number }
 
 const inputFrom = (b: Body, current?: BenefitInput): BenefitInput => ({
   projectId: b.projectId ?? current?.projectId ?? null,
+  programmeId: b.programmeId ?? current?.programmeId ?? null,
   title: b.title ?? current?.title ?? '',
   description: b.description ?? current?.description ?? '',
   type: b.type ?? current?.type ?? '',
@@ -142,6 +156,8 @@ export const benefitJson = (v: BenefitView): Static<typeof BenefitSchema> => {
     version: b.version,
     projectId: b.project_id,
     projectReference: b.project_reference,
+    programmeId: b.programme_id,
+    programmeReference: b.programme_reference,
     title: b.title,
     description: b.description,
     type: b.type,

@@ -41,7 +41,7 @@ const idOf = (v: string) => (v === '' ? null : (optionalInt(v) ?? 0))
 /** The form as a benefit, and the errors found reading its values (a value that is not a number). */
 export function readBenefitForm(
   body: FormBody,
-  projectId: number | null,
+  home: { projectId: number | null; programmeId: number | null },
 ): { input: BenefitInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {}
   const type = field(body, 'type')
@@ -70,7 +70,7 @@ export function readBenefitForm(
   }
   const owner = readOwner(body, 'ownerPersonId', 'ownerName')
   const input: BenefitInput = {
-    projectId,
+    ...home,
     title: field(body, 'title'),
     description: field(body, 'description'),
     type,
@@ -97,6 +97,7 @@ export function inputOf(v: BenefitView): BenefitInput {
   const b = v.benefit
   return {
     projectId: b.project_id,
+    programmeId: b.programme_id,
     title: b.title,
     description: b.description,
     type: b.type,

@@ -9,11 +9,12 @@ import type { ProfileYearInput } from './benefits.rules.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 
-/** A benefit with the names a list shows: its project and programme, ambition and indicator. */
+/** A benefit with the names a list shows: its project (none for the whole programme's), programme, ambition and indicator. */
 export type BenefitRow = Benefit & {
-  project_reference: string
-  project_name: string
-  programme_id: number
+  project_reference: string | null
+  project_name: string | null
+  programme_reference: string
+  programme_name: string
   ambition_title: string | null
   indicator_name: string | null
 }
@@ -35,7 +36,8 @@ export interface BenefitFilter {
 function benefitsIn(db: Db, scope: Scope) {
   const q = db
     .selectFrom('benefits')
-    .innerJoin('projects', 'projects.id', 'benefits.project_id')
+    .innerJoin('programmes', 'programmes.id', 'benefits.programme_id')
+    .leftJoin('projects', 'projects.id', 'benefits.project_id')
     // merge: read through ambitions' and indicators' repositories (names only)
     .leftJoin('ambitions', 'ambitions.id', 'benefits.ambition_id')
     .leftJoin('indicators', 'indicators.id', 'benefits.indicator_id')
@@ -43,11 +45,14 @@ function benefitsIn(db: Db, scope: Scope) {
     .select([
       'projects.reference as project_reference',
       'projects.name as project_name',
-      'projects.programme_id',
+      'programmes.reference as programme_reference',
+      'programmes.name as programme_name',
       'ambitions.title as ambition_title',
       'indicators.name as indicator_name',
     ])
     .where('benefits.organisation_id', '=', scope.organisationId)
+  // A partner officer sees the benefits of the projects shared with their partner: never a whole programme's,
+  // whose null project is in no list of shared projects.
   return whereProjectVisible(q, scope, 'benefits.project_id')
 }
 
@@ -71,12 +76,13 @@ export const benefitsRepository = {
     w: { offset?: number; limit?: number } = {},
   ): Promise<BenefitRow[]> {
     let q = benefitsIn(db, scope)
-    if (f.programmeId != null) q = q.where('projects.programme_id', '=', f.programmeId)
+    if (f.programmeId != null) q = q.where('benefits.programme_id', '=', f.programmeId)
     if (f.projectId != null) q = q.where('benefits.project_id', '=', f.projectId)
     if (f.type) q = q.where('benefits.type', '=', f.type)
     if (f.ambitionId != null) q = q.where('benefits.ambition_id', '=', f.ambitionId)
     return q
-      .orderBy('projects.reference')
+      .orderBy('programmes.reference')
+      .orderBy((eb) => eb.fn.coalesce('projects.reference', eb.val('')))
       .orderBy('benefits.title')
       .orderBy('benefits.id')
       .limit(w.limit ?? 5000)
@@ -100,6 +106,17 @@ export const benefitsRepository = {
       realised: r.realised_value === null ? null : Number(r.realised_value),
     }))
   },
+
+  /** The programme a project of the organisation is part of. */
+  programmeOf: async (db: Db, organisationId: number, projectId: number): Promise<number | undefined> =>
+    (
+      await db
+        .selectFrom('projects')
+        .select('programme_id')
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', projectId)
+        .executeTakeFirst()
+    )?.programme_id,
 
   /** Replaces a benefit's profile, inside the transaction that saves the benefit under its version. */
   async replaceProfile(

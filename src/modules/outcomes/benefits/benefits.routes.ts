@@ -11,12 +11,13 @@ import { field, FormBody, optionalInt } from '../../../web/forms.ts'
 import { personChoices } from '../../resourcing/person-refs.ts'
 import { download } from '../../resourcing/resourcing-export.ts'
 import { benefitFormContext, inputOf, readBenefitForm, resubmitBenefit } from './benefits.forms.ts'
-import type { BenefitFilter } from './benefits.repository.ts'
+import type { BenefitFilter, BenefitRow } from './benefits.repository.ts'
 import { BENEFIT_TYPES, formatValue, labelOf, type BenefitInput } from './benefits.rules.ts'
 import {
   benefitFacts,
   benefitRow,
   benefitsTable,
+  homeOf,
   profileChart,
   profileTable,
   registerTotals,
@@ -142,14 +143,25 @@ export async function benefitsRoutes(app: FastifyInstance) {
     )
   }
 
-  async function projectOr404(actor: Actor, id: number) {
-    const project = (await service.options(scopeOf(actor))).projects.find((p) => p.id === id)
-    if (!project) throw notFound('Project')
-    return project
+  /** Where a new benefit is added: a project the writer may see, or a programme (the whole programme's). */
+  async function homeOr404(actor: Actor, kind: 'projects' | 'programmes', id: number) {
+    const options = await service.options(scopeOf(actor))
+    const found = options[kind].find((p) => p.id === id)
+    if (!found) throw notFound(kind === 'projects' ? 'Project' : 'Programme')
+    return {
+      home: kind === 'projects' ? { projectId: id, programmeId: null } : { projectId: null, programmeId: id },
+      opts: {
+        title: kind === 'projects' ? 'Add a benefit' : 'Add a benefit of the whole programme',
+        caption: `${found.reference}: ${found.name}`,
+        action: `/${kind}/${id}/benefits/new`,
+        backLink: `/${kind}/${id}`,
+        version: null,
+      },
+    }
   }
 
-  const blank = (projectId: number): BenefitInput => ({
-    projectId,
+  const blank = (home: { projectId: number | null; programmeId: number | null }): BenefitInput => ({
+    ...home,
     title: '',
     description: '',
     type: '',
@@ -166,40 +178,35 @@ export async function benefitsRoutes(app: FastifyInstance) {
     mtfs: false,
     profile: [],
   })
-  const newOpts = (p: { id: number; reference: string; name: string }) => ({
-    title: 'Add a benefit',
-    caption: `${p.reference}: ${p.name}`,
-    action: `/projects/${p.id}/benefits/new`,
-    backLink: `/projects/${p.id}`,
-    version: null,
-  })
 
-  app.get<{ Params: { id: number } }>(
-    '/projects/:id/benefits/new',
-    { config: { policy: 'project.write' }, schema: { params: IdParams } },
-    async (request, reply) => {
-      const p = await projectOr404(request.actor!, request.params.id)
-      return showForm(reply, newOpts(p), blank(p.id), null, {})
-    },
-  )
+  for (const kind of ['projects', 'programmes'] as const) {
+    app.get<{ Params: { id: number } }>(
+      `/${kind}/:id/benefits/new`,
+      { config: { policy: 'project.write' }, schema: { params: IdParams } },
+      async (request, reply) => {
+        const { home, opts } = await homeOr404(request.actor!, kind, request.params.id)
+        return showForm(reply, opts, blank(home), null, {})
+      },
+    )
 
-  app.post<{ Params: { id: number }; Body: FormBody }>(
-    '/projects/:id/benefits/new',
-    { config: { policy: 'project.write' }, schema: { params: IdParams, body: FormBody } },
-    async (request, reply) => {
-      const p = await projectOr404(request.actor!, request.params.id)
-      const { input, errors } = readBenefitForm(request.body, p.id)
-      return handleForm(reply, {
-        errors,
-        save: () => service.create(request.actor!, input),
-        onInvalid: (e) => showForm(reply, newOpts(p), input, request.body, e),
-        onSaved: (b: Benefit) => {
-          reply.flash(`${b.title} added`)
-          return reply.redirect(`/benefits/${b.id}`, 303)
-        },
-      })
-    },
-  )
+    app.post<{ Params: { id: number }; Body: FormBody }>(
+      `/${kind}/:id/benefits/new`,
+      { config: { policy: 'project.write' }, schema: { params: IdParams, body: FormBody } },
+      async (request, reply) => {
+        const { home, opts } = await homeOr404(request.actor!, kind, request.params.id)
+        const { input, errors } = readBenefitForm(request.body, home)
+        return handleForm(reply, {
+          errors,
+          save: () => service.create(request.actor!, input),
+          onInvalid: (e) => showForm(reply, opts, input, request.body, e),
+          onSaved: (b: Benefit) => {
+            reply.flash(`${b.title} added`)
+            return reply.redirect(`/benefits/${b.id}`, 303)
+          },
+        })
+      },
+    )
+  }
 
   app.get<{ Params: { id: number } }>(
     '/benefits/:id',
@@ -226,12 +233,9 @@ export async function benefitsRoutes(app: FastifyInstance) {
     },
   )
 
-  const editOpts = (
-    b: { id: number; title: string; project_reference: string; project_name: string },
-    version: number | string,
-  ) => ({
+  const editOpts = (b: BenefitRow, version: number | string) => ({
     title: `Edit ${b.title}`,
-    caption: `${b.project_reference}: ${b.project_name}`,
+    caption: homeOf(b).text,
     action: `/benefits/${b.id}/edit`,
     backLink: `/benefits/${b.id}`,
     version,
@@ -252,7 +256,10 @@ export async function benefitsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const actor = request.actor!
       const v = await viewOr404(actor, request.params.id)
-      const { input, errors } = readBenefitForm(request.body, v.benefit.project_id)
+      const { input, errors } = readBenefitForm(request.body, {
+        projectId: v.benefit.project_id,
+        programmeId: v.benefit.programme_id,
+      })
       const version = field(request.body, 'version')
       return handleForm(reply, {
         errors,

@@ -13,6 +13,7 @@ import {
 
 const base: BenefitInput = {
   projectId: 1,
+  programmeId: null,
   title: 'Fewer telephone contacts',
   description: '',
   type: 'non_cashable',

@@ -27,7 +27,10 @@ export interface ProfileYearInput {
 }
 
 export interface BenefitInput {
+  /** The project it comes from; null for a benefit of the whole programme. */
   projectId: number | null
+  /** The programme: of a project's benefit, the project's programme, whatever is given. */
+  programmeId: number | null
   title: string
   description: string
   type: string

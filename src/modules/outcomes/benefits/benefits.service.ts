@@ -64,6 +64,7 @@ export function createBenefitsService(db: Kysely<DB>) {
     const errors = validateBenefit(b, today)
     const refs: ForeignId[] = [
       { field: 'projectId', table: 'projects', id: b.projectId },
+      { field: 'programmeId', table: 'programmes', id: b.projectId === null ? b.programmeId : null },
       {
         field: 'ambitionId',
         table: 'ambitions',
@@ -80,7 +81,8 @@ export function createBenefitsService(db: Kysely<DB>) {
     ]
     const foreign = await foreignIdErrors(trx, actor, refs)
     for (const [k, v] of Object.entries(foreign)) errors[k] ??= v
-    if (b.projectId === null) errors.projectId ??= 'Choose the project the benefit comes from'
+    if (b.projectId === null && b.programmeId === null)
+      errors.projectId ??= 'Choose the project the benefit comes from, or its programme'
     return errors
   }
 
@@ -118,6 +120,11 @@ export function createBenefitsService(db: Kysely<DB>) {
     async ofProject(scope: Scope, projectId: number): Promise<BenefitView[]> {
       return views(scope, await repo.list(db, scope, { projectId }))
     },
+    /** The programme page's section: the benefits of the whole programme (not of one project), as rows. */
+    async programmeRows(scope: Scope, programmeId: number) {
+      const rows = (await repo.list(db, scope, { programmeId })).filter((b) => b.project_id === null)
+      return (await views(scope, rows)).map(benefitRow)
+    },
     /** The project page's section: its benefits as rows. */
     async projectRows(scope: Scope, projectId: number) {
       return (await views(scope, await repo.list(db, scope, { projectId }))).map(benefitRow)
@@ -127,9 +134,14 @@ export function createBenefitsService(db: Kysely<DB>) {
     async create(actor: Actor, input: BenefitInput): Promise<Benefit> {
       return db.transaction().execute(async (trx) => {
         const { b, owner } = await prepare(trx, actor, input)
+        const programmeId =
+          b.projectId === null
+            ? b.programmeId!
+            : (await repo.programmeOf(trx, actor.organisationId, b.projectId))!
         const values = {
           ...benefitValues(b),
-          project_id: b.projectId!,
+          programme_id: programmeId,
+          project_id: b.projectId,
           owner_person_id: owner.id,
           owner: owner.name,
         }
@@ -187,8 +199,12 @@ export function createBenefitsService(db: Kysely<DB>) {
         const current = seen && (await repo.record(trx, actor.organisationId, seen.id))
         if (!current) throw notFound('Benefit')
         if (current.version !== version) throw new ConflictError(current)
-        // The project is the benefit's home: it is not moved by an edit.
-        const { b, owner } = await prepare(trx, actor, { ...input, projectId: current.project_id })
+        // The project (or programme) is the benefit's home: it is not moved by an edit.
+        const { b, owner } = await prepare(trx, actor, {
+          ...input,
+          projectId: current.project_id,
+          programmeId: current.programme_id,
+        })
         const before = await repo.profiles(trx, actor.organisationId, [id])
         const changes = { ...benefitValues(b), owner_person_id: owner.id, owner: owner.name }
         await repo.replaceProfile(trx, actor.organisationId, id, b.profile)

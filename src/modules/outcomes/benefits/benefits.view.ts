@@ -9,6 +9,16 @@ import type { BenefitView } from './benefits.service.ts'
 // The register as pages and exports show it: one row a benefit, the profile as a table and a chart with the
 // same figures, and the register's exact totals of cashable benefits and of savings counted in the MTFS.
 
+/** Where a benefit comes from: its project, or its programme as a whole. */
+export function homeOf(b: BenefitView['benefit']): { text: string; href: string } {
+  return b.project_id === null
+    ? {
+        text: `${b.programme_reference}: ${b.programme_name} (whole programme)`,
+        href: `/programmes/${b.programme_id}`,
+      }
+    : { text: `${b.project_reference ?? ''}: ${b.project_name ?? ''}`, href: `/projects/${b.project_id}` }
+}
+
 const fmt = (v: BenefitView, value: number | null) => formatValue(value, v.benefit.type, v.benefit.unit)
 
 export function benefitRow(v: BenefitView) {
@@ -16,8 +26,7 @@ export function benefitRow(v: BenefitView) {
   return {
     id: b.id,
     title: b.title,
-    project: `${b.project_reference}: ${b.project_name}`,
-    projectId: b.project_id,
+    home: homeOf(b),
     type: labelOf(BENEFIT_TYPES, b.type),
     disBenefit: b.dis_benefit === 1,
     mtfs: b.mtfs === 1,
@@ -31,11 +40,7 @@ export function benefitRow(v: BenefitView) {
 export function benefitFacts(v: BenefitView) {
   const b = v.benefit
   return [
-    {
-      label: 'Project',
-      text: `${b.project_reference}: ${b.project_name}`,
-      href: `/projects/${b.project_id}`,
-    },
+    { label: b.project_id === null ? 'Programme' : 'Project', ...homeOf(b) },
     { label: 'Type', text: labelOf(BENEFIT_TYPES, b.type) + (b.dis_benefit === 1 ? ' dis-benefit' : '') },
     ...(b.type === 'cashable'
       ? [
@@ -125,7 +130,7 @@ export function benefitsTable(views: readonly BenefitView[]): Table {
     name: 'Benefits',
     header: [
       'Benefit',
-      'Project',
+      'Project or programme',
       'Type',
       'Dis-benefit',
       'Unit',
@@ -145,7 +150,7 @@ export function benefitsTable(views: readonly BenefitView[]): Table {
       const b = v.benefit
       return [
         b.title,
-        `${b.project_reference}: ${b.project_name}`,
+        homeOf(b).text,
         labelOf(BENEFIT_TYPES, b.type),
         b.dis_benefit === 1 ? 'Yes' : 'No',
         b.unit,
