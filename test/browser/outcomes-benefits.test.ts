@@ -9,6 +9,7 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
   let server: RunningServer
   let browser: BrowserSession
   let projectId = 0
+  let programmeId = 0
   let benefitId = 0
   let cashableId = 0
 
@@ -27,6 +28,7 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
       programmeId: programme.json<{ id: number }>().id,
     })
     projectId = project.json<{ id: number }>().id
+    programmeId = programme.json<{ id: number }>().id
     const benefit = await t.api(admin, 'POST', '/api/v1/benefits', {
       projectId,
       title: 'Fewer telephone contacts',
@@ -83,6 +85,8 @@ describe(`the benefits register, in a browser (${dialectName()})`, { skip: brows
       [`/benefits/${benefitId}`, 'benefit'],
       [`/benefits/${benefitId}/edit`, 'benefit-edit'],
       [`/history/benefit/${benefitId}`, 'benefit-history'],
+      [`/programmes/${programmeId}/benefits/new`, 'programme-benefit-new'],
+      [`/programmes/${programmeId}`, 'programme'],
     ] as const)
       await site.goto(path, name)
     for (const path of ['/benefits', `/benefits/${benefitId}`, `/benefits/${benefitId}/edit`]) {
