@@ -117,9 +117,6 @@ export function createBenefitsService(db: Kysely<DB>) {
       const row = await repo.get(db, scope, id)
       return row && (await views(scope, [row]))[0]
     },
-    async ofProject(scope: Scope, projectId: number): Promise<BenefitView[]> {
-      return views(scope, await repo.list(db, scope, { projectId }))
-    },
     /** The programme page's section: the benefits of the whole programme (not of one project), as rows. */
     async programmeRows(scope: Scope, programmeId: number) {
       const rows = (await repo.list(db, scope, { programmeId })).filter((b) => b.project_id === null)
