@@ -82,6 +82,7 @@ import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
+import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
@@ -252,6 +253,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(postsApi)
   await app.register(skillsApi)
   await app.register(responsibilitiesSlice)
+  await app.register(benefitsSlice)
   await app.register(capacitySlice)
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)

@@ -55,6 +55,7 @@ import { createResourcingService } from './modules/resourcing/resourcing.service
 import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
+import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
@@ -106,6 +107,7 @@ export function createServices(database: Database, config: Config) {
     finance,
   })
   const outputs = outputsArea.createOutputsService(db, { projects, milestones })
+  const benefits = benefitsArea.createBenefitsService(db)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -179,6 +181,7 @@ export function createServices(database: Database, config: Config) {
     ...gatesHistory(areas),
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
+    ...benefitsArea.benefitsHistoryTargets(benefits),
     ...capacityHistory(resourcing),
     ...ambitionsArea.ambitionsHistoryTargets(ambitions),
     ...outputsArea.outputsHistoryTargets(outputs),
@@ -189,6 +192,7 @@ export function createServices(database: Database, config: Config) {
     resourcing,
     partnerships,
     responsibilities,
+    benefits,
     privacy: createPrivacyService(db),
     decisions,
     boards,

@@ -1568,3 +1568,53 @@ export interface DB {
 }
 
 export type Output = Selectable<OutputTable>
+
+/** A benefit or dis-benefit of a project (migration 0026, issue 11); values are integers in hundredths. */
+export interface BenefitTable {
+  id: Generated<number>
+  organisation_id: number
+  programme_id: number
+  /** Null for a benefit of the whole programme. */
+  project_id: number | null
+  title: string
+  description: string
+  /** cashable, non_cashable or societal */
+  type: string
+  dis_benefit: number
+  /** The unit of a non-cashable or societal value; '£' for cashable. */
+  unit: string
+  owner_person_id: number | null
+  /** Copy of the owner's name (person-refs.ts writes it). */
+  owner: string
+  ambition_id: number | null
+  indicator_id: number | null
+  /** A financial year, "2019/20". */
+  baseline_year: string | null
+  baseline_value: number | null
+  target_value: number | null
+  /** ISO date by which the target is to be met. */
+  target_on: string | null
+  /** A cashable saving counted in the medium-term financial strategy. */
+  mtfs: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** One financial year of a benefit's realisation profile (migration 0026). */
+export interface BenefitProfileTable {
+  id: Generated<number>
+  organisation_id: number
+  benefit_id: number
+  financial_year: string
+  planned_value: number
+  realised_value: number | null
+}
+
+export interface DB {
+  benefits: BenefitTable
+  benefit_profile: BenefitProfileTable
+}
+
+export type Benefit = Selectable<BenefitTable>
+export type BenefitProfileRow = Selectable<BenefitProfileTable>

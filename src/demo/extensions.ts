@@ -15,6 +15,7 @@ import { responsibilitiesDemo } from './responsibilities-demo.ts'
 import { capacityDemo } from './capacity-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
+import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -44,6 +45,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   responsibilitiesDemo,
   capacityDemo,
   outcomesAmbitionsDemo,
+  outcomesBenefitsDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

@@ -36,4 +36,17 @@ describe('horizontalBarChart', () => {
     assert.match(svg, /width="362" height="28"/)
     assert.match(svg, /width="0" height="28"/)
   })
+
+  it("prints a bar's own text for its value, with room for it beside the longest bar", () => {
+    const svg = horizontalBarChart({
+      id: 'b',
+      title: 'Planned and realised',
+      description: 'By year',
+      bars: [{ label: '2021/22 planned', value: 42000, colour: '#000', text: '42,000 contacts' }],
+      width: 560,
+    })
+    assert.match(svg, />42,000 contacts<\/text>/)
+    // 15 characters at 9 px and a margin: the plot gives way so the text is not cut off at the edge.
+    assert.match(svg, /width="267" height="28"/)
+  })
 })

@@ -9,6 +9,8 @@ export interface Bar {
   label: string
   value: number
   colour: string
+  /** The value as the page words it ("42,000 contacts", "£1,250.00"); by default the number. */
+  text?: string
 }
 
 export function horizontalBarChart(opts: {
@@ -20,7 +22,8 @@ export function horizontalBarChart(opts: {
 }): string {
   const width = opts.width ?? 560
   const labelWidth = 150
-  const valueWidth = 48
+  // Room beside the longest bar for the widest value's text, at about 9 px a character.
+  const valueWidth = Math.max(48, ...opts.bars.map((b) => (b.text ?? String(b.value)).length * 9 + 8))
   const barHeight = 28
   const gap = 10
   const top = 8
@@ -34,7 +37,7 @@ export function horizontalBarChart(opts: {
       return (
         `<text x="${labelWidth - 8}" y="${y + barHeight / 2 + 5}" text-anchor="end" font-size="16" fill="#0b0c0c">${escapeHtml(b.label)}</text>` +
         `<rect x="${labelWidth}" y="${y}" width="${Math.max(w, b.value > 0 ? 2 : 0)}" height="${barHeight}" fill="${escapeHtml(b.colour)}"></rect>` +
-        `<text x="${labelWidth + Math.max(w, 0) + 6}" y="${y + barHeight / 2 + 5}" font-size="16" font-weight="700" fill="#0b0c0c">${b.value}</text>`
+        `<text x="${labelWidth + Math.max(w, 0) + 6}" y="${y + barHeight / 2 + 5}" font-size="16" font-weight="700" fill="#0b0c0c">${escapeHtml(b.text ?? String(b.value))}</text>`
       )
     })
     .join('')

@@ -62,6 +62,7 @@ type RecordKind =
   | 'allocation'
   | 'ambition'
   | 'output'
+  | 'benefit'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -110,6 +111,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   allocations: 'allocation',
   ambitions: 'ambition',
   outputs: 'output',
+  benefits: 'benefit',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -156,6 +158,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   allocation: 'allocation',
   ambition: 'ambition',
   output: 'output',
+  benefit: 'benefit',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -605,6 +608,13 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       title: `Matrix output ${MARKER}`,
       type: 'service',
       milestoneIds: [records.milestone],
+    })
+    // The benefits register (issue 11): a benefit of the shared project, with a profile year.
+    records.benefit = await create('/api/v1/benefits', {
+      projectId: records.project,
+      title: `Matrix benefit ${MARKER}`,
+      type: 'cashable',
+      profile: [{ year: '2021/22', planned: 100, realised: 50 }],
     })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

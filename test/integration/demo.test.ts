@@ -301,4 +301,26 @@ describe(`demo scenario (${dialectName()})`, () => {
     const list = await viewer.get('/ambitions')
     assert.match(list.text, /Digital by preference.*Cllr Richard Ashby.*ICT-2019/)
   })
+
+  it("records Marshland's benefits: fewer telephone contacts, grants paid faster, an MTFS saving and a dis-benefit", async () => {
+    const agent = await signIn(app, 'viewer@demo.oversight.test')
+    const register = await agent.get('/benefits')
+    assert.equal(register.status, 200)
+    for (const title of [
+      'Fewer telephone contacts',
+      'Grants paid faster',
+      'Channel shift saving in Customer Services',
+      'Forms platform licence',
+    ])
+      assert.match(register.text, new RegExp(title))
+    assert.match(register.document.querySelector('#benefits')?.textContent ?? '', /Dis-benefit/)
+    assert.match(register.document.querySelector('#benefits')?.textContent ?? '', /MTFS saving/)
+    const owner = await database.db
+      .selectFrom('benefits')
+      .innerJoin('people', 'people.id', 'benefits.owner_person_id')
+      .select(['people.name', 'people.job_title'])
+      .where('benefits.title', '=', 'Fewer telephone contacts')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(owner, { name: 'Joanne Price', job_title: 'Customer Services Manager' })
+  })
 })

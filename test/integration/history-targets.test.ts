@@ -52,6 +52,7 @@ describe(`history targets (${dialectName()})`, () => {
       allocation: 'Allocation',
       ambition: 'Strategic ambition',
       output: 'Output',
+      benefit: 'Benefit',
     })
   })
 

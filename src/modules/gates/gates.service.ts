@@ -11,6 +11,7 @@ import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
 import { capacityRepository } from '../resourcing/capacity/capacity.repository.ts'
+import { benefitsReviewGateProblem } from '../outcomes/benefits/benefits.gate.ts'
 import {
   budgetApproved,
   ensureLifecycle,
@@ -282,12 +283,14 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
               (c) => !c.met,
             )
           : []
-        if (unmet.length > 0 && !override)
-          throw new GateNotReady(
-            gate.name,
-            unmet.map((c) => c.problem),
-          )
         const decidedOn = decision.decidedOn ?? todayInLondon()
+        // The benefits review (issue 11): every benefit's realised values up to the decision's date.
+        const benefits =
+          gate.code === 'BR' && isIsoDate(decidedOn)
+            ? await benefitsReviewGateProblem(trx, actor.organisationId, projectId, decidedOn)
+            : null
+        const problems = [...unmet.map((c) => c.problem), ...(benefits ? [benefits] : [])]
+        if (problems.length > 0 && !override) throw new GateNotReady(gate.name, problems)
         // An unreadable date is left to the decision's own validation, below.
         if (gate.requires_resources === 1 && !override && isIsoDate(decidedOn)) {
           const window = resourcesWindow(decidedOn)

@@ -256,5 +256,7 @@ async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, pr
     programme: { ...programme, statusLabel: programmeStatusLabel(programme.status) },
     canEdit: allows('programme.write', actor.role),
     ambitions: await app.services.ambitions.ofProgramme(scopeOf(actor), programme.id),
+    benefits: await app.services.benefits.programmeRows(scopeOf(actor), programme.id),
+    canAddBenefit: allows('project.write', actor.role),
   })
 }

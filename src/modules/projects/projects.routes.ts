@@ -227,6 +227,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
         ambitions: await app.services.ambitions.ofProject(scope, id),
         outputs: (await app.services.outputs.listForProject(scope, id)).map(outputRow),
+        benefits: await app.services.benefits.projectRows(scope, id),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',
