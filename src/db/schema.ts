@@ -1451,12 +1451,21 @@ export interface AllocationMonthTable {
   fte_hundredths: number
 }
 
+/** A role the project and programme managers were warned about: once per role (migration 0028). */
+export interface RoleEarlyWarningTable {
+  organisation_id: number
+  role_id: number
+  project_id: number
+  sent_at: string
+}
+
 export interface DB {
   project_roles: ProjectRoleTable
   project_role_skills: ProjectRoleSkillTable
   project_role_months: ProjectRoleMonthTable
   allocations: AllocationTable
   allocation_months: AllocationMonthTable
+  role_early_warnings: RoleEarlyWarningTable
 }
 
 export type ProjectRole = Selectable<ProjectRoleTable>
