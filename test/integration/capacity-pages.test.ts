@@ -82,12 +82,20 @@ describe(`the capacity and project roles pages (${dialectName()})`, () => {
     })
     assert.equal(tooMuch.status, 400)
     assert.match(tooMuch.text, /FTE in June 2019 must be 1 or less/)
-    const allocated = await web.post(`/projects/${project.id}/allocations`, {
+    const beyond = {
       'allocation-roleId': String(roles[0]!.id),
       'allocation-who': `person-${person.id}`,
       'allocation-from': '2019-06',
       'allocation-to': '2019-07',
       'allocation-fte': '0.8',
+    }
+    // Beyond their capacity is allowed once the one allocating has seen the warning and confirmed.
+    const warned = await web.post(`/projects/${project.id}/allocations`, beyond)
+    assert.equal(warned.status, 400)
+    assert.match(warned.text, /Ana Part-time would be over their capacity in June 2019 \(0\.80 FTE of 0\.60/)
+    const allocated = await web.post(`/projects/${project.id}/allocations`, {
+      ...beyond,
+      'allocation-confirm': 'yes',
     })
     assert.equal(allocated.status, 303, allocated.text)
     const page = await web.get(`/projects/${project.id}/roles`)

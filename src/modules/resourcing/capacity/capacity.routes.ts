@@ -7,7 +7,9 @@ import { notFound, ValidationError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { errorList } from '../../../web/forms.ts'
 import { download } from '../resourcing-export.ts'
+import { allocationEditRoutes } from './allocation-edit.routes.ts'
 import { projectRolesRoutes } from './project-roles.routes.ts'
+import { roleEditRoutes } from './role-edit.routes.ts'
 import { allocationsTable, capacityTable } from './capacity-export.ts'
 import { capacityHeatMap, unfilledOf } from './capacity.heat-map.ts'
 import { NO_SKILL } from './capacity.repository.ts'
@@ -50,6 +52,8 @@ export async function capacityRoutes(app: FastifyInstance) {
   const { skills } = app.services.resourcing
 
   await app.register(projectRolesRoutes)
+  await app.register(roleEditRoutes)
+  await app.register(allocationEditRoutes)
 
   async function page(reply: FastifyReply, actor: Actor, q: PageQuery) {
     const scope = scopeOf(actor)

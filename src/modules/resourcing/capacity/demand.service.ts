@@ -225,6 +225,17 @@ export function createDemandService(db: Kysely<DB>) {
         return { created, existing }
       }),
 
+    /**
+     * An allocation's field errors, without saving it: for a page form that warns of over-allocation only once
+     * the allocation is otherwise acceptable. The write checks again.
+     */
+    allocationProblems: (
+      actor: Actor,
+      roleId: number,
+      input: AllocationInput,
+    ): Promise<Record<string, string>> =>
+      db.transaction().execute((trx) => allocationErrors(trx, actor, roleId, input)),
+
     createAllocation: (actor: Actor, roleId: number, input: AllocationInput): Promise<Allocation> =>
       db.transaction().execute(async (trx) => {
         if (!(await repo.role(trx, scopeOf(actor), roleId)))
@@ -287,3 +298,5 @@ export function createDemandService(db: Kysely<DB>) {
       }),
   }
 }
+
+export type DemandService = ReturnType<typeof createDemandService>
