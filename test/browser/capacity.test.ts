@@ -107,6 +107,7 @@ describe(
         `/projects/${projectId}/roles`,
         '/capacity?from=2019-06&to=2019-08',
         ...editPaths.map((p) => p!),
+        `/projects/${projectId}/forecast-start`,
       ]) {
         await site.page.setViewportSize({ width: 320, height: 800 })
         await site.goto(path, 'capacity-320')
@@ -119,6 +120,11 @@ describe(
       await site.goto(editPaths[2]!, 'allocation-delete-320')
       await site.press('Delete allocation', 'allocation-deleted')
       assert.match(await site.flash(), /allocation deleted/)
+      // No one fills the role at the forecast start: move it, confirming a date.
+      await site.follow('Move the forecast start', 'forecast-start')
+      await site.fillDate('New forecast start', '1', '10', '2019')
+      await site.press('Move the forecast start', 'forecast-start-moved')
+      assert.match(await site.flash(), /Forecast start moved to 1 October 2019/)
       await site.page.close()
     })
   },

@@ -224,6 +224,8 @@ export async function projectsRoutes(app: FastifyInstance) {
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
+        unfilledAtStart: await app.services.resourcing.capacity.demand.unfilledAtStart(scope, id),
+        canMoveStart: allows('project.write', actor.role),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

@@ -199,6 +199,7 @@ export const capacityRepository = {
         'r.id as role_id',
         'r.project_id',
         'p.reference as project_reference',
+        'p.forecast_start',
         'r.title',
         sql<string>`min(m.period)`.as('first_period'),
         sql<number>`count(*)`.as('months'),
@@ -207,7 +208,7 @@ export const capacityRepository = {
       .where('m.period', '>=', f.from)
       .where('m.period', '<=', f.to)
       .where(sql<boolean>`m.fte_hundredths > coalesce(x.fte, 0)`)
-      .groupBy(['r.id', 'r.project_id', 'p.reference', 'r.title'])
+      .groupBy(['r.id', 'r.project_id', 'p.reference', 'p.forecast_start', 'r.title'])
       .orderBy('p.reference')
       .orderBy('r.title')
       .limit(500)

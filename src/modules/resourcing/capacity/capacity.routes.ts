@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
+import { allows } from '../../../auth/policy.ts'
 import { formatFteFixed } from '../../../domain/fte.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
 import { notFound, ValidationError } from '../../../errors.ts'
@@ -8,6 +9,7 @@ import { IdParams } from '../../../web/api-schemas.ts'
 import { errorList } from '../../../web/forms.ts'
 import { download } from '../resourcing-export.ts'
 import { allocationEditRoutes } from './allocation-edit.routes.ts'
+import { forecastStartRoutes } from './forecast-start.routes.ts'
 import { projectRolesRoutes } from './project-roles.routes.ts'
 import { roleEditRoutes } from './role-edit.routes.ts'
 import { allocationsTable, capacityTable } from './capacity-export.ts'
@@ -54,6 +56,7 @@ export async function capacityRoutes(app: FastifyInstance) {
   await app.register(projectRolesRoutes)
   await app.register(roleEditRoutes)
   await app.register(allocationEditRoutes)
+  await app.register(forecastStartRoutes)
 
   async function page(reply: FastifyReply, actor: Actor, q: PageQuery) {
     const scope = scopeOf(actor)
@@ -79,6 +82,7 @@ export async function capacityRoutes(app: FastifyInstance) {
       'resourcing/capacity/views/capacity.njk',
       {
         title: 'Capacity',
+        canMoveStart: allows('project.write', actor.role),
         errors,
         errorList: errorList(errors, ['from', 'to']),
         values: {

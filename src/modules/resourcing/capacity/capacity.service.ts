@@ -3,7 +3,7 @@ import type { Scope } from '../../../auth/actor.ts'
 import { capacityInMonth } from '../../../domain/capacity.ts'
 import type { DB } from '../../../db/schema.ts'
 import type { FteHundredths } from '../../../domain/fte.ts'
-import { currentPeriod, isPeriod, periodsBetween, type Period } from '../../../domain/periods.ts'
+import { currentPeriod, isPeriod, periodOf, periodsBetween, type Period } from '../../../domain/periods.ts'
 import { ValidationError } from '../../../errors.ts'
 import { MAX_CAPACITY_MONTHS, type MonthFte } from './capacity.rules.ts'
 import { capacityRepository as repo, NO_SKILL, type CapacityFilter } from './capacity.repository.ts'
@@ -45,6 +45,8 @@ export interface CapacityReport {
     firstPeriod: Period
     months: number
     gap: FteHundredths
+    /** Not filled in the project's forecast start month: the forecast start may be moved. */
+    atStart: boolean
   }[]
   skillsNobodyHolds: string[]
 }
@@ -252,6 +254,7 @@ export function createCapacityService(db: Kysely<DB>) {
           firstPeriod: u.first_period,
           months: Number(u.months),
           gap: Number(u.gap),
+          atStart: u.forecast_start !== null && periodOf(u.forecast_start) === u.first_period,
         })),
         skillsNobodyHolds: missing,
       }

@@ -78,6 +78,8 @@ export async function projectRolesRoutes(app: FastifyInstance) {
         canWrite,
         errors,
         confirmAllocation: Boolean(errors['allocation-confirm']),
+        unfilledAtStart: await demand.unfilledAtStart(scope, project.id),
+        canMoveStart: allows('project.write', actor.role),
         errorList: errorList(errors),
         values: Object.fromEntries(
           [
