@@ -139,4 +139,39 @@ describe(`the capacity and project roles pages (${dialectName()})`, () => {
     const other = await t.signIn(t.orgs.b.users.administrator)
     assert.equal((await other.get(`/projects/${project.id}/roles`)).status, 404)
   })
+
+  it('filters by a team from the organisation’s one team list; a vacant post’s allocation shows as planned', async () => {
+    const vacant = (
+      await t.api(admin, 'POST', '/api/v1/posts', {
+        title: 'Revenues analyst',
+        team: 'Revenues',
+        fte: 1,
+        status: 'vacant',
+      })
+    ).json<Json>()
+    const roles = (await t.api(admin, 'GET', `/api/v1/project-roles?projectId=${project.id}`)).json<{
+      items: Json[]
+    }>().items
+    const planned = await t.api(admin, 'POST', '/api/v1/allocations', {
+      roleId: roles[0]!.id,
+      postId: vacant.id,
+      months: [{ period: '2019-08', fte: 0.5 }],
+    })
+    assert.equal(planned.statusCode, 201, planned.body)
+
+    const page = await web.get('/capacity?from=2019-06&to=2019-08&team=Digital')
+    assert.equal(page.status, 200)
+    const team = page.document.querySelector('select#team')
+    assert.ok(team, 'the team filter is a list')
+    assert.deepEqual(
+      [...team.querySelectorAll('option')].map((o) => o.textContent),
+      ['All teams', 'Digital', 'Revenues'],
+    )
+    assert.equal(team.querySelector('option[selected]')?.textContent, 'Digital')
+
+    const rolesPage = await web.get(`/projects/${project.id}/roles`)
+    assert.match(rolesPage.text, /Planned for vacant posts Unfilled/)
+    assert.match(rolesPage.text, /August 2019 1\.50 0\.00 0\.50 1\.50/, 'planned, yet still unfilled')
+    assert.match(rolesPage.text, /Vacant post: Revenues analyst: August 2019 0\.50/)
+  })
 })

@@ -51,7 +51,7 @@ const groupLabel = (by: string) => (name: string) =>
 export async function capacityRoutes(app: FastifyInstance) {
   const { capacity, demand } = app.services.resourcing.capacity
   const { programmes } = app.services
-  const { skills } = app.services.resourcing
+  const { skills, teams } = app.services.resourcing
 
   await app.register(projectRolesRoutes)
   await app.register(roleEditRoutes)
@@ -69,11 +69,17 @@ export async function capacityRoutes(app: FastifyInstance) {
       if (!(err instanceof ValidationError)) throw err
       errors = err.fields ?? {}
     }
-    const [programmeList, skillList, roles] = await Promise.all([
+    const [programmeList, skillList, roles, teamList] = await Promise.all([
       programmes.list(scope, { limit: 500 }),
       skills.list(scope),
       demand.roles(scope, filter.programmeId !== undefined ? { programmeId: filter.programmeId } : {}),
+      teams(actor.organisationId),
     ])
+    // The organisation's one team list; a team only a role names is added, so no demand is out of reach.
+    const teamNames = [
+      ...new Set([...teamList, ...roles.map((r) => r.team).filter((t) => t !== '')]),
+      ...(filter.team === undefined ? [] : [filter.team]),
+    ]
     const label = groupLabel(filter.by ?? 'skill')
     const qs = new URLSearchParams(
       Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
@@ -88,7 +94,6 @@ export async function capacityRoutes(app: FastifyInstance) {
         values: {
           from: q.from ?? report?.filter.from ?? '',
           to: q.to ?? report?.filter.to ?? '',
-          team: filter.team ?? '',
         },
         by: filter.by,
         programmeItems: [
@@ -103,7 +108,12 @@ export async function capacityRoutes(app: FastifyInstance) {
           { value: '', text: 'All skills' },
           ...skillList.map((s) => ({ value: String(s.id), text: s.name, selected: s.id === filter.skillId })),
         ],
-        teams: [...new Set(roles.map((r) => r.team).filter((t) => t !== ''))].sort(),
+        teamItems: [
+          { value: '', text: 'All teams' },
+          ...[...new Set(teamNames)]
+            .sort((a, b) => a.localeCompare(b))
+            .map((t) => ({ value: t, text: t, selected: t === filter.team })),
+        ],
         exportQuery: qs === '' ? '' : `?${qs}`,
         report: report && {
           heatMap: capacityHeatMap('capacity-heat-map', report, label),

@@ -101,17 +101,21 @@ export async function projectRolesRoutes(app: FastifyInstance) {
             months: months
               .filter((m) => m.role_id === r.id)
               .map((m) => {
-                const given = allocationMonths
-                  .filter(
-                    (am) =>
-                      am.period === m.period &&
-                      mine.some((a) => a.id === am.allocation_id && a.person_id !== null),
-                  )
-                  .reduce((s, am) => s + am.fte_hundredths, 0)
+                const sum = (toPeople: boolean) =>
+                  allocationMonths
+                    .filter(
+                      (am) =>
+                        am.period === m.period &&
+                        mine.some((a) => a.id === am.allocation_id && (a.person_id !== null) === toPeople),
+                    )
+                    .reduce((s, am) => s + am.fte_hundredths, 0)
+                const given = sum(true)
                 return {
                   month: formatPeriod(m.period),
                   needed: formatFteFixed(m.fte_hundredths),
                   allocated: formatFteFixed(given),
+                  // Vacant posts are planned, not yet anyone's time: shown apart, and they fill nothing.
+                  planned: formatFteFixed(sum(false)),
                   unfilled: formatFteFixed(Math.max(0, m.fte_hundredths - given)),
                 }
               }),
