@@ -690,6 +690,8 @@ export interface PartnerRechargeTable {
   amount_pence: number
   /** base | non_base */
   cost_basis: string
+  /** The partner's person the recharge is for, if it is for one (migration 0028). */
+  person_id: Generated<number | null>
   version: Generated<number>
   created_at: string
   updated_at: string

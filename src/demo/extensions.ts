@@ -13,6 +13,7 @@ import { papersDemo } from './papers-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
 import { responsibilitiesDemo } from './responsibilities-demo.ts'
 import { capacityDemo } from './capacity-demo.ts'
+import { resourcingLinksDemo } from './resourcing-links-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
@@ -42,6 +43,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   resourcingDemo,
   responsibilitiesDemo,
   capacityDemo,
+  resourcingLinksDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]
