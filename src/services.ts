@@ -56,9 +56,13 @@ import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
-import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
+import {
+  CAPACITY_HEALTH_RULES,
+  capacityHistory,
+  createEarlyWarningService,
+} from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -144,6 +148,12 @@ export function createServices(database: Database, config: Config) {
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
   ])
+  // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
+  const earlyWarnings = createEarlyWarningService(db, {
+    findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
+    notifications,
+    mailer,
+  })
   // Records with a history page; each area says how to find its own, within the reader's scope.
   const areas = {
     programmes,
@@ -215,6 +225,7 @@ export function createServices(database: Database, config: Config) {
     notifications,
     tolerances,
     governance,
+    earlyWarnings,
     scrutiny,
     calendar,
     reports,

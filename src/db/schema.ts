@@ -690,6 +690,8 @@ export interface PartnerRechargeTable {
   amount_pence: number
   /** base | non_base */
   cost_basis: string
+  /** The partner's person the recharge is for, if it is for one (migration 0028). */
+  person_id: Generated<number | null>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -1451,12 +1453,21 @@ export interface AllocationMonthTable {
   fte_hundredths: number
 }
 
+/** A role the project and programme managers were warned about: once per role (migration 0028). */
+export interface RoleEarlyWarningTable {
+  organisation_id: number
+  role_id: number
+  project_id: number
+  sent_at: string
+}
+
 export interface DB {
   project_roles: ProjectRoleTable
   project_role_skills: ProjectRoleSkillTable
   project_role_months: ProjectRoleMonthTable
   allocations: AllocationTable
   allocation_months: AllocationMonthTable
+  role_early_warnings: RoleEarlyWarningTable
 }
 
 export type ProjectRole = Selectable<ProjectRoleTable>

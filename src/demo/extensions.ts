@@ -13,6 +13,7 @@ import { papersDemo } from './papers-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
 import { responsibilitiesDemo } from './responsibilities-demo.ts'
 import { capacityDemo } from './capacity-demo.ts'
+import { resourcingLinksDemo } from './resourcing-links-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
@@ -46,6 +47,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   capacityDemo,
   outcomesAmbitionsDemo,
   outcomesBenefitsDemo,
+  resourcingLinksDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

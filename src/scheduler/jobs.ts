@@ -24,6 +24,12 @@ export function governanceJobs(services: Services): Job[] {
       run: async (now) => `${await services.governance.snapshot(now)} organisations`,
     },
     {
+      // Once a day: each role newly found with no one allocated weeks before it is needed is told once.
+      name: 'resourcing-early-warning',
+      slotOf: daySlot,
+      run: async (now) => `${await services.earlyWarnings.send(now)} roles warned about`,
+    },
+    {
       // Each morning, London time; before 7am the day's slot is not yet due.
       name: 'daily-digest',
       slotOf: (now) => (londonHour(now) >= 7 ? daySlot(now) : null),

@@ -67,14 +67,48 @@ describe(
       await site.page.locator('#allocation-from').fill('2019-06')
       await site.page.locator('#allocation-to').fill('2019-07')
       await site.page.locator('#allocation-fte').fill('0.8')
+      await site.press('Allocate', 'over-capacity-warning')
+      assert.match((await site.errorMessages()).join(' '), /Amira Khan would be over their capacity/)
+      await site.page.getByLabel('Allocate them anyway').check()
       await site.press('Allocate', 'allocated')
       assert.match((await site.page.locator('main').textContent()) ?? '', /Over capacity/)
+
+      // Change the allocation: a month beyond one person's time is a field error, then saved.
+      await site.page.locator('a[href^="/allocations/"][href$="/edit"]').click()
+      await site.checkPage('allocation-edit')
+      await site.page.locator('#fte-2019-06').fill('2')
+      await site.press('Save allocation', 'allocation-edit-errors')
+      assert.deepEqual(await site.errorMessages(), ['FTE in June 2019 must be 1 or less'])
+      await site.page.locator('#fte-2019-06').fill('0.5')
+      await site.page.locator('#fte-2019-07').fill('0.5')
+      await site.press('Save allocation', 'allocation-saved')
+      assert.match(await site.flash(), /allocation saved/)
+      // Change the role: one field a month.
+      await site.page.locator('a[href^="/project-roles/"][href$="/edit"]').click()
+      await site.checkPage('role-edit')
+      await site.page.locator('#fte-2019-08').fill('1')
+      await site.press('Save role', 'role-saved')
+      assert.match(await site.flash(), /Web developer saved/)
+      const editPaths = [
+        await site.page.locator('a[href^="/project-roles/"][href$="/edit"]').getAttribute('href'),
+        await site.page.locator('a[href^="/allocations/"][href$="/edit"]').getAttribute('href'),
+        await site.page.locator('a[href^="/allocations/"][href$="/delete"]').getAttribute('href'),
+      ]
+      // Delete the allocation after its confirmation page.
+      await site.page.locator('a[href^="/allocations/"][href$="/delete"]').click()
+      await site.checkPage('allocation-delete')
+      await site.page.goBack()
       await site.goto('/capacity?from=2019-06&to=2019-08&by=team', 'capacity')
       assert.equal(
         await site.page.locator('svg[role="img"] title').first().textContent(),
         'Unfilled demand by month',
       )
-      for (const path of [`/projects/${projectId}/roles`, '/capacity?from=2019-06&to=2019-08']) {
+      for (const path of [
+        `/projects/${projectId}/roles`,
+        '/capacity?from=2019-06&to=2019-08',
+        ...editPaths.map((p) => p!),
+        `/projects/${projectId}/forecast-start`,
+      ]) {
         await site.page.setViewportSize({ width: 320, height: 800 })
         await site.goto(path, 'capacity-320')
         const { scrollWidth, width } = await site.page.evaluate(() => ({
@@ -83,6 +117,14 @@ describe(
         }))
         assert.ok(scrollWidth <= width, `${path} scrolls sideways at 320 px (${scrollWidth})`)
       }
+      await site.goto(editPaths[2]!, 'allocation-delete-320')
+      await site.press('Delete allocation', 'allocation-deleted')
+      assert.match(await site.flash(), /allocation deleted/)
+      // No one fills the role at the forecast start: move it, confirming a date.
+      await site.follow('Move the forecast start', 'forecast-start')
+      await site.fillDate('New forecast start', '1', '10', '2019')
+      await site.press('Move the forecast start', 'forecast-start-moved')
+      assert.match(await site.flash(), /Forecast start moved to 1 October 2019/)
       await site.page.close()
     })
   },

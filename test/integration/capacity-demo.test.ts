@@ -75,4 +75,43 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
     assert.deepEqual(await findings('2019-02-01', 10), ['ICT-06: Web developer / content designer'])
     assert.ok(!(await findings('2020-02-03', 8)).includes('ICT-06: Web developer / content designer'))
   })
+
+  it('the delivery gate needs resources in place, and Northgate, whose next gate it is, shows its unfilled role', async () => {
+    const northgate = await database.db
+      .selectFrom('projects')
+      .select('id')
+      .where('organisation_id', '=', scope.organisationId)
+      .where('reference', '=', 'ICT-05')
+      .executeTakeFirstOrThrow()
+    const views = await app.services.gates.projectGates(scope, northgate.id)
+    const next = views?.find((v) => v.record === null)
+    assert.deepEqual(next && [next.gate.code, next.gate.requires_resources], ['FBC', 1])
+    assert.deepEqual(
+      views?.filter((v) => v.gate.requires_resources === 1).map((v) => v.gate.code),
+      ['FBC'],
+      'one gate of the lifecycle',
+    )
+    const soon = await app.services.governance.findingsOf(
+      scope.organisationId,
+      'role-unallocated-before-start',
+    )
+    assert.ok(
+      soon.some((f) => f.title === 'ICT-05: Northgate system administrator'),
+      'the early warning finds it today',
+    )
+  })
+
+  it('PSPS’s web developer recharges link to that person, of PSPS’s staff', async () => {
+    const rows = await database.db
+      .selectFrom('partner_recharges as r')
+      .innerJoin('partners as pa', 'pa.id', 'r.partner_id')
+      .leftJoin('people as pe', 'pe.id', 'r.person_id')
+      .select(['pe.name', 'pe.partner_id', 'r.partner_id as recharged'])
+      .where('r.organisation_id', '=', scope.organisationId)
+      .where('pa.name', '=', 'PSPS')
+      .where('r.description', '=', 'Web developer')
+      .execute()
+    assert.ok(rows.length > 0)
+    assert.ok(rows.every((r) => r.name === 'Lee Harper' && r.partner_id === r.recharged))
+  })
 })

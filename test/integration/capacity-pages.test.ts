@@ -82,12 +82,20 @@ describe(`the capacity and project roles pages (${dialectName()})`, () => {
     })
     assert.equal(tooMuch.status, 400)
     assert.match(tooMuch.text, /FTE in June 2019 must be 1 or less/)
-    const allocated = await web.post(`/projects/${project.id}/allocations`, {
+    const beyond = {
       'allocation-roleId': String(roles[0]!.id),
       'allocation-who': `person-${person.id}`,
       'allocation-from': '2019-06',
       'allocation-to': '2019-07',
       'allocation-fte': '0.8',
+    }
+    // Beyond their capacity is allowed once the one allocating has seen the warning and confirmed.
+    const warned = await web.post(`/projects/${project.id}/allocations`, beyond)
+    assert.equal(warned.status, 400)
+    assert.match(warned.text, /Ana Part-time would be over their capacity in June 2019 \(0\.80 FTE of 0\.60/)
+    const allocated = await web.post(`/projects/${project.id}/allocations`, {
+      ...beyond,
+      'allocation-confirm': 'yes',
     })
     assert.equal(allocated.status, 303, allocated.text)
     const page = await web.get(`/projects/${project.id}/roles`)
@@ -130,5 +138,40 @@ describe(`the capacity and project roles pages (${dialectName()})`, () => {
     assert.equal(post.status, 403)
     const other = await t.signIn(t.orgs.b.users.administrator)
     assert.equal((await other.get(`/projects/${project.id}/roles`)).status, 404)
+  })
+
+  it('filters by a team from the organisation’s one team list; a vacant post’s allocation shows as planned', async () => {
+    const vacant = (
+      await t.api(admin, 'POST', '/api/v1/posts', {
+        title: 'Revenues analyst',
+        team: 'Revenues',
+        fte: 1,
+        status: 'vacant',
+      })
+    ).json<Json>()
+    const roles = (await t.api(admin, 'GET', `/api/v1/project-roles?projectId=${project.id}`)).json<{
+      items: Json[]
+    }>().items
+    const planned = await t.api(admin, 'POST', '/api/v1/allocations', {
+      roleId: roles[0]!.id,
+      postId: vacant.id,
+      months: [{ period: '2019-08', fte: 0.5 }],
+    })
+    assert.equal(planned.statusCode, 201, planned.body)
+
+    const page = await web.get('/capacity?from=2019-06&to=2019-08&team=Digital')
+    assert.equal(page.status, 200)
+    const team = page.document.querySelector('select#team')
+    assert.ok(team, 'the team filter is a list')
+    assert.deepEqual(
+      [...team.querySelectorAll('option')].map((o) => o.textContent),
+      ['All teams', 'Digital', 'Revenues'],
+    )
+    assert.equal(team.querySelector('option[selected]')?.textContent, 'Digital')
+
+    const rolesPage = await web.get(`/projects/${project.id}/roles`)
+    assert.match(rolesPage.text, /Planned for vacant posts Unfilled/)
+    assert.match(rolesPage.text, /August 2019 1\.50 0\.00 0\.50 1\.50/, 'planned, yet still unfilled')
+    assert.match(rolesPage.text, /Vacant post: Revenues analyst: August 2019 0\.50/)
   })
 })

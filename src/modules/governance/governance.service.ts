@@ -48,6 +48,12 @@ export function createGovernanceService(
     return new Map(rows.map((r) => [r.rule_id, r]))
   }
 
+  /** A rule as the organisation configured it: on unless turned off, at its threshold or the default. */
+  function configured(rule: HealthRule, settings: Awaited<ReturnType<typeof settingsOf>>) {
+    const s = settings.get(rule.id)
+    return { enabled: s ? s.enabled === 1 : true, threshold: s?.threshold ?? rule.threshold?.default ?? null }
+  }
+
   async function run(scope: Scope, opts: { now?: Date } = {}): Promise<HealthCheck> {
     const now = opts.now ?? new Date()
     const today = todayInLondon(now)
@@ -57,9 +63,7 @@ export function createGovernanceService(
     const visible = await visibleProjectIds(db, scope)
     const results: RuleResult[] = []
     for (const rule of rules) {
-      const s = settings.get(rule.id)
-      const enabled = s ? s.enabled === 1 : true
-      const threshold = s?.threshold ?? rule.threshold?.default ?? null
+      const { enabled, threshold } = configured(rule, settings)
       let findings = enabled
         ? await rule.evaluate({ db, organisationId: scope.organisationId, today, period, threshold })
         : []
@@ -94,6 +98,25 @@ export function createGovernanceService(
   return {
     rules,
     run,
+
+    /**
+     * One rule's findings across an organisation's whole portfolio, as the organisation configured the rule
+     * (none when it is turned off): for an area that acts on its own rule's findings, such as the resourcing
+     * early warning, so the rule and its setting have one home.
+     */
+    async findingsOf(organisationId: number, ruleId: string, now: Date = new Date()): Promise<Finding[]> {
+      const rule = rules.find((r) => r.id === ruleId)
+      if (!rule) throw new Error(`No health rule ${ruleId}`)
+      const { enabled, threshold } = configured(rule, await settingsOf(organisationId))
+      if (!enabled) return []
+      return rule.evaluate({
+        db,
+        organisationId,
+        today: todayInLondon(now),
+        period: currentPeriod(now),
+        threshold,
+      })
+    },
 
     /** The dashboard's headline: how many findings, under how many rules. */
     async headline(scope: Scope): Promise<HealthHeadline> {

@@ -21,8 +21,11 @@ export function isEmailPreference(v: string): v is EmailPreference {
   return EMAIL_PREFERENCES.some((p) => p.value === v)
 }
 
-/** Kinds that cannot wait for tomorrow's digest: the board must hear of a breach while it can act. */
-const IMMEDIATE_KINDS = new Set(['exception', 'escalation'])
+/**
+ * Kinds that cannot wait for tomorrow's digest: the board must hear of a breach while it can act, and the
+ * managers of a role no one fills while there are still weeks to fill it.
+ */
+const IMMEDIATE_KINDS = new Set(['exception', 'escalation', 'early-warning'])
 
 export const NOTIFICATION_KINDS: Record<string, string> = {
   exception: 'Tolerance exception',
@@ -30,6 +33,7 @@ export const NOTIFICATION_KINDS: Record<string, string> = {
   cleared: 'Breach cleared',
   decision: 'Decision',
   report: 'Exception report',
+  'early-warning': 'Resourcing early warning',
 }
 
 export interface NotifyInput {

@@ -228,6 +228,8 @@ export async function projectsRoutes(app: FastifyInstance) {
         ambitions: await app.services.ambitions.ofProject(scope, id),
         outputs: (await app.services.outputs.listForProject(scope, id)).map(outputRow),
         benefits: await app.services.benefits.projectRows(scope, id),
+        unfilledAtStart: await app.services.resourcing.capacity.demand.unfilledAtStart(scope, id),
+        canMoveStart: allows('project.write', actor.role),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

@@ -40,18 +40,8 @@ const assetValues = (a: AssetInput) => ({
 
 /** Services and assets and their RACI matrices (issue 10). Rules in responsibilities.rules.ts. */
 export function createResponsibilitiesService(db: Kysely<DB>, deps: Deps) {
-  /** The council's teams, as the people register and the establishment name them: the one team list. */
-  async function teams(organisationId: number): Promise<string[]> {
-    const scope = wholeOrganisation(organisationId)
-    const [people, posts] = await Promise.all([
-      deps.resourcing.people.list(scope),
-      deps.resourcing.posts.list(scope),
-    ])
-    const names = new Set<string>()
-    for (const p of people) if (p.team && p.partner_id === null) names.add(p.team)
-    for (const p of posts) if (p.team) names.add(p.team)
-    return [...names].sort((a, b) => a.localeCompare(b))
-  }
+  // The council's teams: the one team list, kept by resourcing.
+  const teams = (organisationId: number) => deps.resourcing.teams(organisationId)
 
   async function errorsOf(
     trx: Transaction<DB>,

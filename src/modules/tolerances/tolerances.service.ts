@@ -23,6 +23,7 @@ import {
 import { addWorkingDays } from '../../domain/working-days.ts'
 import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { createExceptionWorkflow } from './exceptions.service.ts'
+import { membersInRoles, projectManagerAccounts } from '../notifications/recipients.ts'
 
 /**
  * The board's decision on an exception is a decision in the decision log (G1's decisions area), recorded
@@ -102,37 +103,20 @@ export function createTolerancesService(deps: {
     organisationId: number,
     project: { programme_id: number; project_manager: string; project_manager_person_id: number | null },
   ): Promise<number[]> {
-    const members = await trx
-      .selectFrom('memberships as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['u.id', 'u.name', 'm.role'])
-      .where('m.organisation_id', '=', organisationId)
-      .where('u.is_active', '=', 1)
-      .where('m.left_at', 'is', null)
-      .where('m.role', 'in', ['programme_manager', 'portfolio_holder', 'project_manager'])
-      .execute()
-    const pm = project.project_manager.trim().toLowerCase()
-    const ids = members
-      .filter((m) => m.role !== 'project_manager' || (pm !== '' && m.name.trim().toLowerCase() === pm))
-      .map((m) => m.id)
-    // Owners are people (issue 10): the project manager is reached through their person's user account,
-    // whatever their role, while they are an active member who has not left.
-    if (project.project_manager_person_id !== null) {
-      const account = await trx
-        .selectFrom('people as p')
-        .innerJoin('memberships as m', (j) =>
-          j.onRef('m.user_id', '=', 'p.user_id').onRef('m.organisation_id', '=', 'p.organisation_id'),
-        )
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select('u.id')
-        .where('p.id', '=', project.project_manager_person_id)
-        .where('p.organisation_id', '=', organisationId)
-        .where('u.is_active', '=', 1)
-        .where('m.left_at', 'is', null)
-        .where('m.role', '!=', 'partner_officer')
-        .executeTakeFirst()
-      if (account) ids.push(account.id)
-    }
+    const members = await membersInRoles(trx, organisationId, [
+      'programme_manager',
+      'portfolio_holder',
+      'project_manager',
+    ])
+    const ids = members.filter((m) => m.role !== 'project_manager').map((m) => m.id)
+    ids.push(
+      ...(await projectManagerAccounts(
+        trx,
+        organisationId,
+        project,
+        members.filter((m) => m.role === 'project_manager'),
+      )),
+    )
     const board = await trx
       .selectFrom('board_members as bm')
       .innerJoin('boards as b', 'b.id', 'bm.board_id')

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { MoneyPence, WRITE_ERRORS } from '../../../web/api-schemas.ts'
+import { MoneyPence, Nullable, WRITE_ERRORS } from '../../../web/api-schemas.ts'
 import { correctable, Version } from '../shared/record-correction.api.ts'
 import { lit } from '../shared/finance.api-helpers.ts'
 import {
@@ -33,6 +33,11 @@ const UpdateRecharge = Type.Object(
     ),
     amountPence: Type.Optional(MoneyPence()),
     costBasis: Type.Optional(lit(COST_BASES)),
+    personId: Type.Optional(
+      Nullable(
+        Type.Integer({ minimum: 1, description: 'One of the partner’s staff in the people register' }),
+      ),
+    ),
   },
   { additionalProperties: false },
 )
@@ -82,6 +87,7 @@ export async function correctionsApi(app: FastifyInstance) {
         period: b.period ?? r.period,
         amountPence: b.amountPence ?? Number(r.amount_pence),
         costBasis: b.costBasis ?? r.cost_basis,
+        personId: b.personId === undefined ? r.person_id : b.personId,
       }),
   })
 

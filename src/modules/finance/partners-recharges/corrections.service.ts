@@ -9,6 +9,7 @@ import { check, nameTaken } from '../shared/finance.service-helpers.ts'
 import {
   partnerRow,
   rechargePartner,
+  rechargePerson,
   rechargeRow,
   type PartnersRechargesService,
 } from './partners-recharges.service.ts'
@@ -95,6 +96,13 @@ export function createFinanceCorrections(db: Kysely<DB>, records: PartnersRechar
         check(validateRecharge(input))
         if (current.version !== version) throw new ConflictError(current)
         const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
+        // A recharge moved to another partner cannot stay for the first partner's person.
+        await rechargePerson(
+          trx,
+          actor,
+          partnerId,
+          input.personId === undefined ? current.person_id : input.personId,
+        )
         return updateVersioned(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import type { Partner, PartnerRecharge } from '../../../db/schema.ts'
 import { notFound } from '../../../errors.ts'
-import { ListOf, MoneyPence, NullableDate, STANDARD_ERRORS, WRITE_ERRORS } from '../../../web/api-schemas.ts'
+import {
+  ListOf,
+  MoneyPence,
+  Nullable,
+  NullableDate,
+  STANDARD_ERRORS,
+  WRITE_ERRORS,
+} from '../../../web/api-schemas.ts'
 import { projectIn404 } from '../shared/finance.api-helpers.ts'
 import { COST_BASES, PARTNER_KINDS, servicesList } from '../shared/finance.rules.ts'
 
@@ -54,6 +61,7 @@ export const RechargeSchema = Type.Object(
     period: Type.String(),
     amountPence: MoneyPence(),
     costBasis: Type.String(),
+    personId: Nullable(Type.Integer({ description: 'The partner’s person the recharge is for, if any' })),
   },
   { $id: 'PartnerRecharge' },
 )
@@ -64,6 +72,11 @@ const CreateRecharge = Type.Object(
     period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Month as YYYY-MM' }),
     amountPence: MoneyPence(),
     costBasis: Type.Union(COST_BASES.map((c) => Type.Literal(c.value))),
+    personId: Type.Optional(
+      Nullable(
+        Type.Integer({ minimum: 1, description: 'One of the partner’s staff in the people register' }),
+      ),
+    ),
   },
   { additionalProperties: false },
 )
@@ -89,6 +102,7 @@ export const rechargeJson = (r: PartnerRecharge): Static<typeof RechargeSchema> 
   period: r.period,
   amountPence: Number(r.amount_pence),
   costBasis: r.cost_basis,
+  personId: r.person_id,
 })
 
 /** Partners and their recharges per project, for finance systems to read and feed. */

@@ -34,12 +34,34 @@ export async function rechargePartner(trx: Transaction<DB>, actor: Actor, partne
   return partner.id
 }
 
+/**
+ * The person a recharge is for (issue 10: "the web developer supplied by PSPS, whose recharge links to that
+ * person"): one of the recharged partner's own staff in the people register, or a field error.
+ */
+export async function rechargePerson(
+  trx: Transaction<DB>,
+  actor: Actor,
+  partnerId: number,
+  personId: number | null | undefined,
+) {
+  if (personId == null) return
+  const person = await trx
+    .selectFrom('people')
+    .select('partner_id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('id', '=', personId)
+    .executeTakeFirst()
+  if (person?.partner_id !== partnerId)
+    throw new ValidationError({ personId: 'Choose a person employed by the partner, or no one' })
+}
+
 /** A recharge's columns from the form or API, the partner apart (checked against the organisation). */
 export const rechargeRow = (input: RechargeInput) => ({
   description: input.description.trim(),
   period: input.period,
   amount_pence: input.amountPence!,
   cost_basis: input.costBasis,
+  ...(input.personId !== undefined && { person_id: input.personId }),
 })
 
 /** A partner's columns from the form or API. */
@@ -104,6 +126,7 @@ export function createPartnersRechargesService(db: Kysely<DB>) {
         if (!(await projectVisible(trx, scopeOf(actor), projectId))) throw notFound('Project')
         check(validateRecharge(input))
         const partnerId = await rechargePartner(trx, actor, input.partnerId!, input.period)
+        await rechargePerson(trx, actor, partnerId, input.personId)
         return insertAudited(trx, {
           table: 'partner_recharges',
           entityType: 'partner_recharge',

@@ -138,8 +138,10 @@ export function createFinanceRepository(db: Kysely<DB>) {
       const q = db
         .selectFrom('partner_recharges')
         .innerJoin('partners', 'partners.id', 'partner_recharges.partner_id')
+        // The partner's person it is for: one of the partner's own staff, so whoever sees the recharge may.
+        .leftJoin('people', 'people.id', 'partner_recharges.person_id')
         .selectAll('partner_recharges')
-        .select(['partners.name as partner_name'])
+        .select(['partners.name as partner_name', 'people.name as person_name'])
         .where('partner_recharges.organisation_id', '=', scope.organisationId)
         .where('partner_recharges.project_id', 'in', projectIds)
         .where('partner_recharges.period', '>=', from)

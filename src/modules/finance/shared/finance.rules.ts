@@ -219,6 +219,8 @@ export interface RechargeInput {
   period: string
   amountPence: Pence | null
   costBasis: string
+  /** The partner's person it is for (issue 10); null for none, left out to keep what is recorded. */
+  personId?: number | null
 }
 
 export function validateRecharge(r: RechargeInput): Record<string, string> {

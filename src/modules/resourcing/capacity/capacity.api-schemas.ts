@@ -106,6 +106,9 @@ export const CapacitySchema = Type.Object(
         firstPeriod: Type.String(),
         months: Type.Integer(),
         gap: Type.Number({ description: 'FTE-months not allocated to anyone' }),
+        atStart: Type.Boolean({
+          description: 'Not filled in the project’s forecast start month: the forecast start may be moved',
+        }),
       }),
     ),
     skillsNobodyHolds: Type.Array(Type.String()),

@@ -8,9 +8,11 @@ import type { HealthRule } from '../../governance/health.rules.ts'
  * forecast start that falls within the next N weeks (or has already come), with no person allocated for it.
  * It looks no further back than this month, so a project whose past went unstaffed is not flagged for ever.
  */
+export const ROLE_UNALLOCATED_RULE = 'role-unallocated-before-start'
+
 export const CAPACITY_HEALTH_RULES: HealthRule[] = [
   {
-    id: 'role-unallocated-before-start',
+    id: ROLE_UNALLOCATED_RULE,
     title: 'Required role with no one allocated',
     why: 'The people a project needs must be in place before the work starts: a role still unallocated weeks before it is needed will delay the project or leave the work undone.',
     lesson:

@@ -129,7 +129,11 @@ export const capacityRepository = {
   },
 
   /** Each person's allocated FTE by month across every project (their whole load), within the scope. */
-  personLoad(db: Db, scope: Scope, f: Pick<CapacityFilter, 'from' | 'to'> & { personId?: number }) {
+  personLoad(
+    db: Db,
+    scope: Scope,
+    f: Pick<CapacityFilter, 'from' | 'to'> & { personId?: number; exceptAllocationId?: number },
+  ) {
     let q = db
       .selectFrom('allocation_months as am')
       .innerJoin('allocations as a', 'a.id', 'am.allocation_id')
@@ -140,6 +144,7 @@ export const capacityRepository = {
       .where('am.period', '<=', f.to)
     q = wherePersonVisible(q, scope, 'pe.partner_id')
     if (f.personId !== undefined) q = q.where('a.person_id', '=', f.personId)
+    if (f.exceptAllocationId !== undefined) q = q.where('a.id', '!=', f.exceptAllocationId)
     return q.groupBy(['a.person_id', 'am.period']).execute()
   },
 
@@ -194,6 +199,7 @@ export const capacityRepository = {
         'r.id as role_id',
         'r.project_id',
         'p.reference as project_reference',
+        'p.forecast_start',
         'r.title',
         sql<string>`min(m.period)`.as('first_period'),
         sql<number>`count(*)`.as('months'),
@@ -202,7 +208,7 @@ export const capacityRepository = {
       .where('m.period', '>=', f.from)
       .where('m.period', '<=', f.to)
       .where(sql<boolean>`m.fte_hundredths > coalesce(x.fte, 0)`)
-      .groupBy(['r.id', 'r.project_id', 'p.reference', 'r.title'])
+      .groupBy(['r.id', 'r.project_id', 'p.reference', 'p.forecast_start', 'r.title'])
       .orderBy('p.reference')
       .orderBy('r.title')
       .limit(500)

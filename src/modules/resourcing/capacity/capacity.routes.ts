@@ -1,13 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
+import { allows } from '../../../auth/policy.ts'
 import { formatFteFixed } from '../../../domain/fte.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
 import { notFound, ValidationError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { errorList } from '../../../web/forms.ts'
 import { download } from '../resourcing-export.ts'
+import { allocationEditRoutes } from './allocation-edit.routes.ts'
+import { forecastStartRoutes } from './forecast-start.routes.ts'
 import { projectRolesRoutes } from './project-roles.routes.ts'
+import { roleEditRoutes } from './role-edit.routes.ts'
 import { allocationsTable, capacityTable } from './capacity-export.ts'
 import { capacityHeatMap, unfilledOf } from './capacity.heat-map.ts'
 import { NO_SKILL } from './capacity.repository.ts'
@@ -47,9 +51,12 @@ const groupLabel = (by: string) => (name: string) =>
 export async function capacityRoutes(app: FastifyInstance) {
   const { capacity, demand } = app.services.resourcing.capacity
   const { programmes } = app.services
-  const { skills } = app.services.resourcing
+  const { skills, teams } = app.services.resourcing
 
   await app.register(projectRolesRoutes)
+  await app.register(roleEditRoutes)
+  await app.register(allocationEditRoutes)
+  await app.register(forecastStartRoutes)
 
   async function page(reply: FastifyReply, actor: Actor, q: PageQuery) {
     const scope = scopeOf(actor)
@@ -62,11 +69,17 @@ export async function capacityRoutes(app: FastifyInstance) {
       if (!(err instanceof ValidationError)) throw err
       errors = err.fields ?? {}
     }
-    const [programmeList, skillList, roles] = await Promise.all([
+    const [programmeList, skillList, roles, teamList] = await Promise.all([
       programmes.list(scope, { limit: 500 }),
       skills.list(scope),
       demand.roles(scope, filter.programmeId !== undefined ? { programmeId: filter.programmeId } : {}),
+      teams(actor.organisationId),
     ])
+    // The organisation's one team list; a team only a role names is added, so no demand is out of reach.
+    const teamNames = [
+      ...new Set([...teamList, ...roles.map((r) => r.team).filter((t) => t !== '')]),
+      ...(filter.team === undefined ? [] : [filter.team]),
+    ]
     const label = groupLabel(filter.by ?? 'skill')
     const qs = new URLSearchParams(
       Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
@@ -75,12 +88,12 @@ export async function capacityRoutes(app: FastifyInstance) {
       'resourcing/capacity/views/capacity.njk',
       {
         title: 'Capacity',
+        canMoveStart: allows('project.write', actor.role),
         errors,
         errorList: errorList(errors, ['from', 'to']),
         values: {
           from: q.from ?? report?.filter.from ?? '',
           to: q.to ?? report?.filter.to ?? '',
-          team: filter.team ?? '',
         },
         by: filter.by,
         programmeItems: [
@@ -95,7 +108,12 @@ export async function capacityRoutes(app: FastifyInstance) {
           { value: '', text: 'All skills' },
           ...skillList.map((s) => ({ value: String(s.id), text: s.name, selected: s.id === filter.skillId })),
         ],
-        teams: [...new Set(roles.map((r) => r.team).filter((t) => t !== ''))].sort(),
+        teamItems: [
+          { value: '', text: 'All teams' },
+          ...[...new Set(teamNames)]
+            .sort((a, b) => a.localeCompare(b))
+            .map((t) => ({ value: t, text: t, selected: t === filter.team })),
+        ],
         exportQuery: qs === '' ? '' : `?${qs}`,
         report: report && {
           heatMap: capacityHeatMap('capacity-heat-map', report, label),

@@ -131,3 +131,52 @@ export function seededMonths(start: IsoDate, line: { fteHundredths: number; mont
   }
   return out
 }
+
+/** A role's demand and what named people give it, by month: for judging whether it is filled. */
+export interface RoleCover {
+  roleId: number
+  title: string
+  needed: readonly MonthFte[]
+  /** FTE allocated to people (vacant posts fill nothing yet), summed by month. */
+  people: readonly MonthFte[]
+}
+
+/**
+ * The roles a project needs in its forecast start month that its people do not fill then (issue 10: "a role
+ * still unfilled at the forecast start moves the forecast"), each with the first later month its people fill
+ * all it needs, or null when no month is filled yet. A role that needs no one in the start month is left out.
+ */
+export function unfilledAtStart(
+  start: Period,
+  roles: readonly RoleCover[],
+): { roleId: number; title: string; firstFilled: Period | null }[] {
+  const filled = (r: RoleCover, p: Period) => {
+    const need = r.needed.find((m) => m.period === p)?.fteHundredths ?? 0
+    const given = r.people.filter((m) => m.period === p).reduce((s, m) => s + m.fteHundredths, 0)
+    return need > 0 && given >= need
+  }
+  return roles
+    .filter((r) => (r.needed.find((m) => m.period === start)?.fteHundredths ?? 0) > 0 && !filled(r, start))
+    .map((r) => ({
+      roleId: r.roleId,
+      title: r.title,
+      firstFilled:
+        r.needed
+          .map((m) => m.period)
+          .filter((p) => p > start && filled(r, p))
+          .sort()[0] ?? null,
+    }))
+}
+
+/**
+ * The forecast start a project could move to so that every role unfilled at its start is filled: the first
+ * day of the latest of their first filled months; null when one of them is filled in no month yet (the user
+ * picks a date).
+ */
+export function startWhenFilled(unfilled: readonly { firstFilled: Period | null }[]): IsoDate | null {
+  if (unfilled.length === 0 || unfilled.some((u) => u.firstFilled === null)) return null
+  return `${unfilled
+    .map((u) => u.firstFilled!)
+    .sort()
+    .at(-1)!}-01`
+}

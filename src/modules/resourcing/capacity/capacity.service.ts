@@ -3,9 +3,9 @@ import type { Scope } from '../../../auth/actor.ts'
 import { capacityInMonth } from '../../../domain/capacity.ts'
 import type { DB } from '../../../db/schema.ts'
 import type { FteHundredths } from '../../../domain/fte.ts'
-import { currentPeriod, isPeriod, periodsBetween, type Period } from '../../../domain/periods.ts'
+import { currentPeriod, isPeriod, periodOf, periodsBetween, type Period } from '../../../domain/periods.ts'
 import { ValidationError } from '../../../errors.ts'
-import { MAX_CAPACITY_MONTHS } from './capacity.rules.ts'
+import { MAX_CAPACITY_MONTHS, type MonthFte } from './capacity.rules.ts'
 import { capacityRepository as repo, NO_SKILL, type CapacityFilter } from './capacity.repository.ts'
 
 // The capacity page and its API (issue 10): demand against allocation against the people's available time,
@@ -45,6 +45,8 @@ export interface CapacityReport {
     firstPeriod: Period
     months: number
     gap: FteHundredths
+    /** Not filled in the project's forecast start month: the forecast start may be moved. */
+    atStart: boolean
   }[]
   skillsNobodyHolds: string[]
 }
@@ -83,17 +85,43 @@ export function createCapacityService(db: Kysely<DB>) {
   return {
     /** The months a person's allocations (all projects) exceed their available capacity: flagged, not refused. */
     async overAllocatedMonths(scope: Scope, personId: number): Promise<Set<Period>> {
-      const load = await repo.personLoad(db, scope, { from: '0000-01', to: '9999-12', personId })
+      return new Set((await this.overAllocationIf(scope, personId, [], null)).map((o) => o.period))
+    },
+
+    /**
+     * The months a person would be over their available capacity if an allocation (a new one, or
+     * `allocationId` changed) gave these months: what their other allocations give plus these, against
+     * capacityInMonth, in these months. With no months, every month they are over now. The page forms warn
+     * with this.
+     */
+    async overAllocationIf(
+      scope: Scope,
+      personId: number,
+      months: readonly MonthFte[],
+      allocationId: number | null,
+    ): Promise<{ period: Period; allocated: FteHundredths; available: FteHundredths }[]> {
+      const load = await repo.personLoad(db, scope, {
+        from: '0000-01',
+        to: '9999-12',
+        personId,
+        ...(allocationId === null ? {} : { exceptAllocationId: allocationId }),
+      })
+      const given = new Map<Period, number>(load.map((l) => [l.period, Number(l.fte)]))
+      for (const m of months) given.set(m.period, (given.get(m.period) ?? 0) + m.fteHundredths)
       const c = await repo.commitmentsOf(db, scope.organisationId, personId)
       const secondments = c.secondments.map((s) => ({
         ...dated([s])[0]!,
         direction: s.direction as 'in' | 'out',
       }))
-      return new Set(
-        load
-          .filter((l) => Number(l.fte) > capacityInMonth(dated(c.holdings), secondments, l.period).available)
-          .map((l) => l.period),
-      )
+      return [...given]
+        .map(([period, allocated]) => ({
+          period,
+          allocated,
+          available: capacityInMonth(dated(c.holdings), secondments, period).available,
+        }))
+        .filter((o) => o.allocated > o.available)
+        .filter((o) => months.length === 0 || months.some((m) => m.period === o.period))
+        .sort((a, b) => a.period.localeCompare(b.period))
     },
 
     async report(scope: Scope, q: CapacityQuery): Promise<CapacityReport> {
@@ -226,9 +254,12 @@ export function createCapacityService(db: Kysely<DB>) {
           firstPeriod: u.first_period,
           months: Number(u.months),
           gap: Number(u.gap),
+          atStart: u.forecast_start !== null && periodOf(u.forecast_start) === u.first_period,
         })),
         skillsNobodyHolds: missing,
       }
     },
   }
 }
+
+export type CapacityService = ReturnType<typeof createCapacityService>

@@ -4,11 +4,14 @@ import { foreignIdErrors } from '../../../db/foreign-ids.ts'
 import type { Allocation, DB, ProjectRole } from '../../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../../audit/versioned-update.ts'
+import { periodOf } from '../../../domain/periods.ts'
 import { peopleRepository } from '../people.repository.ts'
 import { postsRepository } from '../posts.repository.ts'
 import {
   leftOn,
   seededMonths,
+  startWhenFilled,
+  unfilledAtStart as unfilledAtStartRule,
   validateAllocation,
   validateRole,
   type AllocationInput,
@@ -130,6 +133,38 @@ export function createDemandService(db: Kysely<DB>) {
     allocations: (scope: Scope, f: AllocationsFilter = {}) => repo.allocations(db, scope, f),
     allocationMonths: (ids: number[]) => repo.allocationMonths(db, ids),
 
+    /**
+     * The project's roles unfilled at its forecast start, and the start that would fill them all (see
+     * unfilledAtStart): for the project page and the "move the forecast start" page. Null without a project
+     * the scope may see or a forecast start.
+     */
+    async unfilledAtStart(scope: Scope, projectId: number) {
+      const project = await repo.project(db, scope, projectId)
+      if (!project?.forecast_start) return null
+      const roles = await repo.roles(db, scope, { projectId })
+      const ids = roles.map((r) => r.id)
+      const [needed, allocations] = await Promise.all([
+        repo.roleMonths(db, ids),
+        repo.allocations(db, scope, { projectId }),
+      ])
+      const ofPeople = allocations.filter((a) => a.person_id !== null)
+      const given = await repo.allocationMonths(
+        db,
+        ofPeople.map((a) => a.id),
+      )
+      const roleOf = new Map(ofPeople.map((a) => [a.id, a.role_id]))
+      const unfilled = unfilledAtStartRule(
+        periodOf(project.forecast_start),
+        roles.map((r) => ({
+          roleId: r.id,
+          title: r.title,
+          needed: monthsOf(needed.filter((m) => m.role_id === r.id)),
+          people: monthsOf(given.filter((m) => roleOf.get(m.allocation_id) === r.id)),
+        })),
+      )
+      return { project, unfilled, suggested: startWhenFilled(unfilled) }
+    },
+
     createRole: (actor: Actor, projectId: number, input: RoleInput): Promise<ProjectRole> =>
       db.transaction().execute(async (trx) => {
         if (!(await repo.project(trx, scopeOf(actor), projectId)))
@@ -225,6 +260,17 @@ export function createDemandService(db: Kysely<DB>) {
         return { created, existing }
       }),
 
+    /**
+     * An allocation's field errors, without saving it: for a page form that warns of over-allocation only once
+     * the allocation is otherwise acceptable. The write checks again.
+     */
+    allocationProblems: (
+      actor: Actor,
+      roleId: number,
+      input: AllocationInput,
+    ): Promise<Record<string, string>> =>
+      db.transaction().execute((trx) => allocationErrors(trx, actor, roleId, input)),
+
     createAllocation: (actor: Actor, roleId: number, input: AllocationInput): Promise<Allocation> =>
       db.transaction().execute(async (trx) => {
         if (!(await repo.role(trx, scopeOf(actor), roleId)))
@@ -287,3 +333,5 @@ export function createDemandService(db: Kysely<DB>) {
       }),
   }
 }
+
+export type DemandService = ReturnType<typeof createDemandService>

@@ -8,6 +8,7 @@ import { createDemandService } from './demand.service.ts'
 
 export { capacityHistory } from './capacity.history.ts'
 export { CAPACITY_HEALTH_RULES } from './capacity.health-rules.ts'
+export { createEarlyWarningService } from './early-warning.service.ts'
 
 /** Demand, allocation and capacity (issue 10): the services, for resourcing's service to hold. */
 export function createCapacityArea(db: Kysely<DB>) {

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
 import { allows } from '../../../auth/policy.ts'
-import { formatFteFixed, parseFte } from '../../../domain/fte.ts'
+import { formatFteFixed } from '../../../domain/fte.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
-import { notFound } from '../../../errors.ts'
+import { notFound, ValidationError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm } from '../../../web/form-pages.ts'
 import { errorList, field, fields, FormBody, optionalInt } from '../../../web/forms.ts'
-import { evenMonths, validateRole } from './capacity.rules.ts'
+import { validateRole } from './capacity.rules.ts'
+import { overAllocationWarning, readStretch } from './demand-forms.ts'
 
 // A project's roles page (issue 10): what the project needs by month, who is allocated, and the forms to seed
 // roles from the business case, add a role and allocate someone. Two forms share the page, so their field ids
@@ -22,18 +23,6 @@ const prefixed = (prefix: string, errors: Record<string, string>) =>
     Object.entries(errors).map(([k, v]) => [k.startsWith(`${prefix}-`) ? k : `${prefix}-${k}`, v]),
   )
 
-/** The months a form's from/to/FTE give, or a field error naming the form's months field. */
-function readMonths(body: FormBody, prefix: string, errors: Record<string, string>) {
-  const from = field(body, `${prefix}-from`)
-  const to = field(body, `${prefix}-to`)
-  const fte = parseFte(field(body, `${prefix}-fte`))
-  if (!/^\d{4}-\d{2}$/.test(from)) errors[`${prefix}-from`] = 'Enter the first month, like 2019-06'
-  if (!/^\d{4}-\d{2}$/.test(to) || to < from)
-    errors[`${prefix}-to`] = 'Enter the last month, the same as or after the first'
-  if (Number.isNaN(fte)) errors[`${prefix}-fte`] = 'Enter the FTE each month as a number, like 0.5'
-  return evenMonths(from, to, fte)
-}
-
 export async function projectRolesRoutes(app: FastifyInstance) {
   const { demand, capacity } = app.services.resourcing.capacity
   const { people, posts, skills } = app.services.resourcing
@@ -43,6 +32,9 @@ export async function projectRolesRoutes(app: FastifyInstance) {
     if (!p) throw notFound('Project')
     return p
   }
+
+  const personName = async (actor: Actor, id: number | null) =>
+    id === null ? '' : ((await people.get(scopeOf(actor), id))?.name ?? '')
 
   async function page(
     reply: FastifyReply,
@@ -85,6 +77,9 @@ export async function projectRolesRoutes(app: FastifyInstance) {
         project,
         canWrite,
         errors,
+        confirmAllocation: Boolean(errors['allocation-confirm']),
+        unfilledAtStart: await demand.unfilledAtStart(scope, project.id),
+        canMoveStart: allows('project.write', actor.role),
         errorList: errorList(errors),
         values: Object.fromEntries(
           [
@@ -106,17 +101,21 @@ export async function projectRolesRoutes(app: FastifyInstance) {
             months: months
               .filter((m) => m.role_id === r.id)
               .map((m) => {
-                const given = allocationMonths
-                  .filter(
-                    (am) =>
-                      am.period === m.period &&
-                      mine.some((a) => a.id === am.allocation_id && a.person_id !== null),
-                  )
-                  .reduce((s, am) => s + am.fte_hundredths, 0)
+                const sum = (toPeople: boolean) =>
+                  allocationMonths
+                    .filter(
+                      (am) =>
+                        am.period === m.period &&
+                        mine.some((a) => a.id === am.allocation_id && (a.person_id !== null) === toPeople),
+                    )
+                    .reduce((s, am) => s + am.fte_hundredths, 0)
+                const given = sum(true)
                 return {
                   month: formatPeriod(m.period),
                   needed: formatFteFixed(m.fte_hundredths),
                   allocated: formatFteFixed(given),
+                  // Vacant posts are planned, not yet anyone's time: shown apart, and they fill nothing.
+                  planned: formatFteFixed(sum(false)),
                   unfilled: formatFteFixed(Math.max(0, m.fte_hundredths - given)),
                 }
               }),
@@ -203,7 +202,7 @@ export async function projectRolesRoutes(app: FastifyInstance) {
         title: field(request.body, 'role-title'),
         team: field(request.body, 'role-team'),
         skillIds: fields(request.body, 'role-skillIds').map((s) => optionalInt(s) ?? 0),
-        months: readMonths(request.body, 'role', errors),
+        months: readStretch(request.body, 'role', errors),
       }
       // The form's own errors and the rules' together, so one submission shows every problem.
       if (Object.keys(errors).length > 0) {
@@ -230,20 +229,32 @@ export async function projectRolesRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const project = await projectOr404(actor, request.params.id)
       const errors: Record<string, string> = {}
-      const months = readMonths(request.body, 'allocation', errors)
+      const months = readStretch(request.body, 'allocation', errors)
       const who = /^(person|post)-(\d{1,9})$/.exec(field(request.body, 'allocation-who'))
       if (!who) errors['allocation-who'] = 'Choose a person, or a vacant post, to allocate'
       const roleId = optionalInt(field(request.body, 'allocation-roleId')) ?? 0
       const role = await demand.role(scopeOf(actor), roleId)
       if (role?.project_id !== project.id) errors['allocation-roleId'] = 'Choose a role of this project'
+      const input = {
+        personId: who?.[1] === 'person' ? Number(who[2]) : null,
+        postId: who?.[1] === 'post' ? Number(who[2]) : null,
+        months,
+      }
       return handleForm(reply, {
         errors,
-        save: () =>
-          demand.createAllocation(actor, roleId, {
-            personId: who?.[1] === 'person' ? Number(who[2]) : null,
-            postId: who?.[1] === 'post' ? Number(who[2]) : null,
-            months,
-          }),
+        save: async () => {
+          // Beyond the person's capacity is allowed, once the one allocating has seen it and confirmed.
+          const warning = await overAllocationWarning(
+            { capacity, demand },
+            actor,
+            { roleId, allocationId: null },
+            input,
+            await personName(actor, input.personId),
+            field(request.body, 'allocation-confirm') === 'yes',
+          )
+          if (warning) throw new ValidationError({ confirm: warning })
+          return demand.createAllocation(actor, roleId, input)
+        },
         onInvalid: (e) => {
           const { personId, postId, ...rest } = e
           const mapped = { ...rest, ...(personId || postId ? { who: (personId ?? postId)! } : {}) }
