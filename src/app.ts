@@ -82,6 +82,7 @@ import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
+import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 
@@ -251,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(skillsApi)
   await app.register(responsibilitiesSlice)
   await app.register(capacitySlice)
+  await app.register(indicatorsSlice)
   await app.register(apiDocsRoutes)
 
   return app

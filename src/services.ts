@@ -55,6 +55,7 @@ import { createResourcingService } from './modules/resourcing/resourcing.service
 import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
+import * as indicatorsArea from './modules/outcomes/indicators/index.ts'
 import { CAPACITY_HEALTH_RULES, capacityHistory } from './modules/resourcing/capacity/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
@@ -96,6 +97,7 @@ export function createServices(database: Database, config: Config) {
     raid,
     finance,
   })
+  const indicators = indicatorsArea.createIndicatorsService(db)
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -131,6 +133,7 @@ export function createServices(database: Database, config: Config) {
     ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
+    ...indicatorsArea.indicatorHealthRules(indicators),
   ])
   // Records with a history page; each area says how to find its own, within the reader's scope.
   const areas = {
@@ -170,11 +173,13 @@ export function createServices(database: Database, config: Config) {
     ...resourcingHistoryTargets(resourcing),
     ...responsibilitiesArea.responsibilitiesHistoryTargets(responsibilities),
     ...capacityHistory(resourcing),
+    ...indicatorsArea.indicatorsHistoryTargets(indicators),
   }
   return {
     resourcing,
     partnerships,
     responsibilities,
+    indicators,
     privacy: createPrivacyService(db),
     decisions,
     boards,

@@ -23,6 +23,7 @@ import * as m0021 from './migrations/0021-services-assets-raci.ts'
 import * as m0022 from './migrations/0022-retention-erasure.ts'
 import * as m0023 from './migrations/0023-gate-resources-condition.ts'
 import * as m0024 from './migrations/0024-ambitions-indicators.ts'
+import * as m0027 from './migrations/0027-indicator-values.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-retention-erasure': m0022,
   '0023-gate-resources-condition': m0023,
   '0024-ambitions-indicators': m0024,
+  '0027-indicator-values': m0027,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -60,6 +60,9 @@ type RecordKind =
   | 'serviceAsset'
   | 'projectRole'
   | 'allocation'
+  | 'indicator'
+  | 'indicatorTarget'
+  | 'indicatorValue'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -106,6 +109,9 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'service-assets': 'serviceAsset',
   'project-roles': 'projectRole',
   allocations: 'allocation',
+  indicators: 'indicator',
+  values: 'indicatorValue',
+  targets: 'indicatorTarget',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -150,6 +156,9 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   service_asset: 'serviceAsset',
   project_role: 'projectRole',
   allocation: 'allocation',
+  indicator: 'indicator',
+  indicator_target: 'indicatorTarget',
+  indicator_value: 'indicatorValue',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -165,7 +174,7 @@ const OTHER_PARAMS: Record<string, string> = {
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
  * refused (403) for a particular record: only a recommendation's addressee or lead officer responds.
  */
-const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond'])
+const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond', 'indicator.enter'])
 
 interface Target {
   route: RouteRecord
@@ -588,6 +597,28 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       personId: records.registerPerson,
       months: [{ period: '2025-03', fte: 0.5 }],
     })
+
+    // A performance indicator (issue 11) of the shared project, with a target and a value.
+    records.indicator = await create('/api/v1/indicators', {
+      name: `Matrix indicator ${MARKER}`,
+      unit: 'count',
+      polarity: 'higher',
+      frequency: 'monthly',
+      projectIds: [records.project],
+    })
+    for (const part of ['targets', 'values'] as const) {
+      const res = await t.api(adminToken, 'POST', `/api/v1/indicators/${records.indicator}/${part}`, {
+        period: '2025-04',
+        ...(part === 'targets' ? { target: 10 } : { value: 9, note: MARKER }),
+      })
+      assert.equal(res.statusCode, 200, `fixture ${part}: ${res.body}`)
+      const row = await t.database.db
+        .selectFrom(part === 'targets' ? 'indicator_targets' : 'indicator_values')
+        .select('id')
+        .where('indicator_id', '=', records.indicator)
+        .executeTakeFirstOrThrow()
+      records[part === 'targets' ? 'indicatorTarget' : 'indicatorValue'] = row.id
+    }
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

@@ -50,6 +50,9 @@ describe(`history targets (${dialectName()})`, () => {
       service_asset: 'Service or asset',
       project_role: 'Project role',
       allocation: 'Allocation',
+      indicator: 'Indicator',
+      indicator_target: 'Indicator target',
+      indicator_value: 'Indicator value',
     })
   })
 
