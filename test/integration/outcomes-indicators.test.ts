@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Role } from '../../src/auth/roles.ts'
+import { todayInLondon } from '../../src/domain/dates.ts'
+import { formatPeriodKey, lastCompletePeriod } from '../../src/domain/reporting-periods.ts'
 import { indicatorHealthRules } from '../../src/modules/outcomes/indicators/index.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
@@ -359,6 +361,24 @@ describe(`performance indicators (${dialectName()})`, () => {
     assert.match(list.text, /Channel shift .*Contacts by telephone.*Web forms completed online/)
     const group = await pm.get('/indicators/group?name=Channel%20shift')
     assert.equal(group.status, 200)
+  })
+
+  it('shows the indicators measuring a project and a programme on their pages', async () => {
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    const project = await viewer.get(`/projects/${sharedProject}`)
+    // Last month has no value yet: the latest is missing, and says so.
+    const due = formatPeriodKey(lastCompletePeriod('monthly', todayInLondon()))
+    assert.ok(
+      project.text.includes(
+        `Performance indicators measuring this Indicator Latest period Value Target Status Contacts by telephone ${due} Missing`,
+      ),
+      project.text,
+    )
+    const programmePage = await viewer.get(`/programmes/${programme}`)
+    assert.match(programmePage.text, /Performance indicators .*Contacts by telephone/)
+    const other = await viewer.get(`/projects/${councilProject}`)
+    assert.match(other.text, /% of grant applications paid within 10 days/)
+    assert.doesNotMatch(other.text, /Contacts by telephone/)
   })
 
   it('flags an active indicator whose last complete period has no value once the grace days have passed', async () => {

@@ -1,3 +1,4 @@
+import { indicatorsMeasuring } from '../outcomes/indicators/index.ts'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -255,5 +256,6 @@ async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, pr
     ],
     programme: { ...programme, statusLabel: programmeStatusLabel(programme.status) },
     canEdit: allows('programme.write', actor.role),
+    ...(await indicatorsMeasuring(app.services.indicators, scopeOf(actor), 'programme', programme.id)),
   })
 }

@@ -1,3 +1,4 @@
+import { indicatorsMeasuring } from '../outcomes/indicators/index.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
@@ -224,6 +225,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
+        ...(await indicatorsMeasuring(app.services.indicators, scope, 'project', id)),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

@@ -139,3 +139,8 @@ export function groupMix(views: readonly IndicatorView[]) {
         })
   return { chart, headings: stacks.map((s) => s.label), table }
 }
+
+/** The indicators measuring a record, as the `_measured-by.njk` partial shows them: name, latest and status. */
+export function measuredByRows(views: readonly IndicatorView[]) {
+  return views.map((v) => ({ id: v.indicator.id, name: v.indicator.name, latest: latestSummary(v) }))
+}
