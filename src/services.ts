@@ -98,6 +98,10 @@ export function createServices(database: Database, config: Config) {
     finance,
   })
   const indicators = indicatorsArea.createIndicatorsService(db)
+  const indicatorImports = indicatorsArea.createIndicatorImportService(db, {
+    uploadLimitMb: config.uploadLimitMb,
+    leaseSeconds: config.importLeaseSeconds,
+  })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -180,6 +184,7 @@ export function createServices(database: Database, config: Config) {
     partnerships,
     responsibilities,
     indicators,
+    indicatorImports,
     privacy: createPrivacyService(db),
     decisions,
     boards,

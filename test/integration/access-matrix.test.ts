@@ -63,6 +63,7 @@ type RecordKind =
   | 'indicator'
   | 'indicatorTarget'
   | 'indicatorValue'
+  | 'indicatorImport'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -112,6 +113,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   indicators: 'indicator',
   values: 'indicatorValue',
   targets: 'indicatorTarget',
+  'indicator-imports': 'indicatorImport',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -120,6 +122,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
 const RECORD_PARAMS_IN: Record<string, RecordKind> = {
   '/people': 'registerPerson',
   'v1/people': 'registerPerson',
+  'indicators/imports': 'indicatorImport',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -619,6 +622,15 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
         .executeTakeFirstOrThrow()
       records[part === 'targets' ? 'indicatorTarget' : 'indicatorValue'] = row.id
     }
+
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/indicator-imports?fileName=matrix.csv',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      payload: `Indicator,Period,Value,Note\nMatrix indicator ${MARKER},2025-05,8,${MARKER}\n`,
+    })
+    assert.equal(imported.statusCode, 201, `fixture indicator import: ${imported.body}`)
+    records.indicatorImport = imported.json<{ id: number }>().id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

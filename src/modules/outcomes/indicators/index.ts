@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { indicatorsApi } from './indicators.api.ts'
 import { indicatorsRoutes } from './indicators.routes.ts'
+import { indicatorImportApi } from './indicator-import.api.ts'
+import { indicatorImportRoutes } from './indicator-import.routes.ts'
 
 export { createIndicatorsService, type IndicatorsService, type IndicatorView } from './indicators.service.ts'
 export { indicatorsHistoryTargets } from './indicators.history.ts'
+export { createIndicatorImportService, type IndicatorImportService } from './indicator-import.service.ts'
 export { indicatorHealthRules } from './indicators.health-rules.ts'
 export { indicatorsMeasuring } from './indicators.measuring.ts'
 
@@ -11,4 +14,6 @@ export { indicatorsMeasuring } from './indicators.measuring.ts'
 export async function indicatorsSlice(app: FastifyInstance) {
   await app.register(indicatorsRoutes)
   await app.register(indicatorsApi)
+  await app.register(indicatorImportRoutes)
+  await app.register(indicatorImportApi)
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
+import { allows } from '../../../auth/policy.ts'
 import type { Indicator } from '../../../db/schema.ts'
 import { formatPeriodKey } from '../../../domain/reporting-periods.ts'
 import { notFound, type ConflictError } from '../../../errors.ts'
@@ -46,6 +47,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
     return reply.render('outcomes/indicators/views/list.njk', {
       title: 'Performance indicators',
       canDefine: service.canDefine(actor),
+      canImport: allows('indicator.import', actor.role),
       groups: [...groups].map(([name, vs]) => ({ name, rows: vs.map(row) })),
     })
   })
