@@ -14,6 +14,7 @@ import { resourcingDemo } from './resourcing-demo.ts'
 import { responsibilitiesDemo } from './responsibilities-demo.ts'
 import { capacityDemo } from './capacity-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
+import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -42,6 +43,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   resourcingDemo,
   responsibilitiesDemo,
   capacityDemo,
+  outcomesIndicatorsDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]
