@@ -66,6 +66,10 @@ describe('financial reporting periods', () => {
       ['April 2025', '2025-04'],
       ['Apr 2025', '2025-04'],
       ['Sept 2025', '2025-09'],
+      // Not "Oc" to "ber": a month whose name holds "to" is a month, not a range.
+      ['October 2025', '2025-10'],
+      ['October to December 2025', '2025/26-Q3'],
+      ['Oct–Dec 2025', '2025/26-Q3'],
       ['Apr-25', '2025-04'],
       ['2025-04', '2025-04'],
       ['01/04/2025', '2025-04'],

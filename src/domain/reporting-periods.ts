@@ -173,7 +173,7 @@ export function readPeriodText(text: string): { frequency: Frequency; key: Perio
     return start === null ? null : { frequency: 'quarterly', key: `${fyLabel(start)}-Q${n}` }
   }
 
-  const range = /^([a-z]+) ?(?:-|–|to) ?([a-z]+) (\d{4})$/i.exec(s)
+  const range = /^([a-z]+)(?: ?[-–] ?| to )([a-z]+) (\d{4})$/i.exec(s)
   if (range) {
     const from = MONTHS.get(range[1]!.toLowerCase())
     const to = MONTHS.get(range[2]!.toLowerCase())
