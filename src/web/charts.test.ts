@@ -61,8 +61,8 @@ describe('lineChart', () => {
       /d="M72 54.4L228 54.4L384 54.4" fill="none" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 5"/,
     )
     assert.match(svg, />Target<\/text>/)
-    assert.match(svg, />Apr 2025<\/text>/)
-    assert.match(svg, />Jun 2025<\/text>/)
+    assert.match(svg, /text-anchor="start"[^>]*>Apr 2025<\/text>/)
+    assert.match(svg, /text-anchor="end"[^>]*>Jun 2025<\/text>/)
   })
 
   it('labels at most six periods and formats the axis in the unit', () => {
@@ -93,13 +93,17 @@ describe('stackedShareChart', () => {
         { label: 'Web', values: [25, 75], colour: '#1d70b8' },
       ],
       width: 248,
-      height: 192,
+      height: 196,
     })
-    // Plot 100 high from y=52; columns 96 wide, bars 76.8 wide.
-    assert.match(svg, /<rect x="57.6" y="77" width="76.8" height="75" fill="#d4351c">/)
-    assert.match(svg, /<rect x="57.6" y="52" width="76.8" height="25" fill="#1d70b8">/)
-    assert.match(svg, /<rect x="153.6" y="127" width="76.8" height="25" fill="#d4351c">/)
+    // The key takes a line a series (top 16 + 2 × 20), so the plot is 100 high from y=56; columns 96 wide.
+    assert.match(svg, /<rect x="57.6" y="81" width="76.8" height="75" fill="#d4351c">/)
+    assert.match(svg, /<rect x="57.6" y="56" width="76.8" height="25" fill="#1d70b8">/)
+    assert.match(svg, /<rect x="153.6" y="131" width="76.8" height="25" fill="#d4351c">/)
     assert.match(svg, />Telephone<\/text>/)
+    assert.match(
+      svg,
+      /<rect x="48" y="26" width="14" height="14" fill="#1d70b8"><\/rect><text x="68" y="38"[^>]*>Web</,
+    )
     assert.match(svg, />100%<\/text>/)
   })
 })

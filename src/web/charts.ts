@@ -118,10 +118,12 @@ export function lineChart(opts: {
       )
     })
     .join('')
+  // The first and last labels are anchored inward, so neither is cut off at the chart's edge.
+  const anchor = (i: number) => (n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle')
   const ticks = tickIndexes(opts.labels.length, 6)
     .map(
       (i) =>
-        `<text x="${r(x(i))}" y="${height - bottom + 20}" text-anchor="middle" font-size="14" fill="#0b0c0c">${escapeHtml(opts.labels[i] ?? '')}</text>`,
+        `<text x="${r(x(i))}" y="${height - bottom + 20}" text-anchor="${anchor(i)}" font-size="14" fill="#0b0c0c">${escapeHtml(opts.labels[i] ?? '')}</text>`,
     )
     .join('')
   const paths = opts.lines
@@ -186,10 +188,10 @@ export function stackedShareChart(opts: {
   height?: number
 }): string {
   const width = opts.width ?? 640
-  const height = opts.height ?? 300
+  const height = opts.height ?? 260 + opts.stacks.length * 20
   const left = 48
   const right = 8
-  const top = 52
+  const top = 16 + opts.stacks.length * 20
   const bottom = 40
   const n = Math.max(opts.labels.length, 1)
   const plotW = width - left - right
@@ -222,10 +224,11 @@ export function stackedShareChart(opts: {
         `<text x="${r(left + i * slot + slot / 2)}" y="${height - bottom + 20}" text-anchor="middle" font-size="14" fill="#0b0c0c">${escapeHtml(opts.labels[i] ?? '')}</text>`,
     )
     .join('')
+  // One key entry a line, so long names never run into each other.
   const key = opts.stacks
     .map((st, i) => {
-      const kx = left + (i % 4) * 150
-      const ky = 6 + Math.floor(i / 4) * 20
+      const kx = left
+      const ky = 6 + i * 20
       return `<rect x="${kx}" y="${ky}" width="14" height="14" fill="${escapeHtml(st.colour)}"></rect><text x="${kx + 20}" y="${ky + 12}" font-size="14" fill="#0b0c0c">${escapeHtml(st.label)}</text>`
     })
     .join('')
