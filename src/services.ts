@@ -129,6 +129,7 @@ export function createServices(database: Database, config: Config) {
     finance,
     raid,
     tolerances,
+    indicators,
   })
   // Finance and scrutiny add their rules to the health check alongside governance's own.
   const governance = createGovernanceService(db, [

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Role } from '../../src/auth/roles.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
@@ -6,6 +10,25 @@ import { formatPeriodKey, lastCompletePeriod } from '../../src/domain/reporting-
 import { indicatorHealthRules } from '../../src/modules/outcomes/indicators/index.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+
+/** The text a reader of the PDF would see (poppler's pdftotext), and the words of a DOCX's body. */
+const pdfText = (pdf: Buffer) =>
+  execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ')
+function docxText(docx: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'oversight-docx-'))
+  try {
+    const file = path.join(dir, 'paper.docx')
+    writeFileSync(file, docx)
+    const xml = execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8')
+    return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)]
+      .map((m) => m[1])
+      .join(' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 interface Point {
   period: string
@@ -379,6 +402,75 @@ describe(`performance indicators (${dialectName()})`, () => {
     const other = await viewer.get(`/projects/${councilProject}`)
     assert.match(other.text, /% of grant applications paid within 10 days/)
     assert.doesNotMatch(other.text, /Contacts by telephone/)
+  })
+
+  it("puts the programme's indicators in the panel report as they stood at the end of its period", async () => {
+    // A paper for June 2025, written now: April and May were entered in June, the June value only today, and
+    // May's figure has been corrected today. The paper shows May as it stood, and no June value.
+    const kpi = (
+      await define({ name: 'Web forms started online', unit: 'percent', scale: 1, programmeIds: [programme] })
+    ).json<IndicatorJson>()
+    for (const [period, value] of [
+      ['2025-04', '41.5'],
+      ['2025-05', '44.0'],
+    ])
+      await t.api(admin, 'POST', `/api/v1/indicators/${kpi.id}/values`, { period, value })
+    await t.api(admin, 'POST', `/api/v1/indicators/${kpi.id}/targets`, {
+      period: '2025-05',
+      target: '45',
+      warning: '40',
+    })
+    for (const table of ['indicator_values', 'indicator_targets'] as const)
+      await t.database.db
+        .updateTable(table)
+        .set({ created_at: '2025-06-10T09:00:00.000Z', updated_at: '2025-06-10T09:00:00.000Z' })
+        .where('indicator_id', '=', kpi.id)
+        .execute()
+    await t.api(admin, 'POST', `/api/v1/indicators/${kpi.id}/values`, { period: '2025-06', value: '47.0' })
+    const may = (await t.api(admin, 'GET', `/api/v1/indicators/${kpi.id}/periods`)).json<{ items: Point[] }>()
+      .items[1]!
+    const corrected = await t.api(admin, 'POST', `/api/v1/indicators/${kpi.id}/values`, {
+      period: '2025-05',
+      value: '46.0',
+      version: may.version,
+    })
+    assert.equal(corrected.statusCode, 200, corrected.body)
+
+    const report = await t.api(admin, 'POST', '/api/v1/reports', {
+      programmeId: programme,
+      period: '2025-06',
+      title: 'June paper',
+    })
+    assert.equal(report.statusCode, 201, report.body)
+    const files = report.json<{ files: { html: string; docx: string; pdf: string } }>().files
+    const html = (await t.api(admin, 'GET', files.html)).body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+    const docx = docxText((await t.api(admin, 'GET', files.docx)).rawPayload)
+    const pdf = pdfText((await t.api(admin, 'GET', files.pdf)).rawPayload)
+    for (const [name, text] of [
+      ['HTML', html],
+      ['DOCX', docx],
+      ['PDF', pdf],
+    ] as const) {
+      assert.match(text, /Performance indicators/, name)
+      // The PDF's table may wrap a row's cells across a page: each figure is checked; HTML and DOCX in order.
+      if (name === 'PDF')
+        for (const part of [
+          'Web forms started online',
+          'May 2025',
+          '44.0%',
+          '45.0%',
+          'Warning',
+          '41.5% (April 2025)',
+        ])
+          assert.ok(text.includes(part), `${name}: ${part}`)
+      else
+        assert.match(
+          text,
+          /Web forms started online May 2025 44\.0% 45\.0% Warning 41\.5% \(April 2025\)/,
+          name,
+        )
+      assert.doesNotMatch(text, /47(\.0)?%|46(\.0)?%/, name)
+    }
   })
 
   it('flags an active indicator whose last complete period has no value once the grace days have passed', async () => {

@@ -8,6 +8,11 @@ export { createIndicatorsService, type IndicatorsService, type IndicatorView } f
 export { indicatorsHistoryTargets } from './indicators.history.ts'
 export { createIndicatorImportService, type IndicatorImportService } from './indicator-import.service.ts'
 export { indicatorHealthRules } from './indicators.health-rules.ts'
+export {
+  indicatorReportRows,
+  indicatorsReportSection,
+  type IndicatorReportRow,
+} from './indicators.report-section.ts'
 export { indicatorsMeasuring } from './indicators.measuring.ts'
 
 /** Performance indicators (issue 11): their pages and their API. */

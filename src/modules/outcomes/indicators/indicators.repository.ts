@@ -153,6 +153,34 @@ export const indicatorsRepository = {
     return rows.map((r) => r.id)
   },
 
+  /** The indicators measuring a programme or any of its projects, for its panel report. */
+  async idsForProgramme(db: Db, scope: Scope, programmeId: number) {
+    const rows = await indicatorsIn(db, scope)
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('indicator_links')
+          .select('indicator_id')
+          .where('organisation_id', '=', scope.organisationId)
+          .where((eb) =>
+            eb.or([
+              eb('programme_id', '=', programmeId),
+              eb(
+                'project_id',
+                'in',
+                eb
+                  .selectFrom('projects')
+                  .select('projects.id')
+                  .where('projects.programme_id', '=', programmeId),
+              ),
+            ]),
+          ),
+      )
+      .execute()
+    return rows.map((r) => r.id)
+  },
+
   targets: (db: Db, organisationId: number, indicatorIds: readonly number[]): Promise<IndicatorTarget[]> =>
     indicatorIds.length === 0
       ? Promise.resolve([])

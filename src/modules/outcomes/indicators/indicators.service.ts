@@ -9,6 +9,7 @@ import type { DB, Indicator, IndicatorTarget, IndicatorValue } from '../../../db
 import { todayInLondon } from '../../../domain/dates.ts'
 import { readPeriodFor, type Frequency } from '../../../domain/reporting-periods.ts'
 import { ConflictError, forbidden, notFound, ValidationError } from '../../../errors.ts'
+import { asItStood, type AsAt } from '../../audit/as-it-stood.ts'
 import { insertAudited, updateVersioned } from '../../audit/versioned-update.ts'
 import { ownerColumns, personChoices } from '../../resourcing/person-refs.ts'
 import { indicatorsRepository as repo, type IndicatorLink } from './indicators.repository.ts'
@@ -148,6 +149,38 @@ export function createIndicatorsService(db: Kysely<DB>) {
     /** A target or value by id, for its history page (which finds its indicator within the reader's scope). */
     part: (scope: Scope, table: 'indicator_targets' | 'indicator_values', id: number) =>
       ownRow(db, table, scope, id),
+    /**
+     * The indicators measuring a programme or its projects as they stood at a paper's date (`at`): a value or
+     * target recorded after it is left out, and one corrected since is shown as it was then (the audit trail).
+     */
+    async forProgrammeAsAt(scope: Scope, programmeId: number, at: AsAt): Promise<IndicatorView[]> {
+      const ids = await repo.idsForProgramme(db, scope, programmeId)
+      const indicators = await repo.list(db, scope, { ids })
+      const org = scope.organisationId
+      const then = async <R extends { id: number; created_at: string }>(type: string, rows: R[]) =>
+        (await asItStood(db, org, type, rows, at)).filter((r) => r.created_at < at.instant)
+      const [values, targets, links] = await Promise.all([
+        repo.values(db, org, ids).then((rows) => then('indicator_value', rows)),
+        repo.targets(db, org, ids).then((rows) => then('indicator_target', rows)),
+        repo.links(db, scope, ids),
+      ])
+      return indicators.map((indicator) => {
+        const series = seriesOf(
+          indicator,
+          {
+            values: values.filter((v) => v.indicator_id === indicator.id),
+            targets: targets.filter((t) => t.indicator_id === indicator.id),
+          },
+          at.date,
+        )
+        return {
+          indicator,
+          links: links.filter((l) => l.indicatorId === indicator.id),
+          series,
+          latest: latestOf(series, at.date, indicator.frequency),
+        }
+      })
+    },
     canDefine: (actor: Actor) => allows('programme.write', actor.role),
     canEnter: (actor: Actor, indicator: Indicator) => canEnter(actor, indicator),
 
