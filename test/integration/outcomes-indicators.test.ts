@@ -473,6 +473,22 @@ describe(`performance indicators (${dialectName()})`, () => {
     }
   })
 
+  it("keeps the owner's name as the people register has it when the person is renamed", async () => {
+    const person = await make(admin, '/api/v1/people', { name: 'Jo Price', kind: 'employee' })
+    const created = (await define({ name: 'Owned by Jo', ownerPersonId: person })).json<
+      IndicatorJson & { owner: string }
+    >()
+    assert.equal(created.owner, 'Jo Price')
+    const read = (await t.api(admin, 'GET', `/api/v1/people/${person}`)).json<{ version: number }>()
+    const renamed = await t.api(admin, 'PATCH', `/api/v1/people/${person}`, {
+      version: read.version,
+      name: 'Joanne Price',
+    })
+    assert.equal(renamed.statusCode, 200, renamed.body)
+    const after = (await t.api(admin, 'GET', `/api/v1/indicators/${created.id}`)).json<{ owner: string }>()
+    assert.equal(after.owner, 'Joanne Price')
+  })
+
   it('flags an active indicator whose last complete period has no value once the grace days have passed', async () => {
     const [rule] = indicatorHealthRules(t.app.services.indicators)
     const late = async (today: string) =>

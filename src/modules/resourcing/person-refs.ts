@@ -225,6 +225,7 @@ export const OWNER_COLUMNS = [
   { table: 'risk_actions', name: 'owner', personId: 'owner_person_id' },
   { table: 'raid_issues', name: 'owner', personId: 'owner_person_id' },
   { table: 'assumptions', name: 'owner', personId: 'owner_person_id' },
+  { table: 'indicators', name: 'owner', personId: 'owner_person_id' },
 ] as const
 
 /**
