@@ -96,6 +96,14 @@ describe('financial reporting periods', () => {
       assert.equal(readPeriodText(bad), null, bad)
   })
 
+  it('reads "2008-09" as September 2008 (the month key), or as 2008/09 for an annual indicator', () => {
+    assert.equal(readPeriodText('2008-09')?.key, '2008-09')
+    assert.equal(readPeriodText('2011-12')?.key, '2011-12')
+    assert.deepEqual(readPeriodFor('annual', '2008-09'), { key: '2008/09' })
+    assert.deepEqual(readPeriodFor('monthly', '2008-09'), { key: '2008-09' })
+    assert.ok('error' in readPeriodFor('monthly', '2025-26'))
+  })
+
   it('refuses a period that does not match the frequency, in words', () => {
     assert.deepEqual(readPeriodFor('quarterly', 'Apr-Jun 2025'), { key: '2025/26-Q1' })
     const wrong = readPeriodFor('quarterly', 'April 2025')

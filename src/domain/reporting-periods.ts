@@ -42,8 +42,6 @@ export function frequencyOfKey(key: string): Frequency | null {
   return null
 }
 
-export const isPeriodKey = (frequency: Frequency, key: string) => frequencyOfKey(key) === frequency
-
 function startYearOf(key: PeriodKey): number {
   return Number(key.slice(0, 4))
 }
@@ -162,6 +160,9 @@ const month = (y: number, m: number): Period | null =>
 export function readPeriodText(text: string): { frequency: Frequency; key: PeriodKey } | null {
   const s = text.trim().replace(/\s+/g, ' ')
   if (s === '') return null
+  // "2008-09" is this app's own key for September 2008 before it is the year 2008/09 (readPeriodFor reads it as
+  // the year for an annual indicator).
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(s) && isPeriod(s)) return { frequency: 'monthly', key: s }
   const year = readYear(s)
   if (year !== null) return { frequency: 'annual', key: fyLabel(year) }
 
@@ -209,6 +210,8 @@ function monthOfDate(y: number, m: number, d: number): { frequency: Frequency; k
 export function readPeriodFor(frequency: Frequency, text: string): { key: PeriodKey } | { error: string } {
   const read = readPeriodText(text)
   if (read === null) return { error: `Enter a period like ${EXAMPLES[frequency]}` }
+  const year = frequency === 'annual' && read.frequency === 'monthly' ? readYear(text) : null
+  if (year !== null) return { key: fyLabel(year) }
   if (read.frequency !== frequency)
     return {
       error: `This indicator is measured ${FREQUENCY_WORDS[frequency]}: enter a period like ${EXAMPLES[frequency]}`,

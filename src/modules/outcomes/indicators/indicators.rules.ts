@@ -9,7 +9,7 @@ import {
   readMoney,
   formatMoney,
 } from '../../../domain/money.ts'
-import { FREQUENCIES, ROLLUPS, type Frequency } from '../../../domain/reporting-periods.ts'
+import { FREQUENCIES, ROLLUPS } from '../../../domain/reporting-periods.ts'
 
 export const UNITS = [
   { value: 'count', text: 'Count', hint: 'For example, contacts by telephone' },
@@ -85,7 +85,7 @@ export function validateIndicator(i: IndicatorInput): Record<string, string> {
 /** The most any value or target may be, at any scale: the same bound as money (ADR 0004). */
 const LIMIT = BigInt(MAX_PENCE)
 
-export type ValueRead = { stored: number } | { error: string }
+type ValueRead = { stored: number } | { error: string }
 
 /**
  * A value typed in the indicator's unit, as the integer it is stored as: "1,234", "45.5%", "£1,250.00".
@@ -190,4 +190,3 @@ export function statusOf(
   return 'off-target'
 }
 
-export const isFrequency = (v: string): v is Frequency => within(FREQUENCIES, v)
