@@ -378,8 +378,22 @@ describe(`performance indicators (${dialectName()})`, () => {
     assert.match(wrong.text, /This indicator is measured monthly.*percentage from 0 to 100/)
     const ok = await pm.post(`${url}/values`, { period: 'Apr 2025', value: '64.5%', note: 'From Goss' })
     assert.equal(ok.status, 303)
+    // The same period again from a blank form: shown what is held, not overwritten; saving again replaces it.
+    await pm.get(`${url}/values`)
+    const held = await pm.post(`${url}/values`, { period: '2025-04', value: '65.0', note: 'Recounted' })
+    assert.equal(held.status, 409)
+    assert.match(held.text, /A value for April 2025 is already recorded/)
+    const version = held.document.querySelector('input[name="version"]')?.getAttribute('value')
+    assert.equal(version, '1')
+    const replaced = await pm.post(`${url}/values`, {
+      period: '2025-04',
+      value: '65.0',
+      note: 'Recounted',
+      version: version,
+    })
+    assert.equal(replaced.status, 303)
     const page = await pm.get(url)
-    assert.match(page.text, /April 2025 64.5%/)
+    assert.match(page.text, /April 2025 65.0% .*Recounted/)
     const list = await pm.get('/indicators')
     assert.match(list.text, /Channel shift .*Contacts by telephone.*Web forms completed online/)
     const group = await pm.get('/indicators/group?name=Channel%20shift')

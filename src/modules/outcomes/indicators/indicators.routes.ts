@@ -250,6 +250,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
       v: IndicatorView,
       form: Record<string, string>,
       errors: Record<string, string>,
+      status = Object.keys(errors).length > 0 ? 400 : 200,
     ) =>
       reply.render(
         'outcomes/indicators/views/period-form.njk',
@@ -264,7 +265,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
           errors,
           errorList: errorList(errors, ['period', 'value', 'target', 'warning', 'note', 'version']),
         },
-        Object.keys(errors).length > 0 ? 400 : 200,
+        status,
       )
 
     app.get<{ Params: { id: number }; Querystring: { period?: string } }>(
@@ -329,6 +330,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
               {
                 version: `A ${part === 'values' ? 'value' : 'target'} for ${formatPeriodKey(held.period)} is already recorded${form.version ? ' and was changed by someone else' : ''}. Check it on the indicator's page; to replace it, save again.`,
               },
+              409,
             )
           }),
           onSaved: (saved: { period: string }) => {
