@@ -1623,3 +1623,4 @@ export interface DB {
 
 export type IndicatorTarget = Selectable<IndicatorTargetTable>
 export type IndicatorValue = Selectable<IndicatorValueTable>
+export type IndicatorImport = Selectable<IndicatorImportTable>

@@ -189,4 +189,3 @@ export function statusOf(
   if (target.warning !== null && better(value, target.warning)) return 'warning'
   return 'off-target'
 }
-
