@@ -83,6 +83,7 @@ import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
 import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
+import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
@@ -257,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(capacitySlice)
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
+  await app.register(indicatorsSlice)
   await app.register(apiDocsRoutes)
 
   return app

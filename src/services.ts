@@ -63,6 +63,7 @@ import {
   capacityHistory,
   createEarlyWarningService,
 } from './modules/resourcing/capacity/index.ts'
+import * as indicatorsArea from './modules/outcomes/indicators/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -112,6 +113,11 @@ export function createServices(database: Database, config: Config) {
   })
   const outputs = outputsArea.createOutputsService(db, { projects, milestones })
   const benefits = benefitsArea.createBenefitsService(db)
+  const indicators = indicatorsArea.createIndicatorsService(db)
+  const indicatorImports = indicatorsArea.createIndicatorImportService(db, {
+    uploadLimitMb: config.uploadLimitMb,
+    leaseSeconds: config.importLeaseSeconds,
+  })
   const ledger = createLedgerService(db)
   const ledgerImports = createLedgerImportService(db, {
     uploadLimitMb: config.uploadLimitMb,
@@ -139,6 +145,7 @@ export function createServices(database: Database, config: Config) {
     finance,
     raid,
     tolerances,
+    indicators,
   })
   // Finance and scrutiny add their rules to the health check alongside governance's own.
   const governance = createGovernanceService(db, [
@@ -147,6 +154,7 @@ export function createServices(database: Database, config: Config) {
     ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
+    ...indicatorsArea.indicatorHealthRules(indicators),
   ])
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
@@ -195,6 +203,7 @@ export function createServices(database: Database, config: Config) {
     ...capacityHistory(resourcing),
     ...ambitionsArea.ambitionsHistoryTargets(ambitions),
     ...outputsArea.outputsHistoryTargets(outputs),
+    ...indicatorsArea.indicatorsHistoryTargets(indicators),
   }
   return {
     ambitions,
@@ -203,6 +212,8 @@ export function createServices(database: Database, config: Config) {
     partnerships,
     responsibilities,
     benefits,
+    indicators,
+    indicatorImports,
     privacy: createPrivacyService(db),
     decisions,
     boards,

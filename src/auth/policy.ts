@@ -48,6 +48,16 @@ export const POLICIES = {
     'project_manager',
     'service_manager',
   ],
+  /**
+   * Enter and correct performance indicators' values (issue 11): the delivery and finance teams, and an
+   * indicator's owner whatever their role (the service checks which); viewers, scrutiny members and partner
+   * officers read them.
+   */
+  'indicator.enter': ROLES.filter(
+    (r) => r !== 'viewer' && r !== 'scrutiny_member' && r !== 'partner_officer',
+  ),
+  /** Import indicator values from a file: it may write to any indicator, so the delivery and finance teams only. */
+  'indicator.import': ['administrator', 'programme_manager', 'project_manager', 'finance_officer'],
   /** Programme definition papers and panel progress reports: prepared by the programme office. */
   'reports.write': WRITERS_PROGRAMME,
   /** The people register: anyone signed in; a partner officer sees only their own partner's staff. */

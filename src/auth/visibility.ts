@@ -117,6 +117,19 @@ export function whereAssetVisible<Q>(q: Filterable<Q> & Q, scope: Scope, assetId
 }
 
 /**
+ * Confines a query of performance indicators (issue 11) by the column holding each indicator's id: council
+ * staff see all of their organisation's; a partner officer sees the indicators that measure a project shared
+ * with their partner, and none without a partner.
+ */
+export function whereIndicatorVisible<Q>(q: Filterable<Q> & Q, scope: Scope, indicatorIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
+  return q.where(
+    sql<SqlBool>`${sql.ref(indicatorIdColumn)} in (select il.indicator_id from indicator_links il where ${sharedProjectCondition(scope, 'il.project_id')})`,
+  )
+}
+
+/**
  * Whether the scope may see the name of a party employed by (or being) this partner — null for the council
  * itself. A partner officer sees their own partner and its staff; another partner's name, or a council
  * officer's, is withheld as the people register withholds it.

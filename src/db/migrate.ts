@@ -25,6 +25,7 @@ import * as m0023 from './migrations/0023-gate-resources-condition.ts'
 import * as m0024 from './migrations/0024-ambitions-indicators.ts'
 import * as m0025 from './migrations/0025-ambition-links-outputs.ts'
 import * as m0026 from './migrations/0026-benefits.ts'
+import * as m0027 from './migrations/0027-indicator-values.ts'
 import * as m0028 from './migrations/0028-early-warnings-recharge-people.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-ambitions-indicators': m0024,
   '0025-ambition-links-outputs': m0025,
   '0026-benefits': m0026,
+  '0027-indicator-values': m0027,
   '0028-early-warnings-recharge-people': m0028,
 }
 

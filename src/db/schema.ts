@@ -1629,3 +1629,112 @@ export interface DB {
 
 export type Benefit = Selectable<BenefitTable>
 export type BenefitProfileRow = Selectable<BenefitProfileTable>
+
+/** An indicator's target for one period, with the threshold between warning and off target (migration 0027). */
+export interface IndicatorTargetTable {
+  id: Generated<number>
+  organisation_id: number
+  indicator_id: number
+  /** '2025-04', '2025/26-Q1' or '2025/26' (src/domain/reporting-periods.ts) */
+  period: string
+  /** At the indicator's 10^scale (pence for money). */
+  target: number
+  /** Past this the indicator is off target; null: no warning band. */
+  warning: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** An indicator's value for one period (migration 0027). */
+export interface IndicatorValueTable {
+  id: Generated<number>
+  organisation_id: number
+  indicator_id: number
+  period: string
+  value: number
+  note: Generated<string>
+  entered_by: number | null
+  entered_by_name: Generated<string>
+  entered_at: string
+  import_id: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** What an indicator measures: one of an ambition, a programme or a project (migration 0027). */
+export interface IndicatorLinkTable {
+  id: Generated<number>
+  organisation_id: number
+  indicator_id: number
+  ambition_id: number | null
+  programme_id: number | null
+  project_id: number | null
+}
+
+/** An import of indicator values from a file, through src/imports/ (migration 0027). */
+export interface IndicatorImportTable {
+  id: Generated<number>
+  organisation_id: number
+  file_name: string
+  file_size: Generated<number>
+  sha256: Generated<string>
+  mapping_json: Generated<string>
+  organisation_name: Generated<string>
+  /** validating | validated | committing | committed | failed */
+  status: string
+  failure_reason: Generated<string>
+  rows_read: Generated<number>
+  rows_good: Generated<number>
+  rows_bad: Generated<number>
+  /** Rows of other organisations in a benchmarking file, left out. */
+  rows_other: Generated<number>
+  rows_added: Generated<number>
+  progress_bytes: Generated<number>
+  rows_done: Generated<number>
+  stored_file_id: number | null
+  lease_owner: string | null
+  lease_expires_at: string | null
+  created_by: number | null
+  created_by_name: string
+  started_at: string
+  finished_at: string | null
+  committed_at: string | null
+  version: Generated<number>
+  updated_at: string | null
+}
+
+export interface IndicatorImportProblemTable {
+  id: Generated<number>
+  organisation_id: number
+  import_id: number
+  kind: string
+  line_number: number
+  reason: string
+  raw_text: Generated<string>
+}
+
+export interface IndicatorImportRowTable {
+  organisation_id: number
+  import_id: number
+  seq: number
+  line_number: number
+  indicator_id: number
+  period: string
+  value: number
+  note: Generated<string>
+}
+
+export interface DB {
+  indicator_targets: IndicatorTargetTable
+  indicator_values: IndicatorValueTable
+  indicator_links: IndicatorLinkTable
+  indicator_imports: IndicatorImportTable
+  indicator_import_problems: IndicatorImportProblemTable
+  indicator_import_rows: IndicatorImportRowTable
+}
+
+export type IndicatorTarget = Selectable<IndicatorTargetTable>
+export type IndicatorValue = Selectable<IndicatorValueTable>
+export type IndicatorImport = Selectable<IndicatorImportTable>

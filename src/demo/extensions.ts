@@ -17,6 +17,7 @@ import { resourcingLinksDemo } from './resourcing-links-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
+import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -46,6 +47,8 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   responsibilitiesDemo,
   capacityDemo,
   outcomesAmbitionsDemo,
+  outcomesIndicatorsDemo,
+  // After the ambitions and indicators it names.
   outcomesBenefitsDemo,
   resourcingLinksDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.

@@ -63,6 +63,10 @@ type RecordKind =
   | 'ambition'
   | 'output'
   | 'benefit'
+  | 'indicator'
+  | 'indicatorTarget'
+  | 'indicatorValue'
+  | 'indicatorImport'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -112,6 +116,10 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   ambitions: 'ambition',
   outputs: 'output',
   benefits: 'benefit',
+  indicators: 'indicator',
+  values: 'indicatorValue',
+  targets: 'indicatorTarget',
+  'indicator-imports': 'indicatorImport',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -120,6 +128,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
 const RECORD_PARAMS_IN: Record<string, RecordKind> = {
   '/people': 'registerPerson',
   'v1/people': 'registerPerson',
+  'indicators/imports': 'indicatorImport',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -159,6 +168,9 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   ambition: 'ambition',
   output: 'output',
   benefit: 'benefit',
+  indicator: 'indicator',
+  indicator_target: 'indicatorTarget',
+  indicator_value: 'indicatorValue',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -174,7 +186,7 @@ const OTHER_PARAMS: Record<string, string> = {
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
  * refused (403) for a particular record: only a recommendation's addressee or lead officer responds.
  */
-const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond'])
+const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond', 'indicator.enter'])
 
 interface Target {
   route: RouteRecord
@@ -616,6 +628,37 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       type: 'cashable',
       profile: [{ year: '2021/22', planned: 100, realised: 50 }],
     })
+
+    // A performance indicator (issue 11) of the shared project, with a target and a value.
+    records.indicator = await create('/api/v1/indicators', {
+      name: `Matrix indicator ${MARKER}`,
+      unit: 'count',
+      polarity: 'higher',
+      frequency: 'monthly',
+      projectIds: [records.project],
+    })
+    for (const part of ['targets', 'values'] as const) {
+      const res = await t.api(adminToken, 'POST', `/api/v1/indicators/${records.indicator}/${part}`, {
+        period: '2025-04',
+        ...(part === 'targets' ? { target: 10 } : { value: 9, note: MARKER }),
+      })
+      assert.equal(res.statusCode, 200, `fixture ${part}: ${res.body}`)
+      const row = await t.database.db
+        .selectFrom(part === 'targets' ? 'indicator_targets' : 'indicator_values')
+        .select('id')
+        .where('indicator_id', '=', records.indicator)
+        .executeTakeFirstOrThrow()
+      records[part === 'targets' ? 'indicatorTarget' : 'indicatorValue'] = row.id
+    }
+
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/indicator-imports?fileName=matrix.csv',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      payload: `Indicator,Period,Value,Note\nMatrix indicator ${MARKER},2025-05,8,${MARKER}\n`,
+    })
+    assert.equal(imported.statusCode, 201, `fixture indicator import: ${imported.body}`)
+    records.indicatorImport = imported.json<{ id: number }>().id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

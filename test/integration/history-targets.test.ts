@@ -53,6 +53,9 @@ describe(`history targets (${dialectName()})`, () => {
       ambition: 'Strategic ambition',
       output: 'Output',
       benefit: 'Benefit',
+      indicator: 'Indicator',
+      indicator_target: 'Indicator target',
+      indicator_value: 'Indicator value',
     })
   })
 

@@ -1,3 +1,4 @@
+import { indicatorsMeasuring } from '../outcomes/indicators/index.ts'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
@@ -258,5 +259,6 @@ async function renderProgrammePage(app: FastifyInstance, reply: FastifyReply, pr
     ambitions: await app.services.ambitions.ofProgramme(scopeOf(actor), programme.id),
     benefits: await app.services.benefits.programmeRows(scopeOf(actor), programme.id),
     canAddBenefit: allows('project.write', actor.role),
+    ...(await indicatorsMeasuring(app.services.indicators, scopeOf(actor), 'programme', programme.id)),
   })
 }

@@ -1,3 +1,4 @@
+import { indicatorsMeasuring } from '../outcomes/indicators/index.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
@@ -230,6 +231,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         benefits: await app.services.benefits.projectRows(scope, id),
         unfilledAtStart: await app.services.resourcing.capacity.demand.unfilledAtStart(scope, id),
         canMoveStart: allows('project.write', actor.role),
+        ...(await indicatorsMeasuring(app.services.indicators, scope, 'project', id)),
         ...recentFirst(
           await app.services.statusReports.listForProject(scope, id, actor.ratingScale),
           request.query.reports === 'all',

@@ -1,3 +1,4 @@
+import { indicatorsReportSection, type IndicatorReportRow } from '../outcomes/indicators/index.ts'
 import type { RatingScaleId } from '../../domain/dca.ts'
 import { isRating, ratingLabel, rollUp } from '../../domain/dca.ts'
 import { formatDate } from '../../domain/dates.ts'
@@ -50,6 +51,8 @@ export interface ReportData extends GovernanceData {
   }>
   recommendations: MonitorRow[]
   areas: Array<{ text: string; ownerName: string }>
+  /** The indicators measuring the programme or its projects, as they stood (issue 11). */
+  indicators?: IndicatorReportRow[]
 }
 
 /**
@@ -263,6 +266,7 @@ export const REPORT_SECTIONS: ReportSectionBuilder[] = [
   summary,
   progress,
   financialSummary,
+  indicatorsReportSection,
   resources,
   risksAndExceptions,
   issues,

@@ -1,3 +1,4 @@
+import { indicatorReportRows } from '../outcomes/indicators/index.ts'
 import type { Kysely } from 'kysely'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
 import type { DB, PanelReport } from '../../db/schema.ts'
@@ -128,5 +129,8 @@ export async function gatherReport(
     projects: withDetail,
     recommendations,
     areas,
+    indicators: deps.indicators
+      ? indicatorReportRows(await deps.indicators.forProgrammeAsAt(scope, programme.id, at))
+      : [],
   }
 }

@@ -1,3 +1,4 @@
+import type { IndicatorsService } from '../outcomes/indicators/index.ts'
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, PanelReport } from '../../db/schema.ts'
@@ -37,6 +38,8 @@ export interface ReportsDeps {
   finance: FinanceService
   raid: RaidService
   tolerances: Pick<TolerancesService, 'listExceptions'>
+  /** Performance indicators measuring the programme (issue 11), as they stood at the paper's date. */
+  indicators?: Pick<IndicatorsService, 'forProgrammeAsAt'>
 }
 
 export class ReportFrozen extends HttpError {

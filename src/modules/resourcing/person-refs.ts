@@ -228,6 +228,7 @@ export const OWNER_COLUMNS = [
   { table: 'ambitions', name: 'owner', personId: 'owner_person_id' },
   { table: 'outputs', name: 'accepted_by', personId: 'accepted_by_person_id' },
   { table: 'benefits', name: 'owner', personId: 'owner_person_id' },
+  { table: 'indicators', name: 'owner', personId: 'owner_person_id' },
 ] as const
 
 /**
