@@ -77,8 +77,21 @@ export async function outcomesIndicatorsDemo({ trx, organisationId: org, today, 
     },
   ]
 
+  // The ambition the channel shift measures, when the ambitions demo has run before this one.
+  const digitalByPreference =
+    (
+      await trx
+        .selectFrom('ambitions')
+        .select('id')
+        .where('organisation_id', '=', org)
+        .where('title', 'like', 'Digital by preference%')
+        .executeTakeFirst()
+    )?.id ?? null
   const enteredAt = (key: PeriodKey) => `${addDays(periodEnd(key), 9)}T09:30:00.000Z`
-  const link = async (indicatorId: number, ids: Array<['programme_id' | 'project_id', number | null]>) => {
+  const link = async (
+    indicatorId: number,
+    ids: Array<['ambition_id' | 'programme_id' | 'project_id', number | null]>,
+  ) => {
     for (const [column, id] of ids)
       if (id !== null)
         await trx
@@ -145,6 +158,7 @@ export async function outcomesIndicatorsDemo({ trx, organisationId: org, today, 
       status: 'active',
     })
     await link(id, [
+      ['ambition_id', digitalByPreference],
       ['programme_id', programme],
       ['project_id', website],
       ['project_id', insight],

@@ -300,6 +300,13 @@ describe(`demo scenario (${dialectName()})`, () => {
     const viewer = await signIn(app, 'admin@demo.oversight.test')
     const list = await viewer.get('/ambitions')
     assert.match(list.text, /Digital by preference.*Cllr Richard Ashby.*ICT-2019/)
+    // The channel-shift indicators measure the "digital by preference" ambition, on its page.
+    const digital = [...list.document.querySelectorAll('a[href^="/ambitions/"]')].find((a) =>
+      /Digital by preference/.test(a.textContent ?? ''),
+    )
+    assert.ok(digital, 'the ambition is linked from the list')
+    const page = await viewer.get(digital.getAttribute('href')!)
+    assert.match(page.document.querySelector('#indicators + div')?.textContent ?? '', /Contacts by telephone/)
   })
 
   it("records Marshland's benefits: fewer telephone contacts, grants paid faster, an MTFS saving and a dis-benefit", async () => {

@@ -18,6 +18,7 @@ import {
 } from './ambitions.forms.ts'
 import { AMBITION_STATUSES, labelOf, validateAmbition, type AmbitionInput } from './ambitions.rules.ts'
 import type { AmbitionView } from './ambitions.service.ts'
+import { indicatorsMeasuring } from '../indicators/index.ts'
 
 const early = (input: AmbitionInput, dateErrors: Record<string, string>) =>
   Object.keys(dateErrors).length > 0 ? { ...validateAmbition(input), ...dateErrors } : {}
@@ -150,6 +151,7 @@ export async function ambitionsRoutes(app: FastifyInstance) {
         programmes: v.programmes,
         projects: v.projects,
         historyUrl: `/history/ambition/${v.ambition.id}`,
+        ...(await indicatorsMeasuring(app.services.indicators, scopeOf(actor), 'ambition', v.ambition.id)),
       })
     },
   )
