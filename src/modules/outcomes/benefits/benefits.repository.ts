@@ -38,7 +38,7 @@ function benefitsIn(db: Db, scope: Scope) {
     .selectFrom('benefits')
     .innerJoin('programmes', 'programmes.id', 'benefits.programme_id')
     .leftJoin('projects', 'projects.id', 'benefits.project_id')
-    // merge: read through ambitions' and indicators' repositories (names only)
+    // The linked ambition's and indicator's names only
     .leftJoin('ambitions', 'ambitions.id', 'benefits.ambition_id')
     .leftJoin('indicators', 'indicators.id', 'benefits.indicator_id')
     .selectAll('benefits')
@@ -174,14 +174,14 @@ export const benefitsRepository = {
     const [projectRows, programmeRows, ambitions, indicators] = await Promise.all([
       projects.orderBy('reference').execute(),
       programmes.orderBy('reference').execute(),
-      // merge: read through ambitions' repository
+      // The ambitions' titles only, for the form's choices
       db
         .selectFrom('ambitions')
         .select(['id', 'title'])
         .where('organisation_id', '=', scope.organisationId)
         .orderBy('title')
         .execute(),
-      // merge: read through indicators' repository
+      // The indicators' names only, for the form's choices
       db
         .selectFrom('indicators')
         .select(['id', 'name'])

@@ -74,7 +74,7 @@ export const indicatorsRepository = {
         .where('il.organisation_id', '=', scope.organisationId)
         .where('il.indicator_id', 'in', ids)
         .where(`il.${kind}_id` as 'il.project_id', 'is not', null)
-    // merge: read through ambitions' repository (outcomes-ambitions)
+    // The ambitions' titles only, for links and choices (as this repository reads programmes' and projects')
     const ambitions = scope.partnerOnly
       ? []
       : await base('ambition')
@@ -236,7 +236,7 @@ export const indicatorsRepository = {
 
   /** What a definition may measure, as the reader may see it. */
   async linkOptions(db: Db, scope: Scope) {
-    // merge: read through ambitions' repository (outcomes-ambitions)
+    // The ambitions' titles only, for links and choices (as this repository reads programmes' and projects')
     const ambitions = await db
       .selectFrom('ambitions')
       .select(['id', 'title'])
