@@ -197,7 +197,32 @@ describe(`the benefits register (${dialectName()})`, () => {
         profile: [{ year: '2021/22', planned: 5 }],
       })
     ).json<BenefitJson>().id
-    const sharedId = (await benefit({ title: 'Shared benefit' })).json<BenefitJson>().id
+    // An indicator of the council's own, measuring nothing shared: a partner officer may not read its name.
+    const councilIndicator = (
+      await t.database.db
+        .insertInto('indicators')
+        .values({
+          organisation_id: t.orgs.a.id,
+          name: 'Council-only calls measure',
+          description: '',
+          unit: 'count',
+          scale: 0,
+          group_name: '',
+          data_source: '',
+          owner: '',
+          polarity: 'lower',
+          frequency: 'monthly',
+          rollup: 'sum',
+          status: 'active',
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    const sharedId = (
+      await benefit({ title: 'Shared benefit', indicatorId: councilIndicator })
+    ).json<BenefitJson>().id
     for (const role of ['programme_manager', 'project_manager'] as const) {
       const res = await benefit({ title: `By ${role}` }, await t.tokenFor(t.orgs.a.users[role]))
       assert.equal(res.statusCode, 201, `${role}: ${res.body}`)
@@ -213,8 +238,19 @@ describe(`the benefits register (${dialectName()})`, () => {
     const listed = (await t.api(partner, 'GET', '/api/v1/benefits')).json<{ items: BenefitJson[] }>()
     assert.ok(listed.items.every((b) => b.title !== 'Council only'))
     assert.ok(listed.items.some((b) => b.title === 'Shared benefit'))
-    const partnerPage = await (await t.signIn(t.orgs.a.users.partner_officer)).get('/benefits')
+    const partnerAgent = await t.signIn(t.orgs.a.users.partner_officer)
+    const partnerPage = await partnerAgent.get('/benefits')
     assert.doesNotMatch(partnerPage.text, /Council only/)
+    const sharedPage = await partnerAgent.get(`/benefits/${sharedId}`)
+    assert.equal(sharedPage.status, 200)
+    assert.doesNotMatch(
+      sharedPage.text,
+      /Council-only calls measure/,
+      'no name of an indicator they cannot see',
+    )
+    const adminPage = await (await t.signIn(t.orgs.a.users.administrator)).get(`/benefits/${sharedId}`)
+    const linked = adminPage.document.querySelector('a[href^="/indicators/"]')
+    assert.equal(linked?.textContent, 'Council-only calls measure', 'the council sees it, linked')
 
     const foreign = await t.tokenFor(t.orgs.b.users.administrator)
     assert.equal((await t.api(foreign, 'GET', `/api/v1/benefits/${id}`)).statusCode, 404)

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Scope } from '../../../auth/actor.ts'
-import { whereProgrammeVisible, whereProjectVisible } from '../../../auth/visibility.ts'
+import { whereIndicatorVisible, whereProgrammeVisible, whereProjectVisible } from '../../../auth/visibility.ts'
 import type { Benefit, DB } from '../../../db/schema.ts'
 import type { ProfileYearInput } from './benefits.rules.ts'
 
@@ -40,7 +40,16 @@ function benefitsIn(db: Db, scope: Scope) {
     .leftJoin('projects', 'projects.id', 'benefits.project_id')
     // The linked ambition's and indicator's names only
     .leftJoin('ambitions', 'ambitions.id', 'benefits.ambition_id')
-    .leftJoin('indicators', 'indicators.id', 'benefits.indicator_id')
+    // A partner officer reads the name only of an indicator they may see (one linked to a shared project).
+    .leftJoin(
+      (eb) =>
+        whereIndicatorVisible(
+          eb.selectFrom('indicators').select(['indicators.id', 'indicators.name']),
+          scope,
+          'indicators.id',
+        ).as('indicators'),
+      (j) => j.onRef('indicators.id', '=', 'benefits.indicator_id'),
+    )
     .selectAll('benefits')
     .select([
       'projects.reference as project_reference',

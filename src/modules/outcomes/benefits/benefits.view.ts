@@ -52,8 +52,16 @@ export function benefitFacts(v: BenefitView) {
       : [{ label: 'Unit', text: b.unit }]),
     { label: 'Description', text: b.description || 'Not recorded' },
     { label: 'Owner', text: b.owner || 'Not recorded' },
-    { label: 'Ambition it serves', text: b.ambition_title ?? 'None' },
-    { label: 'Indicator that measures it', text: b.indicator_name ?? 'None' },
+    {
+      label: 'Ambition it serves',
+      text: b.ambition_title ?? 'None',
+      ...(b.ambition_id === null ? {} : { href: `/ambitions/${b.ambition_id}` }),
+    },
+    {
+      label: 'Indicator that measures it',
+      text: b.indicator_name ?? 'None',
+      ...(b.indicator_name === null ? {} : { href: `/indicators/${b.indicator_id}` }),
+    },
     { label: 'Baseline', text: baselineText(v) },
     {
       label: 'Target',
