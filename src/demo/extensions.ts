@@ -17,6 +17,7 @@ import { resourcingLinksDemo } from './resourcing-links-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
+import { publicationDemo } from './publication-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -48,6 +49,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   outcomesAmbitionsDemo,
   outcomesBenefitsDemo,
   resourcingLinksDemo,
+  publicationDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

@@ -63,6 +63,7 @@ type RecordKind =
   | 'ambition'
   | 'output'
   | 'benefit'
+  | 'withholding'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -112,6 +113,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   ambitions: 'ambition',
   outputs: 'output',
   benefits: 'benefit',
+  withheld: 'withholding',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -163,6 +165,18 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
   '/public/*': '/public/app.css',
+  // The public site (issue 12): open to anyone, each organisation's by its slug; the matrix publishes nothing,
+  // so every page answers 404 (public-site.test.ts covers what is published and another organisation's site).
+  '/public/:org/': '/public/alpha/',
+  '/public/:org/accessibility': '/public/alpha/accessibility',
+  '/public/:org/programmes': '/public/alpha/programmes',
+  '/public/:org/programmes/:id': '/public/alpha/programmes/1',
+  '/public/:org/meetings': '/public/alpha/meetings',
+  '/public/:org/meetings/:id': '/public/alpha/meetings/1',
+  '/public/:org/recommendations': '/public/alpha/recommendations',
+  '/public/:org/decisions': '/public/alpha/decisions',
+  '/public/:org/data': '/public/alpha/data',
+  '/public/:org/data/:file': '/public/alpha/data/programmes.csv',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',
@@ -616,6 +630,16 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       type: 'cashable',
       profile: [{ year: '2021/22', planned: 100, realised: 50 }],
     })
+
+    // A record withheld from the public site (issue 12), which an administrator can publish again.
+    const withholder = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
+    records.withholding = (
+      await t.app.services.publicSite.publication.withhold(withholder!, {
+        recordType: 'project',
+        recordId: String(records.project),
+        reason: 'commercial',
+      })
+    ).id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.
