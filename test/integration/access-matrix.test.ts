@@ -171,6 +171,8 @@ const OTHER_PARAMS: Record<string, string> = {
   '/public/:org/accessibility': '/public/alpha/accessibility',
   '/public/:org/programmes': '/public/alpha/programmes',
   '/public/:org/programmes/:id': '/public/alpha/programmes/1',
+  '/public/:org/ambitions': '/public/alpha/ambitions',
+  '/public/:org/outputs': '/public/alpha/outputs',
   '/public/:org/meetings': '/public/alpha/meetings',
   '/public/:org/meetings/:id': '/public/alpha/meetings/1',
   '/public/:org/recommendations': '/public/alpha/recommendations',

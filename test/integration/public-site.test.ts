@@ -371,6 +371,37 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     assert.match(index.text, /not the council’s Transparency Code return/)
   })
 
+  it('publishes ambitions and outputs only once chosen, never a draft ambition or a withheld project’s output', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.administrator)
+    await make(token, '/api/v1/ambitions', {
+      title: 'Digital by default',
+      statement: 'Residents served online',
+      status: 'active',
+    })
+    await make(token, '/api/v1/ambitions', { title: 'Unannounced plan', status: 'draft' })
+    await make(token, '/api/v1/outputs', {
+      projectId: ids.project,
+      title: 'New council website',
+      type: 'service',
+    })
+    assert.equal((await resident.get('/public/alpha/ambitions')).status, 404)
+    assert.equal((await resident.get('/public/alpha/outputs')).status, 404)
+    await publish(adminA, ['programmes', 'ambitions', 'outputs'])
+    const ambitions = await resident.get('/public/alpha/ambitions')
+    assert.equal(ambitions.status, 200)
+    assert.match(ambitions.text, /Digital by default/)
+    assert.doesNotMatch(ambitions.text, /Unannounced plan/)
+    assert.match((await resident.get('/public/alpha/outputs')).text, /New council website/)
+    assert.match((await resident.get('/public/alpha/data/outputs.csv')).body, /New council website/)
+    await adminA.post('/settings/publication/withheld', {
+      recordType: 'project',
+      recordId: String(ids.project),
+      reason: 'commercial',
+    })
+    assert.doesNotMatch((await resident.get('/public/alpha/outputs')).text, /New council website/)
+    assert.doesNotMatch((await resident.get('/public/alpha/data/outputs.json')).body, /New council website/)
+  })
+
   it('reads PUBLIC_BASE_PATH, refusing one that is not a plain path', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test' }).publicBasePath, '/public')
     assert.equal(

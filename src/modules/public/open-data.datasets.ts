@@ -79,6 +79,50 @@ export function datasets(service: PublicSiteService): Dataset[] {
         ),
     },
     {
+      name: 'ambitions',
+      title: 'Strategic ambitions',
+      description: 'The council’s strategic ambitions the programmes serve (agreed ones only).',
+      type: 'ambitions',
+      columns: [
+        { name: 'title', description: 'The ambition' },
+        { name: 'statement', description: 'What it means' },
+        { name: 'theme', description: 'The corporate plan theme it serves' },
+        { name: 'horizon_on', description: 'When it is to be met (YYYY-MM-DD), blank if not set' },
+        { name: 'status', description: 'Active, Achieved or Withdrawn' },
+      ],
+      rows: (site) =>
+        each(service.ambitions(site), (a) => ({
+          title: a.title,
+          statement: a.statement,
+          theme: a.theme,
+          horizon_on: a.horizonOn,
+          status: a.status,
+        })),
+    },
+    {
+      name: 'outputs',
+      title: 'Outputs',
+      description: 'What each project delivers, and whether it has.',
+      type: 'outputs',
+      columns: [
+        { name: 'project_reference', description: 'The project delivering it' },
+        { name: 'title', description: 'The output' },
+        { name: 'type', description: 'Service, System, Content, Process or Capability' },
+        { name: 'planned_on', description: 'Planned delivery (YYYY-MM-DD)' },
+        { name: 'delivered_on', description: 'Actual delivery (YYYY-MM-DD), blank until delivered' },
+        { name: 'status', description: 'Planned, In progress, Delivered, Accepted or Withdrawn' },
+      ],
+      rows: (site) =>
+        each(service.outputs(site), (o) => ({
+          project_reference: o.project,
+          title: o.title,
+          type: o.type,
+          planned_on: o.plannedOn,
+          delivered_on: o.deliveredOn,
+          status: o.status,
+        })),
+    },
+    {
       name: 'meetings',
       title: 'Committee meetings',
       description:

@@ -71,6 +71,39 @@ export function createPublicSiteRepository(db: Db) {
         .execute()
     },
 
+    /** Ambitions once agreed: a draft is the council's own working, never public. */
+    ambitions(organisationId: number) {
+      return db
+        .selectFrom('ambitions')
+        .select(['id', 'title', 'statement', 'theme', 'horizon_on', 'status'])
+        .where('organisation_id', '=', organisationId)
+        .where('status', '!=', 'draft')
+        .orderBy('title')
+        .execute()
+    },
+
+    outputs(organisationId: number) {
+      return db
+        .selectFrom('outputs')
+        .innerJoin('projects', 'projects.id', 'outputs.project_id')
+        .select([
+          'outputs.id',
+          'outputs.title',
+          'outputs.type',
+          'outputs.description',
+          'outputs.planned_on',
+          'outputs.delivered_on',
+          'outputs.status',
+          'projects.id as project_id',
+          'projects.reference as project_reference',
+          'projects.programme_id',
+        ])
+        .where('outputs.organisation_id', '=', organisationId)
+        .orderBy('projects.reference')
+        .orderBy('outputs.id')
+        .execute()
+    },
+
     meetings(organisationId: number) {
       return db
         .selectFrom('meetings')

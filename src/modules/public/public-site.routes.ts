@@ -66,6 +66,21 @@ export async function publicSiteRoutes(app: FastifyInstance) {
       }),
   )
 
+  app.get<{ Params: Slug }>('/:org/ambitions', opts(), async (request, reply) =>
+    answerPublic(app, request, reply, request.params.org, 'ambitions', async (site) =>
+      render(reply, site, 'ambitions.njk', {
+        title: 'Strategic ambitions',
+        ambitions: await publicSite.ambitions(site),
+      }),
+    ),
+  )
+
+  app.get<{ Params: Slug }>('/:org/outputs', opts(), async (request, reply) =>
+    answerPublic(app, request, reply, request.params.org, 'outputs', async (site) =>
+      render(reply, site, 'outputs.njk', { title: 'Outputs', outputs: await publicSite.outputs(site) }),
+    ),
+  )
+
   app.get<{ Params: Slug }>('/:org/meetings', opts(), async (request, reply) =>
     answerPublic(app, request, reply, request.params.org, 'meetings', async (site) =>
       render(reply, site, 'meetings.njk', {

@@ -18,6 +18,8 @@ import { programmeStatusLabel } from '../programmes/programmes.rules.ts'
 import { capacityLabel } from '../decisions/decisions.rules.ts'
 import { setImmediate } from 'node:timers/promises'
 import { penceToDecimal } from '../../domain/money.ts'
+import { AMBITION_STATUSES, labelOf } from '../outcomes/ambitions/ambitions.rules.ts'
+import { OUTPUT_STATUSES, OUTPUT_TYPES } from '../outcomes/outputs/outputs.rules.ts'
 import { createPublicSiteRepository, spendPage } from './public-site.repository.ts'
 import { publicSupplier } from './spend-redaction.rules.ts'
 import type { PublicationService } from './publication.service.ts'
@@ -127,6 +129,38 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
             }
           }),
       }))
+    },
+
+    async ambitions(site: PublicSite) {
+      return (await repo.ambitions(site.organisation.id))
+        .filter((a) => !site.isWithheld('ambition', a.id))
+        .map((a) => ({
+          title: a.title,
+          statement: a.statement,
+          theme: a.theme,
+          horizonOn: a.horizon_on,
+          status: labelOf(AMBITION_STATUSES, a.status),
+        }))
+    },
+
+    /** Outputs of the projects shown: a withheld project or programme takes its outputs with it. */
+    async outputs(site: PublicSite) {
+      return (await repo.outputs(site.organisation.id))
+        .filter(
+          (o) =>
+            !site.isWithheld('output', o.id) &&
+            !site.isWithheld('project', o.project_id) &&
+            !site.isWithheld('programme', o.programme_id),
+        )
+        .map((o) => ({
+          project: o.project_reference,
+          title: o.title,
+          type: labelOf(OUTPUT_TYPES, o.type),
+          description: o.description,
+          plannedOn: o.planned_on,
+          deliveredOn: o.delivered_on,
+          status: labelOf(OUTPUT_STATUSES, o.status),
+        }))
     },
 
     async meetings(site: PublicSite) {

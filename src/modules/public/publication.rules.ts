@@ -6,6 +6,8 @@ import { readMoney } from '../../domain/money.ts'
  */
 export const PUBLISHED_TYPES = [
   { value: 'programmes', text: 'Programmes, with their projects’ stage, status and delivery confidence' },
+  { value: 'ambitions', text: 'Strategic ambitions (not drafts)' },
+  { value: 'outputs', text: 'Projects’ outputs' },
   { value: 'meetings', text: 'Committee meetings: agendas, minutes and resolutions' },
   { value: 'recommendations', text: 'The scrutiny recommendation tracker: responses, actions and outcomes' },
   { value: 'decisions', text: 'Published decisions' },
@@ -17,6 +19,8 @@ export type PublishedType = (typeof PUBLISHED_TYPES)[number]['value']
 export const WITHHOLDABLE = [
   { value: 'programme', text: 'Programme', type: 'programmes' },
   { value: 'project', text: 'Project', type: 'programmes' },
+  { value: 'ambition', text: 'Ambition', type: 'ambitions' },
+  { value: 'output', text: 'Output', type: 'outputs' },
   { value: 'meeting', text: 'Meeting', type: 'meetings' },
   { value: 'agenda_item', text: 'Agenda item', type: 'meetings' },
   { value: 'recommendation', text: 'Recommendation', type: 'recommendations' },

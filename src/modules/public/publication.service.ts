@@ -31,6 +31,8 @@ export type Withholding = Selectable<PublicationWithholdingTable>
 const TABLE_OF: Record<WithholdableRecord, OwnedTable> = {
   programme: 'programmes',
   project: 'projects',
+  ambition: 'ambitions',
+  output: 'outputs',
   meeting: 'meetings',
   agenda_item: 'agenda_items',
   recommendation: 'recommendations',
