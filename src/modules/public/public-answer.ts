@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { todayInLondon } from '../../domain/dates.ts'
-import { notFound } from '../../errors.ts'
 import type { PublishedType } from './publication.rules.ts'
 import type { PublicSite } from './public-site.service.ts'
 
@@ -19,9 +18,8 @@ export async function answerPublic(
   build: (site: PublicSite) => Promise<unknown>,
 ): Promise<unknown> {
   const { site } = app.services.publicSite
-  const { org, change } = await site.version(slug)
-  const publication = await app.services.publicSite.publication.get(org.id)
-  if (type === 'any' ? publication.types.length === 0 : !publication.types.includes(type)) throw notFound()
+  const head = await site.head(slug, type)
+  const { org, change } = head
   const etag = site.etag(org.id, change.seq, request.url)
   // The later of the last change and the start of today: "response overdue" moves with the calendar.
   const modified = new Date(
@@ -38,5 +36,5 @@ export async function answerPublic(
     const ims = Date.parse(request.headers['if-modified-since'] ?? '')
     if (!Number.isNaN(ims) && modified.getTime() <= ims) return reply.status(304).send()
   }
-  return build(await site.site(slug, type === 'any' ? undefined : type))
+  return build(await site.site(head))
 }

@@ -42,16 +42,20 @@ export interface PublicSite {
 export function createPublicSiteService(db: Kysely<DB>, publication: PublicationService, secret: string) {
   const repo = createPublicSiteRepository(db)
 
-  /** The organisation and its change counter: all a conditional GET needs before answering 304. */
-  async function version(slug: string) {
+  /**
+   * What a conditional GET needs before answering 304: the organisation, its change counter and what it
+   * publishes. 404 when there is no such organisation or it does not publish `type` (or, for 'any', anything).
+   */
+  async function head(slug: string, type: PublishedType | 'any') {
     const org = await repo.organisationBySlug(slug)
     if (!org) throw notFound()
-    const change = await repo.lastChange(org.id)
-    return { org, change }
+    const settings = await publication.get(org.id)
+    if (type === 'any' ? settings.types.length === 0 : !settings.types.includes(type)) throw notFound()
+    return { org, settings, change: await repo.lastChange(org.id) }
   }
 
   return {
-    version,
+    head,
 
     /**
      * An entity tag for a page of an organisation's site as it stands: the page's address, the change counter
@@ -66,11 +70,8 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
       return `W/"${mac}"`
     },
 
-    /** The site, if the organisation publishes `type` (404 otherwise: nothing unpublished is admitted to). */
-    async site(slug: string, type?: PublishedType): Promise<PublicSite> {
-      const { org, change } = await version(slug)
-      const settings = await publication.get(org.id)
-      if (type !== undefined && !settings.types.includes(type)) throw notFound()
+    /** The site as it stands now, with the records withheld from it. */
+    async site({ org, settings, change }: Awaited<ReturnType<typeof head>>): Promise<PublicSite> {
       const withheld = new Set(
         (await publication.withheld(org.id)).map((w) => `${w.record_type}:${w.record_id}`),
       )
