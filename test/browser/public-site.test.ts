@@ -70,7 +70,15 @@ describe(`the public site, as a resident (${dialectName()})`, { skip: browserUna
     const context = await browser.noScriptContext()
     const site = new BasePage(await context.newPage(), baseUrl, 'nojs')
     await site.page.setViewportSize({ width: 320, height: 800 })
-    for (const path of ['/', '/programmes/1', '/meetings', '/recommendations', '/data']) {
+    for (const path of [
+      '/',
+      '/programmes/1',
+      '/ambitions',
+      '/outputs',
+      '/meetings',
+      '/recommendations',
+      '/data',
+    ]) {
       const url = path === '/programmes/1' ? await firstProgrammeUrl() : `/public/marshland${path}`
       const response = await site.goto(url, `public-320${path.replace(/\W+/g, '-')}`)
       assert.equal(response?.status(), 200, url)
