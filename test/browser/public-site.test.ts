@@ -6,6 +6,9 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
+import { DEMO_EMAILS } from '../../src/demo/scenario.ts'
+import { ROLES } from '../../src/auth/roles.ts'
+import { TEST_PASSWORD, type TestUser } from '../helpers/build-app.ts'
 import { BasePage, browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
@@ -25,7 +28,7 @@ describe(`the public site, as a resident (${dialectName()})`, { skip: browserUna
     const created = await createTestDatabase()
     database = created.database
     drop = created.drop
-    await loadDemoIfEmpty(database.db, 'demo password for tests')
+    await loadDemoIfEmpty(database.db, TEST_PASSWORD)
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
       database,
@@ -89,6 +92,35 @@ describe(`the public site, as a resident (${dialectName()})`, { skip: browserUna
       assert.ok(scrollWidth <= width, `${url} scrolls sideways at 320 px (${scrollWidth})`)
     }
     await context.close()
+  })
+
+  it('an administrator withholds the 18 March 2021 meeting as exempt, and residents no longer find it', async () => {
+    const site = new BasePage(await browser.context.newPage(), baseUrl, 'js')
+    const meetings = await site.page.request.get(`${baseUrl}/public/marshland/meetings`)
+    const march = /href="[^"]*\/meetings\/(\d+)">[^<]*18 March 2021/.exec(await meetings.text())
+    assert.ok(march, 'the 18 March 2021 meeting is listed')
+    const admin = { email: DEMO_EMAILS[ROLES.indexOf('administrator')]! } as TestUser
+    await site.signIn(admin, '/settings/publication')
+    await site.checkPage('publication-settings')
+    await site.press('Withhold record', 'publication-withhold-errors')
+    assert.deepEqual(await site.errorMessages(), [
+      'Select the kind of record to withhold',
+      'Enter the record’s number, as shown in its address',
+      'Select why the record is withheld',
+    ])
+    await site.field('Kind of record').selectOption({ label: 'Meeting' })
+    await site.field('Record number').fill(march[1]!)
+    await site.page.getByLabel(/Exempt information/).check()
+    await site.press('Withhold record', 'publication-withheld')
+    assert.match(await site.flash(), /withheld from the public site/)
+    const gone = await site.page.request.get(`${baseUrl}/public/marshland/meetings/${march[1]}`)
+    assert.equal(gone.status(), 404)
+    await site.page.getByRole('button', { name: /Publish again/ }).click()
+    await site.checkPage('publication-released')
+    assert.equal(
+      (await site.page.request.get(`${baseUrl}/public/marshland/meetings/${march[1]}`)).status(),
+      200,
+    )
   })
 
   async function firstProgrammeUrl(): Promise<string> {
