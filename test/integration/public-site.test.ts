@@ -222,6 +222,8 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     assert.doesNotMatch((await resident.get('/public/alpha/meetings')).text, /18 March 2021/)
 
     const settings = await adminA.get('/settings/publication')
+    assert.match(settings.text, new RegExp(`Agenda item ${ids.partB}: Contract award to a supplier`))
+    assert.match(settings.text, /Exempt information \(Part B/)
     const release = [...settings.document.querySelectorAll('form[action$="/release"]')].map((f) =>
       f.getAttribute('action')!,
     )

@@ -32,6 +32,8 @@ export async function publicationRoutes(app: FastifyInstance) {
     status?: number,
   ) {
     const settings = await publication.get(organisationId)
+    const withheld = await publication.withheld(organisationId)
+    const names = await publication.names(organisationId, withheld)
     const chosen = opts.types ?? settings.types
     const withholding = opts.withholding ?? {}
     const errors = opts.errors ?? {}
@@ -62,7 +64,8 @@ export async function publicationRoutes(app: FastifyInstance) {
           checked: withholding.reason === r.value,
         })),
         withholding,
-        withheld: (await publication.withheld(organisationId)).map((w) => ({
+        withheld: withheld.map((w) => ({
+          name: names.get(`${w.record_type}:${w.record_id}`) ?? '',
           id: w.id,
           kind: withholdableLabel(w.record_type),
           recordId: w.record_id,

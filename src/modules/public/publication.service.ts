@@ -39,6 +39,18 @@ const TABLE_OF: Record<WithholdableRecord, OwnedTable> = {
   decision: 'decisions',
 }
 
+/** The column that names each kind of record on the settings page's list of withheld records. */
+const NAME_OF: Record<WithholdableRecord, { table: OwnedTable; column: string }> = {
+  programme: { table: 'programmes', column: 'name' },
+  project: { table: 'projects', column: 'name' },
+  ambition: { table: 'ambitions', column: 'title' },
+  output: { table: 'outputs', column: 'title' },
+  meeting: { table: 'meetings', column: 'meeting_date' },
+  agenda_item: { table: 'agenda_items', column: 'title' },
+  recommendation: { table: 'recommendations', column: 'reference' },
+  decision: { table: 'decisions', column: 'title' },
+}
+
 /**
  * The organisation's publication settings and its withheld records. Every change is audited, so it bumps the
  * organisation's change counter and the public pages (keyed on it) change at once, on every instance.
@@ -104,6 +116,27 @@ export function createPublicationService(db: Kysely<DB>) {
         .orderBy('record_type')
         .orderBy('record_id')
         .execute()
+    },
+
+    /** What each withheld record is called, for the settings page: a name, title, reference or date. */
+    async names(organisationId: number, withheld: Withholding[]): Promise<Map<string, string>> {
+      const names = new Map<string, string>()
+      for (const [kind, { table, column }] of Object.entries(NAME_OF)) {
+        const ids = withheld.filter((w) => w.record_type === kind).map((w) => w.record_id)
+        if (ids.length === 0) continue
+        const narrow = db as unknown as Kysely<
+          Record<string, { id: number; organisation_id: number; [c: string]: unknown }>
+        >
+        const rows = await narrow
+          .selectFrom(table)
+          .select(['id', `${column} as name`])
+          .where('organisation_id', '=', organisationId)
+          .where('id', 'in', ids)
+          .execute()
+        for (const r of rows as Array<{ id: number; name: string }>)
+          names.set(`${kind}:${r.id}`, String(r.name))
+      }
+      return names
     },
 
     async withhold(actor: Actor, input: WithholdingInput): Promise<Withholding> {
