@@ -88,6 +88,7 @@ import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
+import { publicSlice } from './modules/public/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -259,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
   await app.register(indicatorsSlice)
+  await app.register(publicSlice)
   await app.register(apiDocsRoutes)
 
   return app

@@ -40,6 +40,11 @@ export interface Config {
   readonly auditCheckpointFile: string | null
   /** How often, in minutes, the scheduler checkpoints the audit trail's heads (to the log, and the file). */
   readonly auditCheckpointMinutes: number
+  /**
+   * Where the public site lives (PUBLIC_BASE_PATH, default /public): /public/<organisation>/. A council can
+   * serve it behind its own domain by proxying that path.
+   */
+  readonly publicBasePath: string
 }
 
 export class ConfigError extends Error {
@@ -199,6 +204,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else auditCheckpointMinutes = n
   }
 
+  const publicBasePath = (env.PUBLIC_BASE_PATH ?? '').trim() === '' ? '/public' : env.PUBLIC_BASE_PATH!.trim()
+  if (!/^(\/[a-z0-9-]+)+$/.test(publicBasePath) || /^\/(api|assets|settings)(\/|$)/.test(publicBasePath))
+    problems.push(
+      `PUBLIC_BASE_PATH must be a path of lower-case letters, digits and hyphens, such as /public or /open, not under /api, /assets or /settings (got "${env.PUBLIC_BASE_PATH}")`,
+    )
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
@@ -219,5 +230,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importLeaseSeconds,
     auditCheckpointFile,
     auditCheckpointMinutes,
+    publicBasePath,
   })
 }

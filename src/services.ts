@@ -58,6 +58,7 @@ import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
+import { createPublicArea } from './modules/public/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -245,6 +246,7 @@ export function createServices(database: Database, config: Config) {
     ledger,
     ledgerImports,
     historyTargets,
+    publicSite: createPublicArea(db, config.sessionSecret),
   }
 }
 

@@ -27,6 +27,7 @@ import * as m0025 from './migrations/0025-ambition-links-outputs.ts'
 import * as m0026 from './migrations/0026-benefits.ts'
 import * as m0027 from './migrations/0027-indicator-values.ts'
 import * as m0028 from './migrations/0028-early-warnings-recharge-people.ts'
+import * as m0029 from './migrations/0029-publication.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0026-benefits': m0026,
   '0027-indicator-values': m0027,
   '0028-early-warnings-recharge-people': m0028,
+  '0029-publication': m0029,
 }
 
 class StaticProvider implements MigrationProvider {

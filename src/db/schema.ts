@@ -1738,3 +1738,30 @@ export interface DB {
 export type IndicatorTarget = Selectable<IndicatorTargetTable>
 export type IndicatorValue = Selectable<IndicatorValueTable>
 export type IndicatorImport = Selectable<IndicatorImportTable>
+/** What an organisation publishes on its public site (migration 0029): nothing until it chooses. */
+export interface PublicationSettingsTable {
+  id: Generated<number>
+  organisation_id: number
+  /** JSON list of the published record types (src/modules/public/publication.rules.ts). */
+  published_types: string
+  /** Amounts below this never appear on the public site or in its open data. */
+  cost_threshold_pence: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A record kept off the public site whatever its type's setting, with the reason (migration 0029). */
+export interface PublicationWithholdingTable {
+  id: Generated<number>
+  organisation_id: number
+  record_type: string
+  record_id: number
+  reason: string
+  created_at: string
+}
+
+export interface DB {
+  publication_settings: PublicationSettingsTable
+  publication_withholdings: PublicationWithholdingTable
+}

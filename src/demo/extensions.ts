@@ -18,6 +18,7 @@ import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
 import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
+import { publicationDemo } from './publication-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -51,6 +52,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   // After the ambitions and indicators it names.
   outcomesBenefitsDemo,
   resourcingLinksDemo,
+  publicationDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

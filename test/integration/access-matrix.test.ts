@@ -67,6 +67,7 @@ type RecordKind =
   | 'indicatorTarget'
   | 'indicatorValue'
   | 'indicatorImport'
+  | 'withholding'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -120,6 +121,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   values: 'indicatorValue',
   targets: 'indicatorTarget',
   'indicator-imports': 'indicatorImport',
+  withheld: 'withholding',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -175,6 +177,20 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
   '/public/*': '/public/app.css',
+  // The public site (issue 12): open to anyone, each organisation's by its slug; the matrix publishes nothing,
+  // so every page answers 404 (public-site.test.ts covers what is published and another organisation's site).
+  '/public/:org/': '/public/alpha/',
+  '/public/:org/accessibility': '/public/alpha/accessibility',
+  '/public/:org/programmes': '/public/alpha/programmes',
+  '/public/:org/programmes/:id': '/public/alpha/programmes/1',
+  '/public/:org/ambitions': '/public/alpha/ambitions',
+  '/public/:org/outputs': '/public/alpha/outputs',
+  '/public/:org/meetings': '/public/alpha/meetings',
+  '/public/:org/meetings/:id': '/public/alpha/meetings/1',
+  '/public/:org/recommendations': '/public/alpha/recommendations',
+  '/public/:org/decisions': '/public/alpha/decisions',
+  '/public/:org/data': '/public/alpha/data',
+  '/public/:org/data/:file': '/public/alpha/data/programmes.csv',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',
@@ -659,6 +675,15 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
     })
     assert.equal(imported.statusCode, 201, `fixture indicator import: ${imported.body}`)
     records.indicatorImport = imported.json<{ id: number }>().id
+    // A record withheld from the public site (issue 12), which an administrator can publish again.
+    const withholder = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
+    records.withholding = (
+      await t.app.services.publicSite.publication.withhold(withholder!, {
+        recordType: 'project',
+        recordId: String(records.project),
+        reason: 'commercial',
+      })
+    ).id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:
     // posts send them back unchanged, so handlers get past validation to the record lookup.

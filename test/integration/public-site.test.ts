@@ -1,0 +1,416 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { ConfigError, loadConfig } from '../../src/config.ts'
+import { buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
+import { dialectName } from '../helpers/database.ts'
+
+interface Json {
+  id: number
+  version: number
+}
+
+// Issue 12, "Public pages (no sign-in), published on purpose": nothing is public until the organisation
+// publishes it, a withheld record leaves every page and dataset at once, and another organisation's site
+// shows only its own records.
+describe(`the public site and its open data (${dialectName()})`, () => {
+  let t: TestApp
+  let adminA: Agent
+  let adminB: Agent
+  let resident: Agent
+  const ids: Record<string, number> = {}
+
+  const make = async (token: string, url: string, body: unknown) => {
+    const res = await t.api(token, 'POST', url, body)
+    assert.equal(res.statusCode, 201, `${url}: ${res.body}`)
+    return res.json<Json>().id
+  }
+  const publish = async (admin: Agent, types: string[], threshold = '500') => {
+    const settings = await admin.get('/settings/publication')
+    const version = settings.document.querySelector('input[name="version"]')!.getAttribute('value')!
+    const saved = await admin.post('/settings/publication', { version, types, threshold })
+    assert.equal(saved.status, 303, saved.text)
+  }
+
+  before(async () => {
+    t = await buildTestApp()
+    const { a, b } = t.orgs
+    const tokenA = await t.tokenFor(a.users.administrator)
+    const tokenB = await t.tokenFor(b.users.administrator)
+    ids.programme = await make(tokenA, '/api/v1/programmes', { reference: 'ICT', name: 'ICT and digital' })
+    ids.project = await make(tokenA, '/api/v1/projects', {
+      reference: 'ICT-01',
+      name: 'Website',
+      programmeId: ids.programme,
+    })
+    await make(tokenA, '/api/v1/status-reports', {
+      projectId: ids.project,
+      period: '2021-02',
+      rating: 'amber',
+      narrative: 'Behind on content migration',
+    })
+    ids.programmeB = await make(tokenB, '/api/v1/programmes', {
+      reference: 'BEE',
+      name: 'Beta’s own programme',
+    })
+    ids.committee = await make(tokenA, '/api/v1/committees', {
+      name: 'Performance Monitoring Panel',
+      code: 'PMP',
+      kind: 'scrutiny_panel',
+    })
+    ids.meeting = await make(tokenA, '/api/v1/meetings', {
+      committeeId: ids.committee,
+      meetingDate: '2021-03-18',
+      place: 'Council Chamber',
+      status: 'held',
+    })
+    ids.item = await make(tokenA, `/api/v1/meetings/${ids.meeting}/items`, {
+      number: '5',
+      title: 'ICT programme update',
+      minutes: 'Members expressed disappointment.',
+    })
+    ids.partB = await make(tokenA, `/api/v1/meetings/${ids.meeting}/items`, {
+      number: '9',
+      title: 'Contract award to a supplier',
+      minutes: 'Commercial terms discussed.',
+    })
+    ids.recommendation = await make(tokenA, '/api/v1/recommendations', {
+      agendaItemId: ids.item,
+      reference: 'PMP/2021/01',
+      kind: 'recommendation',
+      text: 'Publish a monitoring process',
+      addressedTo: 'portfolio_holder',
+      addresseeUserId: a.users.portfolio_holder.id,
+    })
+    ids.secretRecommendation = await make(tokenA, '/api/v1/recommendations', {
+      agendaItemId: ids.partB,
+      reference: 'PMP/2021/02',
+      kind: 'recommendation',
+      text: 'Renegotiate the exempt contract',
+      addressedTo: 'executive',
+      addresseeUserId: a.users.portfolio_holder.id,
+    })
+    // Spend: two payments over the threshold (one to an individual), one under it.
+    const at = new Date().toISOString()
+    const row = (n: number, supplier: string, pence: number) => ({
+      organisation_id: a.id,
+      project_id: ids.project!,
+      dedupe_key: `public-${n}`,
+      content_hash: `public-${n}`,
+      transaction_date: '2021-03-10',
+      period: '2021-03',
+      financial_year: '2020/21',
+      amount_pence: pence,
+      supplier_name: supplier,
+      description: 'Invoice',
+      cost_centre: '',
+      account_code: '',
+      expense_type: 'Consultancy',
+      service_area: 'ICT',
+      created_at: at,
+    })
+    await t.database.db
+      .insertInto('ledger_transactions')
+      .values([
+        row(1, 'Civica UK Ltd', 120_000),
+        row(2, 'Jane Smith', 60_000),
+        row(3, 'Small Supplies Ltd', 4_999),
+      ])
+      .execute()
+    adminA = await t.signIn(a.users.administrator)
+    adminB = await t.signIn(b.users.administrator)
+    resident = t.anonymous()
+  })
+  after(() => t.close())
+
+  const urls = () => [
+    '/public/alpha/',
+    '/public/alpha/programmes',
+    `/public/alpha/programmes/${ids.programme}`,
+    '/public/alpha/meetings',
+    `/public/alpha/meetings/${ids.meeting}`,
+    '/public/alpha/recommendations',
+    '/public/alpha/decisions',
+    '/public/alpha/data',
+    '/public/alpha/data/programmes.csv',
+    '/public/alpha/data/spend.json',
+  ]
+
+  it('publishes nothing by default: every page and dataset is 404, to a resident and to a signed-in officer', async () => {
+    const officer = await t.signIn(t.orgs.a.users.programme_manager)
+    for (const url of urls()) {
+      assert.equal((await resident.get(url)).status, 404, url)
+      assert.equal((await officer.get(url)).status, 404, url)
+    }
+    assert.equal((await resident.get('/public/no-such-council/')).status, 404)
+    // The site shares its base path with the stylesheet and scripts, which still load.
+    assert.equal((await resident.get('/public/app.css')).status, 200)
+  })
+
+  it('shows what is published, without signing in, and keeps each unpublished type private', async () => {
+    await publish(adminA, ['programmes', 'meetings', 'recommendations'])
+    const index = await resident.get('/public/alpha/')
+    assert.equal(index.status, 200)
+    assert.match(index.text, /Programmes and their projects/)
+    assert.doesNotMatch(index.text, /Decisions/)
+    assert.match(index.text, /Last updated/)
+    assert.equal(index.headers['set-cookie'], undefined, 'a public page sets no cookie')
+    // No signed-in header: no menu, no sign-out form.
+    assert.equal(index.document.querySelector('form[action="/sign-out"]'), null)
+
+    const programme = await resident.get(`/public/alpha/programmes/${ids.programme}`)
+    assert.equal(programme.status, 200)
+    assert.match(programme.text, /ICT-01: Website Delivery confidence|ICT-01: Website/)
+    assert.match(programme.text, /Amber/)
+
+    const meeting = await resident.get(`/public/alpha/meetings/${ids.meeting}`)
+    assert.match(meeting.text, /ICT programme update/)
+    assert.match(meeting.text, /Members expressed disappointment/)
+
+    const tracker = await resident.get('/public/alpha/recommendations')
+    assert.match(tracker.text, /PMP\/2021\/01/)
+    assert.match(tracker.text, /Portfolio Holder/)
+
+    // Decisions and spend are not published.
+    assert.equal((await resident.get('/public/alpha/decisions')).status, 404)
+    assert.equal((await resident.get('/public/alpha/data/spend.csv')).status, 404)
+    assert.equal((await resident.get('/public/alpha/data/decisions.json')).status, 404)
+  })
+
+  it("shows another organisation's site with only its own records, and never a record of ours through it", async () => {
+    assert.equal((await resident.get('/public/beta/programmes')).status, 404, 'Beta publishes nothing yet')
+    await publish(adminB, ['programmes'])
+    const beta = await resident.get('/public/beta/programmes')
+    assert.equal(beta.status, 200)
+    assert.match(beta.text, /Beta’s own programme/)
+    assert.doesNotMatch(beta.text, /ICT and digital/)
+    assert.equal((await resident.get(`/public/beta/programmes/${ids.programme}`)).status, 404)
+    assert.equal((await resident.get(`/public/alpha/programmes/${ids.programmeB}`)).status, 404)
+    assert.equal((await resident.get(`/public/beta/meetings/${ids.meeting}`)).status, 404)
+  })
+
+  it('removes a withheld record from every page and dataset at once, and brings it back when released', async () => {
+    const before = await resident.get(`/public/alpha/meetings/${ids.meeting}`)
+    assert.match(before.text, /Contract award to a supplier/)
+
+    const withheld = await adminA.post('/settings/publication/withheld', {
+      recordType: 'agenda_item',
+      recordId: String(ids.partB),
+      reason: 'exempt',
+    })
+    assert.equal(withheld.status, 303, withheld.text)
+
+    const meeting = await resident.get(`/public/alpha/meetings/${ids.meeting}`)
+    assert.doesNotMatch(meeting.text, /Contract award|Commercial terms/)
+    assert.match(meeting.text, /ICT programme update/)
+    const tracker = await resident.get('/public/alpha/recommendations')
+    assert.doesNotMatch(
+      tracker.text,
+      /PMP\/2021\/02|exempt contract/,
+      'its recommendation goes with the Part B item',
+    )
+    const data = await resident.get('/public/alpha/data/recommendations.json')
+    assert.doesNotMatch(data.body, /PMP\/2021\/02/)
+    assert.match(data.body, /PMP\/2021\/01/)
+
+    // Withholding the whole meeting takes it off the list and its page.
+    await adminA.post('/settings/publication/withheld', {
+      recordType: 'meeting',
+      recordId: String(ids.meeting),
+      reason: 'other',
+    })
+    assert.equal((await resident.get(`/public/alpha/meetings/${ids.meeting}`)).status, 404)
+    assert.doesNotMatch((await resident.get('/public/alpha/meetings')).text, /18 March 2021/)
+
+    const settings = await adminA.get('/settings/publication')
+    assert.match(settings.text, new RegExp(`Agenda item ${ids.partB}: Contract award to a supplier`))
+    assert.match(settings.text, /Exempt information \(Part B/)
+    const release = [...settings.document.querySelectorAll('form[action$="/release"]')].map((f) =>
+      f.getAttribute('action')!,
+    )
+    assert.equal(release.length, 2)
+    for (const action of release) assert.equal((await adminA.post(action, {})).status, 303)
+    assert.match(
+      (await resident.get(`/public/alpha/meetings/${ids.meeting}`)).text,
+      /Contract award to a supplier/,
+    )
+  })
+
+  it('refuses a withholding that names nothing of ours, and a bad threshold, with the error summary', async () => {
+    const foreign = await adminA.post('/settings/publication/withheld', {
+      recordType: 'programme',
+      recordId: String(ids.programmeB),
+      reason: 'exempt',
+    })
+    assert.equal(foreign.status, 400)
+    assert.match(foreign.text, /There is a problem.*no record of that kind/)
+    const empty = await adminA.post('/settings/publication/withheld', {
+      recordType: '',
+      recordId: 'x',
+      reason: '',
+    })
+    assert.equal(empty.status, 400)
+    assert.match(empty.text, /Select the kind of record to withhold/)
+    const settings = await adminA.get('/settings/publication')
+    const version = settings.document.querySelector('input[name="version"]')!.getAttribute('value')!
+    const bad = await adminA.post('/settings/publication', {
+      version,
+      types: ['programmes', 'nonsense'],
+      threshold: 'lots',
+    })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /Enter the cost threshold in pounds/)
+    // Another organisation's withholding cannot be released through ours.
+    assert.equal((await adminB.post('/settings/publication/withheld/1/release', {})).status, 404)
+  })
+
+  it('shows a stale save the conflict page instead of overwriting', async () => {
+    const settings = await adminA.get('/settings/publication')
+    const version = settings.document.querySelector('input[name="version"]')!.getAttribute('value')!
+    await publish(adminA, ['programmes', 'meetings', 'recommendations'])
+    const stale = await adminA.post('/settings/publication', {
+      version,
+      types: ['programmes'],
+      threshold: '500',
+    })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /changed by someone else/)
+    assert.equal((await resident.get('/public/alpha/meetings')).status, 200, 'nothing was overwritten')
+  })
+
+  it('answers a conditional GET with 304 until something changes', async () => {
+    const first = await resident.get('/public/alpha/programmes')
+    const etag = String(first.headers.etag)
+    assert.match(etag, /^W\/"/)
+    assert.ok(first.headers['last-modified'])
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/public/alpha/programmes',
+      headers: { 'if-none-match': etag },
+    })
+    assert.equal(again.statusCode, 304)
+    assert.equal(again.body, '')
+    const since = await t.app.inject({
+      method: 'GET',
+      url: '/public/alpha/programmes',
+      headers: { 'if-modified-since': String(first.headers['last-modified']) },
+    })
+    assert.equal(since.statusCode, 304)
+    // A tag for one page does not answer for another.
+    const other = await t.app.inject({
+      method: 'GET',
+      url: '/public/alpha/meetings',
+      headers: { 'if-none-match': etag },
+    })
+    assert.equal(other.statusCode, 200)
+
+    await adminA.post('/settings/publication/withheld', {
+      recordType: 'project',
+      recordId: String(ids.project),
+      reason: 'commercial',
+    })
+    const changed = await t.app.inject({
+      method: 'GET',
+      url: '/public/alpha/programmes',
+      headers: { 'if-none-match': etag },
+    })
+    assert.equal(changed.statusCode, 200)
+    assert.notEqual(changed.headers.etag, etag)
+    assert.doesNotMatch(
+      (await resident.get(`/public/alpha/programmes/${ids.programme}`)).text,
+      /ICT-01/,
+      'the withheld project is gone at once',
+    )
+    const settings = await adminA.get('/settings/publication')
+    for (const f of settings.document.querySelectorAll('form[action$="/release"]'))
+      await adminA.post(f.getAttribute('action')!, {})
+  })
+
+  it('publishes each list as CSV and JSON with its documented columns and the Open Government Licence', async () => {
+    const csv = await resident.get('/public/alpha/data/projects.csv')
+    assert.equal(csv.status, 200)
+    assert.match(String(csv.headers['content-type']), /text\/csv/)
+    const [header, first] = csv.body.replace(/^\uFEFF/, '').split('\r\n')
+    assert.equal(
+      header,
+      'programme_reference,reference,name,stage,delivery_confidence,rating_month,expected_end',
+    )
+    assert.match(first!, /^ICT,ICT-01,Website,/)
+    const json = (await resident.get('/public/alpha/data/projects.json')).body
+    const parsed = JSON.parse(json) as {
+      licence: { name: string }
+      columns: Array<{ name: string }>
+      items: Array<Record<string, unknown>>
+    }
+    assert.equal(parsed.licence.name, 'Open Government Licence v3.0')
+    assert.deepEqual(
+      parsed.columns.map((c) => c.name),
+      header.split(','),
+    )
+    assert.deepEqual(Object.keys(parsed.items[0]!), header.split(','))
+    const index = await resident.get('/public/alpha/data')
+    assert.match(index.text, /Open Government Licence/)
+    assert.match(index.text, /Projects \(CSV\)/)
+    assert.doesNotMatch(index.text, /spend/i)
+  })
+
+  it("publishes the programmes' spend at or over the threshold, individuals redacted", async () => {
+    await publish(adminA, ['programmes', 'meetings', 'recommendations', 'spend'], '500')
+    const csv = await resident.get('/public/alpha/data/spend.csv')
+    assert.equal(csv.status, 200)
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    assert.equal(
+      lines[0],
+      'programme_reference,project_reference,month,transaction_date,supplier,expense_type,amount',
+    )
+    assert.deepEqual(lines.slice(1), [
+      'ICT,ICT-01,2021-03,2021-03-10,Civica UK Ltd,Consultancy,1200.00',
+      'ICT,ICT-01,2021-03,2021-03-10,Redacted – personal data,Consultancy,600.00',
+    ])
+    const index = await resident.get('/public/alpha/data')
+    assert.match(index.text, /not the council’s Transparency Code return/)
+  })
+
+  it('publishes ambitions and outputs only once chosen, never a draft ambition or a withheld project’s output', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.administrator)
+    await make(token, '/api/v1/ambitions', {
+      title: 'Digital by default',
+      statement: 'Residents served online',
+      status: 'active',
+    })
+    await make(token, '/api/v1/ambitions', { title: 'Unannounced plan', status: 'draft' })
+    await make(token, '/api/v1/outputs', {
+      projectId: ids.project,
+      title: 'New council website',
+      type: 'service',
+    })
+    assert.equal((await resident.get('/public/alpha/ambitions')).status, 404)
+    assert.equal((await resident.get('/public/alpha/outputs')).status, 404)
+    await publish(adminA, ['programmes', 'ambitions', 'outputs'])
+    const ambitions = await resident.get('/public/alpha/ambitions')
+    assert.equal(ambitions.status, 200)
+    assert.match(ambitions.text, /Digital by default/)
+    assert.doesNotMatch(ambitions.text, /Unannounced plan/)
+    assert.match((await resident.get('/public/alpha/outputs')).text, /New council website/)
+    assert.match((await resident.get('/public/alpha/data/outputs.csv')).body, /New council website/)
+    await adminA.post('/settings/publication/withheld', {
+      recordType: 'project',
+      recordId: String(ids.project),
+      reason: 'commercial',
+    })
+    assert.doesNotMatch((await resident.get('/public/alpha/outputs')).text, /New council website/)
+    assert.doesNotMatch((await resident.get('/public/alpha/data/outputs.json')).body, /New council website/)
+  })
+
+  it('reads PUBLIC_BASE_PATH, refusing one that is not a plain path', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).publicBasePath, '/public')
+    assert.equal(
+      loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_PATH: '/open-data' }).publicBasePath,
+      '/open-data',
+    )
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_PATH: 'public/' }), ConfigError)
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_PATH: '/api/public' }), ConfigError)
+  })
+})
