@@ -66,6 +66,7 @@ import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
+import { areaActionsRoutes } from './modules/reports/area-actions.routes.ts'
 import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
 import { definitionsApi } from './modules/definitions/definitions.api.ts'
 import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
@@ -245,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(raidLogApi)
   await app.register(reportsRoutes)
   await app.register(reportsApi)
+  await app.register(areaActionsRoutes)
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
   await app.register(resourcingRoutes)

@@ -48,6 +48,11 @@ export const POLICIES = {
     'project_manager',
     'service_manager',
   ],
+  /**
+   * Move on an area for consideration's action (issue 12): the service checks the user is its owner or of
+   * the programme office (reports.write). A partner officer sees no panel papers.
+   */
+  'actions.progress': ROLES.filter((r) => r !== 'partner_officer'),
   /** Programme definition papers and panel progress reports: prepared by the programme office. */
   'reports.write': WRITERS_PROGRAMME,
   /** The people register: anyone signed in; a partner officer sees only their own partner's staff. */
