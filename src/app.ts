@@ -67,6 +67,7 @@ import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
 import { areaActionsRoutes } from './modules/reports/area-actions.routes.ts'
+import { reportCompareRoutes } from './modules/reports/report-compare.routes.ts'
 import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
 import { definitionsApi } from './modules/definitions/definitions.api.ts'
 import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
@@ -247,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes)
   await app.register(reportsApi)
   await app.register(areaActionsRoutes)
+  await app.register(reportCompareRoutes)
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
   await app.register(resourcingRoutes)
