@@ -63,6 +63,7 @@ import { meetingsRoutes } from './modules/scrutiny/meetings.routes.ts'
 import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes.ts'
 import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
 import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
+import { recommendationActionsApi } from './modules/scrutiny/recommendation-actions.api.ts'
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
@@ -210,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(meetingsRoutes)
   await app.register(recommendationsRoutes)
   await app.register(scrutinyApi)
+  await app.register(recommendationActionsApi)
   await app.register(calendarRoutes)
   // Finance, one slice per domain: each registers its own pages and API.
   await app.register(financeSummarySlice)
