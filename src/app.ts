@@ -64,6 +64,7 @@ import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes
 import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
 import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
 import { recommendationActionsApi } from './modules/scrutiny/recommendation-actions.api.ts'
+import { minutesApi } from './modules/scrutiny/minutes.api.ts'
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
@@ -212,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(recommendationsRoutes)
   await app.register(scrutinyApi)
   await app.register(recommendationActionsApi)
+  await app.register(minutesApi)
   await app.register(calendarRoutes)
   // Finance, one slice per domain: each registers its own pages and API.
   await app.register(financeSummarySlice)

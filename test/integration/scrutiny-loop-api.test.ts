@@ -12,13 +12,16 @@ interface ActionJson {
   projectName: string | null
 }
 
-// Issue 12: recommendation actions in the API, with the rules the recommendation's page has.
+// Issue 12: recommendation actions, the minute's points and resolutions and follow-ups in the API, with the
+// rules their pages have.
 describe(`recommendation actions in the API (${dialectName()})`, () => {
   let t: TestApp
   let admin: string
   let recommendation: number
   let project: number
   let foreignProject: number
+  let item: number
+  let committee: number
 
   const make = async (token: string, url: string, body: unknown) => {
     const res = await t.api(token, 'POST', url, body)
@@ -42,7 +45,7 @@ describe(`recommendation actions in the API (${dialectName()})`, () => {
       name: 'B one',
       programmeId: programmeB,
     })
-    const committee = await make(admin, '/api/v1/committees', {
+    committee = await make(admin, '/api/v1/committees', {
       name: 'Panel',
       code: 'PMP',
       kind: 'scrutiny_panel',
@@ -53,7 +56,7 @@ describe(`recommendation actions in the API (${dialectName()})`, () => {
       place: 'Council chamber',
       status: 'held',
     })
-    const item = await make(admin, `/api/v1/meetings/${meeting}/items`, {
+    item = await make(admin, `/api/v1/meetings/${meeting}/items`, {
       number: '5',
       title: 'Digital strategy',
     })
@@ -141,9 +144,84 @@ describe(`recommendation actions in the API (${dialectName()})`, () => {
     )
   })
 
+  it("records an item's points, threaded, and its resolutions, and reads them back in order", async () => {
+    const scrutiny = await t.tokenFor(t.orgs.a.users.scrutiny_member)
+    const question = await t.api(scrutiny, 'POST', `/api/v1/agenda-items/${item}/points`, {
+      kind: 'question',
+      speakerName: 'Cllr Patel',
+      text: 'Why was no monitoring process in place?',
+    })
+    assert.equal(question.statusCode, 201, question.body)
+    const answer = await t.api(scrutiny, 'POST', `/api/v1/agenda-items/${item}/points`, {
+      kind: 'response',
+      parentId: question.json<{ id: number }>().id,
+      text: 'The programme board did not meet during the pandemic',
+    })
+    assert.equal(answer.statusCode, 201, answer.body)
+    const agreed = await t.api(scrutiny, 'POST', `/api/v1/agenda-items/${item}/resolutions`, {
+      text: 'AGREED: that the panel receives exception reports promptly',
+    })
+    assert.equal(agreed.statusCode, 201, agreed.body)
+    assert.equal(agreed.json<{ text: string }>().text, 'that the panel receives exception reports promptly')
+    const viewer = await t.tokenFor(t.orgs.a.users.viewer)
+    const points = await t.api(viewer, 'GET', `/api/v1/agenda-items/${item}/points`)
+    assert.deepEqual(
+      points.json<{ items: Array<{ kind: string; parentId: number | null }> }>().items.map((p) => p.kind),
+      ['question', 'response'],
+    )
+    const resolutions = await t.api(viewer, 'GET', `/api/v1/agenda-items/${item}/resolutions`)
+    assert.equal(resolutions.json<{ items: unknown[] }>().items.length, 1)
+    // Bad input and the roles and organisations the page refuses.
+    const empty = await t.api(scrutiny, 'POST', `/api/v1/agenda-items/${item}/resolutions`, {
+      text: 'AGREED: ',
+    })
+    assert.equal(empty.statusCode, 400)
+    const orphan = await t.api(scrutiny, 'POST', `/api/v1/agenda-items/${item}/points`, {
+      kind: 'response',
+      parentId: 999999,
+      text: 'x',
+    })
+    assert.equal(orphan.statusCode, 400)
+    assert.equal(
+      (await t.api(viewer, 'POST', `/api/v1/agenda-items/${item}/resolutions`, { text: 'x' })).statusCode,
+      403,
+    )
+    const foreign = await t.tokenFor(t.orgs.b.users.administrator)
+    assert.equal((await t.api(foreign, 'GET', `/api/v1/agenda-items/${item}/points`)).statusCode, 404)
+    assert.equal(
+      (await t.api(foreign, 'POST', `/api/v1/agenda-items/${item}/resolutions`, { text: 'x' })).statusCode,
+      404,
+    )
+  })
+
+  it('records the later meeting that followed a recommendation up, never an earlier one', async () => {
+    const later = await make(admin, '/api/v1/meetings', {
+      committeeId: committee,
+      meetingDate: '2021-07-08',
+      place: 'Council chamber',
+      status: 'held',
+    })
+    const laterItem = await make(admin, `/api/v1/meetings/${later}/items`, {
+      number: '4',
+      title: 'Follow-up',
+    })
+    const url = `/api/v1/recommendations/${recommendation}/follow-up`
+    const earlier = await t.api(admin, 'POST', url, { agendaItemId: item })
+    assert.equal(earlier.statusCode, 400)
+    assert.match(earlier.body, /after the one that made it/)
+    const linked = await t.api(admin, 'POST', url, { agendaItemId: laterItem })
+    assert.equal(linked.statusCode, 200, linked.body)
+    assert.equal(linked.json<{ followUpItemId: number }>().followUpItemId, laterItem)
+    const pm = await t.tokenFor(t.orgs.a.users.programme_manager)
+    assert.equal((await t.api(pm, 'POST', url, { agendaItemId: laterItem })).statusCode, 403)
+  })
+
   it('is in the OpenAPI document', async () => {
     const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> }
     assert.ok(doc.paths['/api/v1/recommendations/{id}/actions']?.post)
     assert.ok(doc.paths['/api/v1/recommendation-actions/{id}']?.patch)
+    assert.ok(doc.paths['/api/v1/agenda-items/{id}/points']?.post)
+    assert.ok(doc.paths['/api/v1/agenda-items/{id}/resolutions']?.get)
+    assert.ok(doc.paths['/api/v1/recommendations/{id}/follow-up']?.post)
   })
 })
