@@ -42,7 +42,13 @@ const ResolutionSchema = Type.Object(
 const PointBody = Type.Object(
   {
     parentId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-    kind: Type.Union(POINT_KINDS.map((k) => Type.Literal(k.value))),
+    // Required, but checked by the service's rules after the item is found (404 first), as the page checks them.
+    kind: Type.Optional(
+      Type.Union(
+        POINT_KINDS.map((k) => Type.Literal(k.value)),
+        { description: 'Required' },
+      ),
+    ),
     speakerName: Type.Optional(Type.String({ maxLength: 200 })),
     speakerRole: Type.Optional(Type.String({ maxLength: 200 })),
     text: Type.String({ maxLength: 10000 }),
@@ -55,10 +61,9 @@ const ResolutionBody = Type.Object(
 )
 const FollowUpBody = Type.Object(
   {
-    agendaItemId: Type.Integer({
-      minimum: 1,
-      description: 'The item of a later meeting that followed it up',
-    }),
+    agendaItemId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Required: the item of a later meeting that followed it up' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -143,10 +148,10 @@ export async function minutesApi(app: FastifyInstance) {
       const b = request.body
       const row = await scrutiny.addPoint(request.actor!, request.params.id, {
         parentId: b.parentId ?? null,
-        kind: b.kind,
+        kind: b.kind ?? '',
         speakerName: b.speakerName ?? '',
         speakerRole: b.speakerRole ?? '',
-        text: b.text,
+        text: b.text ?? '',
       })
       return reply.status(201).send(pointJson(row))
     },
@@ -188,7 +193,7 @@ export async function minutesApi(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const row = await scrutiny.addResolution(request.actor!, request.params.id, request.body.text)
+      const row = await scrutiny.addResolution(request.actor!, request.params.id, request.body.text ?? '')
       return reply.status(201).send(resolutionJson(row))
     },
   )
@@ -210,7 +215,7 @@ export async function minutesApi(app: FastifyInstance) {
       const r = await scrutiny.recommendations.linkFollowUp(
         request.actor!,
         request.params.id,
-        request.body.agendaItemId,
+        request.body.agendaItemId ?? null,
       )
       return { id: r.id, version: r.version, followUpItemId: r.follow_up_item_id }
     },

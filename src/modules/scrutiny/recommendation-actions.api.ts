@@ -45,8 +45,12 @@ const ActionSchema = Type.Object(
 
 const CreateBody = Type.Object(
   {
-    text: Type.String({ maxLength: 2000 }),
-    ownerUserId: Type.Integer({ minimum: 1, description: 'A member of your organisation' }),
+    // Required, but checked by the service's rules (400 with field errors, after a 404 for a recommendation
+    // that is not yours), as the page checks them.
+    text: Type.Optional(Type.String({ maxLength: 2000 })),
+    ownerUserId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Required: a member of your organisation' }),
+    ),
     dueOn: Type.Optional(NullableDate),
     projectId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
     programmeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
@@ -143,8 +147,8 @@ export async function recommendationActionsApi(app: FastifyInstance) {
       const actor = request.actor!
       const b = request.body
       const created = await recs.addAction(actor, request.params.id, {
-        text: b.text,
-        ownerUserId: b.ownerUserId,
+        text: b.text ?? '',
+        ownerUserId: b.ownerUserId ?? null,
         dueOn: b.dueOn ?? null,
         projectId: b.projectId ?? null,
         programmeId: b.programmeId ?? null,
