@@ -82,6 +82,11 @@ describe(`areas for consideration as tracked actions (${dialectName()})`, () => 
     assert.match(after.text, /Due 30 September 2021/)
     // Due in September 2021 and still in progress: overdue.
     assert.match(after.text, /Status Overdue/)
+    // The report's JSON carries where each area's action stands.
+    const token = await t.tokenFor(t.orgs.a.users.viewer)
+    const json = await t.api(token, 'GET', `/api/v1/reports/${reportId}`)
+    const area = json.json<{ areas: Array<{ id: number; dueOn: string; status: string }> }>().areas[0]!
+    assert.deepEqual([area.dueOn, area.status], ['2021-09-30', 'in_progress'])
     const history = await holder.get(`/history/report_area/${areaId}`)
     assert.equal(history.status, 200)
     assert.match(history.text, /Met the service leads/)
