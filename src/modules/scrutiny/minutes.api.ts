@@ -51,12 +51,12 @@ const PointBody = Type.Object(
     ),
     speakerName: Type.Optional(Type.String({ maxLength: 200 })),
     speakerRole: Type.Optional(Type.String({ maxLength: 200 })),
-    text: Type.String({ maxLength: 10000 }),
+    text: Type.Optional(Type.String({ maxLength: 10000, description: 'Required' })),
   },
   { additionalProperties: false },
 )
 const ResolutionBody = Type.Object(
-  { text: Type.String({ maxLength: 10000 }) },
+  { text: Type.Optional(Type.String({ maxLength: 10000, description: 'Required' })) },
   { additionalProperties: false },
 )
 const FollowUpBody = Type.Object(
