@@ -103,7 +103,7 @@ export async function scrutinyLoopDemo({
       await recordAudit(trx, {
         organisationId,
         actor: DEMO_ACTOR,
-        action: 'add_note',
+        action: 'note',
         entityType: 'report_area',
         entityId: area.id,
         after: created,

@@ -90,6 +90,7 @@ describe(`areas for consideration as tracked actions (${dialectName()})`, () => 
     const history = await holder.get(`/history/report_area/${areaId}`)
     assert.equal(history.status, 200)
     assert.match(history.text, /Met the service leads/)
+    assert.match(history.text, /Noted by Alpha District Council portfolio holder/)
   })
 
   it("lists the action on its owner's own page and on the report", async () => {

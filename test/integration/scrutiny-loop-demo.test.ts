@@ -75,7 +75,7 @@ describe(`scrutiny loop demo: the Portfolio Holder's actions from the July 2021 
       .where('entity_type', '=', 'report_area')
       .execute()
     assert.ok(
-      history.some((e) => e.action === 'add_note'),
+      history.some((e) => e.action === 'note'),
       'the notes are in the history',
     )
   })

@@ -84,8 +84,9 @@ export function createAreaActionsService(db: Kysely<DB>, deps: { organisation: O
             author_name: actor.name,
             created_at: new Date().toISOString(),
           })
+          // "Noted by …" on the history page.
           await auditBy(trx, actor, {
-            action: 'add_note',
+            action: 'note',
             entityType: 'report_area',
             entityId: current.id,
             after: note,
