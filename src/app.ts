@@ -63,9 +63,13 @@ import { meetingsRoutes } from './modules/scrutiny/meetings.routes.ts'
 import { recommendationsRoutes } from './modules/scrutiny/recommendations.routes.ts'
 import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
 import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
+import { recommendationActionsApi } from './modules/scrutiny/recommendation-actions.api.ts'
+import { minutesApi } from './modules/scrutiny/minutes.api.ts'
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
+import { areaActionsRoutes } from './modules/reports/area-actions.routes.ts'
+import { reportCompareRoutes } from './modules/reports/report-compare.routes.ts'
 import { definitionsRoutes } from './modules/definitions/definitions.routes.ts'
 import { definitionsApi } from './modules/definitions/definitions.api.ts'
 import { ledgerImportsRoutes } from './modules/ledger/ledger-imports.routes.ts'
@@ -210,6 +214,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(meetingsRoutes)
   await app.register(recommendationsRoutes)
   await app.register(scrutinyApi)
+  await app.register(recommendationActionsApi)
+  await app.register(minutesApi)
   await app.register(calendarRoutes)
   // Finance, one slice per domain: each registers its own pages and API.
   await app.register(financeSummarySlice)
@@ -247,6 +253,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(raidLogApi)
   await app.register(reportsRoutes)
   await app.register(reportsApi)
+  await app.register(areaActionsRoutes)
+  await app.register(reportCompareRoutes)
   await app.register(definitionsRoutes)
   await app.register(definitionsApi)
   await app.register(resourcingRoutes)

@@ -42,6 +42,8 @@ import { statusReportsHistory } from './modules/status-reports/status-reports.hi
 import { scrutinyHistory } from './modules/scrutiny/scrutiny.history.ts'
 import { definitionsHistory } from './modules/definitions/definitions.history.ts'
 import { reportsHistory } from './modules/reports/reports.history.ts'
+import { areaActionsHistory } from './modules/reports/area-actions.history.ts'
+import { createAreaActionsService } from './modules/reports/area-actions.service.ts'
 import { ledgerImportsHistory } from './modules/ledger/ledger-imports.history.ts'
 import { raidHistory } from './modules/raid/raid.history.ts'
 import { decisionsHistory } from './modules/decisions/decisions.history.ts'
@@ -148,6 +150,8 @@ export function createServices(database: Database, config: Config) {
     tolerances,
     indicators,
   })
+  // Areas for consideration in a panel report, taken forward as tracked actions (issue 12).
+  const areaActions = createAreaActionsService(db, { organisation })
   // Finance and scrutiny add their rules to the health check alongside governance's own.
   const governance = createGovernanceService(db, [
     ...GOVERNANCE_HEALTH_RULES,
@@ -191,6 +195,7 @@ export function createServices(database: Database, config: Config) {
     ...scrutinyHistory(areas),
     ...definitionsHistory(areas),
     ...reportsHistory(areas),
+    ...areaActionsHistory({ areaActions }),
     ...budgetsHistory(areas),
     ...fundingClaimsHistory(areas),
     ...partnersRechargesHistory(areas),
@@ -241,6 +246,7 @@ export function createServices(database: Database, config: Config) {
     scrutiny,
     calendar,
     reports,
+    areaActions,
     definitions,
     finance,
     ledger,

@@ -58,6 +58,11 @@ export const POLICIES = {
   ),
   /** Import indicator values from a file: it may write to any indicator, so the delivery and finance teams only. */
   'indicator.import': ['administrator', 'programme_manager', 'project_manager', 'finance_officer'],
+  /**
+   * Move on an area for consideration's action (issue 12): the service checks the user is its owner or of
+   * the programme office (reports.write). A partner officer sees no panel papers.
+   */
+  'actions.progress': ROLES.filter((r) => r !== 'partner_officer'),
   /** Programme definition papers and panel progress reports: prepared by the programme office. */
   'reports.write': WRITERS_PROGRAMME,
   /** The people register: anyone signed in; a partner officer sees only their own partner's staff. */

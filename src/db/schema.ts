@@ -793,6 +793,7 @@ export interface DB {
   panel_reports: PanelReportTable
   panel_report_files: PanelReportFileTable
   report_areas: ReportAreaTable
+  report_area_notes: ReportAreaNoteTable
   lifecycle_gates: LifecycleGateTable
   business_cases: BusinessCaseTable
   business_case_resources: BusinessCaseResourceTable
@@ -1046,11 +1047,28 @@ export interface ReportAreaTable {
   owner_user_id: number | null
   position: number
   created_at: string
+  /** A tracked action (migration 0030): the date it is due (ISO date) and open | in_progress | done | dropped. */
+  due_on: string | null
+  status: Generated<string>
+  version: Generated<number>
+  updated_at: string
+}
+
+/** A dated progress note on an area for consideration's action; only ever added (migration 0030). */
+export interface ReportAreaNoteTable {
+  id: Generated<number>
+  organisation_id: number
+  area_id: number
+  noted_on: string
+  text: string
+  author_name: string
+  created_at: string
 }
 
 export type ProgrammeDefinition = Selectable<ProgrammeDefinitionTable>
 export type PanelReport = Selectable<PanelReportTable>
 export type ReportArea = Selectable<ReportAreaTable>
+export type ReportAreaNote = Selectable<ReportAreaNoteTable>
 export type LifecycleGate = Selectable<LifecycleGateTable>
 export type BusinessCase = Selectable<BusinessCaseTable>
 export type BusinessCaseResource = Selectable<BusinessCaseResourceTable>

@@ -10,6 +10,7 @@ import { financeOrdersDemo } from './finance-orders-demo.ts'
 import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
 import { papersDemo } from './papers-demo.ts'
+import { scrutinyLoopDemo } from './scrutiny-loop-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
 import { responsibilitiesDemo } from './responsibilities-demo.ts'
 import { capacityDemo } from './capacity-demo.ts'
@@ -44,6 +45,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   governanceControlDemo,
   scrutinyDemo,
   papersDemo,
+  scrutinyLoopDemo,
   resourcingDemo,
   responsibilitiesDemo,
   capacityDemo,

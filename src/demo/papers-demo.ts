@@ -150,6 +150,7 @@ export async function papersDemo({ trx, organisationId, people, now }: DemoConte
         owner_user_id: ph.id,
         position: i + 1,
         created_at: at,
+        updated_at: at,
       })),
     )
     .execute()

@@ -37,6 +37,7 @@ type RecordKind =
   | 'recommendation'
   | 'recommendationAction'
   | 'report'
+  | 'reportArea'
   | 'definition'
   | 'budgetLine'
   | 'claim'
@@ -91,6 +92,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   recommendations: 'recommendation',
   'recommendation-actions': 'recommendationAction',
   reports: 'report',
+  areas: 'reportArea',
   'programme-definitions': 'definition',
   'budget-lines': 'budgetLine',
   claims: 'claim',
@@ -151,6 +153,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   agenda_item: 'agendaItem',
   recommendation: 'recommendation',
   panel_report: 'report',
+  report_area: 'reportArea',
   programme_definition: 'definition',
   budget_line: 'budgetLine',
   claim: 'claim',
@@ -202,7 +205,7 @@ const OTHER_PARAMS: Record<string, string> = {
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
  * refused (403) for a particular record: only a recommendation's addressee or lead officer responds.
  */
-const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond', 'indicator.enter'])
+const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond', 'indicator.enter', 'actions.progress'])
 
 interface Target {
   route: RouteRecord
@@ -441,6 +444,8 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       title: `Matrix report ${MARKER}`,
       areas: [{ text: `Matrix area ${MARKER}`, ownerUserId: a.users.portfolio_holder.id }],
     })
+    const report = await t.api(adminToken, 'GET', `/api/v1/reports/${records.report}`)
+    records.reportArea = report.json<{ areas: Array<{ id: number }> }>().areas[0]!.id
     records.definition = await create('/api/v1/programme-definitions', {
       programmeId: records.programme,
       recommendationId: records.recommendation,

@@ -29,6 +29,7 @@ describe(`history targets (${dialectName()})`, () => {
       recommendation: 'Recommendation',
       programme_definition: 'Programme definition',
       panel_report: 'Panel progress report',
+      report_area: 'Area for consideration',
       budget_line: 'Budget line',
       claim: 'Claim',
       funding_stream: 'Funding stream',

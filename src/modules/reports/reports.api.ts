@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
-import type { PanelReport } from '../../db/schema.ts'
+import type { PanelReport, ReportArea } from '../../db/schema.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { ListOf, Nullable, Paging, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { apiList } from '../../web/pagination.ts'
@@ -14,6 +14,9 @@ const AreaSchema = Type.Object({
   text: Type.String(),
   ownerUserId: Nullable(Type.Integer()),
   ownerName: Type.String(),
+  dueOn: Nullable(Type.String({ format: 'date', description: 'When the action is due (YYYY-MM-DD)' })),
+  status: Type.String({ description: 'The action: open, in_progress, done or dropped' }),
+  version: Type.Integer(),
 })
 
 export const ReportSchema = Type.Object(
@@ -75,7 +78,11 @@ const ListQuery = Type.Object({ ...Paging, programmeId: Type.Optional(Type.Integ
 
 export function reportJson(
   r: PanelReport,
-  areas: Array<{ id: number; text: string; owner_user_id: number | null; ownerName: string }>,
+  areas: Array<
+    Pick<ReportArea, 'id' | 'text' | 'owner_user_id' | 'due_on' | 'status' | 'version'> & {
+      ownerName: string
+    }
+  >,
 ): ReportJson {
   return {
     id: r.id,
@@ -96,6 +103,9 @@ export function reportJson(
       text: a.text,
       ownerUserId: a.owner_user_id,
       ownerName: a.ownerName,
+      dueOn: a.due_on,
+      status: a.status,
+      version: a.version,
     })),
     files: {
       html: `/api/v1/reports/${r.id}/report.html`,

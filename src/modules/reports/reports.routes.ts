@@ -5,11 +5,12 @@ import { allows } from '../../auth/policy.ts'
 import type { PanelReport } from '../../db/schema.ts'
 import { renderHtmlFragment } from '../../documents/html.renderer.ts'
 import { CONTENT_TYPES, fileName, type PaperFormat } from '../../documents/render.ts'
-import { formatDate, formatDateTime } from '../../domain/dates.ts'
+import { formatDate, formatDateTime, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { escapeHtml } from '../../web/escape.ts'
 import { handleForm, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { areaActionTag } from './area-actions.rules.ts'
 import { emptyReport, readReportForm, reportFormContext, reportInputOf } from './reports.forms.ts'
 import { periodLabel, reportStatusTag, type ReportInput } from './reports.rules.ts'
 
@@ -87,7 +88,11 @@ export async function reportsRoutes(app: FastifyInstance) {
         summaryRows,
         isDraft: report.status === 'draft',
         canWrite: allows('reports.write', actor.role),
-        areas,
+        areas: areas.map((a) => ({
+          ...a,
+          tag: areaActionTag(a, todayInLondon()),
+          due: formatDate(a.due_on),
+        })),
         areaValues,
         ownerItems: [
           { value: '', text: 'Select an owner' },

@@ -181,6 +181,7 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
       if (Object.keys(errors).length > 0) throw new ValidationError(errors)
       await db.transaction().execute(async (trx) => {
         const existing = await repo.areas(actor.organisationId, id, trx)
+        const at = new Date().toISOString()
         const created = await trx
           .insertInto('report_areas')
           .values({
@@ -189,7 +190,8 @@ export function createReportsService(db: Kysely<DB>, deps: ReportsDeps) {
             text: area.text.trim(),
             owner_user_id: area.ownerUserId,
             position: existing.length + 1,
-            created_at: new Date().toISOString(),
+            created_at: at,
+            updated_at: at,
           })
           .returningAll()
           .executeTakeFirstOrThrow()
