@@ -121,6 +121,12 @@ describe(`strategic ambitions (${dialectName()})`, () => {
       assert.match(page.body, /Digital by preference/)
       assert.doesNotMatch(page.body, /Confidential resourcing|ICT-06/, url)
     }
+    // The owner's name, but no link into a register that answers them 404 (the crawl found such links).
+    const page = await officer.get(`/ambitions/${ambition.id}`)
+    assert.match(page.text, /Cllr Richard Ashby/)
+    assert.equal(page.document.querySelector(`a[href="/people/${ashby}"]`), null)
+    const council = await (await t.signIn(t.orgs.a.users.administrator)).get(`/ambitions/${ambition.id}`)
+    assert.ok(council.document.querySelector(`a[href="/people/${ashby}"]`), 'the council follows the link')
     const history = await officer.get(`/history/ambition/${ambition.id}`)
     assert.equal(history.status, 200)
     assert.doesNotMatch(history.body, /ICT-06/)

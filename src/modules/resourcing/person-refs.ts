@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { Actor } from '../../auth/actor.ts'
+import type { Actor, Scope } from '../../auth/actor.ts'
 import { foreignIdErrors } from '../../db/foreign-ids.ts'
 import type { DB } from '../../db/schema.ts'
 import { ValidationError } from '../../errors.ts'
@@ -252,4 +252,13 @@ export async function copyPersonName(trx: Transaction<DB>, organisationId: numbe
       .where('organisation_id', '=', organisationId)
       .where(c.personId, '=', personId)
       .execute()
+}
+
+/**
+ * The link to an owner's page in the people register, for a reader who may follow it: a partner officer reads
+ * an owner's name on a shared record but sees only their own partner's staff in the register, so they get
+ * the name without a link (a link would answer 404).
+ */
+export function personUrl(scope: Scope, personId: number | null): string | null {
+  return personId === null || scope.partnerOnly ? null : `/people/${personId}`
 }

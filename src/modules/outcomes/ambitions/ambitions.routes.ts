@@ -8,6 +8,7 @@ import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../../web/forms.ts'
 import { download, type Table } from '../../resourcing/resourcing-export.ts'
+import { personUrl } from '../../resourcing/person-refs.ts'
 import {
   ambitionConflictRows,
   ambitionFormContext,
@@ -147,7 +148,7 @@ export async function ambitionsRoutes(app: FastifyInstance) {
           { label: 'Horizon', text: formatDate(v.ambition.horizon_on) || 'Not set' },
           { label: 'Status', text: labelOf(AMBITION_STATUSES, v.ambition.status) },
         ],
-        ownerUrl: v.ambition.owner_person_id === null ? null : `/people/${v.ambition.owner_person_id}`,
+        ownerUrl: personUrl(scopeOf(actor), v.ambition.owner_person_id),
         programmes: v.programmes,
         projects: v.projects,
         historyUrl: `/history/ambition/${v.ambition.id}`,

@@ -9,6 +9,7 @@ import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../../web/forms.ts'
 import { download, type Table } from '../../resourcing/resourcing-export.ts'
+import { personUrl } from '../../resourcing/person-refs.ts'
 import {
   blankOutput,
   earlyErrors,
@@ -230,7 +231,7 @@ export async function outputsRoutes(app: FastifyInstance) {
           {
             label: 'Accepted by',
             text: o.accepted_by || 'Not yet accepted',
-            url: o.accepted_by_person_id === null ? undefined : `/people/${o.accepted_by_person_id}`,
+            url: personUrl(scopeOf(actor), o.accepted_by_person_id) ?? undefined,
           },
           { label: 'Accepted on', text: formatDate(o.accepted_on) || 'Not yet accepted' },
         ],
