@@ -87,6 +87,7 @@ import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
+import { forwardPlanSlice } from './modules/forward-plan/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -257,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(capacitySlice)
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
+  await app.register(forwardPlanSlice)
   await app.register(apiDocsRoutes)
 
   return app

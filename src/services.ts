@@ -58,6 +58,7 @@ import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
+import * as forwardPlanArea from './modules/forward-plan/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -103,6 +104,7 @@ export function createServices(database: Database, config: Config) {
     ambitions,
   })
   const finance = createFinanceService(db)
+  const forwardPlan = forwardPlanArea.createForwardPlanService(db, { workingCalendar })
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
   const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
@@ -147,9 +149,15 @@ export function createServices(database: Database, config: Config) {
     ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
+    ...forwardPlanArea.forwardPlanHealthRules({ workingCalendar }),
   ])
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
+    findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
+    notifications,
+    mailer,
+  })
+  const accessAlerts = forwardPlanArea.createAccessAlertsService(db, {
     findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
     notifications,
     mailer,
@@ -195,8 +203,11 @@ export function createServices(database: Database, config: Config) {
     ...capacityHistory(resourcing),
     ...ambitionsArea.ambitionsHistoryTargets(ambitions),
     ...outputsArea.outputsHistoryTargets(outputs),
+    ...forwardPlanArea.forwardPlanHistoryTargets(forwardPlan),
   }
   return {
+    forwardPlan,
+    accessAlerts,
     ambitions,
     outputs,
     resourcing,

@@ -1670,7 +1670,17 @@ export interface DecisionImplementationTable {
   created_at: string
 }
 
+/** An Access to Information alert already sent (migration 0031). */
+export interface AccessRuleAlertTable {
+  organisation_id: number
+  rule_id: string
+  record_type: string
+  record_id: number
+  sent_at: string
+}
+
 export interface DB {
+  access_rule_alerts: AccessRuleAlertTable
   forward_plan_entries: ForwardPlanEntryTable
   decision_implementations: DecisionImplementationTable
 }

@@ -35,7 +35,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
   for (const col of ['organisation_id', 'decision_id', 'programme_id', 'project_id'])
-    await db.schema.createIndex(`forward_plan_entries_${col}`).on('forward_plan_entries').column(col).execute()
+    await db.schema
+      .createIndex(`forward_plan_entries_${col}`)
+      .on('forward_plan_entries')
+      .column(col)
+      .execute()
 
   // A published decision is never edited (decisions.service.ts), so its implementation is recorded beside it:
   // once, and never inside the call-in period.
@@ -49,6 +53,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('implemented_on', 'text', (c) => c.notNull())
     .addColumn('recorded_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  // The Access to Information alerts sent: one per occurrence (rule, record), however often the check runs.
+  await db.schema
+    .createTable('access_rule_alerts')
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('rule_id', 'text', (c) => c.notNull())
+    .addColumn('record_type', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'integer', (c) => c.notNull())
+    .addColumn('sent_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('access_rule_alerts_pk', [
+      'organisation_id',
+      'rule_id',
+      'record_type',
+      'record_id',
+    ])
     .execute()
 
   // The call-in period, in clear working days after a decision is published (the council's constitution).
@@ -74,5 +96,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('agenda_items').dropColumn('is_exempt').execute()
   await db.schema.alterTable('meetings').dropColumn('papers_published_on').execute()
   await db.schema.alterTable('organisations').dropColumn('call_in_working_days').execute()
-  for (const t of ['decision_implementations', 'forward_plan_entries']) await db.schema.dropTable(t).execute()
+  for (const t of ['access_rule_alerts', 'decision_implementations', 'forward_plan_entries'])
+    await db.schema.dropTable(t).execute()
 }

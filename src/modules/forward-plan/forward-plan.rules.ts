@@ -68,7 +68,11 @@ export function papersDueBy(meetingDate: IsoDate, isHoliday: HolidayPredicate): 
 }
 
 /** The last day of the call-in period of a decision published on `publishedOn`. */
-export function callInEndsOn(publishedOn: IsoDate, workingDays: number, isHoliday: HolidayPredicate): IsoDate {
+export function callInEndsOn(
+  publishedOn: IsoDate,
+  workingDays: number,
+  isHoliday: HolidayPredicate,
+): IsoDate {
   return addWorkingDays(publishedOn, workingDays, isHoliday)
 }
 
