@@ -63,6 +63,7 @@ type RecordKind =
   | 'ambition'
   | 'output'
   | 'benefit'
+  | 'forwardPlanEntry'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -112,6 +113,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   ambitions: 'ambition',
   outputs: 'output',
   benefits: 'benefit',
+  'forward-plan': 'forwardPlanEntry',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -159,6 +161,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   ambition: 'ambition',
   output: 'output',
   benefit: 'benefit',
+  forward_plan_entry: 'forwardPlanEntry',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -615,6 +618,12 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       title: `Matrix benefit ${MARKER}`,
       type: 'cashable',
       profile: [{ year: '2021/22', planned: 100, realised: 50 }],
+    })
+    // The forward plan (issue 12): a key decision Cabinet expects to take.
+    records.forwardPlanEntry = await create('/api/v1/forward-plan', {
+      title: `Matrix key decision ${MARKER}`,
+      decisionMaker: `board:${records.board}`,
+      expectedOn: '2099-03-26',
     })
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

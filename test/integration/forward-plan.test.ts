@@ -12,6 +12,7 @@ interface EntryJson {
   givesNotice: boolean
   clearDays: number
   decisionMaker: string
+  decisionMakerName: string
 }
 interface ErrorJson {
   message: string
@@ -63,7 +64,8 @@ describe(`the forward plan (${dialectName()})`, () => {
     assert.equal(late.statusCode, 201, late.body)
     const ok = await entry({ title: 'Award of the CRM replacement contract', projectId: project })
     assert.equal(ok.statusCode, 201, ok.body)
-    assert.equal(ok.json<EntryJson>().decisionMaker, 'Cabinet')
+    assert.equal(ok.json<EntryJson>().decisionMakerName, 'Cabinet')
+    assert.equal(ok.json<EntryJson>().decisionMaker, `board:${cabinet}`)
     const list = (await t.api(admin, 'GET', '/api/v1/forward-plan')).json<{ items: EntryJson[] }>().items
     const titles = list.map((e) => e.title)
     assert.ok(titles.indexOf('Late notice') < titles.indexOf('Award of the CRM replacement contract'))

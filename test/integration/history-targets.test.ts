@@ -53,6 +53,7 @@ describe(`history targets (${dialectName()})`, () => {
       ambition: 'Strategic ambition',
       output: 'Output',
       benefit: 'Benefit',
+      forward_plan_entry: 'Forward plan entry',
     })
   })
 

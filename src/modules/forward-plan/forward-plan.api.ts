@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
+import { todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import {
   IdParams,
@@ -70,8 +71,8 @@ const EntrySchema = Type.Object(
     version: Type.Integer(),
     title: Type.String(),
     description: Type.String(),
-    decisionMaker: Type.String({ description: 'The board or person, by name' }),
-    decisionMakerKey: Nullable(Type.String({ description: '"board:ID" or "user:ID"' })),
+    decisionMaker: Nullable(Type.String({ description: '"board:ID" or "user:ID"' })),
+    decisionMakerName: Type.String({ description: 'The board or person, by name as it stood' }),
     expectedOn: IsoDate,
     listedOn: Type.String({
       format: 'date',
@@ -134,8 +135,8 @@ const entryJson = (e: EntryView): Static<typeof EntrySchema> => ({
   version: e.version,
   title: e.title,
   description: e.description,
-  decisionMaker: e.decision_maker,
-  decisionMakerKey: makerKey(e),
+  decisionMaker: makerKey(e),
+  decisionMakerName: e.decision_maker,
   expectedOn: e.expected_on,
   listedOn: e.listed_on,
   isExempt: e.is_exempt === 1,
@@ -152,7 +153,11 @@ const entryJson = (e: EntryView): Static<typeof EntrySchema> => ({
 })
 
 const Implementation = Type.Object(
-  { implementedOn: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }) },
+  {
+    implementedOn: Type.Optional(
+      Type.String({ maxLength: 10, description: 'YYYY-MM-DD; today if left out' }),
+    ),
+  },
   { additionalProperties: false },
 )
 
@@ -257,7 +262,13 @@ export async function forwardPlanApi(app: FastifyInstance) {
     async (request, reply) =>
       reply
         .status(201)
-        .send(await service.implement(request.actor!, request.params.id, request.body.implementedOn)),
+        .send(
+          await service.implement(
+            request.actor!,
+            request.params.id,
+            request.body.implementedOn ?? todayInLondon(),
+          ),
+        ),
   )
 }
 

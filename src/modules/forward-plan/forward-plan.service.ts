@@ -159,15 +159,15 @@ export function createForwardPlanService(
      * may call a decision in for scrutiny before it is acted on, so acting first would defeat the call-in.
      */
     async implement(actor: Actor, decisionId: number, on: string) {
-      if (!isIsoDate(on))
-        throw new ValidationError({ implementedOn: 'Enter the date the decision was implemented' })
-      if (on > todayInLondon())
-        throw new ValidationError({
-          implementedOn: 'The date it was implemented must be today or in the past',
-        })
       return db.transaction().execute(async (trx) => {
         const d = await repo.decision(trx, actor.organisationId, decisionId)
         if (!d) throw notFound('Decision')
+        if (!isIsoDate(on))
+          throw new ValidationError({ implementedOn: 'Enter the date the decision was implemented' })
+        if (on > todayInLondon())
+          throw new ValidationError({
+            implementedOn: 'The date it was implemented must be today or in the past',
+          })
         if (await repo.implementation(trx, actor.organisationId, decisionId))
           throw new HttpError(409, 'This decision is already recorded as implemented', {
             implementedOn: 'This decision is already recorded as implemented',
