@@ -105,6 +105,7 @@ export function createServices(database: Database, config: Config) {
   })
   const finance = createFinanceService(db)
   const forwardPlan = forwardPlanArea.createForwardPlanService(db, { workingCalendar })
+  const meetingAccess = forwardPlanArea.createMeetingAccessService(db, { workingCalendar })
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
   const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
@@ -207,6 +208,7 @@ export function createServices(database: Database, config: Config) {
   }
   return {
     forwardPlan,
+    meetingAccess,
     accessAlerts,
     ambitions,
     outputs,

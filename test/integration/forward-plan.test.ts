@@ -342,4 +342,61 @@ describe(`the forward plan (${dialectName()})`, () => {
     )
     assert.equal(await t.app.services.accessAlerts.send(), 0, 'once per occurrence')
   })
+
+  it('records when papers were published and which items are exempt, through the page and the API', async () => {
+    const db = t.database.db
+    const m = await db
+      .selectFrom('meetings')
+      .select(['id', 'version'])
+      .where('organisation_id', '=', t.orgs.a.id)
+      .where('papers_published_on', 'is', null)
+      .executeTakeFirstOrThrow()
+    const item = await db
+      .selectFrom('agenda_items')
+      .select(['id', 'version'])
+      .where('is_exempt', '=', 1)
+      .executeTakeFirstOrThrow()
+    const clerk = await t.tokenFor(t.orgs.a.users.scrutiny_member)
+    const future = await t.api(clerk, 'PUT', `/api/v1/meetings/${m.id}/papers-published`, {
+      version: m.version,
+      papersPublishedOn: inDays(5),
+    })
+    assert.equal(future.statusCode, 400)
+    const saved = await t.api(clerk, 'PUT', `/api/v1/meetings/${m.id}/papers-published`, {
+      version: m.version,
+      papersPublishedOn: today,
+    })
+    assert.equal(saved.statusCode, 200, saved.body)
+    const papers = await t.app.services.governance.findingsOf(t.orgs.a.id, 'meeting-papers-late')
+    assert.match(papers.find((f) => f.recordId === m.id)?.detail ?? '', /Papers published .*; due by/)
+
+    const bad = await t.api(clerk, 'PUT', `/api/v1/agenda-items/${item.id}/exemption`, {
+      version: item.version,
+      exemptParagraph: '9',
+    })
+    assert.equal(bad.statusCode, 400)
+    const agent = await t.signIn(t.orgs.a.users.scrutiny_member)
+    const page = await agent.get(`/meetings/${m.id}/access-to-information`)
+    assert.equal(page.status, 200)
+    const posted = await agent.post(`/agenda-items/${item.id}/exemption`, {
+      version: String(item.version),
+      paragraph: '3',
+    })
+    assert.equal(posted.status, 303)
+    const exempt = await t.app.services.governance.findingsOf(t.orgs.a.id, 'exempt-item-without-reason')
+    assert.equal(exempt.length, 0, 'the reason is recorded')
+    const stored = await db
+      .selectFrom('agenda_items')
+      .select(['is_exempt', 'exempt_reason'])
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(stored.is_exempt, 1)
+    assert.match(stored.exempt_reason, /^Paragraph 3/)
+    const viewer = await t.tokenFor(t.orgs.a.users.viewer)
+    const refused = await t.api(viewer, 'PUT', `/api/v1/agenda-items/${item.id}/exemption`, {
+      version: item.version + 1,
+      exemptParagraph: null,
+    })
+    assert.equal(refused.statusCode, 403)
+  })
 })

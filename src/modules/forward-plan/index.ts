@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { forwardPlanApi } from './forward-plan.api.ts'
 import { forwardPlanRoutes } from './forward-plan.routes.ts'
+import { meetingAccessRoutes } from './meeting-access.routes.ts'
 
 export { createForwardPlanService, publicForwardPlan } from './forward-plan.service.ts'
+export { createMeetingAccessService } from './meeting-access.service.ts'
 export { createAccessAlertsService } from './access-alerts.service.ts'
 export { forwardPlanHealthRules } from './forward-plan.health-rules.ts'
 export { forwardPlanHistoryTargets } from './forward-plan.history.ts'
@@ -12,4 +14,5 @@ export { isExemptItem } from './agenda-exemption.ts'
 export async function forwardPlanSlice(app: FastifyInstance) {
   await app.register(forwardPlanRoutes)
   await app.register(forwardPlanApi)
+  await app.register(meetingAccessRoutes)
 }
