@@ -17,6 +17,7 @@ import { resourcingLinksDemo } from './resourcing-links-demo.ts'
 import { ownersDemo } from './owners-demo.ts'
 import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
+import { forwardPlanDemo } from './forward-plan-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -47,6 +48,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   capacityDemo,
   outcomesAmbitionsDemo,
   outcomesBenefitsDemo,
+  forwardPlanDemo,
   resourcingLinksDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
