@@ -399,4 +399,27 @@ describe(`the forward plan (${dialectName()})`, () => {
     })
     assert.equal(refused.statusCode, 403)
   })
+
+  it('the call-in period is the organisation’s to set, and applies at once', async () => {
+    const period = await t.api(admin, 'GET', '/api/v1/organisation/call-in-period')
+    assert.deepEqual(period.json<{ workingDays: number }>().workingDays, 5)
+    const version = period.json<{ version: number }>().version
+    const viewer = await t.tokenFor(t.orgs.a.users.viewer)
+    const put = (token: string, workingDays: number, v = version) =>
+      t.api(token, 'PUT', '/api/v1/organisation/call-in-period', { workingDays, version: v })
+    assert.equal((await put(viewer, 10)).statusCode, 403)
+    const zero = await put(admin, 0)
+    assert.equal(zero.statusCode, 400)
+    assert.match(zero.json<ErrorJson>().fields.workingDays ?? '', /1 to 20/)
+    assert.equal((await put(admin, 20)).statusCode, 200)
+    assert.equal((await put(admin, 10)).statusCode, 409, 'a stale version')
+    const tenDaysAgo = await keyDecision(
+      'Published ten days ago',
+      new Date(Date.now() - 10 * 86400000).toISOString(),
+      inDays(-10),
+    )
+    const refused = await t.api(admin, 'POST', `/api/v1/decisions/${tenDaysAgo}/implementation`, {})
+    assert.equal(refused.statusCode, 400)
+    assert.match(refused.json<ErrorJson>().fields.implementedOn ?? '', /call-in period/)
+  })
 })

@@ -273,3 +273,44 @@ export async function forwardPlanApi(app: FastifyInstance) {
 }
 
 const Query = Type.Object(Paging)
+
+const CallInPeriod = Type.Object({
+  workingDays: Type.Integer({ description: 'Clear working days after publication (default 5)' }),
+  version: Type.Integer({ description: 'The organisation settings’ version' }),
+})
+const CallInBody = Type.Object(
+  { workingDays: Type.Integer(), version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
+
+/** The call-in period the council's constitution sets: read by anyone who sees the plan, set by an administrator. */
+export async function callInPeriodApi(app: FastifyInstance) {
+  const service = app.services.forwardPlan
+  const tags = ['Forward plan']
+  app.get(
+    '/api/v1/organisation/call-in-period',
+    {
+      config: { policy: 'forwardPlan.read' },
+      schema: {
+        tags,
+        summary: 'The call-in period after a decision is published',
+        response: { 200: CallInPeriod, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => service.callInPeriod(request.actor!.organisationId),
+  )
+  app.put<{ Body: Static<typeof CallInBody> }>(
+    '/api/v1/organisation/call-in-period',
+    {
+      config: { policy: 'organisation.admin' },
+      schema: {
+        tags,
+        summary: 'Set the call-in period, in clear working days (1 to 20)',
+        body: CallInBody,
+        response: { 200: CallInPeriod, ...WRITE_ERRORS },
+      },
+    },
+    async (request) =>
+      service.setCallInPeriod(request.actor!, request.body.version, request.body.workingDays),
+  )
+}

@@ -7,6 +7,7 @@ import { isIsoDate, todayInLondon, type IsoDate } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { updateOrganisation } from '../organisation/organisation.service.ts'
 import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { forwardPlanRepository as repo, type Db, type EntryRow } from './forward-plan.repository.ts'
 import {
@@ -18,6 +19,8 @@ import {
   validateEntry,
   type EntryInput,
 } from './forward-plan.rules.ts'
+
+const MAX_CALL_IN_DAYS = 20
 
 /** An entry with whether it gives the 28 clear days' notice its decision needs. */
 export interface EntryView extends EntryRow {
@@ -134,6 +137,39 @@ export function createForwardPlanService(
           version,
           changes: values,
         })
+      })
+    },
+
+    /** The organisation's call-in period, in clear working days, with the version to change it by. */
+    async callInPeriod(organisationId: number) {
+      const o = await db
+        .selectFrom('organisations')
+        .select(['call_in_working_days', 'version'])
+        .where('id', '=', organisationId)
+        .executeTakeFirstOrThrow()
+      return { workingDays: o.call_in_working_days, version: o.version }
+    },
+
+    /** Sets the call-in period the council's constitution gives (usually five clear working days). */
+    async setCallInPeriod(actor: Actor, version: number, workingDays: number) {
+      if (!Number.isInteger(workingDays) || workingDays < 1 || workingDays > MAX_CALL_IN_DAYS)
+        throw new ValidationError({
+          workingDays: `Enter the call-in period as a whole number of working days from 1 to ${MAX_CALL_IN_DAYS}`,
+        })
+      return db.transaction().execute(async (trx) => {
+        const { current, updated } = await updateOrganisation(trx, actor, version, {
+          call_in_working_days: workingDays,
+        })
+        await recordAudit(trx, {
+          organisationId: actor.organisationId,
+          actor: auditActorOf(actor),
+          action: 'update',
+          entityType: 'organisation',
+          entityId: actor.organisationId,
+          before: { call_in_working_days: current.call_in_working_days },
+          after: { call_in_working_days: updated.call_in_working_days },
+        })
+        return { workingDays: updated.call_in_working_days, version: updated.version }
       })
     },
 

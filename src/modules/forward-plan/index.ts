@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { forwardPlanApi } from './forward-plan.api.ts'
+import { callInPeriodApi, forwardPlanApi } from './forward-plan.api.ts'
 import { forwardPlanRoutes } from './forward-plan.routes.ts'
 import { meetingAccessRoutes } from './meeting-access.routes.ts'
 
@@ -14,5 +14,6 @@ export { isExemptItem } from './agenda-exemption.ts'
 export async function forwardPlanSlice(app: FastifyInstance) {
   await app.register(forwardPlanRoutes)
   await app.register(forwardPlanApi)
+  await app.register(callInPeriodApi)
   await app.register(meetingAccessRoutes)
 }

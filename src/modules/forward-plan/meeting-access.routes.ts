@@ -5,6 +5,7 @@ import { notFound } from '../../errors.ts'
 import { IdParams, Nullable, STANDARD_ERRORS, WRITE_ERRORS } from '../../web/api-schemas.ts'
 import { dateItems, handleForm, readDate } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { isExemptItem } from './agenda-exemption.ts'
 import { EXEMPT_PARAGRAPHS, PAPERS_CLEAR_WORKING_DAYS } from './forward-plan.rules.ts'
 
 // A meeting's Access to Information facts (issue 12): when its agenda and papers were published, and which
@@ -39,7 +40,7 @@ export async function meetingAccessRoutes(app: FastifyInstance) {
             { value: '', text: 'Open: not exempt' },
             ...EXEMPT_PARAGRAPHS.map((p) => ({
               ...p,
-              selected: i.is_exempt === 1 && i.exempt_reason === p.text,
+              selected: isExemptItem(i) && i.exempt_reason === p.text,
             })),
           ],
         })),
@@ -168,11 +169,11 @@ export async function meetingAccessRoutes(app: FastifyInstance) {
     async (request) => {
       const i = await service.item(request.actor!, request.params.id)
       if (!i) throw notFound('Agenda item')
-      const p = EXEMPT_PARAGRAPHS.find((x) => i.is_exempt === 1 && x.text === i.exempt_reason)
+      const p = EXEMPT_PARAGRAPHS.find((x) => isExemptItem(i) && x.text === i.exempt_reason)
       return {
         version: i.version,
         exemptParagraph: p?.value ?? null,
-        isExempt: i.is_exempt === 1,
+        isExempt: isExemptItem(i),
         exemptReason: i.exempt_reason,
       }
     },
