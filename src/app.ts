@@ -93,6 +93,7 @@ import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
 import { publicSlice } from './modules/public/index.ts'
+import { forwardPlanSlice } from './modules/forward-plan/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -269,6 +270,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outputsSlice)
   await app.register(indicatorsSlice)
   await app.register(publicSlice)
+  await app.register(forwardPlanSlice)
   await app.register(apiDocsRoutes)
 
   return app

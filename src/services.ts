@@ -61,6 +61,7 @@ import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
 import { createPublicArea } from './modules/public/index.ts'
+import * as forwardPlanArea from './modules/forward-plan/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -107,6 +108,8 @@ export function createServices(database: Database, config: Config) {
     ambitions,
   })
   const finance = createFinanceService(db)
+  const forwardPlan = forwardPlanArea.createForwardPlanService(db, { workingCalendar })
+  const meetingAccess = forwardPlanArea.createMeetingAccessService(db, { workingCalendar })
   const resourcing = createResourcingService(db)
   const partnerships = createSeparationService(db, decisions)
   const responsibilities = responsibilitiesArea.createResponsibilitiesService(db, {
@@ -160,9 +163,15 @@ export function createServices(database: Database, config: Config) {
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
     ...indicatorsArea.indicatorHealthRules(indicators),
+    ...forwardPlanArea.forwardPlanHealthRules({ workingCalendar }),
   ])
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
+    findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
+    notifications,
+    mailer,
+  })
+  const accessAlerts = forwardPlanArea.createAccessAlertsService(db, {
     findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
     notifications,
     mailer,
@@ -210,8 +219,12 @@ export function createServices(database: Database, config: Config) {
     ...ambitionsArea.ambitionsHistoryTargets(ambitions),
     ...outputsArea.outputsHistoryTargets(outputs),
     ...indicatorsArea.indicatorsHistoryTargets(indicators),
+    ...forwardPlanArea.forwardPlanHistoryTargets(forwardPlan),
   }
   return {
+    forwardPlan,
+    meetingAccess,
+    accessAlerts,
     ambitions,
     outputs,
     resourcing,

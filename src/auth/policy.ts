@@ -38,6 +38,8 @@ export const POLICIES = {
   'governance.configure': WRITERS_PROGRAMME,
   /** Record a decision (gate approval, exception outcome, key decision); the service checks capacity. */
   'decision.record': ['administrator', 'programme_manager', 'portfolio_holder'],
+  /** The forward plan of key decisions: the council's own plan, not a shared project's record. */
+  'forwardPlan.read': ROLES.filter((r) => r !== 'partner_officer'),
   /** Committees, meetings, minutes and recommendations: scrutiny members and the officers supporting them. */
   'scrutiny.record': ['administrator', 'scrutiny_member'],
   /** Respond to a recommendation or act on it; the service checks the user is its addressee or lead officer. */

@@ -29,6 +29,7 @@ import * as m0027 from './migrations/0027-indicator-values.ts'
 import * as m0028 from './migrations/0028-early-warnings-recharge-people.ts'
 import * as m0029 from './migrations/0029-publication.ts'
 import * as m0030 from './migrations/0030-area-actions.ts'
+import * as m0031 from './migrations/0031-forward-plan.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -61,6 +62,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0028-early-warnings-recharge-people': m0028,
   '0029-publication': m0029,
   '0030-area-actions': m0030,
+  '0031-forward-plan': m0031,
 }
 
 class StaticProvider implements MigrationProvider {

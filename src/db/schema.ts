@@ -16,6 +16,8 @@ export interface OrganisationTable {
   holiday_region: Generated<string>
   /** Who to contact about personal data, shown on the privacy notice (migration 0022). */
   data_protection_contact: Generated<string>
+  /** The call-in period in clear working days after a decision is published (migration 0031). */
+  call_in_working_days: Generated<number>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -867,6 +869,8 @@ export interface MeetingTable {
   start_time: string | null
   place: string
   status: string
+  /** When the agenda and papers were published (migration 0031); null until they are. */
+  papers_published_on: string | null
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -882,6 +886,9 @@ export interface AgendaItemTable {
   reports_presented: string
   presenters: string
   minutes: string
+  /** An exempt (Part B) item, kept off public pages with its reason (migration 0031). */
+  is_exempt: Generated<number>
+  exempt_reason: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -1783,3 +1790,52 @@ export interface DB {
   publication_settings: PublicationSettingsTable
   publication_withholdings: PublicationWithholdingTable
 }
+/** A key decision on the forward plan (issue 12, migration 0031). */
+export interface ForwardPlanEntryTable {
+  id: Generated<number>
+  organisation_id: number
+  title: string
+  description: string
+  board_id: number | null
+  decision_maker_user_id: number | null
+  decision_maker: string
+  expected_on: string
+  listed_on: string
+  is_exempt: number
+  exempt_paragraph: string
+  /** planned | taken | deferred | withdrawn */
+  status: string
+  decision_id: number | null
+  programme_id: number | null
+  project_id: number | null
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** When a published decision was carried out: never inside its call-in period (migration 0031). */
+export interface DecisionImplementationTable {
+  id: Generated<number>
+  organisation_id: number
+  decision_id: number
+  implemented_on: string
+  recorded_by: number | null
+  created_at: string
+}
+
+/** An Access to Information alert already sent (migration 0031). */
+export interface AccessRuleAlertTable {
+  organisation_id: number
+  rule_id: string
+  record_type: string
+  record_id: number
+  sent_at: string
+}
+
+export interface DB {
+  access_rule_alerts: AccessRuleAlertTable
+  forward_plan_entries: ForwardPlanEntryTable
+  decision_implementations: DecisionImplementationTable
+}
+
+export type ForwardPlanEntry = Selectable<ForwardPlanEntryTable>

@@ -20,6 +20,7 @@ import { outcomesAmbitionsDemo } from './outcomes-ambitions.ts'
 import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
 import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 import { publicationDemo } from './publication-demo.ts'
+import { forwardPlanDemo } from './forward-plan-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -53,6 +54,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   outcomesIndicatorsDemo,
   // After the ambitions and indicators it names.
   outcomesBenefitsDemo,
+  forwardPlanDemo,
   resourcingLinksDemo,
   publicationDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.

@@ -30,6 +30,12 @@ export function governanceJobs(services: Services): Job[] {
       run: async (now) => `${await services.earlyWarnings.send(now)} roles warned about`,
     },
     {
+      // Once a day: each Access to Information breach (rule, record) is told to the decision-maker once.
+      name: 'access-to-information-alerts',
+      slotOf: daySlot,
+      run: async (now) => `${await services.accessAlerts.send(now)} alerts`,
+    },
+    {
       // Each morning, London time; before 7am the day's slot is not yet due.
       name: 'daily-digest',
       slotOf: (now) => (londonHour(now) >= 7 ? daySlot(now) : null),

@@ -69,6 +69,7 @@ type RecordKind =
   | 'indicatorValue'
   | 'indicatorImport'
   | 'withholding'
+  | 'forwardPlanEntry'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -124,6 +125,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   targets: 'indicatorTarget',
   'indicator-imports': 'indicatorImport',
   withheld: 'withholding',
+  'forward-plan': 'forwardPlanEntry',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -176,6 +178,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   indicator: 'indicator',
   indicator_target: 'indicatorTarget',
   indicator_value: 'indicatorValue',
+  forward_plan_entry: 'forwardPlanEntry',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -648,6 +651,12 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       title: `Matrix benefit ${MARKER}`,
       type: 'cashable',
       profile: [{ year: '2021/22', planned: 100, realised: 50 }],
+    })
+    // The forward plan (issue 12): a key decision Cabinet expects to take.
+    records.forwardPlanEntry = await create('/api/v1/forward-plan', {
+      title: `Matrix key decision ${MARKER}`,
+      decisionMaker: `board:${records.board}`,
+      expectedOn: '2099-03-26',
     })
 
     // A performance indicator (issue 11) of the shared project, with a target and a value.

@@ -63,7 +63,8 @@ describe(`governance demo: gates, decisions and RAID for Marshland (${dialectNam
     const boards = await app.services.boards.list(scope)
     assert.deepEqual(
       boards.map((b) => b.name),
-      ['Digital Programme Board'],
+      // Cabinet takes the forward plan's key decisions (src/demo/forward-plan-demo.ts).
+      ['Cabinet', 'Digital Programme Board'],
     )
   })
 

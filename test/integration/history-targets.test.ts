@@ -57,6 +57,7 @@ describe(`history targets (${dialectName()})`, () => {
       indicator: 'Indicator',
       indicator_target: 'Indicator target',
       indicator_value: 'Indicator value',
+      forward_plan_entry: 'Forward plan entry',
     })
   })
 

@@ -51,6 +51,7 @@ describe(`scheduler (${dialectName()})`, () => {
   it('the governance jobs run: sweep, escalations, snapshot, digest after 7am London, outbox', async () => {
     const ran = await t.app.scheduler.runDue(new Date('2026-11-26T08:00:00Z'))
     assert.deepEqual(ran.map((r) => r.job).sort(), [
+      'access-to-information-alerts',
       'audit-checkpoint',
       'daily-digest',
       'exception-escalations',

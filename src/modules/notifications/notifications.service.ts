@@ -34,6 +34,7 @@ export const NOTIFICATION_KINDS: Record<string, string> = {
   decision: 'Decision',
   report: 'Exception report',
   'early-warning': 'Resourcing early warning',
+  'access-to-information': 'Access to Information',
 }
 
 export interface NotifyInput {

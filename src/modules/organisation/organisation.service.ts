@@ -35,7 +35,11 @@ export async function updateOrganisation(
   changes: Partial<
     Pick<
       Organisation,
-      'rating_scale' | 'risk_escalation_threshold' | 'holiday_region' | 'data_protection_contact'
+      | 'rating_scale'
+      | 'risk_escalation_threshold'
+      | 'holiday_region'
+      | 'data_protection_contact'
+      | 'call_in_working_days'
     >
   >,
 ): Promise<{ current: Organisation; updated: Organisation }> {
