@@ -87,6 +87,7 @@ import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
+import { alertsRoutes } from './modules/alerts/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -257,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(capacitySlice)
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
+  await app.register(alertsRoutes)
   await app.register(apiDocsRoutes)
 
   return app

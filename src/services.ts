@@ -58,6 +58,7 @@ import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
+import * as alertsArea from './modules/alerts/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -147,7 +148,9 @@ export function createServices(database: Database, config: Config) {
     ...CAPACITY_HEALTH_RULES,
     ...scrutinyHealthRules(scrutiny),
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
+    ...alertsArea.alertHealthRules({ holidaysOf: (id) => workingCalendar.holidaysOf(db, id) }),
   ])
+  const alerts = alertsArea.createAlertsService(db, { governance, notifications, mailer })
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
     findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
@@ -226,6 +229,7 @@ export function createServices(database: Database, config: Config) {
     tolerances,
     governance,
     earlyWarnings,
+    alerts,
     scrutiny,
     calendar,
     reports,

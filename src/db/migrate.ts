@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024-ambitions-indicators.ts'
 import * as m0025 from './migrations/0025-ambition-links-outputs.ts'
 import * as m0026 from './migrations/0026-benefits.ts'
 import * as m0028 from './migrations/0028-early-warnings-recharge-people.ts'
+import * as m0032 from './migrations/0032-alerts-subscriptions.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-ambition-links-outputs': m0025,
   '0026-benefits': m0026,
   '0028-early-warnings-recharge-people': m0028,
+  '0032-alerts-subscriptions': m0032,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -1629,3 +1629,38 @@ export interface DB {
 
 export type Benefit = Selectable<BenefitTable>
 export type BenefitProfileRow = Selectable<BenefitProfileTable>
+
+/** One alert sent: (rule, record, period) is unique, so it is sent once (migration 0032). */
+export interface AlertOccurrenceTable {
+  id: Generated<number>
+  organisation_id: number
+  rule_id: string
+  record_type: string
+  record_id: number
+  /** A month ("2026-11") for a rule that recurs each month; '' for one told once per record. */
+  period: string
+  recipients: number
+  sent_at: string
+}
+
+/** Whether the organisation's alerts also go to the Portfolio Holder and the panel chair (migration 0032). */
+export interface AlertSettingsTable {
+  organisation_id: number
+  tell_portfolio_holder: number
+  tell_panel_chair: number
+  updated_at: string
+}
+
+/** How a person wants their alerts by email: immediate or digest (migration 0032). */
+export interface AlertPreferenceTable {
+  organisation_id: number
+  user_id: number
+  delivery: string
+  updated_at: string
+}
+
+export interface DB {
+  alert_occurrences: AlertOccurrenceTable
+  alert_settings: AlertSettingsTable
+  alert_preferences: AlertPreferenceTable
+}

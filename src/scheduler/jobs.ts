@@ -30,6 +30,12 @@ export function governanceJobs(services: Services): Job[] {
       run: async (now) => `${await services.earlyWarnings.send(now)} roles warned about`,
     },
     {
+      // Each hour: each alert occurrence (rule, record, period) newly found is sent once (issue 12).
+      name: 'governance-alerts',
+      slotOf: hourSlot,
+      run: async (now) => `${await services.alerts.send(now)} alerts sent`,
+    },
+    {
       // Each morning, London time; before 7am the day's slot is not yet due.
       name: 'daily-digest',
       slotOf: (now) => (londonHour(now) >= 7 ? daySlot(now) : null),

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely'
+import { idColumn } from './helpers.ts'
+
+// Issue 12, "Alerts that reach the people who must know". An alert is a governance health finding sent to
+// the people accountable for it; an occurrence is (rule, record, period), and its unique key is what makes
+// it sent once however many scheduler runs or instances find it at the same time (the second insert finds
+// the first's row and sends nothing). Each organisation chooses whether the Portfolio Holder and the panel
+// chair are told too; each person chooses an email at once or the daily digest. A member follows a
+// committee, programme or recommendation and is emailed when it changes.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await idColumn(db, db.schema.createTable('alert_occurrences'))
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('rule_id', 'text', (c) => c.notNull())
+    .addColumn('record_type', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'integer', (c) => c.notNull())
+    // A month ("2026-11") for a rule that recurs each month; '' for one that is told once per record.
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('recipients', 'integer', (c) => c.notNull())
+    .addColumn('sent_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('alert_occurrences_once', [
+      'organisation_id',
+      'rule_id',
+      'record_type',
+      'record_id',
+      'period',
+    ])
+    .execute()
+  await db.schema
+    .createTable('alert_settings')
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.primaryKey().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('tell_portfolio_holder', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('tell_panel_chair', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createTable('alert_preferences')
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    // immediate | digest
+    .addColumn('delivery', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('alert_preferences_pk', ['organisation_id', 'user_id'])
+    .execute()
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('alert_preferences').execute()
+  await db.schema.dropTable('alert_settings').execute()
+  await db.schema.dropTable('alert_occurrences').execute()
+}

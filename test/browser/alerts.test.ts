@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { BasePage, browserUnavailable, launchBrowser, type BrowserSession } from '../helpers/browser.ts'
+import { dialectName } from '../helpers/database.ts'
+import { startServer, type RunningServer } from '../helpers/server.ts'
+
+/** Alerts in a real browser: the alert-email choice and the organisation's alert settings, axe clean and at 320 px. */
+describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable() }, () => {
+  let server: RunningServer
+  let browser: BrowserSession
+
+  before(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('a project manager chooses the daily digest for alerts', async () => {
+    const site = new BasePage(await browser.context.newPage(), server.baseUrl, 'js')
+    await site.signIn(server.t.orgs.a.users.project_manager, '/account')
+    await site.follow('Choose when you get alert emails', 'alert-preferences')
+    assert.equal(await site.heading(), 'Alert emails')
+    await site.page.getByLabel('In the daily digest').check()
+    await site.press('Save', 'alert-preferences-saved')
+    assert.equal(await site.flash(), 'Success Alert emails saved')
+    assert.ok(await site.page.getByLabel('In the daily digest').isChecked())
+    await site.page.setViewportSize({ width: 320, height: 800 })
+    await site.goto('/account/alerts', 'alert-preferences-320')
+    const { scrollWidth, width } = await site.page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    }))
+    assert.ok(scrollWidth <= width, `scrolls sideways at 320 px (${scrollWidth})`)
+    await site.page.setViewportSize({ width: 1280, height: 800 })
+    await site.signOut()
+    await site.page.close()
+  })
+
+  it('an administrator turns on telling the Portfolio Holder', async () => {
+    const site = new BasePage(await browser.context.newPage(), server.baseUrl, 'js')
+    await site.signIn(server.t.orgs.a.users.administrator, '/settings')
+    await site.follow('Alerts: who is told besides the person accountable', 'alert-settings')
+    await site.page.getByLabel('The Portfolio Holder').check()
+    await site.press('Save settings', 'alert-settings-saved')
+    assert.equal(await site.flash(), 'Success Alert settings saved')
+    assert.ok(await site.page.getByLabel('The Portfolio Holder').isChecked())
+    assert.ok(!(await site.page.getByLabel('The panel chair').isChecked()))
+    await site.page.setViewportSize({ width: 320, height: 800 })
+    await site.goto('/settings/alerts', 'alert-settings-320')
+    const { scrollWidth, width } = await site.page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    }))
+    assert.ok(scrollWidth <= width, `scrolls sideways at 320 px (${scrollWidth})`)
+    await site.page.close()
+  })
+})
