@@ -88,6 +88,7 @@ import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
 import { alertsRoutes } from './modules/alerts/index.ts'
+import { followButton, followsRoutes } from './modules/subscriptions/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { auth: services.auth, secureCookies: config.secureCookies })
 
   await app.register(notificationsHeader)
+  await app.register(followButton)
   await app.register(schedulerPlugin)
 
   app.setErrorHandler(errorHandler)
@@ -259,6 +261,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
   await app.register(alertsRoutes)
+  await app.register(followsRoutes)
   await app.register(apiDocsRoutes)
 
   return app

@@ -59,6 +59,7 @@ import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
 import * as alertsArea from './modules/alerts/index.ts'
+import * as subscriptionsArea from './modules/subscriptions/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -151,6 +152,16 @@ export function createServices(database: Database, config: Config) {
     ...alertsArea.alertHealthRules({ holidaysOf: (id) => workingCalendar.holidaysOf(db, id) }),
   ])
   const alerts = alertsArea.createAlertsService(db, { governance, notifications, mailer })
+  const follows = subscriptionsArea.createFollowsService(db, {
+    canSee: async (scope, type, id) =>
+      (type === 'programme'
+        ? await programmes.get(scope, id)
+        : type === 'committee'
+          ? await scrutiny.getCommittee(scope, id)
+          : await scrutiny.recommendations.get(scope, id)) !== undefined,
+    notifications,
+    mailer,
+  })
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
     findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
@@ -230,6 +241,7 @@ export function createServices(database: Database, config: Config) {
     governance,
     earlyWarnings,
     alerts,
+    follows,
     scrutiny,
     calendar,
     reports,

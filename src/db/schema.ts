@@ -1659,7 +1659,25 @@ export interface AlertPreferenceTable {
   updated_at: string
 }
 
+/** A member following a committee, programme or recommendation (migration 0032). */
+export interface FollowTable {
+  id: Generated<number>
+  organisation_id: number
+  user_id: number
+  record_type: string
+  record_id: number
+  created_at: string
+}
+
+/** How far through the organisation's audit trail followers have been told (migration 0032). */
+export interface FollowCursorTable {
+  organisation_id: number
+  last_event_id: number
+}
+
 export interface DB {
+  follows: FollowTable
+  follow_cursors: FollowCursorTable
   alert_occurrences: AlertOccurrenceTable
   alert_settings: AlertSettingsTable
   alert_preferences: AlertPreferenceTable

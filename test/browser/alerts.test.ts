@@ -4,14 +4,18 @@ import { BasePage, browserUnavailable, launchBrowser, type BrowserSession } from
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 
-/** Alerts in a real browser: the alert-email choice and the organisation's alert settings, axe clean and at 320 px. */
+/** Alerts in a real browser: the alert-email choice, the Follow button and the organisation's alert settings, axe clean and at 320 px. */
 describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable() }, () => {
   let server: RunningServer
   let browser: BrowserSession
+  let programmeId = 0
 
   before(async () => {
     server = await startServer()
     browser = await launchBrowser()
+    const admin = await server.t.tokenFor(server.t.orgs.a.users.administrator)
+    const p = await server.t.api(admin, 'POST', '/api/v1/programmes', { reference: 'FO', name: 'Followed' })
+    programmeId = p.json<{ id: number }>().id
   })
   after(async () => {
     await browser?.close()
@@ -29,6 +33,28 @@ describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable()
     assert.ok(await site.page.getByLabel('In the daily digest').isChecked())
     await site.page.setViewportSize({ width: 320, height: 800 })
     await site.goto('/account/alerts', 'alert-preferences-320')
+    const { scrollWidth, width } = await site.page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    }))
+    assert.ok(scrollWidth <= width, `scrolls sideways at 320 px (${scrollWidth})`)
+    await site.page.setViewportSize({ width: 1280, height: 800 })
+    await site.signOut()
+    await site.page.close()
+  })
+
+  it('a member follows a programme from its page', async () => {
+    const site = new BasePage(await browser.context.newPage(), server.baseUrl, 'js')
+    await site.signIn(server.t.orgs.a.users.viewer, `/programmes/${programmeId}`)
+    await site.checkPage('programme-follow')
+    await site.press('Follow', 'programme-following')
+    assert.equal(
+      await site.flash(),
+      'Success You are following this programme. We will email you when it changes.',
+    )
+    assert.ok(await site.page.getByRole('button', { name: 'Stop following' }).isVisible())
+    await site.page.setViewportSize({ width: 320, height: 800 })
+    await site.goto(`/programmes/${programmeId}`, 'programme-following-320')
     const { scrollWidth, width } = await site.page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       width: window.innerWidth,

@@ -47,9 +47,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('alert_preferences_pk', ['organisation_id', 'user_id'])
     .execute()
+  // A member following a committee, programme or recommendation; told of changes made after they followed.
+  await idColumn(db, db.schema.createTable('follows'))
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    // committee | programme | recommendation
+    .addColumn('record_type', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('follows_once', ['organisation_id', 'user_id', 'record_type', 'record_id'])
+    .execute()
+  // How far through each organisation's audit trail the followers have been told (the last event's id).
+  await db.schema
+    .createTable('follow_cursors')
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.primaryKey().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('last_event_id', 'integer', (c) => c.notNull())
+    .execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('follow_cursors').execute()
+  await db.schema.dropTable('follows').execute()
   await db.schema.dropTable('alert_preferences').execute()
   await db.schema.dropTable('alert_settings').execute()
   await db.schema.dropTable('alert_occurrences').execute()

@@ -35,6 +35,7 @@ export const NOTIFICATION_KINDS: Record<string, string> = {
   report: 'Exception report',
   'early-warning': 'Resourcing early warning',
   alert: 'Alert',
+  follow: 'Something you follow changed',
 }
 
 export interface NotifyInput {
