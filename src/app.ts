@@ -88,7 +88,7 @@ import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
 import { alertsRoutes } from './modules/alerts/index.ts'
-import { followButton, followsRoutes } from './modules/subscriptions/index.ts'
+import { followButton, followsRoutes, publicSubscriptionsRoutes } from './modules/subscriptions/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -262,6 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outputsSlice)
   await app.register(alertsRoutes)
   await app.register(followsRoutes)
+  await app.register(publicSubscriptionsRoutes)
   await app.register(apiDocsRoutes)
 
   return app

@@ -152,7 +152,13 @@ export function createServices(database: Database, config: Config) {
     ...alertsArea.alertHealthRules({ holidaysOf: (id) => workingCalendar.holidaysOf(db, id) }),
   ])
   const alerts = alertsArea.createAlertsService(db, { governance, notifications, mailer })
+  const publicSubscriptions = subscriptionsArea.createPublicSubscriptionsService(db, {
+    mailer,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+  })
   const follows = subscriptionsArea.createFollowsService(db, {
+    publicSubscribers: publicSubscriptions,
     canSee: async (scope, type, id) =>
       (type === 'programme'
         ? await programmes.get(scope, id)
@@ -242,6 +248,7 @@ export function createServices(database: Database, config: Config) {
     earlyWarnings,
     alerts,
     follows,
+    publicSubscriptions,
     scrutiny,
     calendar,
     reports,

@@ -1150,6 +1150,8 @@ export interface MailOutboxTable {
   /** The instance sending it; a row "sending" past its lease was left by a crash and is retried. */
   lease_owner: string | null
   lease_expires_at: string | null
+  /** Extra headers as JSON, e.g. List-Unsubscribe (migration 0032). */
+  headers_json: Generated<string | null>
 }
 
 export interface JobRunTable {
@@ -1648,7 +1650,25 @@ export interface AlertSettingsTable {
   organisation_id: number
   tell_portfolio_holder: number
   tell_panel_chair: number
+  public_subscriptions: Generated<number>
   updated_at: string
+}
+
+/** A member of the public's confirmed subscription (migration 0032). */
+export interface PublicSubscriberTable {
+  id: Generated<number>
+  organisation_id: number
+  email: string
+  record_type: string
+  record_id: number
+  created_at: string
+}
+
+/** Subscription requests per hashed address or client network, in the current window (migration 0032). */
+export interface SubscriptionThrottleTable {
+  key: string
+  window_started_at: string
+  count: number
 }
 
 /** How a person wants their alerts by email: immediate or digest (migration 0032). */
@@ -1676,6 +1696,8 @@ export interface FollowCursorTable {
 }
 
 export interface DB {
+  public_subscribers: PublicSubscriberTable
+  subscription_throttle: SubscriptionThrottleTable
   follows: FollowTable
   follow_cursors: FollowCursorTable
   alert_occurrences: AlertOccurrenceTable

@@ -4,7 +4,7 @@ import { BasePage, browserUnavailable, launchBrowser, type BrowserSession } from
 import { dialectName } from '../helpers/database.ts'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 
-/** Alerts in a real browser: the alert-email choice, the Follow button and the organisation's alert settings, axe clean and at 320 px. */
+/** Alerts in a real browser: the alert-email choice, the Follow button, the organisation's alert settings and the public subscribe form, axe clean and at 320 px. */
 describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable() }, () => {
   let server: RunningServer
   let browser: BrowserSession
@@ -76,6 +76,40 @@ describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable()
     assert.ok(!(await site.page.getByLabel('The panel chair').isChecked()))
     await site.page.setViewportSize({ width: 320, height: 800 })
     await site.goto('/settings/alerts', 'alert-settings-320')
+    const { scrollWidth, width } = await site.page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    }))
+    assert.ok(scrollWidth <= width, `scrolls sideways at 320 px (${scrollWidth})`)
+    await site.page.setViewportSize({ width: 1280, height: 800 })
+    await site.signOut()
+    await site.page.close()
+  })
+
+  it('a resident subscribes on the public pages, without JavaScript', async () => {
+    const t = server.t
+    await t.database.db
+      .insertInto('alert_settings')
+      .values({
+        organisation_id: t.orgs.a.id,
+        tell_portfolio_holder: 0,
+        tell_panel_chair: 0,
+        public_subscriptions: 1,
+        updated_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.column('organisation_id').doUpdateSet({ public_subscriptions: 1 }))
+      .execute()
+    const site = new BasePage(await (await browser.noScriptContext()).newPage(), server.baseUrl, 'nojs')
+    await site.goto(`/public/alpha/subscribe?type=programme&id=${programmeId}`, 'public-subscribe')
+    await site.press('Subscribe', 'public-subscribe-errors')
+    assert.deepEqual(await site.errorMessages(), [
+      'Enter an email address in the correct format, like name@example.com',
+    ])
+    await site.field('Get an email when this changes').fill('resident@example.org')
+    await site.press('Subscribe', 'public-subscribe-sent')
+    assert.equal(await site.heading(), 'Check your email')
+    await site.page.setViewportSize({ width: 320, height: 800 })
+    await site.goto(`/public/alpha/subscribe?type=programme&id=${programmeId}`, 'public-subscribe-320')
     const { scrollWidth, width } = await site.page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       width: window.innerWidth,

@@ -210,6 +210,7 @@ describe(`alerts (${dialectName()})`, () => {
     assert.deepEqual(await t.app.services.alerts.settings(t.orgs.b.id), {
       tellPortfolioHolder: false,
       tellPanelChair: false,
+      publicSubscriptions: false,
     })
 
     const before = smtp.received.length

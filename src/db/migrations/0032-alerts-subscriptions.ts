@@ -34,6 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .addColumn('tell_portfolio_holder', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('tell_panel_chair', 'integer', (c) => c.notNull().defaultTo(0))
+    // Whether members of the public may subscribe by email on the organisation's public pages.
+    .addColumn('public_subscriptions', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
   await db.schema
@@ -67,9 +69,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .addColumn('last_event_id', 'integer', (c) => c.notNull())
     .execute()
+  // A member of the public's confirmed address: stored only once they confirm (until then it exists only in
+  // the signed link they were emailed); unsubscribing deletes the row.
+  await idColumn(db, db.schema.createTable('public_subscribers'))
+    .addColumn('organisation_id', 'integer', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('record_type', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('public_subscribers_once', ['organisation_id', 'email', 'record_type', 'record_id'])
+    .execute()
+  // Subscription requests counted per address and per client network (hashed keys, as sign-in throttling).
+  await db.schema
+    .createTable('subscription_throttle')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('window_started_at', 'text', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .execute()
+  // Extra headers of a queued mail (List-Unsubscribe on a subscriber's email), as JSON.
+  await db.schema.alterTable('mail_outbox').addColumn('headers_json', 'text').execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('mail_outbox').dropColumn('headers_json').execute()
+  await db.schema.dropTable('subscription_throttle').execute()
+  await db.schema.dropTable('public_subscribers').execute()
   await db.schema.dropTable('follow_cursors').execute()
   await db.schema.dropTable('follows').execute()
   await db.schema.dropTable('alert_preferences').execute()

@@ -49,7 +49,12 @@ export const alertsRepository = {
   async saveSettings(
     trx: Transaction<DB>,
     organisationId: number,
-    values: { tell_portfolio_holder: number; tell_panel_chair: number; updated_at: string },
+    values: {
+      tell_portfolio_holder: number
+      tell_panel_chair: number
+      public_subscriptions: number
+      updated_at: string
+    },
   ) {
     await trx
       .insertInto('alert_settings')

@@ -64,6 +64,16 @@ export async function alertsRoutes(app: FastifyInstance) {
           checked: s.tellPanelChair,
         },
       ],
+      publicItems: [
+        {
+          value: 'yes',
+          text: 'Let members of the public subscribe by email',
+          hint: {
+            text: 'On the public pages, anyone can ask to be emailed when a committee, programme or recommendation changes. Their address is kept only once they confirm it.',
+          },
+          checked: s.publicSubscriptions,
+        },
+      ],
     })
   })
 
@@ -75,6 +85,7 @@ export async function alertsRoutes(app: FastifyInstance) {
       await alerts.configure(request.actor!, {
         tellPortfolioHolder: chosen.has('portfolioHolder'),
         tellPanelChair: chosen.has('panelChair'),
+        publicSubscriptions: field(request.body, 'publicSubscriptions') === 'yes',
       })
       reply.flash('Alert settings saved')
       return reply.redirect('/settings/alerts', 303)

@@ -19,6 +19,8 @@ import {
 export interface AlertSettings {
   tellPortfolioHolder: boolean
   tellPanelChair: boolean
+  /** Members of the public may subscribe by email to records on the public pages. */
+  publicSubscriptions: boolean
 }
 
 // Issue 12: the health rules' findings become alerts to the people who must know. The finding is the rule's,
@@ -39,7 +41,11 @@ export function createAlertsService(
 ) {
   async function settingsOf(q: Kysely<DB> | Transaction<DB>, organisationId: number): Promise<AlertSettings> {
     const s = await repo.settings(q, organisationId)
-    return { tellPortfolioHolder: s?.tell_portfolio_holder === 1, tellPanelChair: s?.tell_panel_chair === 1 }
+    return {
+      tellPortfolioHolder: s?.tell_portfolio_holder === 1,
+      tellPanelChair: s?.tell_panel_chair === 1,
+      publicSubscriptions: s?.public_subscriptions === 1,
+    }
   }
 
   /** The accountable people for the record a finding is about, and the committee whose chair may be told. */
@@ -154,6 +160,7 @@ export function createAlertsService(
       const values = {
         tell_portfolio_holder: input.tellPortfolioHolder ? 1 : 0,
         tell_panel_chair: input.tellPanelChair ? 1 : 0,
+        public_subscriptions: input.publicSubscriptions ? 1 : 0,
         updated_at: new Date().toISOString(),
       }
       await db.transaction().execute(async (trx) => {
@@ -168,6 +175,7 @@ export function createAlertsService(
           before: {
             tell_portfolio_holder: before.tellPortfolioHolder ? 1 : 0,
             tell_panel_chair: before.tellPanelChair ? 1 : 0,
+            public_subscriptions: before.publicSubscriptions ? 1 : 0,
           },
           after: values,
         })

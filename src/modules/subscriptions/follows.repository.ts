@@ -44,9 +44,13 @@ export const followsRepository = {
       .execute()
   },
 
-  /** Organisations with anyone following anything. */
+  /** Organisations with anyone (a member or a member of the public) following anything. */
   organisationsFollowing: (db: Q) =>
-    db.selectFrom('follows').select('organisation_id').distinct().orderBy('organisation_id').execute(),
+    db
+      .selectFrom('follows')
+      .select('organisation_id')
+      .union(db.selectFrom('public_subscribers').select('organisation_id'))
+      .execute(),
 
   async cursor(trx: Transaction<DB>, organisationId: number): Promise<number> {
     const row = await trx

@@ -25,3 +25,9 @@ export function changeLine(e: { actor_label: string; action: string; entity_type
   const thing = e.entity_type === 'meeting' ? 'a meeting' : `the ${e.entity_type}`
   return `${e.actor_label} ${VERBS[e.action] ?? e.action.replace(/_/g, ' ')} ${thing}`
 }
+
+/** The same for the public: what changed, without naming the officer who changed it. */
+export function publicChangeLine(e: { action: string; entity_type: string }): string {
+  const thing = e.entity_type === 'meeting' ? 'A meeting' : `The ${e.entity_type}`
+  return `${thing} was ${VERBS[e.action] ?? e.action.replace(/_/g, ' ')}`
+}

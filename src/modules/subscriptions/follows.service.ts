@@ -5,7 +5,8 @@ import type { DB } from '../../db/schema.ts'
 import type { Mailer } from '../../mail/mailer.ts'
 import type { NotificationsService } from '../notifications/notifications.service.ts'
 import { followsRepository as repo } from './follows.repository.ts'
-import { changeLine, followedUrl, type Followable } from './follows.rules.ts'
+import { changeLine, followedUrl, publicChangeLine, type Followable } from './follows.rules.ts'
+import type { PublicSubscriptionsService } from './public-subscriptions.service.ts'
 
 // Issue 12: a member follows a committee, programme or recommendation and is emailed when it changes. The
 // changes are read from the audit trail, which every change to those records writes in its own transaction:
@@ -20,6 +21,8 @@ export function createFollowsService(
     canSee: (scope: Scope, type: Followable, id: number) => Promise<boolean>
     notifications: NotificationsService
     mailer: Mailer
+    /** Members of the public subscribed to the record, told by email. */
+    publicSubscribers: Pick<PublicSubscriptionsService, 'tell'>
   },
 ) {
   return {
@@ -67,8 +70,13 @@ export function createFollowsService(
           let n = 0
           for (const { type, id, events: changes } of byRecord.values()) {
             const followers = await repo.followers(trx, org, type, id)
-            const name = followers.length > 0 ? await repo.nameOf(trx, org, type, id) : null
+            const name = await repo.nameOf(trx, org, type, id)
             if (name === null) continue
+            n += await deps.publicSubscribers.tell(trx, org, type, id, {
+              name,
+              lines: [...new Set(changes.map(publicChangeLine))],
+              since: changes.at(-1)!.occurred_at,
+            })
             const url = followedUrl(type, id)
             for (const f of followers) {
               // Only changes made after they followed, and not their own.
