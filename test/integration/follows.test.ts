@@ -75,6 +75,19 @@ describe(`following a record (${dialectName()})`, () => {
     assert.match(readable(mails[0]!.raw), /updated the programme/)
     assert.match(mails[0]!.raw, new RegExp(`/programmes/${programme.id}`))
     assert.equal(await tell(), 0, 'each change is told once')
+    // Two runs at once (two instances): the change is told once.
+    const again = (await t.api(admin, 'GET', `/api/v1/programmes/${programme.id}`)).json<Json>()
+    await t.api(admin, 'PATCH', `/api/v1/programmes/${programme.id}`, {
+      version: again.version,
+      purpose: 'Twice?',
+    })
+    const runs = await Promise.all([
+      t.app.services.follows.sendChanges(),
+      t.app.services.follows.sendChanges(),
+    ])
+    assert.deepEqual(runs.sort(), [0, 1])
+    await t.app.services.mailer.flush()
+    assert.equal(changed('FO Followed').length, 2)
   })
 
   it('the person who made a change is not told of it, and stopping ends the emails', async () => {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { FOLLOWED_ENTITY_TYPES, type Followable } from './follows.rules.ts'
 
@@ -52,12 +52,22 @@ export const followsRepository = {
       .union(db.selectFrom('public_subscribers').select('organisation_id'))
       .execute(),
 
+  /**
+   * The organisation's cursor, held for the rest of the transaction: a second run at the same time (on
+   * PostgreSQL; SQLite runs one transaction at a time) waits, then reads where the first left off.
+   */
   async cursor(trx: Transaction<DB>, organisationId: number): Promise<number> {
-    const row = await trx
+    await trx
+      .insertInto('follow_cursors')
+      .values({ organisation_id: organisationId, last_event_id: 0 })
+      .onConflict((oc) => oc.column('organisation_id').doNothing())
+      .execute()
+    let q = trx
       .selectFrom('follow_cursors')
       .select('last_event_id')
       .where('organisation_id', '=', organisationId)
-      .executeTakeFirst()
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate()
+    const row = await q.executeTakeFirst()
     return row?.last_event_id ?? 0
   },
 
