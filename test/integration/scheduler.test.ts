@@ -54,6 +54,8 @@ describe(`scheduler (${dialectName()})`, () => {
       'audit-checkpoint',
       'daily-digest',
       'exception-escalations',
+      'followed-changes',
+      'governance-alerts',
       'health-snapshot',
       'housekeeping',
       'mail-outbox',
