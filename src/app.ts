@@ -94,6 +94,8 @@ import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
 import { outputsSlice } from './modules/outcomes/outputs/index.ts'
 import { publicSlice } from './modules/public/index.ts'
 import { forwardPlanSlice } from './modules/forward-plan/index.ts'
+import { alertsRoutes } from './modules/alerts/index.ts'
+import { followButton, followsRoutes, publicSubscriptionsRoutes } from './modules/subscriptions/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -191,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { auth: services.auth, secureCookies: config.secureCookies })
 
   await app.register(notificationsHeader)
+  await app.register(followButton)
   await app.register(schedulerPlugin)
 
   app.setErrorHandler(errorHandler)
@@ -271,6 +274,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(indicatorsSlice)
   await app.register(publicSlice)
   await app.register(forwardPlanSlice)
+  await app.register(alertsRoutes)
+  await app.register(followsRoutes)
+  await app.register(publicSubscriptionsRoutes)
   await app.register(apiDocsRoutes)
 
   return app

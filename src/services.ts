@@ -62,6 +62,8 @@ import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
 import { createPublicArea } from './modules/public/index.ts'
 import * as forwardPlanArea from './modules/forward-plan/index.ts'
+import * as alertsArea from './modules/alerts/index.ts'
+import * as subscriptionsArea from './modules/subscriptions/index.ts'
 import {
   CAPACITY_HEALTH_RULES,
   capacityHistory,
@@ -164,7 +166,25 @@ export function createServices(database: Database, config: Config) {
     ...responsibilitiesArea.responsibilityHealthRules(responsibilities),
     ...indicatorsArea.indicatorHealthRules(indicators),
     ...forwardPlanArea.forwardPlanHealthRules({ workingCalendar }),
+    ...alertsArea.alertHealthRules({ holidaysOf: (id) => workingCalendar.holidaysOf(db, id) }),
   ])
+  const alerts = alertsArea.createAlertsService(db, { governance, notifications, mailer })
+  const publicSubscriptions = subscriptionsArea.createPublicSubscriptionsService(db, {
+    mailer,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+  })
+  const follows = subscriptionsArea.createFollowsService(db, {
+    publicSubscribers: publicSubscriptions,
+    canSee: async (scope, type, id) =>
+      (type === 'programme'
+        ? await programmes.get(scope, id)
+        : type === 'committee'
+          ? await scrutiny.getCommittee(scope, id)
+          : await scrutiny.recommendations.get(scope, id)) !== undefined,
+    notifications,
+    mailer,
+  })
   // The resourcing early warning acts on the capacity rule's findings, as the organisation configured it.
   const earlyWarnings = createEarlyWarningService(db, {
     findingsOf: (organisationId, ruleId, now) => governance.findingsOf(organisationId, ruleId, now),
@@ -256,6 +276,9 @@ export function createServices(database: Database, config: Config) {
     tolerances,
     governance,
     earlyWarnings,
+    alerts,
+    follows,
+    publicSubscriptions,
     scrutiny,
     calendar,
     reports,

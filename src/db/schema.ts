@@ -1175,6 +1175,8 @@ export interface MailOutboxTable {
   /** The instance sending it; a row "sending" past its lease was left by a crash and is retried. */
   lease_owner: string | null
   lease_expires_at: string | null
+  /** Extra headers as JSON, e.g. List-Unsubscribe (migration 0032). */
+  headers_json: Generated<string | null>
 }
 
 export interface JobRunTable {
@@ -1839,3 +1841,75 @@ export interface DB {
 }
 
 export type ForwardPlanEntry = Selectable<ForwardPlanEntryTable>
+/** One alert sent: (rule, record, period) is unique, so it is sent once (migration 0032). */
+export interface AlertOccurrenceTable {
+  id: Generated<number>
+  organisation_id: number
+  rule_id: string
+  record_type: string
+  record_id: number
+  /** A month ("2026-11") for a rule that recurs each month; '' for one told once per record. */
+  period: string
+  recipients: number
+  sent_at: string
+}
+
+/** Whether the organisation's alerts also go to the Portfolio Holder and the panel chair (migration 0032). */
+export interface AlertSettingsTable {
+  organisation_id: number
+  tell_portfolio_holder: number
+  tell_panel_chair: number
+  public_subscriptions: Generated<number>
+  updated_at: string
+}
+
+/** A member of the public's confirmed subscription (migration 0032). */
+export interface PublicSubscriberTable {
+  id: Generated<number>
+  organisation_id: number
+  email: string
+  record_type: string
+  record_id: number
+  created_at: string
+}
+
+/** Subscription requests per hashed address or client network, in the current window (migration 0032). */
+export interface SubscriptionThrottleTable {
+  key: string
+  window_started_at: string
+  count: number
+}
+
+/** How a person wants their alerts by email: immediate or digest (migration 0032). */
+export interface AlertPreferenceTable {
+  organisation_id: number
+  user_id: number
+  delivery: string
+  updated_at: string
+}
+
+/** A member following a committee, programme or recommendation (migration 0032). */
+export interface FollowTable {
+  id: Generated<number>
+  organisation_id: number
+  user_id: number
+  record_type: string
+  record_id: number
+  created_at: string
+}
+
+/** How far through the organisation's audit trail followers have been told (migration 0032). */
+export interface FollowCursorTable {
+  organisation_id: number
+  last_event_id: number
+}
+
+export interface DB {
+  public_subscribers: PublicSubscriberTable
+  subscription_throttle: SubscriptionThrottleTable
+  follows: FollowTable
+  follow_cursors: FollowCursorTable
+  alert_occurrences: AlertOccurrenceTable
+  alert_settings: AlertSettingsTable
+  alert_preferences: AlertPreferenceTable
+}

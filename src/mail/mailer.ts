@@ -10,6 +10,8 @@ export interface OutgoingMail {
   subject: string
   text: string
   html: string
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post on a subscriber's email. */
+  headers?: Record<string, string>
 }
 
 export interface MailLogger {
@@ -130,6 +132,7 @@ export function createMailer(
           subject: mail.subject,
           text: mail.text_body,
           html: mail.html_body,
+          ...(mail.headers_json ? { headers: JSON.parse(mail.headers_json) as Record<string, string> } : {}),
         })
         await db
           .updateTable('mail_outbox')
@@ -179,6 +182,7 @@ export function createMailer(
           subject: mail.subject,
           text_body: mail.text,
           html_body: mail.html,
+          headers_json: mail.headers ? JSON.stringify(mail.headers) : null,
           status: 'pending',
           created_at: new Date().toISOString(),
         })

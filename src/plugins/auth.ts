@@ -17,6 +17,11 @@ declare module 'fastify' {
      * the body (src/web/multipart-csrf.ts) — never in the URL, where it would be logged.
      */
     csrfInMultipart?: boolean
+    /**
+     * A one-click unsubscribe (RFC 8058): the mail client posts it with no cookie, so no CSRF token; the
+     * signed token in its URL is what authorises it, and all it can do is delete that one subscription.
+     */
+    oneClickUnsubscribe?: boolean
   }
 }
 
@@ -100,6 +105,7 @@ export default fp(
     app.addHook('preValidation', (request, reply, done) => {
       if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return done()
       if (request.routeOptions.config.csrfInMultipart && request.isMultipart()) return done()
+      if (request.routeOptions.config.oneClickUnsubscribe) return done()
       app.csrfProtection(request, reply, done)
     })
   },

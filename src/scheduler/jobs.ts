@@ -36,6 +36,18 @@ export function governanceJobs(services: Services): Job[] {
       run: async (now) => `${await services.accessAlerts.send(now)} alerts`,
     },
     {
+      // Each hour: each alert occurrence (rule, record, period) newly found is sent once (issue 12).
+      name: 'governance-alerts',
+      slotOf: hourSlot,
+      run: async (now) => `${await services.alerts.send(now)} alerts sent`,
+    },
+    {
+      // Each minute: followers of a committee, programme or recommendation are told of its changes.
+      name: 'followed-changes',
+      slotOf: minuteSlot,
+      run: async () => `${await services.follows.sendChanges()} told`,
+    },
+    {
       // Each morning, London time; before 7am the day's slot is not yet due.
       name: 'daily-digest',
       slotOf: (now) => (londonHour(now) >= 7 ? daySlot(now) : null),

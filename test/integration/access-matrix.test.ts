@@ -200,6 +200,10 @@ const OTHER_PARAMS: Record<string, string> = {
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',
+  // A public subscription page names the organisation by its public slug; alpha has not turned it on.
+  '/public/:slug/subscribe': '/public/alpha/subscribe',
+  '/public/:slug/subscribe/confirm': '/public/alpha/subscribe/confirm',
+  '/public/:slug/unsubscribe': '/public/alpha/unsubscribe',
   // A closure day is named by its date within the asker's own organisation: no other organisation's to find.
   '/settings/working-days/closures/:date/delete': '/settings/working-days/closures/2030-01-02/delete',
   '/api/v1/organisation/closure-days/:date': '/api/v1/organisation/closure-days/2030-01-02',

@@ -35,6 +35,8 @@ export const NOTIFICATION_KINDS: Record<string, string> = {
   report: 'Exception report',
   'early-warning': 'Resourcing early warning',
   'access-to-information': 'Access to Information',
+  alert: 'Alert',
+  follow: 'Something you follow changed',
 }
 
 export interface NotifyInput {
@@ -46,6 +48,11 @@ export interface NotifyInput {
   /** A path within Oversight, e.g. /exceptions/12. */
   url: string
   mail: MailContent
+  /**
+   * The people to email at once whatever the kind (an alert, as each person chose it); their notification is
+   * then left out of the digest, so they are not told twice. Everyone else as the kind and their setting say.
+   */
+  immediateFor?: readonly number[]
 }
 
 export function createNotificationsService(db: Kysely<DB>, mailer: Mailer, baseUrl: string) {
@@ -69,6 +76,7 @@ export function createNotificationsService(db: Kysely<DB>, mailer: Mailer, baseU
       const ids = [...new Set(input.userIds)]
       if (ids.length === 0) return 0
       const at = new Date().toISOString()
+      const chosen = input.immediateFor && new Set(input.immediateFor)
       await trx
         .insertInto('notifications')
         .values(
@@ -80,16 +88,24 @@ export function createNotificationsService(db: Kysely<DB>, mailer: Mailer, baseU
             body: input.body,
             url: input.url,
             created_at: at,
+            digested_at: chosen?.has(user_id) ? at : null,
           })),
         )
         .execute()
-      if (!IMMEDIATE_KINDS.has(input.kind)) return ids.length
-      const prefs = await preferencesOf(trx, input.organisationId, ids)
-      const people = await trx.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute()
+      if (!chosen && !IMMEDIATE_KINDS.has(input.kind)) return ids.length
+      const prefs = chosen ? null : await preferencesOf(trx, input.organisationId, ids)
+      const emailNow = ids.filter((id) =>
+        chosen ? chosen.has(id) : (prefs?.get(id) ?? 'immediate') === 'immediate',
+      )
+      if (emailNow.length === 0) return ids.length
+      const people = await trx
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('id', 'in', emailNow)
+        .execute()
       const link = input.mail.link && { ...input.mail.link, url: `${baseUrl}${input.mail.link.url}` }
       const { text, html } = renderMail({ ...input.mail, link })
       for (const p of people) {
-        if ((prefs.get(p.id) ?? 'immediate') !== 'immediate') continue
         await mailer.queue(trx, {
           organisationId: input.organisationId,
           to: [p.email],

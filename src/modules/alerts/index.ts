@@ -1,0 +1,3 @@
+export { alertsRoutes } from './alerts.routes.ts'
+export { alertHealthRules } from './alerts.health-rules.ts'
+export { createAlertsService, type AlertsService } from './alerts.service.ts'

@@ -1,0 +1,5 @@
+export { createFollowsService, type FollowsService } from './follows.service.ts'
+export { followButton, followsRoutes } from './follows.routes.ts'
+export type { Followable } from './follows.rules.ts'
+export { createPublicSubscriptionsService } from './public-subscriptions.service.ts'
+export { publicSubscriptionsRoutes } from './public-subscriptions.routes.ts'
