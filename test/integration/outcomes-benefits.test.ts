@@ -29,6 +29,7 @@ describe(`the benefits register (${dialectName()})`, () => {
   let shared: number
   let councilOnly: number
   let foreignProject: number
+  let foreignProgramme: number
   let ambition: number
   let foreignAmbition: number
   let foreignIndicator: number
@@ -78,6 +79,7 @@ describe(`the benefits register (${dialectName()})`, () => {
     admin = await t.tokenFor(t.orgs.a.users.administrator)
     const adminB = await t.tokenFor(t.orgs.b.users.administrator)
     const programmeB = await make(adminB, '/api/v1/programmes', { reference: 'B', name: 'B' })
+    foreignProgramme = programmeB
     foreignProject = await make(adminB, '/api/v1/projects', {
       reference: 'B-1',
       name: 'B',
@@ -179,6 +181,8 @@ describe(`the benefits register (${dialectName()})`, () => {
       [{ title: 'Theirs', indicatorId: foreignIndicator }, 'indicatorId', /Choose an indicator/],
       [{ title: 'Theirs', ownerPersonId: foreignPerson }, 'ownerPersonId', /Choose a person/],
       [{ title: 'Theirs', projectId: foreignProject }, 'projectId', /Choose a project/],
+      // Another council's programme beside our project (the API property test found it accepted).
+      [{ title: 'Theirs', programmeId: foreignProgramme }, 'programmeId', /./],
       [{ title: 'No unit', type: 'societal' }, 'unit', /Enter the unit/],
     ]
     for (const [body, fieldName, message] of cases) {

@@ -64,7 +64,9 @@ export function createBenefitsService(db: Kysely<DB>) {
     const errors = validateBenefit(b, today)
     const refs: ForeignId[] = [
       { field: 'projectId', table: 'projects', id: b.projectId },
-      { field: 'programmeId', table: 'programmes', id: b.projectId === null ? b.programmeId : null },
+      // Named with a project too, the programme must still be one of ours (the API property test sent another
+      // council's, which was ignored and so accepted); the project's own programme is the one kept.
+      { field: 'programmeId', table: 'programmes', id: b.programmeId },
       {
         field: 'ambitionId',
         table: 'ambitions',
