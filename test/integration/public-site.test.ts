@@ -235,6 +235,31 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     )
   })
 
+  it('keeps an agenda item marked exempt (Part B) off the pages and the data, with its recommendation', async () => {
+    assert.match((await resident.get(`/public/alpha/meetings/${ids.meeting}`)).text, /Contract award/)
+    // The forward plan's Access to Information page records the exemption; its flag is what the site reads.
+    await t.database.db
+      .updateTable('agenda_items')
+      .set({ is_exempt: 1, exempt_reason: 'Information relating to the financial or business affairs' })
+      .where('id', '=', ids.partB!)
+      .execute()
+    try {
+      const meeting = await resident.get(`/public/alpha/meetings/${ids.meeting}`)
+      assert.doesNotMatch(meeting.text, /Contract award|Commercial terms|financial or business affairs/)
+      assert.match(meeting.text, /ICT programme update/)
+      assert.doesNotMatch((await resident.get('/public/alpha/recommendations')).text, /PMP\/2021\/02/)
+      const data = await resident.get('/public/alpha/data/recommendations.json')
+      assert.doesNotMatch(data.body, /PMP\/2021\/02/)
+      assert.match(data.body, /PMP\/2021\/01/)
+    } finally {
+      await t.database.db
+        .updateTable('agenda_items')
+        .set({ is_exempt: 0, exempt_reason: '' })
+        .where('id', '=', ids.partB!)
+        .execute()
+    }
+  })
+
   it('refuses a withholding that names nothing of ours, and a bad threshold, with the error summary', async () => {
     const foreign = await adminA.post('/settings/publication/withheld', {
       recordType: 'programme',

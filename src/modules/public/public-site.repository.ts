@@ -123,13 +123,17 @@ export function createPublicSiteRepository(db: Db) {
     },
 
     agendaItems(organisationId: number, meetingId: number) {
-      return db
-        .selectFrom('agenda_items')
-        .select(['id', 'number', 'title', 'purpose', 'reports_presented', 'minutes'])
-        .where('organisation_id', '=', organisationId)
-        .where('meeting_id', '=', meetingId)
-        .orderBy('id')
-        .execute()
+      return (
+        db
+          .selectFrom('agenda_items')
+          .select(['id', 'number', 'title', 'purpose', 'reports_presented', 'minutes'])
+          .where('organisation_id', '=', organisationId)
+          .where('meeting_id', '=', meetingId)
+          // An exempt (Part B) item, and its reason, never leave the town hall.
+          .where('is_exempt', '=', 0)
+          .orderBy('id')
+          .execute()
+      )
     },
 
     resolutionsOf(organisationId: number, itemIds: number[]) {
@@ -166,6 +170,7 @@ export function createPublicSiteRepository(db: Db) {
           'committees.name as committee',
         ])
         .where('recommendations.organisation_id', '=', organisationId)
+        .where('agenda_items.is_exempt', '=', 0)
         .orderBy('recommendations.made_on', 'desc')
         .orderBy('recommendations.reference')
         .execute()
