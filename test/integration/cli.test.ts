@@ -427,7 +427,7 @@ describe(`oversight command line (${dialectName()})`, () => {
     const file = path.join(dir, 'nightly', 'copy.sqlite')
     const run = await cli(url, ['backup', '--to', file])
     assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stdout, /passes SQLite's integrity check: [\d.]+ KB \([\d,]+ bytes\), 2 organisations/)
+    assert.match(run.stdout, /passes SQLite's integrity check: [\d.]+ [KM]B \([\d,]+ bytes\), 2 organisations/)
     assert.ok(statSync(file).size > 0)
     assert.ok(!existsSync(`${file}-wal`), 'the copy is a single file')
     const copy = new SQLite(file, { readonly: true })
