@@ -60,7 +60,7 @@ import * as responsibilitiesArea from './modules/responsibilities/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
-import { createPublicArea } from './modules/public/index.ts'
+import { createPublicArea, publicSiteOn } from './modules/public/index.ts'
 import * as forwardPlanArea from './modules/forward-plan/index.ts'
 import * as alertsArea from './modules/alerts/index.ts'
 import * as subscriptionsArea from './modules/subscriptions/index.ts'
@@ -172,7 +172,9 @@ export function createServices(database: Database, config: Config) {
   const publicSubscriptions = subscriptionsArea.createPublicSubscriptionsService(db, {
     mailer,
     baseUrl: config.baseUrl,
+    publicPath: config.publicBasePath,
     secret: config.sessionSecret,
+    onPublicSite: (q, slug, type, id) => publicSiteOn(q).shows(slug, type, id),
   })
   const follows = subscriptionsArea.createFollowsService(db, {
     publicSubscribers: publicSubscriptions,

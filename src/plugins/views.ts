@@ -104,6 +104,8 @@ export function createViewEnvironment(): nunjucks.Environment {
 export default fp(
   async function views(app: FastifyInstance) {
     const env = createViewEnvironment()
+    // Where the public site is served (PUBLIC_BASE_PATH): its links and forms are built from it.
+    env.addGlobal('publicBase', app.config.publicBasePath)
     app.decorate('views', env)
 
     app.decorateReply(

@@ -191,6 +191,8 @@ const OTHER_PARAMS: Record<string, string> = {
   '/public/:org/programmes/:id': '/public/alpha/programmes/1',
   '/public/:org/ambitions': '/public/alpha/ambitions',
   '/public/:org/outputs': '/public/alpha/outputs',
+  '/public/:org/indicators': '/public/alpha/indicators',
+  '/public/:org/forward-plan': '/public/alpha/forward-plan',
   '/public/:org/meetings': '/public/alpha/meetings',
   '/public/:org/meetings/:id': '/public/alpha/meetings/1',
   '/public/:org/recommendations': '/public/alpha/recommendations',

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { ConfigError, loadConfig } from '../../src/config.ts'
 import { buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { todayInLondon } from '../../src/domain/dates.ts'
+import { lastCompletePeriod } from '../../src/domain/reporting-periods.ts'
 
 interface Json {
   id: number
@@ -427,6 +429,96 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     })
     assert.doesNotMatch((await resident.get('/public/alpha/outputs')).text, /New council website/)
     assert.doesNotMatch((await resident.get('/public/alpha/data/outputs.json')).body, /New council website/)
+  })
+
+  it('publishes indicators and the forward plan only once chosen: no exempt entry, no officer’s name, no enterer', async () => {
+    const { a } = t.orgs
+    const token = await t.tokenFor(a.users.administrator)
+    const month = lastCompletePeriod('monthly', todayInLondon())
+    const indicator = await make(token, '/api/v1/indicators', {
+      name: 'Contacts handled online',
+      unit: 'percent',
+      scale: 1,
+      polarity: 'higher',
+      frequency: 'monthly',
+    })
+    // An earlier test withheld the project: an indicator measuring it is withheld with it.
+    await make(token, '/api/v1/indicators', {
+      name: 'Website visits',
+      unit: 'count',
+      polarity: 'higher',
+      frequency: 'monthly',
+      projectIds: [ids.project],
+    })
+    for (const [part, body] of [
+      ['targets', { period: month, target: '60' }],
+      ['values', { period: month, value: '55.5', note: 'Channel shift slower than hoped' }],
+    ] as const) {
+      const res = await t.api(token, 'POST', `/api/v1/indicators/${indicator}/${part}`, body)
+      assert.equal(res.statusCode, 200, res.body)
+    }
+    const at = new Date().toISOString()
+    const board = await t.database.db
+      .insertInto('boards')
+      .values({ organisation_id: a.id, name: 'Cabinet', remit: '', created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await make(token, '/api/v1/forward-plan', {
+      title: 'Adopt the digital strategy',
+      decisionMaker: `board:${board.id}`,
+      expectedOn: '2099-03-26',
+    })
+    await make(token, '/api/v1/forward-plan', {
+      title: 'Approve the website content plan',
+      decisionMaker: `user:${a.users.programme_manager.id}`,
+      expectedOn: '2099-04-23',
+    })
+    await make(token, '/api/v1/forward-plan', {
+      title: 'Award the confidential contract',
+      decisionMaker: `board:${board.id}`,
+      expectedOn: '2099-05-21',
+      isExempt: true,
+      exemptParagraph: '3',
+    })
+    assert.equal((await resident.get('/public/alpha/indicators')).status, 404)
+    assert.equal((await resident.get('/public/alpha/forward-plan')).status, 404)
+    assert.equal((await resident.get('/public/alpha/data/indicators.csv')).status, 404)
+
+    await publish(adminA, ['programmes', 'indicators', 'forward-plan'])
+    const page = await resident.get('/public/alpha/indicators')
+    assert.equal(page.status, 200)
+    assert.match(page.text, /Contacts handled online/)
+    assert.match(page.text, /55\.5%/)
+    assert.match(page.text, /Off target/)
+    assert.doesNotMatch(page.text, /Website visits/)
+    const enterer = a.users.administrator.name
+    assert.doesNotMatch(page.text, new RegExp(enterer))
+    const csv = (await resident.get('/public/alpha/data/indicators.csv')).body
+    assert.ok(csv.includes(`Contacts handled online,Percentage,${month},55.5,60.0,Off target`), csv)
+    assert.doesNotMatch(csv, new RegExp(enterer))
+
+    const plan = await resident.get('/public/alpha/forward-plan')
+    assert.equal(plan.status, 200)
+    assert.match(plan.text, /Adopt the digital strategy/)
+    assert.match(plan.text, /Cabinet/)
+    assert.match(plan.text, /An officer \(Programme manager\)/)
+    assert.doesNotMatch(plan.text, new RegExp(a.users.programme_manager.name))
+    assert.doesNotMatch(plan.text, /confidential contract/)
+    assert.doesNotMatch((await resident.get('/public/alpha/data/forward-plan.json')).body, /confidential contract/)
+    assert.match((await resident.get('/public/alpha/')).text, /Forward plan of key decisions/)
+    // Another organisation's site shows none of it.
+    await publish(adminB, ['indicators', 'forward-plan'])
+    assert.doesNotMatch((await resident.get('/public/beta/indicators')).text, /Contacts handled online/)
+    assert.doesNotMatch((await resident.get('/public/beta/forward-plan')).text, /digital strategy/)
+
+    // An indicator can be withheld on its own.
+    await adminA.post('/settings/publication/withheld', {
+      recordType: 'indicator',
+      recordId: String(indicator),
+      reason: 'other',
+    })
+    assert.doesNotMatch((await resident.get('/public/alpha/indicators')).text, /Contacts handled online/)
+    assert.doesNotMatch((await resident.get('/public/alpha/data/indicators.csv')).body, /Contacts handled/)
   })
 
   it('reads PUBLIC_BASE_PATH, refusing one that is not a plain path', () => {

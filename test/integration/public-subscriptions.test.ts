@@ -42,6 +42,12 @@ describe(`public email subscriptions (${dialectName()})`, () => {
     programme = (
       await t.api(admin, 'POST', '/api/v1/programmes', { reference: 'PU', name: 'Public programme' })
     ).json<Json>()
+    // Only a record on the public site can be followed from it: Alpha publishes its programmes.
+    const a = await t.signIn(t.orgs.a.users.administrator)
+    const settings = await a.get('/settings/publication')
+    const version = settings.document.querySelector('input[name="version"]')!.getAttribute('value')!
+    const saved = await a.post('/settings/publication', { version, types: ['programmes'], threshold: '500' })
+    assert.equal(saved.status, 303)
   })
   after(async () => {
     await t.close()
@@ -153,6 +159,59 @@ describe(`public email subscriptions (${dialectName()})`, () => {
       payload: '',
     })
     assert.equal(forged.statusCode, 400)
+  })
+
+  it('offers only what is on the public site, and tells no subscriber of a record since withheld', async () => {
+    const resident = t.anonymous()
+    // The published programme's page links to the form; a record of an unpublished type cannot be followed.
+    const page = await resident.get(`/public/alpha/programmes/${programme.id}`)
+    const link = page.document.querySelector('a[href*="/subscribe?type=programme"]')
+    assert.equal(link?.getAttribute('href'), `/public/alpha/subscribe?type=programme&id=${programme.id}`)
+    const committee = (
+      await t.api(admin, 'POST', '/api/v1/committees', { name: 'Panel', code: 'PNL', kind: 'scrutiny_panel' })
+    ).json<Json>()
+    assert.equal((await resident.get(`/public/alpha/subscribe?type=committee&id=${committee.id}`)).status, 404)
+    assert.equal((await resident.get(subscribeUrl())).status, 200)
+    const posted = await resident.post('/public/alpha/subscribe', {
+      type: 'committee',
+      id: String(committee.id),
+      email: 'committee@example.org',
+    })
+    assert.equal(posted.status, 404)
+
+    // A confirmed subscriber of a programme the council then withholds hears nothing of it, not even its name.
+    await t.database.db
+      .insertInto('public_subscribers')
+      .values({
+        organisation_id: t.orgs.a.id,
+        email: 'withheld@example.org',
+        record_type: 'programme',
+        record_id: programme.id,
+        created_at: new Date(Date.now() - 60_000).toISOString(),
+      })
+      .execute()
+    const a = await t.signIn(t.orgs.a.users.administrator)
+    await a.get('/settings/publication')
+    const withheld = await a.post('/settings/publication/withheld', {
+      recordType: 'programme',
+      recordId: String(programme.id),
+      reason: 'commercial',
+    })
+    assert.equal(withheld.status, 303)
+    assert.equal((await resident.get(subscribeUrl())).status, 404)
+    const current = (await t.api(admin, 'GET', `/api/v1/programmes/${programme.id}`)).json<Json>()
+    await t.api(admin, 'PATCH', `/api/v1/programmes/${programme.id}`, {
+      version: current.version,
+      purpose: 'Commercially sensitive now',
+    })
+    const before = smtp.received.length
+    await t.app.services.follows.sendChanges()
+    await t.app.services.mailer.flush()
+    assert.equal(
+      smtp.received.slice(before).filter((m) => m.to.includes('withheld@example.org')).length,
+      0,
+      'nothing is emailed about a withheld record',
+    )
   })
 
   it('limits requests per address and per network, answering the same whether or not it sent', async () => {

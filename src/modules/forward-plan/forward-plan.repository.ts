@@ -60,14 +60,23 @@ export const forwardPlanRepository = {
   publicEntries: (db: Db, organisationId: number) =>
     db
       .selectFrom('forward_plan_entries as e')
+      .leftJoin('memberships as maker', (j) =>
+        j
+          .onRef('maker.user_id', '=', 'e.decision_maker_user_id')
+          .onRef('maker.organisation_id', '=', 'e.organisation_id'),
+      )
       .select([
         'e.id',
         'e.title',
         'e.description',
+        'e.board_id',
         'e.decision_maker',
         'e.expected_on',
         'e.listed_on',
         'e.status',
+        'e.programme_id',
+        'e.project_id',
+        'maker.role as decision_maker_role',
       ])
       .where('e.organisation_id', '=', organisationId)
       .where('e.is_exempt', '=', 0)

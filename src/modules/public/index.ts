@@ -12,6 +12,14 @@ export function createPublicArea(db: Kysely<DB>, secret: string) {
   return { publication, site: createPublicSiteService(db, publication, secret) }
 }
 
+/**
+ * The public site read on a given connection: a transaction that is telling public subscribers of a change
+ * asks through it whether the record is still on the site, without waiting on a second connection.
+ */
+export function publicSiteOn(db: Kysely<DB>) {
+  return createPublicSiteService(db, createPublicationService(db), '')
+}
+
 /** The administrator's settings page and the public site itself, under PUBLIC_BASE_PATH. */
 export async function publicSlice(app: FastifyInstance) {
   await app.register(publicationRoutes)

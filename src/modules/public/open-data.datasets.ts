@@ -123,6 +123,31 @@ export function datasets(service: PublicSiteService): Dataset[] {
         })),
     },
     {
+      name: 'indicators',
+      title: 'Performance indicators',
+      description: 'Each published indicator’s latest twelve periods: the value reported and the target set.',
+      type: 'indicators',
+      columns: [
+        { name: 'indicator', description: 'The indicator’s name' },
+        { name: 'unit', description: 'Count, Percentage, Money (£), Days or Score' },
+        { name: 'period', description: 'The period: YYYY-MM, YYYY/YY-Qn or YYYY/YY' },
+        { name: 'value', description: 'The value reported, in the unit (pounds for money); blank if none' },
+        { name: 'target', description: 'The target for the period, in the unit; blank if none set' },
+        { name: 'against_target', description: 'On target, Warning, Off target, No target, Missing or Not due yet' },
+      ],
+      rows: (site) =>
+        each(service.indicators(site), (i) =>
+          i.periods.map((p) => ({
+            indicator: i.name,
+            unit: i.unit,
+            period: p.key,
+            value: p.valueDecimal,
+            target: p.targetDecimal,
+            against_target: p.status,
+          })),
+        ),
+    },
+    {
       name: 'meetings',
       title: 'Committee meetings',
       description:
@@ -205,6 +230,31 @@ export function datasets(service: PublicSiteService): Dataset[] {
           key_decision: d.keyDecision,
           decision: d.decision,
           reasons: d.reasons,
+        })),
+    },
+    {
+      name: 'forward-plan',
+      title: 'Forward plan of key decisions',
+      description: 'The key decisions expected, with who takes each and when; exempt entries are never listed.',
+      type: 'forward-plan',
+      columns: [
+        { name: 'id', description: 'The entry’s number' },
+        { name: 'title', description: 'The decision to be taken' },
+        { name: 'description', description: 'What it is about' },
+        { name: 'decision_maker', description: 'A board, the Portfolio Holder by name, or an officer by role' },
+        { name: 'expected_on', description: 'When it is expected to be taken (YYYY-MM-DD)' },
+        { name: 'listed_on', description: 'When it was first put on the plan (YYYY-MM-DD)' },
+        { name: 'status', description: 'Planned, Taken or Deferred' },
+      ],
+      rows: (site) =>
+        each(service.forwardPlan(site), (e) => ({
+          id: e.id,
+          title: e.title,
+          description: e.description,
+          decision_maker: e.decisionMaker,
+          expected_on: e.expectedOn,
+          listed_on: e.listedOn,
+          status: e.status,
         })),
     },
     {

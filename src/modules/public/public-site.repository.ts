@@ -82,6 +82,46 @@ export function createPublicSiteRepository(db: Db) {
         .execute()
     },
 
+    /** Indicators in use (a retired one is history, not news), with what each measures. */
+    async indicators(organisationId: number) {
+      const [indicators, links] = await Promise.all([
+        db
+          .selectFrom('indicators')
+          .select(['id', 'name', 'description', 'unit', 'scale', 'polarity', 'frequency', 'created_at'])
+          .where('organisation_id', '=', organisationId)
+          .where('status', '=', 'active')
+          .orderBy('name')
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('indicator_links')
+          .select(['indicator_id', 'programme_id', 'project_id'])
+          .where('organisation_id', '=', organisationId)
+          .execute(),
+      ])
+      return { indicators, links }
+    },
+
+    /** Indicators' values and targets: the values without who entered them (a name is not for the public). */
+    async indicatorSeriesRows(organisationId: number, indicatorIds: number[]) {
+      if (indicatorIds.length === 0) return { values: [], targets: [] }
+      const [values, targets] = await Promise.all([
+        db
+          .selectFrom('indicator_values')
+          .select(['indicator_id', 'period', 'value', 'note'])
+          .where('organisation_id', '=', organisationId)
+          .where('indicator_id', 'in', indicatorIds)
+          .execute(),
+        db
+          .selectFrom('indicator_targets')
+          .select(['indicator_id', 'period', 'target', 'warning'])
+          .where('organisation_id', '=', organisationId)
+          .where('indicator_id', 'in', indicatorIds)
+          .execute(),
+      ])
+      return { values, targets }
+    },
+
     outputs(organisationId: number) {
       return db
         .selectFrom('outputs')
@@ -104,6 +144,16 @@ export function createPublicSiteRepository(db: Db) {
         .execute()
     },
 
+    async hasCommittee(organisationId: number, committeeId: number): Promise<boolean> {
+      const row = await db
+        .selectFrom('committees')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', committeeId)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
     meetings(organisationId: number) {
       return db
         .selectFrom('meetings')
@@ -114,6 +164,7 @@ export function createPublicSiteRepository(db: Db) {
           'meetings.start_time',
           'meetings.place',
           'meetings.status',
+          'meetings.committee_id',
           'committees.name as committee',
         ])
         .where('meetings.organisation_id', '=', organisationId)

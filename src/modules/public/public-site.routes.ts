@@ -19,9 +19,17 @@ export async function publicSiteRoutes(app: FastifyInstance) {
   const base = app.config.publicBasePath
 
   /** Rendered without the session's CSRF cookie or flash: a public page sets no cookie and can be cached. */
-  function render(reply: FastifyReply, site: PublicSite, template: string, context: Record<string, unknown>) {
+  async function render(
+    reply: FastifyReply,
+    site: PublicSite,
+    template: string,
+    context: Record<string, unknown>,
+  ) {
     const home = `${base}/${site.organisation.slug}`
+    // Where the organisation lets the public subscribe, the pages of records one can follow link to the form.
+    const open = await app.services.publicSubscriptions.organisationOpenTo(site.organisation.slug)
     const html = app.views.render(`public/views/${template}`, {
+      subscribeUrl: open ? `${home}/subscribe` : null,
       cspNonce: reply.cspNonce.script,
       organisation: site.organisation,
       home,
@@ -78,6 +86,24 @@ export async function publicSiteRoutes(app: FastifyInstance) {
   app.get<{ Params: Slug }>('/:org/outputs', opts(), async (request, reply) =>
     answerPublic(app, request, reply, request.params.org, 'outputs', async (site) =>
       render(reply, site, 'outputs.njk', { title: 'Outputs', outputs: await publicSite.outputs(site) }),
+    ),
+  )
+
+  app.get<{ Params: Slug }>('/:org/indicators', opts(), async (request, reply) =>
+    answerPublic(app, request, reply, request.params.org, 'indicators', async (site) =>
+      render(reply, site, 'indicators.njk', {
+        title: 'Performance indicators',
+        indicators: await publicSite.indicators(site),
+      }),
+    ),
+  )
+
+  app.get<{ Params: Slug }>('/:org/forward-plan', opts(), async (request, reply) =>
+    answerPublic(app, request, reply, request.params.org, 'forward-plan', async (site) =>
+      render(reply, site, 'forward-plan.njk', {
+        title: 'Forward plan of key decisions',
+        entries: await publicSite.forwardPlan(site),
+      }),
     ),
   )
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { isRating, isRatingScaleId, ratingLabel, type RatingScaleId } from '../../domain/dca.ts'
-import { notFound } from '../../errors.ts'
+import { HttpError, notFound } from '../../errors.ts'
 import { projectStageLabel } from '../projects/projects.rules.ts'
 import { effectiveStatus } from '../scrutiny/recommendations.service.ts'
 import {
@@ -22,6 +22,7 @@ import { AMBITION_STATUSES, labelOf } from '../outcomes/ambitions/ambitions.rule
 import { OUTPUT_STATUSES, OUTPUT_TYPES } from '../outcomes/outputs/outputs.rules.ts'
 import { createPublicSiteRepository, spendPage } from './public-site.repository.ts'
 import { publicSupplier } from './spend-redaction.rules.ts'
+import { publicIndicators, publicPlan } from './public-measures.ts'
 import type { PublicationService } from './publication.service.ts'
 import type { PublishedType, WithholdableRecord } from './publication.rules.ts'
 
@@ -164,11 +165,34 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         }))
     },
 
+    /**
+     * Whether a record a member of the public may follow is on the site now: its type published and the record
+     * not withheld (a recommendation not under a withheld or exempt item). A committee is on the site while
+     * its meetings are published.
+     */
+    async shows(slug: string, kind: 'programme' | 'committee' | 'recommendation', id: number): Promise<boolean> {
+      const type = kind === 'programme' ? 'programmes' : kind === 'committee' ? 'meetings' : 'recommendations'
+      const found = await head(slug, type).catch((e: unknown) => {
+        if (e instanceof HttpError && e.statusCode === 404) return null
+        throw e
+      })
+      if (!found) return false
+      const site = await this.site(found)
+      if (kind === 'programme') return (await this.programmes(site)).some((p) => p.id === id)
+      if (kind === 'recommendation') return (await this.recommendations(site)).some((r) => r.id === id)
+      return repo.hasCommittee(site.organisation.id, id)
+    },
+
+    indicators: (site: PublicSite) => publicIndicators(repo, site),
+
+    forwardPlan: (site: PublicSite) => publicPlan(db, site),
+
     async meetings(site: PublicSite) {
       return (await repo.meetings(site.organisation.id))
         .filter((m) => !site.isWithheld('meeting', m.id))
         .map((m) => ({
           id: m.id,
+          committeeId: m.committee_id,
           committee: m.committee,
           date: m.meeting_date,
           startTime: m.start_time,

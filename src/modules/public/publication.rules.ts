@@ -8,9 +8,11 @@ export const PUBLISHED_TYPES = [
   { value: 'programmes', text: 'Programmes, with their projects’ stage, status and delivery confidence' },
   { value: 'ambitions', text: 'Strategic ambitions (not drafts)' },
   { value: 'outputs', text: 'Projects’ outputs' },
+  { value: 'indicators', text: 'Performance indicators in use: values and targets' },
   { value: 'meetings', text: 'Committee meetings: agendas, minutes and resolutions' },
   { value: 'recommendations', text: 'The scrutiny recommendation tracker: responses, actions and outcomes' },
   { value: 'decisions', text: 'Published decisions' },
+  { value: 'forward-plan', text: 'The forward plan of key decisions (exempt entries never)' },
   { value: 'spend', text: 'The programmes’ spend by month, from the ledger' },
 ] as const
 export type PublishedType = (typeof PUBLISHED_TYPES)[number]['value']
@@ -21,10 +23,12 @@ export const WITHHOLDABLE = [
   { value: 'project', text: 'Project', type: 'programmes' },
   { value: 'ambition', text: 'Ambition', type: 'ambitions' },
   { value: 'output', text: 'Output', type: 'outputs' },
+  { value: 'indicator', text: 'Indicator', type: 'indicators' },
   { value: 'meeting', text: 'Meeting', type: 'meetings' },
   { value: 'agenda_item', text: 'Agenda item', type: 'meetings' },
   { value: 'recommendation', text: 'Recommendation', type: 'recommendations' },
   { value: 'decision', text: 'Decision', type: 'decisions' },
+  { value: 'forward_plan_entry', text: 'Forward plan entry', type: 'forward-plan' },
 ] as const
 export type WithholdableRecord = (typeof WITHHOLDABLE)[number]['value']
 

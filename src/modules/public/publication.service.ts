@@ -37,6 +37,8 @@ const TABLE_OF: Record<WithholdableRecord, OwnedTable> = {
   agenda_item: 'agenda_items',
   recommendation: 'recommendations',
   decision: 'decisions',
+  indicator: 'indicators',
+  forward_plan_entry: 'forward_plan_entries',
 }
 
 /** The column that names each kind of record on the settings page's list of withheld records. */
@@ -49,6 +51,8 @@ const NAME_OF: Record<WithholdableRecord, { table: OwnedTable; column: string }>
   agenda_item: { table: 'agenda_items', column: 'title' },
   recommendation: { table: 'recommendations', column: 'reference' },
   decision: { table: 'decisions', column: 'title' },
+  indicator: { table: 'indicators', column: 'name' },
+  forward_plan_entry: { table: 'forward_plan_entries', column: 'title' },
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Followable } from './follows.rules.ts'
 type Q = Kysely<DB> | Transaction<DB>
 
 // The SQL of public subscriptions: the organisation by its public slug, confirmed subscribers, and the
-// request counts. merge: "is this record published?" is the public pages' to answer.
+// request counts. Whether a record is published is the public site's to answer (public-site.service.ts).
 
 export const publicSubscriptionsRepository = {
   /** The organisation of a public slug, if it lets the public subscribe. */
@@ -17,18 +17,6 @@ export const publicSubscriptionsRepository = {
       .where('o.slug', '=', slug)
       .where('s.public_subscriptions', '=', 1)
       .executeTakeFirst(),
-
-  async recordExists(db: Q, organisationId: number, type: Followable, id: number): Promise<boolean> {
-    const table =
-      type === 'programme' ? 'programmes' : type === 'committee' ? 'committees' : 'recommendations'
-    const row = await db
-      .selectFrom(table)
-      .select('id')
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-    return row !== undefined
-  },
 
   async subscribe(db: Q, organisationId: number, email: string, type: Followable, id: number, at: string) {
     await db

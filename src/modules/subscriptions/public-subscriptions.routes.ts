@@ -18,11 +18,12 @@ const isFollowable = (v: string): v is Followable => (FOLLOWABLE as readonly str
 
 /**
  * A member of the public subscribes by email on the organisation's public pages, where it lets them:
- * /public/<slug>/subscribe (the form; the public pages include subscriptions/views/public-subscribe.njk),
+ * <PUBLIC_BASE_PATH>/<slug>/subscribe (the form, linked from the public pages of each record one can follow),
  * the emailed confirmation link, and the unsubscribe page with its one-click POST.
  */
 export async function publicSubscriptionsRoutes(app: FastifyInstance) {
   const { publicSubscriptions: subs } = app.services
+  const base = app.config.publicBasePath
 
   async function openOrg(slug: string) {
     const org = await subs.organisationOpenTo(slug)
@@ -51,24 +52,24 @@ export async function publicSubscriptionsRoutes(app: FastifyInstance) {
     )
 
   app.get<Slug & { Querystring: { type?: string; id?: number } }>(
-    '/public/:slug/subscribe',
+    `${base}/:slug/subscribe`,
     { config: { policy: 'public' }, schema: { params: SlugParams, querystring: SubscribeQuery } },
     async (request, reply) => {
       const org = await openOrg(request.params.slug)
       const { type = '', id = 0 } = request.query
-      if (!isFollowable(type) || !(await subs.recordExists(org.id, type, id))) throw notFound('Page')
+      if (!isFollowable(type) || !(await subs.onPublicSite(org.slug, type, id))) throw notFound('Page')
       return form(reply, org, { type, id, email: '' }, {})
     },
   )
 
   app.post<Slug & { Body: FormBody }>(
-    '/public/:slug/subscribe',
+    `${base}/:slug/subscribe`,
     { config: { policy: 'public' }, schema: { params: SlugParams, body: FormBody } },
     async (request, reply) => {
       const org = await openOrg(request.params.slug)
       const type = field(request.body, 'type')
       const id = Number(field(request.body, 'id'))
-      if (!isFollowable(type) || !Number.isInteger(id) || !(await subs.recordExists(org.id, type, id)))
+      if (!isFollowable(type) || !Number.isInteger(id) || !(await subs.onPublicSite(org.slug, type, id)))
         throw notFound('Page')
       const email = field(request.body, 'email').trim()
       if (!isEmailAddress(email))
@@ -104,7 +105,7 @@ export async function publicSubscriptionsRoutes(app: FastifyInstance) {
   )
 
   app.get<Slug & { Querystring: { token?: string } }>(
-    '/public/:slug/subscribe/confirm',
+    `${base}/:slug/subscribe/confirm`,
     { config: { policy: 'public' }, schema: { params: SlugParams, querystring: TokenQuery } },
     async (request, reply) => {
       const org = await openOrg(request.params.slug)
@@ -122,7 +123,7 @@ export async function publicSubscriptionsRoutes(app: FastifyInstance) {
   )
 
   app.post<Slug & { Body: FormBody }>(
-    '/public/:slug/subscribe/confirm',
+    `${base}/:slug/subscribe/confirm`,
     { config: { policy: 'public' }, schema: { params: SlugParams, body: FormBody } },
     async (request, reply) => {
       const org = await openOrg(request.params.slug)
@@ -152,13 +153,13 @@ export async function publicSubscriptionsRoutes(app: FastifyInstance) {
   }
 
   app.get<Slug & { Querystring: { token?: string } }>(
-    '/public/:slug/unsubscribe',
+    `${base}/:slug/unsubscribe`,
     { config: { policy: 'public' }, schema: { params: SlugParams, querystring: TokenQuery } },
     async (request, reply) => {
       const { slug } = request.params
       return reply.render(`${V}/public-unsubscribe.njk`, {
         title: 'Unsubscribe',
-        action: `/public/${encodeURIComponent(slug)}/unsubscribe?token=${encodeURIComponent(request.query.token ?? '')}`,
+        action: `${base}/${encodeURIComponent(slug)}/unsubscribe?token=${encodeURIComponent(request.query.token ?? '')}`,
       })
     },
   )
@@ -166,7 +167,7 @@ export async function publicSubscriptionsRoutes(app: FastifyInstance) {
   // The page's button and the mail client's one-click POST (List-Unsubscribe-Post) both come here. The
   // answer is the same whether or not the subscription still existed.
   app.post<Slug & { Querystring: { token?: string } }>(
-    '/public/:slug/unsubscribe',
+    `${base}/:slug/unsubscribe`,
     {
       config: { policy: 'public', oneClickUnsubscribe: true },
       schema: { params: SlugParams, querystring: TokenQuery },

@@ -21,14 +21,22 @@ export type RequestOutcome = 'sent' | 'too-many-from-network'
 
 export function createPublicSubscriptionsService(
   db: Kysely<DB>,
-  deps: { mailer: Mailer; baseUrl: string; secret: string },
+  deps: {
+    mailer: Mailer
+    baseUrl: string
+    /** PUBLIC_BASE_PATH: where the public site is served. */
+    publicPath: string
+    secret: string
+    /** Whether the record is on the organisation's public site now, read on the connection given. */
+    onPublicSite: (q: Kysely<DB>, slug: string, type: Followable, id: number) => Promise<boolean>
+  },
 ) {
-  const base = (slug: string) => `${deps.baseUrl}/public/${encodeURIComponent(slug)}`
+  const base = (slug: string) => `${deps.baseUrl}${deps.publicPath}/${encodeURIComponent(slug)}`
 
   return {
     organisationOpenTo: (slug: string) => repo.organisationOpenTo(db, slug),
-    recordExists: (organisationId: number, type: Followable, id: number) =>
-      repo.recordExists(db, organisationId, type, id),
+    /** Only a record on the public site can be followed from it: anything else is as if it did not exist. */
+    onPublicSite: (slug: string, type: Followable, id: number) => deps.onPublicSite(db, slug, type, id),
 
     /**
      * A request to subscribe: counted per address (hashed) and per client network; within the limits, the
@@ -117,8 +125,10 @@ export function createPublicSubscriptionsService(
       )
       if (subscribers.length === 0) return 0
       const slug = await repo.slugOf(trx, organisationId)
-      // An organisation that has since stopped public subscriptions sends nothing to its subscribers.
+      // An organisation that has since stopped public subscriptions sends nothing to its subscribers, and a
+      // record since withheld or unpublished is not news to the public: not even its name leaves.
       if (!slug || !(await repo.organisationOpenTo(trx, slug))) return 0
+      if (!(await deps.onPublicSite(trx, slug, type, id))) return 0
       for (const s of subscribers) {
         const unsubscribe = `${base(slug)}/unsubscribe?token=${unsubscribeToken(deps.secret, s.id)}`
         const { text, html } = renderMail({
