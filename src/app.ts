@@ -65,6 +65,8 @@ import { scrutinyDashboardRoutes } from './modules/scrutiny/dashboard.routes.ts'
 import { scrutinyApi } from './modules/scrutiny/scrutiny.api.ts'
 import { recommendationActionsApi } from './modules/scrutiny/recommendation-actions.api.ts'
 import { minutesApi } from './modules/scrutiny/minutes.api.ts'
+import { attendanceApi } from './modules/scrutiny/attendance.api.ts'
+import { attendanceRoutes } from './modules/scrutiny/attendance.routes.ts'
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts'
 import { reportsRoutes } from './modules/reports/reports.routes.ts'
 import { reportsApi } from './modules/reports/reports.api.ts'
@@ -220,6 +222,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scrutinyApi)
   await app.register(recommendationActionsApi)
   await app.register(minutesApi)
+  await app.register(attendanceApi)
+  await app.register(attendanceRoutes)
   await app.register(calendarRoutes)
   // Finance, one slice per domain: each registers its own pages and API.
   await app.register(financeSummarySlice)

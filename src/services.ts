@@ -28,6 +28,7 @@ import { createLifecycleService } from './modules/gates/lifecycle.service.ts'
 import { createRaidService } from './modules/raid/raid.service.ts'
 import { createRaidLogService } from './modules/raid/raid-log.service.ts'
 import { createScrutinyService } from './modules/scrutiny/scrutiny.service.ts'
+import { createAttendanceService } from './modules/scrutiny/attendance.service.ts'
 import { createCalendarService } from './modules/calendar/calendar.service.ts'
 import { createReportsService } from './modules/reports/reports.service.ts'
 import { createDefinitionsService } from './modules/definitions/definitions.service.ts'
@@ -282,6 +283,7 @@ export function createServices(database: Database, config: Config) {
     follows,
     publicSubscriptions,
     scrutiny,
+    attendance: createAttendanceService(db),
     calendar,
     reports,
     areaActions,

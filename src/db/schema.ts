@@ -784,6 +784,7 @@ export interface DB {
   committees: CommitteeTable
   committee_members: CommitteeMemberTable
   meetings: MeetingTable
+  meeting_attendance: MeetingAttendanceTable
   agenda_items: AgendaItemTable
   agenda_item_links: AgendaItemLinkTable
   item_points: ItemPointTable
@@ -874,6 +875,22 @@ export interface MeetingTable {
   version: Generated<number>
   created_at: string
   updated_at: string
+}
+
+/** Who attended a meeting, as its minute records it (migration 0040). */
+export interface MeetingAttendanceTable {
+  id: Generated<number>
+  organisation_id: number
+  meeting_id: number
+  committee_member_id: number | null
+  name: string
+  /** member, substitute, officer or other */
+  capacity: string
+  /** present, apologies or absent */
+  status: string
+  role: Generated<string>
+  position: number
+  created_at: string
 }
 
 export interface AgendaItemTable {

@@ -9,6 +9,7 @@ import { financeDemo } from './finance-demo.ts'
 import { financeOrdersDemo } from './finance-orders-demo.ts'
 import { ledgerDemo } from './ledger-demo.ts'
 import { scrutinyDemo } from './scrutiny-demo.ts'
+import { attendanceDemo } from './attendance-demo.ts'
 import { papersDemo } from './papers-demo.ts'
 import { scrutinyLoopDemo } from './scrutiny-loop-demo.ts'
 import { resourcingDemo } from './resourcing-demo.ts'
@@ -45,6 +46,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   governanceDemo,
   governanceControlDemo,
   scrutinyDemo,
+  attendanceDemo,
   papersDemo,
   scrutinyLoopDemo,
   resourcingDemo,

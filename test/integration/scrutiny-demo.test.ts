@@ -46,6 +46,15 @@ describe(`the demo's scrutiny story (${dialectName()})`, () => {
     const panel = await chair.get(link.getAttribute('href')!)
     assert.match(panel.text, /Cllr Margaret Dunn.* – Chair/)
     assert.match(panel.text, /18 March 2021/)
+    const march = [...panel.document.querySelectorAll('main a[href^="/meetings/"]')].find(
+      (a) => a.textContent === '18 March 2021',
+    )!
+    const attended = await chair.get(march.getAttribute('href')!)
+    const rows = [...attended.document.querySelectorAll('main table tbody tr')].map((r) =>
+      (r.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    )
+    assert.ok(rows.includes('Cllr Susan Whitby Committee member Apologies'), rows.join('\n'))
+    assert.ok(rows.includes('Head of ICT and Digital (PSPS) Officer Present'), rows.join('\n'))
     const july = [...panel.document.querySelectorAll('main a[href^="/meetings/"]')].find(
       (a) => a.textContent === '8 July 2021',
     )!

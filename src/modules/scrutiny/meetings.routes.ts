@@ -11,6 +11,7 @@ import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
 import { meetingFormContext, readMeeting } from './committees.routes.ts'
 import { effectiveStatus } from './recommendations.service.ts'
 import { renderMinutes } from './minutes.ts'
+import { attendanceView } from './attendance.routes.ts'
 import {
   meetingStatusLabel,
   POINT_KINDS,
@@ -76,9 +77,10 @@ export async function meetingsRoutes(app: FastifyInstance) {
       const actor = request.actor!
       const m = await loadMeeting(reply, request.params.id)
       const scope = scopeOf(actor)
-      const [committee, items] = await Promise.all([
+      const [committee, items, attended] = await Promise.all([
         scrutiny.getCommittee(scope, m.committee_id),
         scrutiny.items(scope, m.id),
+        app.services.attendance.of(scope, m.id),
       ])
       return reply.render('scrutiny/views/meeting-show.njk', {
         title: `${committee?.name ?? 'Meeting'}: ${formatDate(m.meeting_date)}`,
@@ -89,6 +91,7 @@ export async function meetingsRoutes(app: FastifyInstance) {
         meeting: { ...m, statusLabel: meetingStatusLabel(m.status) },
         committee,
         items,
+        attendance: attendanceView(attended?.attendees ?? []),
         canRecord: allows('scrutiny.record', actor.role),
       })
     },
