@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
+import type { Kysely } from 'kysely'
+import { USER_NAME_COPIES } from '../../src/modules/privacy/privacy.repository.ts'
 import { asAtEndOf, asItStood } from '../../src/modules/audit/as-it-stood.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { createFileStore } from '../../src/imports/file-store.ts'
@@ -73,6 +75,20 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     actedOn = (
       await t.api(theirs, 'POST', '/api/v1/people', { name: 'Added by Jo', kind: 'employee' })
     ).json<Json>().id
+    // They entered an indicator's value: the value keeps a copy of their name as who entered it.
+    const indicator = (
+      await t.api(admin, 'POST', '/api/v1/indicators', {
+        name: 'Entered by a leaver',
+        unit: 'count',
+        polarity: 'higher',
+        frequency: 'monthly',
+      })
+    ).json<Json>()
+    const entered = await t.api(theirs, 'POST', `/api/v1/indicators/${indicator.id}/values`, {
+      period: '2025-04',
+      value: 3,
+    })
+    assert.equal(entered.statusCode, 200, entered.body)
     await t.database.db
       .insertInto('notifications')
       .values({
@@ -179,6 +195,21 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
     assert.equal(user.name, `Erased user #${userId}`)
     assert.doesNotMatch(user.email, /leaver/)
     assert.equal(user.is_active, 0)
+    // No record keeps a copy of their name as who entered, signed off or decided it.
+    const loose = t.database.db as unknown as Kysely<Record<string, Record<string, unknown>>>
+    for (const c of USER_NAME_COPIES) {
+      const left = await loose.selectFrom(c.table).select(c.name).where(c.userId, '=', userId).execute()
+      assert.ok(
+        left.every((r) => r[c.name] === `Erased user #${userId}`),
+        `${c.table}.${c.name} still names them`,
+      )
+    }
+    const value = await t.database.db
+      .selectFrom('indicator_values')
+      .select('entered_by_name')
+      .where('entered_by', '=', userId)
+      .executeTakeFirstOrThrow()
+    assert.equal(value.entered_by_name, `Erased user #${userId}`)
     const notes = await t.database.db
       .selectFrom('notifications')
       .select('id')

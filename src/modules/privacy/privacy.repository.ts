@@ -10,6 +10,24 @@ import { createFileStore } from '../../imports/file-store.ts'
 type Db = Kysely<DB> | Transaction<DB>
 const count = (r: { numDeletedRows: bigint } | undefined) => Number(r?.numDeletedRows ?? 0)
 
+/**
+ * Every copy of a user's name that a record keeps beside the user's id: who reported, entered, signed off,
+ * decided, responded or owns it. Erasing the account rewrites each, so no list, export or API answer names
+ * them again (the audit trail is read through audit/erased-values.ts instead).
+ */
+export const USER_NAME_COPIES = [
+  { table: 'status_reports', name: 'reported_by_name', userId: 'reported_by' },
+  { table: 'decisions', name: 'decided_by_name', userId: 'decided_by_user_id' },
+  { table: 'ledger_imports', name: 'created_by_name', userId: 'created_by' },
+  { table: 'forecasts', name: 'entered_by_name', userId: 'entered_by' },
+  { table: 'budget_monitoring', name: 'finance_signed_off_by_name', userId: 'finance_signed_off_by' },
+  { table: 'budget_monitoring', name: 'pm_signed_off_by_name', userId: 'pm_signed_off_by' },
+  { table: 'recommendations', name: 'responded_by_name', userId: 'responded_by_user_id' },
+  { table: 'recommendation_actions', name: 'owner_name', userId: 'owner_user_id' },
+  { table: 'indicator_values', name: 'entered_by_name', userId: 'entered_by' },
+  { table: 'indicator_imports', name: 'created_by_name', userId: 'created_by' },
+] as const satisfies ReadonlyArray<{ table: keyof DB; name: string; userId: string }>
+
 export const privacyRepository = {
   organisation: (db: Db, id: number) =>
     db
@@ -56,10 +74,11 @@ export const privacyRepository = {
 
   /** Overwrites the account's name and email, ends its sign-in, sessions and tokens, and deletes its notifications. */
   async eraseUser(trx: Transaction<DB>, userId: number, at: string): Promise<void> {
+    const erased = `Erased user #${userId}`
     await trx
       .updateTable('users')
       .set({
-        name: `Erased user #${userId}`,
+        name: erased,
         // Unique, and in a reserved domain (RFC 2606) so no message can ever be sent to it.
         email: `erased-user-${userId}@erased.invalid`,
         password_hash: '!',
@@ -69,6 +88,10 @@ export const privacyRepository = {
       })
       .where('id', '=', userId)
       .execute()
+    // The copies of their name that records keep (who entered, signed off, decided, responded) say it too.
+    const loose = trx as unknown as Kysely<Record<string, Record<string, unknown>>>
+    for (const c of USER_NAME_COPIES)
+      await loose.updateTable(c.table).set({ [c.name]: erased }).where(c.userId, '=', userId).execute()
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute()
     await trx.deleteFrom('api_tokens').where('user_id', '=', userId).execute()
     // What was sent to them is about them: it goes with the account.
