@@ -504,7 +504,10 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     assert.match(plan.text, /An officer \(Programme manager\)/)
     assert.doesNotMatch(plan.text, new RegExp(a.users.programme_manager.name))
     assert.doesNotMatch(plan.text, /confidential contract/)
-    assert.doesNotMatch((await resident.get('/public/alpha/data/forward-plan.json')).body, /confidential contract/)
+    assert.doesNotMatch(
+      (await resident.get('/public/alpha/data/forward-plan.json')).body,
+      /confidential contract/,
+    )
     assert.match((await resident.get('/public/alpha/')).text, /Forward plan of key decisions/)
     // Another organisation's site shows none of it.
     await publish(adminB, ['indicators', 'forward-plan'])

@@ -170,7 +170,10 @@ describe(`public email subscriptions (${dialectName()})`, () => {
     const committee = (
       await t.api(admin, 'POST', '/api/v1/committees', { name: 'Panel', code: 'PNL', kind: 'scrutiny_panel' })
     ).json<Json>()
-    assert.equal((await resident.get(`/public/alpha/subscribe?type=committee&id=${committee.id}`)).status, 404)
+    assert.equal(
+      (await resident.get(`/public/alpha/subscribe?type=committee&id=${committee.id}`)).status,
+      404,
+    )
     assert.equal((await resident.get(subscribeUrl())).status, 200)
     const posted = await resident.post('/public/alpha/subscribe', {
       type: 'committee',

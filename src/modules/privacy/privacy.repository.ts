@@ -91,7 +91,11 @@ export const privacyRepository = {
     // The copies of their name that records keep (who entered, signed off, decided, responded) say it too.
     const loose = trx as unknown as Kysely<Record<string, Record<string, unknown>>>
     for (const c of USER_NAME_COPIES)
-      await loose.updateTable(c.table).set({ [c.name]: erased }).where(c.userId, '=', userId).execute()
+      await loose
+        .updateTable(c.table)
+        .set({ [c.name]: erased })
+        .where(c.userId, '=', userId)
+        .execute()
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute()
     await trx.deleteFrom('api_tokens').where('user_id', '=', userId).execute()
     // What was sent to them is about them: it goes with the account.

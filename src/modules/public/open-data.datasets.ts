@@ -133,7 +133,10 @@ export function datasets(service: PublicSiteService): Dataset[] {
         { name: 'period', description: 'The period: YYYY-MM, YYYY/YY-Qn or YYYY/YY' },
         { name: 'value', description: 'The value reported, in the unit (pounds for money); blank if none' },
         { name: 'target', description: 'The target for the period, in the unit; blank if none set' },
-        { name: 'against_target', description: 'On target, Warning, Off target, No target, Missing or Not due yet' },
+        {
+          name: 'against_target',
+          description: 'On target, Warning, Off target, No target, Missing or Not due yet',
+        },
       ],
       rows: (site) =>
         each(service.indicators(site), (i) =>
@@ -235,13 +238,17 @@ export function datasets(service: PublicSiteService): Dataset[] {
     {
       name: 'forward-plan',
       title: 'Forward plan of key decisions',
-      description: 'The key decisions expected, with who takes each and when; exempt entries are never listed.',
+      description:
+        'The key decisions expected, with who takes each and when; exempt entries are never listed.',
       type: 'forward-plan',
       columns: [
         { name: 'id', description: 'The entry’s number' },
         { name: 'title', description: 'The decision to be taken' },
         { name: 'description', description: 'What it is about' },
-        { name: 'decision_maker', description: 'A board, the Portfolio Holder by name, or an officer by role' },
+        {
+          name: 'decision_maker',
+          description: 'A board, the Portfolio Holder by name, or an officer by role',
+        },
         { name: 'expected_on', description: 'When it is expected to be taken (YYYY-MM-DD)' },
         { name: 'listed_on', description: 'When it was first put on the plan (YYYY-MM-DD)' },
         { name: 'status', description: 'Planned, Taken or Deferred' },

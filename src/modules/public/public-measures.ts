@@ -5,7 +5,13 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { formatPeriodKey } from '../../domain/reporting-periods.ts'
 import { publicForwardPlan } from '../forward-plan/index.ts'
 import { ENTRY_STATUSES } from '../forward-plan/forward-plan.rules.ts'
-import { decimalInUnit, formatValue, labelOf, STATUS_LABELS, UNITS } from '../outcomes/indicators/indicators.rules.ts'
+import {
+  decimalInUnit,
+  formatValue,
+  labelOf,
+  STATUS_LABELS,
+  UNITS,
+} from '../outcomes/indicators/indicators.rules.ts'
 import { seriesOf } from '../outcomes/indicators/indicators.series.ts'
 import type { createPublicSiteRepository } from './public-site.repository.ts'
 import type { PublicSite } from './public-site.service.ts'
@@ -20,7 +26,11 @@ export const PUBLIC_PERIODS = 12
  * (a councillor, whose decisions are public acts) by name and office, and an officer by role only — the
  * public site names no officer (issue 12: no personal data).
  */
-export function publicDecisionMaker(e: { board_id: number | null; decision_maker: string; decision_maker_role: string | null }) {
+export function publicDecisionMaker(e: {
+  board_id: number | null
+  decision_maker: string
+  decision_maker_role: string | null
+}) {
   if (e.board_id !== null) return e.decision_maker
   if (e.decision_maker_role === 'portfolio_holder') return `${e.decision_maker}, Portfolio Holder`
   if (e.decision_maker_role !== null && isRole(e.decision_maker_role))

@@ -170,7 +170,11 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
      * not withheld (a recommendation not under a withheld or exempt item). A committee is on the site while
      * its meetings are published.
      */
-    async shows(slug: string, kind: 'programme' | 'committee' | 'recommendation', id: number): Promise<boolean> {
+    async shows(
+      slug: string,
+      kind: 'programme' | 'committee' | 'recommendation',
+      id: number,
+    ): Promise<boolean> {
       const type = kind === 'programme' ? 'programmes' : kind === 'committee' ? 'meetings' : 'recommendations'
       const found = await head(slug, type).catch((e: unknown) => {
         if (e instanceof HttpError && e.statusCode === 404) return null
