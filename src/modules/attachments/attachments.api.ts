@@ -59,13 +59,17 @@ const UploadQuery = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 200 }),
   fileName: Type.String({ minLength: 1, maxLength: 255 }),
 })
-const VersionQuery = Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }) })
+// Optional, so that a document that is not found is a 404 before anything about the request is judged.
+const VersionQuery = Type.Object({ fileName: Type.Optional(Type.String({ maxLength: 255 })) })
 const DocumentParams = Type.Object({ documentId: Type.Integer({ minimum: 1 }) })
 const VersionParams = Type.Object({
   documentId: Type.Integer({ minimum: 1 }),
   versionNumber: Type.Integer({ minimum: 1 }),
 })
-const RemoveBody = Type.Object({ reason: Type.String({ maxLength: 1000 }) }, { additionalProperties: false })
+const RemoveBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Required: why it is removed' })) },
+  { additionalProperties: false },
+)
 
 function documentJson(d: Document) {
   return {
@@ -205,7 +209,7 @@ export async function attachmentsApi(app: FastifyInstance) {
       await attachments.writableParent(actor, found.parent.kind, found.parent.id)
       if (!isReadable(request.body)) throw FILE_REFUSED
       const d = await attachments.addVersion(actor, found.document.id, {
-        fileName: request.query.fileName,
+        fileName: request.query.fileName || 'document',
         source: request.body,
       })
       return withVersions(actor, d)
@@ -243,7 +247,7 @@ export async function attachmentsApi(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const d = await attachments.remove(request.actor!, request.params.documentId, request.body.reason)
+      const d = await attachments.remove(request.actor!, request.params.documentId, request.body.reason ?? '')
       return withVersions(request.actor!, d)
     },
   )
