@@ -78,4 +78,3 @@ export function createAttachmentsRepository(db: Kysely<DB>) {
   }
 }
 
-export type AttachmentsRepository = ReturnType<typeof createAttachmentsRepository>

@@ -48,8 +48,8 @@ export function refusedTypeMessage(found: { ext: string } | undefined): string {
   return `The selected file must be ${ACCEPTED_WORDS}${found ? ` (its content is .${found.ext})` : ''}`
 }
 
-export const TITLE_MAX = 200
-export const REASON_MAX = 1000
+const TITLE_MAX = 200
+const REASON_MAX = 1000
 
 export function validateTitle(title: string): string | undefined {
   if (title.trim() === '') return 'Enter a title for the document'

@@ -35,7 +35,7 @@ export interface ParentRef {
 }
 
 /** Finds a record within the reader's scope: the parent area's own lookup (its history target). */
-export type FindParent = (
+type FindParent = (
   scope: Scope,
   kind: ParentKind,
   id: number,
