@@ -127,14 +127,25 @@ describe(`a document upload killed mid-way (${dialectName()})`, () => {
       )
       assert.equal(list.status, 200)
       assert.deepEqual(((await list.json()) as { items: unknown[] }).items, [])
-      // An hour on, the clean-up takes the abandoned chunks away.
+      // An hour on, the next upload clears the abandoned chunks away, and is attached whole.
       await db.db
         .updateTable('stored_files')
         .set({ created_at: new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString() })
         .execute()
-      await fetch(`${server.baseUrl}/api/v1/documents?parentType=project&parentId=${project.id}`, { headers })
-      assert.equal(await chunks(), 0)
-      assert.deepEqual(await db.db.selectFrom('stored_files').select('id').execute(), [])
+      const pdf = Buffer.from('%PDF-1.4\n%%EOF\n')
+      const whole = await fetch(
+        `${server.baseUrl}/api/v1/documents?parentType=project&parentId=${project.id}&title=Whole&fileName=whole.pdf`,
+        { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: pdf },
+      )
+      assert.equal(whole.status, 201, await whole.clone().text())
+      assert.equal(await chunks(), 1)
+      assert.deepEqual(
+        (await db.db.selectFrom('stored_files').select(['size', 'complete']).execute()).map((f) => [
+          f.size,
+          f.complete,
+        ]),
+        [[pdf.length, 1]],
+      )
     } finally {
       await server.stop()
       await db.close()

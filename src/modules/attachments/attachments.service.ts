@@ -85,6 +85,8 @@ export function createAttachmentsService(db: Kysely<DB>, deps: { limitMb: number
    * empty, not an accepted type) is deleted before the error is thrown: nothing of it is kept.
    */
   async function receive(organisationId: number, upload: Upload) {
+    // Uploads whose instance died an hour ago or more are never read: each new upload clears them away.
+    await files.removeAbandoned(organisationId)
     let stored: StoredFileInfo
     try {
       stored = await files.store(organisationId, upload.fileName, upload.source, limitBytes)
@@ -139,8 +141,6 @@ export function createAttachmentsService(db: Kysely<DB>, deps: { limitMb: number
     async list(scope: Scope, kind: string, parentId: number, window?: { offset: number; limit: number }) {
       const p = await parent(scope, kind, parentId)
       if (!p) return undefined
-      // Uploads whose instance died an hour ago or more are never read: clear them away.
-      await files.removeAbandoned(scope.organisationId)
       return { parent: p, documents: await repo.ofParent(scope.organisationId, p.kind, p.id, window) }
     },
 
