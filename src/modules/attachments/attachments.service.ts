@@ -46,6 +46,8 @@ export interface Upload {
   source: AsyncIterable<Buffer | string>
 }
 
+// merge: full-text search (issue 13) should index documents.title and documents.file_name (organisation_id
+// beside them) in the same transactions as attach, addVersion and remove below; visibility through `get`.
 export function createAttachmentsService(db: Kysely<DB>, deps: { limitMb: number; findParent: FindParent }) {
   const files = createFileStore(db)
   const repo = createAttachmentsRepository(db)
