@@ -88,6 +88,7 @@ import { postsApi } from './modules/resourcing/posts.api.ts'
 import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
+import { attachmentsSlice } from './modules/attachments/index.ts'
 import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
 import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
@@ -276,6 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
   await app.register(indicatorsSlice)
+  await app.register(attachmentsSlice)
   await app.register(publicSlice)
   await app.register(forwardPlanSlice)
   await app.register(alertsRoutes)

@@ -31,6 +31,8 @@ export interface Config {
   readonly scheduler: boolean
   /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
   readonly uploadLimitMb: number
+  /** The largest document (an attachment's one version) an upload may be, in megabytes. */
+  readonly documentLimitMb: number
   /**
    * How long an import's lease lasts without renewal, in seconds: an import whose instance stopped
    * renewing for this long is failed (and can be taken up again). The instance renews it every second.
@@ -180,6 +182,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       )
     else uploadLimitMb = n
   }
+  let documentLimitMb = 25
+  if (env.DOCUMENT_LIMIT_MB !== undefined && env.DOCUMENT_LIMIT_MB !== '') {
+    const n = Number(env.DOCUMENT_LIMIT_MB)
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      problems.push(
+        `DOCUMENT_LIMIT_MB must be a whole number of megabytes from 1 to 1000 (got "${env.DOCUMENT_LIMIT_MB}")`,
+      )
+    else documentLimitMb = n
+  }
   let importLeaseSeconds = 30
   if (env.IMPORT_LEASE_SECONDS !== undefined && env.IMPORT_LEASE_SECONDS !== '') {
     const n = Number(env.IMPORT_LEASE_SECONDS)
@@ -227,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom,
     scheduler,
     uploadLimitMb,
+    documentLimitMb,
     importLeaseSeconds,
     auditCheckpointFile,
     auditCheckpointMinutes,

@@ -71,6 +71,7 @@ import {
   createEarlyWarningService,
 } from './modules/resourcing/capacity/index.ts'
 import * as indicatorsArea from './modules/outcomes/indicators/index.ts'
+import * as attachmentsArea from './modules/attachments/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
@@ -217,6 +218,12 @@ export function createServices(database: Database, config: Config) {
     boards,
     gates,
   }
+  // Documents (issue 13) are seen exactly when their parent record is: the parent area's history target finds
+  // it within the reader's scope, so there is no second copy of each area's visibility rule.
+  const attachments = attachmentsArea.createAttachmentsService(db, {
+    limitMb: config.documentLimitMb,
+    findParent: (scope, kind, id) => historyTargets[kind]?.find(scope, id) ?? Promise.resolve(undefined),
+  })
   const historyTargets: Record<string, HistoryTarget> = {
     ...ledgerImportsHistory(areas),
     ...programmesHistory(areas),
@@ -243,6 +250,7 @@ export function createServices(database: Database, config: Config) {
     ...outputsArea.outputsHistoryTargets(outputs),
     ...indicatorsArea.indicatorsHistoryTargets(indicators),
     ...forwardPlanArea.forwardPlanHistoryTargets(forwardPlan),
+    ...attachmentsArea.attachmentsHistoryTargets(attachments),
   }
   return {
     forwardPlan,
@@ -292,6 +300,7 @@ export function createServices(database: Database, config: Config) {
     ledger,
     ledgerImports,
     historyTargets,
+    attachments,
     publicSite: createPublicArea(db, config.sessionSecret),
   }
 }

@@ -67,6 +67,17 @@ export const POLICIES = {
   'actions.progress': ROLES.filter((r) => r !== 'partner_officer'),
   /** Programme definition papers and panel progress reports: prepared by the programme office. */
   'reports.write': WRITERS_PROGRAMME,
+  /**
+   * Attach a document to a record, add a version, remove one (issue 13): whoever may change some kind of
+   * record; the attachments service then checks the role against the parent's own policy (PARENT_KINDS).
+   */
+  'documents.attach': [
+    'administrator',
+    'programme_manager',
+    'project_manager',
+    'scrutiny_member',
+    'portfolio_holder',
+  ],
   /** The people register: anyone signed in; a partner officer sees only their own partner's staff. */
   'people.read': EVERYONE_SIGNED_IN,
   /** The establishment (posts, their holders and costs) and skills catalogue: the council's own staff. */

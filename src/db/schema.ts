@@ -1930,3 +1930,48 @@ export interface DB {
   alert_settings: AlertSettingsTable
   alert_preferences: AlertPreferenceTable
 }
+
+/** A document attached to a record: its bytes are versions in the file store (migration 0037). */
+export interface DocumentTable {
+  id: Generated<number>
+  organisation_id: number
+  /** project | business_case | meeting | agenda_item | decision | panel_report | status_report */
+  parent_type: string
+  parent_id: number
+  title: string
+  /** The latest version's file name and type (recognised from its content). */
+  file_name: string
+  content_type: string
+  latest_version: number
+  created_by_name: string
+  removed_at: string | null
+  removed_by_name: Generated<string>
+  removed_reason: Generated<string>
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** One upload of a document; kept when a newer one arrives. `stored_file_id` is null once removed. */
+export interface DocumentVersionTable {
+  id: Generated<number>
+  organisation_id: number
+  document_id: number
+  number: number
+  stored_file_id: number | null
+  file_name: string
+  content_type: string
+  size: number
+  sha256: string
+  uploaded_by: number | null
+  uploaded_by_name: string
+  uploaded_at: string
+}
+
+export interface DB {
+  documents: DocumentTable
+  document_versions: DocumentVersionTable
+}
+
+export type Document = Selectable<DocumentTable>
+export type DocumentVersion = Selectable<DocumentVersionTable>

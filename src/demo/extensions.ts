@@ -22,6 +22,7 @@ import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
 import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 import { publicationDemo } from './publication-demo.ts'
 import { forwardPlanDemo } from './forward-plan-demo.ts'
+import { documentsDemo } from './documents-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -59,6 +60,8 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   forwardPlanDemo,
   resourcingLinksDemo,
   publicationDemo,
+  // After the meetings and projects it attaches papers to.
+  documentsDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

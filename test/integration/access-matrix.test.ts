@@ -70,6 +70,8 @@ type RecordKind =
   | 'indicatorImport'
   | 'withholding'
   | 'forwardPlanEntry'
+  | 'document'
+  | 'documentVersion'
 type Records = Record<RecordKind, number>
 
 /** Route parameters, by the collection segment in front of them: `/projects/:projectId/…` names a project. */
@@ -126,6 +128,8 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   'indicator-imports': 'indicatorImport',
   withheld: 'withholding',
   'forward-plan': 'forwardPlanEntry',
+  documents: 'document',
+  versions: 'documentVersion',
 }
 /**
  * Collections whose name alone is ambiguous, by the two segments in front of the parameter: `/settings/people`
@@ -179,6 +183,7 @@ const HISTORY_TYPES: Record<string, RecordKind> = {
   indicator_target: 'indicatorTarget',
   indicator_value: 'indicatorValue',
   forward_plan_entry: 'forwardPlanEntry',
+  document: 'document',
 }
 /** Parameters that name no record. */
 const OTHER_PARAMS: Record<string, string> = {
@@ -214,7 +219,14 @@ const OTHER_PARAMS: Record<string, string> = {
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
  * refused (403) for a particular record: only a recommendation's addressee or lead officer responds.
  */
-const CAPACITY_CHECKED = new Set<string>(['scrutiny.respond', 'indicator.enter', 'actions.progress'])
+// Attaching a document: the service checks the role against the parent record's own policy (a scrutiny
+// member attaches to a meeting, not to the fixture project).
+const CAPACITY_CHECKED = new Set<string>([
+  'scrutiny.respond',
+  'indicator.enter',
+  'actions.progress',
+  'documents.attach',
+])
 
 interface Target {
   route: RouteRecord
@@ -664,6 +676,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       decisionMaker: `board:${records.board}`,
       expectedOn: '2099-03-26',
     })
+
+    // A document (issue 13) attached to the shared project, in its first version.
+    const attached = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/documents?parentType=project&parentId=${records.project}&title=Matrix%20paper%20${MARKER}&fileName=matrix.pdf`,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/octet-stream' },
+      payload: `%PDF-1.4\n% Matrix paper ${MARKER}\n%%EOF\n`,
+    })
+    assert.equal(attached.statusCode, 201, `fixture document: ${attached.body}`)
+    records.document = attached.json<{ id: number }>().id
+    records.documentVersion = 1
 
     // A performance indicator (issue 11) of the shared project, with a target and a value.
     records.indicator = await create('/api/v1/indicators', {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -329,5 +330,39 @@ describe(`demo scenario (${dialectName()})`, () => {
       .where('benefits.title', '=', 'Fewer telephone contacts')
       .executeTakeFirstOrThrow()
     assert.deepEqual(owner, { name: 'Joanne Price', job_title: 'Customer Services Manager' })
+  })
+
+  it('attaches the March 2021 agenda pack to its meeting and the brief to ICT-03, each downloadable whole', async () => {
+    const agent = await signIn(app, DEMO_EMAILS[0]!)
+    const docs = await database.db
+      .selectFrom('documents')
+      .innerJoin('document_versions', 'document_versions.document_id', 'documents.id')
+      .select([
+        'documents.id',
+        'documents.title',
+        'documents.parent_type',
+        'document_versions.sha256',
+        'documents.created_at',
+      ])
+      .orderBy('documents.id')
+      .execute()
+    assert.deepEqual(
+      docs.map((d) => [d.parent_type, d.title]),
+      [
+        ['meeting', 'Agenda pack'],
+        ['project', 'Project brief'],
+      ],
+    )
+    for (const d of docs) {
+      // A weekday, as a council officer would have published it.
+      assert.ok(![0, 6].includes(new Date(d.created_at).getUTCDay()), `${d.title} dated on a weekday`)
+      const file = await app.inject({
+        method: 'GET',
+        url: `/documents/${d.id}/download`,
+        headers: { cookie: (agent as unknown as { cookieHeader(): string }).cookieHeader() },
+      })
+      assert.equal(file.statusCode, 200)
+      assert.equal(createHash('sha256').update(file.rawPayload).digest('hex'), d.sha256)
+    }
   })
 })

@@ -58,6 +58,7 @@ describe(`history targets (${dialectName()})`, () => {
       indicator_target: 'Indicator target',
       indicator_value: 'Indicator value',
       forward_plan_entry: 'Forward plan entry',
+      document: 'Document',
     })
   })
 

@@ -9,6 +9,7 @@ import { field, FormBody, optionalInt } from '../../web/forms.ts'
 import { decisionFormContext, decisionRow, readDecisionForm } from './decisions.forms.ts'
 import { DECISION_STATUSES, emptyDecision, validateDecision, type DecisionInput } from './decisions.rules.ts'
 import { toDecisionInput } from './decisions.service.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
@@ -145,6 +146,7 @@ export async function decisionsRoutes(app: FastifyInstance) {
           { text: 'Decision log', href: '/decisions' },
         ],
         decision: decisionRow(d),
+        documentsSection: await documentsSection(app, actor, 'decision', d.id),
         board: board ?? null,
         linkedProjects,
         otherLinks: links

@@ -27,6 +27,7 @@ import {
   validateBusinessCase,
 } from './gates.rules.ts'
 import { GateNotReady } from './gates.service.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 
@@ -65,6 +66,9 @@ export async function gatesRoutes(app: FastifyInstance) {
       return reply.render(BC, {
         title: `Business case: ${found.project.name}`,
         backLink: `/projects/${found.project.id}`,
+        documentsSection: found.businessCase
+          ? await documentsSection(app, actor, 'business_case', found.businessCase.id)
+          : null,
         project: found.project,
         businessCase: found.businessCase,
         version: found.businessCase?.version ?? '',

@@ -26,6 +26,7 @@ export const USER_NAME_COPIES = [
   { table: 'recommendation_actions', name: 'owner_name', userId: 'owner_user_id' },
   { table: 'indicator_values', name: 'entered_by_name', userId: 'entered_by' },
   { table: 'indicator_imports', name: 'created_by_name', userId: 'created_by' },
+  { table: 'document_versions', name: 'uploaded_by_name', userId: 'uploaded_by' },
 ] as const satisfies ReadonlyArray<{ table: keyof DB; name: string; userId: string }>
 
 export const privacyRepository = {

@@ -24,6 +24,7 @@ import { StageChangeRefused, toProjectInput } from './projects.service.ts'
 import { projectRowView } from './projects.view-model.ts'
 import { personChoices } from '../resourcing/person-refs.ts'
 import { outputRow } from '../outcomes/outputs/index.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const PAGE_SIZE = 100
@@ -226,6 +227,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         canWrite: allows('delivery.write', actor.role),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
+        documentsSection: await documentsSection(app, actor, 'project', id),
         ambitions: await app.services.ambitions.ofProject(scope, id),
         outputs: (await app.services.outputs.listForProject(scope, id)).map(outputRow),
         benefits: await app.services.benefits.projectRows(scope, id),

@@ -13,6 +13,7 @@ import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { areaActionTag } from './area-actions.rules.ts'
 import { emptyReport, readReportForm, reportFormContext, reportInputOf } from './reports.forms.ts'
 import { periodLabel, reportStatusTag, type ReportInput } from './reports.rules.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const ReportParams = Type.Object({ reportId: Type.Integer({ minimum: 1 }) })
 const MeetingParams = Type.Object({ meetingId: Type.Integer({ minimum: 1 }) })
@@ -86,6 +87,7 @@ export async function reportsRoutes(app: FastifyInstance) {
         ],
         report,
         summaryRows,
+        documentsSection: await documentsSection(app, actor, 'panel_report', report.id),
         isDraft: report.status === 'draft',
         canWrite: allows('reports.write', actor.role),
         areas: areas.map((a) => ({

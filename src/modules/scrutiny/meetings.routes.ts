@@ -21,6 +21,7 @@ import {
   type PointInput,
 } from './scrutiny.rules.ts'
 import { saveScrutinyForm, choices, formErrors, type Id, type IdForm } from './scrutiny.view.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const readItem = (b: FormBody): AgendaItemInput => ({
   number: field(b, 'number'),
@@ -89,6 +90,7 @@ export async function meetingsRoutes(app: FastifyInstance) {
           { text: committee?.name ?? 'Committee', href: `/committees/${m.committee_id}` },
         ],
         meeting: { ...m, statusLabel: meetingStatusLabel(m.status) },
+        documentsSection: await documentsSection(app, actor, 'meeting', m.id),
         committee,
         items,
         attendance: attendanceView(attended?.attendees ?? []),
@@ -291,6 +293,7 @@ export async function meetingsRoutes(app: FastifyInstance) {
           { text: `Meeting on ${formatDate(meeting?.meeting_date)}`, href: `/meetings/${item.meeting_id}` },
         ],
         item,
+        documentsSection: await documentsSection(app, actor, 'agenda_item', item.id),
         meeting,
         minutesHtml: renderMinutes(item.minutes),
         points: roots,

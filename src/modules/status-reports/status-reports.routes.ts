@@ -19,6 +19,7 @@ import {
   validateStatusReport,
   type StatusReportInput,
 } from './status-reports.rules.ts'
+import { documentsSection } from '../attachments/attachments.section.ts'
 
 const FORM = 'status-reports/views/form.njk'
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
@@ -207,6 +208,7 @@ export async function statusReportsRoutes(app: FastifyInstance) {
         ],
         project,
         report: statusReportView(report, actor.ratingScale),
+        documentsSection: await documentsSection(app, actor, 'status_report', report.id),
         definition: definitionOfRating(actor.ratingScale, report.rating),
         canWrite: allows('delivery.write', actor.role),
       })
