@@ -58,9 +58,10 @@ async function main() {
   const root = projectRoot()
   mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
   const url = process.env.DATABASE_URL
-  const config: DatabaseConfig = url
+  const config: DatabaseConfig | string = url
     ? parseDatabaseUrl(url, root)
     : { dialect: 'sqlite', file: path.join(root, 'bench', 'out', 'w1-search.sqlite') }
+  if (typeof config === 'string') throw new Error(config)
   let started = performance.now()
   await generateW1(config)
   console.log(

@@ -247,6 +247,20 @@ describe(`search (${dialectName()})`, () => {
     await db().deleteFrom('risks').where('id', '=', id).execute()
     assert.deepEqual(await found(admin, 'egret'), [])
 
+    // A meeting is known by its committee's name: renaming the committee renames the meeting's entry.
+    await db()
+      .updateTable('committees')
+      .set({ name: 'Estuary scrutiny panel' })
+      .where('code', '=', 'TSP')
+      .execute()
+    assert.deepEqual(await found(admin, 'estuary'), ['meeting:Estuary scrutiny panel 2026-03-04'])
+    await db()
+      .updateTable('committees')
+      .set({ name: 'Tidal scrutiny panel' })
+      .where('code', '=', 'TSP')
+      .execute()
+    assert.deepEqual(await found(admin, 'estuary'), [])
+
     await assert.rejects(
       db()
         .transaction()

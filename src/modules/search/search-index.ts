@@ -51,7 +51,22 @@ function entrySet(source: SearchSource, r: string): string {
   ].join(', ')
 }
 
+/** Rewrites the title and body of the entries of the rows that refer to `new` (see `SearchSource.reads`). */
+function rewriteReferring(s: SearchSource, reads: { table: string; column: string }): string {
+  const from = `from ${s.table} r where r.id = search_entries.record_id`
+  return `update search_entries set title = (select ${s.title('r')} ${from}), body = (select ${s.body('r')} ${from})
+       where record_type = '${s.type}' and record_id in (select id from ${s.table} where ${reads.column} = new.id)`
+}
+
 function sqliteTriggers(s: SearchSource): string[] {
+  const reads = s.reads
+  const refresh = reads
+    ? [
+        `create trigger search_${s.type}_reads after update on ${reads.table} begin
+           ${rewriteReferring(s, reads)};
+         end`,
+      ]
+    : []
   const where = (r: string) => `record_type = '${s.type}' and record_id = ${r}.id`
   return [
     `create trigger search_${s.type}_insert after insert on ${s.table} begin
@@ -63,6 +78,7 @@ function sqliteTriggers(s: SearchSource): string[] {
     `create trigger search_${s.type}_delete after delete on ${s.table} begin
        delete from search_entries where ${where('old')};
      end`,
+    ...refresh,
   ]
 }
 
@@ -80,6 +96,17 @@ function postgresTriggers(s: SearchSource): string[] {
      end $$`,
     `create trigger search_${s.type} after insert or update or delete on ${s.table}
        for each row execute function search_sync_${s.type}()`,
+    ...(s.reads
+      ? [
+          `create or replace function search_reads_${s.type}() returns trigger language plpgsql as $$
+           begin
+             ${rewriteReferring(s, s.reads)};
+             return new;
+           end $$`,
+          `create trigger search_reads_${s.type} after update on ${s.reads.table}
+             for each row execute function search_reads_${s.type}()`,
+        ]
+      : []),
   ]
 }
 
@@ -88,8 +115,14 @@ function dropTriggers(db: Kysely<unknown>, s: SearchSource): string[] {
     return [
       `drop trigger if exists search_${s.type} on ${s.table}`,
       `drop function if exists search_sync_${s.type}()`,
+      ...(s.reads
+        ? [
+            `drop trigger if exists search_reads_${s.type} on ${s.reads.table}`,
+            `drop function if exists search_reads_${s.type}()`,
+          ]
+        : []),
     ]
-  return ['insert', 'update', 'delete'].map((op) => `drop trigger if exists search_${s.type}_${op}`)
+  return ['insert', 'update', 'delete', 'reads'].map((op) => `drop trigger if exists search_${s.type}_${op}`)
 }
 
 async function run(db: Kysely<unknown>, statements: string[]): Promise<void> {

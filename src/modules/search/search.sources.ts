@@ -30,6 +30,11 @@ export interface SearchSource {
   readonly visibility: SearchVisibility
   readonly projectId?: (r: string) => string
   readonly programmeId?: (r: string) => string
+  /**
+   * A table the title or body also reads (through `column`, the row's reference to it): a change to one of
+   * its rows rewrites the entries of the rows referring to it, so a renamed committee renames its meetings.
+   */
+  readonly reads?: { readonly table: string; readonly column: string }
   /** The page a result opens. */
   readonly link: (entry: { recordId: number; projectId: number | null }) => string
 }
@@ -140,6 +145,7 @@ export const SEARCH_SOURCES: readonly SearchSource[] = [
     title: (r) =>
       `coalesce((select c.name from committees c where c.id = ${r}.committee_id), '') || ' ' || ${r}.meeting_date`,
     body: text('place'),
+    reads: { table: 'committees', column: 'committee_id' },
     visibility: 'organisation',
     link: (e) => `/meetings/${e.recordId}`,
   },
