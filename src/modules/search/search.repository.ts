@@ -26,8 +26,11 @@ const TYPE_ORDER = sql.raw(
 export function createSearchRepository(db: Kysely<DB>) {
   const postgres = isPostgres(db as unknown as Kysely<unknown>)
 
-  /** Entries the scope may see that hold every term; `rank` ascending is best first on both dialects. */
-  function matching(scope: Scope, terms: readonly string[], type: string | undefined) {
+  /**
+   * Entries the scope may see that hold every term; with `ranked`, `rank` ascending is best first on both
+   * dialects (a count needs no rank, and ranking every match is most of a broad query's cost on SQLite).
+   */
+  function matching(scope: Scope, terms: readonly string[], type: string | undefined, ranked: boolean) {
     let rank: RawBuilder<number>
     let q
     if (postgres) {
@@ -37,12 +40,13 @@ export function createSearchRepository(db: Kysely<DB>) {
       q = db.selectFrom('search_entries as e').where(sql<boolean>`${document} @@ ${query}`)
     } else {
       // bm25 is lower for a better match; a word in the title counts ten times one in the body.
+      const score = ranked ? sql`bm25(search_fts, 10.0, 1.0)` : sql`0`
       rank = sql<number>`m.rank`
       q = db.selectFrom('search_entries as e').innerJoin(
         sql<{
           id: number
           rank: number
-        }>`(select rowid as id, bm25(search_fts, 10.0, 1.0) as rank from search_fts where search_fts match ${sqliteMatch(terms)})`.as(
+        }>`(select rowid as id, ${score} as rank from search_fts where search_fts match ${sqliteMatch(terms)})`.as(
           'm',
         ),
         'm.id',
@@ -57,7 +61,7 @@ export function createSearchRepository(db: Kysely<DB>) {
   return {
     /** How many results of each type the scope may see. */
     async counts(scope: Scope, terms: readonly string[]): Promise<Map<string, number>> {
-      const { q } = matching(scope, terms, undefined)
+      const { q } = matching(scope, terms, undefined, false)
       const rows = await q
         .select(['e.record_type', (eb) => eb.fn.countAll<number | string>().as('n')])
         .groupBy('e.record_type')
@@ -71,7 +75,7 @@ export function createSearchRepository(db: Kysely<DB>) {
       terms: readonly string[],
       window: { type?: string; offset: number; limit: number },
     ): Promise<SearchRow[]> {
-      const { q, rank } = matching(scope, terms, window.type)
+      const { q, rank } = matching(scope, terms, window.type, true)
       return q
         .select([
           'e.record_type as recordType',
