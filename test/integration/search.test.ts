@@ -384,6 +384,8 @@ describe(`search (${dialectName()})`, () => {
       ['decision', 'decision'],
     )
     assert.equal((await t.api(admin, 'GET', '/api/v1/search?q=x&type=nonsense')).statusCode, 400)
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, { tags?: string[] }>> }
+    assert.deepEqual(doc.paths['/api/v1/search']?.get?.tags, ['Search'])
 
     const agent = await t.signIn(t.orgs.a.users.viewer)
     const dashboard = await agent.get('/')
