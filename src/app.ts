@@ -89,6 +89,7 @@ import { skillsApi } from './modules/resourcing/skills.api.ts'
 import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
 import { attachmentsSlice } from './modules/attachments/index.ts'
+import { searchSlice } from './modules/search/index.ts'
 import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
 import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
@@ -272,6 +273,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(postsApi)
   await app.register(skillsApi)
   await app.register(responsibilitiesSlice)
+  await app.register(searchSlice)
   await app.register(benefitsSlice)
   await app.register(capacitySlice)
   await app.register(ambitionsSlice)

@@ -58,6 +58,7 @@ import { createResourcingService } from './modules/resourcing/resourcing.service
 import { createSeparationService } from './modules/partnerships/index.ts'
 import { resourcingHistoryTargets } from './modules/resourcing/resourcing.history.ts'
 import * as responsibilitiesArea from './modules/responsibilities/index.ts'
+import { createSearchService } from './modules/search/index.ts'
 import * as benefitsArea from './modules/outcomes/benefits/index.ts'
 import * as ambitionsArea from './modules/outcomes/ambitions/index.ts'
 import * as outputsArea from './modules/outcomes/outputs/index.ts'
@@ -261,6 +262,7 @@ export function createServices(database: Database, config: Config) {
     resourcing,
     partnerships,
     responsibilities,
+    search: createSearchService(db),
     benefits,
     indicators,
     indicatorImports,

@@ -68,10 +68,13 @@ export function whereProjectVisible<Q>(q: Filterable<Q> & Q, scope: Scope, proje
  */
 export function whereProgrammeVisible<Q>(q: Filterable<Q> & Q, scope: Scope, programmeIdColumn: string): Q {
   if (!scope.partnerOnly) return q
-  if (scope.partnerId === null) return q.where(sql<SqlBool>`1 = 0`)
-  return q.where(
-    sql<SqlBool>`${sql.ref(programmeIdColumn)} in (select projects.programme_id from projects inner join project_partners on project_partners.project_id = projects.id where project_partners.partner_id = ${scope.partnerId})`,
-  )
+  return q.where(sharedProgrammeCondition(scope, programmeIdColumn))
+}
+
+/** `column in (the programmes of the projects shared with the scope's partner)`; nothing for a partner-less officer. */
+function sharedProgrammeCondition(scope: Scope, programmeIdColumn: string): Expression<SqlBool> {
+  if (scope.partnerId === null) return sql<SqlBool>`1 = 0`
+  return sql<SqlBool>`${sql.ref(programmeIdColumn)} in (select projects.programme_id from projects inner join project_partners on project_partners.project_id = projects.id where project_partners.partner_id = ${scope.partnerId})`
 }
 
 /**
@@ -149,6 +152,38 @@ export function seesPartyOf(scope: Scope, partnerId: number | null): boolean {
 export function wherePaperVisible<Q>(q: Filterable<Q> & Q, scope: Scope): Q {
   if (!scope.partnerOnly) return q
   return q.where(sql<SqlBool>`1 = 0`)
+}
+
+/** `decision in (decisions linked to a project the scope may see)`; callers have ruled out the whole portfolio. */
+function decisionCondition(scope: Scope, decisionIdColumn: string): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from decision_links dl where dl.decision_id = ${sql.ref(decisionIdColumn)} and dl.record_type = 'project' and ${sharedProjectCondition(scope, 'dl.record_id')})`
+}
+
+/**
+ * Confines a query of decisions by the column holding each decision's id: a partner officer sees only
+ * decisions about projects shared with the partner (through a `project` link), as with the rest of the
+ * portfolio.
+ */
+export function whereDecisionVisible<Q>(q: Filterable<Q> & Q, scope: Scope, decisionIdColumn: string): Q {
+  if (!scope.partnerOnly) return q
+  return q.where(decisionCondition(scope, decisionIdColumn))
+}
+
+/**
+ * Confines a search (issue 13) by the alias of `search_entries`: each entry as the record it indexes is
+ * confined above, by its `visibility` (src/modules/search/search.sources.ts). Scrutiny's records are the
+ * whole organisation's; panel papers are never a partner officer's.
+ */
+export function whereSearchEntryVisible<Q>(q: Filterable<Q> & Q, scope: Scope, alias: string): Q {
+  if (!scope.partnerOnly) return q
+  const visibility = sql.ref(`${alias}.visibility`)
+  if (scope.partnerId === null) return q.where(sql<SqlBool>`${visibility} = 'organisation'`)
+  return q.where(
+    sql<SqlBool>`(${visibility} = 'organisation'
+      or (${visibility} = 'project' and ${sharedProjectCondition(scope, `${alias}.project_id`)})
+      or (${visibility} = 'programme' and ${sharedProgrammeCondition(scope, `${alias}.programme_id`)})
+      or (${visibility} = 'decision' and ${decisionCondition(scope, `${alias}.record_id`)}))`,
+  )
 }
 
 /** The ids of the projects the scope may see, or null for "all of the organisation's". */

@@ -1975,3 +1975,24 @@ export interface DB {
 
 export type Document = Selectable<DocumentTable>
 export type DocumentVersion = Selectable<DocumentVersionTable>
+/**
+ * One searchable record (migration 0036), written only by the triggers on its source table
+ * (src/modules/search/search-index.ts). On SQLite the FTS5 table `search_fts` indexes title and body; it is
+ * a virtual table, read through raw SQL in the search repository only, so it has no type here.
+ */
+export interface SearchEntryTable {
+  id: Generated<number>
+  organisation_id: number
+  record_type: string
+  record_id: number
+  title: string
+  body: string
+  project_id: number | null
+  programme_id: number | null
+  /** How the one visibility rule confines it: organisation | project | programme | decision | paper. */
+  visibility: string
+}
+
+export interface DB {
+  search_entries: SearchEntryTable
+}

@@ -214,6 +214,9 @@ const OTHER_PARAMS: Record<string, string> = {
   // A closure day is named by its date within the asker's own organisation: no other organisation's to find.
   '/settings/working-days/closures/:date/delete': '/settings/working-days/closures/2030-01-02/delete',
   '/api/v1/organisation/closure-days/:date': '/api/v1/organisation/closure-days/2030-01-02',
+  // Search (issue 13) for the words every fixture record of organisation a carries.
+  '/search': `/search?q=${MARKER}`,
+  '/api/v1/search': `/api/v1/search?q=${MARKER}`,
 }
 /**
  * Policies whose service also checks the person's capacity, so a role the policy allows may still be
@@ -857,6 +860,16 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       assert.deepEqual(problems, [], problems.join('\n'))
     })
   }
+
+  it("search finds organisation a's records for its staff and none of them for organisation b", async () => {
+    const mine = await t.api(await t.tokenFor(a.users.viewer), 'GET', `/api/v1/search?q=${MARKER}`)
+    assert.ok(mine.json<{ items: unknown[] }>().items.length > 5, mine.body)
+    const theirs = await t.api(await t.tokenFor(foreignAdmin), 'GET', `/api/v1/search?q=${MARKER}`)
+    assert.deepEqual(theirs.json(), { groups: [], items: [], next: null })
+    const page = await (await agentFor(foreignAdmin)).get(`/search?q=${MARKER}`)
+    assert.equal(page.status, 200)
+    assert.ok(!page.body.includes(MARKER.replace('-', ' ')) && !page.body.includes('<mark>'))
+  })
 
   it("a body naming organisation a's records creates nothing for organisation b", async () => {
     const token = await t.tokenFor(foreignAdmin)

@@ -6,7 +6,7 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { validateDecision, type DecisionInput } from './decisions.rules.ts'
-import { whereProjectVisible } from '../../auth/visibility.ts'
+import { whereDecisionVisible } from '../../auth/visibility.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -36,23 +36,8 @@ export interface DecisionFilter {
  * the partner (through a `project` link), as with the rest of the portfolio.
  */
 function scoped(db: Db, scope: Scope) {
-  let q = db.selectFrom('decisions').where('decisions.organisation_id', '=', scope.organisationId)
-  if (scope.partnerOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        whereProjectVisible(
-          eb
-            .selectFrom('decision_links as l')
-            .select('l.id')
-            .whereRef('l.decision_id', '=', 'decisions.id')
-            .where('l.record_type', '=', 'project'),
-          scope,
-          'l.record_id',
-        ),
-      ),
-    )
-  }
-  return q
+  const q = db.selectFrom('decisions').where('decisions.organisation_id', '=', scope.organisationId)
+  return whereDecisionVisible(q, scope, 'decisions.id')
 }
 
 function toRow(input: DecisionInput) {
