@@ -426,6 +426,17 @@ describe(`documents (${dialectName()})`, () => {
       assert.equal(await status(foreign, `/api/v1/documents/${id}`), 404)
       assert.equal(await status(foreign, `/api/v1/documents/${id}/versions/1/content`), 404)
     }
+    // Search finds a document by its title and file name only where its record is seen.
+    const found = async (token: string, q: string) =>
+      (await t.api(token, 'GET', `/api/v1/search?q=${encodeURIComponent(q)}&type=document`))
+        .json<{ items: Array<{ id: number }> }>()
+        .items.map((i) => i.id)
+    assert.ok((await found(adminToken, 'Shared paper')).includes(shared.id))
+    assert.ok((await found(adminToken, 'Council paper')).includes(council.id))
+    assert.ok((await found(partner, 'Shared paper')).includes(shared.id))
+    assert.deepEqual(await found(partner, 'Council paper'), [])
+    assert.ok(!(await found(partner, 'p pdf')).includes(panel.id))
+    assert.deepEqual(await found(foreign, 'Council paper'), [])
     // Who may attach follows who may change the record: a scrutiny member attaches to a meeting, not a project.
     const member = await t.tokenFor(t.orgs.a.users.scrutiny_member)
     assert.equal((await upload(member, 'meeting', kinds.meeting!, 'm.pdf', pdf)).statusCode, 201)

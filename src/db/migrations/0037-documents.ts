@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { installSearchSources, uninstallSearchSources } from '../../modules/search/search-index.ts'
 import { idColumn } from './helpers.ts'
 
 // Issue 13, "Documents attached to projects, business cases, meetings, agenda items, decisions and reports".
@@ -48,9 +49,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('uploaded_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('document_versions_number', ['document_id', 'number'])
     .execute()
+  // Documents are found by search (migration 0036's index), by title and file name.
+  await installSearchSources(db, ['document'])
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await uninstallSearchSources(db, ['document'])
   await db.schema.dropTable('document_versions').execute()
   await db.schema.dropTable('documents').execute()
 }

@@ -37,7 +37,7 @@ function entryValues(source: SearchSource, r: string): string {
     source.body(r),
     source.projectId?.(r) ?? 'null',
     source.programmeId?.(r) ?? 'null',
-    `'${source.visibility}'`,
+    typeof source.visibility === 'string' ? `'${source.visibility}'` : source.visibility(r),
   ].join(', ')
 }
 

@@ -27,7 +27,8 @@ export interface SearchSource {
   /** SQL over the row alias `r` (`new` in a trigger): a text expression, never null. */
   readonly title: (r: string) => string
   readonly body: (r: string) => string
-  readonly visibility: SearchVisibility
+  /** How it is confined: one kind for every row, or SQL over the row choosing one (an attached document's). */
+  readonly visibility: SearchVisibility | ((r: string) => string)
   readonly projectId?: (r: string) => string
   readonly programmeId?: (r: string) => string
   /**
@@ -160,9 +161,28 @@ export const SEARCH_SOURCES: readonly SearchSource[] = [
     programmeId: column('programme_id'),
     link: (e) => `/reports/${e.recordId}`,
   },
-  // merge: attached documents (the documents engineer's table) — one entry here, `visibility` as the record
-  // the document is attached to, title = the file's name, and a migration calling
-  // installSearchSources(db, ['document']) after the documents table exists.
+  {
+    // An attached document (migration 0037), found by its title and file name, confined as the record it is
+    // attached to: a project's papers as the project, scrutiny's as the organisation's. A decision's papers
+    // are kept from partner officers' searches (confined as a panel paper), since an entry's record is the
+    // document, not the decision; they still open them from a decision they can see.
+    type: 'document',
+    plural: 'Documents',
+    singular: 'Document',
+    table: 'documents',
+    title: text('title'),
+    body: text('file_name'),
+    visibility: (r) => `case
+      when ${r}.parent_type in ('project', 'business_case', 'status_report') then 'project'
+      when ${r}.parent_type in ('meeting', 'agenda_item') then 'organisation'
+      else 'paper' end`,
+    projectId: (r) => `case ${r}.parent_type
+      when 'project' then ${r}.parent_id
+      when 'business_case' then (select b.project_id from business_cases b where b.id = ${r}.parent_id)
+      when 'status_report' then (select sr.project_id from status_reports sr where sr.id = ${r}.parent_id)
+      end`,
+    link: (e) => `/documents/${e.recordId}`,
+  },
 ]
 
 const BY_TYPE = new Map(SEARCH_SOURCES.map((s) => [s.type, s]))
