@@ -80,7 +80,12 @@ export function normaliseCode(typed: string): string {
  * The time step a typed code matches, within the drift allowed, and only after `lastStep` (RFC 6238 §5.2:
  * a code once accepted is not accepted again, nor any older one); null when it matches none.
  */
-export function matchingStep(secret: string, typed: string, ms: number, lastStep: number | null): number | null {
+export function matchingStep(
+  secret: string,
+  typed: string,
+  ms: number,
+  lastStep: number | null,
+): number | null {
   const code = normaliseCode(typed)
   if (!/^\d{6}$/.test(code)) return null
   const key = base32Decode(secret)
