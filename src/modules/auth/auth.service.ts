@@ -145,6 +145,9 @@ export function createAuthService(db: Kysely<DB>) {
       // the session, and only if the stored hash is still the one checked (a password changed meanwhile wins).
       const rehashed = needsRehash(user.password_hash) ? await hashPassword(password) : null
       // Issue 13: with a second factor on (or required and not yet set up) the password opens no session.
+      // merge: oidc — a sign-in through the organisation's OpenID provider is that provider's to secure with its
+      // own MFA; if Oversight's second factor should apply there too, the callback does as here
+      // (secondFactorEnrolled / secondFactorRequired, then createPendingSignIn and the /sign-in/code page).
       const enrolled = await secondFactorEnrolled(db, user.id)
       const mustEnrol = !enrolled && (await secondFactorRequired(db, user.id))
       const started = await db.transaction().execute(async (trx) => {

@@ -2,11 +2,15 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors.ts'
 import { clearSessionCookie } from '../../plugins/auth.ts'
+import { handleForm } from '../../web/form-pages.ts'
 import { field, FormBody } from '../../web/forms.ts'
 
-/** Issue 13: an administrator sees and ends the sessions of anyone in their own organisation (ASVS V7.4.5). */
+/**
+ * Issue 13: an administrator sees and ends the sessions of anyone in their own organisation (ASVS V7.4.5), and
+ * turns off the second factor of someone who has lost it.
+ */
 export async function memberSessionsRoutes(app: FastifyInstance) {
-  const { accountSessions } = app.services
+  const { accountSessions, secondFactor } = app.services
   const params = Type.Object({ userId: Type.Integer({ minimum: 1 }) })
 
   app.get<{ Params: { userId: number } }>(
@@ -20,6 +24,7 @@ export async function memberSessionsRoutes(app: FastifyInstance) {
         name,
         userId: request.params.userId,
         sessions,
+        secondFactor: await secondFactor.status(request.params.userId),
       })
     },
   )
@@ -38,6 +43,27 @@ export async function memberSessionsRoutes(app: FastifyInstance) {
       }
       reply.flash('The session has ended. That browser must sign in again.')
       return reply.redirect(`/settings/people/${request.params.userId}/sessions`, 303)
+    },
+  )
+
+  app.post<{ Params: { userId: number }; Body: FormBody }>(
+    '/settings/people/:userId/second-factor/turn-off',
+    { config: { policy: 'organisation.admin' }, schema: { params, body: FormBody } },
+    async (request, reply) => {
+      const { userId } = request.params
+      return handleForm(reply, {
+        save: () => secondFactor.turnOffForMember(request.actor!, userId),
+        onInvalid: () => {
+          reply.flash('Their second factor was already off.')
+          return reply.redirect(`/settings/people/${userId}/sessions`, 303)
+        },
+        onSaved: () => {
+          reply.flash(
+            'Their second factor is off. If it is required, they set up a new one when they next sign in.',
+          )
+          return reply.redirect(`/settings/people/${userId}/sessions`, 303)
+        },
+      })
     },
   )
 }

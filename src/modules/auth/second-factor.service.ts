@@ -2,7 +2,7 @@ import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
 import { auditActorOf, type Actor, type AuditActor } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
-import { ValidationError } from '../../errors.ts'
+import { notFound, ValidationError } from '../../errors.ts'
 import { verifyPassword } from '../../auth/passwords.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { updateOrganisation } from '../organisation/organisation.service.ts'
@@ -302,20 +302,50 @@ export function createSecondFactorService(db: Kysely<DB>) {
 
     /** Turns it off; the caller has checked a current code or the password (`proof`). */
     async turnOff(who: SecondFactorWho, proof: 'code' | 'password'): Promise<void> {
+      await db.transaction().execute((trx) => removeFactor(trx, who, proof))
+    },
+
+    /**
+     * A member who has lost their phone and their recovery codes: an administrator of one of their
+     * organisations turns the second factor off, audited. Where it is required they set up a new one at
+     * their next sign-in. Someone who is not a member of the administrator's organisation is not found.
+     */
+    async turnOffForMember(actor: Actor, userId: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('second_factors').where('user_id', '=', who.userId).execute()
-        await trx.deleteFrom('recovery_codes').where('user_id', '=', who.userId).execute()
-        await recordAudit(trx, {
-          organisationId: who.organisationId,
-          actor: who.audit,
-          action: 'second-factor-off',
-          entityType: 'user',
-          entityId: who.userId,
-          after: { second_factor: null, confirmed_with: proof },
-        })
+        const member = await trx
+          .selectFrom('memberships')
+          .select('id')
+          .where('organisation_id', '=', actor.organisationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        if (!member) throw notFound('Person')
+        if (!(await secondFactorEnrolled(trx, userId)))
+          throw new ValidationError({ secondFactor: 'Their second factor is already off' })
+        await removeFactor(
+          trx,
+          { userId, organisationId: actor.organisationId, audit: auditActorOf(actor) },
+          'administrator',
+        )
       })
     },
   }
+}
+
+async function removeFactor(
+  trx: Transaction<DB>,
+  who: SecondFactorWho,
+  confirmedWith: 'code' | 'password' | 'administrator',
+): Promise<void> {
+  await trx.deleteFrom('second_factors').where('user_id', '=', who.userId).execute()
+  await trx.deleteFrom('recovery_codes').where('user_id', '=', who.userId).execute()
+  await recordAudit(trx, {
+    organisationId: who.organisationId,
+    actor: who.audit,
+    action: 'second-factor-off',
+    entityType: 'user',
+    entityId: who.userId,
+    after: { second_factor: null, confirmed_with: confirmedWith },
+  })
 }
 
 export type SecondFactorService = ReturnType<typeof createSecondFactorService>
