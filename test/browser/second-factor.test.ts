@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { totpAt } from '../../src/modules/auth/totp.rules.ts'
 import {
@@ -78,4 +78,23 @@ describe(`second factor, in a browser (${dialectName()})`, { skip: browserUnavai
       nojs: 'sets up a second factor and signs in with a code, without JavaScript',
     },
   )
+
+  it('an administrator sees a member’s sessions and second factor, and ends a session', async () => {
+    const member = server.t.orgs.a.users.project_manager
+    const context = await browser.noScriptContext()
+    const site = new BasePage(await context.newPage(), server.baseUrl, 'nojs')
+    await site.signIn(server.t.orgs.a.users.administrator, '/settings/people')
+    await site.page.getByRole('link', { name: `See sessions of ${member.name}`, exact: true }).click()
+    await fits(site, 'member-sessions')
+    assert.equal(await site.heading(), `Sessions of ${member.name}`)
+    // The journey above left the project manager signed in, with a second factor on.
+    assert.match((await site.page.locator('main').textContent()) ?? '', /signs in with a code/)
+    await site.page
+      .getByRole('button', { name: /^End the session in/ })
+      .first()
+      .click()
+    await site.checkPage('member-session-ended')
+    assert.match(await site.flash(), /The session has ended/)
+    await context.close()
+  })
 })
