@@ -22,6 +22,10 @@ import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './modules/system/system.routes.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { accountSessionsRoutes } from './modules/auth/account-sessions.routes.ts'
+import { secondFactorSignInRoutes } from './modules/auth/second-factor-sign-in.routes.ts'
+import { secondFactorRoutes } from './modules/auth/second-factor.routes.ts'
+import { secondFactorPolicyRoutes } from './modules/auth/second-factor-policy.routes.ts'
+import { memberSessionsRoutes } from './modules/auth/member-sessions.routes.ts'
 import { tokensRoutes } from './modules/tokens/tokens.routes.ts'
 import { programmesRoutes } from './modules/programmes/programmes.routes.ts'
 import { programmesApi } from './modules/programmes/programmes.api.ts'
@@ -207,6 +211,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes)
   await app.register(authRoutes)
   await app.register(accountSessionsRoutes)
+  await app.register(secondFactorSignInRoutes)
+  await app.register(secondFactorRoutes)
+  await app.register(secondFactorPolicyRoutes)
+  await app.register(memberSessionsRoutes)
   await app.register(portfolioRoutes)
   await app.register(tokensRoutes)
   await app.register(programmesRoutes)

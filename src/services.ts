@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
 import { createAccountSessionsService } from './modules/auth/account-sessions.service.ts'
+import { createSecondFactorService } from './modules/auth/second-factor.service.ts'
 import { createTokensService } from './modules/tokens/tokens.service.ts'
 import { createProgrammesService } from './modules/programmes/programmes.service.ts'
 import { createProjectsService } from './modules/projects/projects.service.ts'
@@ -79,6 +80,7 @@ export function createServices(database: Database, config: Config) {
   const db = database.db
   const auth = createAuthService(db)
   const accountSessions = createAccountSessionsService(db)
+  const secondFactor = createSecondFactorService(db)
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
   // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.
@@ -275,6 +277,7 @@ export function createServices(database: Database, config: Config) {
     raidLog,
     auth,
     accountSessions,
+    secondFactor,
     tokens,
     organisation,
     invitations,

@@ -18,6 +18,8 @@ export interface OrganisationTable {
   data_protection_contact: Generated<string>
   /** The call-in period in clear working days after a decision is published (migration 0031). */
   call_in_working_days: Generated<number>
+  /** Who must sign in with a second factor: 'none', 'administrators' or 'everyone' (migration 0034). */
+  second_factor_required: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -76,6 +78,34 @@ export interface SignInThrottleTable {
   last_failure_at: string
   /** ISO time before which this key may not try again; null while it still has free tries. */
   not_before: string | null
+}
+
+/** A person's authenticator (TOTP) secret; active once confirmed with a code (migration 0034). */
+export interface SecondFactorTable {
+  user_id: number
+  /** Base32, as the authenticator app is given it. */
+  secret: string
+  confirmed_at: string | null
+  /** The last 30-second time step a code was accepted for: no code at or before it works again. */
+  last_step: number | null
+  created_at: string
+}
+
+/** A one-time recovery code, stored as its SHA-256 (migration 0034). */
+export interface RecoveryCodeTable {
+  id: Generated<number>
+  user_id: number
+  code_hash: string
+  used_at: string | null
+}
+
+/** A password accepted, the second step still to come (migration 0034); keyed by the hash of the cookie's token. */
+export interface PendingSignInTable {
+  id: string
+  user_id: number
+  organisation_id: number
+  must_enrol: number
+  expires_at: string
 }
 
 export interface ApiTokenTable {
@@ -753,6 +783,9 @@ export interface DB {
   memberships: MembershipTable
   sessions: SessionTable
   sign_in_throttle: SignInThrottleTable
+  second_factors: SecondFactorTable
+  recovery_codes: RecoveryCodeTable
+  pending_sign_ins: PendingSignInTable
   api_tokens: ApiTokenTable
   programmes: ProgrammeTable
   projects: ProjectTable

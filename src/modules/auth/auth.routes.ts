@@ -7,6 +7,7 @@ import {
   setSessionCookie,
 } from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
+import { setPendingCookie } from './pending-sign-in.ts'
 
 // Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
 const RETURN_BASE = 'http://oversight.invalid'
@@ -32,7 +33,7 @@ export function safeReturnTo(value: string | undefined): string {
 }
 
 /** The same words whether the account, the address or both are waiting, and whether or not the account exists. */
-function throttledMessage(seconds: number): string {
+export function throttledMessage(seconds: number): string {
   const minutes = Math.ceil(seconds / 60)
   return `There have been too many attempts to sign in. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`
 }
@@ -77,6 +78,12 @@ export async function authRoutes(app: FastifyInstance) {
           setKnownDeviceCookie(reply, result.knownDevice, app.config.secureCookies)
           request.log.info({ userId: result.actor.userId }, 'signed in')
           return reply.redirect(returnTo, 303)
+        }
+        if (result.reason === 'second-factor') {
+          setPendingCookie(reply, result.pendingToken, app.config.secureCookies)
+          request.log.info({ userId: result.userId }, 'password accepted; second factor to come')
+          const step = result.mustEnrol ? '/sign-in/set-up' : '/sign-in/code'
+          return reply.redirect(`${step}?returnTo=${encodeURIComponent(returnTo)}`, 303)
         }
         if (result.reason === 'throttled') {
           request.log.warn('sign-in throttled after repeated failures')

@@ -7,6 +7,8 @@ import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../aut
 import { todayInLondon } from '../../domain/dates.ts'
 import type { DB } from '../../db/schema.ts'
 import { describeDevice } from './device.rules.ts'
+import { createPendingSignIn, findPendingSignIn, takePendingSignIn } from './pending-sign-in.ts'
+import { secondFactorEnrolled, secondFactorRequired } from './second-factor.service.ts'
 import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
@@ -32,6 +34,8 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'left' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+  /** The password was right; the second factor (or setting one up: `mustEnrol`) is still to come. */
+  | { ok: false; reason: 'second-factor'; pendingToken: string; mustEnrol: boolean; userId: number }
 
 export interface SignInFrom {
   address: string
@@ -140,7 +144,13 @@ export function createAuthService(db: Kysely<DB>) {
       // A hash made with older scrypt settings is replaced now, while the password is at hand. Written with
       // the session, and only if the stored hash is still the one checked (a password changed meanwhile wins).
       const rehashed = needsRehash(user.password_hash) ? await hashPassword(password) : null
-      const { token, id } = await db.transaction().execute(async (trx) => {
+      // Issue 13: with a second factor on (or required and not yet set up) the password opens no session.
+      // merge: oidc — a sign-in through the organisation's OpenID provider is that provider's to secure with its
+      // own MFA; if Oversight's second factor should apply there too, the callback does as here
+      // (secondFactorEnrolled / secondFactorRequired, then createPendingSignIn and the /sign-in/code page).
+      const enrolled = await secondFactorEnrolled(db, user.id)
+      const mustEnrol = !enrolled && (await secondFactorRequired(db, user.id))
+      const started = await db.transaction().execute(async (trx) => {
         await throttle.clear(keys[0]!, trx)
         if (rehashed)
           await trx
@@ -149,16 +159,56 @@ export function createAuthService(db: Kysely<DB>) {
             .where('id', '=', user.id)
             .where('password_hash', '=', user.password_hash)
             .execute()
+        if (enrolled || mustEnrol)
+          return { pending: await createPendingSignIn(trx, actor.userId, actor.organisationId, mustEnrol) }
         return createSession(trx, actor.userId, actor.organisationId, {
           address: from.address,
           ...(from.userAgent === undefined ? {} : { userAgent: from.userAgent }),
         })
       })
+      if ('pending' in started)
+        return {
+          ok: false,
+          reason: 'second-factor',
+          pendingToken: started.pending,
+          mustEnrol,
+          userId: user.id,
+        }
+      const { token, id } = started
       return {
         ok: true,
         sessionToken: token,
         actor: { ...actor, sessionId: id },
         knownDevice: knownDeviceFor(normalised),
+      }
+    },
+
+    /**
+     * The second step done (second-factor.routes.ts): the pending sign-in is used up and the session starts,
+     * in one transaction; null if the pending sign-in was already used or has lapsed.
+     */
+    async completeSignIn(
+      pendingToken: string,
+      userId: number,
+      from: SessionOrigin,
+    ): Promise<{ sessionToken: string; actor: Actor; knownDevice: string } | null> {
+      const row = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst()
+      const pending = await findPendingSignIn(db, pendingToken)
+      if (!row || pending?.user_id !== userId) return null
+      const actor = await actorFor(userId, pending.organisation_id, 'session', null)
+      if (!actor) return null
+      const started = await db
+        .transaction()
+        .execute(async (trx) =>
+          (await takePendingSignIn(trx, pendingToken))
+            ? createSession(trx, userId, actor.organisationId, from)
+            : null,
+        )
+      if (!started) return null
+      return {
+        sessionToken: started.token,
+        actor: { ...actor, sessionId: started.id },
+        knownDevice: knownDeviceFor(row.email),
       }
     },
 

@@ -71,6 +71,17 @@ export function throttleKeys(email: string, address: string, knownDevice: string
   ]
 }
 
+/**
+ * The second step of signing in, and turning the second factor off (issue 13): counted like passwords, per
+ * account (its own key, so a wrong code does not add to the password's count) and per client address.
+ */
+export function secondFactorKeys(userId: number, address: string): ThrottleKey[] {
+  return [
+    { key: sha256(`second-factor:${userId}`), freeFailures: ACCOUNT_FREE_FAILURES },
+    { key: addressKey(address), freeFailures: ADDRESS_FREE_FAILURES },
+  ]
+}
+
 /** A new known-device cookie value for a browser that has just signed in to this account. */
 export function knownDeviceFor(email: string): string {
   return `${accountKey(email)}.${randomBytes(16).toString('base64url')}`

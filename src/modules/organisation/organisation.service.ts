@@ -40,6 +40,7 @@ export async function updateOrganisation(
       | 'holiday_region'
       | 'data_protection_contact'
       | 'call_in_working_days'
+      | 'second_factor_required'
     >
   >,
 ): Promise<{ current: Organisation; updated: Organisation }> {
