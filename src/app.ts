@@ -22,6 +22,7 @@ import { createServices, type Services } from './services.ts'
 import { systemRoutes } from './modules/system/system.routes.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { accountSessionsRoutes } from './modules/auth/account-sessions.routes.ts'
+import { ssoSlice } from './modules/sso/index.ts'
 import { tokensRoutes } from './modules/tokens/tokens.routes.ts'
 import { programmesRoutes } from './modules/programmes/programmes.routes.ts'
 import { programmesApi } from './modules/programmes/programmes.api.ts'
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 2. Modules, each a vertical slice.
   await app.register(systemRoutes)
   await app.register(authRoutes)
+  await app.register(ssoSlice)
   await app.register(accountSessionsRoutes)
   await app.register(portfolioRoutes)
   await app.register(tokensRoutes)

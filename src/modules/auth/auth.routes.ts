@@ -52,6 +52,7 @@ export async function authRoutes(app: FastifyInstance) {
         title: 'Sign in',
         returnTo: safeReturnTo(request.query.returnTo),
         demo: app.config.demo,
+        sso: await app.services.ssoSignIn.signInOptions(),
       })
     },
   )
@@ -95,7 +96,11 @@ export async function authRoutes(app: FastifyInstance) {
             429,
           )
         }
-        if (result.reason === 'left') {
+        if (result.reason === 'passwords-off') {
+          request.log.warn('sign-in refused: the organisation signs in only through its identity provider')
+          errors.email =
+            'Your organisation signs in through its own account, not a password. Use the sign-in button above'
+        } else if (result.reason === 'left') {
           request.log.warn('sign-in refused: the person has left every organisation')
           errors.email =
             'You no longer have access to Oversight. Ask an administrator of your organisation if this is wrong'
@@ -113,6 +118,7 @@ export async function authRoutes(app: FastifyInstance) {
           email,
           returnTo,
           demo: app.config.demo,
+          sso: await app.services.ssoSignIn.signInOptions(),
         },
         400,
       )
