@@ -170,6 +170,58 @@ describe(`sign-in through an OpenID provider (${dialectName()})`, () => {
     )
   })
 
+  it('a sign-in set in the environment wins, cannot be changed on the page, and can turn passwords off', async () => {
+    const fromEnv = createSsoSettingsService(t.database.db, createSsoRepository(t.database.db), {
+      secretKey: null,
+      fromEnv: {
+        organisationSlug: 'beta',
+        clientSecret: 'env-secret',
+        settings: {
+          providerName: 'Beta Entra',
+          issuer: idp.issuer,
+          clientId: 'oversight-beta',
+          allowedDomains: ['beta.test'],
+          tenantId: null,
+          groupsClaim: null,
+          groupRoles: {},
+          enabled: true,
+          localPasswordsAllowed: false,
+        },
+      },
+    })
+    const view = await fromEnv.view(t.orgs.b.id)
+    assert.equal(view.source, 'environment')
+    assert.equal(view.settings?.providerName, 'Beta Entra')
+    assert.equal((await fromEnv.effective(t.orgs.b.id))?.clientSecret(), 'env-secret')
+    const betaAdmin = (await t.app.services.auth.actorFor(
+      t.orgs.b.users.administrator.id,
+      t.orgs.b.id,
+      'session',
+      null,
+    ))!
+    await assert.rejects(
+      fromEnv.save(
+        betaAdmin,
+        {
+          providerName: 'X',
+          issuer: idp.issuer,
+          clientId: 'x',
+          clientSecret: '',
+          allowedDomains: 'beta.test',
+          tenantId: '',
+          groupsClaim: '',
+          groupRoles: '',
+          enabled: true,
+          localPasswordsAllowed: true,
+        },
+        1,
+      ),
+      (err: unknown) => err instanceof ValidationError && /environment/.test(err.fields!.providerName!),
+    )
+    assert.equal(await fromEnv.passwordSignInAllowed(t.orgs.b.users.viewer.id), false)
+    assert.equal(await fromEnv.passwordSignInAllowed(t.orgs.a.users.viewer.id), true)
+  })
+
   it('the sign-in page offers the providers; a member signs in, linked by a verified email', async () => {
     const visitor = t.anonymous()
     const signInPage = await visitor.get('/sign-in')
