@@ -99,7 +99,7 @@ export async function authRoutes(app: FastifyInstance) {
         if (result.reason === 'passwords-off') {
           request.log.warn('sign-in refused: the organisation signs in only through its identity provider')
           errors.email =
-            'Your organisation signs in through its own account, not a password. Use the sign-in button above'
+            'Your organisation signs in through its own account, not a password. Sign in through your organisation’s account above'
         } else if (result.reason === 'left') {
           request.log.warn('sign-in refused: the person has left every organisation')
           errors.email =
