@@ -26,6 +26,7 @@ import { secondFactorSignInRoutes } from './modules/auth/second-factor-sign-in.r
 import { secondFactorRoutes } from './modules/auth/second-factor.routes.ts'
 import { secondFactorPolicyRoutes } from './modules/auth/second-factor-policy.routes.ts'
 import { memberSessionsRoutes } from './modules/auth/member-sessions.routes.ts'
+import { ssoSlice } from './modules/sso/index.ts'
 import { tokensRoutes } from './modules/tokens/tokens.routes.ts'
 import { programmesRoutes } from './modules/programmes/programmes.routes.ts'
 import { programmesApi } from './modules/programmes/programmes.api.ts'
@@ -210,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 2. Modules, each a vertical slice.
   await app.register(systemRoutes)
   await app.register(authRoutes)
+  await app.register(ssoSlice)
   await app.register(accountSessionsRoutes)
   await app.register(secondFactorSignInRoutes)
   await app.register(secondFactorRoutes)

@@ -24,12 +24,14 @@ import { migrate } from './cli/migrate.command.ts'
 import { orgCreate, orgList } from './cli/org.command.ts'
 import { tokenCreate, tokenRevoke } from './cli/token.command.ts'
 import { userCreate } from './cli/user.command.ts'
+import { userBreakGlass } from './cli/break-glass.command.ts'
 
 const COMMANDS: readonly Command[] = [
   migrate,
   orgList,
   orgCreate,
   userCreate,
+  userBreakGlass,
   tokenCreate,
   tokenRevoke,
   demoLoad,

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { passwordProblem } from './auth/password-rules.ts'
+import { parseSecretKey, type SecretKey } from './auth/secret-box.ts'
+import { parseSsoEnv, type SsoFromEnv } from './modules/sso/sso-env.ts'
 import { projectRoot } from './paths.ts'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -47,6 +49,10 @@ export interface Config {
    * serve it behind its own domain by proxying that path.
    */
   readonly publicBasePath: string
+  /** OVERSIGHT_SECRET_KEY: seals secrets kept in the database (OpenID Connect client secrets); null: none may be stored. */
+  readonly secretKey: SecretKey | null
+  /** OIDC_*: one organisation's OpenID Connect sign-in set in the environment (modules/sso/sso-env.ts). */
+  readonly ssoFromEnv: SsoFromEnv | null
 }
 
 export class ConfigError extends Error {
@@ -221,6 +227,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `PUBLIC_BASE_PATH must be a path of lower-case letters, digits and hyphens, such as /public or /open, not under /api, /assets or /settings (got "${env.PUBLIC_BASE_PATH}")`,
     )
 
+  const secretKeyRaw = (env.OVERSIGHT_SECRET_KEY ?? '').trim()
+  const secretKey = secretKeyRaw === '' ? null : parseSecretKey(secretKeyRaw)
+  if (typeof secretKey === 'string') problems.push(secretKey)
+  const ssoFromEnv = parseSsoEnv(env, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
@@ -243,5 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointFile,
     auditCheckpointMinutes,
     publicBasePath,
+    secretKey: secretKey as SecretKey | null,
+    ssoFromEnv,
   })
 }

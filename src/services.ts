@@ -74,11 +74,16 @@ import {
 } from './modules/resourcing/capacity/index.ts'
 import * as indicatorsArea from './modules/outcomes/indicators/index.ts'
 import * as attachmentsArea from './modules/attachments/index.ts'
+import * as ssoArea from './modules/sso/index.ts'
 
 /** The composition root for domain services: each area is built here, in dependency order. */
 export function createServices(database: Database, config: Config) {
   const db = database.db
-  const auth = createAuthService(db)
+  // OpenID Connect settings first: the auth service asks them whether password sign-in is allowed.
+  const ssoSettings = ssoArea.createSsoSettings(db, config)
+  const auth = createAuthService(db, {
+    passwordSignInAllowed: (userId) => ssoSettings.passwordSignInAllowed(userId),
+  })
   const accountSessions = createAccountSessionsService(db)
   const secondFactor = createSecondFactorService(db)
   const tokens = createTokensService(db)
@@ -276,6 +281,8 @@ export function createServices(database: Database, config: Config) {
     raid,
     raidLog,
     auth,
+    ssoSettings,
+    ssoSignIn: ssoArea.createSsoSignIn(db, config, { settings: ssoSettings, auth }),
     accountSessions,
     secondFactor,
     tokens,

@@ -31,6 +31,7 @@ import * as m0029 from './migrations/0029-publication.ts'
 import * as m0030 from './migrations/0030-area-actions.ts'
 import * as m0031 from './migrations/0031-forward-plan.ts'
 import * as m0032 from './migrations/0032-alerts-subscriptions.ts'
+import * as m0033 from './migrations/0033-oidc.ts'
 import * as m0034 from './migrations/0034-second-factor.ts'
 import * as m0036 from './migrations/0036-search.ts'
 import * as m0037 from './migrations/0037-documents.ts'
@@ -69,6 +70,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-area-actions': m0030,
   '0031-forward-plan': m0031,
   '0032-alerts-subscriptions': m0032,
+  '0033-oidc': m0033,
   '0034-second-factor': m0034,
   '0036-search': m0036,
   '0037-documents': m0037,

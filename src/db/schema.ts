@@ -2029,3 +2029,59 @@ export interface SearchEntryTable {
 export interface DB {
   search_entries: SearchEntryTable
 }
+
+/** An organisation's OpenID Connect sign-in (issue 13, migration 0033). */
+export interface OidcConfigurationTable {
+  id: Generated<number>
+  organisation_id: number
+  provider_name: string
+  issuer: string
+  client_id: string
+  /** Sealed with OVERSIGHT_SECRET_KEY (src/auth/secret-box.ts); never the plaintext. */
+  client_secret_sealed: string
+  allowed_domains: string
+  tenant_id: string | null
+  groups_claim: string | null
+  group_roles: string
+  enabled: number
+  local_passwords_allowed: number
+  version: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A person linked to an identity at a provider: afterwards found only by (issuer, subject). */
+export interface OidcLinkTable {
+  id: Generated<number>
+  user_id: number
+  issuer: string
+  subject: string
+  created_at: string
+  last_used_at: string
+}
+
+/** A sign-in sent to the provider and not yet back: used once, then deleted. */
+export interface OidcAttemptTable {
+  state_hash: string
+  organisation_id: number
+  nonce: string
+  code_verifier: string
+  return_to: string
+  expires_at: string
+}
+
+/** An administrator who keeps password sign-in when the organisation turns local passwords off. */
+export interface BreakGlassAccountTable {
+  organisation_id: number
+  user_id: number
+  created_at: string
+}
+
+export type OidcConfiguration = Selectable<OidcConfigurationTable>
+
+export interface DB {
+  oidc_configurations: OidcConfigurationTable
+  oidc_links: OidcLinkTable
+  oidc_attempts: OidcAttemptTable
+  break_glass_accounts: BreakGlassAccountTable
+}

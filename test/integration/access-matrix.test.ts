@@ -204,6 +204,9 @@ const OTHER_PARAMS: Record<string, string> = {
   '/public/:org/decisions': '/public/alpha/decisions',
   '/public/:org/data': '/public/alpha/data',
   '/public/:org/data/:file': '/public/alpha/data/programmes.csv',
+  // Sign-in through an organisation's identity provider (issue 13): alpha has none here, so it is not found for
+  // anyone; sso.test.ts covers a configured provider and another organisation's configuration.
+  '/sign-in/sso/:slug': '/sign-in/sso/alpha',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',

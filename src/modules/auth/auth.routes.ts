@@ -53,6 +53,7 @@ export async function authRoutes(app: FastifyInstance) {
         title: 'Sign in',
         returnTo: safeReturnTo(request.query.returnTo),
         demo: app.config.demo,
+        sso: await app.services.ssoSignIn.signInOptions(),
       })
     },
   )
@@ -102,7 +103,11 @@ export async function authRoutes(app: FastifyInstance) {
             429,
           )
         }
-        if (result.reason === 'left') {
+        if (result.reason === 'passwords-off') {
+          request.log.warn('sign-in refused: the organisation signs in only through its identity provider')
+          errors.email =
+            'Your organisation signs in through its own account, not a password. Sign in through your organisation’s account above'
+        } else if (result.reason === 'left') {
           request.log.warn('sign-in refused: the person has left every organisation')
           errors.email =
             'You no longer have access to Oversight. Ask an administrator of your organisation if this is wrong'
@@ -120,6 +125,7 @@ export async function authRoutes(app: FastifyInstance) {
           email,
           returnTo,
           demo: app.config.demo,
+          sso: await app.services.ssoSignIn.signInOptions(),
         },
         400,
       )

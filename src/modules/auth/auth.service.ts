@@ -33,6 +33,8 @@ export type SignInResult =
   | { ok: true; sessionToken: string; actor: Actor; knownDevice: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'left' }
+  /** The right password, but the person's organisation signs in only through its identity provider. */
+  | { ok: false; reason: 'passwords-off' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
   /** The password was right; the second factor (or setting one up: `mustEnrol`) is still to come. */
   | { ok: false; reason: 'second-factor'; pendingToken: string; mustEnrol: boolean; userId: number }
@@ -50,7 +52,12 @@ export interface SessionOrigin {
   userAgent?: string
 }
 
-export function createAuthService(db: Kysely<DB>) {
+export interface AuthOptions {
+  /** Whether the person may sign in with a password (modules/sso: an organisation can turn passwords off). */
+  passwordSignInAllowed?: (userId: number) => Promise<boolean>
+}
+
+export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
   const throttle = createSignInThrottle(db)
 
   async function actorFor(
@@ -141,6 +148,8 @@ export function createAuthService(db: Kysely<DB>) {
         await throttle.recordFailure(keys, Date.now())
         return { ok: false, reason: 'invalid' }
       }
+      if (options.passwordSignInAllowed && !(await options.passwordSignInAllowed(user.id)))
+        return { ok: false, reason: 'passwords-off' }
       // A hash made with older scrypt settings is replaced now, while the password is at hand. Written with
       // the session, and only if the stored hash is still the one checked (a password changed meanwhile wins).
       const rehashed = needsRehash(user.password_hash) ? await hashPassword(password) : null

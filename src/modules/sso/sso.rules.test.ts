@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  emailVouchedFor,
+  issuerProblem,
+  parseDomains,
+  parseGroupRoles,
+  roleFromGroups,
+  type SsoSettings,
+} from './sso.rules.ts'
+
+const settings: SsoSettings = {
+  providerName: 'Microsoft',
+  issuer: 'https://login.example.com/t/v2.0',
+  clientId: 'c',
+  allowedDomains: ['council.gov.uk'],
+  tenantId: 'tenant-1',
+  groupsClaim: 'groups',
+  groupRoles: { g1: 'viewer', g2: 'administrator' },
+  enabled: true,
+  localPasswordsAllowed: true,
+}
+
+test('an email is vouched for by email_verified, Entra xms_edov, or its own tenant, in an allowed domain', () => {
+  assert.equal(
+    emailVouchedFor({ sub: 's', email: 'A@Council.gov.uk', email_verified: true }, settings),
+    'a@council.gov.uk',
+  )
+  assert.equal(
+    emailVouchedFor(
+      { sub: 's', email: 'a@council.gov.uk', email_verified: false, tid: 'tenant-1' },
+      settings,
+    ),
+    null,
+  )
+  assert.equal(emailVouchedFor({ sub: 's', email: 'a@other.org', email_verified: true }, settings), null)
+  assert.equal(
+    emailVouchedFor({ sub: 's', email: 'a@council.gov.uk', xms_edov: true }, settings),
+    'a@council.gov.uk',
+  )
+  assert.equal(
+    emailVouchedFor({ sub: 's', email: 'a@council.gov.uk', tid: 'tenant-1' }, settings),
+    'a@council.gov.uk',
+  )
+  assert.equal(emailVouchedFor({ sub: 's', email: 'a@council.gov.uk', tid: 'tenant-2' }, settings), null)
+  assert.equal(
+    emailVouchedFor({ sub: 's', email: 'a@council.gov.uk' }, { ...settings, tenantId: null }),
+    null,
+  )
+})
+
+test('the issuer is https, or http on loopback only', () => {
+  assert.equal(issuerProblem('https://accounts.google.com'), null)
+  assert.equal(issuerProblem('http://127.0.0.1:4000'), null)
+  assert.match(issuerProblem('http://idp.example.com')!, /https/)
+  assert.match(issuerProblem('not a url')!, /full address/)
+})
+
+test('domains and group mappings are read from what an administrator types', () => {
+  assert.deepEqual(parseDomains('Council.gov.uk, @example.org\nexample.org'), {
+    domains: ['council.gov.uk', 'example.org'],
+  })
+  assert.deepEqual(parseDomains('council, x'), { bad: 'council' })
+  assert.deepEqual(parseGroupRoles('g1 = Viewer\n\n g2=programme manager'), {
+    map: { g1: 'viewer', g2: 'programme_manager' },
+  })
+  assert.deepEqual(parseGroupRoles('g1 = boss'), { badLine: 'g1 = boss' })
+})
+
+test('the widest mapped role wins; unmapped groups leave the role alone', () => {
+  assert.equal(roleFromGroups({ sub: 's', groups: ['g1', 'g2', 'x'] }, settings), 'administrator')
+  assert.equal(roleFromGroups({ sub: 's', groups: ['x'] }, settings), null)
+  assert.equal(roleFromGroups({ sub: 's', groups: ['g1'] }, { ...settings, groupsClaim: null }), null)
+})
