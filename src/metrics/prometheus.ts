@@ -34,21 +34,43 @@ function num(v: number): string {
   return String(v)
 }
 
-const KEY_SEPARATOR = '\u0000'
+type Node<T> = Map<string, Node<T> | { labels: readonly string[]; value: T }>
 
 abstract class Labelled<T> implements Instrument {
-  protected readonly series = new Map<string, { labels: readonly string[]; value: T }>()
+  /**
+   * Series by their labels' values, one map level per label: looking one up on every request builds no
+   * string (joining the values was most of an update's cost).
+   */
+  private readonly root: Node<T> = new Map()
+  protected readonly series: Array<{ labels: readonly string[]; value: T }> = []
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
   ) {}
 
+  protected find(labels: readonly string[]): T | undefined {
+    let node: Node<T> | { value: T } | undefined = this.root
+    for (const label of labels) {
+      node = (node as Node<T>).get(label)
+      if (node === undefined) return undefined
+    }
+    return labels.length === 0 ? this.series[0]?.value : (node as { value: T }).value
+  }
+
   protected entry(labels: readonly string[], create: () => T): T {
-    const key = labels.length === 1 ? labels[0]! : labels.join(KEY_SEPARATOR)
-    let found = this.series.get(key)
-    if (!found) this.series.set(key, (found = { labels: [...labels], value: create() }))
-    return found.value
+    const found = this.find(labels)
+    if (found !== undefined) return found
+    const series = { labels: [...labels], value: create() }
+    let node = this.root
+    for (let i = 0; i < labels.length - 1; i++) {
+      let next = node.get(labels[i]!) as Node<T> | undefined
+      if (!next) node.set(labels[i]!, (next = new Map()))
+      node = next
+    }
+    if (labels.length > 0) node.set(labels[labels.length - 1]!, series)
+    this.series.push(series)
+    return series.value
   }
 
   abstract render(lines: string[]): void
@@ -62,12 +84,12 @@ export class Counter extends Labelled<{ n: number }> {
 
   /** The current count for these labels (0 if never counted). */
   get(labels: readonly string[]): number {
-    return this.series.get(labels.join(KEY_SEPARATOR))?.value.n ?? 0
+    return this.find(labels)?.n ?? 0
   }
 
   render(lines: string[]): void {
     header(lines, this.name, this.help, 'counter')
-    for (const { labels, value } of this.series.values())
+    for (const { labels, value } of this.series)
       lines.push(`${this.name}${labelText(this.labelNames, labels)} ${num(value.n)}`)
   }
 }
@@ -80,7 +102,7 @@ export class Gauge extends Labelled<{ v: number }> {
 
   render(lines: string[]): void {
     header(lines, this.name, this.help, 'gauge')
-    for (const { labels, value } of this.series.values())
+    for (const { labels, value } of this.series)
       lines.push(`${this.name}${labelText(this.labelNames, labels)} ${num(value.v)}`)
   }
 }
@@ -118,12 +140,12 @@ export class Histogram extends Labelled<HistogramSeries> {
 
   /** How many observations these labels have had (0 if none). */
   count(labels: readonly string[]): number {
-    return this.series.get(labels.join(KEY_SEPARATOR))?.value.count ?? 0
+    return this.find(labels)?.count ?? 0
   }
 
   render(lines: string[]): void {
     header(lines, this.name, this.help, 'histogram')
-    for (const { labels, value } of this.series.values()) {
+    for (const { labels, value } of this.series) {
       let cumulative = 0
       for (let i = 0; i <= this.bounds.length; i++) {
         cumulative += value.counts[i]!
