@@ -15,6 +15,9 @@ import authPlugin from './plugins/auth.ts'
 import cleanTextPlugin from './plugins/clean-text.ts'
 import { lazySchemaCompilers } from './plugins/lazy-schemas.ts'
 import { logSafeUrl } from './plugins/log-safe-url.ts'
+import loadShedding from './metrics/load-shedding.plugin.ts'
+import metricsPlugin from './metrics/metrics.plugin.ts'
+import { metricsRoutes } from './metrics/metrics.routes.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import viewsPlugin from './plugins/views.ts'
 import { projectRoot } from './paths.ts'
@@ -168,8 +171,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services)
   app.decorate('database', database)
 
-  // 1. Cross-cutting plugins, in the order requests meet them.
+  // 1. Cross-cutting plugins, in the order requests meet them. Every answer is counted for /metrics; a
+  // request shed under load (503) is refused with the hardening headers and before anything else runs.
+  await app.register(metricsPlugin)
   await app.register(securityHeaders, { secure: config.secureCookies })
+  await app.register(loadShedding)
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -210,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // 2. Modules, each a vertical slice.
   await app.register(systemRoutes)
+  await app.register(metricsRoutes)
   await app.register(authRoutes)
   await app.register(ssoSlice)
   await app.register(accountSessionsRoutes)

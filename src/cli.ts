@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { projectRoot } from './paths.ts'
 import { auditCheckpoint, auditVerify } from './cli/audit.command.ts'
 import { backup } from './cli/backup.command.ts'
+import { restore } from './cli/restore.command.ts'
 import {
   CliError,
   createContext,
@@ -36,6 +37,7 @@ const COMMANDS: readonly Command[] = [
   tokenRevoke,
   demoLoad,
   backup,
+  restore,
   auditVerify,
   auditCheckpoint,
   importLedger,

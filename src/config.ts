@@ -53,6 +53,28 @@ export interface Config {
   readonly secretKey: SecretKey | null
   /** OIDC_*: one organisation's OpenID Connect sign-in set in the environment (modules/sso/sso-env.ts). */
   readonly ssoFromEnv: SsoFromEnv | null
+  /**
+   * The bearer token /metrics asks for (METRICS_TOKEN); null: /metrics on the main port answers 404, as if
+   * it did not exist.
+   */
+  readonly metricsToken: string | null
+  /** A second port serving only /metrics, with no token (METRICS_PORT); null: none. Firewall it to Prometheus. */
+  readonly metricsPort: number | null
+  /** Where that port listens (METRICS_HOST, default HOST). */
+  readonly metricsHost: string
+  /**
+   * Load shedding: past these, requests answer 503 with Retry-After until the process recovers.
+   * The event loop's mean delay over each sample, in milliseconds (MAX_EVENT_LOOP_DELAY_MS, default 1000;
+   * 0 turns it off), and the V8 heap in use, in megabytes (MAX_HEAP_USED_MB, default 0: off).
+   */
+  readonly loadShedding: {
+    readonly maxEventLoopDelayMs: number
+    readonly maxHeapUsedMb: number
+    /** How often the delay and heap are sampled (LOAD_SAMPLE_INTERVAL_MS, default 1000). */
+    readonly sampleIntervalMs: number
+    /** The Retry-After a shed request is given, in seconds (LOAD_RETRY_AFTER_SECONDS, default 10). */
+    readonly retryAfterSeconds: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -62,6 +84,23 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** A whole number from the environment within [min, max]; empty or unset: the fallback. */
+function parseWholeNumber(
+  name: string,
+  raw: string | undefined,
+  range: { min: number; max: number; unit: string },
+  fallback: number,
+  problems: string[],
+): number {
+  if (raw === undefined || raw.trim() === '') return fallback
+  const n = Number(raw)
+  if (Number.isInteger(n) && n >= range.min && n <= range.max) return n
+  problems.push(
+    `${name} must be a whole number of ${range.unit} from ${range.min} to ${range.max} (got "${raw}")`,
+  )
+  return fallback
+}
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
   if (raw === undefined || raw === '') return fallback
@@ -231,12 +270,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretKey = secretKeyRaw === '' ? null : parseSecretKey(secretKeyRaw)
   if (typeof secretKey === 'string') problems.push(secretKey)
   const ssoFromEnv = parseSsoEnv(env, problems)
+  const metricsToken = (env.METRICS_TOKEN ?? '').trim() === '' ? null : env.METRICS_TOKEN!.trim()
+  if (metricsToken !== null && metricsToken.length < 24)
+    problems.push(
+      'METRICS_TOKEN must be at least 24 characters long; generate one with: openssl rand -hex 24',
+    )
+  const metricsPortRaw = parseWholeNumber(
+    'METRICS_PORT',
+    env.METRICS_PORT,
+    { min: 1, max: 65535, unit: 'a port' },
+    0,
+    problems,
+  )
+  const metricsPort = metricsPortRaw === 0 ? null : metricsPortRaw
+  if (metricsPort !== null && metricsPort === port) problems.push('METRICS_PORT must differ from PORT')
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0'
+  // Tests share two cores with everything else: shedding there is opt-in, or a slow moment would fail them.
+  const loadShedding = Object.freeze({
+    maxEventLoopDelayMs: parseWholeNumber(
+      'MAX_EVENT_LOOP_DELAY_MS',
+      env.MAX_EVENT_LOOP_DELAY_MS,
+      { min: 0, max: 60_000, unit: 'milliseconds' },
+      nodeEnv === 'test' ? 0 : 1000,
+      problems,
+    ),
+    maxHeapUsedMb: parseWholeNumber(
+      'MAX_HEAP_USED_MB',
+      env.MAX_HEAP_USED_MB,
+      { min: 0, max: 1_000_000, unit: 'megabytes' },
+      0,
+      problems,
+    ),
+    sampleIntervalMs: parseWholeNumber(
+      'LOAD_SAMPLE_INTERVAL_MS',
+      env.LOAD_SAMPLE_INTERVAL_MS,
+      { min: 10, max: 60_000, unit: 'milliseconds' },
+      1000,
+      problems,
+    ),
+    retryAfterSeconds: parseWholeNumber(
+      'LOAD_RETRY_AFTER_SECONDS',
+      env.LOAD_RETRY_AFTER_SECONDS,
+      { min: 1, max: 3600, unit: 'seconds' },
+      10,
+      problems,
+    ),
+  })
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     env: nodeEnv,
     port,
-    host: env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0',
+    host,
     database: database as DatabaseConfig,
     sessionSecret,
     demo,
@@ -256,5 +341,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBasePath,
     secretKey: secretKey as SecretKey | null,
     ssoFromEnv,
+    metricsToken,
+    metricsPort,
+    metricsHost: env.METRICS_HOST && env.METRICS_HOST.trim() !== '' ? env.METRICS_HOST.trim() : host,
+    loadShedding,
   })
 }

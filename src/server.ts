@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoSignInLines, loadDemoIfEmpty } from './demo/demo.service.ts'
+import { startMetricsServer } from './metrics/metrics-server.ts'
 
 async function main(): Promise<void> {
   let config
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const demo = config.demo ? await loadDemoIfEmpty(database.db, config.demoPassword) : null
   const app = await buildApp({ config, database })
 
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return
@@ -36,8 +38,8 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing requests in flight')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
-    app
-      .close()
+    Promise.resolve(metricsServer?.close())
+      .then(() => app.close())
       .then(() => database.close())
       .then(() => process.exit(0))
       .catch(() => process.exit(1))
@@ -48,8 +50,12 @@ async function main(): Promise<void> {
   // Route schemas compile on each route's first request only (plugins/lazy-schemas.ts): compiling all ~300
   // in the background once listening held ~10 MB more for routes a process may never serve (bench/run.ts).
   await app.listen({ port: config.port, host: config.host })
+  if (config.metricsPort !== null)
+    metricsServer = await startMetricsServer(app, { port: config.metricsPort, host: config.metricsHost })
   const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL'
   const lines = [`Oversight is running at ${config.baseUrl} (database: ${where})`]
+  if (metricsServer)
+    lines.push(`Metrics for Prometheus: http://${config.metricsHost}:${metricsServer.port}/metrics`)
   if (demo?.loaded) {
     lines.push(...demoSignInLines(demo, config.baseUrl))
   } else if (config.demo) {

@@ -14,6 +14,8 @@ export interface Database {
   /** The raw SQLite handle, for the online backup; null on PostgreSQL. */
   readonly sqlite: SQLite.Database | null
   ping(): Promise<boolean>
+  /** The PostgreSQL pool's connections now (for /metrics); null on SQLite, which has one connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | null
   close(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
           return false
         }
       },
+      poolStats: () => null,
       async close() {
         await db.destroy()
       },
@@ -92,6 +95,7 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
         return false
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await db.destroy()
     },

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 import type { Database } from './database.ts'
 import * as m0001 from './migrations/0001-core.ts'
 import * as m0002 from './migrations/0002-finance.ts'
@@ -87,6 +87,22 @@ export class MigrationError extends Error {}
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
   return checked(await new Migrator({ db: database.db, provider: new StaticProvider() }).migrateToLatest())
+}
+
+/**
+ * The migrations this code knows that the database has not applied, in order (readiness: an instance whose
+ * database is behind its code must not take requests). A database with no migrations table has none applied.
+ * Kysely's own `getMigrations` introspects the schema first; one read of its table is all this needs.
+ */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  let applied: Set<string>
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(database.db)
+    applied = new Set(rows.rows.map((r) => r.name))
+  } catch {
+    applied = new Set()
+  }
+  return Object.keys(MIGRATIONS).filter((name) => !applied.has(name))
 }
 
 /** Migrates up (or down) to the named migration: for a test of a data migration, which needs the schema before it. */

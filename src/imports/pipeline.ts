@@ -23,6 +23,7 @@ import { SourceError } from './file-reader.ts'
 import { parseRows } from './bounded-parser.ts'
 import { createFileStore, StoredFileTooLargeError, type StoredFileInfo } from './file-store.ts'
 import { leaseIsLive, takeLease, type LeasedTable, type Lease } from './leases.ts'
+import { importPassDuration } from '../metrics/metrics.ts'
 
 export class FileTooLargeError extends HttpError {
   constructor(limitMb: number) {
@@ -261,6 +262,8 @@ export function createImportPipeline(
           409,
           `This import is already being ${phase === 'validating' ? 'checked' : 'added'}`,
         )
+      const started = performance.now()
+      let outcome = 'failed'
       try {
         await db
           .updateTable(table)
@@ -268,8 +271,10 @@ export function createImportPipeline(
           .where('id', '=', imp.id)
           .execute()
         await pass({ ...imp, stored_file_id: fileId }, lease)
+        outcome = 'ok'
       } finally {
         await lease.release()
+        importPassDuration.observe([table, phase, outcome], (performance.now() - started) / 1000)
       }
     },
 

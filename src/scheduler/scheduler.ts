@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { todayInLondon } from '../domain/dates.ts'
+import { jobDuration, jobLastSuccess, jobRuns } from '../metrics/metrics.ts'
 
 /** A piece of periodic work. `slotOf` names the window it runs once in (an hour, a day). */
 export interface Job {
@@ -64,13 +65,18 @@ export function createScheduler(opts: {
       const slot = job.slotOf(now)
       if (slot === null || !(await claim(job.name, slot))) continue
       let outcome: string
+      const started = performance.now()
       try {
         outcome = await job.run(now)
         logger.info({ job: job.name, slot, outcome }, 'Scheduled job finished')
+        jobRuns.inc([job.name, 'ok'])
+        jobLastSuccess.set([job.name], Math.round(Date.now() / 1000))
       } catch (err) {
         outcome = `failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500)
         logger.error({ job: job.name, slot, err }, 'Scheduled job failed')
+        jobRuns.inc([job.name, 'failed'])
       }
+      jobDuration.observe([job.name], (performance.now() - started) / 1000)
       await opts.db
         .updateTable('job_runs')
         .set({ finished_at: new Date().toISOString(), outcome })

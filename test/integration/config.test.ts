@@ -154,4 +154,43 @@ describe('configuration', () => {
     assert.equal(config.demoPassword, 'twelve chars!')
     assert.equal(loadConfig({ NODE_ENV: 'test' }).logLevel, 'silent')
   })
+
+  it('reads the metrics token and port, and the load-shedding limits (off in tests unless set)', () => {
+    const plain = loadConfig({})
+    assert.equal(plain.metricsToken, null, 'no token: /metrics on the main port does not exist')
+    assert.equal(plain.metricsPort, null)
+    assert.deepEqual(plain.loadShedding, {
+      maxEventLoopDelayMs: 1000,
+      maxHeapUsedMb: 0,
+      sampleIntervalMs: 1000,
+      retryAfterSeconds: 10,
+    })
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).loadShedding.maxEventLoopDelayMs, 0)
+    const set = loadConfig({
+      METRICS_TOKEN: 'x'.repeat(24),
+      METRICS_PORT: '9464',
+      HOST: '10.0.0.5',
+      MAX_EVENT_LOOP_DELAY_MS: '250',
+      MAX_HEAP_USED_MB: '1500',
+    })
+    assert.equal(set.metricsToken, 'x'.repeat(24))
+    assert.equal(set.metricsPort, 9464)
+    assert.equal(set.metricsHost, '10.0.0.5', 'the metrics port listens where the app does unless told')
+    assert.equal(set.loadShedding.maxEventLoopDelayMs, 250)
+    assert.equal(set.loadShedding.maxHeapUsedMb, 1500)
+    const problems = problemsOf({
+      METRICS_TOKEN: 'short',
+      PORT: '9464',
+      METRICS_PORT: '9464',
+      MAX_EVENT_LOOP_DELAY_MS: 'soon',
+      LOAD_RETRY_AFTER_SECONDS: '0',
+    }).join('\n')
+    assert.match(problems, /METRICS_TOKEN must be at least 24 characters/)
+    assert.match(problems, /METRICS_PORT must differ from PORT/)
+    assert.match(
+      problems,
+      /MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds from 0 to 60000 \(got "soon"\)/,
+    )
+    assert.match(problems, /LOAD_RETRY_AFTER_SECONDS must be a whole number of seconds from 1 to 3600/)
+  })
 })

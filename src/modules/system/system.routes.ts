@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import { pendingMigrations } from '../../db/migrate.ts'
 import { projectRoot } from '../../paths.ts'
 
 const GOVUK = path.join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist', 'govuk')
@@ -33,6 +34,16 @@ function readInfo(): { version: string; commit: string } {
   return { version: pkg.version, commit }
 }
 
+const Check = Type.Union([Type.Literal('ok'), Type.Literal('failed'), Type.Literal('not checked')])
+const Checks = Type.Object({ database: Check, migrations: Check })
+/** A health check's 503: its own (status and checks), or a shed request's error and message. */
+const Unavailable = Type.Object({
+  status: Type.Optional(Type.String()),
+  checks: Type.Optional(Checks),
+  error: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+})
+
 export async function systemRoutes(app: FastifyInstance) {
   const css = unbrandedStylesheet()
   const info = readInfo()
@@ -44,13 +55,52 @@ export async function systemRoutes(app: FastifyInstance) {
       schema: {
         response: {
           200: Type.Object({ status: Type.Literal('ok') }),
-          503: Type.Object({ status: Type.String() }),
+          503: Unavailable,
         },
       },
     },
     async (_request, reply) => {
       const ok = await app.database.ping()
       return ok ? { status: 'ok' as const } : reply.status(503).send({ status: 'unavailable' })
+    },
+  )
+
+  // Liveness: the process answers. No database, and answered even while shedding load, so a busy
+  // instance is not restarted for being busy.
+  app.get(
+    '/health/live',
+    {
+      config: { policy: 'public', alwaysAnswer: true },
+      schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
+
+  // Readiness: the database answers and has every migration this code knows, so requests can be served.
+  // Minimal information: which check failed, never versions, names or errors.
+  app.get(
+    '/health/ready',
+    {
+      config: { policy: 'public' },
+      schema: {
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), checks: Checks }),
+          503: Unavailable,
+        },
+      },
+    },
+    async (_request, reply) => {
+      if (!(await app.database.ping()))
+        return reply.status(503).send({
+          status: 'unavailable',
+          checks: { database: 'failed', migrations: 'not checked' },
+        })
+      if ((await pendingMigrations(app.database)).length > 0)
+        return reply.status(503).send({
+          status: 'unavailable',
+          checks: { database: 'ok', migrations: 'failed' },
+        })
+      return { status: 'ok' as const, checks: { database: 'ok' as const, migrations: 'ok' as const } }
     },
   )
 
