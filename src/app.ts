@@ -88,6 +88,7 @@ import { resourcingRoutes } from './modules/resourcing/resourcing.routes.ts'
 import { responsibilitiesSlice } from './modules/responsibilities/index.ts'
 import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
 import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
+import { portfolioImportSlice } from './modules/portfolio-import/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
@@ -272,6 +273,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambitionsSlice)
   await app.register(outputsSlice)
   await app.register(indicatorsSlice)
+  await app.register(portfolioImportSlice)
   await app.register(publicSlice)
   await app.register(forwardPlanSlice)
   await app.register(alertsRoutes)
