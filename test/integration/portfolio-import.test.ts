@@ -173,7 +173,13 @@ describe(`importing the portfolio (${dialectName()})`, () => {
     const figures = await t.database.db
       .selectFrom('project_portfolio_figures as f')
       .innerJoin('projects as p', 'p.id', 'f.project_id')
-      .select(['p.reference', 'f.rating_text', 'f.budget_pence', 'f.forecast_pence', 'f.whole_life_cost_pence'])
+      .select([
+        'p.reference',
+        'f.rating_text',
+        'f.budget_pence',
+        'f.forecast_pence',
+        'f.whole_life_cost_pence',
+      ])
       .where('f.organisation_id', '=', org)
       .orderBy('p.reference')
       .execute()
@@ -190,7 +196,13 @@ describe(`importing the portfolio (${dialectName()})`, () => {
         ['DFT_0001', 'Amber/Red', 123_456_000_000, 124_010_000_000, 1_230_000_000],
         ['DFT_0002', 'Amber-Green', 10_000_000, 12_500_000, 260_700_000_000],
         ['HO_0003', 'Reset', 31_000_000_000, 30_999_000_000, 1_123_840_000_000],
-        ['MOD_0004', 'Exempt under Section 26 of the Freedom of Information Act 2000 (Defence)', null, null, 600_000_000_000],
+        [
+          'MOD_0004',
+          'Exempt under Section 26 of the Freedom of Information Act 2000 (Defence)',
+          null,
+          null,
+          600_000_000_000,
+        ],
       ],
     )
     const ratings = await t.database.db

@@ -51,7 +51,9 @@ const ImportSchema = Type.Object(
     ),
     problems: Type.Array(
       Type.Object({
-        kind: Type.String({ description: 'bad: the row is rejected; note: imported, a cell kept as written' }),
+        kind: Type.String({
+          description: 'bad: the row is rejected; note: imported, a cell kept as written',
+        }),
         line: Type.Integer(),
         reason: Type.String(),
         text: Type.String(),
@@ -79,7 +81,12 @@ export async function importJson(
     rowsGood: imp.rows_good,
     rowsBad: imp.rows_bad,
     changes: summaryOf(imp),
-    problems: problems.map((p) => ({ kind: p.kind, line: p.line_number, reason: p.reason, text: p.raw_text })),
+    problems: problems.map((p) => ({
+      kind: p.kind,
+      line: p.line_number,
+      reason: p.reason,
+      text: p.raw_text,
+    })),
     startedAt: imp.started_at,
     committedAt: imp.committed_at,
   }
@@ -115,7 +122,8 @@ export async function portfolioImportApi(app: FastifyInstance) {
       config: { policy: 'portfolio.import' },
       schema: {
         tags,
-        summary: 'Upload a portfolio file (CSV or XLSX: programmes, projects, milestones, ratings) and check it',
+        summary:
+          'Upload a portfolio file (CSV or XLSX: programmes, projects, milestones, ratings) and check it',
         description:
           'Send the file as the body (Content-Type text/csv, or application/octet-stream for XLSX). Columns are recognised by their headings (GMPP annual data among them) or named in the query. Nothing is written: import the checked rows with POST /api/v1/portfolio-imports/{importId}/commit.',
         consumes: PORTFOLIO_FILE_TYPES,

@@ -245,7 +245,13 @@ export function createApplier(
     if (!current)
       await trx
         .insertInto('project_portfolio_figures')
-        .values({ ...wanted, organisation_id: org, project_id: projectId, import_id: importId, updated_at: now() })
+        .values({
+          ...wanted,
+          organisation_id: org,
+          project_id: projectId,
+          import_id: importId,
+          updated_at: now(),
+        })
         .execute()
     else if (Object.keys(changesOf(current, wanted)).length > 0)
       await trx

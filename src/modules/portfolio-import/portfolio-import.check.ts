@@ -72,7 +72,12 @@ export async function checkPass(
       const first = codes.get(key)
       if (first && !r.milestone) {
         extraBad++
-        problem('bad', r.line, `Project ${r.code} is given twice in the file (first on line ${first.line})`, '')
+        problem(
+          'bad',
+          r.line,
+          `Project ${r.code} is given twice in the file (first on line ${first.line})`,
+          '',
+        )
         continue
       }
       const mref = r.milestone?.reference.toLowerCase()

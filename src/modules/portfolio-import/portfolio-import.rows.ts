@@ -44,7 +44,15 @@ export type ColumnNames = Partial<Record<PortfolioField, string>>
  */
 const KNOWN: Record<PortfolioField, readonly string[]> = {
   programme: ['department', 'programme', 'programme name', 'portfolio', 'directorate'],
-  code: ['project number', 'project code', 'project reference', 'reference', 'code', 'gmpp id number', 'project id'],
+  code: [
+    'project number',
+    'project code',
+    'project reference',
+    'reference',
+    'code',
+    'gmpp id number',
+    'project id',
+  ],
   name: ['project name', 'project', 'name', 'project title'],
   description: ['description aims', 'description / aims', 'description', 'aims', 'description and aims'],
   stage: ['stage', 'project stage', 'lifecycle stage'],
@@ -61,11 +69,23 @@ const KNOWN: Record<PortfolioField, readonly string[]> = {
     'rating',
   ],
   sroRating: ['sro delivery confidence assessment', 'sro dca', 'sro rating', 'colour rating'],
-  ratingComment: ['rating comment', 'departmental commentary on actions planned or taken on the ipa rag rating', 'dca commentary', 'commentary'],
+  ratingComment: [
+    'rating comment',
+    'departmental commentary on actions planned or taken on the ipa rag rating',
+    'dca commentary',
+    'commentary',
+  ],
   asAt: ['year', 'as at', 'reporting period', 'period'],
   start: ['start date', 'project start date', 'start'],
   end: ['end date', 'project end date', 'end'],
-  budget: ['total baseline', 'baseline (£m)', 'total baseline (£m)', 'budget', 'budget (£m)', 'in year baseline'],
+  budget: [
+    'total baseline',
+    'baseline (£m)',
+    'total baseline (£m)',
+    'budget',
+    'budget (£m)',
+    'in year baseline',
+  ],
   forecast: ['forecast incl ngc', 'forecast', 'forecast (£m)', 'in year forecast'],
   wholeLifeCost: [
     'wlc baseline incl ncg',
@@ -117,7 +137,12 @@ export interface PortfolioRow {
 }
 
 export const headingKey = (s: string) =>
-  s.replace(/^\ufeff/, '').trim().toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ')
+  s
+    .replace(/^\ufeff/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/\s+/g, ' ')
 export const printable = (s: string, max = 2000) => cleanText(s).slice(0, max)
 
 /** Why a file cannot be read at all: the import fails with it, naming what to change. */
@@ -132,7 +157,10 @@ export class NotAPortfolioFileError extends Error {}
 export function mapRating(text: string, scale: RatingScaleId): ReadRating | null {
   const t = text.trim()
   if (t === '') return null
-  const k = t.toLowerCase().replace(/[\s_]*(?:\/|-|–|and)[\s_]*/g, '/').replace(/\s+/g, ' ')
+  const k = t
+    .toLowerCase()
+    .replace(/[\s_]*(?:\/|-|–|and)[\s_]*/g, '/')
+    .replace(/\s+/g, ' ')
   const five: Record<string, Rating> = {
     green: 'green',
     g: 'green',
@@ -259,7 +287,9 @@ export class PortfolioRowReader {
     if (start && end && end < start) return bad('The end date is before the start date')
     const stage = cell('stage').toLowerCase().replace(/\s+/g, '_')
     if (stage !== '' && !isProjectStage(stage))
-      return bad(`Stage "${printable(cell('stage'), 40)}" is not one of idea, business case, approved, delivery, closure, closed or cancelled`)
+      return bad(
+        `Stage "${printable(cell('stage'), 40)}" is not one of idea, business case, approved, delivery, closure, closed or cancelled`,
+      )
     // The IPA's assessment first; where the IPA gave none (a blank cell), the SRO's own.
     const rating = mapRating(cell('rating'), this.opts.scale) ?? mapRating(cell('sroRating'), this.opts.scale)
     const asAt = cell('asAt')
