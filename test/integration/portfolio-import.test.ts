@@ -221,4 +221,121 @@ describe(`importing the portfolio (${dialectName()})`, () => {
     )
     assert.match(ratings[0]!.narrative, /cost pressure of £40m – see the annex/)
   })
+  it("reads a council's own semicolon file with milestones, records the gates on the way as passed before Oversight, and updates by reference", async () => {
+    const token = await t.tokenFor(t.orgs.a.users.programme_manager)
+    const file = fixture('council-portfolio-semicolon.csv')
+    const checked = await upload(token, file, 'portfolio.csv')
+    assert.equal(checked.status, 'validated', checked.failureReason)
+    assert.equal(checked.headings[0], 'Programme', 'the byte order mark is not part of the first heading')
+    assert.deepEqual(
+      checked.problems.filter((p) => p.kind === 'bad').map((p) => p.line),
+      [5, 6, 8],
+    )
+    assert.match(checked.problems[0]!.reason, /HD-02 is given twice in the file \(first on line 4\)/)
+    assert.match(checked.problems[1]!.reason, /Milestone M1 of project HD-01 is given twice/)
+    assert.match(checked.problems[2]!.reason, /Stage "Launched" is not one of/)
+    assert.equal(checked.changes?.projects.created, 3)
+    assert.equal(checked.changes?.milestones.created, 3)
+    await commit(token, checked.id, true)
+    const hd01 = await t.database.db
+      .selectFrom('projects')
+      .select(['id', 'stage'])
+      .where('organisation_id', '=', t.orgs.a.id)
+      .where('reference', '=', 'HD-01')
+      .executeTakeFirstOrThrow()
+    assert.equal(hd01.stage, 'delivery')
+    const milestones = await t.database.db
+      .selectFrom('milestones')
+      .select(['reference', 'name', 'forecast_date', 'actual_date', 'status'])
+      .where('project_id', '=', hd01.id)
+      .orderBy('reference')
+      .execute()
+    assert.deepEqual(milestones, [
+      {
+        reference: 'M1',
+        name: 'Planning consent',
+        forecast_date: '2025-05-30',
+        actual_date: '2025-06-02',
+        status: 'complete',
+      },
+      {
+        reference: 'M2',
+        name: 'Start on site',
+        forecast_date: '2025-11-03',
+        actual_date: null,
+        status: 'not_started',
+      },
+    ])
+    // Each gate on the way to delivery was passed before the council used Oversight: its path, not an override.
+    const gates = await t.database.db
+      .selectFrom('project_gates')
+      .select(['status'])
+      .where('project_id', '=', hd01.id)
+      .execute()
+    assert.ok(gates.length > 0)
+    assert.ok(gates.every((g) => g.status === 'before_oversight'))
+    const decisions = await t.database.db
+      .selectFrom('decisions')
+      .select(['reasons'])
+      .where('organisation_id', '=', t.orgs.a.id)
+      .where('kind', '=', 'gate_before_oversight')
+      .execute()
+    assert.ok(decisions.length >= gates.length)
+    assert.ok(decisions.every((d) => d.reasons === 'Passed before Oversight'))
+
+    // The same file with one milestone's forecast moved: that milestone is updated, nothing else.
+    const moved = file.toString('utf8').replace('2025-11-03', '2025-12-01')
+    const again = await upload(token, moved, 'portfolio.csv')
+    assert.deepEqual(again.changes?.milestones, { created: 0, updated: 1, unchanged: 2 })
+    assert.deepEqual(again.changes?.projects, { created: 0, updated: 0, unchanged: 3 })
+    assert.deepEqual(again.changes?.gates, { created: 0, updated: 0, unchanged: 0 })
+    await commit(token, again.id, true)
+    const m2 = await t.database.db
+      .selectFrom('milestones')
+      .select(['forecast_date', 'version'])
+      .where('project_id', '=', hd01.id)
+      .where('reference', '=', 'M2')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(m2, { forecast_date: '2025-12-01', version: 2 })
+  })
+
+  it('refuses a workbook with merged heading cells, an empty sheet and a file with no portfolio headings, with reasons', async () => {
+    const merged = await upload(admin, fixture('merged-headings.xlsx'), 'merged.xlsx')
+    assert.equal(merged.status, 'failed')
+    assert.match(
+      merged.failureReason,
+      /Column 3 of the heading row \(line 1\) has no heading, so its cells may be merged/,
+    )
+    const empty = await upload(admin, fixture('empty-sheet.xlsx'), 'empty.xlsx')
+    assert.equal(empty.status, 'failed')
+    assert.match(empty.failureReason, /The file is empty/)
+    const other = await upload(admin, 'Date,Amount\n2025-01-01,12.00\n', 'payments.csv')
+    assert.equal(other.status, 'failed')
+    assert.match(other.failureReason, /no headings for the project code and name/)
+    const none = await upload(admin, 'Project code,Project name\n', 'headings-only.csv')
+    assert.equal(none.status, 'failed')
+    assert.equal(none.failureReason, 'The file has headings but no rows under them')
+    // A failed import has nothing to commit.
+    await commit(admin, merged.id, true, 409)
+  })
+
+  it('is for the programme office of the organisation only', async () => {
+    const csv = 'Project code,Project name\nX-1,Something\n'
+    const pm = await t.tokenFor(t.orgs.a.users.project_manager)
+    await upload(pm, csv, 'x.csv', 403)
+    const viewer = await t.tokenFor(t.orgs.a.users.viewer)
+    await upload(viewer, csv, 'x.csv', 403)
+    const mine = await upload(admin, csv, 'x.csv')
+    // Another organisation's administrator cannot read or commit it.
+    const read = await t.api(adminB, 'GET', `/api/v1/portfolio-imports/${mine.id}`)
+    assert.equal(read.statusCode, 404)
+    await commit(adminB, mine.id, false, 404)
+    const list = await t.api(adminB, 'GET', '/api/v1/portfolio-imports')
+    assert.ok(!list.json<{ items: ImportJson[] }>().items.some((i) => i.id === mine.id))
+    assert.equal(
+      (await t.database.db.selectFrom('projects').select('id').where('reference', '=', 'X-1').execute())
+        .length,
+      0,
+    )
+  })
 })
