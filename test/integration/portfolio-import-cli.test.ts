@@ -82,7 +82,7 @@ describe(`import portfolio on the command line (${dialectName()})`, () => {
       reports: await count('status_reports'),
     }
     const file = path.join(dir, 'portfolio.csv')
-    await generatePortfolio(file, 200, 10)
+    await generatePortfolio(file, 150, 10)
     const child = spawn(
       process.execPath,
       [...programArgs('cli'), 'import', 'portfolio', file, '--org', 'fen', '--commit'],
@@ -128,8 +128,8 @@ describe(`import portfolio on the command line (${dialectName()})`, () => {
     await new Promise((r) => setTimeout(r, 2500))
     const again = await runCli(url, ['import', 'portfolio', file, '--org', 'fen', '--commit'])
     assert.equal(again.code, 0, again.stderr)
-    assert.equal(await count('projects'), before.projects + 200)
-    assert.equal(await count('milestones'), before.milestones + 2000)
+    assert.equal(await count('projects'), before.projects + 150)
+    assert.equal(await count('milestones'), before.milestones + 1500)
     const killed = await db.db
       .selectFrom('portfolio_imports')
       .select(['status', 'failure_reason'])

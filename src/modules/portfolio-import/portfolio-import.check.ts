@@ -138,7 +138,7 @@ export async function checkPass(
         ...counts,
         mapping_json: JSON.stringify({
           ...findings,
-          headings: reader.headings,
+          headings: reader.headings.length > 0 ? reader.headings : reader.firstCells,
           headingLine: reader.headingLine,
           encoding: shape.encoding,
           delimiter: shape.delimiter,

@@ -200,6 +200,8 @@ export class PortfolioRowReader {
   gaveUp = false
   headings: string[] = []
   headingLine = 0
+  /** The first row with anything in it: the headings to name columns from, when none were recognised. */
+  firstCells: string[] = []
 
   constructor(private readonly opts: { names: ColumnNames; scale: RatingScaleId }) {}
 
@@ -227,6 +229,7 @@ export class PortfolioRowReader {
   read(src: SourceRow): RowOutcome<PortfolioRow> | null {
     if (src.cells.every((c) => c.trim() === '')) return this.columns ? { kind: 'blank' } : null
     if (!this.columns) {
+      if (this.seen === 0) this.firstCells = src.cells.map((c) => printable(c, 200))
       this.columns = this.findColumns(src.cells)
       if (this.columns) {
         this.headings = src.cells.map((c) => printable(c, 200))

@@ -156,6 +156,25 @@ export function createPortfolioImportService(
       return check(actor, imp.id)
     },
 
+    /** The columns named again (the mapping step), and the held file checked again with them. */
+    async remap(actor: Actor, importId: number, choice: ImportChoice) {
+      const imp = await mustGet(actor.organisationId, importId)
+      if (imp.status !== 'failed' && imp.status !== 'validated')
+        throw new HttpError(409, 'This import is being checked or has already been imported')
+      await db
+        .updateTable('portfolio_imports')
+        .set({
+          status: 'validating',
+          failure_reason: '',
+          summary_json: '{}',
+          mapping_json: JSON.stringify(choice),
+          ...reservation(leaseMs),
+        })
+        .where('id', '=', importId)
+        .execute()
+      return check(actor, importId)
+    },
+
     /** Writes the staged rows in one transaction; with bad rows, only when the good rows were chosen. */
     async commit(actor: Actor, importId: number, goodOnly: boolean) {
       const imp = await mustGet(actor.organisationId, importId)
