@@ -338,4 +338,12 @@ describe(`importing the portfolio (${dialectName()})`, () => {
       0,
     )
   })
+
+  it('is found from the programmes page by those who may import', async () => {
+    const link = 'a[href="/imports/portfolio"]'
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    assert.equal((await pm.get('/programmes')).document.querySelectorAll(link).length, 1)
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    assert.equal((await viewer.get('/programmes')).document.querySelectorAll(link).length, 0)
+  })
 })
