@@ -7,7 +7,7 @@
  */
 import type { Transaction } from 'kysely'
 import type { Actor } from '../../auth/actor.ts'
-import type { DB } from '../../db/schema.ts'
+import type { DB, Milestone } from '../../db/schema.ts'
 import { currentPeriod } from '../../domain/periods.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { stagesOnTheWay } from '../projects/projects.rules.ts'
@@ -261,14 +261,24 @@ export function createApplier(
         .execute()
   }
 
+  /** A project's milestones by reference, read once when the project is first met (none for a new one). */
+  const milestonesOf = new Map<number, Map<string, Milestone>>()
+  async function loadMilestones(projectId: number, isNew: boolean) {
+    const rows = isNew
+      ? []
+      : await trx
+          .selectFrom('milestones')
+          .selectAll()
+          .where('organisation_id', '=', org)
+          .where('project_id', '=', projectId)
+          .where('reference', '!=', '')
+          .execute()
+    milestonesOf.set(projectId, new Map(rows.map((r) => [r.reference, r])))
+  }
+
   async function milestone(projectId: number, m: NonNullable<PortfolioRow['milestone']>) {
-    const current = await trx
-      .selectFrom('milestones')
-      .selectAll()
-      .where('organisation_id', '=', org)
-      .where('project_id', '=', projectId)
-      .where('reference', '=', m.reference)
-      .executeTakeFirst()
+    const held = milestonesOf.get(projectId)!
+    const current = held.get(m.reference)
     const wanted = {
       name: m.name,
       baseline_date: m.baseline,
@@ -291,7 +301,7 @@ export function createApplier(
       }
       return
     }
-    await insertAudited(trx, {
+    const created = await insertAudited(trx, {
       table: 'milestones',
       entityType: 'milestone',
       actor,
@@ -304,6 +314,7 @@ export function createApplier(
         is_key: 0,
       },
     })
+    held.set(m.reference, created)
     summary.milestones.created++
   }
 
@@ -314,8 +325,10 @@ export function createApplier(
       if (!loaded) await load()
       let id = projects.get(row.code)
       if (id === undefined) {
+        const before = summary.projects.created
         id = await project(row)
         projects.set(row.code, id)
+        await loadMilestones(id, summary.projects.created > before)
         await rating(id, row)
         await figures(id, row)
       }
