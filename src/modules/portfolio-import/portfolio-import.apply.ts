@@ -12,7 +12,7 @@ import { currentPeriod } from '../../domain/periods.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { stagesOnTheWay } from '../projects/projects.rules.ts'
 import type { GatePassBeforeOversight } from '../projects/projects.rules.ts'
-import type { PortfolioRow } from './portfolio-import.rows.ts'
+import { DEFAULT_STAGE, type PortfolioRow } from './portfolio-import.rows.ts'
 
 /** What the gates area does for an import: the gates on the way to a stage, and recording one as passed. */
 export interface ImportGates {
@@ -39,8 +39,6 @@ export function emptySummary(): ImportSummary {
   return s
 }
 
-/** Projects whose file gives no stage are under way: GMPP lists projects in delivery. */
-export const DEFAULT_STAGE = 'delivery'
 /** The programme for projects whose row names none. */
 const NO_PROGRAMME = 'Imported projects'
 
@@ -49,7 +47,7 @@ const refOf = (name: string) =>
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
-    .slice(0, 40) || 'IMPORTED'
+    .slice(0, 26) || 'IMPORTED'
 
 /** Changed fields only: a re-import that finds the record as it is writes nothing and records no event. */
 function changesOf<T extends Record<string, unknown>>(current: T, wanted: Partial<T>): Partial<T> {

@@ -58,4 +58,26 @@ describe('portfolio import rules', () => {
     assert.equal(row.row.wholeLifeCostPence, 27_800_000_000)
     assert.deepEqual(row.row.notes, ['Budget: Exempt under Section 43'])
   })
+
+  it("applies the projects' and milestones' own rules to each row, naming what to correct", () => {
+    const reader = new PortfolioRowReader({ names: {}, scale: 'ipa5', today: '2026-01-15' })
+    const head =
+      'Project code,Project name,Start date,End date,Milestone reference,Milestone,Milestone baseline,Milestone actual'
+    assert.equal(reader.read({ line: 1, cells: head.split(',') }), null)
+    const reasons = [
+      ['P 1', 'Spaced', '', '', '', '', '', ''],
+      ['P-2', 'Backwards', '2025-06-01', '2025-01-01', '', '', '', ''],
+      ['P-3', 'Milestone with no baseline', '', '', 'M1', 'Consent', '', ''],
+      ['P-4', 'Done in future', '', '', 'M1', 'Consent', '2025-01-01', '2026-02-01'],
+    ].map((cells, i) => {
+      const o = reader.read({ line: i + 2, cells })
+      return o?.kind === 'bad' ? o.reason : o?.kind
+    })
+    assert.deepEqual(reasons, [
+      'Project P 1: Reference must use only letters, numbers, hyphens, slashes, dots and underscores',
+      'Project P-2: Baseline end date must be the same as or after the baseline start date',
+      'Milestone M1 of project P-3: Enter baseline date',
+      'Milestone M1 of project P-4: Actual date must be today or in the past',
+    ])
+  })
 })

@@ -10,7 +10,12 @@ import { isPeriod, type Period } from '../../domain/periods.ts'
 import type { SourceRow } from '../../imports/file-reader.ts'
 import type { RowOutcome } from '../../imports/pipeline.ts'
 import { parseLedgerDate } from '../ledger/ledger.formats.ts'
-import { isProjectStage } from '../projects/projects.rules.ts'
+import { validateMilestone } from '../milestones/milestones.rules.ts'
+import { isProjectStage, validateProject } from '../projects/projects.rules.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+
+/** Projects whose file gives no stage are under way: GMPP lists projects in delivery. */
+export const DEFAULT_STAGE = 'delivery'
 
 export const PORTFOLIO_FIELDS = [
   'programme',
@@ -203,7 +208,7 @@ export class PortfolioRowReader {
   /** The first row with anything in it: the headings to name columns from, when none were recognised. */
   firstCells: string[] = []
 
-  constructor(private readonly opts: { names: ColumnNames; scale: RatingScaleId }) {}
+  constructor(private readonly opts: { names: ColumnNames; scale: RatingScaleId; today?: string }) {}
 
   private findColumns(cells: string[]): Partial<Record<PortfolioField, number>> | null {
     const lower = cells.map(headingKey)
@@ -287,7 +292,6 @@ export class PortfolioRowReader {
     if (start !== null && typeof start === 'object') return bad(start.error)
     const end = date('end', 'End date')
     if (end !== null && typeof end === 'object') return bad(end.error)
-    if (start && end && end < start) return bad('The end date is before the start date')
     const stage = cell('stage').toLowerCase().replace(/\s+/g, '_')
     if (stage !== '' && !isProjectStage(stage))
       return bad(
@@ -315,6 +319,43 @@ export class PortfolioRowReader {
         forecast: mForecast as string | null,
         actual: actual as string | null,
       }
+    }
+    // The projects' and milestones' own rules, as the forms and the API apply them: one rule, every way in.
+    const projectErrors = validateProject({
+      reference: code,
+      name,
+      programmeId: 0,
+      description: cell('description'),
+      projectManagerPersonId: null,
+      projectManager: '',
+      sponsorPersonId: null,
+      sponsor: '',
+      stage: stage || DEFAULT_STAGE,
+      partnerIds: [],
+      baselineStart: start,
+      baselineEnd: end,
+      forecastStart: null,
+      forecastEnd: null,
+      actualStart: null,
+      actualEnd: null,
+    })
+    if (Object.keys(projectErrors).length > 0)
+      return bad(`Project ${code}: ${Object.values(projectErrors).join('; ')}`)
+    if (milestone) {
+      const errors = validateMilestone(
+        {
+          name: milestone.name,
+          description: '',
+          baselineDate: milestone.baseline,
+          forecastDate: milestone.forecast,
+          actualDate: milestone.actual,
+          status: milestone.actual ? 'complete' : 'not_started',
+          isKey: false,
+        },
+        this.opts.today ?? todayInLondon(),
+      )
+      if (Object.keys(errors).length > 0)
+        return bad(`Milestone ${milestone.reference} of project ${code}: ${Object.values(errors).join('; ')}`)
     }
     return {
       kind: 'good',
