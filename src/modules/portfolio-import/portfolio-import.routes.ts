@@ -41,7 +41,6 @@ const FIELD_LABELS: Record<PortfolioField, string> = {
   budget: 'Budget (£m)',
   forecast: 'Forecast (£m)',
   wholeLifeCost: 'Whole-life cost (£m)',
-  gatesPassed: 'Gates passed',
   milestoneReference: 'Milestone reference',
   milestoneName: 'Milestone name',
   milestoneBaseline: 'Milestone baseline date',

@@ -32,7 +32,6 @@ export const PORTFOLIO_FIELDS = [
   'budget',
   'forecast',
   'wholeLifeCost',
-  'gatesPassed',
   'milestoneReference',
   'milestoneName',
   'milestoneBaseline',
@@ -100,7 +99,6 @@ const KNOWN: Record<PortfolioField, readonly string[]> = {
     'total baseline whole life cost (£m)',
     'wlc',
   ],
-  gatesPassed: ['gates passed', 'gates passed before oversight'],
   milestoneReference: ['milestone reference', 'milestone ref', 'milestone code'],
   milestoneName: ['milestone', 'milestone name'],
   milestoneBaseline: ['milestone baseline', 'milestone baseline date'],
@@ -131,7 +129,6 @@ export interface PortfolioRow {
   wholeLifeCostPence: Pence | null
   /** Cells that held a sentence instead of a figure or date ("Exempt under Section 43 …"), as written. */
   notes: string[]
-  gatesPassed: string[]
   milestone: null | {
     reference: string
     name: string
@@ -375,10 +372,6 @@ export class PortfolioRowReader {
         forecastPence: forecast,
         wholeLifeCostPence: wlc,
         notes,
-        gatesPassed: cell('gatesPassed')
-          .split(/[;,]/)
-          .map((g) => g.trim())
-          .filter((g) => g !== ''),
         milestone,
       },
     }
