@@ -118,6 +118,7 @@ function project(i: number): ReportData['projects'][number] {
         actual_date: k < 3 ? `2021-0${k + 2}-01` : null,
         status: k < 3 ? 'complete' : 'in_progress',
         is_key: k === 4 ? 1 : 0,
+        reference: '',
         version: 1,
         created_at: at,
         updated_at: at,

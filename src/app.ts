@@ -100,6 +100,7 @@ import { attachmentsSlice } from './modules/attachments/index.ts'
 import { searchSlice } from './modules/search/index.ts'
 import { benefitsSlice } from './modules/outcomes/benefits/index.ts'
 import { indicatorsSlice } from './modules/outcomes/indicators/index.ts'
+import { portfolioImportSlice } from './modules/portfolio-import/index.ts'
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts'
 import { capacitySlice } from './modules/resourcing/capacity/index.ts'
 import { ambitionsSlice } from './modules/outcomes/ambitions/index.ts'
@@ -297,6 +298,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outputsSlice)
   await app.register(indicatorsSlice)
   await app.register(attachmentsSlice)
+  await app.register(portfolioImportSlice)
   await app.register(publicSlice)
   await app.register(forwardPlanSlice)
   await app.register(alertsRoutes)

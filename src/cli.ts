@@ -21,6 +21,7 @@ import {
 } from './cli/cli-support.ts'
 import { demoLoad } from './cli/demo.command.ts'
 import { importLedger } from './cli/import.command.ts'
+import { importPortfolio } from './cli/import-portfolio.command.ts'
 import { migrate } from './cli/migrate.command.ts'
 import { orgCreate, orgList } from './cli/org.command.ts'
 import { tokenCreate, tokenRevoke } from './cli/token.command.ts'
@@ -41,6 +42,7 @@ const COMMANDS: readonly Command[] = [
   auditVerify,
   auditCheckpoint,
   importLedger,
+  importPortfolio,
 ]
 
 function generalHelp(): string {

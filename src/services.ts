@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
+import { createPortfolioImports } from './modules/portfolio-import/index.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
 import { createAccountSessionsService } from './modules/auth/account-sessions.service.ts'
 import { createSecondFactorService } from './modules/auth/second-factor.service.ts'
@@ -273,6 +274,7 @@ export function createServices(database: Database, config: Config) {
     benefits,
     indicators,
     indicatorImports,
+    portfolioImports: createPortfolioImports(db, config, gates),
     privacy: createPrivacyService(db),
     decisions,
     boards,

@@ -60,6 +60,8 @@ export const POLICIES = {
   ),
   /** Import indicator values from a file: it may write to any indicator, so the delivery and finance teams only. */
   'indicator.import': ['administrator', 'programme_manager', 'project_manager', 'finance_officer'],
+  /** Import the existing portfolio from a file (issue 13): it creates programmes, so the programme office. */
+  'portfolio.import': WRITERS_PROGRAMME,
   /**
    * Move on an area for consideration's action (issue 12): the service checks the user is its owner or of
    * the programme office (reports.write). A partner officer sees no panel papers.

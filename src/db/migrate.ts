@@ -33,6 +33,7 @@ import * as m0031 from './migrations/0031-forward-plan.ts'
 import * as m0032 from './migrations/0032-alerts-subscriptions.ts'
 import * as m0033 from './migrations/0033-oidc.ts'
 import * as m0034 from './migrations/0034-second-factor.ts'
+import * as m0035 from './migrations/0035-portfolio-import.ts'
 import * as m0036 from './migrations/0036-search.ts'
 import * as m0037 from './migrations/0037-documents.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0032-alerts-subscriptions': m0032,
   '0033-oidc': m0033,
   '0034-second-factor': m0034,
+  '0035-portfolio-import': m0035,
   '0036-search': m0036,
   '0037-documents': m0037,
   '0040-meeting-attendance': m0040,

@@ -175,6 +175,8 @@ export interface MilestoneTable {
   actual_date: string | null
   status: string
   is_key: number
+  /** The milestone's reference in the file it was imported from (migration 0035); '' when typed in. */
+  reference: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -2085,3 +2087,73 @@ export interface DB {
   oidc_attempts: OidcAttemptTable
   break_glass_accounts: BreakGlassAccountTable
 }
+/** An import of the existing portfolio from a file, through src/imports/ (migration 0035). */
+export interface PortfolioImportTable {
+  id: Generated<number>
+  organisation_id: number
+  file_name: string
+  file_size: Generated<number>
+  sha256: Generated<string>
+  mapping_json: Generated<string>
+  summary_json: Generated<string>
+  /** validating | validated | committing | committed | failed */
+  status: string
+  failure_reason: Generated<string>
+  rows_read: Generated<number>
+  rows_good: Generated<number>
+  rows_bad: Generated<number>
+  progress_bytes: Generated<number>
+  rows_done: Generated<number>
+  stored_file_id: number | null
+  lease_owner: string | null
+  lease_expires_at: string | null
+  created_by: number | null
+  created_by_name: string
+  started_at: string
+  finished_at: string | null
+  committed_at: string | null
+  version: Generated<number>
+  updated_at: string | null
+}
+
+export interface PortfolioImportProblemTable {
+  id: Generated<number>
+  organisation_id: number
+  import_id: number
+  kind: string
+  line_number: number
+  reason: string
+  raw_text: Generated<string>
+}
+
+export interface PortfolioImportRowTable {
+  organisation_id: number
+  import_id: number
+  seq: number
+  line_number: number
+  row_json: string
+}
+
+/** What a portfolio return said of a project, as imported (migration 0035): the rating as written, money. */
+export interface ProjectPortfolioFiguresTable {
+  id: Generated<number>
+  organisation_id: number
+  project_id: number
+  period: string | null
+  rating_text: Generated<string>
+  whole_life_cost_pence: number | null
+  budget_pence: number | null
+  forecast_pence: number | null
+  notes: Generated<string>
+  import_id: number | null
+  updated_at: string
+}
+
+export interface DB {
+  portfolio_imports: PortfolioImportTable
+  portfolio_import_problems: PortfolioImportProblemTable
+  portfolio_import_rows: PortfolioImportRowTable
+  project_portfolio_figures: ProjectPortfolioFiguresTable
+}
+
+export type PortfolioImport = Selectable<PortfolioImportTable>

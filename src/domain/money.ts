@@ -203,3 +203,25 @@ export function parseMoney(text: string): Pence | null {
   const p = readMoney(text)
   return typeof p === 'number' ? p : null
 }
+
+/**
+ * An amount written in £ millions, as the Government Major Projects Portfolio publishes whole-life costs and
+ * budgets: "12.3", "£12.3m", "£1,234.56", "£0.125M". Read as a decimal string, never through a float, so
+ * "£0.1m" is exactly 1,000,000 pence; more than eight decimal places (a fraction of a penny) is 'not-money'.
+ */
+export function readMoneyMillions(text: string): Pence | MoneyProblem | null {
+  let s = text.trim().replace(/\s+/g, '')
+  if (s === '') return null
+  let negative = false
+  if (s.startsWith('-') || s.startsWith('−')) {
+    negative = true
+    s = s.slice(1)
+  }
+  if (s.startsWith('£')) s = s.slice(1)
+  if (/m$/i.test(s)) s = s.slice(0, -1)
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,8}))?$/.exec(s)
+  if (!m) return 'not-money'
+  const pence = BigInt(m[1]!.replace(/,/g, '')) * 100_000_000n + BigInt((m[2] ?? '').padEnd(8, '0'))
+  if (pence > BigInt(MAX_PENCE)) return negative ? 'too-small' : 'too-large'
+  return negative && pence > 0n ? -Number(pence) : Number(pence)
+}

@@ -63,4 +63,23 @@ describe('parseRows (bounded worker)', () => {
       (err: unknown) => err instanceof FileRefusedError && /unpacks to more than 8 MB/.test(err.message),
     )
   })
+
+  it('reads a workbook whose worksheet is stored before its shared strings, as ExcelJS writes one', async () => {
+    const { default: ExcelJS } = await import('exceljs')
+    const book = new ExcelJS.Workbook()
+    const sheet = book.addWorksheet('Portfolio')
+    sheet.addRow(['Project code', 'Project name'])
+    sheet.addRow(['P-1', 'Library refurbishment'])
+    const bytes = Buffer.from(await book.xlsx.writeBuffer())
+    const rows = []
+    const opts = { stepTimeoutMs: 10_000 }
+    for await (const batch of parseRows(Readable.from([bytes]), sniffSample(bytes), opts)) rows.push(...batch)
+    assert.deepEqual(
+      rows.map((r) => r.cells),
+      [
+        ['Project code', 'Project name'],
+        ['P-1', 'Library refurbishment'],
+      ],
+    )
+  })
 })

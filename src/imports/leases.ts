@@ -12,7 +12,7 @@ import type { DB } from '../db/schema.ts'
 const INSTANCE_ID = `${process.pid}-${randomUUID()}`
 
 /** Tables whose rows carry lease_owner, lease_expires_at and progress columns. */
-export type LeasedTable = 'ledger_imports' | 'indicator_imports'
+export type LeasedTable = 'ledger_imports' | 'indicator_imports' | 'portfolio_imports'
 
 interface Progress {
   progress_bytes: number

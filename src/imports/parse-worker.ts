@@ -46,19 +46,24 @@ const input = new Readable({
 let unpacked = 0
 let refused = false
 function watchUnpacked(entry: Readable) {
-  entry.on('data', (chunk: Buffer) => {
-    unpacked += chunk.length
+  // Counted as the unzipper pushes each block, not with a 'data' listener: a listener would set the entry
+  // flowing before ExcelJS reads it, and an entry it reads later (a worksheet stored before the shared
+  // strings, as ExcelJS itself writes them) would lose its bytes and the read would wait for ever.
+  const push = entry.push.bind(entry)
+  entry.push = (chunk: unknown, encoding?: BufferEncoding) => {
+    if (chunk !== null && chunk !== undefined) unpacked += (chunk as { length: number }).length
     if (unpacked > limits.maxUnpackedBytes && !refused) {
       // Said at once, from the unzip stream itself, wherever ExcelJS has got to; the main thread then
       // ends this thread.
       refused = true
-      entry.pause()
       send({
         t: 'refused',
         message: `The workbook unpacks to more than ${Math.round(limits.maxUnpackedBytes / 1024 / 1024)} MB, more than a ledger can be`,
       })
+      return false
     }
-  })
+    return push(chunk, encoding)
+  }
 }
 
 function check(cells: string[], line: number, rowsSoFar: number) {

@@ -68,6 +68,7 @@ type RecordKind =
   | 'indicatorTarget'
   | 'indicatorValue'
   | 'indicatorImport'
+  | 'portfolioImport'
   | 'withholding'
   | 'forwardPlanEntry'
   | 'document'
@@ -126,6 +127,7 @@ const RECORD_PARAMS: Record<string, RecordKind> = {
   values: 'indicatorValue',
   targets: 'indicatorTarget',
   'indicator-imports': 'indicatorImport',
+  'portfolio-imports': 'portfolioImport',
   withheld: 'withholding',
   'forward-plan': 'forwardPlanEntry',
   documents: 'document',
@@ -139,6 +141,7 @@ const RECORD_PARAMS_IN: Record<string, RecordKind> = {
   '/people': 'registerPerson',
   'v1/people': 'registerPerson',
   'indicators/imports': 'indicatorImport',
+  'imports/portfolio': 'portfolioImport',
 }
 /** `/history/:type/:id`: each kind of record with a history page (`services.historyTargets`). */
 const HISTORY_TYPES: Record<string, RecordKind> = {
@@ -724,6 +727,14 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
     })
     assert.equal(imported.statusCode, 201, `fixture indicator import: ${imported.body}`)
     records.indicatorImport = imported.json<{ id: number }>().id
+    const portfolio = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portfolio-imports?fileName=matrix.csv',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      payload: `Project code,Project name\nMATRIX-1,Matrix project ${MARKER}\n`,
+    })
+    assert.equal(portfolio.statusCode, 201, `fixture portfolio import: ${portfolio.body}`)
+    records.portfolioImport = portfolio.json<{ id: number }>().id
     // A record withheld from the public site (issue 12), which an administrator can publish again.
     const withholder = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
     records.withholding = (

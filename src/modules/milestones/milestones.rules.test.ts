@@ -26,6 +26,7 @@ function row(over: Partial<Milestone>): Milestone {
     actual_date: null,
     status: 'in_progress',
     is_key: 0,
+    reference: '',
     version: 1,
     created_at: '',
     updated_at: '',

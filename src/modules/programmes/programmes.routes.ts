@@ -110,6 +110,7 @@ export async function programmesRoutes(app: FastifyInstance) {
         title: 'Programmes',
         programmes: rows.map((p) => ({ ...p, statusLabel: programmeStatusLabel(p.status) })),
         canCreate: allows('programme.write', actor.role),
+        canImport: allows('portfolio.import', actor.role),
       })
     },
   )

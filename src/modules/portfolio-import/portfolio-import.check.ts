@@ -1,0 +1,179 @@
+/**
+ * The check stage of a portfolio import (src/imports/pipeline.ts): the stored file read once in the bounded
+ * worker; each row mapped (portfolio-import.rows.ts), a problem kept with its line for each row that cannot
+ * be used (and a note for each cell that held a sentence instead of a figure), and the good rows staged for
+ * the commit. A project code given twice, or a milestone reference twice within a project, is refused by line.
+ */
+import type { Kysely } from 'kysely'
+import type { DB, PortfolioImport } from '../../db/schema.ts'
+import type { RatingScaleId } from '../../domain/dca.ts'
+import { FileRefusedError } from '../../imports/bounded-parser.ts'
+import { SAMPLE_BYTES, sniffSample } from '../../imports/file-reader.ts'
+import type { Lease } from '../../imports/leases.ts'
+import { checkRows, type ImportPipeline } from '../../imports/pipeline.ts'
+import {
+  NotAPortfolioFileError,
+  PortfolioRowReader,
+  printable,
+  type ColumnNames,
+  type PortfolioRow,
+} from './portfolio-import.rows.ts'
+
+const MAX_PROBLEMS = 10_000
+const BATCH = 500
+
+export interface ImportChoice {
+  columns: ColumnNames
+}
+
+/** What the check found besides the counts, kept with the import (`mapping_json`). */
+export interface ImportFindings extends ImportChoice {
+  headings?: string[]
+  headingLine?: number
+  encoding?: string
+  delimiter?: string
+}
+
+export function findingsOf(imp: { mapping_json: string }): ImportFindings {
+  try {
+    return JSON.parse(imp.mapping_json) as ImportFindings
+  } catch {
+    return { columns: {} }
+  }
+}
+
+export async function checkPass(
+  db: Kysely<DB>,
+  pipeline: ImportPipeline,
+  held: PortfolioImport & { stored_file_id: number },
+  lease: Lease,
+  scale: RatingScaleId,
+): Promise<boolean> {
+  const organisationId = held.organisation_id
+  const importId = held.id
+  const findings = findingsOf(held)
+  const reader = new PortfolioRowReader({ names: findings.columns, scale })
+  await db.deleteFrom('portfolio_import_problems').where('import_id', '=', importId).execute()
+  await db.deleteFrom('portfolio_import_rows').where('import_id', '=', importId).execute()
+  const head = await pipeline.files.head(organisationId, held.stored_file_id, SAMPLE_BYTES)
+  const shape = sniffSample(head)
+  let problems: Array<{ line: number; kind: string; reason: string; raw: string }> = []
+  let stored = 0
+  let seq = 0
+  let extraBad = 0
+  const codes = new Map<string, { line: number; milestones: Map<string, number> }>()
+  const problem = (kind: string, line: number, reason: string, raw: string) => {
+    if (stored++ < MAX_PROBLEMS) problems.push({ kind, line, reason, raw })
+  }
+  const validate = async (rows: PortfolioRow[]) => {
+    const fresh: PortfolioRow[] = []
+    for (const r of rows) {
+      const key = r.code.toLowerCase()
+      const first = codes.get(key)
+      if (first && !r.milestone) {
+        extraBad++
+        problem(
+          'bad',
+          r.line,
+          `Project ${r.code} is given twice in the file (first on line ${first.line})`,
+          '',
+        )
+        continue
+      }
+      const mref = r.milestone?.reference.toLowerCase()
+      const mline = mref === undefined ? undefined : first?.milestones.get(mref)
+      if (mline !== undefined) {
+        extraBad++
+        problem(
+          'bad',
+          r.line,
+          `Milestone ${r.milestone!.reference} of project ${r.code} is given twice in the file (first on line ${mline})`,
+          '',
+        )
+        continue
+      }
+      const entry = first ?? { line: r.line, milestones: new Map<string, number>() }
+      if (mref !== undefined) entry.milestones.set(mref, r.line)
+      codes.set(key, entry)
+      for (const n of r.notes) problem('note', r.line, `Kept as written, not as a figure or date: ${n}`, '')
+      fresh.push(r)
+    }
+    for (let i = 0; i < fresh.length; i += BATCH)
+      await db
+        .insertInto('portfolio_import_rows')
+        .values(
+          fresh.slice(i, i + BATCH).map((r) => ({
+            organisation_id: organisationId,
+            import_id: importId,
+            seq: seq++,
+            line_number: r.line,
+            row_json: JSON.stringify(r),
+          })),
+        )
+        .execute()
+  }
+  const flushProblems = async () => {
+    for (let i = 0; i < problems.length; i += BATCH)
+      await db
+        .insertInto('portfolio_import_problems')
+        .values(
+          problems.slice(i, i + BATCH).map((p) => ({
+            organisation_id: organisationId,
+            import_id: importId,
+            kind: p.kind,
+            line_number: p.line,
+            reason: printable(p.reason),
+            raw_text: printable(p.raw),
+          })),
+        )
+        .execute()
+    problems = []
+  }
+  const finish = async (status: string, reason: string, counts: Record<string, number>) => {
+    await db
+      .updateTable('portfolio_imports')
+      .set({
+        status,
+        failure_reason: reason,
+        ...counts,
+        mapping_json: JSON.stringify({
+          ...findings,
+          headings: reader.headings.length > 0 ? reader.headings : reader.firstCells,
+          headingLine: reader.headingLine,
+          encoding: shape.encoding,
+          delimiter: shape.delimiter,
+        } satisfies ImportFindings),
+        progress_bytes: held.file_size,
+        finished_at: new Date().toISOString(),
+      })
+      .where('id', '=', importId)
+      .execute()
+  }
+  try {
+    const counts = await checkRows(pipeline.readRows(held, shape, lease), {
+      map: (src) => reader.read(src),
+      gaveUp: () => reader.gaveUp,
+      finish: () => reader.finish(),
+      validate,
+      problem,
+      flushProblems,
+    })
+    const good = counts.good - extraBad
+    const bad = counts.bad + extraBad
+    await finish(
+      good > 0 ? 'validated' : 'failed',
+      good > 0
+        ? ''
+        : counts.read === 0
+          ? 'The file has headings but no rows under them'
+          : 'No row can be imported; see the reasons below',
+      { rows_read: counts.read, rows_good: good, rows_bad: bad },
+    )
+    return good > 0
+  } catch (err) {
+    if (!(err instanceof NotAPortfolioFileError) && !(err instanceof FileRefusedError)) throw err
+    await db.deleteFrom('portfolio_import_rows').where('import_id', '=', importId).execute()
+    await finish('failed', printable(err.message), {})
+    return false
+  }
+}

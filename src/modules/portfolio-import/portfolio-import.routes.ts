@@ -1,0 +1,228 @@
+import multipart from '@fastify/multipart'
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { scopeOf } from '../../auth/actor.ts'
+import { HttpError, notFound } from '../../errors.ts'
+import type { StoredFileInfo } from '../../imports/file-store.ts'
+import { FileTooLargeError } from '../../imports/pipeline.ts'
+import { handleForm } from '../../web/form-pages.ts'
+import { errorList, field, FormBody } from '../../web/forms.ts'
+import { multipartCsrfOk } from '../../web/multipart-csrf.ts'
+import { RECORD_TYPES } from './portfolio-import.apply.ts'
+import { PORTFOLIO_FIELDS, type ColumnNames, type PortfolioField } from './portfolio-import.rows.ts'
+import { findingsOf, summaryOf } from './portfolio-import.service.ts'
+
+// Bringing the existing portfolio in (issue 13), as pages: upload; the check, with the columns as read (and
+// a form to name them, the mapping step), what the import will change per type of record, and each rejected
+// row with its line; then the commit.
+
+const BASE = '/imports/portfolio'
+const HOME = { text: 'Portfolio imports', href: BASE }
+const ImportParams = Type.Object({ importId: Type.Integer({ minimum: 1 }) })
+const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
+  validating: { text: 'Checking', classes: 'govuk-tag--blue' },
+  validated: { text: 'Checked', classes: 'govuk-tag--blue' },
+  committing: { text: 'Importing', classes: 'govuk-tag--blue' },
+  committed: { text: 'Imported', classes: 'govuk-tag--green' },
+  failed: { text: 'Not imported', classes: 'govuk-tag--red' },
+}
+const FIELD_LABELS: Record<PortfolioField, string> = {
+  programme: 'Programme (or department)',
+  code: 'Project code',
+  name: 'Project name',
+  description: 'Description',
+  stage: 'Stage',
+  rating: 'Delivery confidence rating',
+  sroRating: 'SRO rating (used where there is no other)',
+  ratingComment: 'Rating commentary',
+  asAt: 'As at (year or month)',
+  start: 'Start date',
+  end: 'End date',
+  budget: 'Budget (£m)',
+  forecast: 'Forecast (£m)',
+  wholeLifeCost: 'Whole-life cost (£m)',
+  milestoneReference: 'Milestone reference',
+  milestoneName: 'Milestone name',
+  milestoneBaseline: 'Milestone baseline date',
+  milestoneForecast: 'Milestone forecast date',
+  milestoneActual: 'Milestone actual date',
+}
+const TYPE_LABELS: Record<(typeof RECORD_TYPES)[number], string> = {
+  programmes: 'Programmes',
+  projects: 'Projects',
+  milestones: 'Milestones',
+  ratings: 'Delivery confidence ratings',
+  gates: 'Gates passed before Oversight',
+}
+const tagOf = (status: string) => STATUS_TAGS[status] ?? { text: status, classes: '' }
+
+/** The mapping form's fields as sent: a heading chosen for each field, or none to recognise it. */
+function columnsFrom(body: FormBody | undefined): ColumnNames {
+  const columns: ColumnNames = {}
+  for (const f of PORTFOLIO_FIELDS) {
+    const v = field(body, `column-${f}`).trim()
+    if (v !== '') columns[f] = v
+  }
+  return columns
+}
+
+export async function portfolioImportRoutes(app: FastifyInstance) {
+  const service = app.services.portfolioImports
+  // Only this plugin's routes take multipart bodies.
+  await app.register(multipart, {
+    limits: { fileSize: service.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 },
+  })
+
+  app.get(BASE, { config: { policy: 'portfolio.import' } }, async (request, reply) => {
+    const rows = await service.list(scopeOf(request.actor!))
+    return reply.render('portfolio-import/views/imports.njk', {
+      title: 'Portfolio imports',
+      imports: rows.map((r) => ({ ...r, tag: tagOf(r.status) })),
+    })
+  })
+
+  function renderUpload(reply: FastifyReply, errors: Record<string, string>, status = 200) {
+    return reply.render(
+      'portfolio-import/views/upload.njk',
+      {
+        title: 'Import the portfolio',
+        breadcrumbs: [HOME],
+        errors,
+        errorList: errorList(errors, ['file']),
+        limitMb: service.uploadLimitMb,
+      },
+      status,
+    )
+  }
+
+  app.get(`${BASE}/new`, { config: { policy: 'portfolio.import' } }, async (_request, reply) =>
+    renderUpload(reply, {}),
+  )
+
+  app.post(
+    BASE,
+    { config: { policy: 'portfolio.import', csrfInMultipart: true } },
+    async (request, reply) => {
+      const actor = request.actor!
+      if (!request.isMultipart()) return renderUpload(reply, { file: 'Select a file to import' }, 400)
+      let stored: StoredFileInfo | null = null
+      let fileName = ''
+      const discard = (file: StoredFileInfo) => service.discardUpload(actor.organisationId, file)
+      try {
+        const parts = request.parts()
+        const first = await parts.next()
+        if (!multipartCsrfOk(app, request, reply, first.done ? undefined : first.value)) return reply
+        for await (const part of parts) {
+          if (part.type !== 'file') continue
+          if (stored) {
+            part.file.resume()
+            continue
+          }
+          fileName = part.filename
+          stored = await service.storeUpload(actor.organisationId, fileName, part.file)
+        }
+      } catch (err) {
+        if (stored) await discard(stored)
+        const code = (err as { code?: string }).code
+        if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE')
+          return renderUpload(reply, { file: new FileTooLargeError(service.uploadLimitMb).message }, 413)
+        if (code?.startsWith('FST_'))
+          return renderUpload(reply, { file: 'The upload did not arrive whole: try again' }, 400)
+        throw err
+      }
+      if (!stored || stored.size === 0 || fileName === '') {
+        if (stored) await discard(stored)
+        return renderUpload(
+          reply,
+          { file: stored ? 'The selected file is empty' : 'Select a file to import' },
+          400,
+        )
+      }
+      try {
+        const imp = await service.begin(actor, { ...stored, fileName }, { columns: {} })
+        return reply.redirect(`${BASE}/${imp.id}`, 303)
+      } catch (err) {
+        await discard(stored)
+        if (err instanceof HttpError && err.fields) return renderUpload(reply, err.fields, 400)
+        throw err
+      }
+    },
+  )
+
+  async function showImport(reply: FastifyReply, importId: number, errors: Record<string, string> = {}) {
+    const actor = reply.request.actor!
+    const imp = await service.get(scopeOf(actor), importId)
+    if (!imp) throw notFound('Import')
+    const findings = findingsOf(imp)
+    const summary = summaryOf(imp)
+    const headings = (findings.headings ?? []).filter((h) => h.trim() !== '')
+    const canMap = (imp.status === 'validated' || imp.status === 'failed') && headings.length > 0
+    return reply.render(
+      'portfolio-import/views/import.njk',
+      {
+        title: `Import of ${imp.file_name}`,
+        breadcrumbs: [HOME],
+        imp,
+        tag: tagOf(imp.status),
+        findings,
+        changes: summary ? RECORD_TYPES.map((t) => ({ label: TYPE_LABELS[t], ...summary[t] })) : [],
+        problems: (await service.problems(scopeOf(actor), imp.id)).filter((p) => p.kind === 'bad'),
+        notes: (await service.problems(scopeOf(actor), imp.id)).filter((p) => p.kind === 'note'),
+        mapping: canMap
+          ? PORTFOLIO_FIELDS.map((f) => ({
+              id: `column-${f}`,
+              label: FIELD_LABELS[f],
+              items: [
+                { value: '', text: 'Recognise by its heading' },
+                ...[...new Set(headings)].map((h) => ({
+                  value: h,
+                  text: h,
+                  selected: findings.columns[f] === h,
+                })),
+              ],
+            }))
+          : [],
+        errors,
+        errorList: errorList(errors, ['goodOnly']),
+      },
+      Object.keys(errors).length > 0 ? 409 : 200,
+    )
+  }
+
+  app.get<{ Params: { importId: number } }>(
+    `${BASE}/:importId`,
+    { config: { policy: 'portfolio.import' }, schema: { params: ImportParams } },
+    async (request, reply) => showImport(reply, request.params.importId),
+  )
+
+  app.post<{ Params: { importId: number }; Body: FormBody }>(
+    `${BASE}/:importId/columns`,
+    { config: { policy: 'portfolio.import' }, schema: { params: ImportParams, body: FormBody } },
+    async (request, reply) =>
+      handleForm(reply, {
+        save: () =>
+          service.remap(request.actor!, request.params.importId, { columns: columnsFrom(request.body) }),
+        onInvalid: (errors) => showImport(reply, request.params.importId, errors),
+        onConflict: (err) =>
+          showImport(reply, request.params.importId, err.fields ?? { goodOnly: err.message }),
+        onSaved: () => reply.redirect(`${BASE}/${request.params.importId}`, 303),
+      }),
+  )
+
+  app.post<{ Params: { importId: number }; Body: FormBody }>(
+    `${BASE}/:importId/commit`,
+    { config: { policy: 'portfolio.import' }, schema: { params: ImportParams, body: FormBody } },
+    async (request, reply) =>
+      handleForm(reply, {
+        save: () =>
+          service.commit(request.actor!, request.params.importId, field(request.body, 'goodOnly') === 'yes'),
+        onInvalid: (errors) => showImport(reply, request.params.importId, errors),
+        onConflict: (err) =>
+          showImport(reply, request.params.importId, err.fields ?? { goodOnly: err.message }),
+        onSaved: (imp: { rows_good: number }) => {
+          reply.flash(`${imp.rows_good} row${imp.rows_good === 1 ? '' : 's'} imported`)
+          return reply.redirect(`${BASE}/${request.params.importId}`, 303)
+        },
+      }),
+  )
+}
