@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream'
 import { setImmediate } from 'node:timers/promises'
+import { once } from 'node:events'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply } from 'fastify'
 import { todayInLondon } from '../domain/dates.ts'
@@ -112,7 +113,18 @@ export interface Sheet<R> {
  */
 export const sheetOf = <R>(s: Sheet<R>): Sheet<unknown> => s as unknown as Sheet<unknown>
 
-async function writeSheet<R>(sheet: SheetWriter, s: Sheet<R>) {
+/**
+ * Lets the zip compress and the reader take what is written (a turn of the event loop, then until the
+ * output has room), so rows are not read faster than they are sent: memory stays flat, however long the list.
+ */
+async function breathe(out: PassThrough) {
+  await setImmediate()
+  while (out.writableNeedDrain && !out.destroyed)
+    await Promise.race([once(out, 'drain'), once(out, 'close')])
+  if (out.destroyed) throw new Error('The download was abandoned')
+}
+
+async function writeSheet<R>(sheet: SheetWriter, s: Sheet<R>, out: PassThrough) {
   s.columns.forEach((c, i) => {
     const col = sheet.getColumn(i + 1)
     col.width = c.width ?? 20
@@ -127,10 +139,12 @@ async function writeSheet<R>(sheet: SheetWriter, s: Sheet<R>) {
   const head = sheet.addRow(s.columns.map((c) => xlsxCell(c.header)))
   head.font = { bold: true }
   head.commit()
+  let n = 0
   for await (const r of s.rows) {
     const row = sheet.addRow(s.columns.map((c) => xlsxCell(c.value(r), c.kind)))
     if (s.bold?.(r)) row.font = { bold: true }
     row.commit()
+    if (++n % 200 === 0) await breathe(out)
   }
   sheet.commit()
 }
@@ -146,7 +160,7 @@ export function xlsxStream(sheets: readonly Sheet<unknown>[]): Readable {
     const { default: ExcelJS } = await import('exceljs')
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
     wb.creator = 'Oversight'
-    for (const s of sheets) await writeSheet(wb.addWorksheet(s.name), s)
+    for (const s of sheets) await writeSheet(wb.addWorksheet(s.name), s, out)
     await wb.commit()
   })().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))))
   return out
