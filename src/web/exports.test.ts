@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
-import { csvCell, csvLines, inBatches, neutraliseFormula, xlsxStream, sheetOf, type Column } from './exports.ts'
+import {
+  csvCell,
+  csvLines,
+  inBatches,
+  neutraliseFormula,
+  xlsxStream,
+  sheetOf,
+  type Column,
+} from './exports.ts'
 
 describe('formula neutralising', () => {
   it('prefixes every text cell a spreadsheet would run, even one that looks like a number', () => {
@@ -54,7 +62,7 @@ describe('streamed exports', () => {
     const { state, rows } = source(total)
     let firstAt = -1
     let lines = 0
-    for await (const line of csvLines(columns, rows)) {
+    for await (const _line of csvLines(columns, rows)) {
       if (firstAt < 0 && lines > 0) firstAt = state.pulled
       lines++
     }

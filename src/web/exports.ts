@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream'
+import type { stream } from 'exceljs'
 import { setImmediate } from 'node:timers/promises'
 import { once } from 'node:events'
 import { Type } from '@sinclair/typebox'
@@ -60,7 +61,8 @@ export function csvCell(value: Cell, kind: CellKind = 'text'): string {
   if (value === null || value === undefined || value === '') return ''
   let text: string
   if (typeof value === 'number') text = kind === 'money' ? penceToDecimal(value) : String(value)
-  else if ((kind === 'date' && ISO_DATE.test(value)) || (kind === 'number' && DECIMAL.test(value))) text = value
+  else if ((kind === 'date' && ISO_DATE.test(value)) || (kind === 'number' && DECIMAL.test(value)))
+    text = value
   else text = neutraliseFormula(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
@@ -78,7 +80,11 @@ export async function* csvLines<R>(
 ): AsyncGenerator<string> {
   const kinds = columns.map((c) => c.kind)
   yield `${BOM}${csvRow(columns.map((c) => c.header))}`
-  for await (const row of rows) yield csvRow(columns.map((c) => c.value(row)), kinds)
+  for await (const row of rows)
+    yield csvRow(
+      columns.map((c) => c.value(row)),
+      kinds,
+    )
 }
 
 const MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
@@ -93,8 +99,7 @@ export function xlsxCell(value: Cell, kind: CellKind = 'text'): unknown {
   return { richText: [{ text: value }] }
 }
 
-type ExcelModule = typeof import('exceljs')
-type SheetWriter = ReturnType<InstanceType<ExcelModule['stream']['xlsx']['WorkbookWriter']>['addWorksheet']>
+type SheetWriter = ReturnType<stream.xlsx.WorkbookWriter['addWorksheet']>
 
 /** One sheet of a streamed workbook: rows are committed (written out and let go) as they are added. */
 export interface Sheet<R> {
@@ -119,8 +124,7 @@ export const sheetOf = <R>(s: Sheet<R>): Sheet<unknown> => s as unknown as Sheet
  */
 async function breathe(out: PassThrough) {
   await setImmediate()
-  while (out.writableNeedDrain && !out.destroyed)
-    await Promise.race([once(out, 'drain'), once(out, 'close')])
+  while (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')])
   if (out.destroyed) throw new Error('The download was abandoned')
 }
 
@@ -158,7 +162,11 @@ export function xlsxStream(sheets: readonly Sheet<unknown>[]): Readable {
   const out = new PassThrough()
   void (async () => {
     const { default: ExcelJS } = await import('exceljs')
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: true,
+      useSharedStrings: false,
+    })
     wb.creator = 'Oversight'
     for (const s of sheets) await writeSheet(wb.addWorksheet(s.name), s, out)
     await wb.commit()
@@ -189,7 +197,9 @@ export function sendExport<R>(
 ) {
   attach(reply, exportFileName(organisationSlug, spec.name, format), format)
   if (format === 'csv') return reply.send(Readable.from(csvLines(spec.columns, rows)))
-  return reply.send(xlsxStream([sheetOf({ name: sheetName(spec.sheet ?? spec.name), columns: spec.columns, rows })]))
+  return reply.send(
+    xlsxStream([sheetOf({ name: sheetName(spec.sheet ?? spec.name), columns: spec.columns, rows })]),
+  )
 }
 
 /** Sends a workbook of several sheets (the finance summary) as a download. */
@@ -276,7 +286,13 @@ export function tableSpec(t: Table): ExportSpec<Cell[]> {
 /** Sends a table as a CSV or Excel download named for the reader's organisation. */
 export function download(reply: FastifyReply, table: Table, file: string, format: ExportFormat) {
   const spec = tableSpec(table)
-  return sendExport(reply, format, reply.request.actor!.organisationSlug, { ...spec, name: file, sheet: table.name }, table.rows)
+  return sendExport(
+    reply,
+    format,
+    reply.request.actor!.organisationSlug,
+    { ...spec, name: file, sheet: table.name },
+    table.rows,
+  )
 }
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx']
@@ -305,6 +321,7 @@ export async function apiListOrExport<R, J>(
   toJson: (row: R) => J | Promise<J>,
   spec: ExportSpec<R>,
 ) {
-  if (query.format) return sendExport(reply, query.format, reply.request.actor!.organisationSlug, spec, inBatches(fetch))
+  if (query.format)
+    return sendExport(reply, query.format, reply.request.actor!.organisationSlug, spec, inBatches(fetch))
   return apiList(query, fetch, toJson)
 }

@@ -385,7 +385,10 @@ describe(`finance (${dialectName()})`, () => {
       headers: { cookie: (viewer as unknown as { cookieHeader(): string }).cookieHeader() },
     })
     assert.equal(res.statusCode, 200)
-    assert.match(String(res.headers['content-disposition']), /ICT-finance-2025-26\.xlsx/)
+    assert.match(
+      String(res.headers['content-disposition']),
+      /"[a-z0-9-]+-ICT-finance-2025-26-\d{4}-\d{2}-\d{2}\.xlsx"/,
+    )
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
     const byProject = wb.getWorksheet('By project')!

@@ -16,15 +16,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!
     if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (cell += '"'), i++
-      else if (c === '"') quoted = false
+      if (c === '"' && s[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(cell), (cell = '')
-    else if (c === '\r' && s[i + 1] === '\n') {
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\r' && s[i + 1] === '\n') {
       row.push(cell)
       rows.push(row)
-      ;(row = []), (cell = ''), i++
+      row = []
+      cell = ''
+      i++
     } else cell += c
   }
   return rows
@@ -140,7 +146,11 @@ describe(`list exports (${dialectName()})`, () => {
       .set({ approved_budget_pence: -1234567 })
       .where('id', '=', refund)
       .execute()
-    await create(admin, '/api/v1/decisions', { title: 'A draft', capacity: 'portfolio_holder', status: 'draft' })
+    await create(admin, '/api/v1/decisions', {
+      title: 'A draft',
+      capacity: 'portfolio_holder',
+      status: 'draft',
+    })
     const at = '2025-06-02T09:00:00.000Z'
     for (const [projectId, status] of [
       [ids.shared, 'raised'],
@@ -164,7 +174,11 @@ describe(`list exports (${dialectName()})`, () => {
           updated_at: at,
         })
         .execute()
-    const committee = await create(admin, '/api/v1/committees', { name: 'Panel', code: 'PNL', kind: 'scrutiny_panel' })
+    const committee = await create(admin, '/api/v1/committees', {
+      name: 'Panel',
+      code: 'PNL',
+      kind: 'scrutiny_panel',
+    })
     const meeting = await create(admin, '/api/v1/meetings', {
       committeeId: committee,
       meetingDate: '2025-03-18',
@@ -247,9 +261,10 @@ describe(`list exports (${dialectName()})`, () => {
     assert.equal(decisions.length, 2, 'the header and the one awaiting decision')
     assert.equal(decisions[1]![budget]!.type, ExcelJS.ValueType.Number)
     assert.equal(decisions[1]![budget]!.value, -12345.67)
-    assert.deepEqual(column(await csv(web, '/decisions/export.csv?status=awaiting_decision'), 'Approved budget (£)'), [
-      '-12345.67',
-    ])
+    assert.deepEqual(
+      column(await csv(web, '/decisions/export.csv?status=awaiting_decision'), 'Approved budget (£)'),
+      ['-12345.67'],
+    )
     const milestones = await parseXlsx(await get(web, `/milestones/export.xlsx?projectId=${ids.shared}`))
     const baseline = milestones[0]!.findIndex((c) => c.text === 'Baseline')
     assert.ok(milestones[1]![baseline]!.value instanceof Date, 'dates are dates')
@@ -264,7 +279,9 @@ describe(`list exports (${dialectName()})`, () => {
     const raid = await web.get(`/projects/${ids.council}/risks`)
     assert.ok(raid.document.querySelector(`a[href="/risks/export.xlsx?projectId=${ids.council}"]`))
     assert.ok(raid.document.querySelector(`a[href="/issues/export.csv?projectId=${ids.council}"]`))
-    assert.deepEqual(column(await csv(web, `/risks/export.csv?projectId=${ids.council}`), 'Risk'), ['Council risk'])
+    assert.deepEqual(column(await csv(web, `/risks/export.csv?projectId=${ids.council}`), 'Risk'), [
+      'Council risk',
+    ])
     assert.deepEqual(column(await csv(web, `/issues/export.csv?projectId=${ids.council}`), 'Issue'), [
       'Council issue',
     ])
@@ -289,9 +306,15 @@ describe(`list exports (${dialectName()})`, () => {
     assert.ok(exceptionsPage.document.querySelector('a[href="/exceptions/export.csv?status=raised"]'))
     // The tracker's status is worked out as of today: a response due in 2025 is overdue.
     assert.equal((await csv(web, '/recommendations/export.csv?status=response_overdue')).length, 2)
-    assert.equal((await csv(web, '/recommendations/export.csv?status=implemented')).length, 1, 'the header only')
+    assert.equal(
+      (await csv(web, '/recommendations/export.csv?status=implemented')).length,
+      1,
+      'the header only',
+    )
     const recsPage = await web.get('/recommendations?status=response_overdue')
-    assert.ok(recsPage.document.querySelector('a[href="/recommendations/export.xlsx?status=response_overdue"]'))
+    assert.ok(
+      recsPage.document.querySelector('a[href="/recommendations/export.xlsx?status=response_overdue"]'),
+    )
   })
 
   it('gives a partner officer only what they may see', async () => {

@@ -271,7 +271,8 @@ export async function ledgerRoutes(app: FastifyInstance) {
       }
       const columns = LGA_COLUMNS.map((header) => ({
         header,
-        kind: header === 'Amount' ? ('money' as const) : header.endsWith('Date') ? ('date' as const) : undefined,
+        kind:
+          header === 'Amount' ? ('money' as const) : header.endsWith('Date') ? ('date' as const) : undefined,
         value: values[header] ?? (() => ''),
       }))
       return sendExport(

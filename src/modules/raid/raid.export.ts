@@ -1,5 +1,11 @@
 import type { ExportSpec } from '../../web/exports.ts'
-import { categoryLabel, issueStatusLabel, priorityLabel, proximityLabel, riskStatusLabel } from './raid.rules.ts'
+import {
+  categoryLabel,
+  issueStatusLabel,
+  priorityLabel,
+  proximityLabel,
+  riskStatusLabel,
+} from './raid.rules.ts'
 import type { IssueRow, RiskRow } from './raid.service.ts'
 
 /** The risk register as a download: scores as numbers, so a spreadsheet can sort and total them. */

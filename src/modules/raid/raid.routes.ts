@@ -49,18 +49,26 @@ export async function raidRoutes(app: FastifyInstance) {
   })
   for (const format of EXPORT_FORMATS) {
     const opts = { config: { policy: 'portfolio.read' as const }, schema: { querystring: ExportQuery } }
-    app.get<{ Querystring: Static<typeof ExportQuery> }>(`/risks/export.${format}`, opts, (request, reply) => {
-      const actor = request.actor!
-      const filter = exportFilter(request.query)
-      const rows = inBatches((w) => raid.listRisks(scopeOf(actor), { ...filter, ...w }))
-      return sendExport(reply, format, actor.organisationSlug, risksExport, rows)
-    })
-    app.get<{ Querystring: Static<typeof ExportQuery> }>(`/issues/export.${format}`, opts, (request, reply) => {
-      const actor = request.actor!
-      const filter = exportFilter(request.query)
-      const rows = inBatches((w) => raid.listIssues(scopeOf(actor), { ...filter, ...w }))
-      return sendExport(reply, format, actor.organisationSlug, issuesExport, rows)
-    })
+    app.get<{ Querystring: Static<typeof ExportQuery> }>(
+      `/risks/export.${format}`,
+      opts,
+      (request, reply) => {
+        const actor = request.actor!
+        const filter = exportFilter(request.query)
+        const rows = inBatches((w) => raid.listRisks(scopeOf(actor), { ...filter, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, risksExport, rows)
+      },
+    )
+    app.get<{ Querystring: Static<typeof ExportQuery> }>(
+      `/issues/export.${format}`,
+      opts,
+      (request, reply) => {
+        const actor = request.actor!
+        const filter = exportFilter(request.query)
+        const rows = inBatches((w) => raid.listIssues(scopeOf(actor), { ...filter, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, issuesExport, rows)
+      },
+    )
   }
   /** The people register for an owner field, keeping the person already chosen even if they have left. */
   const people = (reply: FastifyReply, chosen?: number | null) =>

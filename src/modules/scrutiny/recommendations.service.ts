@@ -414,5 +414,7 @@ export type RecommendationListRow = Awaited<ReturnType<RecommendationsService['l
  * out, never stored), narrowed to the status asked for. The page and its downloads both use it.
  */
 export function trackerRows(rows: RecommendationListRow[], today: IsoDate, wanted: string) {
-  return rows.map((r) => ({ ...r, status: effectiveStatus(r, today) })).filter((r) => !wanted || r.status === wanted)
+  return rows
+    .map((r) => ({ ...r, status: effectiveStatus(r, today) }))
+    .filter((r) => !wanted || r.status === wanted)
 }

@@ -105,7 +105,11 @@ export async function exceptionsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { project, programme } = request.query
       const { status, ...narrowed } = exceptionFilter(request.query)
-      const rows = await tolerances.listExceptions(scopeOf(request.actor!), { status, ...narrowed, limit: 500 })
+      const rows = await tolerances.listExceptions(scopeOf(request.actor!), {
+        status,
+        ...narrowed,
+        limit: 500,
+      })
       const filter = project ? `project=${project}` : programme ? `programme=${programme}` : ''
       const first = rows[0]
       const forLabel = project

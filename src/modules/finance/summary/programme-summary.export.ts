@@ -92,7 +92,14 @@ export function programmeSummarySheets(s: ProgrammeFinanceSummary): Sheet<unknow
   }
   const partners = cellSheet(
     'Partner costs',
-    [['Partner', 'text', 24], ['Project', 'text', 24], ['What', 'text', 24], ['Month'], ['Basis'], money('Amount', 24)],
+    [
+      ['Partner', 'text', 24],
+      ['Project', 'text', 24],
+      ['What', 'text', 24],
+      ['Month'],
+      ['Basis'],
+      money('Amount', 24),
+    ],
     partnerRows,
     { bold: (row) => partnerTotals.has(row) },
   )
