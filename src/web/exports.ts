@@ -301,13 +301,15 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx']
  * The "Download CSV" and "Download Excel" links of a list page (the partial src/views/export-links.njk): the
  * page's own query, the current filters and sort, without its paging.
  */
-export function exportLinks(path: string, query: object): { csv: string; xlsx: string } {
+export function exportLinks(path: string, query: object): { csv: string; xlsx: string; what: string } {
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(query))
     if (k !== 'cursor' && k !== 'format' && (typeof v === 'string' || typeof v === 'number') && v !== '')
       params.set(k, String(v))
   const qs = params.toString()
-  return { csv: `${path}.csv${qs ? `?${qs}` : ''}`, xlsx: `${path}.xlsx${qs ? `?${qs}` : ''}` }
+  // "risks" from "/risks/export": says which list each link downloads when a page has two.
+  const what = path.split('/')[1] ?? ''
+  return { csv: `${path}.csv${qs ? `?${qs}` : ''}`, xlsx: `${path}.xlsx${qs ? `?${qs}` : ''}`, what }
 }
 
 /**
