@@ -67,7 +67,7 @@ export function csvCell(value: Cell, kind: CellKind = 'text'): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-export function csvRow(cells: readonly Cell[], kinds: readonly (CellKind | undefined)[] = []): string {
+function csvRow(cells: readonly Cell[], kinds: readonly (CellKind | undefined)[] = []): string {
   return `${cells.map((c, i) => csvCell(c, kinds[i])).join(',')}\r\n`
 }
 
@@ -91,7 +91,7 @@ const MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
 const DATE_FORMAT = 'dd/mm/yyyy'
 
 /** One Excel cell: text as an inline string (never a formula), money in pounds, an ISO date as a date. */
-export function xlsxCell(value: Cell, kind: CellKind = 'text'): unknown {
+function xlsxCell(value: Cell, kind: CellKind = 'text'): unknown {
   if (value === null || value === undefined || value === '') return null
   if (typeof value === 'number') return kind === 'money' ? value / 100 : value
   if (kind === 'date' && ISO_DATE.test(value)) return new Date(`${value}T00:00:00Z`)
@@ -177,7 +177,7 @@ export function xlsxStream(sheets: readonly Sheet<unknown>[]): Readable {
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** "marshland-projects-2026-12-05.csv": the organisation and the day, so two councils' files never mix. */
-export function exportFileName(organisationSlug: string, name: string, format: ExportFormat): string {
+function exportFileName(organisationSlug: string, name: string, format: ExportFormat): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_')
   return `${safe(organisationSlug)}-${safe(name)}-${todayInLondon()}.${format}`
 }
@@ -266,7 +266,7 @@ export interface Table {
   dates?: number[]
 }
 
-export function tableSpec(t: Table): ExportSpec<Cell[]> {
+function tableSpec(t: Table): ExportSpec<Cell[]> {
   return {
     name: t.name,
     columns: t.header.map((header, i) => ({
