@@ -123,7 +123,7 @@ describe(`list exports (${dialectName()})`, () => {
       })
       await create(admin, '/api/v1/issues', { projectId, title: `${label} issue`, priority: 'high' })
     }
-    // A cell starting with a tab then "=": typed text never carries a tab (text cleaning), an import might.
+    // A cell starting with a tab then "=", as an import or an older row might hold it.
     await t.database.db
       .updateTable('milestones')
       .set({ name: '\t=1+1' })
