@@ -385,15 +385,22 @@ describe(`finance (${dialectName()})`, () => {
       headers: { cookie: (viewer as unknown as { cookieHeader(): string }).cookieHeader() },
     })
     assert.equal(res.statusCode, 200)
-    assert.match(String(res.headers['content-disposition']), /ICT-finance-2025-26\.xlsx/)
+    assert.match(
+      String(res.headers['content-disposition']),
+      /"[a-z0-9-]+-ICT-finance-2025-26-\d{4}-\d{2}-\d{2}\.xlsx"/,
+    )
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
     const byProject = wb.getWorksheet('By project')!
-    assert.equal(byProject.getRow(3).getCell(2).value, 'Website content and accessibility')
+    assert.equal(byProject.getRow(3).getCell(2).text, 'Website content and accessibility')
     assert.equal(byProject.getRow(3).getCell(8).value, 12000)
     const partnerSheet = wb.getWorksheet('Partner costs')!
-    const cells = partnerSheet.getColumn(3).values.map(String)
-    assert.ok(cells.includes(`'=HYPERLINK("http://evil")`), 'formula neutralised')
-    assert.ok(!cells.some((c) => c.startsWith('=')))
+    const cells: ExcelJS.Cell[] = []
+    partnerSheet.getColumn(3).eachCell((c) => cells.push(c))
+    // A text cell is an inline string, which a spreadsheet never runs: the supplier's text as typed.
+    const evil = cells.find((c) => c.text === '=HYPERLINK("http://evil")')
+    assert.ok(evil, 'the text kept')
+    assert.equal(evil.type, ExcelJS.ValueType.RichText, 'written as a string, not a formula')
+    assert.ok(!cells.some((c) => c.type === ExcelJS.ValueType.Formula))
   })
 })

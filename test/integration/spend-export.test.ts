@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { todayInLondon } from '../../src/domain/dates.ts'
 import { after, before, describe, it } from 'node:test'
 import { startServer, type RunningServer } from '../helpers/server.ts'
 import { dialectName } from '../helpers/database.ts'
@@ -69,8 +70,11 @@ describe(`spend.csv export streams (${dialectName()})`, () => {
     const res = await fetch(`${server.baseUrl}/programmes/${programmeId}/spend.csv`, { headers: { cookie } })
     assert.equal(res.status, 200)
     assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8')
-    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="SP_1-spend.csv"')
-    const today = new Date().toISOString().slice(0, 10)
+    const today = todayInLondon()
+    assert.equal(
+      res.headers.get('content-disposition'),
+      `attachment; filename="${server.t.orgs.a.slug}-SP_1-spend-${today}.csv"`,
+    )
     const org = `${server.t.orgs.a.name},http://localhost:3000/organisations/${server.t.orgs.a.slug},${today}`
     const body = Buffer.from(await res.arrayBuffer()).toString('utf8')
     assert.equal(

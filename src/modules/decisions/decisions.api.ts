@@ -12,7 +12,8 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
+import { decisionsExport } from './decisions.export.ts'
 import { DecisionBody, DecisionSchema, decisionFromBody } from './decisions.api-schemas.ts'
 import { BOARD_CAPACITIES, DECISION_CAPACITIES, DECISION_STATUSES, LINK_TYPES } from './decisions.rules.ts'
 import { recordFirst } from './record-first.ts'
@@ -25,6 +26,7 @@ const ListQuery = Type.Object({
   boardId: Type.Optional(Type.Integer({ minimum: 1 })),
   recordType: Type.Optional(Type.Union(LINK_TYPES.map((t) => Type.Literal(t)))),
   recordId: Type.Optional(Type.Integer({ minimum: 1 })),
+  format: ExportFormatQuery,
 })
 
 const { links: _links, ...patchFields } = DecisionBody.properties
@@ -134,13 +136,15 @@ export async function decisionsApi(app: FastifyInstance) {
         response: { 200: ListOf(DecisionSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = request.actor!
       const q = request.query
-      return apiList(
+      return apiListOrExport(
+        reply,
         q,
         (w) => decisions.list(scopeOf(actor), { ...q, ...w }),
         (d) => full(actor.organisationId, d),
+        decisionsExport,
       )
     },
   )

@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox'
+import { EXPORT_FORMATS, exportLinks, inBatches, sendExport } from '../../web/exports.ts'
+import { decisionsExport } from './decisions.export.ts'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
@@ -79,9 +81,25 @@ export async function decisionsRoutes(app: FastifyInstance) {
           selected: s.value === (status ?? ''),
         })),
         canRecord: allows('decision.record', actor.role),
+        exportLinks: exportLinks('/decisions/export', { status }),
       })
     },
   )
+
+  for (const format of EXPORT_FORMATS)
+    app.get<{ Querystring: { status?: string } }>(
+      `/decisions/export.${format}`,
+      {
+        config: { policy: 'portfolio.read' },
+        schema: { querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 30 })) }) },
+      },
+      async (request, reply) => {
+        const actor = request.actor!
+        const status = DECISION_STATUSES.find((s) => s.value === request.query.status)?.value
+        const rows = inBatches((w) => decisions.list(scopeOf(actor), { status, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, decisionsExport, rows)
+      },
+    )
 
   app.get('/decisions/new', { config: { policy: 'decision.record' } }, async (_request, reply) =>
     renderForm(

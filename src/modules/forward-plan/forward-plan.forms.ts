@@ -1,7 +1,7 @@
 import { formatDate } from '../../domain/dates.ts'
 import { dateItems, readDate } from '../../web/form-pages.ts'
 import { errorList, field, optionalInt, type FormBody } from '../../web/forms.ts'
-import type { Table } from '../resourcing/resourcing-export.ts'
+import type { Table } from '../../web/exports.ts'
 import {
   ENTRY_STATUSES,
   EXEMPT_PARAGRAPHS,

@@ -14,7 +14,7 @@ import {
   whenStale,
 } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
-import { tableCsv } from '../resourcing/resourcing-export.ts'
+import { download } from '../../web/exports.ts'
 import { inputOfEntry } from './forward-plan.api.ts'
 import { entryFormContext, exemptText, forwardPlanTable, readEntryForm } from './forward-plan.forms.ts'
 import { ENTRY_STATUSES, FORWARD_PLAN_CLEAR_DAYS, labelOf, type EntryInput } from './forward-plan.rules.ts'
@@ -49,8 +49,7 @@ export async function forwardPlanRoutes(app: FastifyInstance) {
 
   app.get('/forward-plan/export.csv', { config: { policy: 'forwardPlan.read' } }, async (request, reply) => {
     const table = forwardPlanTable(await service.list(scopeOf(request.actor!)))
-    reply.header('content-disposition', 'attachment; filename="forward-plan.csv"')
-    return reply.type('text/csv; charset=utf-8').send(tableCsv(table))
+    return download(reply, table, 'forward-plan', 'csv')
   })
 
   async function viewOr404(actor: Actor, id: number) {

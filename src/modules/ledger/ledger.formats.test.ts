@@ -5,7 +5,6 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseMoney } from '../../domain/money.ts'
-import { neutraliseFormula, csvCell } from '../../web/csv.ts'
 import { guessDelimiter, numberCellText, readRows, sniff } from '../../imports/file-reader.ts'
 import { parseLedgerAmount, parseLedgerDate, recogniseHeadings } from './ledger.formats.ts'
 import { interpretRows, NotALedgerError, type RowOutcome } from './ledger.rows.ts'
@@ -167,18 +166,6 @@ describe('headings and delimiters', () => {
   it('guesses the delimiter the lines agree on', () => {
     assert.equal(guessDelimiter('a;b;c\n1;"x, y";3\n'), ';')
     assert.equal(guessDelimiter('a,b,c\n1,2,3\n'), ',')
-  })
-})
-
-describe('formula neutralising', () => {
-  it('prefixes cells a spreadsheet would run, leaves numbers alone', () => {
-    assert.equal(neutraliseFormula('=HYPERLINK("x")'), `'=HYPERLINK("x")`)
-    assert.equal(neutraliseFormula('+44 20'), `'+44 20`)
-    assert.equal(neutraliseFormula('@SUM(A1)'), `'@SUM(A1)`)
-    assert.equal(neutraliseFormula('-1+2'), `'-1+2`)
-    assert.equal(neutraliseFormula('\tx'), `'\tx`)
-    assert.equal(neutraliseFormula('-123.45'), '-123.45')
-    assert.equal(csvCell('a,"b"'), '"a,""b"""')
   })
 })
 

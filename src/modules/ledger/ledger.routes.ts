@@ -1,10 +1,11 @@
-import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
-import { formatMoney, penceToDecimal } from '../../domain/money.ts'
+import { formatMoney } from '../../domain/money.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
-import { csvRow } from '../../web/csv.ts'
+import { todayInLondon } from '../../domain/dates.ts'
+import type { LedgerTransaction } from '../../db/schema.ts'
+import { sendExport } from '../../web/exports.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { DATE_FORMATS, LEDGER_FIELDS } from './ledger.formats.ts'
 import { RULE_FIELDS, RULE_TYPES, type RuleInput } from './ledger.service.ts'
@@ -16,6 +17,8 @@ const ProgrammeParams = Type.Object({ programmeId: Type.Integer({ minimum: 1 }) 
 const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
 
 const PAGE_SIZE = 100
+
+type SpendRow = LedgerTransaction & { project_reference: string }
 
 /** The LGA spend schema's columns, in its order (Local Government Transparency Code 2015). */
 const LGA_COLUMNS = [
@@ -250,38 +253,35 @@ export async function ledgerRoutes(app: FastifyInstance) {
       const scope = scopeOf(actor)
       const programme = await programmes.get(scope, request.params.programmeId)
       if (!programme) throw notFound('Programme')
-      const today = new Date().toISOString().slice(0, 10)
+      const today = todayInLondon()
       const orgUri = `${app.config.baseUrl}/organisations/${actor.organisationSlug}`
-      async function* lines() {
-        yield `\uFEFF${csvRow(LGA_COLUMNS)}`
-        for await (const t of ledger.programmeSpend(scope, programme!.id)) {
-          yield csvRow([
-            actor.organisationName,
-            orgUri,
-            today,
-            t.service_area,
-            t.supplier_name,
-            '',
-            t.transaction_date,
-            t.transaction_ref ?? '',
-            penceToDecimal(t.amount_pence),
-            '',
-            t.description,
-            t.expense_type,
-            '',
-            '',
-            t.cost_centre || t.project_reference,
-            '',
-          ])
-        }
+      // The LGA Transparency Code layout: one column per field, the blank ones included.
+      const values: Record<string, (t: SpendRow) => string | number> = {
+        OrganisationLabel: () => actor.organisationName,
+        OrganisationURI: () => orgUri,
+        EffectiveDate: () => today,
+        OrganisationalUnit: (t) => t.service_area,
+        BeneficiaryName: (t) => t.supplier_name,
+        PaymentDate: (t) => t.transaction_date,
+        TransactionNumber: (t) => t.transaction_ref ?? '',
+        Amount: (t) => t.amount_pence,
+        Purpose: (t) => t.description,
+        ProclassLabel: (t) => t.expense_type,
+        ProfitCentre: (t) => t.cost_centre || t.project_reference,
       }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="${programme.reference.replace(/[^A-Za-z0-9_-]/g, '_')}-spend.csv"`,
-        )
-        .send(Readable.from(lines()))
+      const columns = LGA_COLUMNS.map((header) => ({
+        header,
+        kind:
+          header === 'Amount' ? ('money' as const) : header.endsWith('Date') ? ('date' as const) : undefined,
+        value: values[header] ?? (() => ''),
+      }))
+      return sendExport(
+        reply,
+        'csv',
+        actor.organisationSlug,
+        { name: `${programme.reference}-spend`, columns },
+        ledger.programmeSpend(scope, programme.id),
+      )
     },
   )
 }

@@ -14,7 +14,8 @@ import {
   WRITE_ERRORS,
   Nullable,
 } from '../../web/api-schemas.ts'
-import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
+import { milestonesExport } from './milestones.export.ts'
 import { milestoneView, type MilestoneView } from './milestones.rules.ts'
 
 const Status = Type.Union(MILESTONE_STATUSES.map((s) => Type.Literal(s.value)))
@@ -90,6 +91,7 @@ const ListQuery = Type.Object({
   late: Type.Optional(
     Type.Boolean({ description: 'Only late milestones (true) or only those not late (false)' }),
   ),
+  format: ExportFormatQuery,
 })
 
 export function milestoneJson(m: MilestoneView): Static<typeof MilestoneSchema> {
@@ -130,8 +132,9 @@ export async function milestonesApi(app: FastifyInstance) {
         response: { 200: ListOf(MilestoneSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
-      return apiList(
+    async (request, reply) => {
+      return apiListOrExport(
+        reply,
         request.query,
         (window) =>
           milestones.list(scopeOf(request.actor!), {
@@ -141,6 +144,7 @@ export async function milestonesApi(app: FastifyInstance) {
             ...window,
           }),
         milestoneJson,
+        milestonesExport,
       )
     },
   )

@@ -31,10 +31,15 @@ function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
   return q
 }
 
+/** A milestone in a list with its project's reference and name, for exports. */
+export type MilestoneWithProject = Milestone & { project_reference: string; project_name: string }
+
 export function createMilestonesRepository(db: Kysely<DB>) {
   return {
-    async list(scope: Scope, f: MilestoneFilter): Promise<Milestone[]> {
-      let q = scoped(db, scope).selectAll('milestones')
+    async list(scope: Scope, f: MilestoneFilter): Promise<MilestoneWithProject[]> {
+      let q = scoped(db, scope)
+        .selectAll('milestones')
+        .select(['projects.reference as project_reference', 'projects.name as project_name'])
       if (f.projectId !== undefined) q = q.where('milestones.project_id', '=', f.projectId)
       if (f.status) q = q.where('milestones.status', '=', f.status)
       if (f.late !== undefined) {

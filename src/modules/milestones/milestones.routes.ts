@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import type { Milestone, Project } from '../../db/schema.ts'
@@ -14,6 +14,8 @@ import {
   resubmitFields,
 } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { EXPORT_FORMATS, inBatches, sendExport } from '../../web/exports.ts'
+import { milestonesExport } from './milestones.export.ts'
 import {
   MILESTONE_FIELD_ORDER,
   statusLabelOf,
@@ -76,8 +78,38 @@ function conflictRows(yours: MilestoneInput, saved: Milestone) {
   ]
 }
 
+// A GET link sends what the page put in it; values that do not fit are ignored, as on the list pages.
+const ExportQuery = Type.Object({
+  projectId: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String()),
+  late: Type.Optional(Type.String()),
+})
+
 export async function milestonesRoutes(app: FastifyInstance) {
   const { milestones, projects } = app.services
+
+  // The project page's milestones (or any list the API gives) as a download, through the API's own query.
+  for (const format of EXPORT_FORMATS)
+    app.get<{ Querystring: Static<typeof ExportQuery> }>(
+      `/milestones/export.${format}`,
+      { config: { policy: 'portfolio.read' }, schema: { querystring: ExportQuery } },
+      async (request, reply) => {
+        const actor = request.actor!
+        const q = request.query
+        const filter = {
+          projectId: optionalInt(q.projectId ?? '') ?? undefined,
+          status: MILESTONE_STATUSES.find((s) => s.value === q.status)?.value,
+          late: q.late === 'yes' ? true : q.late === 'no' ? false : undefined,
+        }
+        return sendExport(
+          reply,
+          format,
+          actor.organisationSlug,
+          milestonesExport,
+          inBatches((window) => milestones.list(scopeOf(actor), { ...filter, ...window })),
+        )
+      },
+    )
 
   function renderForm(
     reply: FastifyReply,

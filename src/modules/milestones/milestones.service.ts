@@ -28,6 +28,9 @@ export interface SlippedMilestone extends MilestoneView {
   daysBehindBaseline: number
 }
 
+/** A milestone in an organisation-wide list, with its project's reference and name. */
+export type MilestoneListRow = MilestoneView & { project_reference: string; project_name: string }
+
 export interface MilestoneListFilter {
   projectId?: number
   status?: string
@@ -66,9 +69,13 @@ export function createMilestonesService(
       return (await repo.forProject(scope, projectId)).map((m) => milestoneView(m, today))
     },
 
-    async list(scope: Scope, filter: MilestoneListFilter): Promise<MilestoneView[]> {
+    async list(scope: Scope, filter: MilestoneListFilter): Promise<MilestoneListRow[]> {
       const today = todayInLondon()
-      return (await repo.list(scope, { ...filter, today })).map((m) => milestoneView(m, today))
+      return (await repo.list(scope, { ...filter, today })).map((m) => ({
+        ...milestoneView(m, today),
+        project_reference: m.project_reference,
+        project_name: m.project_name,
+      }))
     },
 
     async get(scope: Scope, id: number): Promise<MilestoneView | undefined> {

@@ -19,6 +19,8 @@ import {
 // cache and to refuse a bad cursor before it: it puts apiList's two parts together itself, the same way.
 // eslint-disable-next-line no-restricted-imports -- see above
 import { apiOffset, apiPage } from '../../web/pagination.ts'
+import { ExportFormatQuery, inBatches, sendExport } from '../../web/exports.ts'
+import { projectsExport } from './projects.export.ts'
 import { PROJECT_SORTS } from './projects.repository.ts'
 import { PROJECT_STAGES } from './projects.rules.ts'
 import type { ProjectListRow } from './projects.service.ts'
@@ -136,6 +138,7 @@ const UpdateBody = Type.Object(
 
 const ListQuery = Type.Object({
   ...Paging,
+  format: ExportFormatQuery,
   programmeId: Type.Optional(Type.Integer({ minimum: 1 })),
   stage: Type.Optional(Stage),
   rating: Type.Optional(
@@ -217,8 +220,18 @@ export async function projectsApi(app: FastifyInstance) {
       const actor = request.actor!
       const offset = apiOffset(request.query.cursor)
       const limit = request.query.limit ?? 50
-      const { programmeId, stage, rating, q, attention, sort, order } = request.query
+      const { programmeId, stage, rating, q, attention, sort, order, format } = request.query
       const scope = scopeOf(actor)
+      if (format) {
+        const filter = { programmeId, stage, rating, q, attention, sort, order }
+        return sendExport(
+          reply,
+          format,
+          actor.organisationSlug,
+          projectsExport(actor.ratingScale),
+          inBatches((window) => projects.listProjects(scope, { ...filter, ...window })),
+        )
+      }
       const variant = JSON.stringify([
         actor.ratingScale,
         programmeId,

@@ -9,7 +9,9 @@ import { currentPeriod } from '../../domain/periods.ts'
 import { ConflictError, notFound } from '../../errors.ts'
 import { handleForm, renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
+import { EXPORT_FORMATS, exportLinks, inBatches, sendExport } from '../../web/exports.ts'
 import { decodeCursor, encodeCursor } from '../../web/pagination.ts'
+import { projectsExport } from './projects.export.ts'
 import {
   blankProject,
   gatePassesContext,
@@ -128,9 +130,28 @@ export async function projectsRoutes(app: FastifyInstance) {
         previousUrl: offset > 0 ? pageUrl(Math.max(0, offset - PAGE_SIZE)) : null,
         nextUrl: rows.length > PAGE_SIZE ? pageUrl(offset + PAGE_SIZE) : null,
         canCreate: allows('project.write', actor.role),
+        exportLinks: exportLinks('/projects/export', request.query),
       })
     },
   )
+
+  for (const format of EXPORT_FORMATS)
+    app.get<{ Querystring: ListQuery }>(
+      `/projects/export.${format}`,
+      { config: { policy: 'portfolio.read' }, schema: { querystring: ListQuery } },
+      async (request, reply) => {
+        const actor = request.actor!
+        const scope = scopeOf(actor)
+        const filter = readFilter(request.query, actor)
+        return sendExport(
+          reply,
+          format,
+          actor.organisationSlug,
+          projectsExport(actor.ratingScale),
+          inBatches((window) => projects.listProjects(scope, { ...filter, ...window })),
+        )
+      },
+    )
 
   async function renderForm(
     reply: FastifyReply,
@@ -225,6 +246,7 @@ export async function projectsRoutes(app: FastifyInstance) {
         reportingPeriod: currentPeriod(),
         canEdit: allows('project.write', actor.role),
         canWrite: allows('delivery.write', actor.role),
+        milestoneExports: exportLinks('/milestones/export', { projectId: id }),
         milestones: await app.services.milestones.listForProject(scope, id),
         serviceAssets: await app.services.responsibilities.ofProject(scope, id),
         documentsSection: await documentsSection(app, actor, 'project', id),

@@ -1,3 +1,4 @@
+import type { CellKind } from '../../web/exports.ts'
 import type { PublicSite, PublicSiteService } from './public-site.service.ts'
 import type { PublishedType } from './publication.rules.ts'
 
@@ -15,7 +16,7 @@ export interface Dataset {
   description: string
   type: PublishedType
   /** The stable schema: columns in order, with what each holds. New columns are only ever added at the end. */
-  columns: readonly { name: string; description: string }[]
+  columns: readonly { name: string; description: string; kind?: CellKind }[]
   rows(site: PublicSite): AsyncIterable<Row>
 }
 
@@ -277,7 +278,7 @@ export function datasets(service: PublicSiteService): Dataset[] {
         { name: 'transaction_date', description: 'Date of the payment (YYYY-MM-DD)' },
         { name: 'supplier', description: 'Who was paid, or Redacted – personal data for an individual' },
         { name: 'expense_type', description: 'What it was for, as the ledger classifies it' },
-        { name: 'amount', description: 'Pounds, two decimal places; a refund is negative' },
+        { name: 'amount', description: 'Pounds, two decimal places; a refund is negative', kind: 'number' },
       ],
       rows: async function* (site) {
         for await (const r of service.spend(site))

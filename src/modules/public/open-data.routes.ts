@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { notFound } from '../../errors.ts'
-import { csvRow } from '../../web/csv.ts'
+import { csvLines } from '../../web/exports.ts'
 import { datasets, LICENCE } from './open-data.datasets.ts'
 import { answerPublic } from './public-answer.ts'
 import type { PublicSite } from './public-site.service.ts'
@@ -48,17 +48,17 @@ export async function openDataRoutes(app: FastifyInstance, opts: { render: Rende
         const file = `${site.organisation.slug}-${dataset.name}.${format}`
         reply.header('content-disposition', `inline; filename="${file}"`)
         if (format === 'csv') {
-          async function* lines() {
-            yield `\uFEFF${csvRow(dataset!.columns.map((c) => c.name))}`
-            for await (const row of dataset!.rows(site))
-              yield csvRow(
-                dataset!.columns.map((c) => {
-                  const v = row[c.name]
-                  return typeof v === 'boolean' ? String(v) : v
-                }),
-              )
-          }
-          return reply.type('text/csv; charset=utf-8').send(Readable.from(lines()))
+          const columns = dataset.columns.map((c) => ({
+            header: c.name,
+            kind: c.kind,
+            value: (row: Record<string, string | number | boolean | null>) => {
+              const v = row[c.name]
+              return typeof v === 'boolean' ? String(v) : v
+            },
+          }))
+          return reply
+            .type('text/csv; charset=utf-8')
+            .send(Readable.from(csvLines(columns, dataset.rows(site))))
         }
         async function* json() {
           yield JSON.stringify({

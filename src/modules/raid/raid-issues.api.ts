@@ -13,7 +13,8 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport } from '../../web/exports.ts'
+import { issuesExport } from './raid.export.ts'
 import { lit, ListQuery } from './raid.api.ts'
 import { ISSUE_PRIORITIES, ISSUE_STATUSES, type IssueInput } from './raid.rules.ts'
 
@@ -102,8 +103,9 @@ export async function raidIssuesApi(app: FastifyInstance) {
         response: { 200: ListOf(IssueSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
-      return apiList(
+    async (request, reply) => {
+      return apiListOrExport(
+        reply,
         request.query,
         (window) =>
           raid.listIssues(scopeOf(request.actor!), {
@@ -111,6 +113,7 @@ export async function raidIssuesApi(app: FastifyInstance) {
             ...window,
           }),
         issueJson,
+        issuesExport,
       )
     },
   )

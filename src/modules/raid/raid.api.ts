@@ -14,7 +14,8 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
+import { risksExport } from './raid.export.ts'
 import { PROXIMITIES, RISK_CATEGORIES, RISK_STATUSES, type RiskInput } from './raid.rules.ts'
 import { recordFirst } from '../decisions/record-first.ts'
 
@@ -127,6 +128,7 @@ export const ListQuery = Type.Object({
   programmeId: Type.Optional(Type.Integer({ minimum: 1 })),
   status: Type.Optional(Type.String({ maxLength: 20 })),
   escalated: Type.Optional(Type.Boolean({ description: 'Only risks escalated to the programme' })),
+  format: ExportFormatQuery,
 })
 
 const actionJson = (a: RiskAction) => ({
@@ -182,8 +184,9 @@ export async function raidApi(app: FastifyInstance) {
         response: { 200: ListOf(RiskSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
-      return apiList(
+    async (request, reply) => {
+      return apiListOrExport(
+        reply,
         request.query,
         (window) =>
           raid.listRisks(scopeOf(request.actor!), {
@@ -191,6 +194,7 @@ export async function raidApi(app: FastifyInstance) {
             ...window,
           }),
         (r) => riskJson(r),
+        risksExport,
       )
     },
   )

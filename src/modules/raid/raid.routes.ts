@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
@@ -7,6 +7,8 @@ import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { handleForm, readDate, renderConflict, resubmitFields, whenStale } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
+import { EXPORT_FORMATS, exportLinks, inBatches, sendExport } from '../../web/exports.ts'
+import { issuesExport, risksExport } from './raid.export.ts'
 import { ownerFieldView, personChoices, readOwner } from '../resourcing/person-refs.ts'
 import { heatMap } from './raid.heat-map.ts'
 import { assumptionOwnerField, assumptionStatusLabel, dependencyStatusLabel } from './raid-items.forms.ts'
@@ -20,15 +22,54 @@ import {
   riskRowView,
 } from './raid.forms.ts'
 import { issueStatusLabel, priorityLabel, validateIssue, validateRisk } from './raid.rules.ts'
-import { toRiskInput } from './raid.service.ts'
+import { toRiskInput, type RaidFilter } from './raid.service.ts'
 import type { RiskInput, IssueInput } from './raid.rules.ts'
 
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
 const ProgrammeParams = Type.Object({ programmeId: Type.Integer({ minimum: 1 }) })
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
+// A GET link sends what the page put in it; values that do not fit are ignored, as on the list pages.
+const ExportQuery = Type.Object({
+  projectId: Type.Optional(Type.String()),
+  programmeId: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String()),
+  escalated: Type.Optional(Type.String()),
+})
+
 export async function raidRoutes(app: FastifyInstance) {
   const { raid, raidLog, programmes } = app.services
+
+  // The RAID page's risks and issues as downloads, through the same lists (and visibility) as the page.
+  const exportFilter = (q: Static<typeof ExportQuery>): RaidFilter => ({
+    projectId: optionalInt(q.projectId ?? '') ?? undefined,
+    programmeId: optionalInt(q.programmeId ?? '') ?? undefined,
+    status: q.status || undefined,
+    escalated: q.escalated === 'yes',
+  })
+  for (const format of EXPORT_FORMATS) {
+    const opts = { config: { policy: 'portfolio.read' as const }, schema: { querystring: ExportQuery } }
+    app.get<{ Querystring: Static<typeof ExportQuery> }>(
+      `/risks/export.${format}`,
+      opts,
+      (request, reply) => {
+        const actor = request.actor!
+        const filter = exportFilter(request.query)
+        const rows = inBatches((w) => raid.listRisks(scopeOf(actor), { ...filter, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, risksExport, rows)
+      },
+    )
+    app.get<{ Querystring: Static<typeof ExportQuery> }>(
+      `/issues/export.${format}`,
+      opts,
+      (request, reply) => {
+        const actor = request.actor!
+        const filter = exportFilter(request.query)
+        const rows = inBatches((w) => raid.listIssues(scopeOf(actor), { ...filter, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, issuesExport, rows)
+      },
+    )
+  }
   /** The people register for an owner field, keeping the person already chosen even if they have left. */
   const people = (reply: FastifyReply, chosen?: number | null) =>
     personChoices(app.database.db, reply.request.actor!.organisationId, [chosen])
@@ -68,6 +109,8 @@ export async function raidRoutes(app: FastifyInstance) {
       'raid/views/project.njk',
       {
         title: `RAID log: ${project.name}`,
+        riskExports: exportLinks('/risks/export', { projectId: project.id }),
+        issueExports: exportLinks('/issues/export', { projectId: project.id }),
         backLink: `/projects/${project.id}`,
         project,
         risks: risks.map(riskRowView),

@@ -9,7 +9,8 @@ import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import { holdingsRoutes } from './holdings.routes.ts'
 import { peopleRoutes } from './people.routes.ts'
 import { postsRoutes } from './posts.routes.ts'
-import { download, peopleTable, postsTable } from './resourcing-export.ts'
+import { download } from '../../web/exports.ts'
+import { peopleTable, postsTable } from './resourcing-export.ts'
 import { accessOf } from './resourcing.view.ts'
 
 /** Resourcing (issue 10): the people register, the establishment, the skills catalogue and their exports. */

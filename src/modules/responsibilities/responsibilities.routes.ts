@@ -6,7 +6,7 @@ import { notFound, type ConflictError } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
-import { tableCsv, tableXlsx } from '../resourcing/resourcing-export.ts'
+import { download } from '../../web/exports.ts'
 import {
   assetFormContext,
   describeMatrix,
@@ -18,7 +18,6 @@ import { ASSET_KINDS, ASSET_STATUSES, labelOf, RACI, type AssetInput } from './r
 import type { AssetView } from './responsibilities.service.ts'
 import { matrixOf, matrixTable, PARTY_LABELS } from './responsibilities.view.ts'
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const HOME = { text: 'Responsibilities', href: '/responsibilities' }
 
 const gapTags = (v: AssetView) => v.gaps.map((g) => g.text)
@@ -54,9 +53,7 @@ export async function responsibilitiesRoutes(app: FastifyInstance) {
       { config: { policy: 'portfolio.read' } },
       async (request, reply) => {
         const table = matrixTable(await service.all(scopeOf(request.actor!)))
-        reply.header('content-disposition', `attachment; filename="responsibilities.${format}"`)
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table))
-        return reply.type(XLSX).send(await tableXlsx(table))
+        return download(reply, table, 'responsibilities', format)
       },
     )
 

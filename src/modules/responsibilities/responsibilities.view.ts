@@ -1,5 +1,4 @@
-import type { CsvCell } from '../../web/csv.ts'
-import type { Table } from '../resourcing/resourcing-export.ts'
+import type { Cell, Table } from '../../web/exports.ts'
 import type { MatrixCell } from './responsibilities.repository.ts'
 import { ASSET_KINDS, ASSET_STATUSES, labelOf } from './responsibilities.rules.ts'
 import type { AssetView } from './responsibilities.service.ts'
@@ -69,7 +68,7 @@ export function matrixTable(views: AssetView[]): Table {
       'Gaps',
       'Projects',
     ],
-    rows: rows.map((r): CsvCell[] => [
+    rows: rows.map((r): Cell[] => [
       r.view.asset.name,
       labelOf(ASSET_KINDS, r.view.asset.kind),
       labelOf(ASSET_STATUSES, r.view.asset.status),

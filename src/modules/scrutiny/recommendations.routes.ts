@@ -9,7 +9,9 @@ import type { Recommendation, RecommendationAction } from '../../db/schema.ts'
 import { dateItems, readDate, renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { actionConflictRows, recommendationStatusRows, responseConflictRows } from './scrutiny.conflicts.ts'
 import { field, FormBody, optionalInt } from '../../web/forms.ts'
-import { effectiveStatus } from './recommendations.service.ts'
+import { effectiveStatus, trackerRows } from './recommendations.service.ts'
+import { recommendationsExport } from './recommendations.export.ts'
+import { EXPORT_FORMATS, exportLinks, inWindows, sendExport } from '../../web/exports.ts'
 import {
   ACTION_STATUSES,
   actionStatusLabel,
@@ -152,19 +154,36 @@ export async function recommendationsRoutes(app: FastifyInstance) {
       schema: { querystring: Type.Object({ status: Type.Optional(Type.String()) }) },
     },
     async (request, reply) => {
-      const today = todayInLondon()
       const wanted = request.query.status ?? ''
-      const rows = (await recs.list(scopeOf(request.actor!)))
-        .map((r) => ({ ...r, status: effectiveStatus(r, today) }))
-        .filter((r) => !wanted || r.status === wanted)
+      const rows = trackerRows(await recs.list(scopeOf(request.actor!)), todayInLondon(), wanted)
       return reply.render('scrutiny/views/recommendations.njk', {
         title: 'Recommendations',
         breadcrumbs: [{ text: 'Scrutiny', href: '/scrutiny' }],
         recs: rows.map((r) => ({ ...r, tag: statusTag(r.status) })),
         statuses: [{ value: '', text: 'Any status' }, ...choices(RECOMMENDATION_STATUSES, wanted, true)],
+        exportLinks: exportLinks('/recommendations/export', { status: wanted }),
       })
     },
   )
+
+  for (const format of EXPORT_FORMATS)
+    app.get<{ Querystring: { status?: string } }>(
+      `/recommendations/export.${format}`,
+      {
+        config: { policy: 'portfolio.read' },
+        schema: { querystring: Type.Object({ status: Type.Optional(Type.String()) }) },
+      },
+      async (request, reply) => {
+        const actor = request.actor!
+        const today = todayInLondon()
+        const wanted = request.query.status ?? ''
+        async function* rows() {
+          for await (const batch of inWindows((w) => recs.list(scopeOf(actor), w)))
+            yield* trackerRows(batch, today, wanted)
+        }
+        return sendExport(reply, format, actor.organisationSlug, recommendationsExport, rows())
+      },
+    )
 
   async function showRec(reply: FastifyReply, r: Rec, errors: Record<string, string> = {}, status = 200) {
     const actor = reply.request.actor!

@@ -405,3 +405,16 @@ export function createRecommendationsService(
 }
 
 export type RecommendationsService = ReturnType<typeof createRecommendationsService>
+
+/** A recommendation in the tracker, with its committee, meeting and people's names. */
+export type RecommendationListRow = Awaited<ReturnType<RecommendationsService['list']>>[number]
+
+/**
+ * The tracker's rows as its page shows them: each with its status as of today ("response overdue" is worked
+ * out, never stored), narrowed to the status asked for. The page and its downloads both use it.
+ */
+export function trackerRows(rows: RecommendationListRow[], today: IsoDate, wanted: string) {
+  return rows
+    .map((r) => ({ ...r, status: effectiveStatus(r, today) }))
+    .filter((r) => !wanted || r.status === wanted)
+}

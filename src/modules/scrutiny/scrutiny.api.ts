@@ -16,6 +16,9 @@ import {
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
 import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
+import { recommendationsExport } from './recommendations.export.ts'
+import { trackerRows } from './recommendations.service.ts'
 import { effectiveStatus } from './recommendations.service.ts'
 import {
   ADDRESSEES,
@@ -384,6 +387,7 @@ export async function scrutinyApi(app: FastifyInstance) {
     ...Paging,
     committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
     addresseeUserId: Type.Optional(Type.Integer({ minimum: 1 })),
+    format: ExportFormatQuery,
   })
   app.get<{ Querystring: Static<typeof RecQuery> }>(
     '/api/v1/recommendations',
@@ -396,14 +400,16 @@ export async function scrutinyApi(app: FastifyInstance) {
         response: { 200: ListOf(RecommendationSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { committeeId, addresseeUserId } = request.query
       const scope = scopeOf(request.actor!)
       const today = todayInLondon()
-      return apiList(
+      return apiListOrExport(
+        reply,
         request.query,
-        (w) => recs.list(scope, { committeeId, addresseeUserId, ...w }),
+        async (w) => trackerRows(await recs.list(scope, { committeeId, addresseeUserId, ...w }), today, ''),
         (r) => recJson(r, today),
+        recommendationsExport,
       )
     },
   )

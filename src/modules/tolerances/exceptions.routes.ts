@@ -1,4 +1,6 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
+import { EXPORT_FORMATS, exportLinks, inBatches, sendExport } from '../../web/exports.ts'
+import { exceptionsExport } from './exceptions.export.ts'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
@@ -30,6 +32,22 @@ import { parseFacts } from './tolerances.service.ts'
 const row = (label: string, yours: string, saved: string): ConflictRow => ({ label, yours, saved })
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const ProjectParams = Type.Object({ projectId: Type.Integer({ minimum: 1 }) })
+
+const ExceptionsQuery = Type.Object({
+  status: Type.Optional(Type.String()),
+  project: Type.Optional(Type.Integer({ minimum: 1 })),
+  programme: Type.Optional(Type.Integer({ minimum: 1 })),
+})
+type ExceptionsQuery = Static<typeof ExceptionsQuery>
+
+/** The list page's filter, and its downloads': reached from a project or programme page, narrowed to it. */
+function exceptionFilter(q: ExceptionsQuery) {
+  return {
+    status: EXCEPTION_STATUSES.find((s) => s.value === q.status)?.value,
+    projectId: q.project,
+    programmeId: q.project ? undefined : q.programme,
+  }
+}
 
 export function exceptionView(e: ExceptionRow) {
   const status = EXCEPTION_STATUSES.find((s) => s.value === e.status)
@@ -81,28 +99,15 @@ export async function exceptionsRoutes(app: FastifyInstance) {
     return e
   }
 
-  app.get<{ Querystring: { status?: string; project?: number; programme?: number } }>(
+  app.get<{ Querystring: ExceptionsQuery }>(
     '/exceptions',
-    {
-      config: { policy: 'portfolio.read' },
-      schema: {
-        querystring: Type.Object({
-          status: Type.Optional(Type.String()),
-          project: Type.Optional(Type.Integer({ minimum: 1 })),
-          programme: Type.Optional(Type.Integer({ minimum: 1 })),
-        }),
-      },
-    },
+    { config: { policy: 'portfolio.read' }, schema: { querystring: ExceptionsQuery } },
     async (request, reply) => {
       const { project, programme } = request.query
-      const status = EXCEPTION_STATUSES.some((s) => s.value === request.query.status)
-        ? request.query.status
-        : undefined
-      // Reached from a project or programme page: the same list narrowed to that record.
+      const { status, ...narrowed } = exceptionFilter(request.query)
       const rows = await tolerances.listExceptions(scopeOf(request.actor!), {
         status,
-        projectId: project,
-        programmeId: project ? undefined : programme,
+        ...narrowed,
         limit: 500,
       })
       const filter = project ? `project=${project}` : programme ? `programme=${programme}` : ''
@@ -128,9 +133,22 @@ export async function exceptionsRoutes(app: FastifyInstance) {
           }
         }),
         exceptions: rows.map(exceptionView),
+        exportLinks: exportLinks('/exceptions/export', { status, project, programme }),
       })
     },
   )
+
+  for (const format of EXPORT_FORMATS)
+    app.get<{ Querystring: ExceptionsQuery }>(
+      `/exceptions/export.${format}`,
+      { config: { policy: 'portfolio.read' }, schema: { querystring: ExceptionsQuery } },
+      async (request, reply) => {
+        const actor = request.actor!
+        const filter = exceptionFilter(request.query)
+        const rows = inBatches((w) => tolerances.listExceptions(scopeOf(actor), { ...filter, ...w }))
+        return sendExport(reply, format, actor.organisationSlug, exceptionsExport, rows)
+      },
+    )
 
   app.get<{ Params: { id: number } }>(
     '/exceptions/:id',

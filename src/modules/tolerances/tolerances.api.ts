@@ -13,7 +13,8 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
-import { apiList } from '../../web/pagination.ts'
+import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
+import { exceptionsExport } from './exceptions.export.ts'
 import type { ExceptionRow } from './tolerances.repository.ts'
 import { EXCEPTION_OUTCOMES, EXCEPTION_STATUSES, MANUAL_KINDS } from './tolerances.rules.ts'
 import { parseFacts, toToleranceInput } from './tolerances.service.ts'
@@ -110,6 +111,7 @@ const ListQuery = Type.Object({
   status: Type.Optional(Type.Union(EXCEPTION_STATUSES.map((s) => Type.Literal(s.value)))),
   projectId: Type.Optional(Type.Integer({ minimum: 1 })),
   programmeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  format: ExportFormatQuery,
 })
 
 const RaiseBody = Type.Object(
@@ -260,8 +262,9 @@ export async function tolerancesApi(app: FastifyInstance) {
         response: { 200: ListOf(ExceptionSchema), ...STANDARD_ERRORS },
       },
     },
-    async (request) => {
-      return apiList(
+    async (request, reply) => {
+      return apiListOrExport(
+        reply,
         request.query,
         (window) =>
           tolerances.listExceptions(scopeOf(request.actor!), {
@@ -271,6 +274,7 @@ export async function tolerancesApi(app: FastifyInstance) {
             ...window,
           }),
         exceptionJson,
+        exceptionsExport,
       )
     },
   )

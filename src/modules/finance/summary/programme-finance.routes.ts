@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf } from '../../../auth/actor.ts'
 import { notFound } from '../../../errors.ts'
-import { programmeSummaryXlsx } from './programme-summary.export.ts'
+import { sendWorkbook } from '../../../web/exports.ts'
+import { programmeSummarySheets } from './programme-summary.export.ts'
 import { fundingKindLabel } from '../shared/finance.rules.ts'
 import { moneyHelpers, yearFrom, yearSlug } from '../shared/finance.view-model.ts'
 
@@ -47,14 +48,12 @@ export async function programmeFinanceRoutes(app: FastifyInstance) {
         yearFrom(request.query.year),
       )
       if (!s) throw notFound('Programme')
-      const file = `${s.programme.reference}-finance-${yearSlug(s.financialYear)}.xlsx`.replace(
-        /[^A-Za-z0-9._-]/g,
-        '_',
+      return sendWorkbook(
+        reply,
+        request.actor!.organisationSlug,
+        `${s.programme.reference}-finance-${yearSlug(s.financialYear)}`,
+        programmeSummarySheets(s),
       )
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${file}"`)
-        .send(await programmeSummaryXlsx(s))
     },
   )
 }

@@ -1,137 +1,155 @@
-import { neutraliseFormula } from '../../../web/csv.ts'
 import { formatPeriod } from '../../../domain/periods.ts'
+import { sheetOf, type Cell, type CellKind, type Sheet } from '../../../web/exports.ts'
 import type { ProgrammeFinanceSummary } from './programme-summary.service.ts'
 
-const MONEY = '"£"#,##0.00;[Red]-"£"#,##0.00'
-
-/** Text cells are neutralised (a supplier called "=HYPERLINK(…)" stays text); money stays numeric pounds. */
-const text = (v: string | null | undefined) => neutraliseFormula(v ?? '')
-const pounds = (p: number | null) => (p === null ? null : p / 100)
+/** A sheet of rows of cells; a row whose first cell is in `boldFirst` (a total) is shown in bold. */
+function cellSheet(
+  name: string,
+  head: readonly (readonly [string, CellKind?, number?])[],
+  rows: Cell[][],
+  opts: { preamble?: string[]; bold?: (row: Cell[]) => boolean } = {},
+): Sheet<unknown> {
+  return sheetOf<Cell[]>({
+    name,
+    columns: head.map(([header, kind, width], i) => ({
+      header,
+      kind,
+      width,
+      value: (row: Cell[]) => row[i],
+    })),
+    rows,
+    ...opts,
+  })
+}
 
 /**
  * The programme finance summary as a workbook for the panel's papers: one sheet per part of Appendix A,
- * amounts as numbers in pounds with a currency format, so finance officers can total and check them.
+ * amounts as numbers in pounds with a currency format, so finance officers can total and check them. Text
+ * cells are neutralised and money stays numeric by the one export path (src/web/exports.ts).
  */
-export async function programmeSummaryXlsx(s: ProgrammeFinanceSummary): Promise<Buffer> {
-  // Loaded on first export: exceljs is large, and most processes (the server at rest, the CLI) never need it.
-  const { default: ExcelJS } = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
-  wb.creator = 'Oversight'
-  wb.created = new Date()
-
-  const byProject = wb.addWorksheet('By project')
-  byProject.addRow([text(`${s.programme.reference} ${s.programme.name}: finance ${s.financialYear}`)]).font =
-    {
-      bold: true,
-    }
-  const head = [
-    'Reference',
-    'Project',
-    ...s.costTypes.map((c) => c.text),
-    'Budget',
-    'Actual',
-    'Commitments',
-    'Forecast',
-    'Variance',
-  ]
-  byProject.addRow(head).font = { bold: true }
-  const moneyCols = head.length - 2
-  for (const p of s.projects)
-    byProject.addRow([
-      text(p.reference),
-      text(p.name),
-      ...s.costTypes.map((c) => pounds(p.byCostType[c.value] ?? 0)),
-      pounds(p.budget),
-      pounds(p.actuals),
-      pounds(p.commitments),
-      pounds(p.forecast),
-      pounds(p.variance),
-    ])
-  byProject.addRow([
+export function programmeSummarySheets(s: ProgrammeFinanceSummary): Sheet<unknown>[] {
+  const money = (header: string, width = 16) => [header, 'money', width] as const
+  const total: Cell[] = [
     'Total',
     '',
-    ...s.costTypes.map((c) => pounds(s.totals.byCostType[c.value] ?? 0)),
-    pounds(s.totals.budget),
-    pounds(s.totals.actuals),
-    pounds(s.totals.commitments),
-    pounds(s.totals.forecast),
-    pounds(s.totals.variance),
-  ]).font = { bold: true }
-  for (let c = 3; c < 3 + moneyCols; c++) byProject.getColumn(c).numFmt = MONEY
-  byProject.columns.forEach((col, i) => (col.width = i === 1 ? 40 : 16))
+    ...s.costTypes.map((c) => s.totals.byCostType[c.value] ?? 0),
+    s.totals.budget,
+    s.totals.actuals,
+    s.totals.commitments,
+    s.totals.forecast,
+    s.totals.variance,
+  ]
+  const byProject = cellSheet(
+    'By project',
+    [
+      ['Reference', 'text', 16],
+      ['Project', 'text', 40],
+      ...s.costTypes.map((c) => money(c.text)),
+      money('Budget'),
+      money('Actual'),
+      money('Commitments'),
+      money('Forecast'),
+      money('Variance'),
+    ],
+    [
+      ...s.projects.map((p): Cell[] => [
+        p.reference,
+        p.name,
+        ...s.costTypes.map((c) => p.byCostType[c.value] ?? 0),
+        p.budget,
+        p.actuals,
+        p.commitments,
+        p.forecast,
+        p.variance,
+      ]),
+      total,
+    ],
+    {
+      preamble: [`${s.programme.reference} ${s.programme.name}: finance ${s.financialYear}`],
+      bold: (row) => row === total,
+    },
+  )
 
-  const partners = wb.addWorksheet('Partner costs')
-  partners.addRow(['Partner', 'Project', 'What', 'Month', 'Basis', 'Amount']).font = { bold: true }
+  const partnerRows: Cell[][] = []
+  const partnerTotals = new Set<Cell[]>()
   for (const p of s.partners) {
     for (const r of p.recharges)
-      partners.addRow([
-        text(p.name),
-        text(`${r.projectReference} ${r.projectName}`),
-        text(r.description),
+      partnerRows.push([
+        p.name,
+        `${r.projectReference} ${r.projectName}`,
+        r.description,
         formatPeriod(r.period),
         r.costBasis === 'base' ? 'Base contract' : 'Non-base',
-        pounds(r.amount),
+        r.amount,
       ])
-    partners.addRow([text(p.name), '', 'Non-base costs', '', '', pounds(p.nonBaseTotal)]).font = {
-      bold: true,
-    }
-    partners.addRow([text(p.name), '', 'Paid per the ledger', '', '', pounds(p.ledgerActual)])
-    partners.addRow([text(p.name), '', 'Ledger less recharges', '', '', pounds(p.difference)])
+    const total: Cell[] = [p.name, '', 'Non-base costs', '', '', p.nonBaseTotal]
+    partnerTotals.add(total)
+    partnerRows.push(
+      total,
+      [p.name, '', 'Paid per the ledger', '', '', p.ledgerActual],
+      [p.name, '', 'Ledger less recharges', '', '', p.difference],
+    )
   }
-  partners.getColumn(6).numFmt = MONEY
-  partners.columns.forEach((col) => (col.width = 24))
+  const partners = cellSheet(
+    'Partner costs',
+    [
+      ['Partner', 'text', 24],
+      ['Project', 'text', 24],
+      ['What', 'text', 24],
+      ['Month'],
+      ['Basis'],
+      money('Amount', 24),
+    ],
+    partnerRows,
+    { bold: (row) => partnerTotals.has(row) },
+  )
 
-  const streams = wb.addWorksheet('Funding streams')
-  streams.addRow([
-    'Funding stream',
-    'Base costs eligible',
-    'Budget',
-    'Eligible',
-    'Claimed',
-    'Received',
-  ]).font = {
-    bold: true,
-  }
-  for (const f of s.fundingStreams)
-    streams.addRow([
-      text(f.name),
+  const streams = cellSheet(
+    'Funding streams',
+    [
+      ['Funding stream', 'text', 44],
+      ['Base costs eligible', 'text', 16],
+      money('Budget'),
+      money('Eligible'),
+      money('Claimed'),
+      money('Received'),
+    ],
+    s.fundingStreams.map((f) => [
+      f.name,
       f.baseCostsEligible ? 'Yes' : 'No',
-      pounds(f.budget),
-      pounds(f.eligible),
-      pounds(f.claimed),
-      pounds(f.received),
-    ])
-  for (let c = 3; c <= 6; c++) streams.getColumn(c).numFmt = MONEY
-  streams.columns.forEach((col, i) => (col.width = i === 0 ? 44 : 16))
+      f.budget,
+      f.eligible,
+      f.claimed,
+      f.received,
+    ]),
+  )
 
-  const claims = wb.addWorksheet('Claims')
-  claims.addRow([
-    'Claim',
-    'Funding stream',
-    'Project',
-    'Status',
-    'Submitted',
-    'Received on',
-    'Eligible',
-    'Claimed',
-    'Received',
-    'Ineligible items',
-  ]).font = { bold: true }
-  for (const c of s.claims)
-    claims.addRow([
-      text(c.title),
-      text(c.streamName),
-      text(c.projectName ?? ''),
+  const claims = cellSheet(
+    'Claims',
+    [
+      ['Claim', 'text', 22],
+      ['Funding stream', 'text', 22],
+      ['Project', 'text', 22],
+      ['Status', 'text', 22],
+      ['Submitted', 'date', 22],
+      ['Received on', 'date', 22],
+      money('Eligible', 22),
+      money('Claimed', 22),
+      money('Received', 22),
+      ['Ineligible items', 'text', 22],
+    ],
+    s.claims.map((c) => [
+      c.title,
+      c.streamName,
+      c.projectName ?? '',
       c.statusLabel,
       c.submittedOn ?? '',
       c.receivedOn ?? '',
-      pounds(c.eligible),
-      pounds(c.claimed),
-      pounds(c.received),
-      text(c.ineligibleItems.map((i) => `${i.description}: ${i.reason}`).join('; ')),
-    ])
-  for (let col = 7; col <= 9; col++) claims.getColumn(col).numFmt = MONEY
-  claims.columns.forEach((col) => (col.width = 22))
-
-  return Buffer.from(await wb.xlsx.writeBuffer())
+      c.eligible,
+      c.claimed,
+      c.received,
+      c.ineligibleItems.map((i) => `${i.description}: ${i.reason}`).join('; '),
+    ]),
+  )
+  return [byProject, partners, streams, claims]
 }

@@ -1,8 +1,7 @@
 import { formatDate } from '../../../domain/dates.ts'
 import { penceToDecimal, sumPence } from '../../../domain/money.ts'
 import { horizontalBarChart } from '../../../web/charts.ts'
-import type { CsvCell } from '../../../web/csv.ts'
-import type { Table } from '../../resourcing/resourcing-export.ts'
+import type { Cell, Table } from '../../../web/exports.ts'
 import { BENEFIT_TYPES, formatValue, labelOf } from './benefits.rules.ts'
 import type { BenefitView } from './benefits.service.ts'
 
@@ -130,7 +129,7 @@ export function registerTotals(views: readonly BenefitView[]) {
   }
 }
 
-/** The register as a table for CSV and Excel (src/modules/resourcing/resourcing-export.ts writes both). */
+/** The register as a table for CSV and Excel (src/web/exports.ts writes both). */
 export function benefitsTable(views: readonly BenefitView[]): Table {
   // Hundredths as decimals: pounds and pence for cashable benefits, the unit's value otherwise.
   const decimal = (value: number | null) => (value === null ? '' : penceToDecimal(value))
@@ -154,7 +153,7 @@ export function benefitsTable(views: readonly BenefitView[]): Table {
       'Realised to date',
       'Profile',
     ],
-    rows: views.map((v): CsvCell[] => {
+    rows: views.map((v): Cell[] => {
       const b = v.benefit
       return [
         b.title,
@@ -181,5 +180,7 @@ export function benefitsTable(views: readonly BenefitView[]): Table {
       ]
     }),
     money: [],
+    numeric: [10, 11, 13, 14],
+    dates: [12],
   }
 }

@@ -8,7 +8,7 @@ import { notFound, type ConflictError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../../web/forms.ts'
-import { download } from '../../resourcing/resourcing-export.ts'
+import { download } from '../../../web/exports.ts'
 import { indicatorFormContext, inputOf, readIndicatorForm, resubmitIndicator } from './indicators.forms.ts'
 import { decimalInUnit, labelOf, UNITS, type IndicatorInput } from './indicators.rules.ts'
 import type { IndicatorView, OwnerInput } from './indicators.service.ts'
@@ -180,6 +180,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
               p.enteredAt ?? '',
             ]),
             money: [],
+            numeric: [2, 3, 4],
           },
           `indicator-${i.id}`,
           format,

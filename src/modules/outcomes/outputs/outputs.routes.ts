@@ -8,7 +8,7 @@ import { notFound, type ConflictError } from '../../../errors.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../../web/form-pages.ts'
 import { field, FormBody, optionalInt } from '../../../web/forms.ts'
-import { download, type Table } from '../../resourcing/resourcing-export.ts'
+import { download, type Table } from '../../../web/exports.ts'
 import { personUrl } from '../../resourcing/person-refs.ts'
 import {
   blankOutput,

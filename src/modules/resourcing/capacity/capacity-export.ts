@@ -1,4 +1,4 @@
-import type { Table } from '../resourcing-export.ts'
+import type { Table } from '../../../web/exports.ts'
 import { unfilledOf } from './capacity.heat-map.ts'
 import type { CapacityReport } from './capacity.service.ts'
 import type { AllocationRow } from './demand.repository.ts'
