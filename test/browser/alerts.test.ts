@@ -99,8 +99,24 @@ describe(`alerts, in a browser (${dialectName()})`, { skip: browserUnavailable()
       })
       .onConflict((oc) => oc.column('organisation_id').doUpdateSet({ public_subscriptions: 1 }))
       .execute()
+    // Only a record on the public site can be followed from it: Alpha publishes its programmes.
+    const at = new Date().toISOString()
+    await t.database.db
+      .insertInto('publication_settings')
+      .values({
+        organisation_id: t.orgs.a.id,
+        published_types: JSON.stringify(['programmes']),
+        cost_threshold_pence: 50_000,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) =>
+        oc.column('organisation_id').doUpdateSet({ published_types: JSON.stringify(['programmes']) }),
+      )
+      .execute()
     const site = new BasePage(await (await browser.noScriptContext()).newPage(), server.baseUrl, 'nojs')
-    await site.goto(`/public/alpha/subscribe?type=programme&id=${programmeId}`, 'public-subscribe')
+    await site.goto(`/public/alpha/programmes/${programmeId}`, 'public-programme')
+    await site.follow('Get an email when this programme changes', 'public-subscribe')
     await site.press('Subscribe', 'public-subscribe-errors')
     assert.deepEqual(await site.errorMessages(), [
       'Enter an email address in the correct format, like name@example.com',

@@ -44,7 +44,7 @@ describe(
       assert.ok(!(await site.page.content()).includes('browser-secret-value'))
       await site.signOut()
       await site.goto('/sign-in', 'sign-in-with-provider')
-      assert.equal(await site.page.getByRole('button', { name: 'Sign in with Alpha Login' }).count(), 1)
+      assert.equal(await site.page.getByRole('link', { name: 'Sign in with Alpha Login' }).count(), 1)
     })
   },
 )
