@@ -31,6 +31,7 @@ import * as m0029 from './migrations/0029-publication.ts'
 import * as m0030 from './migrations/0030-area-actions.ts'
 import * as m0031 from './migrations/0031-forward-plan.ts'
 import * as m0032 from './migrations/0032-alerts-subscriptions.ts'
+import * as m0038 from './migrations/0038-branding.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -65,6 +66,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-area-actions': m0030,
   '0031-forward-plan': m0031,
   '0032-alerts-subscriptions': m0032,
+  '0038-branding': m0038,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -197,6 +197,8 @@ const OTHER_PARAMS: Record<string, string> = {
   '/public/:org/decisions': '/public/alpha/decisions',
   '/public/:org/data': '/public/alpha/data',
   '/public/:org/data/:file': '/public/alpha/data/programmes.csv',
+  // An organisation's logo is public, as its public site is (issue 13); alpha has none, so 404 for everyone.
+  '/brand/:slug/logo': '/brand/alpha/logo',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',

@@ -40,6 +40,10 @@ export async function updateOrganisation(
       | 'holiday_region'
       | 'data_protection_contact'
       | 'call_in_working_days'
+      | 'display_name'
+      | 'header_colour'
+      | 'header_text'
+      | 'logo_sha256'
     >
   >,
 ): Promise<{ current: Organisation; updated: Organisation }> {

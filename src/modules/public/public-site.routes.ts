@@ -24,6 +24,7 @@ export async function publicSiteRoutes(app: FastifyInstance) {
     const html = app.views.render(`public/views/${template}`, {
       cspNonce: reply.cspNonce.script,
       organisation: site.organisation,
+      brand: site.brand,
       home,
       sections: PUBLISHED_TYPES.filter((t) => site.types.includes(t.value)).map((t) => t.value),
       updatedAt: site.updatedAt,
