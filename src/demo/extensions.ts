@@ -21,6 +21,7 @@ import { outcomesBenefitsDemo } from './outcomes-benefits.ts'
 import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 import { publicationDemo } from './publication-demo.ts'
 import { forwardPlanDemo } from './forward-plan-demo.ts'
+import { brandDemo } from './brand-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -57,6 +58,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   forwardPlanDemo,
   resourcingLinksDemo,
   publicationDemo,
+  brandDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

@@ -59,8 +59,8 @@ export function timelineChart(opts: {
   today: IsoDate
   width?: number
 }): string {
-  const width = opts.width ?? 1100
-  const labelW = 300
+  const width = opts.width ?? 960
+  const labelW = 260
   const right = 24
   const top = 64
   const projectH = 34
@@ -70,7 +70,7 @@ export function timelineChart(opts: {
   const first = dates.reduce((a, b) => (a < b ? a : b))
   const last = dates.reduce((a, b) => (a > b ? a : b))
   const months = (+last.slice(0, 4) - +first.slice(0, 4)) * 12 + (+last.slice(5, 7) - +first.slice(5, 7)) + 1
-  const step = [1, 2, 3, 6, 12, 24].find((s) => months / s <= 12) ?? 60
+  const step = [1, 2, 3, 6, 12, 24].find((s) => months / s <= 8) ?? 60
   const ticks = monthTicks(first, last, step)
   const t0 = dayNumber(ticks[0]!)
   const t1 = dayNumber(ticks.at(-1)!)
@@ -81,7 +81,7 @@ export function timelineChart(opts: {
     top + opts.rows.reduce((h, row) => h + (row.kind === 'project' ? projectH : milestoneH), 0) + 8
 
   const key = LANES.map((lane, i) => {
-    const kx = labelW + i * 150
+    const kx = labelW + i * 140
     const c = STYLE[lane].colour
     return `${bar(lane, kx, 8, 28, 10)}${mark(lane, kx + 44, 13, c)}<text x="${kx + 56}" y="18" font-size="14" fill="#0b0c0c">${STYLE[lane].label}</text>`
   }).join('')
@@ -104,8 +104,8 @@ export function timelineChart(opts: {
       const h = row.kind === 'project' ? projectH : milestoneH
       const label =
         row.kind === 'project'
-          ? `<text x="8" y="${y + h / 2 + 5}" font-size="14" font-weight="700" fill="#0b0c0c">${escapeHtml(truncate(row.label, 34))}</text>`
-          : `<text x="24" y="${y + h / 2 + 5}" font-size="13" fill="#0b0c0c">${escapeHtml(truncate(row.label, 36))}</text>`
+          ? `<text x="8" y="${y + h / 2 + 5}" font-size="14" font-weight="700" fill="#0b0c0c">${escapeHtml(truncate(row.label, 30))}</text>`
+          : `<text x="24" y="${y + h / 2 + 5}" font-size="13" fill="#0b0c0c">${escapeHtml(truncate(row.label, 32))}</text>`
       let marks = ''
       LANES.forEach((lane, i) => {
         const s = row[lane]
@@ -150,7 +150,7 @@ function bar(
     lane === 'actual'
       ? `fill="${c}"`
       : `fill="#ffffff" stroke="${c}" stroke-width="2"${lane === 'forecast' ? ' stroke-dasharray="4 2"' : ''}`
-  return `<rect${counted ? ` data-bar="${lane}"` : ''} x=""${bx}" y="${by}" width="${Math.round(w * 10) / 10}" height="${h}" ${attrs}></rect>`
+  return `<rect${counted ? ` data-bar="${lane}"` : ''} x="${bx}" y="${by}" width="${Math.round(w * 10) / 10}" height="${h}" ${attrs}></rect>`
 }
 
 /** A milestone's mark in a lane's shape: baseline a hollow diamond, forecast a triangle, actual a filled diamond. */

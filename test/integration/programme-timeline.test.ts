@@ -130,6 +130,9 @@ describe(`programme timeline (${dialectName()})`, () => {
       'started, not finished: runs to today',
     )
     assert.equal(svg.querySelectorAll('[data-mark]').length, 5)
+    // Every bar sits in the plot, right of the labels, and the sea wall's actual bar starts at 7 April 2025.
+    const xs = [...svg.querySelectorAll('[data-bar]')].map((b) => Number(b.getAttribute('x')))
+    assert.ok(xs.every((x) => Number.isFinite(x) && x >= 260), `bar x positions: ${xs.join(', ')}`)
 
     const rows = [...page.document.querySelectorAll('table.app-timeline-table tbody tr')].map((tr) =>
       [...tr.querySelectorAll('th, td')].map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
