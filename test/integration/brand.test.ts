@@ -47,6 +47,22 @@ describe(`the council's own look: name, logo, header colour (${dialectName()})`,
       .where('id', '=', t.orgs.a.id)
       .executeTakeFirstOrThrow()
 
+  it('the default look is neutral: no crown, no GOV.UK wording, no GDS Transport, Oversight’s own footer', async () => {
+    const page = await (await t.signIn(t.orgs.b.users.viewer)).get('/')
+    assert.equal(page.document.querySelector('meta[name="theme-color"]')!.getAttribute('content'), '#0b0c0c')
+    assert.equal(page.document.querySelector('.govuk-header__logotype svg, svg.govuk-header__logotype'), null)
+    assert.doesNotMatch(page.body, /GOV\.UK|Crown copyright|Open Government Licence/)
+    const footer = page.document.querySelector('footer')!
+    assert.match(footer.textContent, /Oversight – open-source programme governance and scrutiny software/)
+    assert.ok(footer.querySelector('a[href="/accessibility"]') && footer.querySelector('a[href="/privacy"]'))
+    const css = await t.app.inject({ method: 'GET', url: '/assets/oversight.css' })
+    assert.doesNotMatch(css.body, /GDS Transport|@font-face/)
+    assert.match(
+      css.body,
+      /\.govuk-body,\.govuk-body-m\{color:#0b0c0c;font-family:-apple-system,"Segoe UI",arial,sans-serif/,
+    )
+  })
+
   it('refuses a header colour whose text fails 4.5:1, saying the ratio, and changes nothing', async () => {
     const refused = await adminA.post('/settings/brand', {
       version: await version(adminA),
@@ -92,6 +108,7 @@ describe(`the council's own look: name, logo, header colour (${dialectName()})`,
       page.document.querySelector('.app-header__org')!.textContent.trim(),
       'Marshland District Council',
     )
+    assert.equal(page.document.querySelector('meta[name="theme-color"]')!.getAttribute('content'), '#1d4f3a')
     const style = page.document.querySelector('head style')!
     assert.match(style.textContent, /background-color: #1d4f3a/)
     // The style carries the page's CSP nonce, so the policy lets it apply.
