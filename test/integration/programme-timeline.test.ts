@@ -132,7 +132,10 @@ describe(`programme timeline (${dialectName()})`, () => {
     assert.equal(svg.querySelectorAll('[data-mark]').length, 5)
     // Every bar sits in the plot, right of the labels, and the sea wall's actual bar starts at 7 April 2025.
     const xs = [...svg.querySelectorAll('[data-bar]')].map((b) => Number(b.getAttribute('x')))
-    assert.ok(xs.every((x) => Number.isFinite(x) && x >= 260), `bar x positions: ${xs.join(', ')}`)
+    assert.ok(
+      xs.every((x) => Number.isFinite(x) && x >= 260),
+      `bar x positions: ${xs.join(', ')}`,
+    )
 
     const rows = [...page.document.querySelectorAll('table.app-timeline-table tbody tr')].map((tr) =>
       [...tr.querySelectorAll('th, td')].map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
@@ -179,6 +182,22 @@ describe(`programme timeline (${dialectName()})`, () => {
     assert.match(page.text, /Wall section A complete/)
     assert.doesNotMatch(page.body, /Dune planting|Planting season one/)
     assert.equal(page.document.querySelectorAll('table.app-timeline-table tbody tr').length, 3)
+  })
+
+  it('a programme with nothing dated says so instead of drawing an empty chart', async () => {
+    const admin = await t.tokenFor(t.orgs.a.users.administrator)
+    const res = await t.api(admin, 'POST', '/api/v1/programmes', {
+      reference: 'TL-2',
+      name: 'Not yet planned',
+    })
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    const page = await viewer.get(`/programmes/${res.json<{ id: number }>().id}/timeline`)
+    assert.equal(page.status, 200)
+    assert.equal(page.document.querySelector('svg.app-timeline'), null)
+    assert.match(
+      page.text,
+      /No project or milestone in this programme has dates yet, and it has no projects you can see/,
+    )
   })
 
   it('another organisation finds no such programme', async () => {
