@@ -42,6 +42,8 @@ import { statusReportsApi } from './modules/status-reports/status-reports.api.ts
 import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
+import { brandRoutes } from './modules/organisation/brand/brand.routes.ts'
+import { programmeTimelineRoutes } from './modules/programmes/programme-timeline.routes.ts'
 import { invitationRoutes } from './modules/organisation/invitations.routes.ts'
 import { workingCalendarApi } from './modules/organisation/working-calendar.api.ts'
 import { workingCalendarRoutes } from './modules/organisation/working-calendar.routes.ts'
@@ -229,6 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tokensRoutes)
   await app.register(programmesRoutes)
   await app.register(programmesApi)
+  await app.register(programmeTimelineRoutes)
   await app.register(projectsRoutes)
   await app.register(projectsApi)
   await app.register(milestonesRoutes)
@@ -257,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerApi)
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
+  await app.register(brandRoutes)
   await app.register(invitationRoutes)
   await app.register(workingCalendarRoutes)
   await app.register(workingCalendarApi)

@@ -12,6 +12,7 @@ import { createStatusReportsService } from './modules/status-reports/status-repo
 import { createOrganisationService } from './modules/organisation/organisation.service.ts'
 import { createInvitationsService } from './modules/organisation/invitations.service.ts'
 import { createWorkingCalendarService } from './modules/organisation/working-calendar.service.ts'
+import { createBrandService } from './modules/organisation/brand/brand.service.ts'
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts'
 import type { HistoryTarget } from './modules/audit/history.routes.ts'
 import type { ProjectChangeListener } from './modules/projects/projects.service.ts'
@@ -262,6 +263,7 @@ export function createServices(database: Database, config: Config) {
     ...attachmentsArea.attachmentsHistoryTargets(attachments),
   }
   return {
+    brand: createBrandService(db),
     forwardPlan,
     meetingAccess,
     accessAlerts,

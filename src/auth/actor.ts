@@ -29,6 +29,15 @@ export interface Actor {
    * read answered from memory costs that one query. Valid only for a request that has written nothing.
    */
   readonly changeSeq?: number
+  /**
+   * The organisation's header colour, its text colour and its logo's fingerprint (migration 0038), read with
+   * the session for the page header; absent for API tokens.
+   */
+  readonly look?: {
+    readonly headerColour: string | null
+    readonly headerText: 'light' | 'dark'
+    readonly logoSha256: string | null
+  }
 }
 
 /** The columns a session or an API token is read with (users, memberships and organisations joined). */
@@ -44,6 +53,11 @@ export interface ActorRow {
   partner_id: number | null
   rating_scale: string
   is_demo: number
+  /** The look (migration 0038): read by the session's query, for pages; a token's query leaves it out. */
+  display_name?: string | null
+  header_colour?: string | null
+  header_text?: string
+  logo_sha256?: string | null
 }
 
 /** The actor a session or token row stands for; null for a deactivated person or an unknown role. */
@@ -55,13 +69,23 @@ export function actorFromRow(row: ActorRow, via: Actor['via'], sessionId: string
     email: row.email,
     role: row.role,
     organisationId: row.organisation_id,
-    organisationName: row.organisation_name,
+    // The name as the organisation chose to show it (its settings), else the name it was registered with.
+    organisationName: row.display_name ?? row.organisation_name,
     organisationSlug: row.organisation_slug,
     partnerId: row.partner_id,
     ratingScale: row.rating_scale as RatingScaleId,
     isDemo: row.is_demo === 1,
     via,
     sessionId,
+    ...(row.header_text === undefined
+      ? {}
+      : {
+          look: {
+            headerColour: row.header_colour ?? null,
+            headerText: row.header_text === 'dark' ? ('dark' as const) : ('light' as const),
+            logoSha256: row.logo_sha256 ?? null,
+          },
+        }),
   }
 }
 

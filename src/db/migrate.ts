@@ -36,6 +36,7 @@ import * as m0034 from './migrations/0034-second-factor.ts'
 import * as m0035 from './migrations/0035-portfolio-import.ts'
 import * as m0036 from './migrations/0036-search.ts'
 import * as m0037 from './migrations/0037-documents.ts'
+import * as m0038 from './migrations/0038-branding.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0035-portfolio-import': m0035,
   '0036-search': m0036,
   '0037-documents': m0037,
+  '0038-branding': m0038,
   '0040-meeting-attendance': m0040,
 }
 

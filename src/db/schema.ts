@@ -20,6 +20,14 @@ export interface OrganisationTable {
   call_in_working_days: Generated<number>
   /** Who must sign in with a second factor: 'none', 'administrators' or 'everyone' (migration 0034). */
   second_factor_required: Generated<string>
+  /** The organisation's name as its pages show it; null shows `name` (migration 0038). */
+  display_name: string | null
+  /** The header's colour, '#rrggbb'; null for the neutral default (migration 0038). */
+  header_colour: string | null
+  /** The header's text on that colour: light (white) or dark (near-black) (migration 0038). */
+  header_text: Generated<string>
+  /** The logo's SHA-256, its ETag; null when there is no logo (migration 0038). */
+  logo_sha256: string | null
   version: Generated<number>
   created_at: string
   updated_at: string
@@ -506,6 +514,15 @@ export interface StoredFileTable {
   created_at: string
 }
 
+/** An organisation's logo: a checked PNG or a sanitised SVG (migration 0038). */
+export interface OrganisationLogoTable {
+  organisation_id: number
+  media_type: string
+  bytes: Buffer
+  sha256: string
+  updated_at: string
+}
+
 export interface StoredFileChunkTable {
   organisation_id: number
   file_id: number
@@ -802,6 +819,7 @@ export interface DB {
   ledger_transactions: LedgerTransactionTable
   stored_files: StoredFileTable
   stored_file_chunks: StoredFileChunkTable
+  organisation_logos: OrganisationLogoTable
   cost_mapping_rules: CostMappingRuleTable
   funding_streams: FundingStreamTable
   budget_lines: BudgetLineTable

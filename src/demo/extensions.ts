@@ -23,6 +23,7 @@ import { outcomesIndicatorsDemo } from './outcomes-indicators.ts'
 import { publicationDemo } from './publication-demo.ts'
 import { forwardPlanDemo } from './forward-plan-demo.ts'
 import { documentsDemo } from './documents-demo.ts'
+import { brandDemo } from './brand-demo.ts'
 
 /** What an area's demo data needs from the core scenario: Marshland, its people, and the clock. */
 export interface DemoContext {
@@ -62,6 +63,7 @@ export const DEMO_EXTENSIONS: DemoExtension[] = [
   publicationDemo,
   // After the meetings and projects it attaches papers to.
   documentsDemo,
+  brandDemo,
   // Last: every area's owners, matched to the register the resourcing demo filled.
   ownersDemo,
 ]

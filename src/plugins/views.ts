@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks'
 import { ROLE_LABELS } from '../auth/roles.ts'
 import { formatDate, formatDateTime } from '../domain/dates.ts'
 import { formatPeriod } from '../domain/periods.ts'
+import { brandOfActor } from '../modules/organisation/brand/brand.service.ts'
 import { projectRoot } from '../paths.ts'
 import { escapeHtml } from '../web/escape.ts'
 
@@ -123,6 +124,7 @@ export default fp(
           actor: request.actor,
           csrfToken: this.generateCsrf(),
           cspNonce: this.cspNonce.script,
+          brand: brandOfActor(request.actor),
           currentPath: request.url.split('?')[0],
           flash: flash ? (this.unsignCookie(flash).value ?? null) : null,
           ...context,

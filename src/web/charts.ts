@@ -60,8 +60,15 @@ export interface Line {
   dashed?: boolean
 }
 
-const svgOpen = (id: string, title: string, description: string, width: number, height: number) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
+export const svgOpen = (
+  id: string,
+  title: string,
+  description: string,
+  width: number,
+  height: number,
+  className = 'app-chart',
+) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" class="${className}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
   `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(description)}</desc>`
 
 /** The x labels to print: the first, the last and evenly spaced ones between, so they never overlap. */

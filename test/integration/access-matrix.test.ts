@@ -210,6 +210,8 @@ const OTHER_PARAMS: Record<string, string> = {
   // Sign-in through an organisation's identity provider (issue 13): alpha has none here, so it is not found for
   // anyone; sso.test.ts covers a configured provider and another organisation's configuration.
   '/sign-in/sso/:slug': '/sign-in/sso/alpha',
+  // An organisation's logo is public, as its public site is (issue 13); alpha has none, so 404 for everyone.
+  '/brand/:slug/logo': '/brand/alpha/logo',
   // The token is the credential: an unknown one is simply not found, for anyone.
   '/calendar/:token': '/calendar/ovc_not-a-real-feed.ics',
   '/invitations/:token': '/invitations/not-a-real-invitation',

@@ -127,6 +127,29 @@ describe(`demo scenario (${dialectName()})`, () => {
     assert.equal((await admin.get(`/programmes/${ict.id}`)).status, 404)
   })
 
+  it('Marshland has its own look (green header, its logo) and Brecks the neutral default; the programme has a timeline', async () => {
+    const pm = await signIn(app, 'programme.manager@demo.oversight.test')
+    const dashboard = await pm.get('/')
+    assert.match(dashboard.document.querySelector('head style')?.textContent ?? '', /#1d4f3a/)
+    const src = dashboard.document.querySelector('.app-header__logo')?.getAttribute('src') ?? ''
+    const logo = await app.inject({ method: 'GET', url: src })
+    assert.equal(logo.statusCode, 200)
+    assert.equal(logo.headers['content-type'], 'image/svg+xml')
+    assert.match(logo.body, /aria-label="Marshland District Council"/)
+    const brecks = await (await signIn(app, OTHER_COUNCIL_ADMIN_EMAIL)).get('/')
+    assert.equal(brecks.document.querySelector('head style'), null)
+    assert.equal(brecks.document.querySelector('.app-header__logo'), null)
+    const ict = await database.db
+      .selectFrom('programmes')
+      .select('id')
+      .where('reference', '=', 'ICT-2019')
+      .executeTakeFirstOrThrow()
+    const timeline = await pm.get(`/programmes/${ict.id}/timeline`)
+    assert.equal(timeline.status, 200)
+    assert.ok(timeline.document.querySelector('svg.app-timeline [data-today]'))
+    assert.match(timeline.text, /Northgate system integration/)
+  })
+
   it('tells the story: a Red project now, one live project without a report this month', async () => {
     const db = database.db
     const period = currentPeriod()

@@ -82,6 +82,10 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
         'o.slug as organisation_slug',
         'o.rating_scale',
         'o.is_demo',
+        'o.display_name',
+        'o.header_colour',
+        'o.header_text',
+        'o.logo_sha256',
       ])
       .where('u.id', '=', userId)
       .where('m.left_at', 'is', null)
@@ -233,6 +237,7 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
       >`
         select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
+          o.display_name, o.header_colour, o.header_text, o.logo_sha256,
           (select count(*) from notifications n
             where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
         from sessions s

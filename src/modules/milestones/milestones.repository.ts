@@ -74,6 +74,18 @@ export function createMilestonesRepository(db: Kysely<DB>) {
         .execute()
     },
 
+    /** The milestones of a programme's projects the reader may see (the programme timeline). */
+    async forProgramme(scope: Scope, programmeId: number): Promise<Milestone[]> {
+      return scoped(db, scope)
+        .selectAll('milestones')
+        .where('projects.programme_id', '=', programmeId)
+        .orderBy('milestones.project_id')
+        .orderBy((eb) => eb.fn.coalesce('milestones.baseline_date', eb.val(NEVER)))
+        .orderBy('milestones.id')
+        .limit(5000)
+        .execute()
+    },
+
     /** Open milestones forecast after baseline or already past due: the candidates for "slipped". */
     async slippedCandidates(
       scope: Scope,

@@ -69,6 +69,11 @@ export function createMilestonesService(
       return (await repo.forProject(scope, projectId)).map((m) => milestoneView(m, today))
     },
 
+    /** Every milestone of the programme's projects the reader may see, by project then baseline date. */
+    async forProgramme(scope: Scope, programmeId: number): Promise<Milestone[]> {
+      return repo.forProgramme(scope, programmeId)
+    },
+
     async list(scope: Scope, filter: MilestoneListFilter): Promise<MilestoneListRow[]> {
       const today = todayInLondon()
       return (await repo.list(scope, { ...filter, today })).map((m) => ({

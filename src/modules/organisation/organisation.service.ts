@@ -41,6 +41,10 @@ export async function updateOrganisation(
       | 'data_protection_contact'
       | 'call_in_working_days'
       | 'second_factor_required'
+      | 'display_name'
+      | 'header_colour'
+      | 'header_text'
+      | 'logo_sha256'
     >
   >,
 ): Promise<{ current: Organisation; updated: Organisation }> {

@@ -14,7 +14,16 @@ export function createPublicSiteRepository(db: Db) {
     organisationBySlug(slug: string) {
       return db
         .selectFrom('organisations')
-        .select(['id', 'slug', 'name', 'rating_scale'])
+        .select([
+          'id',
+          'slug',
+          'name',
+          'rating_scale',
+          'display_name',
+          'header_colour',
+          'header_text',
+          'logo_sha256',
+        ])
         .where('slug', '=', slug)
         .executeTakeFirst()
     },

@@ -32,6 +32,7 @@ export async function publicSiteRoutes(app: FastifyInstance) {
       subscribeUrl: open ? `${home}/subscribe` : null,
       cspNonce: reply.cspNonce.script,
       organisation: site.organisation,
+      brand: site.brand,
       home,
       sections: PUBLISHED_TYPES.filter((t) => site.types.includes(t.value)).map((t) => t.value),
       updatedAt: site.updatedAt,

@@ -23,11 +23,14 @@ import { OUTPUT_STATUSES, OUTPUT_TYPES } from '../outcomes/outputs/outputs.rules
 import { createPublicSiteRepository, spendPage } from './public-site.repository.ts'
 import { publicSupplier } from './spend-redaction.rules.ts'
 import { publicIndicators, publicPlan } from './public-measures.ts'
+import { brandOf, type Brand } from '../organisation/brand/brand.service.ts'
 import type { PublicationService } from './publication.service.ts'
 import type { PublishedType, WithholdableRecord } from './publication.rules.ts'
 
 export interface PublicSite {
   organisation: { id: number; slug: string; name: string; ratingScale: RatingScaleId }
+  /** The organisation's own look: its name as shown, header colour and logo. */
+  brand: Brand
   types: PublishedType[]
   thresholdPence: number
   /** When the organisation last changed anything (ISO timestamp), for "Last updated" and Last-Modified. */
@@ -80,9 +83,10 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         organisation: {
           id: org.id,
           slug: org.slug,
-          name: org.name,
+          name: org.display_name ?? org.name,
           ratingScale: isRatingScaleId(org.rating_scale) ? org.rating_scale : 'ipa5',
         },
+        brand: brandOf(org),
         types: settings.types,
         thresholdPence: settings.thresholdPence,
         updatedAt: change.at,

@@ -9,12 +9,20 @@ const GOVUK = path.join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist',
 const PUBLIC = path.join(projectRoot(), 'public')
 
 /**
- * GOV.UK Frontend's stylesheet with the GDS Transport typeface taken out: that font is licensed for
- * GOV.UK only, so Oversight uses the system sans-serif stack GOV.UK falls back to.
+ * The system's own interface font where it has one (San Francisco on Apple systems, Segoe UI on Windows), then
+ * the Arial GOV.UK falls back to, which Linux maps to its metric-compatible Liberation Sans: the pages measure the
+ * same wherever there is no system font ahead of Arial (so the 320 px reflow checks hold).
+ */
+const SYSTEM_FONTS = '-apple-system,"Segoe UI",'
+
+/**
+ * GOV.UK Frontend's stylesheet with the GDS Transport typeface taken out: that font is licensed for GOV.UK
+ * only. The minified stylesheet names it unquoted (`font-family:GDS Transport,arial,sans-serif`), so both
+ * spellings are replaced by the system font stack.
  */
 function unbrandedStylesheet(): string {
   const css = readFileSync(path.join(GOVUK, 'govuk-frontend.min.css'), 'utf8')
-  return css.replace(/@font-face\{[^}]*\}/g, '').replace(/"GDS Transport",\s*/g, '')
+  return css.replace(/@font-face\{[^}]*\}/g, '').replace(/(["']?)GDS Transport\1\s*,\s*/g, SYSTEM_FONTS)
 }
 
 function readInfo(): { version: string; commit: string } {
