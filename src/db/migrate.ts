@@ -37,6 +37,7 @@ import * as m0035 from './migrations/0035-portfolio-import.ts'
 import * as m0036 from './migrations/0036-search.ts'
 import * as m0037 from './migrations/0037-documents.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
+import * as m0041 from './migrations/0041-tenancy-keys.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -77,6 +78,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0036-search': m0036,
   '0037-documents': m0037,
   '0040-meeting-attendance': m0040,
+  '0041-tenancy-keys': m0041,
 }
 
 class StaticProvider implements MigrationProvider {
