@@ -90,6 +90,9 @@ const parentKeyName = (parent: string) => `${parent}_organisation_id_id_key`
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (!isPostgres(db)) return
+  // `on delete set null (column)` below is PostgreSQL 15's: say so, rather than fail on a syntax error.
+  const version = await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db)
+  if (Number(version.rows[0]?.v) < 150000) throw new Error('Oversight needs PostgreSQL 15 or later')
   // A composite key needs a unique (organisation_id, id) on the parent; id alone stays the primary key.
   for (const parent of PARENTS) {
     await db.schema
