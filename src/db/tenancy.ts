@@ -7,12 +7,16 @@
  *
  * Migration 0041 made every such key composite on PostgreSQL. SQLite kept the single-column keys the tables
  * were created with (changing one means rebuilding the table), but has the parents' unique
- * (organisation_id, id) indexes, so a new table declares its keys composite on both dialects from the start.
+ * (organisation_id, id) indexes, so a new table declares its keys composite on both dialects from the start:
+ * `.addForeignKeyConstraint(name, ['organisation_id', 'x_id'], 'x', ['organisation_id', 'id'])` (a new parent
+ * table adds its own unique (organisation_id, id)). A set-null key is the exception: SQLite cannot null one
+ * column of a composite key, so there it stays single-column; PostgreSQL says `on delete set null (x_id)`.
  */
 
 /**
  * Tables with no `organisation_id`, and why. A new table belongs to an organisation unless it is added here
- * with a reason a reviewer accepts; on Citus these become reference tables (copied to every node).
+ * with a reason a reviewer accepts; on Citus these become reference tables (copied to every node) or stay
+ * local to the coordinator (docs/citus.md).
  */
 export const GLOBAL_TABLES: Readonly<Record<string, string>> = {
   organisations: 'the tenants themselves: the distribution key is their id',
