@@ -38,6 +38,7 @@ import * as m0036 from './migrations/0036-search.ts'
 import * as m0037 from './migrations/0037-documents.ts'
 import * as m0038 from './migrations/0038-branding.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
+import * as m0041 from './migrations/0041-tenancy-keys.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -79,6 +80,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0037-documents': m0037,
   '0038-branding': m0038,
   '0040-meeting-attendance': m0040,
+  '0041-tenancy-keys': m0041,
 }
 
 class StaticProvider implements MigrationProvider {
