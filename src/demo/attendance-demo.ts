@@ -38,7 +38,8 @@ export async function attendanceDemo({ trx, organisationId, people, now }: DemoC
     {
       committee_member_id: null,
       name: people.portfolio_holder?.name ?? 'Portfolio Holder',
-      role: 'Portfolio Holder for Corporate and Communications',
+      // The demo's Portfolio Holder is named with their portfolio already.
+      role: people.portfolio_holder ? '' : 'Portfolio Holder for Corporate and Communications',
       capacity: 'other',
       status: 'present',
     },

@@ -32,7 +32,10 @@ export function publicDecisionMaker(e: {
   decision_maker_role: string | null
 }) {
   if (e.board_id !== null) return e.decision_maker
-  if (e.decision_maker_role === 'portfolio_holder') return `${e.decision_maker}, Portfolio Holder`
+  if (e.decision_maker_role === 'portfolio_holder')
+    return /portfolio holder/i.test(e.decision_maker)
+      ? e.decision_maker
+      : `${e.decision_maker}, Portfolio Holder`
   if (e.decision_maker_role !== null && isRole(e.decision_maker_role))
     return `An officer (${ROLE_LABELS[e.decision_maker_role]})`
   return 'An officer of the council'
