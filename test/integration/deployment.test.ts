@@ -3,9 +3,12 @@ import http from 'node:http'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { pathToFileURL } from 'node:url'
+import { sql } from 'kysely'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
+import { migrateToLatest, pendingMigrations } from '../../src/db/migrate.ts'
 import { projectRoot } from '../../src/paths.ts'
+import { createPostgresDatabase } from '../helpers/database.ts'
 import { multipartBody } from '../helpers/multipart.ts'
 import { programArgs } from '../helpers/processes.ts'
 import type * as StackTypes from '../../deploy/local/stack.mjs'
@@ -296,5 +299,44 @@ describe('several instances behind nginx, through pgbouncer in transaction mode'
     assert.deepEqual(failures, [])
     assert.ok(count > 50, `a steady stream (${count} requests)`)
     assert.equal(upstreams.size >= 2, true)
+  })
+
+  it('migrates through pgbouncer, leaving no lock behind for the next instance to wait on', async () => {
+    // Kysely's own migration lock was a session advisory lock taken and released outside the migrations'
+    // transaction: through transaction pooling the lock and the unlock reached different server connections,
+    // and the lock stayed held on a pooled connection for the next instance starting to wait on for an hour.
+    const { name } = await createPostgresDatabase(admin, 'oversight_deploy_migrate')
+    const pooled = `postgres://oversight_ci:oversight_ci@127.0.0.1:${stack.bouncerPort}/${name}`
+    const instances = [0, 1, 2].map(() => openDatabase({ dialect: 'postgres', url: pooled }, { poolSize: 3 }))
+    const within30s = <T>(work: Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined
+      return Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the migrations were still waiting after 30 s')), 30_000)
+        }),
+      ]).finally(() => clearTimeout(timer))
+    }
+    const heldLocks = async () =>
+      (
+        await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory'
+          and database = (select oid from pg_database where datname = ${name})`.execute(direct.db)
+      ).rows[0]?.n
+    try {
+      // Three server connections for pgbouncer to rotate through (server_round_robin).
+      await Promise.all(instances.map((d) => sql`select pg_sleep(0.2)`.execute(d.db)))
+      await within30s(migrateToLatest(instances[0]!))
+      assert.deepEqual(await pendingMigrations(instances[0]!), [])
+      assert.equal(await heldLocks(), 0, 'no advisory lock is left held on a pooled server connection')
+      // The other two start at once, after the first (a rolling restart), and neither waits.
+      await within30s(Promise.all(instances.slice(1).map((d) => migrateToLatest(d))))
+      assert.equal(await heldLocks(), 0)
+    } finally {
+      // A connection still waiting on a lock would hold its pool open: give up on it after 5 s.
+      for (const d of instances)
+        await Promise.race([d.close(), new Promise((r) => setTimeout(r, 5_000).unref())])
+      // pgbouncer keeps its server connections to the database open: dropped with (force).
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(direct.db)
+    }
   })
 })
