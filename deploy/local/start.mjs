@@ -5,6 +5,7 @@
 //   DATABASE_NAME       the database to use, created if missing (default oversight_local; kept on exit)
 //   INSTANCES           how many app instances (default 2); PORT: nginx's port (default 8080)
 // Any other setting (DEMO, DEMO_PASSWORD, SMTP_URL…) is passed to every instance.
+import { serverNodeFlags } from '../../scripts/node-flags.mjs'
 import { startStack } from './stack.mjs'
 
 const adminUrl =
@@ -32,6 +33,8 @@ const stack = await startStack({
   instances,
   database: process.env.DATABASE_NAME || 'oversight_local',
   nginxPort: Number(process.env.PORT || 8080),
+  // As `npm start` runs it (V8's memory settings), from source.
+  serverArgs: [...serverNodeFlags(), '--import', 'tsx', 'src/server.ts'],
   env: { DEMO: 'true', LOG_LEVEL: 'info', ...passed },
   echo: true,
   detached: true,
