@@ -254,11 +254,14 @@ describe('several instances behind nginx, through pgbouncer in transaction mode'
       assert.ok(Date.now() < until, 'the scheduler ran within 20 s')
       await new Promise((r) => setTimeout(r, 250))
     }
-    const rows = await direct.db.selectFrom('job_runs').select(['job', 'slot', 'instance']).execute()
-    const snapshots = rows.filter((r) => r.job === 'health-snapshot')
+    const snapshots = await direct.db
+      .selectFrom('job_runs')
+      .select(['slot', 'finished_at'])
+      .where('job', '=', 'health-snapshot')
+      .execute()
     assert.equal(snapshots.length, 1)
+    assert.ok(snapshots[0]?.finished_at, 'the run finished')
     assert.equal(await ran('health-snapshot'), 1, 'only one instance ran the daily snapshot')
-    assert.equal(await ran('mail-outbox'), rows.filter((r) => r.job === 'mail-outbox').length)
   })
 
   it('loses no request while one instance is stopped with SIGTERM and started again', async () => {
