@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
 import type { DB } from './schema.ts'
@@ -46,6 +46,24 @@ function withStatementCache(handle: SQLite.Database) {
   }
 }
 
+/**
+ * Kysely's PostgreSQL migration lock is a session advisory lock taken and released outside the migrations'
+ * transaction. Through pgbouncer in transaction mode (docs/deployment.md) each of those statements may reach a
+ * different server connection, so two instances starting at once both migrated, or the lock stayed held on a
+ * pooled connection and the next instance to start waited on it. migrate.ts runs the migrations in one
+ * transaction that first takes a transaction-scoped lock instead, so Kysely's own is not taken.
+ */
+class TransactionScopedMigrationLock extends PostgresAdapter {
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
+}
+
+class OversightPostgresDialect extends PostgresDialect {
+  override createAdapter(): PostgresAdapter {
+    return new TransactionScopedMigrationLock()
+  }
+}
+
 export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): Database {
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true })
@@ -82,7 +100,7 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
   })
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined)
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DB>({ dialect: new OversightPostgresDialect({ pool }) })
   return {
     db,
     dialect: 'postgres',

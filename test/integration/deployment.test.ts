@@ -1,0 +1,345 @@
+import assert from 'node:assert/strict'
+import http from 'node:http'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { pathToFileURL } from 'node:url'
+import { sql } from 'kysely'
+import { hashPassword } from '../../src/auth/passwords.ts'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { migrateToLatest, pendingMigrations } from '../../src/db/migrate.ts'
+import { projectRoot } from '../../src/paths.ts'
+import { createPostgresDatabase } from '../helpers/database.ts'
+import { multipartBody } from '../helpers/multipart.ts'
+import { programArgs } from '../helpers/processes.ts'
+import type * as StackTypes from '../../deploy/local/stack.mjs'
+
+// The deployment of docs/deployment.md, for real: nginx → two instances → pgbouncer (transaction pooling) →
+// PostgreSQL, each its own process (deploy/local/stack.mjs), driven through nginx as a browser would.
+type StackModule = typeof StackTypes
+const stackModule = (await import(
+  pathToFileURL(path.join(projectRoot(), 'deploy', 'local', 'stack.mjs')).href
+)) as StackModule
+
+const admin = process.env.TEST_DATABASE_URL ?? ''
+const missing = ['nginx', 'pgbouncer'].filter((p) => stackModule.findProgram(p) === null)
+const skip = !/^postgres(ql)?:\/\//.test(admin)
+  ? 'PostgreSQL only (several processes on one database): set TEST_DATABASE_URL'
+  : missing.length > 0
+    ? `needs ${missing.join(' and ')} installed (apt-get install nginx pgbouncer)`
+    : false
+
+// The browser connects from 127.0.0.2, nginx (the one trusted proxy, TRUST_PROXY) from 127.0.0.1.
+const BROWSER_ADDRESS = '127.0.0.2'
+const PASSWORD = 'a long enough password for the deployment test'
+const LGA_HEAD =
+  'OrganisationLabel,OrganisationURI,EffectiveDate,OrganisationalUnit,BeneficiaryName,BeneficiaryOtherID,PaymentDate,TransactionNumber,Amount,IrrecoverableVATAmount,Purpose,ProclassLabel,ProclassCode,InvoiceNumber,ProfitCentre,VATRegistrationNumber'
+const lgaRow = (ref: string, amount: string) =>
+  `Alpha,http://x,2025-07-01,Digital,Webworks Ltd,,2025-07-03,${ref},${amount},0,Website build,ICT,1,INV-${ref},ICT4410,`
+
+interface Reply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+  /** The instance (host:port) nginx passed the request to. */
+  upstream: string
+}
+
+/** A browser: cookies kept, requests from its own address through one keep-alive connection pool. */
+class Browser {
+  private readonly cookies = new Map<string, string>()
+  private readonly agent = new http.Agent({ keepAlive: true, localAddress: BROWSER_ADDRESS })
+  csrf = ''
+  constructor(private readonly base: string) {}
+
+  request(
+    method: string,
+    url: string,
+    opts: { body?: Buffer | string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        new URL(url, this.base),
+        {
+          method,
+          agent: this.agent,
+          headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...opts.headers },
+        },
+        (res) => {
+          let body = ''
+          res.setEncoding('utf8')
+          res.on('data', (d: string) => (body += d))
+          res.on('end', () => {
+            for (const c of res.headers['set-cookie'] ?? []) {
+              const [pair = ''] = c.split(';')
+              const at = pair.indexOf('=')
+              this.cookies.set(pair.slice(0, at), pair.slice(at + 1))
+            }
+            const csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1]
+            if (csrf) this.csrf = csrf
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body,
+              upstream: String(res.headers['x-oversight-upstream'] ?? ''),
+            })
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end(opts.body)
+    })
+  }
+
+  form(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.request('POST', url, {
+      body: new URLSearchParams({ _csrf: this.csrf, ...fields }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    })
+  }
+
+  close(): void {
+    this.agent.destroy()
+  }
+}
+
+async function metric(instanceUrl: string, name: string, job: string): Promise<number> {
+  const res = await fetch(`${instanceUrl}/metrics`, {
+    headers: { authorization: 'Bearer deployment-test-metrics-token-0123' },
+  })
+  assert.equal(res.status, 200)
+  const text = await res.text()
+  let total = 0
+  for (const line of text.split('\n'))
+    if (line.startsWith(`${name}{`) && line.includes(`job="${job}"`)) total += Number(line.split(' ').pop())
+  return total
+}
+
+describe('several instances behind nginx, through pgbouncer in transaction mode', { skip }, () => {
+  let stack: Awaited<ReturnType<StackModule['startStack']>>
+  let direct: Database
+  let browser: Browser
+  let readyAt = 0
+
+  before(async () => {
+    stack = await stackModule.startStack({
+      adminUrl: admin,
+      instances: 2,
+      serverArgs: programArgs('server'),
+      env: { METRICS_TOKEN: 'deployment-test-metrics-token-0123' },
+    })
+    direct = openDatabase({ dialect: 'postgres', url: stack.directUrl }, { poolSize: 2 })
+    const at = new Date().toISOString()
+    const org = await direct.db
+      .insertInto('organisations')
+      .values({
+        slug: 'fenland',
+        name: 'Fenland',
+        rating_scale: 'ipa5',
+        is_demo: 0,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const user = await direct.db
+      .insertInto('users')
+      .values({
+        email: 'finance@fenland.test',
+        name: 'Fen Finance',
+        password_hash: await hashPassword(PASSWORD),
+        is_active: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await direct.db
+      .insertInto('memberships')
+      .values({ organisation_id: org.id, user_id: user.id, role: 'finance_officer', created_at: at })
+      .execute()
+    browser = new Browser(stack.baseUrl)
+    readyAt = Date.now()
+  })
+
+  after(async () => {
+    browser?.close()
+    await direct?.close()
+    await stack?.stop()
+  })
+
+  it('signs in, posts forms with CSRF and uploads and adds a ledger file, alternating between instances', async () => {
+    const served: string[] = []
+    const page = await browser.request('GET', '/sign-in')
+    served.push(page.upstream)
+    assert.equal(page.status, 200)
+    // The browser says it is somewhere else; only nginx, the trusted proxy, is believed.
+    const signedIn = await browser.form(
+      '/sign-in',
+      { email: 'finance@fenland.test', password: PASSWORD },
+      { 'x-forwarded-for': '203.0.113.9' },
+    )
+    served.push(signedIn.upstream)
+    assert.equal(signedIn.status, 303, signedIn.body)
+
+    const uploadForm = await browser.request('GET', '/finance/imports/new')
+    served.push(uploadForm.upstream)
+    assert.equal(uploadForm.status, 200)
+    const csv = `${LGA_HEAD}\n${lgaRow('DEP-1', '120.00')}\n${lgaRow('DEP-2', '80.50')}\n`
+    const forged = multipartBody([['_csrf', 'not-the-token']], {
+      name: 'file',
+      fileName: 'july.csv',
+      content: csv,
+    })
+    const refused = await browser.request('POST', '/finance/imports', {
+      body: forged.payload,
+      headers: { 'content-type': forged.contentType },
+    })
+    served.push(refused.upstream)
+    assert.equal(refused.status, 403)
+    const { payload, contentType } = multipartBody(
+      [
+        ['_csrf', browser.csrf],
+        ['mappingId', ''],
+      ],
+      { name: 'file', fileName: 'july.csv', content: csv },
+    )
+    const uploaded = await browser.request('POST', '/finance/imports', {
+      body: payload,
+      headers: { 'content-type': contentType },
+    })
+    served.push(uploaded.upstream)
+    assert.equal(uploaded.status, 303, uploaded.body)
+    const importUrl = String(uploaded.headers.location)
+    const preview = await browser.request('GET', importUrl)
+    served.push(preview.upstream)
+    assert.match(preview.body, /Ready to add/)
+    const committed = await browser.form(`${importUrl}/commit`, {})
+    served.push(committed.upstream)
+    assert.equal(committed.status, 303, committed.body)
+    const result = await browser.request('GET', importUrl)
+    served.push(result.upstream)
+    assert.match(result.body, /2 payments added/)
+
+    // Round robin: each request went to the other instance from the one before.
+    const ports = stack.instances.map((i) => `127.0.0.1:${i.port}`)
+    for (const [n, upstream] of served.entries()) {
+      assert.ok(ports.includes(upstream), `request ${n} named its instance (${upstream})`)
+      if (n > 0) assert.notEqual(upstream, served[n - 1], `request ${n} went to the other instance`)
+    }
+
+    const session = await direct.db
+      .selectFrom('sessions')
+      .select('address')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.equal(
+      session.address,
+      BROWSER_ADDRESS,
+      'the client address is the one nginx saw, not the one claimed',
+    )
+  })
+
+  it('runs each scheduled job once per slot across the instances', async () => {
+    // Each instance's first tick is 5 s after it started (both had started by readyAt), and the daily health
+    // snapshot has one slot today: both instances try it, one runs it.
+    const until = Date.now() + 20_000
+    const ran = async (job: string) =>
+      (
+        await Promise.all(
+          stack.instances.map((i) => metric(i.url, 'oversight_scheduler_job_runs_total', job)),
+        )
+      ).reduce((a, b) => a + b, 0)
+    while ((await ran('health-snapshot')) === 0 || Date.now() < readyAt + 7_000) {
+      assert.ok(Date.now() < until, 'the scheduler ran within 20 s')
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    const snapshots = await direct.db
+      .selectFrom('job_runs')
+      .select(['slot', 'finished_at'])
+      .where('job', '=', 'health-snapshot')
+      .execute()
+    assert.equal(snapshots.length, 1)
+    assert.ok(snapshots[0]?.finished_at, 'the run finished')
+    assert.equal(await ran('health-snapshot'), 1, 'only one instance ran the daily snapshot')
+  })
+
+  it('loses no request while one instance is stopped with SIGTERM and started again', async () => {
+    const [first] = stack.instances
+    assert.ok(first)
+    const failures: string[] = []
+    const upstreams = new Set<string>()
+    let count = 0
+    let streaming = true
+    const worker = async () => {
+      const client = new Browser(stack.baseUrl)
+      try {
+        while (streaming) {
+          try {
+            const res = await client.request('GET', '/sign-in')
+            count++
+            upstreams.add(res.upstream)
+            if (res.status !== 200) failures.push(`${res.status} from ${res.upstream}`)
+          } catch (err) {
+            failures.push(err instanceof Error ? err.message : String(err))
+          }
+        }
+      } finally {
+        client.close()
+      }
+    }
+    const workers = [worker(), worker(), worker(), worker()]
+    await new Promise((r) => setTimeout(r, 500))
+    const exit = await first.stop('SIGTERM')
+    assert.equal(exit, 0, 'the instance shut down cleanly')
+    const duringStop = count
+    await new Promise((r) => setTimeout(r, 500))
+    assert.ok(count > duringStop, 'the other instance carried on serving')
+    await first.start()
+    await new Promise((r) => setTimeout(r, 500))
+    streaming = false
+    await Promise.all(workers)
+    assert.deepEqual(failures, [])
+    assert.ok(count > 50, `a steady stream (${count} requests)`)
+    assert.equal(upstreams.size >= 2, true)
+  })
+
+  it('migrates through pgbouncer, leaving no lock behind for the next instance to wait on', async () => {
+    // Kysely's own migration lock was a session advisory lock taken and released outside the migrations'
+    // transaction: through transaction pooling the lock and the unlock reached different server connections,
+    // and the lock stayed held on a pooled connection for the next instance starting to wait on for an hour.
+    const { name } = await createPostgresDatabase(admin, 'oversight_deploy_migrate')
+    const pooled = `postgres://oversight_ci:oversight_ci@127.0.0.1:${stack.bouncerPort}/${name}`
+    const instances = [0, 1, 2].map(() => openDatabase({ dialect: 'postgres', url: pooled }, { poolSize: 3 }))
+    const within30s = <T>(work: Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined
+      return Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the migrations were still waiting after 30 s')), 30_000)
+        }),
+      ]).finally(() => clearTimeout(timer))
+    }
+    const heldLocks = async () =>
+      (
+        await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory'
+          and database = (select oid from pg_database where datname = ${name})`.execute(direct.db)
+      ).rows[0]?.n
+    try {
+      // Three server connections for pgbouncer to rotate through (server_round_robin).
+      await Promise.all(instances.map((d) => sql`select pg_sleep(0.2)`.execute(d.db)))
+      await within30s(migrateToLatest(instances[0]!))
+      assert.deepEqual(await pendingMigrations(instances[0]!), [])
+      assert.equal(await heldLocks(), 0, 'no advisory lock is left held on a pooled server connection')
+      // The other two start at once, after the first (a rolling restart), and neither waits.
+      await within30s(Promise.all(instances.slice(1).map((d) => migrateToLatest(d))))
+      assert.equal(await heldLocks(), 0)
+    } finally {
+      // A connection still waiting on a lock would hold its pool open: give up on it after 5 s.
+      for (const d of instances)
+        await Promise.race([d.close(), new Promise((r) => setTimeout(r, 5_000).unref())])
+      // pgbouncer keeps its server connections to the database open: dropped with (force).
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(direct.db)
+    }
+  })
+})
