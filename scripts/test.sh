@@ -4,7 +4,8 @@
 #   TEST_DATABASE_URL=postgres://… npm test   the same suite on PostgreSQL (a fresh database per test file)
 #   npm test -- unit|integration|browser      one layer only
 # On PostgreSQL the browser layer of a whole run is the smoke journey only (sign-in, the portfolio): the
-# pages and their axe checks do not depend on the database, and the full journeys run on SQLite.
+# pages and their axe checks do not depend on the database, and the full journeys run on SQLite. Nor do the
+# unit tests (src/**/*.test.ts), which a whole run on PostgreSQL leaves out; `npm test -- unit` still runs them.
 # `npm test -- browser` on PostgreSQL still runs every journey.
 set -euo pipefail
 shopt -s globstar nullglob
@@ -17,7 +18,11 @@ case "$layer" in
   unit) files=(src/**/*.test.ts test/unit/**/*.test.ts) ;;
   integration) files=(test/integration/**/*.test.ts) ;;
   browser) files=("${browser[@]}") ;;
-  all) files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts "${browser[@]}") ;;
+  all)
+    files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts "${browser[@]}")
+    # The unit tests touch no database: a PostgreSQL run of the whole suite leaves them to the SQLite run.
+    [ -n "${TEST_DATABASE_URL:-}" ] && files=(test/integration/**/*.test.ts "${browser[@]}")
+    ;;
   *) echo "usage: npm test [-- unit|integration|browser]" >&2; exit 2 ;;
 esac
 echo "Running ${#files[@]} test files on ${TEST_DATABASE_URL:+PostgreSQL}${TEST_DATABASE_URL:-SQLite}" | sed -E 's#postgres(ql)?://[^ ]*#PostgreSQL#'
