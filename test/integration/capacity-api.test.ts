@@ -334,6 +334,47 @@ describe(`demand, allocation and capacity through the API (${dialectName()})`, (
     assert.match(bad.json<ErrorJson>().fields.to ?? '', /at most 36 months/)
   })
 
+  it('a remembered report answers again only until something changes: a new allocation or secondment shows at once', async () => {
+    const read = async () => {
+      const res = await t.api(admin, 'GET', '/api/v1/capacity?from=2021-01&to=2021-01&by=team')
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json<Capacity>()
+    }
+    const r = (
+      await role({ title: 'Remembered tester', team: 'Remembered', months: [{ period: '2021-01', fte: 1 }] })
+    ).json<Json>()
+    const cell = (c: Capacity) => c.groups.find((g) => g.name === 'Remembered')?.cells[0]
+    assert.deepEqual([cell(await read())?.demand, cell(await read())?.allocated], [1, 0])
+    const kim = await person('Kim Remembered', { startsOn: '2020-01-01', fte: 1 })
+    const added = await t.api(admin, 'POST', '/api/v1/allocations', {
+      roleId: r.id,
+      personId: kim.id,
+      months: [{ period: '2021-01', fte: 1 }],
+    })
+    assert.equal(added.statusCode, 201, added.body)
+    assert.equal(cell(await read())?.allocated, 1, 'the allocation shows on the next read')
+    const before = (await read()).overAllocated.filter((o) => o.name === 'Kim Remembered')
+    assert.deepEqual(before, [])
+    const sec = await t.api(admin, 'POST', '/api/v1/secondments', {
+      personId: kim.id,
+      direction: 'out',
+      fromTeam: 'Remembered',
+      fromOrganisation: '',
+      toTeam: 'Elsewhere',
+      toOrganisation: '',
+      startsOn: '2021-01-01',
+      endsOn: '2021-01-31',
+      reason: 'Cover',
+      fte: 1,
+    })
+    assert.equal(sec.statusCode, 201, sec.body)
+    assert.deepEqual(
+      (await read()).overAllocated.filter((o) => o.name === 'Kim Remembered').map((o) => o.available),
+      [0],
+      'the secondment shows on the next read',
+    )
+  })
+
   it('roles: anyone signed in reads; only resourcing writers write; another organisation sees nothing', async () => {
     const viewer = await t.tokenFor(t.orgs.a.users.viewer)
     assert.equal((await t.api(viewer, 'GET', '/api/v1/capacity')).statusCode, 200)

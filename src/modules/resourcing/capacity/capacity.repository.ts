@@ -21,13 +21,19 @@ export interface CapacityFilter {
 /** The name a row of demand goes under when its role names no skill. */
 export const NO_SKILL = 'No skill named'
 
-type RoleQuery = SelectQueryBuilder<DB & { r: DB['project_roles']; p: DB['projects'] }, 'r' | 'p', object>
+type RoleQuery = SelectQueryBuilder<DB & { r: DB['project_roles'] }, 'r', object>
 
-/** The roles in the filter, visible to the scope: what demand and allocation are read through. */
+/**
+ * The roles in the filter, visible to the scope: what demand and allocation are read through. The programme is
+ * a subquery, not a join to projects: the sums then read no project row for each of thousands of role-months.
+ */
 function filterRoles(q: RoleQuery, scope: Scope, f: CapacityFilter): RoleQuery {
   let out = q.where('r.organisation_id', '=', scope.organisationId)
   out = whereProjectVisible(out, scope, 'r.project_id')
-  if (f.programmeId !== undefined) out = out.where('p.programme_id', '=', f.programmeId)
+  if (f.programmeId !== undefined)
+    out = out.where(
+      sql<boolean>`r.project_id in (select pf.id from projects pf where pf.organisation_id = ${scope.organisationId} and pf.programme_id = ${f.programmeId})`,
+    )
   if (f.projectId !== undefined) out = out.where('r.project_id', '=', f.projectId)
   if (f.team !== undefined) out = out.where('r.team', '=', f.team)
   if (f.skillId !== undefined)
@@ -40,14 +46,13 @@ function filterRoles(q: RoleQuery, scope: Scope, f: CapacityFilter): RoleQuery {
 /** The group key of a role: its team, or each skill it needs (one row a skill; null when it names none). */
 const groupKey = (f: CapacityFilter) =>
   f.by === 'team' ? sql<string | null>`r.team` : sql<string | null>`sk.name`
+/** What the sums are grouped by: the team, or the skill's key (an integer sorts faster than its name). */
+const groupBy = (f: CapacityFilter) => (f.by === 'team' ? sql`r.team` : sql`sk.id`)
 
 export const capacityRepository = {
   /** FTE needed by group and month; with `total`, by month only. */
   demand(db: Db, scope: Scope, f: CapacityFilter, total: boolean) {
-    let q = db
-      .selectFrom('project_role_months as m')
-      .innerJoin('project_roles as r', 'r.id', 'm.role_id')
-      .innerJoin('projects as p', 'p.id', 'r.project_id')
+    let q = db.selectFrom('project_role_months as m').innerJoin('project_roles as r', 'r.id', 'm.role_id')
     if (!total && f.by === 'skill')
       q = q
         .leftJoin('project_role_skills as rs', 'rs.role_id', 'r.id')
@@ -60,7 +65,7 @@ export const capacityRepository = {
       .select([key.as('g'), 'm.period', sql<number>`sum(m.fte_hundredths)`.as('fte')])
       .where('m.period', '>=', f.from)
       .where('m.period', '<=', f.to)
-      .groupBy(total ? ['m.period'] : [key, 'm.period'])
+      .groupBy(total ? ['m.period'] : [groupBy(f), 'm.period'])
       .execute()
   },
 
@@ -70,7 +75,6 @@ export const capacityRepository = {
       .selectFrom('allocation_months as am')
       .innerJoin('allocations as a', 'a.id', 'am.allocation_id')
       .innerJoin('project_roles as r', 'r.id', 'a.role_id')
-      .innerJoin('projects as p', 'p.id', 'r.project_id')
       .leftJoin('people as pe', 'pe.id', 'a.person_id')
     if (!total && f.by === 'skill')
       q = q
@@ -90,7 +94,7 @@ export const capacityRepository = {
       ])
       .where('am.period', '>=', f.from)
       .where('am.period', '<=', f.to)
-      .groupBy(total ? ['am.period'] : [key, 'am.period'])
+      .groupBy(total ? ['am.period'] : [groupBy(f), 'am.period'])
       .execute()
   },
 
@@ -167,10 +171,7 @@ export const capacityRepository = {
 
   /** The people allocated to roles in the filter: whose over-allocation the page lists. */
   async allocatedPeople(db: Db, scope: Scope, f: CapacityFilter): Promise<Set<number>> {
-    const q = db
-      .selectFrom('allocations as a')
-      .innerJoin('project_roles as r', 'r.id', 'a.role_id')
-      .innerJoin('projects as p', 'p.id', 'r.project_id')
+    const q = db.selectFrom('allocations as a').innerJoin('project_roles as r', 'r.id', 'a.role_id')
     const rows = await (filterRoles(q as unknown as RoleQuery, scope, f) as unknown as typeof q)
       .select('a.person_id')
       .distinct()
@@ -186,6 +187,8 @@ export const capacityRepository = {
       .innerJoin('allocations as a', 'a.id', 'am.allocation_id')
       .select(['a.role_id', 'am.period', sql<number>`sum(am.fte_hundredths)`.as('fte')])
       .where('am.organisation_id', '=', scope.organisationId)
+      .where('am.period', '>=', f.from)
+      .where('am.period', '<=', f.to)
       .where('a.person_id', 'is not', null)
       .groupBy(['a.role_id', 'am.period'])
       .as('x')
@@ -220,7 +223,6 @@ export const capacityRepository = {
     const q = db
       .selectFrom('project_role_skills as rs')
       .innerJoin('project_roles as r', 'r.id', 'rs.role_id')
-      .innerJoin('projects as p', 'p.id', 'r.project_id')
       .innerJoin('skills as s', 's.id', 'rs.skill_id')
     const rows = await (filterRoles(q as unknown as RoleQuery, scope, f) as unknown as typeof q)
       .select('s.name')
@@ -238,10 +240,7 @@ export const capacityRepository = {
 
   /** The first and last months with demand in the filter: the page's period when none is chosen. */
   demandSpan(db: Db, scope: Scope, f: Omit<CapacityFilter, 'from' | 'to'>) {
-    const q = db
-      .selectFrom('project_role_months as m')
-      .innerJoin('project_roles as r', 'r.id', 'm.role_id')
-      .innerJoin('projects as p', 'p.id', 'r.project_id')
+    const q = db.selectFrom('project_role_months as m').innerJoin('project_roles as r', 'r.id', 'm.role_id')
     return (filterRoles(q as unknown as RoleQuery, scope, { ...f, from: '', to: '' }) as unknown as typeof q)
       .select([sql<string | null>`min(m.period)`.as('first'), sql<string | null>`max(m.period)`.as('last')])
       .executeTakeFirst()

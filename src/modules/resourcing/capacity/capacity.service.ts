@@ -5,6 +5,7 @@ import type { DB } from '../../../db/schema.ts'
 import type { FteHundredths } from '../../../domain/fte.ts'
 import { currentPeriod, isPeriod, periodOf, periodsBetween, type Period } from '../../../domain/periods.ts'
 import { ValidationError } from '../../../errors.ts'
+import { createChangeCache } from '../../audit/change-cache.ts'
 import { MAX_CAPACITY_MONTHS, type MonthFte } from './capacity.rules.ts'
 import { capacityRepository as repo, NO_SKILL, type CapacityFilter } from './capacity.repository.ts'
 
@@ -82,6 +83,11 @@ const dated = (rows: { starts_on: string; ends_on: string | null; fte_hundredths
   rows.map((x) => ({ startsOn: x.starts_on, endsOn: x.ends_on, fteHundredths: x.fte_hundredths }))
 
 export function createCapacityService(db: Kysely<DB>) {
+  // A report is remembered until anything in the organisation changes (or the day turns), like the dashboard:
+  // its SQL sums every role-month of the portfolio. A few variants only: a whole organisation's report holds
+  // thousands of over-allocated person-months.
+  const remembered = createChangeCache<CapacityReport>(db, 12)
+
   return {
     /** The months a person's allocations (all projects) exceed their available capacity: flagged, not refused. */
     async overAllocatedMonths(scope: Scope, personId: number): Promise<Set<Period>> {
@@ -124,141 +130,146 @@ export function createCapacityService(db: Kysely<DB>) {
         .sort((a, b) => a.period.localeCompare(b.period))
     },
 
-    async report(scope: Scope, q: CapacityQuery): Promise<CapacityReport> {
-      const by = q.by ?? 'skill'
-      const { from, to } = await periodOfReport(db, scope, q, by)
-      const f: CapacityFilter = { ...q, from, to, by }
-      const months = periodsBetween(from, to)
-      const [
-        demandRows,
-        demandTotal,
-        allocatedRows,
-        allocatedTotal,
-        pool,
-        load,
-        allocatedPeople,
-        unfilled,
-        missing,
-      ] = await Promise.all([
-        repo.demand(db, scope, f, false),
-        repo.demand(db, scope, f, true),
-        repo.allocated(db, scope, f, false),
-        repo.allocated(db, scope, f, true),
-        repo.people(db, scope, f),
-        repo.personLoad(db, scope, f),
-        repo.allocatedPeople(db, scope, f),
-        repo.unfilled(db, scope, f),
-        repo.skillsNobodyHolds(db, scope, f),
-      ])
-
-      const named = <T extends { g: string | null }>(rows: T[]) =>
-        rows.map((r) => ({ ...r, g: r.g ?? NO_SKILL }))
-      const demand = named(demandRows)
-      const allocated = named(allocatedRows)
-      // Each person's available time by month, from their holdings and secondments (the one capacity rule).
-      const byPerson = <T extends { person_id: number }>(rows: T[]) => {
-        const m = new Map<number, T[]>()
-        for (const r of rows) m.set(r.person_id, [...(m.get(r.person_id) ?? []), r])
-        return m
-      }
-      const holdings = byPerson(pool.holdings)
-      const secondments = byPerson(pool.secondments)
-      const skills = byPerson(pool.skills)
-      const available = new Map<number, number[]>()
-      for (const p of pool.people) {
-        const h = (holdings.get(p.id) ?? []).map((x) => ({
-          startsOn: x.starts_on,
-          endsOn: x.ends_on,
-          fteHundredths: x.fte_hundredths,
-        }))
-        const s = (secondments.get(p.id) ?? []).map((x) => ({
-          startsOn: x.starts_on,
-          endsOn: x.ends_on,
-          fteHundredths: x.fte_hundredths,
-          direction: x.direction as 'in' | 'out',
-        }))
-        available.set(
-          p.id,
-          months.map((m) => capacityInMonth(h, s, m).available),
-        )
-      }
-
-      const cellsFor = (
-        d: { g: string; period: string; fte: number }[],
-        a: { g: string; period: string; people: number; posts: number }[],
-        avail: number[],
-        name: string,
-      ): CapacityCell[] =>
-        months.map((period, i) => {
-          const al = a.find((x) => x.g === name && x.period === period)
-          return {
-            period,
-            demand: Number(d.find((x) => x.g === name && x.period === period)?.fte ?? 0),
-            allocated: Number(al?.people ?? 0),
-            toVacantPosts: Number(al?.posts ?? 0),
-            available: avail[i] ?? 0,
-          }
-        })
-
-      // Available time by group: a team's people, or the people holding a skill (a person with two skills
-      // counts under each).
-      const groupAvailable = new Map<string, number[]>()
-      const addTo = (g: string, fte: number[]) =>
-        groupAvailable.set(
-          g,
-          (groupAvailable.get(g) ?? months.map(() => 0)).map((v, i) => v + (fte[i] ?? 0)),
-        )
-      const total = months.map(() => 0)
-      for (const p of pool.people) {
-        const fte = available.get(p.id)!
-        fte.forEach((v, i) => (total[i]! += v))
-        if (by === 'team') addTo(p.team, fte)
-        else {
-          const mine = skills.get(p.id) ?? []
-          if (mine.length === 0) addTo(NO_SKILL, fte)
-          for (const s of mine) addTo(s.name, fte)
-        }
-      }
-      const names = new Set([...demand.map((d) => d.g), ...allocated.map((a) => a.g)])
-      const groups = [...names]
-        .sort((a, b) => a.localeCompare(b))
-        .map((name) => ({
-          name,
-          cells: cellsFor(demand, allocated, groupAvailable.get(name) ?? [], name),
-        }))
-
-      const names_ = new Map(pool.people.map((p) => [p.id, p.name]))
-      const overAllocated = load
-        .filter((l) => allocatedPeople.has(l.person_id!) && names_.has(l.person_id!))
-        .map((l) => ({
-          personId: l.person_id!,
-          name: names_.get(l.person_id!)!,
-          period: l.period,
-          allocated: Number(l.fte),
-          available: available.get(l.person_id!)?.[months.indexOf(l.period)] ?? 0,
-        }))
-        .filter((o) => o.allocated > o.available)
-        .sort((a, b) => a.name.localeCompare(b.name) || a.period.localeCompare(b.period))
-
-      return {
-        filter: f,
-        months,
-        groups,
-        totals: cellsFor(named(demandTotal), named(allocatedTotal), total, NO_SKILL),
-        overAllocated,
-        unfilled: unfilled.map((u) => ({
-          roleId: u.role_id,
-          projectId: u.project_id,
-          projectReference: u.project_reference,
-          title: u.title,
-          firstPeriod: u.first_period,
-          months: Number(u.months),
-          gap: Number(u.gap),
-          atStart: u.forecast_start !== null && periodOf(u.forecast_start) === u.first_period,
-        })),
-        skillsNobodyHolds: missing,
-      }
+    /** The capacity report for the filter (read-only: the same object answers until something changes). */
+    report(scope: Scope, q: CapacityQuery): Promise<CapacityReport> {
+      const variant = JSON.stringify([q.programmeId, q.team, q.skillId, q.from, q.to, q.by ?? 'skill'])
+      return remembered(scope, variant, () => computeReport(db, scope, q))
     },
+  }
+}
+
+async function computeReport(db: Kysely<DB>, scope: Scope, q: CapacityQuery): Promise<CapacityReport> {
+  const by = q.by ?? 'skill'
+  const { from, to } = await periodOfReport(db, scope, q, by)
+  const f: CapacityFilter = { ...q, from, to, by }
+  const months = periodsBetween(from, to)
+  const [
+    demandRows,
+    demandTotal,
+    allocatedRows,
+    allocatedTotal,
+    pool,
+    load,
+    allocatedPeople,
+    unfilled,
+    missing,
+  ] = await Promise.all([
+    repo.demand(db, scope, f, false),
+    repo.demand(db, scope, f, true),
+    repo.allocated(db, scope, f, false),
+    repo.allocated(db, scope, f, true),
+    repo.people(db, scope, f),
+    repo.personLoad(db, scope, f),
+    repo.allocatedPeople(db, scope, f),
+    repo.unfilled(db, scope, f),
+    repo.skillsNobodyHolds(db, scope, f),
+  ])
+
+  const named = <T extends { g: string | null }>(rows: T[]) => rows.map((r) => ({ ...r, g: r.g ?? NO_SKILL }))
+  const demand = named(demandRows)
+  const allocated = named(allocatedRows)
+  // Each person's available time by month, from their holdings and secondments (the one capacity rule).
+  const byPerson = <T extends { person_id: number }>(rows: T[]) => {
+    const m = new Map<number, T[]>()
+    for (const r of rows) m.set(r.person_id, [...(m.get(r.person_id) ?? []), r])
+    return m
+  }
+  const holdings = byPerson(pool.holdings)
+  const secondments = byPerson(pool.secondments)
+  const skills = byPerson(pool.skills)
+  const available = new Map<number, number[]>()
+  for (const p of pool.people) {
+    const h = (holdings.get(p.id) ?? []).map((x) => ({
+      startsOn: x.starts_on,
+      endsOn: x.ends_on,
+      fteHundredths: x.fte_hundredths,
+    }))
+    const s = (secondments.get(p.id) ?? []).map((x) => ({
+      startsOn: x.starts_on,
+      endsOn: x.ends_on,
+      fteHundredths: x.fte_hundredths,
+      direction: x.direction as 'in' | 'out',
+    }))
+    available.set(
+      p.id,
+      months.map((m) => capacityInMonth(h, s, m).available),
+    )
+  }
+
+  const cellsFor = (
+    d: { g: string; period: string; fte: number }[],
+    a: { g: string; period: string; people: number; posts: number }[],
+    avail: number[],
+    name: string,
+  ): CapacityCell[] =>
+    months.map((period, i) => {
+      const al = a.find((x) => x.g === name && x.period === period)
+      return {
+        period,
+        demand: Number(d.find((x) => x.g === name && x.period === period)?.fte ?? 0),
+        allocated: Number(al?.people ?? 0),
+        toVacantPosts: Number(al?.posts ?? 0),
+        available: avail[i] ?? 0,
+      }
+    })
+
+  // Available time by group: a team's people, or the people holding a skill (a person with two skills
+  // counts under each).
+  const groupAvailable = new Map<string, number[]>()
+  const addTo = (g: string, fte: number[]) =>
+    groupAvailable.set(
+      g,
+      (groupAvailable.get(g) ?? months.map(() => 0)).map((v, i) => v + (fte[i] ?? 0)),
+    )
+  const total = months.map(() => 0)
+  for (const p of pool.people) {
+    const fte = available.get(p.id)!
+    fte.forEach((v, i) => (total[i]! += v))
+    if (by === 'team') addTo(p.team, fte)
+    else {
+      const mine = skills.get(p.id) ?? []
+      if (mine.length === 0) addTo(NO_SKILL, fte)
+      for (const s of mine) addTo(s.name, fte)
+    }
+  }
+  const names = new Set([...demand.map((d) => d.g), ...allocated.map((a) => a.g)])
+  const groups = [...names]
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => ({
+      name,
+      cells: cellsFor(demand, allocated, groupAvailable.get(name) ?? [], name),
+    }))
+
+  const names_ = new Map(pool.people.map((p) => [p.id, p.name]))
+  const overAllocated = load
+    .filter((l) => allocatedPeople.has(l.person_id!) && names_.has(l.person_id!))
+    .map((l) => ({
+      personId: l.person_id!,
+      name: names_.get(l.person_id!)!,
+      period: l.period,
+      allocated: Number(l.fte),
+      available: available.get(l.person_id!)?.[months.indexOf(l.period)] ?? 0,
+    }))
+    .filter((o) => o.allocated > o.available)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.period.localeCompare(b.period))
+
+  return {
+    filter: f,
+    months,
+    groups,
+    totals: cellsFor(named(demandTotal), named(allocatedTotal), total, NO_SKILL),
+    overAllocated,
+    unfilled: unfilled.map((u) => ({
+      roleId: u.role_id,
+      projectId: u.project_id,
+      projectReference: u.project_reference,
+      title: u.title,
+      firstPeriod: u.first_period,
+      months: Number(u.months),
+      gap: Number(u.gap),
+      atStart: u.forecast_start !== null && periodOf(u.forecast_start) === u.first_period,
+    })),
+    skillsNobodyHolds: missing,
   }
 }
 
