@@ -1,4 +1,5 @@
-import { SaxesParser, type SaxesTagNS } from 'saxes'
+import { createRequire } from 'node:module'
+import type { SaxesParser as SaxesParserType, SaxesTagNS } from 'saxes'
 
 // An uploaded SVG logo is parsed as XML (saxes: a strict, maintained, non-validating parser that never fetches
 // or expands a DTD) and written out again from an allowlist: only SVG drawing elements and presentation
@@ -151,6 +152,8 @@ export function sanitiseSvg(input: Buffer): SanitisedSvg {
   let sawRoot = false
   let problem: string | null = null
 
+  // Loaded when a logo is uploaded, not at start-up (an upload is rare; the parser stayed in every process).
+  const { SaxesParser } = createRequire(import.meta.url)('saxes') as { SaxesParser: typeof SaxesParserType }
   const parser = new SaxesParser({ xmlns: true, position: false })
   const keptParent = () => stack.length > 0 && stack.every((s) => s.kept)
 
