@@ -1,6 +1,6 @@
 /**
  * The foundation benchmark on W1 (see bench/generate.ts and BENCHMARKS.md):
- *   npm run bench [-- --duration 10 --connections 16]
+ *   npm run bench [-- --duration 5 --rounds 3 --connections 16]
  * Builds the server, starts it on a copy of W1 (measuring start to first 200), starts the floors
  * (bench/floor.ts) in their own process, and measures with autocannon, 16 connections:
  *   GET /api/v1/projects?limit=100 against a bare Fastify route running the same SQL, and against a
@@ -8,6 +8,8 @@
  *   GET / (the dashboard) against a bare render of the same GOV.UK Frontend page.
  * On a machine with two or more cores the load generator (this process) runs on one core and the
  * servers on the others (taskset), so the ratios do not swing with where the scheduler puts them.
+ * Each route and its floors are measured in turn, `--rounds` times over (A, floor, A, floor, …), and each ratio
+ * is the median of the rounds' ratios: a machine whose speed drifts during a run moves both sides of a pair.
  * Prints a table and one final JSON line; writes bench/out/latest.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -25,12 +27,14 @@ import { BENCH_EMAIL, BENCH_PASSWORD, generateW1 } from './generate.ts'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     'skip-build': { type: 'boolean', default: false },
   },
 })
 const DURATION = Number(values.duration)
+const ROUNDS = Math.max(1, Number(values.rounds))
 const CONNECTIONS = Number(values.connections)
 const root = projectRoot()
 const out = path.join(root, 'bench', 'out')
@@ -72,8 +76,20 @@ function rssMb(pid: number): number {
   return kb / 1024
 }
 
-async function load(url: string, headers: Record<string, string>, watchPid?: number) {
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }) // warm-up, not counted
+interface Measured {
+  reqPerSec: number
+  p50: number
+  p99: number
+  peakRssMb: number
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  watchPid?: number,
+  warm = true,
+): Promise<Measured> {
+  if (warm) await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }) // warm-up, not counted
   let peak = 0
   const timer = watchPid ? setInterval(() => (peak = Math.max(peak, rssMb(watchPid))), 100) : null
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers })
@@ -200,19 +216,48 @@ async function main() {
 
     const floorBase = `http://127.0.0.1:${FLOOR_PORT}`
     const cookie = await signIn(appBase)
-    log(`Measuring: ${CONNECTIONS} connections, ${DURATION} s each (after a 2 s warm-up)`)
-    const projects = await load(
-      `${appBase}/api/v1/projects?limit=100`,
-      { authorization: `Bearer ${token}` },
-      app.pid,
+    log(
+      `Measuring: ${CONNECTIONS} connections, ${DURATION} s each, ${ROUNDS} rounds of each route and its floors (after a 2 s warm-up)`,
     )
-    const projectsFloor = await load(`${floorBase}/projects`, {})
-    const projectsStatic = await load(`${floorBase}/projects-static`, {})
-    const dashboard = await load(`${appBase}/`, { cookie, accept: 'text/html' }, app.pid)
-    const dashboardFloor = await load(`${floorBase}/dashboard`, {})
-    const peakRssMb = Math.max(projects.peakRssMb, dashboard.peakRssMb)
-
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    /** The round with the median of `by`, so a row's figures come from one measurement. */
+    const medianOf = <T>(rows: T[], by: (r: T) => number) =>
+      [...rows].sort((a, b) => by(a) - by(b))[Math.floor(rows.length / 2)]!
+    const rounds: Array<{
+      projects: Measured
+      projectsFloor: Measured
+      projectsStatic: Measured
+      dashboard: Measured
+      dashboardFloor: Measured
+    }> = []
+    for (let i = 0; i < ROUNDS; i++) {
+      const warm = i === 0
+      const projects = await load(
+        `${appBase}/api/v1/projects?limit=100`,
+        { authorization: `Bearer ${token}` },
+        app.pid,
+        warm,
+      )
+      const projectsFloor = await load(`${floorBase}/projects`, {}, undefined, warm)
+      const projectsStatic = await load(`${floorBase}/projects-static`, {}, undefined, warm)
+      const dashboard = await load(`${appBase}/`, { cookie, accept: 'text/html' }, app.pid, warm)
+      const dashboardFloor = await load(`${floorBase}/dashboard`, {}, undefined, warm)
+      rounds.push({ projects, projectsFloor, projectsStatic, dashboard, dashboardFloor })
+      log(
+        `  round ${i + 1}: list ${projects.reqPerSec} req/s (static floor ${projectsStatic.reqPerSec}: ${ratio(projects.reqPerSec, projectsStatic.reqPerSec)}), dashboard ${dashboard.reqPerSec} req/s (floor ${dashboardFloor.reqPerSec}: ${ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec)})`,
+      )
+    }
+    const projects = medianOf(rounds, (r) => r.projects.reqPerSec).projects
+    const projectsFloor = medianOf(rounds, (r) => r.projectsFloor.reqPerSec).projectsFloor
+    const projectsStatic = medianOf(rounds, (r) => r.projectsStatic.reqPerSec).projectsStatic
+    const dashboard = medianOf(rounds, (r) => r.dashboard.reqPerSec).dashboard
+    const dashboardFloor = medianOf(rounds, (r) => r.dashboardFloor.reqPerSec).dashboardFloor
+    const peakRssMb = Math.max(...rounds.flatMap((r) => [r.projects.peakRssMb, r.dashboard.peakRssMb]))
+    const listRatio = median(rounds.map((r) => ratio(r.projects.reqPerSec, r.projectsFloor.reqPerSec)))
+    const staticRatio = median(rounds.map((r) => ratio(r.projects.reqPerSec, r.projectsStatic.reqPerSec)))
+    const dashboardRatio = median(rounds.map((r) => ratio(r.dashboard.reqPerSec, r.dashboardFloor.reqPerSec)))
+    const dashboardP99 = median(rounds.map((r) => r.dashboard.p99))
     const result = {
       benchmark: 'foundation-w1',
       date: new Date().toISOString(),
@@ -225,32 +270,32 @@ async function main() {
       connections: CONNECTIONS,
       loadGeneratorPinned: pinned,
       durationSeconds: DURATION,
+      rounds: ROUNDS,
       projectList: {
         ...projects,
         floor: projectsFloor,
-        ratio: ratio(projects.reqPerSec, projectsFloor.reqPerSec),
+        ratio: listRatio,
         staticFloor: projectsStatic,
-        staticRatio: ratio(projects.reqPerSec, projectsStatic.reqPerSec),
+        staticRatio,
         target: '≥ 0.6× floor, ≥ 0.5× static floor',
       },
       dashboard: {
         ...dashboard,
         floor: dashboardFloor,
-        ratio: ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec),
+        ratio: dashboardRatio,
         target: '≥ 0.7× floor, p99 < 100 ms',
       },
       peakRssMb,
       startToFirst200Ms,
       pass: {
-        projectList:
-          ratio(projects.reqPerSec, projectsFloor.reqPerSec) >= 0.6 &&
-          ratio(projects.reqPerSec, projectsStatic.reqPerSec) >= 0.5,
-        dashboard: ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec) >= 0.7 && dashboard.p99 < 100,
+        projectList: listRatio >= 0.6 && staticRatio >= 0.5,
+        dashboard: dashboardRatio >= 0.7 && dashboardP99 < 100,
         rss: peakRssMb <= 150,
         start: startToFirst200Ms <= 3000,
       },
     }
     log('')
+    log('Medians of the rounds (each ratio the median of the rounds’ ratios):')
     log('                          req/s    p50 ms   p99 ms   floor req/s   ratio')
     log(
       `GET /api/v1/projects   ${String(projects.reqPerSec).padStart(8)} ${String(projects.p50).padStart(8)} ${String(projects.p99).padStart(8)} ${String(projectsFloor.reqPerSec).padStart(12)} ${String(result.projectList.ratio).padStart(7)}`,
