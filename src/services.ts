@@ -85,6 +85,8 @@ export function createServices(database: Database, config: Config) {
   const ssoSettings = ssoArea.createSsoSettings(db, config)
   const auth = createAuthService(db, {
     passwordSignInAllowed: (userId) => ssoSettings.passwordSignInAllowed(userId),
+    switchRefusal: (userId, through, organisationId) =>
+      ssoSettings.switchRefusal(userId, through, organisationId),
   })
   const accountSessions = createAccountSessionsService(db)
   const secondFactor = createSecondFactorService(db)

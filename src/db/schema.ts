@@ -77,6 +77,11 @@ export interface SessionTable {
   device: string | null
   /** The client address the session was started from (migration 0017). */
   address: string | null
+  /**
+   * The organisation whose identity provider signed the session in; null for a password (migration 0043).
+   * Moving the session to another organisation depends on it (modules/sso: switchNeeds).
+   */
+  signed_in_through: number | null
 }
 
 export interface SignInThrottleTable {
