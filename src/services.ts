@@ -89,7 +89,7 @@ export function createServices(database: Database, config: Config) {
       ssoSettings.switchRefusal(userId, through, organisationId),
   })
   const accountSessions = createAccountSessionsService(db)
-  const secondFactor = createSecondFactorService(db)
+  const secondFactor = createSecondFactorService(db, { secretKey: config.secretKey })
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
   // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.
