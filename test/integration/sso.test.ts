@@ -378,8 +378,18 @@ describe(`sign-in through an OpenID provider (${dialectName()})`, () => {
     assert.match(await sessionOrg(viaBeta.agent), /Beta Borough Council/)
 
     // Through Alpha's own provider the same person works in Alpha, and that session cannot wander into Beta.
-    const viaAlpha = await signInAs('alpha', 'sub-beta-sm')
+    // The browser's Beta session, which it can no longer reach, ends.
+    const betaSessions = () =>
+      t.database.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', person.id)
+        .where('organisation_id', '=', t.orgs.b.id)
+        .execute()
+    assert.equal((await betaSessions()).length, 1)
+    const viaAlpha = await signInAs('alpha', 'sub-beta-sm', viaBeta.agent)
     assert.equal(viaAlpha.page.status, 303, viaAlpha.page.text)
+    assert.equal((await betaSessions()).length, 0)
     assert.match(await sessionOrg(viaAlpha.agent), /Alpha District Council/)
     const back = await viaAlpha.agent.post('/account/organisation', { organisationId: String(t.orgs.b.id) })
     assert.equal(back.status, 403)
