@@ -7,7 +7,7 @@ import { errorList, field, FormBody } from '../../web/forms.ts'
 import { safeReturnTo, throttledMessage } from './auth.routes.ts'
 import { clearPendingCookie, findPendingSignIn, PENDING_COOKIE } from './pending-sign-in.ts'
 import { groupedSecret, otpauthUri } from './totp.rules.ts'
-import { UNREADABLE_SECRET_MESSAGE } from './second-factor.service.ts'
+import { UNREADABLE_SECRET_MESSAGE } from './second-factor-secrets.ts'
 
 export const OTP_ISSUER = 'Oversight'
 

@@ -4,7 +4,8 @@ import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { verifyPassword } from '../../auth/passwords.ts'
-import { openSecret, sealSecret, type SecretKey } from '../../auth/secret-box.ts'
+import type { SecretKey } from '../../auth/secret-box.ts'
+import { secondFactorSealing } from './second-factor-secrets.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { updateOrganisation } from '../organisation/organisation.service.ts'
 import { createSignInThrottle, secondFactorKeys } from './sign-in-throttle.ts'
@@ -43,15 +44,6 @@ export type CodeCheck =
 export type Attempt = CodeCheck | { ok: false; retryAfterSeconds: number }
 
 const recoveryHash = (code: string): string => sha256(`recovery:${normaliseRecoveryCode(code)}`)
-
-/** What a sealed secret is bound to: a sealed value copied to another person's row does not open there. */
-const sealContext = (userId: number) => `totp:${userId}`
-/** A sealed value starts so (auth/secret-box.ts); a base32 secret, of A–Z and 2–7 only, never does. */
-const isSealed = (stored: string) => stored.startsWith('v1.')
-
-/** The message for a secret that does not open, where a person enters a code. */
-export const UNREADABLE_SECRET_MESSAGE =
-  'Oversight cannot check authenticator codes at the moment: its secret key has changed. Enter one of your recovery codes, or ask whoever runs Oversight'
 
 /**
  * Whether a person must have a second factor: one of their organisations (that they have not left) asks it
@@ -93,19 +85,8 @@ export async function secondFactorEnrolled(
 
 export function createSecondFactorService(db: Kysely<DB>, opts: { secretKey: SecretKey | null }) {
   const throttle = createSignInThrottle(db)
-  const key = opts.secretKey
 
-  /**
-   * Issue 13: sealed with OVERSIGHT_SECRET_KEY when the server has one. Without a key the secret is kept as
-   * before (base32), and sealed at the next start-up that has one (sealStoredSecrets).
-   */
-  const seal = (userId: number, secret: string) =>
-    key ? sealSecret(key, secret, sealContext(userId)) : secret
-  /** The base32 secret, or null when it is sealed under another key, or sealed and the server has none. */
-  const open = (userId: number, stored: string): string | null => {
-    if (!isSealed(stored)) return stored
-    return key ? openSecret(key, stored, sealContext(userId)) : null
-  }
+  const { seal, open, isSealed } = secondFactorSealing(opts.secretKey)
 
   /**
    * One try at the second factor, throttled as sign-in is (sign-in-throttle.ts): refused unchecked while
@@ -279,7 +260,7 @@ export function createSecondFactorService(db: Kysely<DB>, opts: { secretKey: Sec
           if (open(row.user_id, row.secret) === null) unreadable++
           continue
         }
-        if (!key) continue
+        if (!opts.secretKey) continue
         const done = await db
           .updateTable('second_factors')
           .set({ secret: seal(row.user_id, row.secret) })
