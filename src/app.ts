@@ -42,7 +42,9 @@ import { statusReportsApi } from './modules/status-reports/status-reports.api.ts
 import { historyRoutes } from './modules/audit/history.routes.ts'
 import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts'
 import { organisationRoutes } from './modules/organisation/organisation.routes.ts'
+import { brandApi } from './modules/organisation/brand/brand.api.ts'
 import { brandRoutes } from './modules/organisation/brand/brand.routes.ts'
+import { programmeTimelineApi } from './modules/programmes/programme-timeline.api.ts'
 import { programmeTimelineRoutes } from './modules/programmes/programme-timeline.routes.ts'
 import { invitationRoutes } from './modules/organisation/invitations.routes.ts'
 import { workingCalendarApi } from './modules/organisation/working-calendar.api.ts'
@@ -232,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(programmesRoutes)
   await app.register(programmesApi)
   await app.register(programmeTimelineRoutes)
+  await app.register(programmeTimelineApi)
   await app.register(projectsRoutes)
   await app.register(projectsApi)
   await app.register(milestonesRoutes)
@@ -261,6 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(historyRoutes)
   await app.register(organisationRoutes)
   await app.register(brandRoutes)
+  await app.register(brandApi)
   await app.register(invitationRoutes)
   await app.register(workingCalendarRoutes)
   await app.register(workingCalendarApi)

@@ -29,6 +29,14 @@ async function main(): Promise<void> {
 
   const demo = config.demo ? await loadDemoIfEmpty(database.db, config.demoPassword) : null
   const app = await buildApp({ config, database })
+  // Issue 13: second-factor secrets stored while there was no key are sealed once there is one; any that do
+  // not open with this key are reported now rather than found one sign-in at a time.
+  const secrets = await app.services.secondFactor.sealStoredSecrets()
+  if (secrets.sealed > 0) app.log.info({ sealed: secrets.sealed }, 'second-factor secrets sealed')
+  if (secrets.unreadable > 0)
+    process.stderr.write(
+      `${secrets.unreadable} stored second-factor secret(s) do not open with ${config.secretKey ? 'this OVERSIGHT_SECRET_KEY: was the key changed? Those people can sign in with a recovery code, or an administrator can turn their second factor off' : 'no OVERSIGHT_SECRET_KEY: set the key they were sealed with'}\n`,
+    )
 
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null
   let closing = false

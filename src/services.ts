@@ -85,9 +85,11 @@ export function createServices(database: Database, config: Config) {
   const ssoSettings = ssoArea.createSsoSettings(db, config)
   const auth = createAuthService(db, {
     passwordSignInAllowed: (userId) => ssoSettings.passwordSignInAllowed(userId),
+    switchRefusal: (userId, through, organisationId) =>
+      ssoSettings.switchRefusal(userId, through, organisationId),
   })
   const accountSessions = createAccountSessionsService(db)
-  const secondFactor = createSecondFactorService(db)
+  const secondFactor = createSecondFactorService(db, { secretKey: config.secretKey })
   const tokens = createTokensService(db)
   const programmes = createProgrammesService(db)
   // Tolerances listen to project, milestone and risk saves; the listener joins once it is built, below.

@@ -77,6 +77,11 @@ export interface SessionTable {
   device: string | null
   /** The client address the session was started from (migration 0017). */
   address: string | null
+  /**
+   * The organisation whose identity provider signed the session in; null for a password (migration 0043).
+   * Moving the session to another organisation depends on it (modules/sso: switchNeeds).
+   */
+  signed_in_through: number | null
 }
 
 export interface SignInThrottleTable {
@@ -91,7 +96,10 @@ export interface SignInThrottleTable {
 /** A person's authenticator (TOTP) secret; active once confirmed with a code (migration 0034). */
 export interface SecondFactorTable {
   user_id: number
-  /** Base32, as the authenticator app is given it. */
+  /**
+   * Sealed with OVERSIGHT_SECRET_KEY (`v1.…`, auth/secret-box.ts, migration 0043); base32 as the app is given
+   * it only while the server has no key, until a start-up with one seals it.
+   */
   secret: string
   confirmed_at: string | null
   /** The last 30-second time step a code was accepted for: no code at or before it works again. */

@@ -258,6 +258,88 @@ describe(`the council's own look: name, logo, header colour (${dialectName()})`,
     assert.equal((await orgA()).display_name, 'Marshland District Council')
   })
 
+  it('the API reads the look and changes it with the same checks, against the version, audited', async () => {
+    interface Look {
+      version: number
+      name: string
+      displayName: string | null
+      headerColour: string | null
+      headerText: string
+      logoUrl: string | null
+    }
+    const viewer = await t.api(await t.tokenFor(t.orgs.a.users.viewer), 'GET', '/api/v1/organisation/brand')
+    assert.equal(viewer.statusCode, 200, viewer.body)
+    const look = viewer.json<Look>()
+    assert.equal(look.name, 'Marshland District Council')
+    assert.equal(look.version, (await orgA()).version)
+    const admin = await t.tokenFor(t.orgs.a.users.administrator)
+    const before = await orgA()
+    const dim = await t.api(admin, 'PATCH', '/api/v1/organisation/brand', {
+      version: look.version,
+      headerColour: '#ffdd00',
+      headerText: 'light',
+    })
+    assert.equal(dim.statusCode, 400, dim.body)
+    assert.match(dim.json<{ fields: Record<string, string> }>().fields.headerColour!, /4\.5:1/)
+    assert.deepEqual(await orgA(), before)
+    const stale = await t.api(admin, 'PATCH', '/api/v1/organisation/brand', {
+      version: look.version - 1,
+      displayName: 'Stale name',
+    })
+    assert.equal(stale.statusCode, 409)
+    const saved = await t.api(admin, 'PATCH', '/api/v1/organisation/brand', {
+      version: look.version,
+      displayName: 'Marshland Council',
+      headerColour: '#1d4f3a',
+      headerText: 'light',
+    })
+    assert.equal(saved.statusCode, 200, saved.body)
+    assert.deepEqual(saved.json<Look>(), {
+      ...look,
+      version: look.version + 1,
+      name: 'Marshland Council',
+      displayName: 'Marshland Council',
+      headerColour: '#1d4f3a',
+      headerText: 'light',
+    })
+    const event = await t.database.db
+      .selectFrom('audit_events')
+      .select('after_json')
+      .where('entity_type', '=', 'organisation')
+      .where('organisation_id', '=', t.orgs.a.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.match(String(event.after_json), /Marshland Council/)
+    // Only what is sent changes: the colour stays when only the name does.
+    const renamed = await t.api(admin, 'PATCH', '/api/v1/organisation/brand', {
+      version: look.version + 1,
+      displayName: 'Marshland District Council',
+    })
+    assert.equal(renamed.json<Look>().headerColour, '#1d4f3a')
+    const restored = await t.api(admin, 'PATCH', '/api/v1/organisation/brand', {
+      version: look.version + 2,
+      headerColour: look.headerColour ?? '',
+      headerText: look.headerText,
+    })
+    assert.equal(restored.statusCode, 200, restored.body)
+    const refused = await t.api(
+      await t.tokenFor(t.orgs.a.users.programme_manager),
+      'PATCH',
+      '/api/v1/organisation/brand',
+      {
+        version: look.version + 3,
+        displayName: 'Not mine to change',
+      },
+    )
+    assert.equal(refused.statusCode, 403)
+    const other = await t.api(
+      await t.tokenFor(t.orgs.b.users.administrator),
+      'GET',
+      '/api/v1/organisation/brand',
+    )
+    assert.doesNotMatch(other.body, /Marshland/)
+  })
+
   it('the public site shows the organisation’s name as shown, colour and logo', async () => {
     const settings = await adminA.get('/settings/publication')
     const v = settings.document.querySelector('input[name="version"]')!.getAttribute('value')!

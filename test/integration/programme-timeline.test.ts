@@ -200,6 +200,58 @@ describe(`programme timeline (${dialectName()})`, () => {
     )
   })
 
+  it('the API gives the same timeline as dates, through the same visibility rule', async () => {
+    const apiUrl = `/api/v1/programmes/${programmeId}/timeline`
+    const viewer = await t.api(await t.tokenFor(t.orgs.a.users.viewer), 'GET', apiUrl)
+    assert.equal(viewer.statusCode, 200, viewer.body)
+    const body = viewer.json<{
+      programme: { id: number; reference: string; name: string }
+      today: string
+      projects: Array<{
+        reference: string
+        baseline: { start: string | null; end: string | null }
+        forecast: { start: string | null; end: string | null }
+        actual: { start: string | null; end: string | null }
+        milestones: Array<{
+          id: number
+          status: string
+          name: string
+          baselineDate: string | null
+          forecastDate: string | null
+          actualDate: string | null
+        }>
+      }>
+    }>()
+    assert.deepEqual(body.programme, { id: programmeId, reference: 'TL-1', name: 'Coastal resilience' })
+    assert.equal(body.today, todayInLondon())
+    assert.deepEqual(
+      body.projects.map((p) => p.reference),
+      ['TL-DUNE', 'TL-SEA'],
+    )
+    const sea = body.projects[1]!
+    assert.deepEqual(sea.baseline, { start: '2025-04-01', end: '2026-09-30' })
+    assert.deepEqual(sea.forecast, { start: '2025-04-01', end: '2027-01-29' })
+    assert.deepEqual(sea.actual, { start: '2025-04-07', end: null })
+    assert.deepEqual(sea.milestones[0], {
+      id: sea.milestones[0]!.id,
+      name: 'Contractor appointed',
+      status: 'complete',
+      baselineDate: '2025-05-30',
+      forecastDate: null,
+      actualDate: '2025-06-13',
+    })
+    const officer = await t.api(await t.tokenFor(t.orgs.a.users.partner_officer), 'GET', apiUrl)
+    assert.equal(officer.statusCode, 200)
+    assert.deepEqual(
+      officer.json<typeof body>().projects.map((p) => p.reference),
+      ['TL-SEA'],
+    )
+    assert.doesNotMatch(officer.body, /Dune planting|Planting season one/)
+    const other = await t.api(await t.tokenFor(t.orgs.b.users.administrator), 'GET', apiUrl)
+    assert.equal(other.statusCode, 404)
+    assert.doesNotMatch(other.body, /Coastal resilience/)
+  })
+
   it('another organisation finds no such programme', async () => {
     const other = await t.signIn(t.orgs.b.users.administrator)
     assert.equal((await other.get(url())).status, 404)

@@ -355,6 +355,82 @@ describe(`sign-in through an OpenID provider (${dialectName()})`, () => {
     assert.match((await own.agent.get('/account')).text, /Beta Borough Council/)
   })
 
+  it('a session keeps to how it signed in: switching organisation needs that organisation’s own sign-in', async () => {
+    // Beta's service manager also belongs to Alpha: both sign in through the same issuer, each with its client.
+    const person = t.orgs.b.users.service_manager
+    idp.accounts.set('sub-beta-sm', { email: person.email, email_verified: true })
+    const at = new Date().toISOString()
+    await t.database.db
+      .insertInto('memberships')
+      .values({ organisation_id: t.orgs.a.id, user_id: person.id, role: 'viewer', created_at: at })
+      .execute()
+    const sessionOrg = async (agent: Agent) =>
+      (await agent.get('/account')).document.querySelector('.govuk-summary-list')!.textContent
+
+    // Through Beta's provider: Alpha has not been asked, so the switch is refused and the session stays put.
+    const viaBeta = await signInAs('beta', 'sub-beta-sm')
+    assert.equal(viaBeta.page.status, 303, viaBeta.page.text)
+    const refused = await viaBeta.agent.post('/account/organisation', { organisationId: String(t.orgs.a.id) })
+    assert.equal(refused.status, 403)
+    assert.match(refused.text, /There is a problem/)
+    assert.match(refused.text, /sign in through Alpha Login to work in Alpha District Council/)
+    assert.ok(refused.document.querySelector('a[href="/sign-in/sso/alpha?returnTo=%2F"]'))
+    assert.match(await sessionOrg(viaBeta.agent), /Beta Borough Council/)
+
+    // Through Alpha's own provider the same person works in Alpha, and that session cannot wander into Beta.
+    // The browser's Beta session, which it can no longer reach, ends.
+    const betaSessions = () =>
+      t.database.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', person.id)
+        .where('organisation_id', '=', t.orgs.b.id)
+        .execute()
+    assert.equal((await betaSessions()).length, 1)
+    const viaAlpha = await signInAs('alpha', 'sub-beta-sm', viaBeta.agent)
+    assert.equal(viaAlpha.page.status, 303, viaAlpha.page.text)
+    assert.equal((await betaSessions()).length, 0)
+    assert.match(await sessionOrg(viaAlpha.agent), /Alpha District Council/)
+    const back = await viaAlpha.agent.post('/account/organisation', { organisationId: String(t.orgs.b.id) })
+    assert.equal(back.status, 403)
+    assert.match(back.text, /sign in through Beta Login to work in Beta Borough Council/)
+
+    // A password session moves between organisations that both take passwords.
+    const withPassword = await t.signIn(person)
+    const moved = await withPassword.post('/account/organisation', { organisationId: String(t.orgs.a.id) })
+    assert.equal(moved.status, 303, moved.text)
+    assert.match(await sessionOrg(withPassword), /Alpha District Council/)
+
+    // Beta turns passwords off: the password session can no longer move into Beta.
+    const betaAdmin = await t.signIn(t.orgs.b.users.administrator)
+    const off = await configure(betaAdmin, {
+      providerName: 'Beta Login',
+      issuer: idp.issuer,
+      clientId: 'oversight-beta',
+      allowedDomains: 'beta.test',
+      localPasswordsAllowed: 'no',
+    })
+    assert.equal(off.status, 303, off.text)
+    const intoBeta = await withPassword.post('/account/organisation', { organisationId: String(t.orgs.b.id) })
+    assert.equal(intoBeta.status, 403)
+    assert.match(intoBeta.text, /Beta Borough Council signs in only through Beta Login/)
+    assert.match(await sessionOrg(withPassword), /Alpha District Council/)
+
+    const on = await configure(betaAdmin, {
+      providerName: 'Beta Login',
+      issuer: idp.issuer,
+      clientId: 'oversight-beta',
+      allowedDomains: 'beta.test',
+    })
+    assert.equal(on.status, 303, on.text)
+    await t.database.db
+      .updateTable('memberships')
+      .set({ left_at: at })
+      .where('organisation_id', '=', t.orgs.a.id)
+      .where('user_id', '=', person.id)
+      .execute()
+  })
+
   it('a provider that does not answer gets a clear page, and nothing changes', async () => {
     const beta = await t.signIn(t.orgs.b.users.administrator)
     const saved = await configure(beta, {

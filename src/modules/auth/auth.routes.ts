@@ -8,6 +8,7 @@ import {
 } from '../../plugins/auth.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
 import { setPendingCookie } from './pending-sign-in.ts'
+import type { SwitchRefused } from './auth.service.ts'
 
 // Any host name will do: it only gives relative values a base, and nothing is ever fetched from it.
 const RETURN_BASE = 'http://oversight.invalid'
@@ -148,13 +149,29 @@ export async function authRoutes(app: FastifyInstance) {
     { config: { policy: 'signedIn' }, schema: { body: FormBody } },
     async (request, reply) => {
       const id = Number(field(request.body, 'organisationId'))
-      if (!Number.isSafeInteger(id) || !(await auth.switchOrganisation(request.actor!, id))) {
-        const errors = { organisationId: 'Select one of your organisations' }
+      const switched = Number.isSafeInteger(id)
+        ? await auth.switchOrganisation(request.actor!, id)
+        : { ok: false as const }
+      if (!switched.ok) {
+        // Issue 13: a session keeps to how it signed in; another organisation may ask for its own sign-in.
+        const refused = switched.refused
+        const errors = {
+          organisationId: refused ? switchRefusedMessage(refused) : 'Select one of your organisations',
+        }
         const organisations = await auth.organisationsOf(request.actor!.userId)
         return reply.render(
           'auth/views/account.njk',
-          { title: 'Your account', organisations, errors, errorList: errorList(errors) },
-          400,
+          {
+            title: 'Your account',
+            organisations,
+            errors,
+            errorList: errorList(errors),
+            signInThrough: refused?.provider
+              ? `/sign-in/sso/${encodeURIComponent(refused.provider.slug)}?returnTo=${encodeURIComponent('/')}`
+              : null,
+            signInThroughName: refused?.provider?.name,
+          },
+          refused ? 403 : 400,
         )
       }
       reply.flash('You are now working in another organisation')
@@ -198,4 +215,13 @@ export async function authRoutes(app: FastifyInstance) {
       )
     },
   )
+}
+
+function switchRefusedMessage(refused: SwitchRefused): string {
+  const { organisationName: org, provider } = refused
+  if (refused.needs === 'own-provider' && provider)
+    return `${org} signs in only through ${provider.name}: sign in through ${provider.name} to work in ${org}`
+  return provider
+    ? `You signed in through another organisation’s account: sign in through ${provider.name} to work in ${org}, or sign out and sign in with your password`
+    : `You signed in through another organisation’s account: sign out and sign in with your password to work in ${org}`
 }

@@ -50,12 +50,29 @@ export interface SignInFrom {
 export interface SessionOrigin {
   address?: string
   userAgent?: string
+  /** The organisation whose identity provider signed the person in; none for a password. */
+  signedInThrough?: number
+}
+
+/** Why a session may not move into an organisation yet, and what would let it (modules/sso decides). */
+export interface SwitchRefused {
+  needs: 'own-provider' | 'sign-in-again'
+  organisationName: string
+  provider: { slug: string; name: string } | null
 }
 
 export interface AuthOptions {
   /** Whether the person may sign in with a password (modules/sso: an organisation can turn passwords off). */
   passwordSignInAllowed?: (userId: number) => Promise<boolean>
+  /** Whether a session signed in as it was may move into the organisation (modules/sso: a session keeps to its sign-in). */
+  switchRefusal?: (
+    userId: number,
+    signedInThrough: number | null,
+    organisationId: number,
+  ) => Promise<SwitchRefused | null>
 }
+
+export type SwitchResult = { ok: true } | { ok: false; refused?: SwitchRefused }
 
 export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
   const throttle = createSignInThrottle(db)
@@ -117,6 +134,7 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
         expires_at: new Date(Date.now() + SESSION_IDLE_MS).toISOString(),
         device: describeDevice(origin.userAgent),
         address: origin.address ?? null,
+        signed_in_through: origin.signedInThrough ?? null,
       })
       .execute()
     return { token, id }
@@ -285,17 +303,29 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
         .execute()
     },
 
-    /** Moves the session to another organisation the person belongs to; false if they do not. */
-    async switchOrganisation(actor: Actor, organisationId: number): Promise<boolean> {
-      if (!actor.sessionId) return false
+    /**
+     * Moves the session to another organisation the person belongs to, if the way the session was signed in
+     * counts there (issue 13); refused with what would let it, or without a reason if they do not belong.
+     */
+    async switchOrganisation(actor: Actor, organisationId: number): Promise<SwitchResult> {
+      if (!actor.sessionId) return { ok: false }
       const member = await actorFor(actor.userId, organisationId, 'session', actor.sessionId)
-      if (!member) return false
+      const session = await db
+        .selectFrom('sessions')
+        .select('signed_in_through')
+        .where('id', '=', actor.sessionId)
+        .executeTakeFirst()
+      if (!member || !session) return { ok: false }
+      const refused = options.switchRefusal
+        ? await options.switchRefusal(actor.userId, session.signed_in_through, organisationId)
+        : null
+      if (refused) return { ok: false, refused }
       await db
         .updateTable('sessions')
         .set({ organisation_id: organisationId })
         .where('id', '=', actor.sessionId)
         .execute()
-      return true
+      return { ok: true }
     },
 
     async changePassword(

@@ -7,6 +7,7 @@ import { errorList, field, FormBody } from '../../web/forms.ts'
 import { safeReturnTo, throttledMessage } from './auth.routes.ts'
 import { clearPendingCookie, findPendingSignIn, PENDING_COOKIE } from './pending-sign-in.ts'
 import { groupedSecret, otpauthUri } from './totp.rules.ts'
+import { UNREADABLE_SECRET_MESSAGE } from './second-factor-secrets.ts'
 
 export const OTP_ISSUER = 'Oversight'
 
@@ -85,6 +86,12 @@ export async function secondFactorSignInRoutes(app: FastifyInstance) {
         request.log.warn('second factor throttled after repeated failures')
         reply.header('retry-after', String(result.retryAfterSeconds))
         return page(throttledMessage(result.retryAfterSeconds), 429)
+      }
+      if (!result.ok && result.unreadable) {
+        request.log.error(
+          'the stored second-factor secret does not open with OVERSIGHT_SECRET_KEY: was the key changed?',
+        )
+        return page(UNREADABLE_SECRET_MESSAGE, 503)
       }
       if (!result.ok) {
         request.log.warn('second factor refused')

@@ -4,6 +4,8 @@ import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
 import { notFound, ValidationError } from '../../errors.ts'
 import { verifyPassword } from '../../auth/passwords.ts'
+import type { SecretKey } from '../../auth/secret-box.ts'
+import { secondFactorSealing } from './second-factor-secrets.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { updateOrganisation } from '../organisation/organisation.service.ts'
 import { createSignInThrottle, secondFactorKeys } from './sign-in-throttle.ts'
@@ -33,7 +35,12 @@ export interface SecondFactorWho {
   audit: AuditActor
 }
 
-export type CodeCheck = { ok: true; usedRecoveryCode: boolean; recoveryCodesLeft: number } | { ok: false }
+/**
+ * `unreadable`: the stored secret does not open with this server's OVERSIGHT_SECRET_KEY (the key changed or is
+ * missing), so no authenticator code can be checked; recovery codes, kept as hashes, still work.
+ */
+export type CodeCheck =
+  { ok: true; usedRecoveryCode: boolean; recoveryCodesLeft: number } | { ok: false; unreadable?: true }
 export type Attempt = CodeCheck | { ok: false; retryAfterSeconds: number }
 
 const recoveryHash = (code: string): string => sha256(`recovery:${normaliseRecoveryCode(code)}`)
@@ -76,8 +83,10 @@ export async function secondFactorEnrolled(
   return row !== undefined
 }
 
-export function createSecondFactorService(db: Kysely<DB>) {
+export function createSecondFactorService(db: Kysely<DB>, opts: { secretKey: SecretKey | null }) {
   const throttle = createSignInThrottle(db)
+
+  const { seal, open, isSealed } = secondFactorSealing(opts.secretKey)
 
   /**
    * One try at the second factor, throttled as sign-in is (sign-in-throttle.ts): refused unchecked while
@@ -148,7 +157,9 @@ export function createSecondFactorService(db: Kysely<DB>) {
       .where('confirmed_at', 'is not', null)
       .executeTakeFirst()
     if (!factor) return { ok: false }
-    const step = matchingStep(factor.secret, typed, now, factor.last_step)
+    const secret = open(userId, factor.secret)
+    if (secret === null) return { ok: false, unreadable: true }
+    const step = matchingStep(secret, typed, now, factor.last_step)
     if (step === null) return { ok: false }
     const taken = await trx
       .updateTable('second_factors')
@@ -166,7 +177,8 @@ export function createSecondFactorService(db: Kysely<DB>) {
       let result: CodeCheck = { ok: false }
       const refused = await throttled(userId, address, async () => {
         result = await useCode(db, userId, typed, Date.now())
-        return result.ok
+        // The server's fault, not a guess: not counted against the person.
+        return result.ok || result.unreadable === true
       })
       return refused ?? result
     },
@@ -213,7 +225,7 @@ export function createSecondFactorService(db: Kysely<DB>) {
     async pendingSecret(userId: number): Promise<string | null> {
       await db
         .insertInto('second_factors')
-        .values({ user_id: userId, secret: newSecret(), created_at: new Date().toISOString() })
+        .values({ user_id: userId, secret: seal(userId, newSecret()), created_at: new Date().toISOString() })
         .onConflict((oc) => oc.column('user_id').doNothing())
         .execute()
       const row = await db
@@ -221,7 +233,43 @@ export function createSecondFactorService(db: Kysely<DB>) {
         .select(['secret', 'confirmed_at'])
         .where('user_id', '=', userId)
         .executeTakeFirstOrThrow()
-      return row.confirmed_at === null ? row.secret : null
+      if (row.confirmed_at !== null) return null
+      const secret = open(userId, row.secret)
+      if (secret !== null) return secret
+      // One waiting under a key since changed was never in use: a new one replaces it.
+      const fresh = newSecret()
+      await db
+        .updateTable('second_factors')
+        .set({ secret: seal(userId, fresh) })
+        .where('user_id', '=', userId)
+        .where('confirmed_at', 'is', null)
+        .execute()
+      return fresh
+    },
+
+    /**
+     * At start-up (server.ts): secrets stored while the server had no key are sealed now that it has one, and
+     * those that do not open with it are counted, so that whoever runs Oversight is told at once.
+     */
+    async sealStoredSecrets(): Promise<{ sealed: number; unreadable: number }> {
+      const rows = await db.selectFrom('second_factors').select(['user_id', 'secret']).execute()
+      let sealed = 0
+      let unreadable = 0
+      for (const row of rows) {
+        if (isSealed(row.secret)) {
+          if (open(row.user_id, row.secret) === null) unreadable++
+          continue
+        }
+        if (!opts.secretKey) continue
+        const done = await db
+          .updateTable('second_factors')
+          .set({ secret: seal(row.user_id, row.secret) })
+          .where('user_id', '=', row.user_id)
+          .where('secret', '=', row.secret)
+          .executeTakeFirst()
+        sealed += Number(done.numUpdatedRows)
+      }
+      return { sealed, unreadable }
     },
 
     /** Turns the second factor on once the app shows a right code; returns the recovery codes, shown once. */
@@ -234,7 +282,9 @@ export function createSecondFactorService(db: Kysely<DB>) {
           .executeTakeFirst()
         if (!factor || factor.confirmed_at !== null)
           throw new ValidationError({ code: 'Your second factor is already set up' })
-        const step = matchingStep(factor.secret, typed, now, null)
+        const secret = open(who.userId, factor.secret)
+        if (secret === null) throw new ValidationError({ code: 'Start setting up your second factor again' })
+        const step = matchingStep(secret, typed, now, null)
         if (step === null)
           throw new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows now' })
         const at = new Date(now).toISOString()

@@ -1,10 +1,25 @@
 import type { FastifyInstance } from 'fastify'
-import { scopeOf } from '../../auth/actor.ts'
+import { scopeOf, type Scope } from '../../auth/actor.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
 import { timelineChart } from '../../web/timeline-chart.ts'
 import { programmeTimeline } from './programme-timeline.rules.ts'
+
+/** The programme and what its timeline shows, as the reader may see them (page and API alike). */
+export async function timelineFacts(
+  services: FastifyInstance['services'],
+  scope: Scope,
+  programmeId: number,
+) {
+  const programme = await services.programmes.get(scope, programmeId)
+  if (!programme) throw notFound('Programme')
+  return {
+    programme,
+    projects: await services.projects.forProgramme(scope, programme.id),
+    milestones: await services.milestones.forProgramme(scope, programme.id),
+  }
+}
 
 /**
  * The programme timeline (issue 13): its projects and milestones on one time axis, as an SVG and as a table,
@@ -12,21 +27,17 @@ import { programmeTimeline } from './programme-timeline.rules.ts'
  * on A4 landscape (public/timeline-print.css).
  */
 export async function programmeTimelineRoutes(app: FastifyInstance) {
-  const { programmes, projects, milestones } = app.services
-
   app.get<{ Params: { id: number } }>(
     '/programmes/:id/timeline',
     { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
     async (request, reply) => {
-      const scope = scopeOf(request.actor!)
-      const programme = await programmes.get(scope, request.params.id)
-      if (!programme) throw notFound('Programme')
-      const today = todayInLondon()
-      const timeline = programmeTimeline(
-        await projects.forProgramme(scope, programme.id),
-        await milestones.forProgramme(scope, programme.id),
-        today,
+      const { programme, projects, milestones } = await timelineFacts(
+        app.services,
+        scopeOf(request.actor!),
+        request.params.id,
       )
+      const today = todayInLondon()
+      const timeline = programmeTimeline(projects, milestones, today)
       const hasDates = timeline.chart.some((r) => r.baseline ?? r.forecast ?? r.actual)
       const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
       const chart = hasDates

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Actor } from '../../auth/actor.ts'
+import type { SwitchRefused } from '../auth/auth.service.ts'
 import { isRole, type Role } from '../../auth/roles.ts'
 import { openSecret, sealSecret, type SecretKey } from '../../auth/secret-box.ts'
 import type { DB, OidcConfiguration } from '../../db/schema.ts'
@@ -7,7 +8,7 @@ import { ValidationError } from '../../errors.ts'
 import { auditBy, updateVersioned } from '../audit/versioned-update.ts'
 import type { SsoFromEnv } from './sso-env.ts'
 import type { SsoRepository } from './sso.repository.ts'
-import { issuerProblem, parseDomains, parseGroupRoles, type SsoSettings } from './sso.rules.ts'
+import { issuerProblem, parseDomains, parseGroupRoles, switchNeeds, type SsoSettings } from './sso.rules.ts'
 
 /** The sign-in an organisation has now: from the environment (which wins) or its settings page. */
 export interface EffectiveSso {
@@ -155,6 +156,28 @@ export function createSsoSettingsService(
       const envId = await envOrganisationId()
       if (envId === null || !ids.includes(envId) || opts.fromEnv!.settings.localPasswordsAllowed) return true
       return repo.isBreakGlass(envId, userId)
+    },
+
+    /** Whether a session signed in as it was may move into the organisation; what it needs if not. */
+    async switchRefusal(
+      userId: number,
+      signedInThrough: number | null,
+      organisationId: number,
+    ): Promise<SwitchRefused | null> {
+      const eff = await effective(organisationId)
+      const hasProvider = eff?.settings.enabled === true
+      const takesPassword =
+        !hasProvider ||
+        eff.settings.localPasswordsAllowed ||
+        (await repo.isBreakGlass(organisationId, userId))
+      const needs = switchNeeds({ signedInThrough }, { organisationId, hasProvider, takesPassword })
+      if (needs === null) return null
+      const org = await repo.organisationById(organisationId)
+      return {
+        needs,
+        organisationName: org?.name ?? '',
+        provider: hasProvider && org ? { slug: org.slug, name: eff.settings.providerName } : null,
+      }
     },
 
     /** What the settings page shows: never the secret, only whether one is stored. */

@@ -250,7 +250,11 @@ export function createSsoSignInService(
           .where('issuer', '=', claims.iss)
           .where('subject', '=', claims.sub)
           .execute()
-        return auth.createSession(trx, actor.userId, actor.organisationId, origin)
+        // Bound to this organisation's provider: it counts for moving into no other (switchNeeds).
+        return auth.createSession(trx, actor.userId, actor.organisationId, {
+          ...origin,
+          signedInThrough: eff.organisationId,
+        })
       })
       return {
         ok: true,

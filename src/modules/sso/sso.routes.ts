@@ -104,6 +104,11 @@ export async function ssoRoutes(app: FastifyInstance) {
       },
     )
     if (!result.ok) return refuse(request, reply, result)
+    // The browser's earlier session (someone who signed in here to work in another of their organisations) can
+    // no longer be reached from it: it ends, rather than lingering until it lapses.
+    const earlier = request.actor
+    if (earlier?.sessionId && earlier.userId === result.actor.userId)
+      await app.services.auth.signOut(earlier.sessionId)
     setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
     request.log.info({ userId: result.actor.userId }, 'signed in with identity provider')
     return reply.redirect(result.returnTo, 303)

@@ -6,6 +6,7 @@ import {
   parseDomains,
   parseGroupRoles,
   roleFromGroups,
+  switchNeeds,
   type SsoSettings,
 } from './sso.rules.ts'
 
@@ -71,4 +72,17 @@ test('the widest mapped role wins; unmapped groups leave the role alone', () => 
   assert.equal(roleFromGroups({ sub: 's', groups: ['g1', 'g2', 'x'] }, settings), 'administrator')
   assert.equal(roleFromGroups({ sub: 's', groups: ['x'] }, settings), null)
   assert.equal(roleFromGroups({ sub: 's', groups: ['g1'] }, { ...settings, groupsClaim: null }), null)
+})
+
+test('a session moves only where the way it signed in counts', () => {
+  const a = { organisationId: 1, hasProvider: true, takesPassword: true }
+  const ssoOnly = { organisationId: 2, hasProvider: true, takesPassword: false }
+  const passwordsOnly = { organisationId: 3, hasProvider: false, takesPassword: true }
+  assert.equal(switchNeeds({ signedInThrough: 2 }, ssoOnly), null)
+  assert.equal(switchNeeds({ signedInThrough: null }, ssoOnly), 'own-provider')
+  assert.equal(switchNeeds({ signedInThrough: 1 }, ssoOnly), 'own-provider')
+  assert.equal(switchNeeds({ signedInThrough: null }, a), null)
+  assert.equal(switchNeeds({ signedInThrough: null }, passwordsOnly), null)
+  assert.equal(switchNeeds({ signedInThrough: 2 }, a), 'sign-in-again')
+  assert.equal(switchNeeds({ signedInThrough: 2 }, passwordsOnly), 'sign-in-again')
 })

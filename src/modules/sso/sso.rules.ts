@@ -126,3 +126,28 @@ export function roleFromGroups(claims: IdentityClaims, settings: SsoSettings): R
   const roles = groups.map((g) => settings.groupRoles[g]).filter((r): r is Role => r !== undefined)
   return ROLES.find((r) => roles.includes(r)) ?? null
 }
+
+/**
+ * What a session must still show before it moves into another organisation (issue 13): a session is bound to
+ * how it signed in. Its own provider's sign-in always counts. An organisation that signs in only through its
+ * provider (and where the person is not its break-glass account) needs that provider; one that takes
+ * passwords takes a password session, but not another organisation's provider, which it never trusted.
+ * null: the move is allowed.
+ */
+export type SwitchNeeds = 'own-provider' | 'sign-in-again' | null
+
+export function switchNeeds(
+  session: { signedInThrough: number | null },
+  target: {
+    organisationId: number
+    /** Its identity provider is on. */
+    hasProvider: boolean
+    /** It takes this person's password (passwords allowed, or they are its break-glass account). */
+    takesPassword: boolean
+  },
+): SwitchNeeds {
+  if (session.signedInThrough === target.organisationId) return null
+  if (target.hasProvider && !target.takesPassword) return 'own-provider'
+  if (session.signedInThrough === null && target.takesPassword) return null
+  return 'sign-in-again'
+}
