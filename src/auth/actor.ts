@@ -25,8 +25,9 @@ export interface Actor {
    */
   readonly unreadNotifications?: number
   /**
-   * The organisation's change counter (audit/change-cache.ts), read in the same query as an API token, so a
-   * read answered from memory costs that one query. Valid only for a request that has written nothing.
+   * The organisation's change counter (audit/change-cache.ts), read in the same query as the API token or the
+   * session, so a read answered from memory costs that one query. Valid only for a request that has written
+   * nothing.
    */
   readonly changeSeq?: number
   /**

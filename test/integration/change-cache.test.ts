@@ -46,4 +46,17 @@ describe(`the change cache (${dialectName()})`, () => {
     assert.equal(cached.size, 3)
     assert.equal(await view(), 3, 'still remembered')
   })
+
+  it('a dashboard page remembered on the counter its session read shows the next change at once', async () => {
+    // The session lookup reads the change counter in the same query (Actor.changeSeq), and the dashboard is
+    // remembered on it: a change saved by someone else between two page loads must still show on the second.
+    const viewer = await t.signIn(t.orgs.a.users.viewer)
+    const first = await viewer.get('/')
+    assert.equal(first.status, 200)
+    assert.doesNotMatch(first.body, /Seen at once/)
+    assert.equal((await viewer.get('/')).status, 200, 'answered from memory')
+    const res = await t.api(pm, 'POST', '/api/v1/programmes', { reference: 'CC-SEEN', name: 'Seen at once' })
+    assert.equal(res.statusCode, 201, res.body)
+    assert.match((await viewer.get('/')).body, /Seen at once/)
+  })
 })

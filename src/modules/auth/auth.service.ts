@@ -251,13 +251,20 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
     async actorForSession(token: string): Promise<Actor | null> {
       const id = sha256(token)
       const { rows } = await sql<
-        ActorRow & { created_at: string; last_seen_at: string; expires_at: string; unread: number | string }
+        ActorRow & {
+          created_at: string
+          last_seen_at: string
+          expires_at: string
+          unread: number | string
+          change_seq: number | string | null
+        }
       >`
         select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
           o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
           o.display_name, o.header_colour, o.header_text, o.logo_sha256,
           (select count(*) from notifications n
-            where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread
+            where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread,
+          (select h.seq from audit_heads h where h.organisation_id = s.organisation_id) as change_seq
         from sessions s
         join users u on u.id = s.user_id
         join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
@@ -282,8 +289,15 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
           .execute()
       }
       const actor = actorFromRow(session, 'session', id)
-      // PostgreSQL counts as bigint, which the driver hands over as a string.
-      return actor && { ...actor, unreadNotifications: Number(session.unread) }
+      // PostgreSQL counts as bigint, which the driver hands over as a string. The change counter comes in the
+      // same query, so a page answered from a remembered view (the dashboard) makes no second lookup.
+      return (
+        actor && {
+          ...actor,
+          unreadNotifications: Number(session.unread),
+          changeSeq: Number(session.change_seq ?? 0),
+        }
+      )
     },
 
     async signOut(sessionId: string): Promise<void> {

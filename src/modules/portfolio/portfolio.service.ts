@@ -132,10 +132,11 @@ export function createPortfolioService(deps: DashboardDeps & { db: Kysely<DB> })
     /**
      * Everything the portfolio dashboard shows, computed from the other areas' services, the governance
      * headline included. Remembered until anything in the organisation changes (or the day turns): the
-     * dashboard is the most visited page, and the health check reads the whole portfolio.
+     * dashboard is the most visited page, and the health check reads the whole portfolio. `seenSeq`: the
+     * change counter as this request's actor read it (see createChangeCache).
      */
-    dashboard(scope: Scope, scale: RatingScaleId): Promise<Dashboard> {
-      return cached(scope, scale, () => computeDashboard(deps, scope, scale))
+    dashboard(scope: Scope, scale: RatingScaleId, seenSeq?: number): Promise<Dashboard> {
+      return cached(scope, scale, () => computeDashboard(deps, scope, scale), seenSeq)
     },
   }
 }
