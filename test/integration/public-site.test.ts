@@ -352,6 +352,46 @@ describe(`the public site and its open data (${dialectName()})`, () => {
       await adminA.post(f.getAttribute('action')!, {})
   })
 
+  // Issue 12, performance: "a conditional GET answers 304 without rendering". Counted on the app's own
+  // render path and the site loader (wrapped, not replaced: each call still runs the real code).
+  it('answers a conditional GET without reading the site or rendering the page', async () => {
+    const views = t.app.views
+    const { site } = t.app.services.publicSite
+    const render = views.render.bind(views)
+    const load = site.site.bind(site)
+    let renders = 0
+    let loads = 0
+    views.render = ((...args: Parameters<typeof render>) => {
+      renders++
+      return render(...args)
+    }) as typeof views.render
+    site.site = async (...args: Parameters<typeof load>) => {
+      loads++
+      return load(...args)
+    }
+    try {
+      const conditional = (url: string, headers: Record<string, string>) =>
+        t.app.inject({ method: 'GET', url, headers })
+      const page = await resident.get(`/public/alpha/programmes/${ids.programme}`)
+      assert.equal(page.status, 200)
+      assert.deepEqual([renders, loads], [1, 1], 'a plain GET renders once')
+      const etag = String(page.headers.etag)
+      const since = String(page.headers['last-modified'])
+      const url = `/public/alpha/programmes/${ids.programme}`
+      assert.equal((await conditional(url, { 'if-none-match': etag })).statusCode, 304)
+      assert.equal((await conditional(url, { 'if-modified-since': since })).statusCode, 304)
+      assert.deepEqual([renders, loads], [1, 1], 'no render and no site read for a 304')
+      const data = await resident.get('/public/alpha/data/projects.csv')
+      assert.equal(data.status, 200)
+      const csv = '/public/alpha/data/projects.csv'
+      assert.equal((await conditional(csv, { 'if-none-match': String(data.headers.etag) })).statusCode, 304)
+      assert.equal(loads, 2, 'the dataset is read once, not for its 304')
+    } finally {
+      views.render = render
+      site.site = load
+    }
+  })
+
   it('publishes each list as CSV and JSON with its documented columns and the Open Government Licence', async () => {
     const csv = await resident.get('/public/alpha/data/projects.csv')
     assert.equal(csv.status, 200)
