@@ -564,6 +564,29 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     assert.doesNotMatch((await resident.get('/public/alpha/data/indicators.csv')).body, /Contacts handled/)
   })
 
+  // Issue 12, performance: a programme's page reads that programme's projects and ratings, not every
+  // programme's (with 1,000 projects, reading them all for each page cost ten times the render).
+  it('reads only the programme a programme page shows', async () => {
+    const token = await t.tokenFor(t.orgs.a.users.administrator)
+    const other = await make(token, '/api/v1/programmes', { reference: 'ZZO', name: 'Another programme' })
+    await make(token, '/api/v1/projects', { reference: 'ZZO-01', name: 'Elsewhere', programmeId: other })
+    await publish(adminA, ['programmes'])
+    const { site } = t.app.services.publicSite
+    const published = await site.site(await site.head('alpha', 'programmes'))
+    const one = await site.programmes(published, ids.programme)
+    assert.deepEqual(
+      one.map((p) => p.id),
+      [ids.programme],
+    )
+    const all = await site.programmes(published)
+    assert.equal(all.length, 2, 'the list still shows every programme')
+    assert.deepEqual(one[0], all.find((p) => p.id === ids.programme))
+    const page = await resident.get(`/public/alpha/programmes/${other}`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /ZZO-01/)
+    assert.doesNotMatch(page.text, /ICT and digital/)
+  })
+
   it('reads PUBLIC_BASE_PATH, refusing one that is not a plain path', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test' }).publicBasePath, '/public')
     assert.equal(

@@ -38,13 +38,14 @@ export function createPublicSiteRepository(db: Db) {
       return { seq: Number(row?.seq ?? 0), at: row?.at ?? null }
     },
 
-    programmes(organisationId: number) {
-      return db
+    /** The organisation's programmes, or with `only` that one. */
+    programmes(organisationId: number, only?: number) {
+      let q = db
         .selectFrom('programmes')
         .select(['id', 'reference', 'name', 'purpose', 'status', 'start_date', 'end_date', 'updated_at'])
         .where('organisation_id', '=', organisationId)
-        .orderBy('reference')
-        .execute()
+      if (only !== undefined) q = q.where('id', '=', only)
+      return q.orderBy('reference').execute()
     },
 
     projectsOf(organisationId: number, programmeIds: number[]) {

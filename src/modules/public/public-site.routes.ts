@@ -69,7 +69,7 @@ export async function publicSiteRoutes(app: FastifyInstance) {
     { config: { policy: 'public' }, schema: { params: RecordParams } },
     async (request, reply) =>
       answerPublic(app, request, reply, request.params.org, 'programmes', async (site) => {
-        const programme = (await publicSite.programmes(site)).find((p) => p.id === request.params.id)
+        const [programme] = await publicSite.programmes(site, request.params.id)
         if (!programme) throw notFound()
         return render(reply, site, 'programme.njk', { title: programme.name, programme })
       }),
