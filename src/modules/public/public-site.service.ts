@@ -105,7 +105,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         )
       ).filter((p) => !site.isWithheld('project', p.id))
       const latest = new Map<number, { period: string; rating: string }>()
-      for (const r of await repo.statusReportsOf(
+      for (const r of await repo.latestStatusReportsOf(
         id,
         projects.map((p) => p.id),
       ))
