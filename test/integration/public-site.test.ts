@@ -406,11 +406,14 @@ describe(`the public site and its open data (${dialectName()})`, () => {
       assert.notEqual(n1, n2)
       assert.ok(again.body.includes(`<style nonce="${n2}">`), 'the stored page carries this response’s nonce')
       assert.equal(again.body.replaceAll(n2, 'N'), page.body.replaceAll(n1, 'N'))
+      // An address with a query (the pages read none) is rendered, not stored: new ones cannot fill the store.
+      for (let i = 0; i < 2; i++) assert.equal((await conditional(`${url}?v=1`, {})).statusCode, 200)
+      assert.deepEqual([renders, loads], [3, 3])
       const data = await resident.get('/public/alpha/data/projects.csv')
       assert.equal(data.status, 200)
       const csv = '/public/alpha/data/projects.csv'
       assert.equal((await conditional(csv, { 'if-none-match': String(data.headers.etag) })).statusCode, 304)
-      assert.equal(loads, 2, 'the dataset is read once, not for its 304')
+      assert.equal(loads, 4, 'the dataset is read once, not for its 304')
     } finally {
       views.render = render
       site.site = load

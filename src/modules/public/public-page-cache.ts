@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
  * the site or rendering it (issue 12: a public page under load). The tag already names the page as it stands
  * (organisation, change counter, date and address: public-site.service.ts etag), which is what lets a
  * reader's copy answer 304; the same tag lets the server reuse its own copy. Each response's CSP nonce is put
- * back into the stored page. Least recently used pages go first once the pages pass MAX_BYTES.
+ * back into the stored page. Least recently used pages go first once the pages pass MAX_BYTES (characters).
  */
-const MAX_BYTES = 8 * 1024 * 1024
+const MAX_BYTES = 4 * 1024 * 1024
 const NONCE = '\u0000nonce\u0000'
 
 interface PageCache {
@@ -37,7 +37,8 @@ export function sendStoredPage(app: FastifyInstance, reply: FastifyReply, etag: 
 /** Stores a page just rendered for `reply` under the entity tag the reply carries. */
 export function storePage(app: FastifyInstance, reply: FastifyReply, html: string): void {
   const etag = reply.getHeader('etag')
-  if (typeof etag !== 'string' || html.length > MAX_BYTES / 8) return
+  // An address with a query is not stored: the pages read none, and endless new ones would only push out the rest.
+  if (typeof etag !== 'string' || reply.request.url.includes('?') || html.length > MAX_BYTES / 8) return
   const cache = cacheOf(app)
   if (cache.pages.has(etag)) return
   cache.pages.set(etag, html.replaceAll(reply.cspNonce.script, NONCE))
