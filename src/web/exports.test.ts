@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs'
 import {
   csvCell,
   csvLines,
+  csvStream,
   inBatches,
   neutraliseFormula,
   xlsxStream,
@@ -68,6 +69,17 @@ describe('streamed exports', () => {
     }
     assert.equal(lines, total + 1)
     assert.ok(firstAt >= 0 && firstAt < 10, `the first row went out after ${firstAt} were read`)
+  })
+
+  it('sends a large CSV in chunks of whole rows, the same bytes as its lines', async () => {
+    const total = 20_000
+    const expected: string[] = []
+    for await (const line of csvLines(columns, source(total).rows)) expected.push(line)
+    const chunks: string[] = []
+    for await (const chunk of csvStream(columns, source(total).rows)) chunks.push(String(chunk))
+    assert.equal(chunks.join(''), expected.join(''))
+    assert.ok(chunks.length < total / 100, `${chunks.length} chunks for ${total} rows`)
+    assert.ok(chunks.every((c) => c.endsWith('\r\n')))
   })
 
   it('writes a workbook while its rows are still being read', async () => {

@@ -87,6 +87,25 @@ export async function* csvLines<R>(
     )
 }
 
+/**
+ * A CSV as a stream of chunks of about 64 KiB, each a whole number of rows: a stream of one chunk per row
+ * spends more on moving each chunk through the stream and the socket than on the row (open data: 200,000 rows).
+ */
+export function csvStream<R>(columns: readonly Column<R>[], rows: AsyncIterable<R> | Iterable<R>): Readable {
+  async function* chunks() {
+    let chunk = ''
+    for await (const line of csvLines(columns, rows)) {
+      chunk += line
+      if (chunk.length >= 65_536) {
+        yield chunk
+        chunk = ''
+      }
+    }
+    if (chunk !== '') yield chunk
+  }
+  return Readable.from(chunks())
+}
+
 const MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
 const DATE_FORMAT = 'dd/mm/yyyy'
 
@@ -196,7 +215,7 @@ export function sendExport<R>(
   rows: AsyncIterable<R> | Iterable<R>,
 ) {
   attach(reply, exportFileName(organisationSlug, spec.name, format), format)
-  if (format === 'csv') return reply.send(Readable.from(csvLines(spec.columns, rows)))
+  if (format === 'csv') return reply.send(csvStream(spec.columns, rows))
   return reply.send(
     xlsxStream([sheetOf({ name: sheetName(spec.sheet ?? spec.name), columns: spec.columns, rows })]),
   )

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+import { sql } from 'kysely'
+import { recordAudit } from '../../src/modules/audit/audit.service.ts'
 
 interface Json {
   id: number
@@ -150,4 +152,73 @@ describe(`following a record (${dialectName()})`, () => {
     const rows = await t.database.db.selectFrom('follows').select('user_id').execute()
     assert.ok(!rows.some((r) => r.user_id === t.orgs.b.users.administrator.id))
   })
+  // A reader that remembers "the last event id told" would skip an event whose id was allocated first but
+  // committed last (ids from a sequence can commit out of order on PostgreSQL). Within one organisation that
+  // cannot happen: recordAudit takes the organisation's audit head row FOR UPDATE before the event gets its
+  // id, so a second audited transaction waits for the first to end, and ids are allocated in commit order.
+  // SQLite serialises writers, so there it cannot happen at all.
+  it(
+    'an event whose transaction commits late is still told (PostgreSQL)',
+    { skip: dialectName() !== 'postgres' && 'SQLite runs one writer at a time' },
+    async () => {
+      const member = await t.signIn(t.orgs.a.users.scrutiny_member)
+      assert.equal((await member.post(`/programmes/${programme.id}/follow`, {})).status, 303)
+      await tell()
+      const { db } = t.database
+      const write = (label: string) => (trx: Parameters<typeof recordAudit>[0]) =>
+        recordAudit(trx, {
+          organisationId: t.orgs.a.id,
+          actor: { userId: t.orgs.a.users.administrator.id, label },
+          action: 'update',
+          entityType: 'programme',
+          entityId: programme.id,
+          after: { purpose: label },
+        })
+      // The first writer records its event, then stays open.
+      let finishFirst!: () => void
+      let firstWrote!: () => void
+      const wrote = new Promise<void>((resolve) => (firstWrote = resolve))
+      const first = db.transaction().execute(async (trx) => {
+        await write('First writer')(trx)
+        firstWrote()
+        await new Promise<void>((resolve) => (finishFirst = resolve))
+      })
+      await wrote
+      // The second writer starts while the first is open, and commits as soon as it may.
+      let secondDone = false
+      const second = db
+        .transaction()
+        .execute(write('Second writer'))
+        .then(() => (secondDone = true))
+      // Until the second writer has either committed or is waiting on a lock (no sleeps: ask the server).
+      for (;;) {
+        if (secondDone) break
+        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+        if (waiting.rows[0]!.n > 0) break
+      }
+      assert.equal(secondDone, false, 'the second writer waits for the first to end')
+      // A run now (the first still open) must not move the cursor past the first writer's event.
+      await tell()
+      finishFirst()
+      await Promise.all([first, second])
+      const ids = await db
+        .selectFrom('audit_events')
+        .select(['id', 'actor_label'])
+        .where('actor_label', 'in', ['First writer', 'Second writer'])
+        .orderBy('id')
+        .execute()
+      assert.deepEqual(
+        ids.map((e) => e.actor_label),
+        ['First writer', 'Second writer'],
+      )
+      await tell()
+      const told = changed('FO Followed')
+        .filter((m) => m.to.includes(t.orgs.a.users.scrutiny_member.email))
+        .map((m) => readable(m.raw))
+        .join('\n')
+      assert.match(told, /First writer updated the programme/, 'the event that committed late was told')
+      assert.match(told, /Second writer updated the programme/)
+    },
+  )
 })

@@ -58,7 +58,8 @@ export function eventHash(e: Omit<AuditEvent, 'id' | 'hash'>): string {
 /**
  * Appends an event to the organisation's hash chain. Must run inside the transaction that makes the
  * change, so the change and its record commit together or not at all. The chain head row is locked
- * (FOR UPDATE on PostgreSQL; SQLite serialises writers) so two instances never fork the chain.
+ * (FOR UPDATE on PostgreSQL; SQLite serialises writers) so two instances never fork the chain, and so that
+ * an organisation's event ids are allocated in commit order, which the follow cursor relies on.
  */
 export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Promise<void> {
   const isPg = trx.getExecutor().adapter instanceof PostgresAdapter

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { notFound } from '../../errors.ts'
-import { csvLines } from '../../web/exports.ts'
+import { csvStream } from '../../web/exports.ts'
 import { datasets, LICENCE } from './open-data.datasets.ts'
 import { answerPublic } from './public-answer.ts'
 import type { PublicSite } from './public-site.service.ts'
@@ -56,9 +56,7 @@ export async function openDataRoutes(app: FastifyInstance, opts: { render: Rende
               return typeof v === 'boolean' ? String(v) : v
             },
           }))
-          return reply
-            .type('text/csv; charset=utf-8')
-            .send(Readable.from(csvLines(columns, dataset.rows(site))))
+          return reply.type('text/csv; charset=utf-8').send(csvStream(columns, dataset.rows(site)))
         }
         async function* json() {
           yield JSON.stringify({

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { todayInLondon } from '../../domain/dates.ts'
 import type { PublishedType } from './publication.rules.ts'
 import type { PublicSite } from './public-site.service.ts'
+import { sendStoredPage } from './public-page-cache.ts'
 
 /**
  * Answers a public page or dataset: 404 unless the organisation publishes `type`; 304, without reading or
  * rendering anything more, when the reader already holds the page as it stands (the entity tag is signed
  * and keyed on the organisation's change counter, so any saved change, withholding included, makes a new one).
  * Pages are "no-cache": a shared cache must ask again each time, so nothing withheld is served from it.
+ * A page this instance has rendered under the same tag is sent again without reading or rendering.
  */
 export async function answerPublic(
   app: FastifyInstance,
@@ -36,5 +38,7 @@ export async function answerPublic(
     const ims = Date.parse(request.headers['if-modified-since'] ?? '')
     if (!Number.isNaN(ims) && modified.getTime() <= ims) return reply.status(304).send()
   }
+  // A page rendered since the last change is sent again as it was (public-page-cache.ts).
+  if (sendStoredPage(app, reply, etag)) return reply
   return build(await site.site(head))
 }

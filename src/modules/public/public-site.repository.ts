@@ -38,13 +38,14 @@ export function createPublicSiteRepository(db: Db) {
       return { seq: Number(row?.seq ?? 0), at: row?.at ?? null }
     },
 
-    programmes(organisationId: number) {
-      return db
+    /** The organisation's programmes, or with `only` that one. */
+    programmes(organisationId: number, only?: number) {
+      let q = db
         .selectFrom('programmes')
         .select(['id', 'reference', 'name', 'purpose', 'status', 'start_date', 'end_date', 'updated_at'])
         .where('organisation_id', '=', organisationId)
-        .orderBy('reference')
-        .execute()
+      if (only !== undefined) q = q.where('id', '=', only)
+      return q.orderBy('reference').execute()
     },
 
     projectsOf(organisationId: number, programmeIds: number[]) {
@@ -68,15 +69,26 @@ export function createPublicSiteRepository(db: Db) {
         .execute()
     },
 
-    /** Each project's status reports, latest first (the service keeps the first of each). */
-    statusReportsOf(organisationId: number, projectIds: number[]) {
+    /**
+     * Each project's latest status report, found through the (project, period) index: scoped by the
+     * projects' organisation, since given status_reports.organisation_id SQLite (without ANALYZE statistics)
+     * walks the organisation's every report by period instead (W1: 12,000 rows read for 50 projects).
+     */
+    latestStatusReportsOf(organisationId: number, projectIds: number[]) {
       if (projectIds.length === 0) return Promise.resolve([])
       return db
-        .selectFrom('status_reports')
-        .select(['project_id', 'period', 'rating'])
-        .where('organisation_id', '=', organisationId)
-        .where('project_id', 'in', projectIds)
-        .orderBy('period', 'desc')
+        .selectFrom('projects as p')
+        .innerJoin('status_reports as s', (j) =>
+          j.onRef('s.project_id', '=', 'p.id').on('s.period', '=', (eb) =>
+            eb
+              .selectFrom('status_reports as r')
+              .select((r) => r.fn.max('r.period').as('period'))
+              .whereRef('r.project_id', '=', 'p.id'),
+          ),
+        )
+        .select(['s.project_id', 's.period', 's.rating'])
+        .where('p.organisation_id', '=', organisationId)
+        .where('p.id', 'in', projectIds)
         .execute()
     },
 

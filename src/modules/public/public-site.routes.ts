@@ -5,6 +5,7 @@ import { PUBLISHED_TYPES } from './publication.rules.ts'
 import { answerPublic } from './public-answer.ts'
 import type { PublicSite } from './public-site.service.ts'
 import { openDataRoutes } from './open-data.routes.ts'
+import { storePage } from './public-page-cache.ts'
 
 export const SlugParams = Type.Object({ org: Type.String({ pattern: '^[a-z0-9-]{1,60}$' }) })
 const RecordParams = Type.Object({
@@ -38,6 +39,7 @@ export async function publicSiteRoutes(app: FastifyInstance) {
       updatedAt: site.updatedAt,
       ...context,
     })
+    storePage(app, reply, html)
     return reply.type('text/html; charset=utf-8').send(html)
   }
 
@@ -69,7 +71,7 @@ export async function publicSiteRoutes(app: FastifyInstance) {
     { config: { policy: 'public' }, schema: { params: RecordParams } },
     async (request, reply) =>
       answerPublic(app, request, reply, request.params.org, 'programmes', async (site) => {
-        const programme = (await publicSite.programmes(site)).find((p) => p.id === request.params.id)
+        const [programme] = await publicSite.programmes(site, request.params.id)
         if (!programme) throw notFound()
         return render(reply, site, 'programme.njk', { title: programme.name, programme })
       }),

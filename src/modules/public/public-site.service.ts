@@ -94,9 +94,10 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
       }
     },
 
-    async programmes(site: PublicSite) {
+    /** The published programmes with their projects; with `only`, just that one (a programme's own page). */
+    async programmes(site: PublicSite, only?: number) {
       const id = site.organisation.id
-      const programmes = (await repo.programmes(id)).filter((p) => !site.isWithheld('programme', p.id))
+      const programmes = (await repo.programmes(id, only)).filter((p) => !site.isWithheld('programme', p.id))
       const projects = (
         await repo.projectsOf(
           id,
@@ -104,7 +105,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         )
       ).filter((p) => !site.isWithheld('project', p.id))
       const latest = new Map<number, { period: string; rating: string }>()
-      for (const r of await repo.statusReportsOf(
+      for (const r of await repo.latestStatusReportsOf(
         id,
         projects.map((p) => p.id),
       ))
@@ -186,7 +187,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
       })
       if (!found) return false
       const site = await this.site(found)
-      if (kind === 'programme') return (await this.programmes(site)).some((p) => p.id === id)
+      if (kind === 'programme') return (await this.programmes(site, id)).length > 0
       if (kind === 'recommendation') return (await this.recommendations(site)).some((r) => r.id === id)
       return repo.hasCommittee(site.organisation.id, id)
     },

@@ -79,7 +79,15 @@ export const followsRepository = {
       .execute()
   },
 
-  /** The audited changes to followable records after the cursor, oldest first, a batch at a time. */
+  /**
+   * The audited changes to followable records after the cursor, oldest first, a batch at a time.
+   * "After the last id told" is safe although PostgreSQL sequence values can commit out of order: an
+   * organisation's events get their ids while its audit head row is locked FOR UPDATE (recordAudit), which
+   * a second audited transaction waits on until the first commits, so within an organisation a lower id
+   * never commits after a higher one. SQLite runs one writer at a time. If audit events ever stop taking
+   * that lock (or the cursor ever spans organisations), this cursor needs a commit-order column instead;
+   * test/integration/follows.test.ts pins it ("commits late").
+   */
   events: (trx: Transaction<DB>, organisationId: number, after: number) =>
     trx
       .selectFrom('audit_events')
