@@ -2,21 +2,16 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { parseDatabaseUrl } from '../../src/config.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { projectRoot } from '../../src/paths.ts'
+import { before, describe, it } from 'node:test'
+import type { Database } from '../../src/db/database.ts'
 import { dialectName } from '../helpers/database.ts'
-import { freshDatabaseUrl, runCli } from '../helpers/processes.ts'
+import { processHarness, runCli } from '../helpers/processes.ts'
 
 // Issue 11: `oversight import indicators` checks a file of indicator values through the same import service
 // as the pages, prints each bad row with its line, and adds the good rows only with --commit.
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-indicator-cli-'))
-const cleanUp: Array<() => Promise<unknown>> = []
-after(async () => {
-  for (const step of cleanUp.reverse()) await step()
-  rmSync(dir, { recursive: true, force: true })
-})
+const harness = processHarness()
+harness.cleanUp(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })))
 
 describe(`import indicators on the command line (${dialectName()})`, () => {
   let url = ''
@@ -27,15 +22,10 @@ describe(`import indicators on the command line (${dialectName()})`, () => {
     )
 
   before(async () => {
-    const fresh = await freshDatabaseUrl('oversight_indicator_cli')
-    cleanUp.push(fresh.remove)
-    url = fresh.url
+    url = await harness.freshDatabase('oversight_indicator_cli')
     assert.equal((await runCli(url, ['migrate'])).code, 0)
     assert.equal((await runCli(url, ['org', 'create', '--slug', 'marsh', '--name', 'Marshland'])).code, 0)
-    const config = parseDatabaseUrl(url, projectRoot())
-    if (typeof config === 'string') throw new Error(config)
-    db = openDatabase(config, { poolSize: 2 })
-    cleanUp.push(() => db.close())
+    db = harness.open(url)
     const org = await db.db
       .selectFrom('organisations')
       .select('id')
