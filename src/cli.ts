@@ -21,6 +21,7 @@ import {
 } from './cli/cli-support.ts'
 import { demoLoad } from './cli/demo.command.ts'
 import { importLedger } from './cli/import.command.ts'
+import { importIndicators } from './cli/import-indicators.command.ts'
 import { importPortfolio } from './cli/import-portfolio.command.ts'
 import { migrate } from './cli/migrate.command.ts'
 import { orgCreate, orgList } from './cli/org.command.ts'
@@ -42,6 +43,7 @@ const COMMANDS: readonly Command[] = [
   auditVerify,
   auditCheckpoint,
   importLedger,
+  importIndicators,
   importPortfolio,
 ]
 

@@ -1,25 +1,8 @@
-import path from 'node:path'
 import { wholeOrganisation } from '../auth/visibility.ts'
 import { formatMoney } from '../domain/money.ts'
 import { createLedgerImportService, parseSummary } from '../modules/ledger/ledger-import.service.ts'
 import { CliError, CLI_ACTOR, optional, required, UsageError, type Command } from './cli-support.ts'
-
-/** A progress line rewritten in place on a terminal, a new line every 10% when piped to a log. */
-function progressReporter(write: (s: string) => void, isTty: boolean) {
-  let lastShown = -1
-  let lastPhase = ''
-  return (phase: string, percent: number) => {
-    if (phase !== lastPhase) {
-      lastPhase = phase
-      lastShown = -10
-    }
-    if (isTty) write(`\r${phase}: ${String(percent).padStart(3)}%`)
-    else if (percent >= lastShown + 10) {
-      write(`${phase}: ${percent}%\n`)
-      lastShown = percent
-    }
-  }
-}
+import { organisationBySlug, printProblems, progressReporter, storeImportFile } from './import-support.ts'
 
 export const importLedger: Command = {
   name: 'import ledger',
@@ -47,12 +30,7 @@ export const importLedger: Command = {
     const mappingName = optional(values, 'mapping')
     const database = await ctx.database({ create: false, migrate: true })
     const { db } = database
-    const org = await db
-      .selectFrom('organisations')
-      .select(['id'])
-      .where('slug', '=', slug)
-      .executeTakeFirst()
-    if (!org) throw new CliError(`There is no organisation with the slug "${slug}"`)
+    const org = await organisationBySlug(db, slug)
     let mappingId: number | null = null
     if (mappingName !== null) {
       const m = await db
@@ -75,16 +53,9 @@ export const importLedger: Command = {
         show(phase === 'validating' ? 'Validating' : 'Adding to the ledger', percent),
     })
     const by = { organisationId: org.id, userId: CLI_ACTOR.userId, label: CLI_ACTOR.label }
-    let stored
-    try {
-      // Into the file store like an upload: one path for every import, and the import page can show it.
-      stored = await imports.storeFile(org.id, file, path.basename(file))
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`There is no file at ${file}`)
-      throw err
-    }
-    let imp = await imports.begin(by, { ...stored, fileName: path.basename(file) }, mappingId)
-    ctx.err(`Import ${imp.id}: ${path.basename(file)}`)
+    const stored = await storeImportFile(imports, org.id, file)
+    let imp = await imports.begin(by, stored, mappingId)
+    ctx.err(`Import ${imp.id}: ${stored.fileName}`)
     imp = await imports.validate(org.id, imp.id)
     if (isTty) process.stderr.write('\n')
     const summary = parseSummary(imp)
@@ -103,9 +74,11 @@ export const importLedger: Command = {
     if (imp.rows_bad > 0) {
       const problems = await imports.problems(wholeOrganisation(org.id), imp.id, 0, 50)
       ctx.out('Rows that cannot be read:')
-      for (const p of problems.filter((x) => x.kind === 'bad'))
-        ctx.out(`  line ${p.line_number}: ${p.reason}`)
-      if (imp.rows_bad > 50) ctx.out(`  … and ${imp.rows_bad - 50} more (see the import in Oversight)`)
+      printProblems((l) => ctx.out(l), problems, {
+        total: imp.rows_bad,
+        shown: 50,
+        more: 'see the import in Oversight',
+      })
     }
     if (values.commit !== true) {
       ctx.err(

@@ -3,11 +3,15 @@
  * on a database of their own, so that a test can kill one half-way (SIGKILL) and start it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { after } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseDatabaseUrl } from '../../src/config.ts'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { createTokensService } from '../../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../../src/paths.ts'
 import { createPostgresDatabase, dropDatabase } from './database.ts'
 
@@ -137,4 +141,77 @@ export async function startServerProcess(
       return exited
     },
   }
+}
+
+/**
+ * A test of the real programs: the databases it makes, the servers it starts (killed at the end if still
+ * running) and the connections it opens, all removed after the file's tests, last first.
+ */
+export function processHarness() {
+  const steps: Array<() => Promise<unknown>> = []
+  after(async () => {
+    for (const step of steps.reverse()) await step()
+  })
+  return {
+    /** Something more to undo after the tests. */
+    cleanUp: (step: () => Promise<unknown>) => void steps.push(step),
+    /** A database of the test's own, migrated by whoever first opens it (the server, or `oversight migrate`). */
+    async freshDatabase(prefix: string): Promise<string> {
+      const fresh = await freshDatabaseUrl(prefix)
+      steps.push(fresh.remove)
+      return fresh.url
+    },
+    /** The server on the database; a test kills it with `stop('SIGKILL')` and starts it again. */
+    async startServer(url: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+      const server = await startServerProcess(url, { LOG_LEVEL: 'silent', ...env })
+      steps.push(() => server.stop('SIGKILL'))
+      return server
+    },
+    /** The test's own connection to the database the programs use, to look under them. */
+    open(url: string): Database {
+      const config = parseDatabaseUrl(url, ROOT)
+      if (typeof config === 'string') throw new Error(config)
+      const database = openDatabase(config, { poolSize: 2 })
+      steps.push(() => database.close())
+      return database
+    },
+  }
+}
+
+/** An organisation with one member in `role` and an API token for them, written straight to the database. */
+export async function organisationWithToken(
+  database: Database,
+  opts: { slug: string; role: string },
+): Promise<{ organisationId: number; token: string }> {
+  const at = new Date().toISOString()
+  const org = await database.db
+    .insertInto('organisations')
+    .values({
+      slug: opts.slug,
+      name: opts.slug,
+      rating_scale: 'ipa5',
+      is_demo: 0,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const user = await database.db
+    .insertInto('users')
+    .values({
+      email: `${opts.role}@${opts.slug}.test`,
+      name: opts.role,
+      password_hash: 'x',
+      is_active: 1,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await database.db
+    .insertInto('memberships')
+    .values({ organisation_id: org.id, user_id: user.id, role: opts.role, created_at: at })
+    .execute()
+  const { token } = await createTokensService(database.db).create(org.id, user.id, opts.slug)
+  return { organisationId: org.id, token }
 }

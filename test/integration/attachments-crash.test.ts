@@ -1,70 +1,24 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
-import { after, describe, it } from 'node:test'
-import { parseDatabaseUrl } from '../../src/config.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { createTokensService } from '../../src/modules/tokens/tokens.service.ts'
-import { projectRoot } from '../../src/paths.ts'
+import { describe, it } from 'node:test'
 import { dialectName } from '../helpers/database.ts'
-import { freshDatabaseUrl, startServerProcess, type ServerProcess } from '../helpers/processes.ts'
+import { organisationWithToken, processHarness } from '../helpers/processes.ts'
 
 // Issue 13: the real server in a child process, killed with SIGKILL while a document's bytes are arriving.
 // No half document may show: the upload's chunks are in the store, but no document points at them, and the
 // store's clean-up removes them once they are an hour old.
-const cleanUp: Array<() => Promise<unknown>> = []
-after(async () => {
-  for (const step of cleanUp.reverse()) await step()
-})
-
-function open(url: string): Database {
-  const config = parseDatabaseUrl(url, projectRoot())
-  if (typeof config === 'string') throw new Error(config)
-  return openDatabase(config, { poolSize: 2 })
-}
-
-async function startServer(url: string): Promise<ServerProcess> {
-  const server = await startServerProcess(url, { LOG_LEVEL: 'silent' })
-  cleanUp.push(() => server.stop('SIGKILL'))
-  return server
-}
+const harness = processHarness()
 
 describe(`a document upload killed mid-way (${dialectName()})`, () => {
   it('leaves no visible document, and its chunks are cleared away later', async () => {
-    const fresh = await freshDatabaseUrl('oversight_doc_crash')
-    cleanUp.push(fresh.remove)
-    let server = await startServer(fresh.url)
-    const db = open(fresh.url)
+    const url = await harness.freshDatabase('oversight_doc_crash')
+    let server = await harness.startServer(url)
+    const db = harness.open(url)
     try {
-      const at = new Date().toISOString()
-      const org = await db.db
-        .insertInto('organisations')
-        .values({
-          slug: 'crash',
-          name: 'Crash',
-          rating_scale: 'ipa5',
-          is_demo: 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const user = await db.db
-        .insertInto('users')
-        .values({
-          email: 'a@crash.test',
-          name: 'A',
-          password_hash: 'x',
-          is_active: 1,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await db.db
-        .insertInto('memberships')
-        .values({ organisation_id: org.id, user_id: user.id, role: 'administrator', created_at: at })
-        .execute()
-      const { token } = await createTokensService(db.db).create(org.id, user.id, 'crash')
+      const { organisationId, token } = await organisationWithToken(db, {
+        slug: 'crash',
+        role: 'administrator',
+      })
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
       const post = async (base: string, path: string, body: unknown) =>
         (await (
@@ -97,7 +51,7 @@ describe(`a document upload killed mid-way (${dialectName()})`, () => {
             await db.db
               .selectFrom('stored_file_chunks')
               .select((eb) => eb.fn.countAll().as('n'))
-              .where('organisation_id', '=', org.id)
+              .where('organisation_id', '=', organisationId)
               .executeTakeFirstOrThrow()
           ).n,
         )
@@ -118,7 +72,7 @@ describe(`a document upload killed mid-way (${dialectName()})`, () => {
         'only an incomplete stored file',
       )
 
-      server = await startServer(fresh.url)
+      server = await harness.startServer(url)
       const list = await fetch(
         `${server.baseUrl}/api/v1/documents?parentType=project&parentId=${project.id}`,
         {
@@ -148,7 +102,6 @@ describe(`a document upload killed mid-way (${dialectName()})`, () => {
       )
     } finally {
       await server.stop()
-      await db.close()
     }
   })
 })

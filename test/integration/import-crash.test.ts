@@ -2,77 +2,26 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { generateLedger } from '../../bench/generate-ledger.ts'
-import { parseDatabaseUrl } from '../../src/config.ts'
-import { openDatabase, type Database } from '../../src/db/database.ts'
-import { createTokensService } from '../../src/modules/tokens/tokens.service.ts'
-import { projectRoot } from '../../src/paths.ts'
 import { dialectName } from '../helpers/database.ts'
-import { freshDatabaseUrl, startServerProcess, type ServerProcess } from '../helpers/processes.ts'
+import { organisationWithToken, processHarness } from '../helpers/processes.ts'
 
 // The real server in a child process, killed with SIGKILL in the middle of adding an import to the
 // ledger, then started again on the same database.
-const ROOT = projectRoot()
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-import-crash-'))
-const cleanUp: Array<() => Promise<unknown>> = []
-
-after(async () => {
-  for (const step of cleanUp.reverse()) await step()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function startServer(url: string): Promise<ServerProcess> {
-  const server = await startServerProcess(url, { IMPORT_LEASE_SECONDS: '2', LOG_LEVEL: 'silent' })
-  cleanUp.push(() => server.stop('SIGKILL'))
-  return server
-}
-
-function open(url: string): Database {
-  const config = parseDatabaseUrl(url, ROOT)
-  if (typeof config === 'string') throw new Error(config)
-  return openDatabase(config, { poolSize: 2 })
-}
+const harness = processHarness()
+harness.cleanUp(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })))
+const startServer = (url: string) => harness.startServer(url, { IMPORT_LEASE_SECONDS: '2' })
 
 describe(`an import killed mid-commit (${dialectName()})`, () => {
   it('leaves nothing of the import, a sound database, and an import that can be added again', async () => {
-    const fresh = await freshDatabaseUrl('oversight_crash')
-    cleanUp.push(fresh.remove)
-    const url = fresh.url
+    const url = await harness.freshDatabase('oversight_crash')
     let server = await startServer(url)
     let base = server.baseUrl
-    const db = open(url)
+    const db = harness.open(url)
     try {
-      const at = new Date().toISOString()
-      const org = await db.db
-        .insertInto('organisations')
-        .values({
-          slug: 'crash',
-          name: 'Crash',
-          rating_scale: 'ipa5',
-          is_demo: 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const user = await db.db
-        .insertInto('users')
-        .values({
-          email: 'f@crash.test',
-          name: 'F',
-          password_hash: 'x',
-          is_active: 1,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await db.db
-        .insertInto('memberships')
-        .values({ organisation_id: org.id, user_id: user.id, role: 'finance_officer', created_at: at })
-        .execute()
-      const { token } = await createTokensService(db.db).create(org.id, user.id, 'crash')
+      const { token } = await organisationWithToken(db, { slug: 'crash', role: 'finance_officer' })
       const headers = { authorization: `Bearer ${token}`, accept: 'application/json' }
 
       const file = path.join(dir, 'big.csv')
@@ -151,7 +100,6 @@ describe(`an import killed mid-commit (${dialectName()})`, () => {
       assert.equal(await count(), imp.rowsGood)
     } finally {
       await server.stop()
-      await db.close()
     }
   })
 })

@@ -134,6 +134,47 @@ describe(`importing indicator values (${dialectName()})`, () => {
     assert.match(notValues.failureReason, /no headings for the period and the value/)
   })
 
+  it("shows a running check's progress on the import's page, which refreshes itself until it ends", async () => {
+    const imp = (
+      await upload(admin, 'Indicator,Period,Value\nContacts by web,July 2025,1500\n')
+    ).json<ImportJson>()
+    // A check under way on some instance: its live lease and the progress it writes are all a page sees.
+    await t.database.db
+      .updateTable('indicator_imports')
+      .set({
+        status: 'validating',
+        lease_owner: 'another instance',
+        lease_expires_at: new Date(Date.now() + 60_000).toISOString(),
+        progress_bytes: 20,
+        rows_done: 1,
+      })
+      .where('id', '=', imp.id)
+      .execute()
+    const agent = await t.signIn(t.orgs.a.users.administrator)
+    const page = await agent.get(`/indicators/imports/${imp.id}`)
+    assert.equal(page.status, 200)
+    assert.match(page.body, /<meta http-equiv="refresh" content="2">/)
+    assert.match(page.text, /Checking the file/)
+    const size = (
+      await t.database.db
+        .selectFrom('indicator_imports')
+        .select('file_size')
+        .where('id', '=', imp.id)
+        .executeTakeFirstOrThrow()
+    ).file_size
+    assert.match(page.text, new RegExp(`${Math.floor((20 / size) * 100)}% done \\(1 rows read\\)`))
+
+    // Its lease lapsed (the instance died): the page says so, and stops refreshing.
+    await t.database.db
+      .updateTable('indicator_imports')
+      .set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', imp.id)
+      .execute()
+    const after = await agent.get(`/indicators/imports/${imp.id}`)
+    assert.doesNotMatch(after.body, /http-equiv="refresh"/)
+    assert.match(after.text, /Checking the file stopped before it finished/)
+  })
+
   it('reads a file for one chosen indicator through the page, and keeps other roles and organisations out', async () => {
     const agent: Agent = await t.signIn(t.orgs.a.users.finance_officer)
     await agent.get('/indicators/imports/new')

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import type { DB, LedgerImport } from '../../db/schema.ts'
 import type { Lease } from '../../imports/leases.ts'
 import type { ImportPipeline } from '../../imports/pipeline.ts'
+import type { ProblemLog } from '../../imports/import-service.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
 import type { SourceShape } from '../../imports/file-reader.ts'
 import type { createLedgerRepository } from './ledger.repository.ts'
@@ -51,15 +52,6 @@ export interface MappingChoice {
   skipLines: number
 }
 
-export interface ProblemRow {
-  organisation_id: number
-  import_id: number
-  kind: string
-  line_number: number
-  reason: string
-  raw_text: string
-}
-
 /** One pass over one import, with the lease its instance holds on it. */
 export interface PassRun {
   imp: LedgerImport & { stored_file_id: number }
@@ -72,7 +64,8 @@ export interface PassContext {
   db: Kysely<DB>
   repo: ReturnType<typeof createLedgerRepository>
   pipeline: ImportPipeline
-  insertProblems(rows: ProblemRow[]): Promise<void>
+  /** The check's record of the rows that cannot be used (src/imports/import-service.ts). */
+  problemLog(organisationId: number, importId: number): ProblemLog
   fail(
     organisationId: number,
     importId: number,

@@ -11,21 +11,19 @@ import type SQLite from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { Scope } from '../../auth/actor.ts'
 import type { DB, LedgerImport } from '../../db/schema.ts'
-import { HttpError, notFound } from '../../errors.ts'
-import { reservation } from '../../imports/leases.ts'
-import { createImportPipeline, type PassPhase } from '../../imports/pipeline.ts'
+import { HttpError } from '../../errors.ts'
+import { createImportService } from '../../imports/import-service.ts'
+import type { PassPhase } from '../../imports/pipeline.ts'
 import { createLedgerRepository } from './ledger.repository.ts'
 import { printable } from './ledger.rows.ts'
 import { commitPass, type Importer } from './ledger-import.commit.ts'
-import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
+import type { ImportSummary, PassContext, PassRun } from './ledger-import.pass.ts'
 import { createRowStager, discardStaged } from './ledger-import.staging.ts'
 import { beginImport, loadMapping } from './ledger-import.upload.ts'
 import { shapeColumns, validatePass } from './ledger-import.validate.ts'
 
-export { FileTooLargeError, progressOf } from '../../imports/pipeline.ts'
 export type { Importer } from './ledger-import.commit.ts'
 
-const BATCH = 500
 const BUSY = ['validating', 'committing']
 
 export function parseSummary(imp: Pick<LedgerImport, 'summary_json'>): ImportSummary {
@@ -46,38 +44,15 @@ export function createLedgerImportService(
   },
 ) {
   const repo = createLedgerRepository(db)
-  const leaseMs = (opts.leaseSeconds ?? 30) * 1000
-  const pipeline = createImportPipeline(db, {
+  const imports = createImportService(db, {
     table: 'ledger_imports',
     target: 'the ledger',
     uploadLimitMb: opts.uploadLimitMb,
-    leaseMs,
+    leaseSeconds: opts.leaseSeconds,
     onProgress: opts.onProgress,
     discardStaged,
   })
-  const { sweepExpired } = pipeline
-
-  async function getImport(organisationId: number, id: number): Promise<LedgerImport> {
-    await sweepExpired(organisationId, id)
-    const imp = await db
-      .selectFrom('ledger_imports')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-    if (!imp) throw notFound('Import')
-    return imp
-  }
-
-  async function insertProblems(rows: ProblemRow[]) {
-    // In slices: a chunk of a file of short rows can hold thousands of problems, and PostgreSQL takes at
-    // most 65,535 parameters in a statement.
-    for (let i = 0; i < rows.length; i += BATCH)
-      await db
-        .insertInto('ledger_import_problems')
-        .values(rows.slice(i, i + BATCH))
-        .execute()
-  }
+  const { pipeline, load: getImport } = imports
 
   async function fail(
     organisationId: number,
@@ -104,7 +79,7 @@ export function createLedgerImportService(
     db,
     repo,
     pipeline,
-    insertProblems,
+    problemLog: (organisationId, importId) => imports.problemLog(organisationId, importId, printable),
     fail,
     stager: (organisationId, importId) => createRowStager(db, opts.sqlite ?? null, organisationId, importId),
   }
@@ -123,15 +98,15 @@ export function createLedgerImportService(
   }
 
   const service = {
-    uploadLimitBytes: pipeline.uploadLimitBytes,
-    uploadLimitMb: pipeline.uploadLimitMb,
-    storeUpload: pipeline.storeUpload,
-    storeFile: pipeline.storeFile,
-    discardUpload: pipeline.discardUpload,
+    uploadLimitBytes: imports.uploadLimitBytes,
+    uploadLimitMb: imports.uploadLimitMb,
+    storeUpload: imports.storeUpload,
+    storeFile: imports.storeFile,
+    discardUpload: imports.discardUpload,
 
     /** Records a new import of a stored file, reserved for the validate pass this instance runs next. */
     begin: (by: Importer, file: Parameters<typeof beginImport>[3], mappingId: number | null) =>
-      beginImport(db, leaseMs, by, file, mappingId),
+      beginImport(db, imports.reserve(), by, file, mappingId),
 
     /** Chooses (or clears) the saved mapping, to validate again (reserved for this instance). */
     async useMapping(
@@ -158,7 +133,7 @@ export function createLedgerImportService(
         throw new HttpError(409, 'This import is being checked or has already been added to the ledger')
       await db
         .updateTable('ledger_imports')
-        .set({ status: 'validating', failure_reason: '', ...reservation(leaseMs) })
+        .set({ status: 'validating', failure_reason: '', ...imports.reserve() })
         .where('id', '=', importId)
         .execute()
       return getImport(organisationId, importId)
@@ -178,15 +153,11 @@ export function createLedgerImportService(
     async commit(by: Importer, importId: number): Promise<LedgerImport> {
       const imp = await getImport(by.organisationId, importId)
       if (imp.status === 'committed') return imp
-      if (imp.status !== 'validated')
-        throw new HttpError(
-          409,
-          imp.status === 'failed'
-            ? 'This import failed validation, so there is nothing to add'
-            : imp.status === 'committing'
-              ? 'This import is already being added'
-              : 'This import has not finished validating yet',
-        )
+      imports.mustBeReady(imp, {
+        failed: 'This import failed validation, so there is nothing to add',
+        committing: 'This import is already being added',
+        notChecked: 'This import has not finished validating yet',
+      })
       try {
         return await runPass(imp, 'committing', (run) => commitPass(ctx, run, by))
       } catch (err) {
@@ -203,41 +174,9 @@ export function createLedgerImportService(
       }
     },
 
-    get: async (scope: Scope, id: number) => {
-      await sweepExpired(scope.organisationId, id)
-      return db
-        .selectFrom('ledger_imports')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    },
-
-    list: async (scope: Scope, offset: number, limit: number) => {
-      await sweepExpired(scope.organisationId)
-      await pipeline.files.removeAbandoned(scope.organisationId)
-      return db
-        .selectFrom('ledger_imports')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
-        .offset(offset)
-        .limit(limit)
-        .execute()
-    },
-
-    problems: (scope: Scope, importId: number, offset: number, limit: number) =>
-      db
-        .selectFrom('ledger_import_problems')
-        .select(['kind', 'line_number', 'reason', 'raw_text'])
-        .where('organisation_id', '=', scope.organisationId)
-        .where('import_id', '=', importId)
-        .orderBy('line_number')
-        .orderBy('id')
-        .offset(offset)
-        .limit(limit)
-        .execute(),
+    get: (scope: Scope, id: number) => imports.find(scope.organisationId, id),
+    list: imports.list,
+    problems: imports.problems,
   }
   return service
 }

@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely'
 import type { DB, LedgerImport } from '../../db/schema.ts'
 import { HttpError } from '../../errors.ts'
 import type { StoredFileInfo } from '../../imports/file-store.ts'
-import { reservation } from '../../imports/leases.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
 import { printable } from './ledger.rows.ts'
 import type { Importer } from './ledger-import.commit.ts'
@@ -52,7 +51,7 @@ export async function loadMapping(
 /** Records a new import of a stored file, reserved for the validate pass this instance runs next. */
 export async function beginImport(
   db: Kysely<DB>,
-  leaseMs: number,
+  reserved: { lease_owner: string; lease_expires_at: string },
   by: Importer,
   file: StoredFileInfo & { fileName: string },
   mappingId: number | null,
@@ -91,7 +90,7 @@ export async function beginImport(
       created_by_name: by.label,
       started_at: at,
       updated_at: at,
-      ...reservation(leaseMs),
+      ...reserved,
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -9,11 +9,9 @@ import { FileRefusedError } from '../../imports/bounded-parser.ts'
 import { checkRows, type CheckCounts } from '../../imports/pipeline.ts'
 import { SAMPLE_BYTES, sniffSample, type SourceShape } from '../../imports/file-reader.ts'
 import { matchRule } from './ledger.repository.ts'
-import { NotALedgerError, printable, RowInterpreter, type LedgerRow } from './ledger.rows.ts'
-import type { ImportSummary, PassContext, PassRun, ProblemRow } from './ledger-import.pass.ts'
+import { NotALedgerError, RowInterpreter, type LedgerRow } from './ledger.rows.ts'
+import type { ImportSummary, PassContext, PassRun } from './ledger-import.pass.ts'
 import { rulesKey, type StagedRow } from './ledger-import.staging.ts'
-
-const MAX_STORED_PROBLEMS = 10_000
 
 function periodSort<T extends { period: string }>(a: T, b: T): number {
   return a.period < b.period ? -1 : a.period > b.period ? 1 : 0
@@ -46,12 +44,11 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   )
   const rules = await repo.rules(organisationId)
   summary.rulesKey = rulesKey(rules)
-  await db.deleteFrom('ledger_import_problems').where('import_id', '=', importId).execute()
+  const log = ctx.problemLog(organisationId, importId)
+  await log.clear()
   const stager = ctx.stager(organisationId, importId)
   await stager.clear()
   const counts = { duplicate: 0, changed: 0, unmatched: 0 }
-  let storedProblems = 0
-  let notStored = 0
   const byPeriod = new Map<string, { count: number; pence: number }>()
   const byProject = new Map<number | null, { count: number; pence: number }>()
   let newPence = 0
@@ -59,22 +56,7 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   let totalPence = 0
   let firstDate: string | null = null
   let lastDate: string | null = null
-  let problems: ProblemRow[] = []
-  const problem = (kind: string, line: number, reason: string, raw: string) => {
-    if (storedProblems >= MAX_STORED_PROBLEMS) {
-      notStored++
-      return
-    }
-    storedProblems++
-    problems.push({
-      organisation_id: organisationId,
-      import_id: importId,
-      kind,
-      line_number: line,
-      reason: printable(reason),
-      raw_text: printable(raw),
-    })
-  }
+  const { problem } = log
   // The row validator: a payment the ledger already holds is a duplicate (same content) or a changed
   // row (the ledger keeps what it has); the rest would be added, and are staged for the commit.
   const validate = async (batch: LedgerRow[]) => {
@@ -129,16 +111,13 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
       finish: () => interpreter.finish(),
       validate,
       problem,
-      flushProblems: async () => {
-        await ctx.insertProblems(problems)
-        problems = []
-      },
+      flushProblems: log.flushProblems,
     })
   } catch (err) {
     if (!(err instanceof NotALedgerError) && !(err instanceof FileRefusedError)) throw err
     await stager.clear()
     if (err instanceof NotALedgerError) {
-      await ctx.insertProblems(problems)
+      await log.flushProblems()
       await ctx.fail(
         organisationId,
         importId,
@@ -170,7 +149,7 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
     )
   summary.newPence = newPence
   summary.unmatchedPence = unmatchedPence
-  if (notStored > 0) summary.problemsNotStored = notStored
+  if (log.notStored() > 0) summary.problemsNotStored = log.notStored()
   const noRows = checked.good === 0
   await db
     .updateTable('ledger_imports')

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, auditActorOf, type Actor } from '../../auth/actor.ts'
@@ -13,19 +12,15 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../web/api-schemas.ts'
+import { acceptImportFiles, IMPORT_FILE_TYPES, importBody } from '../../web/import-pages.ts'
 import { apiList } from '../../web/pagination.ts'
-import { parseSummary, progressOf } from './ledger-import.service.ts'
+import { progressOf } from '../../imports/pipeline.ts'
+import { parseSummary } from './ledger-import.service.ts'
 
 /**
  * The ledger import API: upload a file (streamed, never buffered), read its preview and problems, and
  * commit it. Registered by `ledgerApi`, in the same plugin, so the file content types apply here only.
  */
-const FILE_TYPES = [
-  'text/csv',
-  'text/plain',
-  'application/octet-stream',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-]
 
 const Problem = Type.Object({
   kind: Type.String({
@@ -135,15 +130,11 @@ export async function importJson(
   }
 }
 
-function isReadable(body: unknown): body is Readable {
-  return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-}
-
 export function ledgerImportsApi(app: FastifyInstance, tags: string[]): void {
   const { ledger, ledgerImports } = app.services
 
   // A file is the body, streamed to disk: never buffered, so the upload limit is the only size limit.
-  app.addContentTypeParser(FILE_TYPES, (_request, payload, done) => done(null, payload))
+  acceptImportFiles(app)
 
   app.post<{ Querystring: Static<typeof UploadQuery> }>(
     '/api/v1/ledger/imports',
@@ -154,21 +145,17 @@ export function ledgerImportsApi(app: FastifyInstance, tags: string[]): void {
         summary: 'Upload a ledger file and validate it',
         description:
           'Send the file as the request body with Content-Type text/csv or application/octet-stream (XLSX too). Nothing is added to the ledger: the answer is the preview (rows read, good, bad with line and reason, duplicates, changed, totals by month and project). Commit it with POST /api/v1/ledger/imports/{id}/commit.',
-        consumes: FILE_TYPES,
+        consumes: IMPORT_FILE_TYPES,
         querystring: UploadQuery,
         response: { 201: LedgerImportSchema, ...STANDARD_ERRORS, 413: STANDARD_ERRORS[400] },
       },
     },
     async (request, reply) => {
       const actor = request.actor!
-      if (!isReadable(request.body))
-        throw new HttpError(
-          400,
-          'Send the ledger file as the request body with Content-Type text/csv (or application/octet-stream for XLSX)',
-          {
-            file: 'Send the file as the body',
-          },
-        )
+      const body = importBody(
+        request,
+        'Send the ledger file as the request body with Content-Type text/csv (or application/octet-stream for XLSX)',
+      )
       let mappingId: number | null = null
       if (request.query.mapping) {
         const m = (await ledger.mappings(scopeOf(actor))).find((x) => x.name === request.query.mapping)
@@ -179,7 +166,7 @@ export function ledgerImportsApi(app: FastifyInstance, tags: string[]): void {
         mappingId = m.id
       }
       const fileName = request.query.fileName ?? 'upload.csv'
-      const stored = await ledgerImports.storeUpload(actor.organisationId, fileName, request.body)
+      const stored = await ledgerImports.storeUpload(actor.organisationId, fileName, body)
       const by = { organisationId: actor.organisationId, ...auditActorOf(actor) }
       let imp = await ledgerImports.begin(by, { ...stored, fileName }, mappingId)
       imp = await ledgerImports.validate(actor.organisationId, imp.id)

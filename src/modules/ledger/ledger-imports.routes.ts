@@ -8,15 +8,12 @@ import { formatPeriod } from '../../domain/periods.ts'
 import { HttpError, notFound, ValidationError } from '../../errors.ts'
 import type { StoredFileInfo } from '../../imports/file-store.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
-import { multipartCsrfOk } from '../../web/multipart-csrf.ts'
+import { passProgress, receiveUpload, waitForPass } from '../../web/import-pages.ts'
 import { DATE_FORMATS, LEDGER_FIELDS, type ColumnMap, type DateFormat } from './ledger.formats.ts'
-import { FileTooLargeError, parseSummary, progressOf, type Importer } from './ledger-import.service.ts'
+import { parseSummary, type Importer } from './ledger-import.service.ts'
 
 const ImportParams = Type.Object({ importId: Type.Integer({ minimum: 1 }) })
 type ImportParams = { importId: number }
-
-/** How long a page waits for a pass before showing its progress instead (which refreshes until done). */
-const WAIT_FOR_PASS_MS = 3000
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   validating: { text: 'Checking', classes: 'govuk-tag--blue' },
@@ -37,21 +34,8 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
     limits: { fileSize: ledgerImports.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 },
   })
 
-  /**
-   * Runs a pass, holding the request for a short while: a small file's page then shows the result; a
-   * pass still running shows its progress (from the database, so any instance can show it).
-   */
-  function runPass(imp: LedgerImport, pass: () => Promise<unknown>): Promise<void> {
-    const p = pass().then(
-      () => undefined,
-      (err: unknown) => {
-        app.log.error({ err, importId: imp.id }, 'ledger import pass failed')
-      },
-    )
-    let timer: NodeJS.Timeout | undefined
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_PASS_MS)))
-    return Promise.race([p, waited]).finally(() => clearTimeout(timer))
-  }
+  /** A pass the page waits a moment for; a longer one shows its progress (its failure, on the import). */
+  const runPass = (imp: LedgerImport, pass: () => Promise<unknown>) => waitForPass(app.log, imp.id, pass())
 
   app.get('/finance/imports', { config: { policy: 'finance.write' } }, async (request, reply) => {
     const scope = scopeOf(request.actor!)
@@ -97,47 +81,12 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
     { config: { policy: 'finance.write', csrfInMultipart: true } },
     async (request, reply) => {
       const actor = request.actor!
-      if (!request.isMultipart()) return renderUpload(reply, actor, { file: 'Select a file to import' }, 400)
-      let stored: StoredFileInfo | null = null
-      let fileName = ''
-      let mappingId: number | null = null
+      const upload = await receiveUpload(app, request, reply, ledgerImports)
+      if (upload.kind === 'sent') return reply
+      if (upload.kind === 'refused') return renderUpload(reply, actor, upload.errors, upload.status)
+      const { stored, fileName } = upload
+      const mappingId = optionalInt(upload.fields.mappingId ?? '')
       const discard = (file: StoredFileInfo) => ledgerImports.discardUpload(actor.organisationId, file)
-      try {
-        const parts = request.parts()
-        const first = await parts.next()
-        if (!multipartCsrfOk(app, request, reply, first.done ? undefined : first.value)) return reply
-        for await (const part of parts) {
-          if (part.type === 'file') {
-            if (stored) {
-              part.file.resume()
-              continue
-            }
-            fileName = part.filename
-            stored = await ledgerImports.storeUpload(actor.organisationId, fileName, part.file)
-          } else if (part.fieldname === 'mappingId' && typeof part.value === 'string') {
-            mappingId = optionalInt(part.value)
-          }
-        }
-      } catch (err) {
-        if (stored) await discard(stored)
-        const code = (err as { code?: string }).code
-        if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE') {
-          const e = new FileTooLargeError(ledgerImports.uploadLimitMb)
-          return renderUpload(reply, actor, { file: e.message }, 413)
-        }
-        if (code?.startsWith('FST_'))
-          return renderUpload(reply, actor, { file: 'The upload did not arrive whole: try again' }, 400)
-        throw err
-      }
-      if (!stored || stored.size === 0 || fileName === '') {
-        if (stored) await discard(stored)
-        return renderUpload(
-          reply,
-          actor,
-          { file: stored ? 'The selected file is empty' : 'Select a file to import' },
-          400,
-        )
-      }
       let imp: LedgerImport
       try {
         imp = await ledgerImports.begin(importerOf(actor), { ...stored, fileName }, mappingId)
@@ -161,18 +110,14 @@ export async function ledgerImportsRoutes(app: FastifyInstance) {
       const imp = await ledgerImports.get(scope, request.params.importId)
       if (!imp) throw notFound('Import')
       const summary = parseSummary(imp)
-      const progress = progressOf(imp)
-      // Busy while a live lease says an instance is working on it; a lapsed one is failed on reading.
-      const busy = progress !== null
       const problems = await ledgerImports.problems(scope, imp.id, 0, 500)
       return reply.render('ledger/views/import.njk', {
         title: `Import of ${imp.file_name}`,
         breadcrumbs: [{ text: 'Ledger imports', href: '/finance/imports' }],
         imp,
         tag: STATUS_TAGS[imp.status] ?? { text: imp.status, classes: '' },
-        busy,
-        percent: progress?.percent ?? 0,
-        rowsDone: imp.rows_done,
+        // Busy while a live lease says an instance is working on it; a lapsed one is failed on reading.
+        ...passProgress(imp),
         canRecheck: imp.status === 'failed' && imp.stored_file_id !== null,
         summary,
         total: formatMoney(imp.total_pence),

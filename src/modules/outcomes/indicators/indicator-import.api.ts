@@ -1,9 +1,8 @@
-import type { Readable } from 'node:stream'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
 import type { DB } from '../../../db/schema.ts'
-import { HttpError, notFound } from '../../../errors.ts'
+import { notFound } from '../../../errors.ts'
 import {
   ListOf,
   Nullable,
@@ -12,6 +11,7 @@ import {
   Timestamp,
   WRITE_ERRORS,
 } from '../../../web/api-schemas.ts'
+import { acceptImportFiles, IMPORT_FILE_TYPES, importBody } from '../../../web/import-pages.ts'
 import { apiList } from '../../../web/pagination.ts'
 import { findingsOf, type IndicatorImportService } from './indicator-import.service.ts'
 import type { Selectable } from 'kysely'
@@ -19,13 +19,6 @@ import type { Selectable } from 'kysely'
 // Importing indicator values through the API (issue 11): send the file as the body; the answer is the check
 // (rows read, good, bad with line and reason, other organisations' rows left out). Nothing is added until
 // POST …/commit, and with bad rows only when `goodOnly` says to add the good ones.
-
-const FILE_TYPES = [
-  'text/csv',
-  'text/plain',
-  'application/octet-stream',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-]
 
 const Column = Type.Optional(
   Type.String({ maxLength: 200, description: 'The heading of this column in the file' }),
@@ -98,14 +91,11 @@ async function importJson(
   }
 }
 
-const isReadable = (body: unknown): body is Readable =>
-  typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-
 export async function indicatorImportApi(app: FastifyInstance) {
   const service = app.services.indicatorImports
   const tags = ['Indicators']
   // Only this plugin's routes take a file as the body.
-  app.addContentTypeParser(FILE_TYPES, (_request, payload, done) => done(null, payload))
+  acceptImportFiles(app)
 
   async function one(actor: Actor, id: number) {
     const imp = await service.get(scopeOf(actor), id)
@@ -122,20 +112,17 @@ export async function indicatorImportApi(app: FastifyInstance) {
         summary: 'Upload a file of indicator values (CSV or XLSX) and check it',
         description:
           'Send the file as the body (Content-Type text/csv, or application/octet-stream for XLSX). Columns are recognised by their headings (Indicator, Period, Value, Note, Organisation) or named in the query. Nothing is added: add the checked rows with POST /api/v1/indicator-imports/{importId}/commit.',
-        consumes: FILE_TYPES,
+        consumes: IMPORT_FILE_TYPES,
         querystring: UploadQuery,
         response: { 201: ImportSchema, ...STANDARD_ERRORS, 413: STANDARD_ERRORS[400] },
       },
     },
     async (request, reply) => {
       const actor = request.actor!
-      if (!isReadable(request.body))
-        throw new HttpError(400, 'Send the file as the request body with Content-Type text/csv', {
-          file: 'Send the file as the body',
-        })
+      const body = importBody(request, 'Send the file as the request body with Content-Type text/csv')
       const q = request.query
       const fileName = q.fileName ?? 'indicators.csv'
-      const stored = await service.storeUpload(actor.organisationId, fileName, request.body)
+      const stored = await service.storeUpload(actor.organisationId, fileName, body)
       let imp: Imp
       try {
         imp = await service.begin(
@@ -157,6 +144,7 @@ export async function indicatorImportApi(app: FastifyInstance) {
         await service.discardUpload(actor.organisationId, stored)
         throw err
       }
+      imp = await service.check(actor.organisationId, imp.id)
       return reply
         .status(201)
         .header('location', `/api/v1/indicator-imports/${imp.id}`)
@@ -215,11 +203,8 @@ export async function indicatorImportApi(app: FastifyInstance) {
     async (request) => {
       const actor = request.actor!
       const imp = await one(actor, request.params.importId)
-      return importJson(
-        service,
-        actor,
-        await service.chooseOrganisation(actor, imp.id, request.body.organisation ?? ''),
-      )
+      await service.chooseOrganisation(actor, imp.id, request.body.organisation ?? '')
+      return importJson(service, actor, await service.check(actor.organisationId, imp.id))
     },
   )
 

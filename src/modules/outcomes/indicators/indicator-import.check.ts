@@ -8,7 +8,8 @@ import type { DB, IndicatorImport } from '../../../db/schema.ts'
 import { FileRefusedError } from '../../../imports/bounded-parser.ts'
 import { SAMPLE_BYTES, sniffSample } from '../../../imports/file-reader.ts'
 import type { Lease } from '../../../imports/leases.ts'
-import { checkRows, type ImportPipeline } from '../../../imports/pipeline.ts'
+import type { ImportService } from '../../../imports/import-service.ts'
+import { checkRows } from '../../../imports/pipeline.ts'
 import { indicatorsRepository } from './indicators.repository.ts'
 import {
   IndicatorRowReader,
@@ -20,7 +21,6 @@ import {
   type ReadRow,
 } from './indicator-import.rows.ts'
 
-const MAX_PROBLEMS = 10_000
 const BATCH = 500
 
 export interface ImportChoice {
@@ -60,7 +60,7 @@ async function indicatorsOf(db: Kysely<DB>, organisationId: number, onlyId: numb
 
 export async function checkPass(
   db: Kysely<DB>,
-  pipeline: ImportPipeline,
+  imports: ImportService<'indicator_imports'>,
   held: IndicatorImport & { stored_file_id: number },
   lease: Lease,
 ): Promise<void> {
@@ -74,18 +74,16 @@ export async function checkPass(
     organisation: findings.organisation,
     names: findings.columns,
   })
-  await db.deleteFrom('indicator_import_problems').where('import_id', '=', importId).execute()
+  const { pipeline } = imports
+  const log = imports.problemLog(organisationId, importId, printable)
+  await log.clear()
   await db.deleteFrom('indicator_import_rows').where('import_id', '=', importId).execute()
   const head = await pipeline.files.head(organisationId, held.stored_file_id, SAMPLE_BYTES)
   const shape = sniffSample(head)
-  let problems: Array<{ line: number; kind: string; reason: string; raw: string }> = []
-  let stored = 0
   let seq = 0
   let extraBad = 0
   const inFile = new Set<string>()
-  const problem = (kind: string, line: number, reason: string, raw: string) => {
-    if (stored++ < MAX_PROBLEMS) problems.push({ kind, line, reason, raw })
-  }
+  const { problem } = log
   const validate = async (rows: ReadRow[]) => {
     const held = await db
       .selectFrom('indicator_values')
@@ -129,23 +127,6 @@ export async function checkPass(
         )
         .execute()
   }
-  const flushProblems = async () => {
-    for (let i = 0; i < problems.length; i += BATCH)
-      await db
-        .insertInto('indicator_import_problems')
-        .values(
-          problems.slice(i, i + BATCH).map((p) => ({
-            organisation_id: organisationId,
-            import_id: importId,
-            kind: p.kind,
-            line_number: p.line,
-            reason: printable(p.reason),
-            raw_text: printable(p.raw),
-          })),
-        )
-        .execute()
-    problems = []
-  }
   const finish = async (status: string, reason: string, counts: Record<string, number>) => {
     await db
       .updateTable('indicator_imports')
@@ -171,11 +152,11 @@ export async function checkPass(
       finish: () => reader.finish(),
       validate,
       problem,
-      flushProblems,
+      flushProblems: log.flushProblems,
     })
     if (reader.needsOrganisation()) {
       await db.deleteFrom('indicator_import_rows').where('import_id', '=', importId).execute()
-      await db.deleteFrom('indicator_import_problems').where('import_id', '=', importId).execute()
+      await log.clear()
       return finish(
         'failed',
         findings.organisation === ''

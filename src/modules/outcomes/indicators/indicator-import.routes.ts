@@ -3,11 +3,9 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf, type Actor } from '../../../auth/actor.ts'
 import { HttpError, notFound } from '../../../errors.ts'
-import { FileTooLargeError } from '../../../imports/pipeline.ts'
-import type { StoredFileInfo } from '../../../imports/file-store.ts'
 import { handleForm } from '../../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../../web/forms.ts'
-import { multipartCsrfOk } from '../../../web/multipart-csrf.ts'
+import { passProgress, receiveUpload, waitForPass } from '../../../web/import-pages.ts'
 import { findingsOf } from './indicator-import.service.ts'
 
 const HOME = { text: 'Indicators', href: '/indicators' }
@@ -70,64 +68,28 @@ export async function indicatorImportRoutes(app: FastifyInstance) {
     { config: { policy: 'indicator.import', csrfInMultipart: true } },
     async (request, reply) => {
       const actor = request.actor!
-      if (!request.isMultipart()) return renderUpload(reply, actor, { file: 'Select a file to import' }, 400)
-      let stored: StoredFileInfo | null = null
-      let fileName = ''
-      const fieldsSent: Record<string, string> = {}
-      const discard = (file: StoredFileInfo) => service.discardUpload(actor.organisationId, file)
+      const upload = await receiveUpload(app, request, reply, service)
+      if (upload.kind === 'sent') return reply
+      if (upload.kind === 'refused') return renderUpload(reply, actor, upload.errors, upload.status)
+      const { stored, fileName, fields } = upload
+      let imp: { id: number }
       try {
-        const parts = request.parts()
-        const first = await parts.next()
-        if (!multipartCsrfOk(app, request, reply, first.done ? undefined : first.value)) return reply
-        for await (const part of parts) {
-          if (part.type === 'file') {
-            if (stored) {
-              part.file.resume()
-              continue
-            }
-            fileName = part.filename
-            stored = await service.storeUpload(actor.organisationId, fileName, part.file)
-          } else if (typeof part.value === 'string') fieldsSent[part.fieldname] = part.value
-        }
-      } catch (err) {
-        if (stored) await discard(stored)
-        const code = (err as { code?: string }).code
-        if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE')
-          return renderUpload(
-            reply,
-            actor,
-            { file: new FileTooLargeError(service.uploadLimitMb).message },
-            413,
-          )
-        if (code?.startsWith('FST_'))
-          return renderUpload(reply, actor, { file: 'The upload did not arrive whole: try again' }, 400)
-        throw err
-      }
-      if (!stored || stored.size === 0 || fileName === '') {
-        if (stored) await discard(stored)
-        return renderUpload(
-          reply,
-          actor,
-          { file: stored ? 'The selected file is empty' : 'Select a file to import' },
-          400,
-        )
-      }
-      try {
-        const imp = await service.begin(
+        imp = await service.begin(
           actor,
           { ...stored, fileName },
           {
-            indicatorId: optionalInt(fieldsSent.indicatorId ?? ''),
-            organisation: (fieldsSent.organisation ?? '').trim(),
+            indicatorId: optionalInt(fields.indicatorId ?? ''),
+            organisation: (fields.organisation ?? '').trim(),
             columns: {},
           },
         )
-        return reply.redirect(`/indicators/imports/${imp.id}`, 303)
       } catch (err) {
-        await discard(stored)
+        await service.discardUpload(actor.organisationId, stored)
         if (err instanceof HttpError && err.fields) return renderUpload(reply, actor, err.fields, 400)
         throw err
       }
+      await waitForPass(request.log, imp.id, service.check(actor.organisationId, imp.id))
+      return reply.redirect(`/indicators/imports/${imp.id}`, 303)
     },
   )
 
@@ -142,6 +104,7 @@ export async function indicatorImportRoutes(app: FastifyInstance) {
         title: `Import of ${imp.file_name}`,
         breadcrumbs: [HOME, { text: 'Imports', href: '/indicators/imports' }],
         imp,
+        ...passProgress(imp),
         tag: STATUS_TAGS[imp.status] ?? { text: imp.status, classes: '' },
         problems: await service.problems(scopeOf(actor), imp.id),
         organisationItems: (findings.organisations ?? []).map((o) => ({
@@ -169,7 +132,11 @@ export async function indicatorImportRoutes(app: FastifyInstance) {
       const organisation = field(request.body, 'organisation').trim()
       return handleForm(reply, {
         errors: organisation === '' ? { organisation: 'Choose whose rows are yours' } : {},
-        save: () => service.chooseOrganisation(request.actor!, request.params.importId, organisation),
+        save: async () => {
+          const actor = request.actor!
+          const imp = await service.chooseOrganisation(actor, request.params.importId, organisation)
+          await waitForPass(request.log, imp.id, service.check(actor.organisationId, imp.id))
+        },
         onInvalid: (errors) => showImport(reply, request.params.importId, errors),
         onSaved: () => reply.redirect(`/indicators/imports/${request.params.importId}`, 303),
       })
@@ -182,12 +149,22 @@ export async function indicatorImportRoutes(app: FastifyInstance) {
     async (request, reply) =>
       handleForm(reply, {
         save: () =>
-          service.commit(request.actor!, request.params.importId, field(request.body, 'goodOnly') === 'yes'),
+          waitForPass(
+            request.log,
+            request.params.importId,
+            service.commit(
+              request.actor!,
+              request.params.importId,
+              field(request.body, 'goodOnly') === 'yes',
+            ),
+            { rethrow: true },
+          ),
         onInvalid: (errors) => showImport(reply, request.params.importId, errors),
         onConflict: (err) =>
           showImport(reply, request.params.importId, err.fields ?? { goodOnly: err.message }),
-        onSaved: (imp: { rows_added: number }) => {
-          reply.flash(`${imp.rows_added} value${imp.rows_added === 1 ? '' : 's'} added`)
+        onSaved: (imp: { rows_added: number } | undefined) => {
+          // Still adding after the wait: the page shows how far it has got.
+          if (imp) reply.flash(`${imp.rows_added} value${imp.rows_added === 1 ? '' : 's'} added`)
           return reply.redirect(`/indicators/imports/${request.params.importId}`, 303)
         },
       }),

@@ -2,14 +2,15 @@
  * Importing indicator values from CSV or XLSX (issue 11) on the one import pipeline (src/imports/pipeline.ts):
  * upload into the file store; a check that reads the file once in the bounded worker, reports each bad row
  * with its line number and stages the good ones; and a commit that adds the staged values in ONE transaction.
- * A file with bad rows adds nothing unless the person importing chooses to add the good rows.
+ * A file with bad rows adds nothing unless the person importing chooses to add the good rows. The glue round
+ * the pipeline (reading, listing, leases, upload) is the one import service's (src/imports/import-service.ts).
  */
 import { sql, type Kysely } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { DB } from '../../../db/schema.ts'
-import { HttpError, notFound, ValidationError } from '../../../errors.ts'
-import { reservation } from '../../../imports/leases.ts'
-import { createImportPipeline } from '../../../imports/pipeline.ts'
+import { HttpError, ValidationError } from '../../../errors.ts'
+import { createImportService } from '../../../imports/import-service.ts'
+import type { PassPhase } from '../../../imports/pipeline.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
 import { indicatorsRepository } from './indicators.repository.ts'
 import { checkPass, findingsOf, type ImportChoice } from './indicator-import.check.ts'
@@ -19,49 +20,40 @@ export { findingsOf, type ImportChoice, type ImportFindings } from './indicator-
 
 export function createIndicatorImportService(
   db: Kysely<DB>,
-  opts: { uploadLimitMb: number; leaseSeconds?: number },
+  opts: {
+    uploadLimitMb: number
+    leaseSeconds?: number
+    onProgress?: (importId: number, phase: PassPhase, percent: number) => void
+  },
 ) {
-  const leaseMs = (opts.leaseSeconds ?? 30) * 1000
-  const pipeline = createImportPipeline(db, {
+  const imports = createImportService(db, {
     table: 'indicator_imports',
     target: 'the indicators',
     uploadLimitMb: opts.uploadLimitMb,
-    leaseMs,
+    leaseSeconds: opts.leaseSeconds,
+    onProgress: opts.onProgress,
     discardStaged: async (trx, ids) => {
       await trx.deleteFrom('indicator_import_rows').where('import_id', 'in', ids).execute()
     },
   })
-
-  async function get(organisationId: number, id: number) {
-    await pipeline.sweepExpired(organisationId, id)
-    return db
-      .selectFrom('indicator_imports')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-  }
-  async function mustGet(organisationId: number, id: number) {
-    const imp = await get(organisationId, id)
-    if (!imp) throw notFound('Import')
-    return imp
-  }
-
-  async function check(organisationId: number, importId: number) {
-    const imp = await mustGet(organisationId, importId)
-    if (imp.status !== 'validating') throw new HttpError(409, 'This import is not waiting to be checked')
-    await pipeline.runPass(imp, 'validating', (held, lease) => checkPass(db, pipeline, held, lease))
-    return mustGet(organisationId, importId)
-  }
+  const { pipeline, load: mustGet } = imports
 
   return {
-    uploadLimitMb: pipeline.uploadLimitMb,
-    uploadLimitBytes: pipeline.uploadLimitBytes,
-    storeUpload: pipeline.storeUpload,
-    discardUpload: pipeline.discardUpload,
-    check,
+    uploadLimitMb: imports.uploadLimitMb,
+    uploadLimitBytes: imports.uploadLimitBytes,
+    storeUpload: imports.storeUpload,
+    storeFile: imports.storeFile,
+    discardUpload: imports.discardUpload,
 
-    /** Records a new import of a stored file with the choices made for it, and checks it. */
+    /** The check pass: reads the file once and stages the values it would add; nothing is added. */
+    async check(organisationId: number, importId: number) {
+      const imp = await mustGet(organisationId, importId)
+      if (imp.status !== 'validating') throw new HttpError(409, 'This import is not waiting to be checked')
+      await pipeline.runPass(imp, 'validating', (held, lease) => checkPass(db, imports, held, lease))
+      return mustGet(organisationId, importId)
+    },
+
+    /** Records a new import of a stored file with the choices made for it, reserved for its check. */
     async begin(
       actor: Actor,
       file: { id: number; size: number; sha256: string; fileName: string },
@@ -75,7 +67,7 @@ export function createIndicatorImportService(
           indicatorId: 'Choose an indicator from the list',
         })
       const at = new Date().toISOString()
-      const imp = await db
+      return db
         .insertInto('indicator_imports')
         .values({
           organisation_id: actor.organisationId,
@@ -90,14 +82,13 @@ export function createIndicatorImportService(
           created_by_name: actor.name,
           started_at: at,
           updated_at: at,
-          ...reservation(leaseMs),
+          ...imports.reserve(),
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-      return check(actor.organisationId, imp.id)
     },
 
-    /** Chooses whose rows are ours in a long file, and checks it again. */
+    /** Chooses whose rows are ours in a long file, reserved to be checked again. */
     async chooseOrganisation(actor: Actor, importId: number, organisation: string) {
       const imp = await mustGet(actor.organisationId, importId)
       if (organisation.trim() === '')
@@ -111,24 +102,21 @@ export function createIndicatorImportService(
           failure_reason: '',
           organisation_name: printable(organisation, 200),
           mapping_json: JSON.stringify({ ...findingsOf(imp), organisation }),
-          ...reservation(leaseMs),
+          ...imports.reserve(),
         })
         .where('id', '=', importId)
         .execute()
-      return check(actor.organisationId, importId)
+      return mustGet(actor.organisationId, importId)
     },
 
     /** Adds the staged values in one transaction; with bad rows, only when the good rows were chosen. */
     async commit(actor: Actor, importId: number, goodOnly: boolean) {
       const imp = await mustGet(actor.organisationId, importId)
       if (imp.status === 'committed') return imp
-      if (imp.status !== 'validated')
-        throw new HttpError(
-          409,
-          imp.status === 'failed'
-            ? 'This import failed its check, so there is nothing to add'
-            : 'This import has not finished its check',
-        )
+      imports.mustBeReady(imp, {
+        failed: 'This import failed its check, so there is nothing to add',
+        notChecked: 'This import has not finished its check',
+      })
       if (imp.rows_bad > 0 && !goodOnly)
         throw new HttpError(
           409,
@@ -219,29 +207,9 @@ export function createIndicatorImportService(
       return mustGet(actor.organisationId, importId)
     },
 
-    get: (scope: Scope, id: number) => get(scope.organisationId, id),
-    async list(scope: Scope, offset = 0, limit = 100) {
-      await pipeline.sweepExpired(scope.organisationId)
-      return db
-        .selectFrom('indicator_imports')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
-        .offset(offset)
-        .limit(limit)
-        .execute()
-    },
-    problems: (scope: Scope, importId: number, limit = 500) =>
-      db
-        .selectFrom('indicator_import_problems')
-        .select(['kind', 'line_number', 'reason', 'raw_text'])
-        .where('organisation_id', '=', scope.organisationId)
-        .where('import_id', '=', importId)
-        .orderBy('line_number')
-        .orderBy('id')
-        .limit(limit)
-        .execute(),
+    get: (scope: Scope, id: number) => imports.find(scope.organisationId, id),
+    list: imports.list,
+    problems: imports.problems,
   }
 }
 
