@@ -68,14 +68,15 @@ export function createPortfolioImportService(
     return imp
   }
 
-  /** Every staged row, in file order, through `each`: read in batches so memory stays flat. */
+  /** Every staged row, in file order, through the applier a batch at a time, so memory stays flat. */
   async function applyStaged(
     trx: Transaction<DB>,
     actor: Actor,
     imp: PortfolioImport,
     onBatch?: (done: number) => void,
+    preview = false,
   ): Promise<ImportSummary> {
-    const applier = createApplier(trx, actor, opts.gates, imp.id)
+    const applier = createApplier(trx, actor, opts.gates, imp.id, preview)
     let after = -1
     let done = 0
     for (;;) {
@@ -88,7 +89,7 @@ export function createPortfolioImportService(
         .limit(COMMIT_BATCH)
         .execute()
       if (batch.length === 0) break
-      for (const r of batch) await applier.apply(JSON.parse(r.row_json) as PortfolioRow)
+      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as PortfolioRow))
       after = batch[batch.length - 1]!.seq
       done += batch.length
       onBatch?.(done)
@@ -105,7 +106,7 @@ export function createPortfolioImportService(
       let summary: ImportSummary | null = null
       try {
         await db.transaction().execute(async (trx) => {
-          summary = await applyStaged(trx, actor, held)
+          summary = await applyStaged(trx, actor, held, undefined, true)
           throw new Preview()
         })
       } catch (err) {
