@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { wholeOrganisation } from '../auth/visibility.ts'
 import { formatMoney } from '../domain/money.ts'
+import { mappingOf } from '../imports/column-mappings.ts'
 import { createLedgerImportService, parseSummary } from '../modules/ledger/ledger-import.service.ts'
 import { CliError, CLI_ACTOR, optional, required, UsageError, type Command } from './cli-support.ts'
 
@@ -55,12 +56,7 @@ export const importLedger: Command = {
     if (!org) throw new CliError(`There is no organisation with the slug "${slug}"`)
     let mappingId: number | null = null
     if (mappingName !== null) {
-      const m = await db
-        .selectFrom('column_mappings')
-        .select('id')
-        .where('organisation_id', '=', org.id)
-        .where('name', '=', mappingName)
-        .executeTakeFirst()
+      const m = await mappingOf(db, org.id, 'ledger', { name: mappingName })
       if (!m) throw new CliError(`There is no saved mapping called "${mappingName}" in ${slug}`)
       mappingId = m.id
     }
