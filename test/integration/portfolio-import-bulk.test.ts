@@ -25,6 +25,7 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
   let imports: PortfolioImportService
   let actor: Actor
   let statements = 0
+  let firstStatements = 0
   const dir = mkdtempSync(path.join(tmpdir(), 'oversight-portfolio-bulk-'))
   const file = path.join(dir, 'portfolio.csv')
   const PROJECTS = 300
@@ -87,6 +88,7 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
 
   it('commits in bulk, with an audit event for every record created, on a chain that verifies', async () => {
     const first = await importFile()
+    firstStatements = first.statements
     assert.deepEqual(first.summary.projects, { created: PROJECTS, updated: 0, unchanged: 0 })
     assert.deepEqual(first.summary.milestones, { created: MILESTONES, updated: 0, unchanged: 0 })
     assert.equal(await count('projects'), PROJECTS)
@@ -101,6 +103,36 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
       `the commit sent ${first.statements} statements for ${MILESTONES} milestones`,
     )
     assert.deepEqual((await verifyAuditChain(t.database.db)).problems, [])
+  })
+
+  it('records the gates passed before Oversight in bulk: each a published decision linked both ways', async () => {
+    const db = t.database.db
+    const org = actor.organisationId
+    const passes = await db
+      .selectFrom('project_gates as pg')
+      .innerJoin('decisions as d', 'd.id', 'pg.decision_id')
+      .select(['pg.id', 'pg.project_id', 'pg.decision_id', 'pg.status', 'd.kind', 'd.status as decisionStatus'])
+      .where('pg.organisation_id', '=', org)
+      .execute()
+    assert.ok(passes.length > 0)
+    assert.equal(await count('audit_events', 'project_gate'), passes.length)
+    assert.equal(await count('audit_events', 'decision'), passes.length)
+    const links = await db
+      .selectFrom('decision_links')
+      .select(['decision_id', 'record_type', 'record_id'])
+      .where('organisation_id', '=', org)
+      .execute()
+    const has = (d: number, type: string, id: number) =>
+      links.some((l) => l.decision_id === d && l.record_type === type && l.record_id === id)
+    for (const p of passes) {
+      assert.equal(p.status, 'before_oversight')
+      assert.equal(p.kind, 'gate_before_oversight')
+      assert.equal(p.decisionStatus, 'published')
+      assert.ok(has(p.decision_id!, 'project', p.project_id), `decision ${p.decision_id} names its project`)
+      assert.ok(has(p.decision_id!, 'gate', p.id), `decision ${p.decision_id} names its gate record`)
+    }
+    // A handful of statements per batch, not a dozen per gate passed.
+    assert.ok(firstStatements < passes.length, `the commit sent ${firstStatements} statements`)
   })
 
   it('changes nothing when the same file is imported again', async () => {

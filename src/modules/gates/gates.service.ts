@@ -6,7 +6,13 @@ import type { BusinessCase, DB, Decision, LifecycleGate, Project, ProjectGate } 
 import { formatDate, isIsoDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, forbidden, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { insertSlices } from '../../db/multi-row.ts'
+import {
+  insertAudited,
+  insertManyAudited,
+  updateVersioned,
+  type AuditQueue,
+} from '../audit/versioned-update.ts'
 
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
@@ -85,48 +91,130 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
     return (await ensureLifecycle(trx, organisationId)).find((g) => g.required_for_stage === stage)
   }
 
+  /** The gate's decision as recorded: published, linked to the project and to its business case if any. */
+  const gateDecision = (decision: DecisionInput, projectId: number, bc: { id: number } | undefined) => ({
+    ...decision,
+    status: 'published' as const,
+    links: [
+      { recordType: 'project' as const, recordId: projectId },
+      ...(bc ? [{ recordType: 'business_case' as const, recordId: bc.id }] : []),
+    ],
+  })
+
+  /** The link from a gate's decision back to the gate record it allowed. */
+  const gateLink = (organisationId: number, decisionId: number, gateRecordId: number) => ({
+    organisation_id: organisationId,
+    decision_id: decisionId,
+    record_type: 'gate',
+    record_id: gateRecordId,
+    created_at: new Date().toISOString(),
+  })
+
+  type GatePass = {
+    projectId: number
+    gateId: number
+    decision: DecisionInput
+    status: 'passed' | 'overridden' | 'before_oversight'
+    passedOn: string | null
+  }
+
+  const gateRow = (p: GatePass, decisionId: number) => ({
+    project_id: p.projectId,
+    gate_id: p.gateId,
+    status: p.status,
+    decision_id: decisionId,
+    passed_on: p.passedOn,
+  })
+
   /** Records the gate's decision and the pass it allows, linked both ways: the one way a gate is passed. */
-  async function passGate(
-    trx: Transaction<DB>,
-    actor: Actor,
-    projectId: number,
-    gateId: number,
-    decision: DecisionInput,
-    status: 'passed' | 'overridden' | 'before_oversight',
-    passedOn: string | null,
-  ): Promise<ProjectGate> {
-    const bc = await businessCaseRow(trx, actor.organisationId, projectId)
-    const recorded = await decisions.record(trx, scopeOf(actor), actor, {
-      ...decision,
-      status: 'published',
-      links: [
-        { recordType: 'project', recordId: projectId },
-        ...(bc ? [{ recordType: 'business_case' as const, recordId: bc.id }] : []),
-      ],
-    })
+  async function passGate(trx: Transaction<DB>, actor: Actor, p: GatePass): Promise<ProjectGate> {
+    const bc = await businessCaseRow(trx, actor.organisationId, p.projectId)
+    const recorded = await decisions.record(
+      trx,
+      scopeOf(actor),
+      actor,
+      gateDecision(p.decision, p.projectId, bc),
+    )
     const passed = await insertAudited(trx, {
       table: 'project_gates',
       entityType: 'project_gate',
       actor,
-      values: {
-        project_id: projectId,
-        gate_id: gateId,
-        status,
-        decision_id: recorded.id,
-        passed_on: passedOn,
-      },
+      values: gateRow(p, recorded.id),
     })
     await trx
       .insertInto('decision_links')
-      .values({
-        organisation_id: actor.organisationId,
-        decision_id: recorded.id,
-        record_type: 'gate',
-        record_id: passed.id,
-        created_at: new Date().toISOString(),
-      })
+      .values(gateLink(actor.organisationId, recorded.id, passed.id))
       .execute()
     return passed
+  }
+
+  /** passGate for many passes at once: the decisions, gate records and links multi-row, events on `audit`. */
+  async function passGates(trx: Transaction<DB>, actor: Actor, audit: AuditQueue, passes: GatePass[]) {
+    if (passes.length === 0) return []
+    const projectIds = [...new Set(passes.map((p) => p.projectId))]
+    const cases = new Map<number, { id: number }>()
+    for (let i = 0; i < projectIds.length; i += 1000)
+      for (const bc of await trx
+        .selectFrom('business_cases')
+        .select(['id', 'project_id'])
+        .where('organisation_id', '=', actor.organisationId)
+        .where('project_id', 'in', projectIds.slice(i, i + 1000))
+        .execute())
+        cases.set(bc.project_id, bc)
+    const recorded = await decisions.recordMany(
+      trx,
+      scopeOf(actor),
+      actor,
+      audit,
+      passes.map((p) => gateDecision(p.decision, p.projectId, cases.get(p.projectId))),
+    )
+    const passed = await insertManyAudited(trx, audit, {
+      table: 'project_gates',
+      entityType: 'project_gate',
+      actor,
+      values: passes.map((p, i) => gateRow(p, recorded[i]!.id)),
+    })
+    const links = passed.map((g) => gateLink(actor.organisationId, g.decision_id!, g.id))
+    for (const slice of insertSlices(links, 5)) await trx.insertInto('decision_links').values(slice).execute()
+    return passed
+  }
+
+  /** A gate passed before Oversight, checked: the gate of the lifecycle, approved by whom and when. */
+  function beforeOversight(
+    gates: LifecycleGate[],
+    projectId: number,
+    pass: GatePassBeforeOversight,
+  ): GatePass {
+    const gate = gates.find((g) => g.id === pass.gateId)
+    if (!gate) throw new ValidationError({ gatesPassedBeforeOversight: 'Select gates from the lifecycle' })
+    const errors = passBeforeOversightErrors(pass, todayInLondon())
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+    const by = pass.approvedBy?.trim() || null
+    return {
+      projectId,
+      gateId: gate.id,
+      decision: {
+        kind: 'gate_before_oversight',
+        title: `${gate.name} gate passed before Oversight`,
+        decisionText:
+          `The ${gate.name} gate was passed before the project was recorded in Oversight: ` +
+          `approved by ${by ?? 'someone not recorded'}, ` +
+          `${pass.approvedOn ? `on ${formatDate(pass.approvedOn)}` : 'on a date not recorded'}.`,
+        decidedOn: pass.approvedOn,
+        decidedByUserId: null,
+        decidedByName: by ?? 'Not recorded',
+        capacity: '',
+        boardId: null,
+        optionsConsidered: '',
+        reasons: PASSED_BEFORE_OVERSIGHT,
+        isKey: false,
+        status: 'published',
+        approvedBudgetPence: null,
+        links: [],
+      },
+      status: 'before_oversight',
+      passedOn: pass.approvedOn,
+    }
   }
 
   const checksConditions = (gates: LifecycleGate[], gate: LifecycleGate) => {
@@ -298,15 +386,13 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
           const problem = resourcesProblem(unfilled, window)
           if (problem) throw new ValidationError({ resources: problem })
         }
-        return passGate(
-          trx,
-          actor,
+        return passGate(trx, actor, {
           projectId,
           gateId,
-          { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
-          override ? 'overridden' : 'passed',
-          decidedOn,
-        )
+          decision: { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
+          status: override ? 'overridden' : 'passed',
+          passedOn: decidedOn,
+        })
       })
     },
 
@@ -325,37 +411,29 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
       projectId: number,
       pass: GatePassBeforeOversight,
     ): Promise<void> {
-      const gate = (await ensureLifecycle(trx, actor.organisationId)).find((g) => g.id === pass.gateId)
-      if (!gate) throw new ValidationError({ gatesPassedBeforeOversight: 'Select gates from the lifecycle' })
-      const errors = passBeforeOversightErrors(pass, todayInLondon())
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      const by = pass.approvedBy?.trim() || null
       await passGate(
         trx,
         actor,
-        projectId,
-        gate.id,
-        {
-          kind: 'gate_before_oversight',
-          title: `${gate.name} gate passed before Oversight`,
-          decisionText:
-            `The ${gate.name} gate was passed before the project was recorded in Oversight: ` +
-            `approved by ${by ?? 'someone not recorded'}, ` +
-            `${pass.approvedOn ? `on ${formatDate(pass.approvedOn)}` : 'on a date not recorded'}.`,
-          decidedOn: pass.approvedOn,
-          decidedByUserId: null,
-          decidedByName: by ?? 'Not recorded',
-          capacity: '',
-          boardId: null,
-          optionsConsidered: '',
-          reasons: PASSED_BEFORE_OVERSIGHT,
-          isKey: false,
-          status: 'published',
-          approvedBudgetPence: null,
-          links: [],
-        },
-        'before_oversight',
-        pass.approvedOn,
+        beforeOversight(await ensureLifecycle(trx, actor.organisationId), projectId, pass),
+      )
+    },
+
+    /**
+     * passBeforeOversight for many projects at once (an import): the same rules and records, written
+     * multi-row, their events queued on `audit` for the caller to flush.
+     */
+    async passBeforeOversightMany(
+      trx: Transaction<DB>,
+      actor: Actor,
+      audit: AuditQueue,
+      passes: Array<{ projectId: number; pass: GatePassBeforeOversight }>,
+    ): Promise<void> {
+      const gates = await ensureLifecycle(trx, actor.organisationId)
+      await passGates(
+        trx,
+        actor,
+        audit,
+        passes.map((p) => beforeOversight(gates, p.projectId, p.pass)),
       )
     },
 

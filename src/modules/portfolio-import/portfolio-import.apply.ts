@@ -28,11 +28,11 @@ export interface ImportGates {
     organisationId: number,
     stages: string[],
   ): Promise<Array<{ id: number; name: string }>>
-  passBeforeOversight(
+  passBeforeOversightMany(
     trx: Transaction<DB>,
     actor: Actor,
-    projectId: number,
-    pass: GatePassBeforeOversight,
+    audit: AuditQueue,
+    passes: Array<{ projectId: number; pass: GatePassBeforeOversight }>,
   ): Promise<void>
 }
 
@@ -207,23 +207,18 @@ export function createApplier(
     })
     for (const p of created) met.set(p.reference, p.id)
     summary.projects.created += created.length
-    // The gates area records its passes with its own events: the chain takes the queued ones first.
-    await audit.flush()
     // Work already under way has passed each gate on the way to its stage before the council used Oversight:
     // recorded on the gates area's own path (a published decision, "Passed before Oversight"), not overridden.
+    const passes: Array<{ projectId: number; pass: GatePassBeforeOversight }> = []
     for (const p of created) {
       let on = gatesTo.get(p.stage)
       if (!on)
         gatesTo.set(p.stage, (on = await gates.gatesGuarding(trx, org, stagesOnTheWay('idea', p.stage))))
-      for (const gate of on) {
-        await gates.passBeforeOversight(trx, actor, p.id, {
-          gateId: gate.id,
-          approvedBy: null,
-          approvedOn: null,
-        })
-        summary.gates.created++
-      }
+      for (const gate of on)
+        passes.push({ projectId: p.id, pass: { gateId: gate.id, approvedBy: null, approvedOn: null } })
     }
+    await gates.passBeforeOversightMany(trx, actor, audit, passes)
+    summary.gates.created += passes.length
   }
 
   async function ratings(firsts: PortfolioRow[], held: Map<string, Project>) {
