@@ -1,5 +1,6 @@
 import { wholeOrganisation } from '../auth/visibility.ts'
 import { formatMoney } from '../domain/money.ts'
+import { mappingOf } from '../imports/column-mappings.ts'
 import { createLedgerImportService, parseSummary } from '../modules/ledger/ledger-import.service.ts'
 import { CliError, CLI_ACTOR, optional, required, UsageError, type Command } from './cli-support.ts'
 import { organisationBySlug, printProblems, progressReporter, storeImportFile } from './import-support.ts'
@@ -33,12 +34,7 @@ export const importLedger: Command = {
     const org = await organisationBySlug(db, slug)
     let mappingId: number | null = null
     if (mappingName !== null) {
-      const m = await db
-        .selectFrom('column_mappings')
-        .select('id')
-        .where('organisation_id', '=', org.id)
-        .where('name', '=', mappingName)
-        .executeTakeFirst()
+      const m = await mappingOf(db, org.id, 'ledger', { name: mappingName })
       if (!m) throw new CliError(`There is no saved mapping called "${mappingName}" in ${slug}`)
       mappingId = m.id
     }

@@ -39,6 +39,7 @@ import * as m0037 from './migrations/0037-documents.ts'
 import * as m0038 from './migrations/0038-branding.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
 import * as m0041 from './migrations/0041-tenancy-keys.ts'
+import * as m0042 from './migrations/0042-column-mapping-kinds.ts'
 import * as m0043 from './migrations/0043-sign-in-safeguards.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
@@ -82,6 +83,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0038-branding': m0038,
   '0040-meeting-attendance': m0040,
   '0041-tenancy-keys': m0041,
+  '0042-column-mapping-kinds': m0042,
   '0043-sign-in-safeguards': m0043,
 }
 

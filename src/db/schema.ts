@@ -465,6 +465,10 @@ export interface ColumnMappingTable {
   delimiter: string
   encoding: string
   skip_lines: number
+  /** Whose mapping it is (migration 0042): 'ledger' or 'portfolio'. */
+  kind: Generated<string>
+  /** For a portfolio mapping, a digest of the headings it was made for; '' for the ledger's. */
+  headings_signature: Generated<string>
   version: Generated<number>
   created_at: string
   updated_at: string

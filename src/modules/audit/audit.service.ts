@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
 import type { AuditActor } from '../../auth/actor.ts'
 import type { AuditEvent, DB } from '../../db/schema.ts'
+import { insertSlices } from '../../db/multi-row.ts'
 import { showErased } from './erased-values.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -56,35 +57,39 @@ export function eventHash(e: Omit<AuditEvent, 'id' | 'hash'>): string {
 }
 
 /**
- * Appends an event to the organisation's hash chain. Must run inside the transaction that makes the
- * change, so the change and its record commit together or not at all. The chain head row is locked
- * (FOR UPDATE on PostgreSQL; SQLite serialises writers) so two instances never fork the chain, and so that
- * an organisation's event ids are allocated in commit order, which the follow cursor relies on.
+ * The organisation's chain head, locked for this transaction (FOR UPDATE on PostgreSQL; SQLite serialises
+ * writers), so two instances never fork the chain, and so that an organisation's event ids are allocated in
+ * commit order, which the follow cursor relies on.
  */
-export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Promise<void> {
+async function lockedHead(
+  trx: Transaction<DB>,
+  organisationId: number,
+): Promise<{ seq: number; hash: string }> {
   const isPg = trx.getExecutor().adapter instanceof PostgresAdapter
-  let headQuery = trx
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('organisation_id', '=', input.organisationId)
-  if (isPg) headQuery = headQuery.forUpdate()
-  let head = await headQuery.executeTakeFirst()
-  if (!head) {
-    await trx
-      .insertInto('audit_heads')
-      .values({ organisation_id: input.organisationId, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('organisation_id').doNothing())
-      .execute()
-    let again = trx
+  const read = () => {
+    const q = trx
       .selectFrom('audit_heads')
       .select(['seq', 'hash'])
-      .where('organisation_id', '=', input.organisationId)
-    if (isPg) again = again.forUpdate()
-    head = await again.executeTakeFirstOrThrow()
+      .where('organisation_id', '=', organisationId)
+    return (isPg ? q.forUpdate() : q).executeTakeFirst()
   }
+  const head = await read()
+  if (head) return head
+  await trx
+    .insertInto('audit_heads')
+    .values({ organisation_id: organisationId, seq: 0, hash: GENESIS_HASH })
+    .onConflict((oc) => oc.column('organisation_id').doNothing())
+    .execute()
+  const created = await read()
+  if (!created) throw new Error(`No audit chain head for organisation ${organisationId}`)
+  return created
+}
+
+/** The event that follows `prev` in the chain, with its hash: one recipe for one event and for many. */
+function chainedEvent(input: AuditInput, prev: { seq: number; hash: string }): Omit<AuditEvent, 'id'> {
   const event = {
     organisation_id: input.organisationId,
-    seq: head.seq + 1,
+    seq: prev.seq + 1,
     occurred_at: input.occurredAt ?? new Date().toISOString(),
     actor_user_id: input.actor.userId,
     actor_label: input.actor.label,
@@ -93,17 +98,45 @@ export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Prom
     entity_id: String(input.entityId),
     before_json: input.before === undefined ? null : canonical(input.before),
     after_json: input.after === undefined ? null : canonical(input.after),
-    prev_hash: head.hash,
+    prev_hash: prev.hash,
   }
-  const hash = eventHash(event)
-  await trx
-    .insertInto('audit_events')
-    .values({ ...event, hash })
-    .execute()
+  return { ...event, hash: eventHash(event) }
+}
+
+/**
+ * Appends an event to the organisation's hash chain. Must run inside the transaction that makes the
+ * change, so the change and its record commit together or not at all. The chain head row is locked
+ * (FOR UPDATE on PostgreSQL; SQLite serialises writers) so two instances never fork the chain.
+ */
+export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Promise<void> {
+  await recordAuditMany(trx, input.organisationId, [input])
+}
+
+/**
+ * Appends many events of one organisation to its chain, in order, exactly as that many recordAudit calls
+ * would (the same events, the same hashes), for a bulk write such as an import: the head is locked and
+ * read once, the events go in with multi-row inserts and the head moves once.
+ */
+export async function recordAuditMany(
+  trx: Transaction<DB>,
+  organisationId: number,
+  inputs: readonly AuditInput[],
+): Promise<void> {
+  if (inputs.length === 0) return
+  let head = await lockedHead(trx, organisationId)
+  const events: Array<Omit<AuditEvent, 'id'>> = []
+  for (const input of inputs) {
+    if (input.organisationId !== organisationId)
+      throw new Error('recordAuditMany: every event must belong to the one organisation')
+    const event = chainedEvent(input, head)
+    events.push(event)
+    head = event
+  }
+  for (const slice of insertSlices(events, 12)) await trx.insertInto('audit_events').values(slice).execute()
   await trx
     .updateTable('audit_heads')
-    .set({ seq: event.seq, hash })
-    .where('organisation_id', '=', input.organisationId)
+    .set({ seq: head.seq, hash: head.hash })
+    .where('organisation_id', '=', organisationId)
     .execute()
 }
 

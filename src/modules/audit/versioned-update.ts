@@ -3,7 +3,8 @@ import { auditActorOf, type Actor, type AuditActor } from '../../auth/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { ConflictError, HttpError } from '../../errors.ts'
-import { recordAudit, type AuditInput } from './audit.service.ts'
+import { insertSlices } from '../../db/multi-row.ts'
+import { recordAudit, recordAuditMany, type AuditInput } from './audit.service.ts'
 
 /**
  * The editable records: every table whose rows have an id, belong to an organisation and carry a
@@ -179,4 +180,72 @@ export function auditBy(
   event: Omit<AuditInput, 'organisationId' | 'actor'>,
 ): Promise<void> {
   return recordAudit(trx, { organisationId: actor.organisationId, actor: auditActorOf(actor), ...event })
+}
+
+/**
+ * The audit events of a bulk write (an import), held until `flush` appends them to the chain together with
+ * recordAuditMany: the same events, in the same order, as one auditBy call each. Flush before the
+ * transaction ends; the head is read at each flush, so other audited writes may come in between.
+ * A preview whose transaction is always rolled back (`rolledBack`) keeps none: they could never commit.
+ */
+export class AuditQueue {
+  private pending: AuditInput[] = []
+  constructor(
+    private readonly trx: Transaction<DB>,
+    private readonly actor: Actor,
+    private readonly rolledBack = false,
+  ) {}
+
+  add(event: Omit<AuditInput, 'organisationId' | 'actor'>): void {
+    if (!this.rolledBack)
+      this.pending.push({
+        organisationId: this.actor.organisationId,
+        actor: auditActorOf(this.actor),
+        ...event,
+      })
+  }
+
+  async flush(): Promise<void> {
+    const events = this.pending
+    this.pending = []
+    await recordAuditMany(this.trx, this.actor.organisationId, events)
+  }
+}
+
+/**
+ * insertAudited for many records of one table: multi-row inserts within the bound-parameter limits, and a
+ * 'create' event for each record queued on `audit` (flushed by the caller). The created rows come back in
+ * no promised order: match them by their own key.
+ */
+export async function insertManyAudited<T extends VersionedTable>(
+  trx: Transaction<DB>,
+  audit: AuditQueue,
+  opts: {
+    table: T
+    entityType: string
+    actor: Actor
+    values: Array<Omit<Insertable<DB[T]>, 'organisation_id' | 'created_at' | 'updated_at'>>
+  },
+): Promise<Array<Selectable<DB[T]>>> {
+  if (opts.values.length === 0) return []
+  const at = new Date().toISOString()
+  const db = trx as unknown as Kysely<Record<VersionedTable, VersionedRow>>
+  const rows = opts.values.map((v) => ({
+    ...v,
+    organisation_id: opts.actor.organisationId,
+    created_at: at,
+    updated_at: at,
+  }))
+  const created: Array<Selectable<DB[T]> & { id: number }> = []
+  for (const slice of insertSlices(rows, Object.keys(rows[0]!).length))
+    created.push(
+      ...((await db
+        .insertInto(opts.table)
+        .values(slice as never)
+        .returningAll()
+        .execute()) as unknown as Array<Selectable<DB[T]> & { id: number }>),
+    )
+  for (const row of created)
+    audit.add({ action: 'create', entityType: opts.entityType, entityId: row.id, after: row })
+  return created
 }

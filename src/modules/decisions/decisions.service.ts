@@ -4,7 +4,13 @@ import { checkForeignIds } from '../../db/foreign-ids.ts'
 import type { DB, Decision, DecisionLink } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
-import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { insertSlices } from '../../db/multi-row.ts'
+import {
+  insertAudited,
+  insertManyAudited,
+  updateVersioned,
+  type AuditQueue,
+} from '../audit/versioned-update.ts'
 import { validateDecision, type DecisionInput } from './decisions.rules.ts'
 import { whereDecisionVisible } from '../../auth/visibility.ts'
 
@@ -82,7 +88,7 @@ export function toDecisionInput(d: Decision, links: DecisionLink[] = []): Decisi
  * Each linked record must be one of the organisation's (src/db/foreign-ids.ts). A budget link has no record
  * of this area to name (finance decides what it points at), so finance checks its own.
  */
-async function checkLinks(trx: Transaction<DB>, organisationId: number, input: DecisionInput) {
+async function checkLinks(trx: Transaction<DB>, organisationId: number, links: DecisionInput['links']) {
   const tables = {
     gate: 'project_gates',
     project: 'projects',
@@ -93,7 +99,7 @@ async function checkLinks(trx: Transaction<DB>, organisationId: number, input: D
   await checkForeignIds(
     trx,
     { organisationId },
-    input.links.flatMap((link) => {
+    links.flatMap((link) => {
       const table = (tables as Partial<Record<string, (typeof tables)[keyof typeof tables]>>)[link.recordType]
       if (!table) return []
       const message = `The linked ${link.recordType.replace('_', ' ')} was not found`
@@ -111,6 +117,85 @@ export function createDecisionsService(db: Kysely<DB>) {
   }
 
   /**
+   * A decision's rules before it is written: its own fields, its foreign ids and links (checked for all the
+   * decisions at once), and a budget approval about a project linked to that project's business case too.
+   */
+  async function prepare(
+    trx: Transaction<DB>,
+    scope: Scope,
+    inputs: DecisionInput[],
+  ): Promise<DecisionInput[]> {
+    for (const input of inputs) {
+      const errors = validateDecision(input)
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+    }
+    await checkForeignIds(
+      trx,
+      scope,
+      inputs.flatMap((input) => [
+        { field: 'boardId', table: 'boards' as const, id: input.boardId },
+        { field: 'decidedByUserId', table: 'users' as const, id: input.decidedByUserId },
+      ]),
+    )
+    await checkLinks(
+      trx,
+      scope.organisationId,
+      inputs.flatMap((input) => input.links),
+    )
+    const prepared: DecisionInput[] = []
+    for (const input of inputs) {
+      // A budget approval about a project approves its business case's budget request (see budgetApproved).
+      if (input.kind === 'budget_approval' && !input.links.some((l) => l.recordType === 'business_case')) {
+        const projectIds = input.links.filter((l) => l.recordType === 'project').map((l) => l.recordId)
+        if (projectIds.length > 0) {
+          const cases = await trx
+            .selectFrom('business_cases')
+            .select('id')
+            .where('organisation_id', '=', scope.organisationId)
+            .where('project_id', 'in', projectIds)
+            .execute()
+          prepared.push({
+            ...input,
+            links: [
+              ...input.links,
+              ...cases.map((c) => ({ recordType: 'business_case' as const, recordId: c.id })),
+            ],
+          })
+          continue
+        }
+      }
+      prepared.push(input)
+    }
+    return prepared
+  }
+
+  const rowOf = (actor: Actor, input: DecisionInput, supersedesId: number | null) => ({
+    ...toRow(input),
+    supersedes_id: supersedesId,
+    published_at: input.status === 'published' ? new Date().toISOString() : null,
+    recorded_by: actor.userId,
+  })
+
+  /** The links of recorded decisions, multi-row. */
+  async function insertLinks(
+    trx: Transaction<DB>,
+    scope: Scope,
+    recorded: Array<{ decision: Decision; input: DecisionInput }>,
+  ) {
+    const at = new Date().toISOString()
+    const rows = recorded.flatMap(({ decision, input }) =>
+      input.links.map((l) => ({
+        organisation_id: scope.organisationId,
+        decision_id: decision.id,
+        record_type: l.recordType,
+        record_id: l.recordId,
+        created_at: at,
+      })),
+    )
+    for (const slice of insertSlices(rows, 5)) await trx.insertInto('decision_links').values(slice).execute()
+  }
+
+  /**
    * Records a decision inside the caller's transaction (a gate approval, an exception's board decision):
    * the decision, its links and their audit commit with the caller's own change or not at all.
    */
@@ -121,64 +206,50 @@ export function createDecisionsService(db: Kysely<DB>) {
     input: DecisionInput,
     supersedesId: number | null = null,
   ): Promise<Decision> {
-    const errors = validateDecision(input)
-    if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-    await checkForeignIds(trx, scope, [
-      { field: 'boardId', table: 'boards', id: input.boardId },
-      { field: 'decidedByUserId', table: 'users', id: input.decidedByUserId },
-    ])
-    await checkLinks(trx, scope.organisationId, input)
-    // A budget approval about a project approves its business case's budget request (see budgetApproved).
-    if (input.kind === 'budget_approval' && !input.links.some((l) => l.recordType === 'business_case')) {
-      const projectIds = input.links.filter((l) => l.recordType === 'project').map((l) => l.recordId)
-      if (projectIds.length > 0) {
-        const cases = await trx
-          .selectFrom('business_cases')
-          .select('id')
-          .where('organisation_id', '=', scope.organisationId)
-          .where('project_id', 'in', projectIds)
-          .execute()
-        input = {
-          ...input,
-          links: [
-            ...input.links,
-            ...cases.map((c) => ({ recordType: 'business_case' as const, recordId: c.id })),
-          ],
-        }
-      }
-    }
+    const [prepared] = await prepare(trx, scope, [input])
     const decision = await insertAudited(trx, {
       table: 'decisions',
       entityType: 'decision',
       actor,
-      values: {
-        ...toRow(input),
-        supersedes_id: supersedesId,
-        published_at: input.status === 'published' ? new Date().toISOString() : null,
-        recorded_by: actor.userId,
-      },
+      values: rowOf(actor, prepared!, supersedesId),
     })
-    if (input.links.length > 0) {
-      const at = new Date().toISOString()
-      await trx
-        .insertInto('decision_links')
-        .values(
-          input.links.map((l) => ({
-            organisation_id: scope.organisationId,
-            decision_id: decision.id,
-            record_type: l.recordType,
-            record_id: l.recordId,
-            created_at: at,
-          })),
-        )
-        .execute()
-    }
+    await insertLinks(trx, scope, [{ decision, input: prepared! }])
     return decision
+  }
+
+  /**
+   * `record` for many decisions at once (an import's gates passed before Oversight): the same rules, the
+   * decisions and their links written multi-row, their 'create' events queued on `audit`. Answers the
+   * decisions in the order of `inputs`.
+   */
+  async function recordMany(
+    trx: Transaction<DB>,
+    scope: Scope,
+    actor: Actor,
+    audit: AuditQueue,
+    inputs: DecisionInput[],
+  ): Promise<Decision[]> {
+    const prepared = await prepare(trx, scope, inputs)
+    const created = await insertManyAudited(trx, audit, {
+      table: 'decisions',
+      entityType: 'decision',
+      actor,
+      values: prepared.map((input) => rowOf(actor, input, null)),
+    })
+    // Both dialects number the rows of one multi-row insert in the order of its values.
+    const decisions = [...created].sort((a, b) => a.id - b.id)
+    await insertLinks(
+      trx,
+      scope,
+      decisions.map((decision, i) => ({ decision, input: prepared[i]! })),
+    )
+    return decisions
   }
 
   return {
     get,
     record,
+    recordMany,
 
     async list(scope: Scope, f: DecisionFilter = {}): Promise<Decision[]> {
       let q = scoped(db, scope).selectAll('decisions')

@@ -159,3 +159,13 @@ export async function budgetApproved(
     .executeTakeFirst()
   return approval !== undefined
 }
+
+/** The project's business case, if it has one. */
+export async function businessCaseOf(trx: Db, organisationId: number, projectId: number) {
+  return trx
+    .selectFrom('business_cases')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst()
+}

@@ -3,17 +3,19 @@ import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import type { BusinessCase, DB, Decision, LifecycleGate, Project, ProjectGate } from '../../db/schema.ts'
-import { formatDate, isIsoDate, todayInLondon } from '../../domain/dates.ts'
+import { isIsoDate, todayInLondon } from '../../domain/dates.ts'
 import { ConflictError, forbidden, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { insertAudited, updateVersioned, type AuditQueue } from '../audit/versioned-update.ts'
 
 import type { DecisionInput } from '../decisions/decisions.rules.ts'
+import { createGatePasses } from './gate-passes.ts'
 import type { DecisionsService } from '../decisions/decisions.service.ts'
 import { capacityRepository } from '../resourcing/capacity/capacity.repository.ts'
 import { benefitsReviewGateProblem } from '../outcomes/benefits/benefits.gate.ts'
 import {
   budgetApproved,
+  businessCaseOf,
   ensureLifecycle,
   projectIn,
   replaceResources,
@@ -23,8 +25,6 @@ import {
 import { projectStageLabel, type GatePassBeforeOversight } from '../projects/projects.rules.ts'
 import {
   gateConditions,
-  PASSED_BEFORE_OVERSIGHT,
-  passBeforeOversightErrors,
   resourcesProblem,
   resourcesWindow,
   toBusinessCaseInput,
@@ -50,15 +50,6 @@ export interface GateView {
 }
 
 export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) {
-  async function businessCaseRow(trx: Db, organisationId: number, projectId: number) {
-    return trx
-      .selectFrom('business_cases')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst()
-  }
-
   /** The gate conditions for a project as things stand (the approval decision aside). */
   async function conditionsFor(
     trx: Db,
@@ -66,7 +57,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
     projectId: number,
     statedBudget: number | null = null,
   ) {
-    const bc = await businessCaseRow(trx, organisationId, projectId)
+    const bc = await businessCaseOf(trx, organisationId, projectId)
     const risks = await trx
       .selectFrom('risks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -85,49 +76,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
     return (await ensureLifecycle(trx, organisationId)).find((g) => g.required_for_stage === stage)
   }
 
-  /** Records the gate's decision and the pass it allows, linked both ways: the one way a gate is passed. */
-  async function passGate(
-    trx: Transaction<DB>,
-    actor: Actor,
-    projectId: number,
-    gateId: number,
-    decision: DecisionInput,
-    status: 'passed' | 'overridden' | 'before_oversight',
-    passedOn: string | null,
-  ): Promise<ProjectGate> {
-    const bc = await businessCaseRow(trx, actor.organisationId, projectId)
-    const recorded = await decisions.record(trx, scopeOf(actor), actor, {
-      ...decision,
-      status: 'published',
-      links: [
-        { recordType: 'project', recordId: projectId },
-        ...(bc ? [{ recordType: 'business_case' as const, recordId: bc.id }] : []),
-      ],
-    })
-    const passed = await insertAudited(trx, {
-      table: 'project_gates',
-      entityType: 'project_gate',
-      actor,
-      values: {
-        project_id: projectId,
-        gate_id: gateId,
-        status,
-        decision_id: recorded.id,
-        passed_on: passedOn,
-      },
-    })
-    await trx
-      .insertInto('decision_links')
-      .values({
-        organisation_id: actor.organisationId,
-        decision_id: recorded.id,
-        record_type: 'gate',
-        record_id: passed.id,
-        created_at: new Date().toISOString(),
-      })
-      .execute()
-    return passed
-  }
+  const { passGate, passGates, beforeOversight } = createGatePasses(decisions)
 
   const checksConditions = (gates: LifecycleGate[], gate: LifecycleGate) => {
     const delivery = gates.find((g) => g.required_for_stage === 'delivery')
@@ -141,7 +90,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
     async businessCase(scope: Scope, projectId: number) {
       const project = await projectIn(db, scope, projectId)
       if (!project) return undefined
-      const bc = await businessCaseRow(db, scope.organisationId, projectId)
+      const bc = await businessCaseOf(db, scope.organisationId, projectId)
       return { project, businessCase: bc ?? null, resources: bc ? await resourcesOf(db, bc.id) : [] }
     },
 
@@ -172,7 +121,7 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
       return db.transaction().execute(async (trx) => {
         const project = await projectIn(trx, scopeOf(actor), projectId)
         if (!project) throw notFound('Project')
-        const current = await businessCaseRow(trx, actor.organisationId, projectId)
+        const current = await businessCaseOf(trx, actor.organisationId, projectId)
         const row = {
           strategic_case: input.cases.strategic.text.trim(),
           strategic_state: input.cases.strategic.state,
@@ -298,15 +247,13 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
           const problem = resourcesProblem(unfilled, window)
           if (problem) throw new ValidationError({ resources: problem })
         }
-        return passGate(
-          trx,
-          actor,
+        return passGate(trx, actor, {
           projectId,
           gateId,
-          { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
-          override ? 'overridden' : 'passed',
-          decidedOn,
-        )
+          decision: { ...decision, kind: override ? 'gate_override' : 'gate_approval' },
+          status: override ? 'overridden' : 'passed',
+          passedOn: decidedOn,
+        })
       })
     },
 
@@ -325,37 +272,29 @@ export function createGatesService(db: Kysely<DB>, decisions: DecisionsService) 
       projectId: number,
       pass: GatePassBeforeOversight,
     ): Promise<void> {
-      const gate = (await ensureLifecycle(trx, actor.organisationId)).find((g) => g.id === pass.gateId)
-      if (!gate) throw new ValidationError({ gatesPassedBeforeOversight: 'Select gates from the lifecycle' })
-      const errors = passBeforeOversightErrors(pass, todayInLondon())
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-      const by = pass.approvedBy?.trim() || null
       await passGate(
         trx,
         actor,
-        projectId,
-        gate.id,
-        {
-          kind: 'gate_before_oversight',
-          title: `${gate.name} gate passed before Oversight`,
-          decisionText:
-            `The ${gate.name} gate was passed before the project was recorded in Oversight: ` +
-            `approved by ${by ?? 'someone not recorded'}, ` +
-            `${pass.approvedOn ? `on ${formatDate(pass.approvedOn)}` : 'on a date not recorded'}.`,
-          decidedOn: pass.approvedOn,
-          decidedByUserId: null,
-          decidedByName: by ?? 'Not recorded',
-          capacity: '',
-          boardId: null,
-          optionsConsidered: '',
-          reasons: PASSED_BEFORE_OVERSIGHT,
-          isKey: false,
-          status: 'published',
-          approvedBudgetPence: null,
-          links: [],
-        },
-        'before_oversight',
-        pass.approvedOn,
+        beforeOversight(await ensureLifecycle(trx, actor.organisationId), projectId, pass),
+      )
+    },
+
+    /**
+     * passBeforeOversight for many projects at once (an import): the same rules and records, written
+     * multi-row, their events queued on `audit` for the caller to flush.
+     */
+    async passBeforeOversightMany(
+      trx: Transaction<DB>,
+      actor: Actor,
+      audit: AuditQueue,
+      passes: Array<{ projectId: number; pass: GatePassBeforeOversight }>,
+    ): Promise<void> {
+      const gates = await ensureLifecycle(trx, actor.organisationId)
+      await passGates(
+        trx,
+        actor,
+        audit,
+        passes.map((p) => beforeOversight(gates, p.projectId, p.pass)),
       )
     },
 

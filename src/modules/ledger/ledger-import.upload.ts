@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, LedgerImport } from '../../db/schema.ts'
 import { HttpError } from '../../errors.ts'
+import { mappingOf } from '../../imports/column-mappings.ts'
 import type { StoredFileInfo } from '../../imports/file-store.ts'
 import type { ColumnMap, DateFormat } from './ledger.formats.ts'
 import { printable } from './ledger.rows.ts'
@@ -29,12 +30,7 @@ export async function loadMapping(
       skipLines: 0,
     }
   }
-  const m = await db
-    .selectFrom('column_mappings')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .where('id', '=', mappingId)
-    .executeTakeFirst()
+  const m = await mappingOf(db, organisationId, 'ledger', { id: mappingId })
   if (!m)
     throw new HttpError(400, 'That column mapping does not exist', { mappingId: 'Choose a saved mapping' })
   return {

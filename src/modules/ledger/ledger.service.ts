@@ -7,6 +7,7 @@ import { setImmediate } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
 import { ownRow } from '../../db/owned-row.ts'
+import { mappingOf, mappingsOf } from '../../imports/column-mappings.ts'
 import type { ColumnMapping, CostMappingRule, DB, LedgerTransaction } from '../../db/schema.ts'
 import { ConflictError, HttpError, notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited } from '../audit/versioned-update.ts'
@@ -282,28 +283,16 @@ export function createLedgerService(db: Kysely<DB>) {
     },
 
     // ---- Column mappings ----
-    async mappings(scope: Scope): Promise<ColumnMapping[]> {
-      return db
-        .selectFrom('column_mappings')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .orderBy('name')
-        .execute()
-    },
+    mappings: (scope: Scope): Promise<ColumnMapping[]> => mappingsOf(db, scope.organisationId, 'ledger'),
 
     mapping: (scope: Scope, id: number): Promise<ColumnMapping | undefined> =>
-      ownRow(db, 'column_mappings', scope, id),
+      mappingOf(db, scope.organisationId, 'ledger', { id }),
 
     async createMapping(actor: Actor, input: MappingInput): Promise<ColumnMapping> {
       const errors = validateMapping(input)
       if (Object.keys(errors).length > 0) throw new ValidationError(errors)
       return db.transaction().execute(async (trx) => {
-        const taken = await trx
-          .selectFrom('column_mappings')
-          .select('id')
-          .where('organisation_id', '=', actor.organisationId)
-          .where('name', '=', input.name.trim())
-          .executeTakeFirst()
+        const taken = await mappingOf(trx, actor.organisationId, 'ledger', { name: input.name.trim() })
         if (taken) throw new ValidationError({ name: 'A mapping with this name already exists' })
         const columns = Object.fromEntries(Object.entries(input.columns).filter(([, v]) => Boolean(v)))
         return insertAudited(trx, {
@@ -311,6 +300,7 @@ export function createLedgerService(db: Kysely<DB>) {
           entityType: 'column_mapping',
           actor,
           values: {
+            kind: 'ledger',
             name: input.name.trim(),
             columns_json: JSON.stringify(columns),
             date_format: input.dateFormat,
@@ -322,8 +312,11 @@ export function createLedgerService(db: Kysely<DB>) {
       })
     },
 
-    deleteMapping: (actor: Actor, id: number) =>
-      deleteSetting(actor, 'column_mappings', 'column_mapping', id, 'Mapping'),
+    async deleteMapping(actor: Actor, id: number): Promise<void> {
+      // The portfolio import's saved columns are not the ledger's to delete.
+      if (!(await mappingOf(db, actor.organisationId, 'ledger', { id }))) throw notFound('Mapping')
+      await deleteSetting(actor, 'column_mappings', 'column_mapping', id, 'Mapping')
+    },
 
     /** Every payment on a programme's projects, oldest first, streamed a page at a time for the export. */
     async *programmeSpend(scope: Scope, programmeId: number) {

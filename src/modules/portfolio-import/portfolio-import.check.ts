@@ -32,6 +32,8 @@ export interface ImportFindings extends ImportChoice {
   headingLine?: number
   encoding?: string
   delimiter?: string
+  /** The columns were the ones saved for files with these headings (src/imports/column-mappings.ts). */
+  savedMapping?: boolean
 }
 
 export function findingsOf(imp: { mapping_json: string }): ImportFindings {

@@ -9,11 +9,16 @@ import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, PortfolioImport } from '../../db/schema.ts'
 import { HttpError, notFound } from '../../errors.ts'
+import {
+  headingsSignature,
+  mappingForHeadings,
+  saveMappingForHeadings,
+} from '../../imports/column-mappings.ts'
 import { reservation } from '../../imports/leases.ts'
 import { createImportPipeline, type PassPhase } from '../../imports/pipeline.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { createApplier, type ImportGates, type ImportSummary } from './portfolio-import.apply.ts'
-import { checkPass, type ImportChoice } from './portfolio-import.check.ts'
+import { checkPass, findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
 import { printable, type PortfolioRow } from './portfolio-import.rows.ts'
 
 export { findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
@@ -68,14 +73,15 @@ export function createPortfolioImportService(
     return imp
   }
 
-  /** Every staged row, in file order, through `each`: read in batches so memory stays flat. */
+  /** Every staged row, in file order, through the applier a batch at a time, so memory stays flat. */
   async function applyStaged(
     trx: Transaction<DB>,
     actor: Actor,
     imp: PortfolioImport,
     onBatch?: (done: number) => void,
+    preview = false,
   ): Promise<ImportSummary> {
-    const applier = createApplier(trx, actor, opts.gates, imp.id)
+    const applier = createApplier(trx, actor, opts.gates, imp.id, preview)
     let after = -1
     let done = 0
     for (;;) {
@@ -88,7 +94,7 @@ export function createPortfolioImportService(
         .limit(COMMIT_BATCH)
         .execute()
       if (batch.length === 0) break
-      for (const r of batch) await applier.apply(JSON.parse(r.row_json) as PortfolioRow)
+      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as PortfolioRow))
       after = batch[batch.length - 1]!.seq
       done += batch.length
       onBatch?.(done)
@@ -96,16 +102,48 @@ export function createPortfolioImportService(
     return applier.summary
   }
 
+  /**
+   * The import with the columns saved for its headings, when none were named for it and some were saved
+   * (the check has just read the headings); null when there is nothing to reuse.
+   */
+  async function savedColumnsFor<T extends PortfolioImport>(held: T): Promise<T | null> {
+    if (Object.keys(findingsOf(held).columns).length > 0) return null
+    const read = await db
+      .selectFrom('portfolio_imports')
+      .select('mapping_json')
+      .where('id', '=', held.id)
+      .executeTakeFirstOrThrow()
+    const findings = findingsOf(read)
+    if (!findings.headings?.length) return null
+    const saved = await mappingForHeadings(
+      db,
+      held.organisation_id,
+      'portfolio',
+      headingsSignature(findings.headings),
+    )
+    if (!saved) return null
+    const mapping_json = JSON.stringify({
+      columns: JSON.parse(saved.columns_json) as ImportChoice['columns'],
+      savedMapping: true,
+    } satisfies ImportFindings)
+    await db.updateTable('portfolio_imports').set({ mapping_json }).where('id', '=', held.id).execute()
+    return { ...held, mapping_json }
+  }
+
   async function check(actor: Actor, importId: number) {
     const imp = await mustGet(actor.organisationId, importId)
     if (imp.status !== 'validating') throw new HttpError(409, 'This import is not waiting to be checked')
     await pipeline.runPass(imp, 'validating', async (held, lease) => {
-      if (!(await checkPass(db, pipeline, held, lease, actor.ratingScale))) return
+      let good = await checkPass(db, pipeline, held, lease, actor.ratingScale)
+      // Columns named for a file with these headings before: read again with them (saved mappings).
+      const saved = await savedColumnsFor(held)
+      if (saved) good = await checkPass(db, pipeline, saved, lease, actor.ratingScale)
+      if (!good) return
       // The preview: the commit's own writer, rolled back, so what it says is what the commit will do.
       let summary: ImportSummary | null = null
       try {
         await db.transaction().execute(async (trx) => {
-          summary = await applyStaged(trx, actor, held)
+          summary = await applyStaged(trx, actor, held, undefined, true)
           throw new Preview()
         })
       } catch (err) {
@@ -198,6 +236,10 @@ export function createPortfolioImportService(
             pipeline.commitProgress(held, lease, done, imp.rows_good),
           )
           await trx.deleteFrom('portfolio_import_rows').where('import_id', '=', importId).execute()
+          // The columns named for this layout, kept for the next file with the same headings.
+          const findings = findingsOf(held)
+          if (Object.keys(findings.columns).length > 0 && findings.headings?.length)
+            await saveMappingForHeadings(trx, actor, 'portfolio', findings.headings, findings.columns)
           await trx
             .updateTable('portfolio_imports')
             .set({
