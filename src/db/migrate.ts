@@ -39,6 +39,7 @@ import * as m0037 from './migrations/0037-documents.ts'
 import * as m0038 from './migrations/0038-branding.ts'
 import * as m0040 from './migrations/0040-meeting-attendance.ts'
 import * as m0041 from './migrations/0041-tenancy-keys.ts'
+import * as m0044 from './migrations/0044-row-security.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
 const MIGRATIONS: Record<string, Migration> = {
@@ -81,6 +82,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0038-branding': m0038,
   '0040-meeting-attendance': m0040,
   '0041-tenancy-keys': m0041,
+  '0044-row-security': m0044,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -1,3 +1,4 @@
+import { setTenantOrganisation } from '../../db/tenant-context.ts'
 import type { Kysely } from 'kysely'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
@@ -34,7 +35,12 @@ export function createPublicSubscriptionsService(
   const base = (slug: string) => `${deps.baseUrl}${deps.publicPath}/${encodeURIComponent(slug)}`
 
   return {
-    organisationOpenTo: (slug: string) => repo.organisationOpenTo(db, slug),
+    async organisationOpenTo(slug: string) {
+      const org = await repo.organisationOpenTo(db, slug)
+      // The public form serves this organisation: its rows are the ones row security lets through.
+      if (org) setTenantOrganisation(org.id)
+      return org
+    },
     /** Only a record on the public site can be followed from it: anything else is as if it did not exist. */
     onPublicSite: (slug: string, type: Followable, id: number) => deps.onPublicSite(db, slug, type, id),
 
