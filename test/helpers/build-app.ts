@@ -7,6 +7,7 @@ import { shareProject } from '../../src/auth/visibility.ts'
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { grantAppRole } from '../../src/db/row-security.ts'
+import { withOrganisation } from '../../src/db/tenant-context.ts'
 import { seedSkills } from '../../src/modules/resourcing/skills.service.ts'
 import { createTestDatabase } from './database.ts'
 
@@ -235,7 +236,10 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     async tokenFor(user) {
       const existing = tokens.get(user.id)
       if (existing) return existing
-      const { token } = await app.services.tokens.create(user.organisationId, user.id, 'test')
+      // As the token page does, in the user's organisation (row security holds the app role to it).
+      const { token } = await withOrganisation(user.organisationId, () =>
+        app.services.tokens.create(user.organisationId, user.id, 'test'),
+      )
       tokens.set(user.id, token)
       return token
     },

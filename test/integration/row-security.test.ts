@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
+import { ConfigError, loadConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { grantAppRole, restrictedRoleProblem } from '../../src/db/row-security.ts'
 import { GLOBAL_TABLES } from '../../src/db/tenancy.ts'
@@ -223,6 +224,32 @@ describe('PostgreSQL row-level security (the app role)', { skip }, () => {
       wrong,
       [],
       'each owned table: enableRowSecurity in its migration (src/db/row-security.ts)',
+    )
+  })
+})
+
+describe('DATABASE_APP_URL', () => {
+  const base = { NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent' }
+  it('names the role the server works as, beside the owner’s DATABASE_URL, and is refused without PostgreSQL', () => {
+    assert.equal(loadConfig(base).appDatabase, null, 'unset: the server works as DATABASE_URL’s role')
+    const config = loadConfig({
+      ...base,
+      DATABASE_URL: 'postgres://owner:secret@db/oversight',
+      DATABASE_APP_URL: 'postgres://oversight%5Fapp:secret@pgbouncer/oversight',
+    })
+    assert.deepEqual(config.appDatabase, {
+      url: 'postgres://oversight%5Fapp:secret@pgbouncer/oversight',
+      role: 'oversight_app',
+    })
+    assert.throws(
+      () => loadConfig({ ...base, DATABASE_APP_URL: 'postgres://app:secret@db/oversight' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /DATABASE_APP_URL needs DATABASE_URL to be PostgreSQL/.test(e.message),
+    )
+    assert.throws(
+      () =>
+        loadConfig({ ...base, DATABASE_URL: 'postgres://o:s@db/x', DATABASE_APP_URL: 'mysql://app@db/x' }),
+      /DATABASE_APP_URL is not a valid PostgreSQL URL/,
     )
   })
 })
