@@ -23,6 +23,7 @@ export const CROSS_ORGANISATION_REASONS = {
   'own account':
     "a person's account pages list their organisations and sessions, and end sessions, in every one",
   'scheduler sweep': 'a scheduled job runs once for every organisation',
+  'mail delivery': "one run delivers the whole outbox, whichever organisation's request started it",
   'public site':
     'the public pages and subscriptions find an organisation (and a subscriber) by slug or token',
   'operations metrics': '/metrics and readiness count the outbox and jobs across the whole service',

@@ -1,4 +1,4 @@
-import { setTenantOrganisation } from '../../db/tenant-context.ts'
+import { crossOrganisation, setTenantOrganisation } from '../../db/tenant-context.ts'
 import type { Kysely } from 'kysely'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
@@ -36,8 +36,9 @@ export function createPublicSubscriptionsService(
 
   return {
     async organisationOpenTo(slug: string) {
-      const org = await repo.organisationOpenTo(db, slug)
-      // The public form serves this organisation: its rows are the ones row security lets through.
+      // Which organisation the slug names, and whether it has turned subscriptions on, is read before the request
+      // knows its organisation (a named exception); the form then serves that one, whose rows row security lets through.
+      const org = await crossOrganisation('public site', () => repo.organisationOpenTo(db, slug))
       if (org) setTenantOrganisation(org.id)
       return org
     },
