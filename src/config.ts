@@ -15,6 +15,12 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly database: DatabaseConfig
+  /**
+   * DATABASE_APP_URL: on PostgreSQL, the role the server works as, which owns no tables and lacks BYPASSRLS,
+   * so row-level security holds it to one organisation per transaction (src/db/row-security.ts). DATABASE_URL
+   * stays the owner's, for migrations, the CLI and backups. Null: the server works as DATABASE_URL's role.
+   */
+  readonly appDatabase: { url: string; role: string } | null
   readonly sessionSecret: string
   readonly demo: boolean
   readonly demoPassword: string | null
@@ -132,6 +138,26 @@ export function parseDatabaseUrl(raw: string | undefined, root: string): Databas
   return 'DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)'
 }
 
+export function parseAppDatabaseUrl(
+  raw: string | undefined,
+  owner: DatabaseConfig | string,
+): { url: string; role: string } | null | string {
+  if (raw === undefined || raw.trim() === '') return null
+  const url = raw.trim()
+  if (typeof owner !== 'string' && owner.dialect !== 'postgres')
+    return 'DATABASE_APP_URL needs DATABASE_URL to be PostgreSQL (SQLite has no roles)'
+  let role: string
+  try {
+    if (!url.startsWith('postgres://') && !url.startsWith('postgresql://')) throw new Error()
+    role = decodeURIComponent(new URL(url).username)
+  } catch {
+    return 'DATABASE_APP_URL is not a valid PostgreSQL URL'
+  }
+  if (role === '')
+    return 'DATABASE_APP_URL must name the role, for example postgres://oversight_app:…@host/db'
+  return { url, role }
+}
+
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
 
 function isProxyAddress(entry: string): boolean {
@@ -176,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const database = parseDatabaseUrl(env.DATABASE_URL, root)
   if (typeof database === 'string') problems.push(database)
+  const appDatabase = parseAppDatabaseUrl(env.DATABASE_APP_URL, database)
+  if (typeof appDatabase === 'string') problems.push(appDatabase)
 
   const demo = parseBoolean('DEMO', env.DEMO, true, problems)
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems)
@@ -323,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     database: database as DatabaseConfig,
+    appDatabase: typeof appDatabase === 'string' ? null : appDatabase,
     sessionSecret,
     demo,
     demoPassword,

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { grantAppRole, restrictedRoleProblem } from './db/row-security.ts'
 import { demoSignInLines, loadDemoIfEmpty } from './demo/demo.service.ts'
 import { startMetricsServer } from './metrics/metrics-server.ts'
 
@@ -16,18 +17,32 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const database = openDatabase(config.database)
+  const owner = openDatabase(config.database)
   try {
-    await migrateToLatest(database)
+    await migrateToLatest(owner)
+    if (config.appDatabase) await grantAppRole(owner.db, config.appDatabase.role)
   } catch (err) {
     process.stderr.write(
       `Could not migrate the database: ${err instanceof Error ? err.message : String(err)}\n`,
     )
-    await database.close()
+    await owner.close()
     process.exit(1)
   }
 
-  const demo = config.demo ? await loadDemoIfEmpty(database.db, config.demoPassword) : null
+  // The demo is loaded as the owner: it writes every organisation's records at once.
+  const demo = config.demo ? await loadDemoIfEmpty(owner.db, config.demoPassword) : null
+  // With DATABASE_APP_URL the server works as the restricted role, held by row-level security (docs/deployment.md).
+  let database = owner
+  if (config.appDatabase) {
+    await owner.close()
+    database = openDatabase({ dialect: 'postgres', url: config.appDatabase.url }, { rowSecurity: true })
+    const problem = await restrictedRoleProblem(database.db)
+    if (problem) {
+      process.stderr.write(`DATABASE_APP_URL: ${problem}\n`)
+      await database.close()
+      process.exit(78)
+    }
+  }
   const app = await buildApp({ config, database })
   // Issue 13: second-factor secrets stored while there was no key are sealed once there is one; any that do
   // not open with this key are reported now rather than found one sign-in at a time.

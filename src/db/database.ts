@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
+import { rowSecurityPool } from './row-security.ts'
 import type { DB } from './schema.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -75,7 +76,15 @@ class OversightPostgresDialect extends PostgresDialect {
   }
 }
 
-export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): Database {
+/**
+ * `rowSecurity`: the connection is the app's restricted role (DATABASE_APP_URL), and each transaction names
+ * its organisation for PostgreSQL's row-level security (row-security.ts). Without it (the owner, SQLite) no
+ * statement is added.
+ */
+export function openDatabase(
+  config: DatabaseConfig,
+  opts: { poolSize?: number; rowSecurity?: boolean } = {},
+): Database {
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true })
     const handle = new SQLite(config.file)
@@ -111,7 +120,9 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
   })
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined)
-  const db = new Kysely<DB>({ dialect: new OversightPostgresDialect({ pool }) })
+  const db = new Kysely<DB>({
+    dialect: new OversightPostgresDialect({ pool: opts.rowSecurity ? rowSecurityPool(pool) : pool }),
+  })
   return {
     db,
     dialect: 'postgres',

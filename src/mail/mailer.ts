@@ -1,3 +1,4 @@
+import { crossOrganisation } from '../db/tenant-context.ts'
 import { randomUUID } from 'node:crypto'
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import type { Transporter } from 'nodemailer'
@@ -197,7 +198,9 @@ export function createMailer(
      */
     flush(): Promise<FlushResult> {
       if (flushing === null) {
-        flushing = deliverPending().finally(() => {
+        // One run serves every caller, whichever organisation's request started it: it delivers the whole
+        // outbox, a named exception to row security (db/tenant-context.ts).
+        flushing = crossOrganisation('mail delivery', deliverPending).finally(() => {
           flushing = null
         })
         return flushing

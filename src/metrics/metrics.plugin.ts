@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { httpDuration, httpRequests, PROCESS_INSTRUMENTS } from './metrics.ts'
 import { renderGauge } from './prometheus.ts'
+import { crossOrganisation } from '../db/tenant-context.ts'
 
 /** A request no route matched: counted under one name, so a scanner's URLs never become series. */
 const UNMATCHED = '(unmatched)'
@@ -55,12 +56,15 @@ async function databaseLines(app: FastifyInstance, lines: string[]): Promise<voi
   }
   let outbox: Array<{ status: string; n: number }> | null = null
   try {
-    outbox = await database.db
-      .selectFrom('mail_outbox')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', 'in', OUTBOX_STATES)
-      .groupBy('status')
-      .execute()
+    // The whole service's outbox: a named exception to row security (db/tenant-context.ts).
+    outbox = await crossOrganisation('operations metrics', () =>
+      database.db
+        .selectFrom('mail_outbox')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', OUTBOX_STATES)
+        .groupBy('status')
+        .execute(),
+    )
   } catch {
     outbox = null
   }

@@ -5,6 +5,7 @@ import { allows, isPolicyName, type PolicyName } from '../auth/policy.ts'
 import type { AuthService } from '../modules/auth/auth.service.ts'
 import { createTokenActorLookup } from '../modules/tokens/token-actor.repository.ts'
 import { HttpError } from '../errors.ts'
+import { crossOrganisation, withTenantScope, type CrossOrganisationReason } from '../db/tenant-context.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +23,11 @@ declare module 'fastify' {
      * signed token in its URL is what authorises it, and all it can do is delete that one subscription.
      */
     oneClickUnsubscribe?: boolean
+    /**
+     * A route that must read or write across organisations (sign-in, before an organisation is chosen): one of
+     * the named exceptions to row-level security (src/db/tenant-context.ts). Others work in the actor's.
+     */
+    crossOrganisation?: CrossOrganisationReason
   }
 }
 
@@ -68,18 +74,36 @@ export default fp(
       }
     })
 
+    // A session or token is found before its organisation is known: a named exception to row security.
     app.addHook('onRequest', async (request) => {
       if (isApiPath(request.url)) {
         const header = request.headers.authorization
         if (header?.startsWith('Bearer ')) {
-          request.actor = await actorForToken(header.slice('Bearer '.length).trim())
+          const token = header.slice('Bearer '.length).trim()
+          request.actor = await crossOrganisation('session lookup', () => actorForToken(token))
         }
         return
       }
       const raw = request.cookies[sessionCookieName(opts.secureCookies)]
       if (!raw) return
       const unsigned = request.unsignCookie(raw)
-      if (unsigned.valid && unsigned.value) request.actor = await opts.auth.actorForSession(unsigned.value)
+      const value = unsigned.valid ? unsigned.value : null
+      if (value)
+        request.actor = await crossOrganisation('session lookup', () => opts.auth.actorForSession(value))
+    })
+
+    // From here on the request's transactions name its organisation (row-security.ts): the actor's, or none
+    // until a public page finds one by its slug; a route declaring a named exception works across them.
+    // Entered before validation, not on request: the body is read in between, outside any async context.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const reason = request.routeOptions.config.crossOrganisation ?? null
+      withTenantScope(
+        {
+          organisationId: reason ? null : (request.actor?.organisationId ?? null),
+          crossOrganisation: reason,
+        },
+        done,
+      )
     })
 
     // Before validation: someone who may not use a route learns nothing from it, not even which

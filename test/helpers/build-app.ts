@@ -5,7 +5,9 @@ import { hashPassword } from '../../src/auth/passwords.ts'
 import { ROLES, type Role } from '../../src/auth/roles.ts'
 import { shareProject } from '../../src/auth/visibility.ts'
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts'
-import type { Database } from '../../src/db/database.ts'
+import { openDatabase, type Database } from '../../src/db/database.ts'
+import { grantAppRole } from '../../src/db/row-security.ts'
+import { withOrganisation } from '../../src/db/tenant-context.ts'
 import { seedSkills } from '../../src/modules/resourcing/skills.service.ts'
 import { createTestDatabase } from './database.ts'
 
@@ -178,15 +180,31 @@ async function seedOrg(database: Database, slug: string, name: string): Promise<
   return { id: org.id, slug, name, users }
 }
 
+/**
+ * With TEST_DATABASE_APP_URL (a PostgreSQL role that owns no tables, e.g.
+ * postgres://oversight_app_ci:oversight_app_ci@127.0.0.1:5432/postgres; its database part is replaced), the app
+ * works as that role, held by row-level security as DATABASE_APP_URL holds a server; `database` (the tests' own
+ * set-up and checks) stays the owner's.
+ */
+async function appRoleDatabase(owner: Database, config: DatabaseConfig): Promise<Database | null> {
+  const raw = process.env.TEST_DATABASE_APP_URL
+  if (!raw || config.dialect !== 'postgres') return null
+  const url = new URL(raw)
+  url.pathname = new URL(config.url).pathname
+  await grantAppRole(owner.db, decodeURIComponent(url.username))
+  return openDatabase({ dialect: 'postgres', url: url.toString() }, { poolSize: 5, rowSecurity: true })
+}
+
 /** A fresh app on a fresh database for one test file. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const { database, config: databaseConfig, drop } = await createTestDatabase()
   const config = loadConfig({ NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'silent', ...env })
+  const appDatabase = await appRoleDatabase(database, databaseConfig)
   // A handler that goes on after sending its reply (Fastify's "Reply was already sent" warning) has run its
   // success path after an error page: every test file fails on it at close.
   const warnings: string[] = []
   const logStream = { write: (line: string) => void warnings.push(line) }
-  const app = await buildApp({ config, database, logStream })
+  const app = await buildApp({ config, database: appDatabase ?? database, logStream })
   await app.ready()
   const a = await seedOrg(database, 'alpha', 'Alpha District Council')
   const b = await seedOrg(database, 'beta', 'Beta Borough Council')
@@ -201,6 +219,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     logLines: warnings,
     async close() {
       await app.close()
+      await appDatabase?.close()
       await drop()
       const sentTwice = warnings.filter((w) => w.includes('Reply was already sent'))
       if (sentTwice.length > 0)
@@ -217,7 +236,10 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     async tokenFor(user) {
       const existing = tokens.get(user.id)
       if (existing) return existing
-      const { token } = await app.services.tokens.create(user.organisationId, user.id, 'test')
+      // As the token page does, in the user's organisation (row security holds the app role to it).
+      const { token } = await withOrganisation(user.organisationId, () =>
+        app.services.tokens.create(user.organisationId, user.id, 'test'),
+      )
       tokens.set(user.id, token)
       return token
     },

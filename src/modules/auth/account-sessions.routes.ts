@@ -6,18 +6,22 @@ import { field, FormBody } from '../../web/forms.ts'
 export async function accountSessionsRoutes(app: FastifyInstance) {
   const { accountSessions } = app.services
 
-  app.get('/account/sessions', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const actor = request.actor!
-    return reply.render('auth/views/sessions.njk', {
-      title: 'Your sessions',
-      backLink: '/account',
-      sessions: await accountSessions.list(actor.userId, actor.sessionId),
-    })
-  })
+  app.get(
+    '/account/sessions',
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' } },
+    async (request, reply) => {
+      const actor = request.actor!
+      return reply.render('auth/views/sessions.njk', {
+        title: 'Your sessions',
+        backLink: '/account',
+        sessions: await accountSessions.list(actor.userId, actor.sessionId),
+      })
+    },
+  )
 
   app.post<{ Body: FormBody }>(
     '/account/sessions/end',
-    { config: { policy: 'signedIn' }, schema: { body: FormBody } },
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' }, schema: { body: FormBody } },
     async (request, reply) => {
       const actor = request.actor!
       const sessionId = field(request.body, 'session')
@@ -31,10 +35,14 @@ export async function accountSessionsRoutes(app: FastifyInstance) {
     },
   )
 
-  app.post('/account/sessions/end-others', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const actor = request.actor!
-    if (actor.sessionId) await accountSessions.endOthers(actor.userId, actor.sessionId)
-    reply.flash('Your other sessions have ended. Only this browser is still signed in.')
-    return reply.redirect('/account/sessions', 303)
-  })
+  app.post(
+    '/account/sessions/end-others',
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' } },
+    async (request, reply) => {
+      const actor = request.actor!
+      if (actor.sessionId) await accountSessions.endOthers(actor.userId, actor.sessionId)
+      reply.flash('Your other sessions have ended. Only this browser is still signed in.')
+      return reply.redirect('/account/sessions', 303)
+    },
+  )
 }

@@ -45,7 +45,7 @@ export async function authRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { returnTo?: string } }>(
     '/sign-in',
     {
-      config: { policy: 'public' },
+      config: { policy: 'public', crossOrganisation: 'sign-in' },
       schema: { querystring: Type.Object({ returnTo: Type.Optional(Type.String()) }) },
     },
     async (request, reply) => {
@@ -61,7 +61,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.post<{ Body: FormBody }>(
     '/sign-in',
-    { config: { policy: 'public' }, schema: { body: FormBody } },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: { body: FormBody } },
     async (request, reply) => {
       const email = field(request.body, 'email')
       const password = typeof request.body.password === 'string' ? request.body.password : ''
@@ -133,20 +133,28 @@ export async function authRoutes(app: FastifyInstance) {
     },
   )
 
-  app.post('/sign-out', { config: { policy: 'public' } }, async (request, reply) => {
-    if (request.actor?.sessionId) await auth.signOut(request.actor.sessionId)
-    clearSessionCookie(reply, app.config.secureCookies)
-    return reply.redirect('/sign-in', 303)
-  })
+  app.post(
+    '/sign-out',
+    { config: { policy: 'public', crossOrganisation: 'sign-in' } },
+    async (request, reply) => {
+      if (request.actor?.sessionId) await auth.signOut(request.actor.sessionId)
+      clearSessionCookie(reply, app.config.secureCookies)
+      return reply.redirect('/sign-in', 303)
+    },
+  )
 
-  app.get('/account', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const organisations = await auth.organisationsOf(request.actor!.userId)
-    return reply.render('auth/views/account.njk', { title: 'Your account', organisations })
-  })
+  app.get(
+    '/account',
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' } },
+    async (request, reply) => {
+      const organisations = await auth.organisationsOf(request.actor!.userId)
+      return reply.render('auth/views/account.njk', { title: 'Your account', organisations })
+    },
+  )
 
   app.post<{ Body: FormBody }>(
     '/account/organisation',
-    { config: { policy: 'signedIn' }, schema: { body: FormBody } },
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' }, schema: { body: FormBody } },
     async (request, reply) => {
       const id = Number(field(request.body, 'organisationId'))
       const switched = Number.isSafeInteger(id)
@@ -185,7 +193,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.post<{ Body: FormBody }>(
     '/account/password',
-    { config: { policy: 'signedIn' }, schema: { body: FormBody } },
+    { config: { policy: 'signedIn', crossOrganisation: 'own account' }, schema: { body: FormBody } },
     async (request, reply) => {
       const actor = request.actor!
       const current = typeof request.body.currentPassword === 'string' ? request.body.currentPassword : ''

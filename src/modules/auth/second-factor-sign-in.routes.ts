@@ -52,7 +52,7 @@ export async function secondFactorSignInRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { returnTo?: string } }>(
     '/sign-in/code',
-    { config: { policy: 'public' }, schema: returnToQuery },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: returnToQuery },
     async (request, reply) => {
       const returnTo = safeReturnTo(request.query.returnTo)
       const pending = await pendingOf(request)
@@ -63,7 +63,7 @@ export async function secondFactorSignInRoutes(app: FastifyInstance) {
 
   app.post<{ Body: FormBody }>(
     '/sign-in/code',
-    { config: { policy: 'public' }, schema: { body: FormBody } },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: { body: FormBody } },
     async (request, reply) => {
       const returnTo = safeReturnTo(field(request.body, 'returnTo'))
       const pending = await pendingOf(request)
@@ -120,7 +120,7 @@ export async function secondFactorSignInRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { returnTo?: string } }>(
     '/sign-in/set-up',
-    { config: { policy: 'public' }, schema: returnToQuery },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: returnToQuery },
     async (request, reply) => {
       const returnTo = safeReturnTo(request.query.returnTo)
       const pending = await pendingOf(request)
@@ -135,7 +135,7 @@ export async function secondFactorSignInRoutes(app: FastifyInstance) {
 
   app.post<{ Body: FormBody }>(
     '/sign-in/set-up',
-    { config: { policy: 'public' }, schema: { body: FormBody } },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: { body: FormBody } },
     async (request, reply) => {
       const returnTo = safeReturnTo(field(request.body, 'returnTo'))
       const pending = await pendingOf(request)

@@ -1,3 +1,4 @@
+import { setTenantOrganisation } from '../../db/tenant-context.ts'
 import { createHmac } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
@@ -53,6 +54,8 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
   async function head(slug: string, type: PublishedType | 'any') {
     const org = await repo.organisationBySlug(slug)
     if (!org) throw notFound()
+    // The page serves this organisation, whoever is signed in: its rows are the ones row security lets through.
+    setTenantOrganisation(org.id)
     const settings = await publication.get(org.id)
     if (type === 'any' ? settings.types.length === 0 : !settings.types.includes(type)) throw notFound()
     return { org, settings, change: await repo.lastChange(org.id) }

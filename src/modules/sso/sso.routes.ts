@@ -29,7 +29,7 @@ export async function ssoRoutes(app: FastifyInstance) {
   app.get<{ Params: { slug: string }; Querystring: { returnTo?: string } }>(
     '/sign-in/sso/:slug',
     {
-      config: { policy: 'public' },
+      config: { policy: 'public', crossOrganisation: 'sign-in' },
       schema: {
         params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
         querystring: Type.Object({ returnTo: Type.Optional(Type.String()) }),
@@ -57,7 +57,7 @@ export async function ssoRoutes(app: FastifyInstance) {
   // Several organisations sign in through providers: the email address's domain says whose.
   app.post<{ Body: FormBody }>(
     '/sign-in/sso',
-    { config: { policy: 'public' }, schema: { body: FormBody } },
+    { config: { policy: 'public', crossOrganisation: 'sign-in' }, schema: { body: FormBody } },
     async (request, reply) => {
       const email = field(request.body, 'ssoEmail').toLowerCase()
       const returnTo = safeReturnTo(field(request.body, 'returnTo'))
@@ -90,27 +90,31 @@ export async function ssoRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get(SSO_CALLBACK_PATH, { config: { policy: 'public' } }, async (request, reply) => {
-    const raw = request.cookies[STATE_COOKIE]
-    const unsigned = raw ? request.unsignCookie(raw) : null
-    reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH })
-    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
-    const result = await ssoSignIn.finish(
-      new URL(`${app.config.baseUrl}${SSO_CALLBACK_PATH}${query}`),
-      unsigned?.valid ? unsigned.value : null,
-      {
-        address: request.ip,
-        ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
-      },
-    )
-    if (!result.ok) return refuse(request, reply, result)
-    // The browser's earlier session (someone who signed in here to work in another of their organisations) can
-    // no longer be reached from it: it ends, rather than lingering until it lapses.
-    const earlier = request.actor
-    if (earlier?.sessionId && earlier.userId === result.actor.userId)
-      await app.services.auth.signOut(earlier.sessionId)
-    setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
-    request.log.info({ userId: result.actor.userId }, 'signed in with identity provider')
-    return reply.redirect(result.returnTo, 303)
-  })
+  app.get(
+    SSO_CALLBACK_PATH,
+    { config: { policy: 'public', crossOrganisation: 'sign-in' } },
+    async (request, reply) => {
+      const raw = request.cookies[STATE_COOKIE]
+      const unsigned = raw ? request.unsignCookie(raw) : null
+      reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH })
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+      const result = await ssoSignIn.finish(
+        new URL(`${app.config.baseUrl}${SSO_CALLBACK_PATH}${query}`),
+        unsigned?.valid ? unsigned.value : null,
+        {
+          address: request.ip,
+          ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
+        },
+      )
+      if (!result.ok) return refuse(request, reply, result)
+      // The browser's earlier session (someone who signed in here to work in another of their organisations) can
+      // no longer be reached from it: it ends, rather than lingering until it lapses.
+      const earlier = request.actor
+      if (earlier?.sessionId && earlier.userId === result.actor.userId)
+        await app.services.auth.signOut(earlier.sessionId)
+      setSessionCookie(reply, result.sessionToken, app.config.secureCookies)
+      request.log.info({ userId: result.actor.userId }, 'signed in with identity provider')
+      return reply.redirect(result.returnTo, 303)
+    },
+  )
 }

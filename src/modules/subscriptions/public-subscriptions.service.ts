@@ -1,3 +1,4 @@
+import { crossOrganisation, setTenantOrganisation } from '../../db/tenant-context.ts'
 import type { Kysely } from 'kysely'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
@@ -34,7 +35,13 @@ export function createPublicSubscriptionsService(
   const base = (slug: string) => `${deps.baseUrl}${deps.publicPath}/${encodeURIComponent(slug)}`
 
   return {
-    organisationOpenTo: (slug: string) => repo.organisationOpenTo(db, slug),
+    async organisationOpenTo(slug: string) {
+      // Which organisation the slug names, and whether it has turned subscriptions on, is read before the request
+      // knows its organisation (a named exception); the form then serves that one, whose rows row security lets through.
+      const org = await crossOrganisation('public site', () => repo.organisationOpenTo(db, slug))
+      if (org) setTenantOrganisation(org.id)
+      return org
+    },
     /** Only a record on the public site can be followed from it: anything else is as if it did not exist. */
     onPublicSite: (slug: string, type: Followable, id: number) => deps.onPublicSite(db, slug, type, id),
 

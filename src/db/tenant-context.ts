@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+/**
+ * Which organisation's rows the current unit of work may see, for PostgreSQL row-level security (issue 14,
+ * "the database enforces tenancy"; migration 0044, row-security.ts). The app sets it once it knows the
+ * organisation (after authentication, or from a public page's slug); every transaction the app role opens then
+ * starts with `set_config('oversight.organisation_id', …, true)`. With nothing set, organisation-owned tables
+ * answer no rows. SQLite ignores it: there the application-level rule (visibility.ts, `where organisation_id`)
+ * is the only one, as it also remains on PostgreSQL.
+ */
+export interface TenantScope {
+  organisationId: number | null
+  crossOrganisation: CrossOrganisationReason | null
+}
+
+/**
+ * The named reads and writes that must cross organisations, each allowed by the policy keyed on
+ * `oversight.scope = 'system'`. A new one is added here, with its reason, where a reviewer sees it.
+ */
+export const CROSS_ORGANISATION_REASONS = {
+  'session lookup': "a request's session or API token is found before its organisation is known",
+  'sign-in': "sign-in finds a person's memberships, in whichever organisations, and starts their session",
+  'own account':
+    "a person's account pages list their organisations and sessions, and end sessions, in every one",
+  'scheduler sweep': 'a scheduled job runs once for every organisation',
+  'mail delivery': "one run delivers the whole outbox, whichever organisation's request started it",
+  'public site':
+    'the public pages and subscriptions find an organisation (and a subscriber) by slug or token',
+  'operations metrics': '/metrics and readiness count the outbox and jobs across the whole service',
+} as const
+export type CrossOrganisationReason = keyof typeof CROSS_ORGANISATION_REASONS
+
+const storage = new AsyncLocalStorage<TenantScope>()
+
+export function currentTenantScope(): TenantScope | undefined {
+  return storage.getStore()
+}
+
+/** Runs `fn` (and everything it starts) as work for one organisation. */
+export function withOrganisation<T>(organisationId: number, fn: () => T): T {
+  return storage.run({ organisationId, crossOrganisation: null }, fn)
+}
+
+/** Runs `fn` as one of the named exceptions that may read and write every organisation's rows. */
+export function crossOrganisation<T>(reason: CrossOrganisationReason, fn: () => T): T {
+  return storage.run({ organisationId: null, crossOrganisation: reason }, fn)
+}
+
+/** Runs `fn` in a scope the caller narrows later (a request: setTenantOrganisation once its organisation is known). */
+export function withTenantScope<T>(scope: TenantScope, fn: () => T): T {
+  return storage.run(scope, fn)
+}
+
+/**
+ * The current request has learnt which organisation it serves (a public page, from its slug): its later
+ * transactions name that one. Outside a scope (SQLite tests call services directly) it does nothing.
+ */
+export function setTenantOrganisation(organisationId: number): void {
+  const scope = storage.getStore()
+  if (scope && scope.crossOrganisation === null) scope.organisationId = organisationId
+}
