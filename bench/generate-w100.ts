@@ -108,7 +108,7 @@ async function looseConstraints(database: Database, table: string) {
 }
 
 /** Creates (or with `replace`, drops and creates) the database the URL names, through the server's `postgres` one. */
-function createDatabase(url: string, replace: boolean) {
+export function createDatabase(url: string, replace: boolean) {
   const target = new URL(url)
   const name = decodeURIComponent(target.pathname.slice(1))
   if (!/^[a-z0-9_]+$/.test(name))
