@@ -103,6 +103,18 @@ export function rssMb(pid: number): number {
   return kb / 1024
 }
 
+/**
+ * One request per reader, one at a time, before the warm-up: the first view of a page is computed once and
+ * remembered, rather than by every connection at once while the warm-up runs out.
+ */
+async function prime(url: string, headers: Record<string, string>[]) {
+  for (const h of headers) {
+    const res = await fetch(url, { headers: h })
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
+    await res.arrayBuffer()
+  }
+}
+
 export interface LoadResult {
   reqPerSec: number
   p50: number
@@ -116,6 +128,7 @@ export async function load(
   headers: Record<string, string>,
   opts: { connections: number; duration: number; watchPid?: number },
 ): Promise<LoadResult> {
+  await prime(url, [headers])
   await autocannon({ url, connections: opts.connections, duration: 2, headers })
   let peak = 0
   const pid = opts.watchPid
@@ -176,6 +189,10 @@ export async function spreadLoad(
       },
     })
   }
+  await prime(
+    url,
+    readers.map((r) => r.headers),
+  )
   await run(2, false)
   const r = await run(opts.duration, true)
   if (r.non2xx > 0 || r.errors > 0)

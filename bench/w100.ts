@@ -107,6 +107,8 @@ async function hotPathPlans(url: string, cookie: string) {
       SCHEDULER: 'false',
       SESSION_SECRET: 'b'.repeat(64),
       CHANGE_CACHE: 'false',
+      // One request at a time, to read its SQL: never shed, however busy the machine.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
     }),
     database: recorder.database,
   })
@@ -212,7 +214,8 @@ async function main() {
         label,
         ...r,
         vsW1: Math.round((r.meanMs / baseMean) * 100) / 100,
-        pass: r.p99 < P99_MS && r.meanMs <= baseMean * WITHIN,
+        // An organisation not answered at all in the window fails, rather than passing on empty figures.
+        pass: r.requests > 0 && baseMean > 0 && r.p99 < P99_MS && r.meanMs <= baseMean * WITHIN,
       }))
       runs.push({
         cache,
