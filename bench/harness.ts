@@ -154,6 +154,9 @@ export interface SpreadResult {
   reqPerSec: number
   p50: number
   p99: number
+  /** Answers other than 2xx (a 503 is load shedding) and failed requests: either fails a run. */
+  non2xx: number
+  errors: number
   /** Each reader's own requests: how many, and their latency in milliseconds. */
   readers: Record<string, { requests: number; meanMs: number; p50: number; p99: number }>
 }
@@ -194,9 +197,8 @@ export async function spreadLoad(
     readers.map((r) => r.headers),
   )
   await run(2, false)
+  // Counted, not thrown: a 503 from load shedding on a busy machine is a finding of the run, not its end.
   const r = await run(opts.duration, true)
-  if (r.non2xx > 0 || r.errors > 0)
-    throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
   const perReader: SpreadResult['readers'] = {}
   for (const [label, ms] of samples) {
     ms.sort((a, b) => a - b)
@@ -211,6 +213,8 @@ export async function spreadLoad(
     reqPerSec: Math.round(r.requests.average),
     p50: r.latency.p50,
     p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
     readers: perReader,
   }
 }

@@ -221,12 +221,18 @@ async function main() {
         cache,
         page,
         w1: { reqPerSec: base.reqPerSec, p50: base.p50, p99: base.p99, meanMs: baseMean },
-        w100: { reqPerSec: w100[page].reqPerSec, p50: w100[page].p50, p99: w100[page].p99 },
+        w100: {
+          reqPerSec: w100[page].reqPerSec,
+          p50: w100[page].p50,
+          p99: w100[page].p99,
+          non2xx: w100[page].non2xx,
+          errors: w100[page].errors,
+        },
         rateVsW1: Math.round((w100[page].reqPerSec / base.reqPerSec) * 100) / 100,
         worstP99: Math.max(...perOrg.map((o) => o.p99)),
         worstVsW1: Math.max(...perOrg.map((o) => o.vsW1)),
         organisations: perOrg,
-        pass: perOrg.every((o) => o.pass),
+        pass: perOrg.every((o) => o.pass) && w100[page].non2xx + w100[page].errors === 0,
       })
     }
   }
