@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 export const LGA_HEADINGS =
   'OrganisationLabel,OrganisationURI,EffectiveDate,OrganisationalUnit,BeneficiaryName,BeneficiaryOtherID,PaymentDate,TransactionNumber,Amount,IrrecoverableVATAmount,Purpose,ProclassLabel,ProclassCode,InvoiceNumber,ProfitCentre,VATRegistrationNumber'
 
-const UNITS = [
+export const UNITS = [
   'Digital and ICT',
   'Adult Social Care',
   'Children’s Services',
@@ -20,7 +20,7 @@ const UNITS = [
   'Environment and Waste',
   'Finance and Resources',
 ]
-const SUPPLIERS = [
+export const SUPPLIERS = [
   'Northgate Public Services (UK) Ltd',
   'Civica UK Ltd',
   'Capita Business Services Ltd',
@@ -31,7 +31,7 @@ const SUPPLIERS = [
   'Fenland Care Homes Ltd',
   'Anglian Water Services',
 ]
-const PURPOSES = [
+export const PURPOSES = [
   'Software licences',
   'Consultancy fees',
   'Hardware purchase',
@@ -48,7 +48,16 @@ const PROCLASS = [
   'Facilities',
   'Utilities',
 ]
-const CENTRES = ['ICT4410', 'ICT4420', 'ICT4430', 'ASC1001', 'CHS2002', 'HSG3003', 'ENV4004', 'FIN5005']
+export const CENTRES = [
+  'ICT4410',
+  'ICT4420',
+  'ICT4430',
+  'ASC1001',
+  'CHS2002',
+  'HSG3003',
+  'ENV4004',
+  'FIN5005',
+]
 
 function rng(seed: number) {
   let a = seed >>> 0

@@ -12,18 +12,26 @@
  * is the median of the rounds' ratios: a machine whose speed drifts during a run moves both sides of a pair.
  * Prints a table and one final JSON line; writes bench/out/latest.json.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-import { openDatabase } from '../src/db/database.ts'
-import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../src/paths.ts'
 import { serverNodeFlags } from '../scripts/node-flags.mjs'
-import { migrateToLatest } from '../src/db/migrate.ts'
-import { BENCH_EMAIL, BENCH_PASSWORD, generateW1 } from './generate.ts'
+import { BENCH_EMAIL, BENCH_PASSWORD } from './generate.ts'
+import {
+  build,
+  load,
+  type LoadResult,
+  log,
+  machine,
+  onServerCores,
+  pinLoadGenerator,
+  pinned,
+  signIn,
+  waitFor200,
+  w1Ready,
+} from './harness.ts'
 
 const { values } = parseArgs({
   options: {
@@ -38,128 +46,19 @@ const ROUNDS = Math.max(1, Number(values.rounds))
 const CONNECTIONS = Number(values.connections)
 const root = projectRoot()
 const out = path.join(root, 'bench', 'out')
-const w1 = path.join(out, 'w1.sqlite')
 const runDb = path.join(out, 'run.sqlite')
 const APP_PORT = 3201
 const FLOOR_PORT = 3202
 
-/** `taskset -c CPUS` before a command where the machine has cores to spare, so the servers keep off the generator's. */
-const cores = os.cpus().length
-const pinned = cores >= 2 && spawnSync('taskset', ['-V']).status === 0
-const serverCpus = pinned ? `0-${cores - 2}` : null
-function onServerCores(command: string, args: string[]): [string, string[]] {
-  return serverCpus ? ['taskset', ['-c', serverCpus, command, ...args]] : [command, args]
-}
-
-function log(line: string) {
-  process.stderr.write(`${line}\n`)
-}
-
-async function waitFor200(url: string, timeoutMs: number): Promise<number> {
-  const started = performance.now()
-  for (;;) {
-    try {
-      const res = await fetch(url)
-      if (res.status === 200) return performance.now() - started
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > timeoutMs)
-      throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return kb / 1024
-}
-
-interface Measured {
-  reqPerSec: number
-  p50: number
-  p99: number
-  peakRssMb: number
-}
-
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  watchPid?: number,
-  warm = true,
-): Promise<Measured> {
-  if (warm) await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }) // warm-up, not counted
-  let peak = 0
-  const timer = watchPid ? setInterval(() => (peak = Math.max(peak, rssMb(watchPid))), 100) : null
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers })
-  if (timer) clearInterval(timer)
-  if (r.non2xx > 0 || r.errors > 0)
-    throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
-  return {
-    reqPerSec: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    peakRssMb: Math.round(peak),
-  }
-}
-
-async function signIn(base: string): Promise<string> {
-  const jar = new Map<string, string>()
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';')
-      const [k, v] = pair!.split('=')
-      jar.set(k!, v!)
-    }
-  }
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  const page = await fetch(`${base}/sign-in`, { headers: { accept: 'text/html' } })
-  keep(page)
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
-  const res = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    body: new URLSearchParams({ _csrf: csrf, email: BENCH_EMAIL, password: BENCH_PASSWORD }).toString(),
-  })
-  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`)
-  keep(res)
-  return cookie()
-}
+const loadOpts = { connections: CONNECTIONS, duration: DURATION }
 
 async function main() {
   const children: ChildProcess[] = []
   const stop = () => children.forEach((c) => c.kill('SIGTERM'))
   process.on('exit', stop)
   try {
-    if (!values['skip-build']) {
-      log('Building…')
-      const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
-      if (b.status !== 0) throw new Error('build failed')
-    }
-    if (!existsSync(w1)) {
-      log('Generating W1…')
-      await generateW1({ dialect: 'sqlite', file: w1 })
-    }
-    for (const s of ['', '-wal', '-shm']) rmSync(runDb + s, { force: true })
-    copyFileSync(w1, runDb)
-
-    const database = openDatabase({ dialect: 'sqlite', file: runDb })
-    // A W1 generated before a later migration is brought up to date (the server would, but the token comes first).
-    await migrateToLatest(database)
-    const user = await database.db
-      .selectFrom('users as u')
-      .innerJoin('memberships as m', 'm.user_id', 'u.id')
-      .select(['u.id', 'm.organisation_id'])
-      .where('u.email', '=', BENCH_EMAIL)
-      .executeTakeFirstOrThrow()
-    const { token } = await createTokensService(database.db).create(
-      user.organisation_id,
-      user.id,
-      'benchmark',
-    )
-    await database.close()
+    if (!values['skip-build']) build()
+    const token = await w1Ready({ dialect: 'sqlite', file: runDb })
 
     const env = {
       ...process.env,
@@ -169,11 +68,8 @@ async function main() {
       NODE_ENV: 'production',
       SESSION_SECRET: 'b'.repeat(64),
     }
-    if (pinned) {
-      // This process drives autocannon: every thread of it onto the last core.
-      spawnSync('taskset', ['-a', '-cp', String(cores - 1), String(process.pid)], { stdio: 'ignore' })
-      log(`Load generator on core ${cores - 1}, servers on cores ${serverCpus}`)
-    }
+    // This process drives autocannon: every thread of it onto the last core.
+    pinLoadGenerator()
     const started = performance.now()
     const app = spawn(
       ...onServerCores(process.execPath, [...serverNodeFlags(), path.join(root, 'dist', 'src', 'server.js')]),
@@ -215,7 +111,7 @@ async function main() {
     await waitFor200(`http://127.0.0.1:${FLOOR_PORT}/projects`, 30_000)
 
     const floorBase = `http://127.0.0.1:${FLOOR_PORT}`
-    const cookie = await signIn(appBase)
+    const cookie = await signIn(appBase, BENCH_EMAIL, BENCH_PASSWORD)
     log(
       `Measuring: ${CONNECTIONS} connections, ${DURATION} s each, ${ROUNDS} rounds of each route and its floors (after a 2 s warm-up)`,
     )
@@ -224,25 +120,24 @@ async function main() {
     /** The round with the median of `by`, so a row's figures come from one measurement. */
     const medianOf = <T>(rows: T[], by: (r: T) => number) =>
       [...rows].sort((a, b) => by(a) - by(b))[Math.floor(rows.length / 2)]!
-    const rounds: Array<{
-      projects: Measured
-      projectsFloor: Measured
-      projectsStatic: Measured
-      dashboard: Measured
-      dashboardFloor: Measured
-    }> = []
+    const rounds: Array<
+      Record<'projects' | 'projectsFloor' | 'projectsStatic' | 'dashboard' | 'dashboardFloor', LoadResult>
+    > = []
     for (let i = 0; i < ROUNDS; i++) {
-      const warm = i === 0
+      const opts = { ...loadOpts, warm: i === 0 }
       const projects = await load(
         `${appBase}/api/v1/projects?limit=100`,
         { authorization: `Bearer ${token}` },
-        app.pid,
-        warm,
+        { ...opts, watchPid: app.pid },
       )
-      const projectsFloor = await load(`${floorBase}/projects`, {}, undefined, warm)
-      const projectsStatic = await load(`${floorBase}/projects-static`, {}, undefined, warm)
-      const dashboard = await load(`${appBase}/`, { cookie, accept: 'text/html' }, app.pid, warm)
-      const dashboardFloor = await load(`${floorBase}/dashboard`, {}, undefined, warm)
+      const projectsFloor = await load(`${floorBase}/projects`, {}, opts)
+      const projectsStatic = await load(`${floorBase}/projects-static`, {}, opts)
+      const dashboard = await load(
+        `${appBase}/`,
+        { cookie, accept: 'text/html' },
+        { ...opts, watchPid: app.pid },
+      )
+      const dashboardFloor = await load(`${floorBase}/dashboard`, {}, opts)
       rounds.push({ projects, projectsFloor, projectsStatic, dashboard, dashboardFloor })
       log(
         `  round ${i + 1}: list ${projects.reqPerSec} req/s (static floor ${projectsStatic.reqPerSec}: ${ratio(projects.reqPerSec, projectsStatic.reqPerSec)}), dashboard ${dashboard.reqPerSec} req/s (floor ${dashboardFloor.reqPerSec}: ${ratio(dashboard.reqPerSec, dashboardFloor.reqPerSec)})`,
@@ -258,15 +153,11 @@ async function main() {
     const staticRatio = median(rounds.map((r) => ratio(r.projects.reqPerSec, r.projectsStatic.reqPerSec)))
     const dashboardRatio = median(rounds.map((r) => ratio(r.dashboard.reqPerSec, r.dashboardFloor.reqPerSec)))
     const dashboardP99 = median(rounds.map((r) => r.dashboard.p99))
+
     const result = {
       benchmark: 'foundation-w1',
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model ?? '',
-        memoryGb: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       connections: CONNECTIONS,
       loadGeneratorPinned: pinned,
       durationSeconds: DURATION,

@@ -37,6 +37,12 @@ export interface Config {
   readonly mailFrom: string
   /** Whether this instance runs the scheduled work (tolerance sweep, health check, digests, escalations). */
   readonly scheduler: boolean
+  /**
+   * CHANGE_CACHE (default on): whether computed views (the dashboard, the project list API) are remembered
+   * until the organisation changes (audit/change-cache.ts). Off, every view is computed afresh: for measuring
+   * the database's own share (bench/pg-vs-sqlite.ts), not for production.
+   */
+  readonly changeCache: boolean
   /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
   readonly uploadLimitMb: number
   /** The largest document (an attachment's one version) an upload may be, in megabytes. */
@@ -246,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/@/.test(mailFrom))
     problems.push('MAIL_FROM must be an email address, for example oversight@council.gov.uk')
   const scheduler = parseBoolean('SCHEDULER', env.SCHEDULER, nodeEnv !== 'test', problems)
+  const changeCache = parseBoolean('CHANGE_CACHE', env.CHANGE_CACHE, true, problems)
   let uploadLimitMb = 200
   if (env.UPLOAD_LIMIT_MB !== undefined && env.UPLOAD_LIMIT_MB !== '') {
     const n = Number(env.UPLOAD_LIMIT_MB)
@@ -362,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom,
     scheduler,
+    changeCache,
     uploadLimitMb,
     documentLimitMb,
     importLeaseSeconds,

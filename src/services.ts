@@ -108,6 +108,7 @@ export function createServices(database: Database, config: Config) {
   const workingCalendar = createWorkingCalendarService(db)
   const portfolio = createPortfolioService({
     db,
+    changeCache: config.changeCache,
     programmes,
     projects,
     milestones,

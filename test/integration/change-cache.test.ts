@@ -59,4 +59,47 @@ describe(`the change cache (${dialectName()})`, () => {
     assert.equal(res.statusCode, 201, res.body)
     assert.match((await viewer.get('/')).body, /Seen at once/)
   })
+
+  it('turned off (CHANGE_CACHE=false), computes every view afresh: a benchmark then measures the database', async () => {
+    const cached = createChangeCache<number>(t.database.db, 10, false)
+    const scope = wholeOrganisation(t.orgs.a.id)
+    let computed = 0
+    const view = () => cached(scope, 'dashboard', () => Promise.resolve(++computed))
+    assert.equal(await view(), 1)
+    assert.equal(await view(), 2, 'nothing changed, yet computed again')
+    assert.equal(cached.size, 0, 'nothing is held')
+  })
+
+  it('the app started with CHANGE_CACHE=false answers the project list from the database each time', async () => {
+    const uncached = await buildTestApp({ CHANGE_CACHE: 'false' })
+    try {
+      const token = await uncached.tokenFor(uncached.orgs.a.users.programme_manager)
+      const names = async () => {
+        const res = await uncached.api(token, 'GET', '/api/v1/projects?limit=100')
+        assert.equal(res.statusCode, 200, res.body)
+        return res.json<{ items: { name: string }[] }>().items.map((p) => p.name)
+      }
+      const programme = await uncached.api(token, 'POST', '/api/v1/programmes', {
+        reference: 'CC',
+        name: 'Cache',
+      })
+      const programmeId = programme.json<{ id: number }>().id
+      const project = await uncached.api(token, 'POST', '/api/v1/projects', {
+        programmeId,
+        reference: 'CC-1',
+        name: 'Named in the app',
+      })
+      assert.equal(project.statusCode, 201, project.body)
+      assert.deepEqual(await names(), ['Named in the app'])
+      // Behind the app's back, so the change counter does not move: only an uncached list can show it.
+      await uncached.database.db
+        .updateTable('projects')
+        .set({ name: 'Renamed outside the app' })
+        .where('organisation_id', '=', uncached.orgs.a.id)
+        .execute()
+      assert.deepEqual(new Set(await names()), new Set(['Renamed outside the app']))
+    } finally {
+      await uncached.close()
+    }
+  })
 })

@@ -43,6 +43,12 @@ describe('configuration', () => {
     )
   })
 
+  it('remembers computed views unless CHANGE_CACHE is off (benchmarks measure the database with it off)', () => {
+    assert.equal(loadConfig({}).changeCache, true)
+    assert.equal(loadConfig({ CHANGE_CACHE: 'off' }).changeCache, false)
+    assert.match(problemsOf({ CHANGE_CACHE: 'sometimes' })[0]!, /^CHANGE_CACHE must be true or false/)
+  })
+
   it('reads the three forms of DATABASE_URL', () => {
     assert.deepEqual(loadConfig({ DATABASE_URL: 'file:data/other.sqlite' }).database, {
       dialect: 'sqlite',

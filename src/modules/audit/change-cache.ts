@@ -12,9 +12,10 @@ import { changeCounter } from './audit.service.ts'
  * calendar). Every saved change bumps the counter in its own transaction, so a remembered view
  * is never stale, on any instance, and costs one primary-key lookup to confirm. A caller that has already
  * read the counter in this request, before anything it computes from (`Actor.changeSeq`), passes it as
- * `seenSeq` and saves that lookup.
+ * `seenSeq` and saves that lookup. With `enabled` false (config CHANGE_CACHE=false) every view is computed
+ * afresh, so a benchmark can measure the database's own share.
  */
-export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
+export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true) {
   // One entry per reader's scope and variant: a view superseded by a change is replaced, not kept until
   // `limit` newer ones push it out (each saved change would otherwise leave a dashboard behind in memory).
   const cache = new Map<string, { seq: number; day: string; view: T }>()
@@ -24,6 +25,7 @@ export function createChangeCache<T>(db: Kysely<DB>, limit = 200) {
     compute: () => Promise<T>,
     seenSeq?: number,
   ): Promise<T> {
+    if (!enabled) return compute()
     const seq = seenSeq ?? (await changeCounter(db, scope.organisationId))
     const day = todayInLondon()
     const key = `${scope.key}:${variant}`

@@ -125,8 +125,8 @@ async function computeDashboard(deps: DashboardDeps, scope: Scope, scale: Rating
   }
 }
 
-export function createPortfolioService(deps: DashboardDeps & { db: Kysely<DB> }) {
-  const cached = createChangeCache<Dashboard>(deps.db)
+export function createPortfolioService(deps: DashboardDeps & { db: Kysely<DB>; changeCache: boolean }) {
+  const cached = createChangeCache<Dashboard>(deps.db, undefined, deps.changeCache)
 
   return {
     /**

@@ -196,7 +196,7 @@ export async function projectsApi(app: FastifyInstance) {
   // Content-Length scans it), which showed as writev and garbage-collector time. An earlier build measured
   // the Buffer slower; after the hooks became callbacks, four alternating profile runs
   // (bench/profile-list.ts, 5 Dec 2026) gave the Buffer 107–141 µs of CPU an answer against 140–162 µs.
-  const listAnswers = createChangeCache<Buffer>(app.database.db, 50)
+  const listAnswers = createChangeCache<Buffer>(app.database.db, 50, app.config.changeCache)
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
   async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {

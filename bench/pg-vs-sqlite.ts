@@ -1,0 +1,111 @@
+/**
+ * PostgreSQL against SQLite on W1, in one run (issue 14: PostgreSQL ≥ 0.8× SQLite for the project list and
+ * the dashboard), measured twice: with the change cache on (what runs: mostly cache hits, so the database's
+ * share is the change counter and the sign-in lookups) and with CHANGE_CACHE=false (every view computed,
+ * so the database's own share). The built server (dist/) serves each in turn on the same port.
+ *   npx tsx bench/pg-vs-sqlite.ts --url postgres://…/w1_bench [--duration 10 --connections 16 --skip-build]
+ * The PostgreSQL database the URL names is dropped and built afresh. Prints a table and a final JSON line.
+ */
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import type { DatabaseConfig } from '../src/config.ts'
+import { projectRoot } from '../src/paths.ts'
+import { BENCH_EMAIL, BENCH_PASSWORD } from './generate.ts'
+import {
+  build,
+  load,
+  log,
+  machine,
+  pinLoadGenerator,
+  signIn,
+  startServer,
+  stopServer,
+  w1Ready,
+  type LoadResult,
+} from './harness.ts'
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env.W1_DATABASE_URL ?? '' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+})
+const opts = { connections: Number(values.connections), duration: Number(values.duration) }
+const PORT = 3221
+const TARGET = 0.8
+
+type Dialect = 'sqlite' | 'postgres'
+type Cache = 'on' | 'off'
+
+async function measure(config: DatabaseConfig, token: string, cache: Cache) {
+  const url = config.dialect === 'sqlite' ? `file:${config.file}` : config.url
+  const app = await startServer(PORT, { DATABASE_URL: url, CHANGE_CACHE: cache === 'on' ? 'true' : 'false' })
+  try {
+    const base = `http://127.0.0.1:${PORT}`
+    const cookie = await signIn(base, BENCH_EMAIL, BENCH_PASSWORD)
+    const projectList = await load(
+      `${base}/api/v1/projects?limit=100`,
+      { authorization: `Bearer ${token}` },
+      { ...opts, watchPid: app.pid },
+    )
+    const dashboard = await load(`${base}/`, { cookie, accept: 'text/html' }, { ...opts, watchPid: app.pid })
+    return { projectList, dashboard }
+  } finally {
+    await stopServer(app)
+  }
+}
+
+async function main() {
+  if (!values.url.startsWith('postgres'))
+    throw new Error('Name a PostgreSQL database for W1: --url postgres://…/w1_bench')
+  if (!values['skip-build']) build()
+  pinLoadGenerator()
+  const configs: Record<Dialect, DatabaseConfig> = {
+    sqlite: { dialect: 'sqlite', file: path.join(projectRoot(), 'bench', 'out', 'pg-vs-sqlite.sqlite') },
+    postgres: { dialect: 'postgres', url: values.url },
+  }
+  const tokens = { sqlite: await w1Ready(configs.sqlite), postgres: await w1Ready(configs.postgres) }
+  const results = {} as Record<Cache, Record<Dialect, { projectList: LoadResult; dashboard: LoadResult }>>
+  for (const cache of ['on', 'off'] as const) {
+    results[cache] = {} as Record<Dialect, { projectList: LoadResult; dashboard: LoadResult }>
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      log(
+        `Measuring W1 on ${dialect}, cache ${cache}: ${opts.connections} connections, ${opts.duration} s each`,
+      )
+      results[cache][dialect] = await measure(configs[dialect], tokens[dialect], cache)
+    }
+  }
+  // No answer at all in the window (a view slower than the run) is no ratio, and fails.
+  const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 100) / 100)
+  const rows = (['on', 'off'] as const).flatMap((cache) =>
+    (['projectList', 'dashboard'] as const).map((page) => {
+      const s = results[cache].sqlite[page]
+      const p = results[cache].postgres[page]
+      return { page, cache, sqlite: s, postgres: p, ratio: ratio(p.reqPerSec, s.reqPerSec) }
+    }),
+  )
+  log('')
+  log('page          cache   SQLite req/s  p99 ms   PostgreSQL req/s  p99 ms   PG/SQLite')
+  for (const r of rows) {
+    log(
+      `${r.page.padEnd(13)} ${r.cache.padEnd(5)} ${String(r.sqlite.reqPerSec).padStart(14)} ${String(r.sqlite.p99).padStart(7)} ${String(r.postgres.reqPerSec).padStart(18)} ${String(r.postgres.p99).padStart(7)} ${String(r.ratio ?? 'n/a').padStart(11)}`,
+    )
+  }
+  const result = {
+    benchmark: 'pg-vs-sqlite-w1',
+    date: new Date().toISOString(),
+    machine: machine(),
+    ...opts,
+    rows,
+    target: `PostgreSQL ≥ ${TARGET}× SQLite, cache on and off`,
+    pass: rows.every((r) => r.ratio !== null && r.ratio >= TARGET),
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})
