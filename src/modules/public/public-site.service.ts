@@ -35,6 +35,8 @@ export interface PublicSite {
   thresholdPence: number
   /** When the organisation last changed anything (ISO timestamp), for "Last updated" and Last-Modified. */
   updatedAt: string | null
+  /** Whether the organisation lets the public subscribe: the pages of records one can follow link to the form. */
+  subscriptionsOpen: boolean
   isWithheld(kind: WithholdableRecord, id: number): boolean
 }
 
@@ -53,7 +55,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
   async function head(slug: string, type: PublishedType | 'any') {
     const org = await repo.organisationBySlug(slug)
     if (!org) throw notFound()
-    const settings = await publication.get(org.id)
+    const settings = await publication.forSite(org.id)
     if (type === 'any' ? settings.types.length === 0 : !settings.types.includes(type)) throw notFound()
     return { org, settings, change: await repo.lastChange(org.id) }
   }
@@ -90,6 +92,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         types: settings.types,
         thresholdPence: settings.thresholdPence,
         updatedAt: change.at,
+        subscriptionsOpen: settings.subscriptionsOpen,
         isWithheld: (kind, id) => withheld.has(`${kind}:${id}`),
       }
     },
