@@ -27,6 +27,10 @@ export function Nullable<T extends TSchema>(schema: T) {
 }
 
 export const NullableDate = Nullable(IsoDate)
+
+/** One of a fixed list of values (the rules' lists of kinds and statuses) as a schema. */
+export const OneOf = (list: ReadonlyArray<{ value: string }>) =>
+  Type.Union(list.map((x) => Type.Literal(x.value)))
 export const Timestamp = Type.String({ format: 'date-time' })
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })

@@ -147,6 +147,104 @@ describe(`meeting attendance (${dialectName()})`, () => {
     )
   })
 
+  it('keeps exactly one of two saves made at once against the same version, API and page', async () => {
+    const current = (
+      await t.api(admin, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)
+    ).json<AttendanceJson>()
+    const lists = [
+      [{ committeeMemberId: members['Cllr Ann Hale'], status: 'present' }],
+      [
+        { committeeMemberId: members['Cllr Ann Hale'], status: 'absent' },
+        { committeeMemberId: members['Cllr Ben Rowe'], status: 'absent' },
+        { name: 'Jo Park', role: 'Head of ICT', capacity: 'officer', status: 'present' },
+      ],
+    ]
+    const racing = await Promise.all(
+      lists.map((attendees) =>
+        t.api(admin, 'PUT', `/api/v1/meetings/${meeting.id}/attendance`, {
+          version: current.version,
+          attendees,
+        }),
+      ),
+    )
+    assert.deepEqual(racing.map((r) => r.statusCode).sort(), [200, 409])
+    const won = racing.find((r) => r.statusCode === 200)!.json<AttendanceJson>()
+    const kept = (
+      await t.api(admin, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)
+    ).json<AttendanceJson>()
+    // The winner's whole list and nothing of the loser's.
+    assert.equal(kept.version, current.version + 1)
+    assert.deepEqual(kept.attendees, won.attendees)
+
+    // The page: two clerks with the same form; one is saved, the other is shown the conflict page.
+    const [one, two] = [
+      await t.signIn(t.orgs.a.users.scrutiny_member),
+      await t.signIn(t.orgs.a.users.scrutiny_member),
+    ]
+    const version = String(kept.version)
+    const posted = await Promise.all([
+      one.post(`/meetings/${meeting.id}/attendance`, {
+        version,
+        [`member-${members['Cllr Ann Hale']}`]: 'apologies',
+        others: '',
+      }),
+      two.post(`/meetings/${meeting.id}/attendance`, {
+        version,
+        [`member-${members['Cllr Ben Rowe']}`]: 'present',
+        others: 'Officer: Sam Ide, Democratic Services\nSubstitute: Cllr Cara Lee',
+      }),
+    ])
+    assert.deepEqual(posted.map((r) => r.status).sort(), [303, 409])
+    const lost = posted.find((r) => r.status === 409)!
+    assert.match(lost.text, /This was changed by someone else/)
+    // The conflict page offers the loser's list again against the saved version.
+    const resubmit = lost.document.querySelector('input[name="version"]')?.getAttribute('value')
+    assert.equal(resubmit, String(kept.version + 1))
+    const after = (
+      await t.api(admin, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)
+    ).json<AttendanceJson>()
+    assert.equal(after.version, kept.version + 1)
+    const names = after.attendees.map((a) => `${a.name}:${a.status}`)
+    assert.ok(
+      JSON.stringify(names) === JSON.stringify(['Cllr Ann Hale:apologies']) ||
+        JSON.stringify(names) ===
+          JSON.stringify(['Cllr Ben Rowe:present', 'Sam Ide:present', 'Cllr Cara Lee:present']),
+      names.join(', '),
+    )
+  })
+
+  it('refuses a list over 200 people with field errors, from the API and the page', async () => {
+    const current = (
+      await t.api(admin, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)
+    ).json<AttendanceJson>()
+    const crowd = Array.from({ length: 201 }, (_, i) => ({
+      name: `Person ${i + 1}`,
+      capacity: 'other',
+      status: 'present',
+    }))
+    const api = await t.api(admin, 'PUT', `/api/v1/meetings/${meeting.id}/attendance`, {
+      version: current.version,
+      attendees: crowd,
+    })
+    assert.equal(api.statusCode, 400, api.body)
+    const body = api.json<{ error: string; message: string; fields: Record<string, string> }>()
+    assert.ok(body.error && body.message)
+    assert.match(body.fields.attendees ?? '', /200/)
+
+    const clerk = await t.signIn(t.orgs.a.users.scrutiny_member)
+    const page = await clerk.post(`/meetings/${meeting.id}/attendance`, {
+      version: String(current.version),
+      others: crowd.map((p) => `Other: ${p.name}`).join('\n'),
+    })
+    assert.equal(page.status, 400)
+    const summary = page.document.querySelector('.govuk-error-summary')?.textContent ?? ''
+    assert.match(summary, /at most 200 people/)
+    const unchanged = (
+      await t.api(admin, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)
+    ).json<AttendanceJson>()
+    assert.deepEqual(unchanged, current)
+  })
+
   it('lets others read but not record, and another organisation see nothing', async () => {
     const viewer = await t.tokenFor(t.orgs.a.users.viewer)
     assert.equal((await t.api(viewer, 'GET', `/api/v1/meetings/${meeting.id}/attendance`)).statusCode, 200)

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { CompiledQuery } from 'kysely'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { statementsDuring } from '../helpers/statements.ts'
 
 interface ListJson {
   items: Array<{ id: number; reference: string; name: string }>
@@ -75,51 +75,9 @@ describe(`the remembered project list (${dialectName()})`, () => {
     assert.deepEqual(refs(foreign.body), [])
   })
 
-  /**
-   * Runs `fn` and returns the SQL of every statement the database was asked to run meanwhile: on SQLite each
-   * run of a better-sqlite3 statement (Kysely's and any prepared directly), on PostgreSQL each query Kysely sends.
-   */
-  async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-    const asked: string[] = []
-    const sqlite = t.database.sqlite
-    if (sqlite) {
-      const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string, unknown>
-      const originals = new Map<string, unknown>()
-      for (const name of ['get', 'all', 'run', 'iterate']) {
-        const original = proto[name] as (this: { source: string }, ...args: unknown[]) => unknown
-        originals.set(name, original)
-        proto[name] = function (this: { source: string }, ...args: unknown[]) {
-          asked.push(this.source)
-          return original.apply(this, args)
-        }
-      }
-      try {
-        await fn()
-      } finally {
-        for (const [name, original] of originals) proto[name] = original
-      }
-      return asked
-    }
-    const executor = t.database.db.getExecutor()
-    const run = executor.executeQuery.bind(executor)
-    Object.defineProperty(executor, 'executeQuery', {
-      configurable: true,
-      value: <R>(query: CompiledQuery<R>) => {
-        asked.push(query.sql)
-        return run(query)
-      },
-    })
-    try {
-      await fn()
-    } finally {
-      Reflect.deleteProperty(executor, 'executeQuery')
-    }
-    return asked
-  }
-
   it('a remembered answer costs one database read: the token, with the change counter in the same query', async () => {
     await list(pm) // remembered, and the token's last use recorded (kept to the minute)
-    const asked = await statementsDuring(() => list(pm))
+    const asked = await statementsDuring(t.database, () => list(pm))
     assert.equal(asked.length, 1, asked.join('\n---\n'))
     assert.match(asked[0]!, /from api_tokens/)
   })

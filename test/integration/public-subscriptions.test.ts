@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+import { statementsDuring } from '../helpers/statements.ts'
 
 interface Json {
   id: number
@@ -65,6 +66,23 @@ describe(`public email subscriptions (${dialectName()})`, () => {
       (await t.anonymous().get(`/public/beta/subscribe?type=programme&id=${programme.id}`)).status,
       404,
     )
+  })
+
+  it('renders a public page with the subscriptions setting read alongside the publication settings', async () => {
+    const asked = await statementsDuring(t.database, async () => {
+      const page = await t.anonymous().get(`/public/alpha/programmes/${programme.id}`)
+      assert.equal(page.status, 200)
+      // The page still offers the subscription the organisation turned on.
+      assert.ok(page.document.querySelector('a[href^="/public/alpha/subscribe"]'), page.text)
+    })
+    // The organisation, its publication settings (with whether the public may subscribe), the change
+    // counter, the withheld records and the page's own records: no read of the subscriptions setting apart.
+    assert.equal(asked.filter((sql) => /alert_settings/.test(sql)).length, 1, asked.join('\n---\n'))
+    assert.ok(
+      asked.some((sql) => /publication_settings/.test(sql) && /alert_settings/.test(sql)),
+      asked.join('\n---\n'),
+    )
+    assert.equal(asked.length, 6, asked.join('\n---\n'))
   })
 
   it('emails a signed link, storing nothing until the address is confirmed', async () => {

@@ -27,10 +27,8 @@ export async function publicSiteRoutes(app: FastifyInstance) {
     context: Record<string, unknown>,
   ) {
     const home = `${base}/${site.organisation.slug}`
-    // Where the organisation lets the public subscribe, the pages of records one can follow link to the form.
-    const open = await app.services.publicSubscriptions.organisationOpenTo(site.organisation.slug)
     const html = app.views.render(`public/views/${template}`, {
-      subscribeUrl: open ? `${home}/subscribe` : null,
+      subscribeUrl: site.subscriptionsOpen ? `${home}/subscribe` : null,
       cspNonce: reply.cspNonce.script,
       organisation: site.organisation,
       brand: site.brand,

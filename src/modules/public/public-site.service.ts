@@ -36,6 +36,8 @@ export interface PublicSite {
   thresholdPence: number
   /** When the organisation last changed anything (ISO timestamp), for "Last updated" and Last-Modified. */
   updatedAt: string | null
+  /** Whether the organisation lets the public subscribe: the pages of records one can follow link to the form. */
+  subscriptionsOpen: boolean
   isWithheld(kind: WithholdableRecord, id: number): boolean
 }
 
@@ -56,7 +58,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
     if (!org) throw notFound()
     // The page serves this organisation, whoever is signed in: its rows are the ones row security lets through.
     setTenantOrganisation(org.id)
-    const settings = await publication.get(org.id)
+    const settings = await publication.forSite(org.id)
     if (type === 'any' ? settings.types.length === 0 : !settings.types.includes(type)) throw notFound()
     return { org, settings, change: await repo.lastChange(org.id) }
   }
@@ -93,6 +95,7 @@ export function createPublicSiteService(db: Kysely<DB>, publication: Publication
         types: settings.types,
         thresholdPence: settings.thresholdPence,
         updatedAt: change.at,
+        subscriptionsOpen: settings.subscriptionsOpen,
         isWithheld: (kind, id) => withheld.has(`${kind}:${id}`),
       }
     },

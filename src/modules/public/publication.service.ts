@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely'
 import type { Actor } from '../../auth/actor.ts'
 import { checkForeignIds } from '../../db/foreign-ids.ts'
 import type { OwnedTable } from '../../db/owned-row.ts'
-import type { DB, PublicationWithholdingTable } from '../../db/schema.ts'
+import type { DB, PublicationSettingsTable, PublicationWithholdingTable } from '../../db/schema.ts'
 import type { Selectable } from 'kysely'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
+import { publicSubscriptionsOpen } from '../subscriptions/index.ts'
 import {
   readPublishedTypes,
   validatePublication,
@@ -68,15 +69,33 @@ export function createPublicationService(db: Kysely<DB>) {
       .executeTakeFirst()
   }
 
+  const settings = (r: Selectable<PublicationSettingsTable> | undefined): Publication =>
+    r
+      ? {
+          version: r.version,
+          types: readPublishedTypes(r.published_types),
+          thresholdPence: Number(r.cost_threshold_pence),
+        }
+      : { version: 0, types: [], thresholdPence: DEFAULT_THRESHOLD_PENCE }
+
   return {
     async get(organisationId: number): Promise<Publication> {
-      const r = await row(organisationId)
-      if (!r) return { version: 0, types: [], thresholdPence: DEFAULT_THRESHOLD_PENCE }
-      return {
-        version: r.version,
-        types: readPublishedTypes(r.published_types),
-        thresholdPence: Number(r.cost_threshold_pence),
-      }
+      return settings(await row(organisationId))
+    },
+
+    /**
+     * The settings as the public site reads them for every page: with whether the organisation lets the
+     * public subscribe (its pages link to the form), in the same read.
+     */
+    async forSite(organisationId: number): Promise<Publication & { subscriptionsOpen: boolean }> {
+      const r = await db
+        .selectFrom('publication_settings')
+        .selectAll()
+        .select((eb) => publicSubscriptionsOpen(eb.ref('publication_settings.organisation_id')).as('open'))
+        .where('organisation_id', '=', organisationId)
+        .executeTakeFirst()
+      // Nothing published means no public page at all, so no row leaves nothing to subscribe to.
+      return { ...settings(r), subscriptionsOpen: Boolean(r?.open) }
     },
 
     async save(actor: Actor, input: PublicationInput, version: number): Promise<Publication> {

@@ -32,7 +32,7 @@ import {
   validateDependency,
   type DependencyRow,
 } from './raid-log.service.ts'
-import { personChoices } from '../resourcing/person-refs.ts'
+import { raidPageContext } from './raid-page-context.ts'
 import { issueFormContext, readIssueForm } from './raid.forms.ts'
 import { issueStatusLabel, validateIssue } from './raid.rules.ts'
 import { toIssueInput } from './raid.service.ts'
@@ -67,9 +67,7 @@ interface ItemKind {
  */
 export async function raidItemsRoutes(app: FastifyInstance) {
   const { raid, raidLog, projects } = app.services
-  /** The people register for an owner field, keeping the person already chosen even if they have left. */
-  const people = (reply: FastifyReply, chosen?: number | null) =>
-    personChoices(app.database.db, reply.request.actor!.organisationId, [chosen])
+  const { people } = raidPageContext(app)
 
   const kinds: Record<Segment, ItemKind> = {
     issues: {

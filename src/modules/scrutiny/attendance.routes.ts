@@ -4,7 +4,7 @@ import type { Meeting } from '../../db/schema.ts'
 import { formatDate } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
 import { IdParams } from '../../web/api-schemas.ts'
-import { handleForm } from '../../web/form-pages.ts'
+import { renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../web/forms.ts'
 import {
   ATTENDANCE_STATUSES,
@@ -14,7 +14,8 @@ import {
   writeOthers,
   type AttendeeInput,
 } from './attendance.rules.ts'
-import type { Id, IdForm } from './scrutiny.view.ts'
+import { attendanceConflictRows } from './scrutiny.conflicts.ts'
+import { saveScrutinyForm, type Id, type IdForm } from './scrutiny.view.ts'
 import { memberRoleLabel } from './scrutiny.rules.ts'
 
 const FORM = 'scrutiny/views/attendance-form.njk'
@@ -122,10 +123,23 @@ export async function attendanceRoutes(app: FastifyInstance) {
         }
         return out
       }
-      return handleForm(reply, {
+      return saveScrutinyForm(reply, {
         save: () => attendance.record(request.actor!, meeting.id, version, list),
-        onInvalid: (errs) =>
-          page(reply, meeting, committee, members, { version, statusOf, others }, onPage(errs), 400),
+        invalid: (errs, status) =>
+          page(reply, meeting, committee, members, { version, statusOf, others }, onPage(errs), status),
+        // Two clerks recording the same meeting: the later one sees both lists and chooses, never a silent overwrite.
+        onStale: async () => {
+          const saved = await attendance.of(scopeOf(request.actor!), meeting.id)
+          if (!saved) throw notFound('Meeting')
+          return renderConflict(reply, {
+            title: `Attendance: ${committee?.name ?? 'meeting'}, ${formatDate(saved.meeting.meeting_date)}`,
+            recordUrl: `/meetings/${meeting.id}`,
+            action: `/meetings/${meeting.id}/attendance`,
+            rows: attendanceConflictRows(members, { statusOf, others }, saved.attendees),
+            resubmit: resubmitFields(request.body),
+            savedVersion: saved.meeting.version,
+          })
+        },
         onSaved: () => {
           reply.flash('Attendance recorded')
           return reply.redirect(`/meetings/${meeting.id}`, 303)

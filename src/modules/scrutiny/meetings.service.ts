@@ -2,19 +2,15 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Actor, Scope } from '../../auth/actor.ts'
 import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { ownRow } from '../../db/owned-row.ts'
-import type { AgendaItem, Committee, DB, Meeting } from '../../db/schema.ts'
+import type { AgendaItem, DB, Meeting } from '../../db/schema.ts'
 import { ConflictError, notFound, ValidationError } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import {
   validateAgendaItem,
-  validateCommittee,
   validateMeeting,
-  validateMember,
   validatePoint,
   type AgendaItemInput,
-  type CommitteeInput,
   type MeetingInput,
-  type MemberInput,
   type PointInput,
 } from './scrutiny.rules.ts'
 import { whereProjectVisible } from '../../auth/visibility.ts'
@@ -27,8 +23,8 @@ function check(errors: Record<string, string>) {
 }
 
 /**
- * Committees, their members, meetings and agenda items with the minute's threaded points and resolutions.
- * Everyone in the organisation reads scrutiny (partner officers too: panel papers are public documents);
+ * Committee meetings and their agenda items with the minute's threaded points and resolutions (committees
+ * and their members are committees.service.ts). Everyone in the organisation reads scrutiny (partner officers too: panel papers are public documents);
  * scrutiny members and administrators record.
  */
 export function createMeetingsService(db: Kysely<DB>) {
@@ -36,23 +32,6 @@ export function createMeetingsService(db: Kysely<DB>) {
   const meeting = (d: Db, scope: Org, id: number) => ownRow(d, 'meetings', scope, id)
   const item = (d: Db, scope: Org, id: number) => ownRow(d, 'agenda_items', scope, id)
 
-  async function nameTaken(trx: Transaction<DB>, orgId: number, name: string, exceptId?: number) {
-    let q = trx
-      .selectFrom('committees')
-      .select('id')
-      .where('organisation_id', '=', orgId)
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-    if (exceptId !== undefined) q = q.where('id', '!=', exceptId)
-    return (await q.executeTakeFirst()) !== undefined
-  }
-
-  const committeeRow = (i: CommitteeInput) => ({
-    name: i.name.trim(),
-    code: i.code.trim().toUpperCase(),
-    kind: i.kind,
-    description: i.description.trim(),
-    response_months: i.responseMonths ?? 2,
-  })
   const meetingRow = (i: MeetingInput) => ({
     meeting_date: i.meetingDate!,
     start_time: i.startTime || null,
@@ -69,36 +48,8 @@ export function createMeetingsService(db: Kysely<DB>) {
   })
 
   return {
-    getCommittee: (scope: Scope, id: number) => committee(db, scope, id),
     getMeeting: (scope: Scope, id: number) => meeting(db, scope, id),
     getItem: (scope: Scope, id: number) => item(db, scope, id),
-
-    listCommittees: (scope: Scope, offset = 0, limit = 500) =>
-      db
-        .selectFrom('committees')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .orderBy('name')
-        .orderBy('id')
-        .offset(offset)
-        .limit(limit)
-        .execute(),
-
-    members: (scope: Scope, committeeId: number) =>
-      db
-        .selectFrom('committee_members')
-        .leftJoin('users', 'users.id', 'committee_members.user_id')
-        .select([
-          'committee_members.id',
-          'committee_members.user_id',
-          'committee_members.name',
-          'committee_members.role',
-          'users.name as user_name',
-        ])
-        .where('committee_members.organisation_id', '=', scope.organisationId)
-        .where('committee_members.committee_id', '=', committeeId)
-        .orderBy('committee_members.id')
-        .execute(),
 
     /** People of the organisation, by name, for choosing members, addressees and owners. */
     people: (scope: Scope) =>
@@ -176,88 +127,6 @@ export function createMeetingsService(db: Kysely<DB>) {
         .where('agenda_item_links.agenda_item_id', '=', itemId)
       q = whereProjectVisible(q, scope, 'agenda_item_links.project_id')
       return q.orderBy('agenda_item_links.id').execute()
-    },
-
-    async createCommittee(actor: Actor, input: CommitteeInput): Promise<Committee> {
-      check(validateCommittee(input))
-      return db.transaction().execute(async (trx) => {
-        if (await nameTaken(trx, actor.organisationId, input.name.trim()))
-          throw new ValidationError({ name: 'A committee with this name already exists' })
-        return insertAudited(trx, {
-          table: 'committees',
-          entityType: 'committee',
-          actor,
-          values: committeeRow(input),
-        })
-      })
-    },
-
-    async updateCommittee(
-      actor: Actor,
-      id: number,
-      version: number,
-      input: CommitteeInput,
-    ): Promise<Committee> {
-      return db.transaction().execute(async (trx) => {
-        const current = await committee(trx, actor, id)
-        if (!current) throw notFound('Committee')
-        if (current.version !== version) throw new ConflictError(current)
-        check(validateCommittee(input))
-        if (await nameTaken(trx, actor.organisationId, input.name.trim(), id))
-          throw new ValidationError({ name: 'A committee with this name already exists' })
-        return updateVersioned(trx, {
-          table: 'committees',
-          entityType: 'committee',
-          actor,
-          current,
-          version,
-          changes: committeeRow(input),
-        })
-      })
-    },
-
-    async addMember(actor: Actor, committeeId: number, input: MemberInput) {
-      return db.transaction().execute(async (trx) => {
-        const c = await committee(trx, actor, committeeId)
-        if (!c) throw notFound('Committee')
-        check(validateMember(input))
-        let name = input.name.trim()
-        if (input.userId !== null) {
-          await checkForeignIds(trx, actor, [
-            {
-              field: 'userId',
-              table: 'users',
-              id: input.userId,
-              message: 'Choose someone in your organisation',
-            },
-          ])
-          const u = await trx
-            .selectFrom('users')
-            .select('name')
-            .where('id', '=', input.userId)
-            .executeTakeFirstOrThrow()
-          name ||= u.name
-        }
-        const row = await trx
-          .insertInto('committee_members')
-          .values({
-            organisation_id: actor.organisationId,
-            committee_id: committeeId,
-            user_id: input.userId,
-            name,
-            role: input.role,
-            created_at: now(),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await auditBy(trx, actor, {
-          action: 'add_member',
-          entityType: 'committee',
-          entityId: committeeId,
-          after: row,
-        })
-        return row
-      })
     },
 
     async createMeeting(actor: Actor, committeeId: number, input: MeetingInput): Promise<Meeting> {

@@ -12,6 +12,7 @@ import {
   type CommitteeInput,
   type MeetingInput,
 } from './scrutiny.rules.ts'
+import { readOthers, statusText, writeOthers } from './attendance.rules.ts'
 
 // What the conflict page shows for each scrutiny form: the person's values beside the saved record's.
 
@@ -67,5 +68,29 @@ export function actionConflictRows(
     row('Status', actionStatusLabel(yours.status), actionStatusLabel(saved.status)),
     row('Evidence', yours.evidenceText, saved.evidence_text),
     row('Evidence link', yours.evidenceUrl, saved.evidence_url),
+  ]
+}
+
+/** A meeting's attendance: each committee member's status, then the "also attending" lines, yours beside saved. */
+export function attendanceConflictRows(
+  members: ReadonlyArray<{ id: number; name: string }>,
+  yours: { statusOf: Readonly<Record<number, string>>; others: string },
+  saved: ReadonlyArray<{
+    committee_member_id: number | null
+    name: string
+    role: string
+    capacity: string
+    status: string
+  }>,
+): ConflictRow[] {
+  const savedStatus = (id: number) => saved.find((a) => a.committee_member_id === id)?.status ?? ''
+  const text = (status: string) => (status === '' ? 'Not recorded' : statusText(status))
+  return [
+    ...members.map((m) => row(m.name, text(yours.statusOf[m.id] ?? ''), text(savedStatus(m.id)))),
+    row(
+      'Also attending',
+      writeOthers(readOthers(yours.others)),
+      writeOthers(saved.filter((a) => a.committee_member_id === null)),
+    ),
   ]
 }

@@ -11,6 +11,7 @@ import {
   municipalYearOf,
   type MunicipalYear,
 } from '../../domain/due-dates.ts'
+import { createCommitteesService } from './committees.service.ts'
 import { createMeetingsService } from './meetings.service.ts'
 import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
 import { createRecommendationsService, type OverdueResponse } from './recommendations.service.ts'
@@ -36,6 +37,7 @@ export function createScrutinyService(
   db: Kysely<DB>,
   workingCalendar: Pick<WorkingCalendarService, 'holidaysOf'>,
 ) {
+  const committees = createCommitteesService(db)
   const meetings = createMeetingsService(db)
   const recommendations = createRecommendationsService(db, workingCalendar)
 
@@ -96,6 +98,7 @@ export function createScrutinyService(
   }
 
   return {
+    ...committees,
     ...meetings,
     recommendations,
     monitor,

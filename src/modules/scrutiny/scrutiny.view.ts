@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify'
-import type { ConflictError } from '../../errors.ts'
+import { scopeOf } from '../../auth/actor.ts'
+import type { AgendaItem, Meeting } from '../../db/schema.ts'
+import { notFound, type ConflictError } from '../../errors.ts'
 import { handleForm, whenStale } from '../../web/form-pages.ts'
 import { errorList, type FormBody } from '../../web/forms.ts'
 import { NotAddresseeError } from './scrutiny-access.ts'
@@ -7,6 +9,20 @@ import { NotAddresseeError } from './scrutiny-access.ts'
 /** Route generics for the pages of one scrutiny record, shown or posted to. */
 export type Id = { Params: { id: number } }
 export type IdForm = { Params: { id: number }; Body: FormBody }
+
+/** The meeting a page is of, as the signed-in person may see it, or 404. */
+export async function meetingOr404(reply: FastifyReply, id: number): Promise<Meeting> {
+  const m = await reply.server.services.scrutiny.getMeeting(scopeOf(reply.request.actor!), id)
+  if (!m) throw notFound('Meeting')
+  return m
+}
+
+/** The agenda item a page is of, as the signed-in person may see it, or 404. */
+export async function agendaItemOr404(reply: FastifyReply, id: number): Promise<AgendaItem> {
+  const i = await reply.server.services.scrutiny.getItem(scopeOf(reply.request.actor!), id)
+  if (!i) throw notFound('Agenda item')
+  return i
+}
 
 type Option = { readonly value: string; readonly text: string }
 

@@ -1,4 +1,11 @@
-import type { Kysely, Transaction } from 'kysely'
+import {
+  expressionBuilder,
+  type AliasableExpression,
+  type Expression,
+  type Kysely,
+  type SqlBool,
+  type Transaction,
+} from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { Followable } from './follows.rules.ts'
 
@@ -7,15 +14,29 @@ type Q = Kysely<DB> | Transaction<DB>
 // The SQL of public subscriptions: the organisation by its public slug, confirmed subscribers, and the
 // request counts. Whether a record is published is the public site's to answer (public-site.service.ts).
 
+/**
+ * Whether the organisation `organisationId` names lets the public subscribe: the one home of that
+ * rule, as an expression another read can carry (the public site reads it with its publication settings).
+ */
+export function publicSubscriptionsOpen(organisationId: Expression<number>): AliasableExpression<SqlBool> {
+  const eb = expressionBuilder<DB, never>()
+  return eb.exists(
+    eb
+      .selectFrom('alert_settings')
+      .select('alert_settings.organisation_id')
+      .where('alert_settings.organisation_id', '=', organisationId)
+      .where('alert_settings.public_subscriptions', '=', 1),
+  )
+}
+
 export const publicSubscriptionsRepository = {
   /** The organisation of a public slug, if it lets the public subscribe. */
   organisationOpenTo: (db: Q, slug: string) =>
     db
       .selectFrom('organisations as o')
-      .innerJoin('alert_settings as s', 's.organisation_id', 'o.id')
       .select(['o.id', 'o.name', 'o.slug'])
       .where('o.slug', '=', slug)
-      .where('s.public_subscriptions', '=', 1)
+      .where((eb) => publicSubscriptionsOpen(eb.ref('o.id')))
       .executeTakeFirst(),
 
   async subscribe(db: Q, organisationId: number, email: string, type: Followable, id: number, at: string) {
