@@ -150,7 +150,11 @@ export const GOVERNANCE_HEALTH_RULES: HealthRule[] = [
     async evaluate({ db, organisationId, today, threshold }) {
       const rows = await db
         .selectFrom('milestones as m')
-        .innerJoin('projects as p', 'p.id', 'm.project_id')
+        // Joined on the organisation too, so PostgreSQL reads this organisation's projects by the
+        // (organisation_id, id) key rather than scanning every council's (found by bench/w100.ts).
+        .innerJoin('projects as p', (j) =>
+          j.onRef('p.id', '=', 'm.project_id').onRef('p.organisation_id', '=', 'm.organisation_id'),
+        )
         .select([
           'm.id',
           'm.name',
