@@ -19,6 +19,11 @@ export class ValidationError extends HttpError {
   }
 }
 
+/** Refuses a write whose validation found problems (each field's message), and lets a clean one through. */
+export function throwIfInvalid(errors: Record<string, string>): void {
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
 /** A stale edit: someone else saved the record after this form was loaded. */
 export class ConflictError<T = unknown> extends HttpError {
   constructor(public readonly current: T) {

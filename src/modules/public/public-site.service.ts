@@ -6,7 +6,7 @@ import { todayInLondon } from '../../domain/dates.ts'
 import { isRating, isRatingScaleId, ratingLabel, type RatingScaleId } from '../../domain/dca.ts'
 import { HttpError, notFound } from '../../errors.ts'
 import { projectStageLabel } from '../projects/projects.rules.ts'
-import { effectiveStatus } from '../scrutiny/recommendations.service.ts'
+import { effectiveStatus } from '../scrutiny/recommendation-status.ts'
 import {
   actionStatusLabel,
   addresseeLabel,

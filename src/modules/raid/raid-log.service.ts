@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { Assumption, DB, Dependency } from '../../db/schema.ts'
 import { isIsoDate } from '../../domain/dates.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { projectIn } from '../gates/gates.repository.ts'
 import { namedOnly, ownerColumns } from '../resourcing/person-refs.ts'
@@ -120,10 +120,6 @@ async function dependencyErrors(db: Db, scope: Scope, projectId: number, input: 
   return errors
 }
 
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
-
 export const toAssumptionInput = (a: Assumption): AssumptionInput => ({
   description: a.description,
   ownerPersonId: a.owner_person_id,
@@ -191,7 +187,7 @@ export function createRaidLogService(db: Kysely<DB>) {
     },
 
     async addAssumption(actor: Actor, projectId: number, input: AssumptionInput): Promise<Assumption> {
-      check(validateAssumption(input))
+      throwIfInvalid(validateAssumption(input))
       return db.transaction().execute(async (trx) => {
         if (!(await projectVisible(trx, scopeOf(actor), projectId)))
           throw new ValidationError({ projectId: 'Select a project from the list' })
@@ -212,7 +208,7 @@ export function createRaidLogService(db: Kysely<DB>) {
     async addDependency(actor: Actor, projectId: number, input: DependencyInput): Promise<Dependency> {
       return db.transaction().execute(async (trx) => {
         const scope = scopeOf(actor)
-        check(await dependencyErrors(trx, scope, projectId, input))
+        throwIfInvalid(await dependencyErrors(trx, scope, projectId, input))
         if (!(await projectVisible(trx, scope, projectId)))
           throw new ValidationError({ projectId: 'Select a project from the list' })
         return insertAudited(trx, {
@@ -244,7 +240,7 @@ export function createRaidLogService(db: Kysely<DB>) {
         // An owner changed by name only (the API's old field) is that name's person.
         const byName = namedOnly(patch, 'owner', 'ownerPersonId') ? { ownerPersonId: null } : {}
         const merged = { ...toAssumptionInput(current), ...byName, ...patch }
-        check(validateAssumption(merged))
+        throwIfInvalid(validateAssumption(merged))
         return updateVersioned(trx, {
           table: 'assumptions',
           entityType: 'assumption',
@@ -273,7 +269,7 @@ export function createRaidLogService(db: Kysely<DB>) {
         const { depends_on_reference: _r, depends_on_name: _n, ...current } = found
         if (current.version !== version) throw new ConflictError(current)
         const merged = { ...toDependencyInput(current), ...patch }
-        check(await dependencyErrors(trx, scope, current.project_id, merged))
+        throwIfInvalid(await dependencyErrors(trx, scope, current.project_id, merged))
         return updateVersioned(trx, {
           table: 'dependencies',
           entityType: 'dependency',

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, Project, RaidIssue, Risk, RiskAction } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import type { ProjectChangeListener } from '../projects/projects.service.ts'
 import { namedOnly, ownerColumns } from '../resourcing/person-refs.ts'
@@ -162,10 +162,6 @@ async function issueOwnerOf(trx: Transaction<DB>, actor: Actor, input: IssueInpu
 /** An owner changed by name only (the API's old field) is that name's person, not the one the record had. */
 const byName = (patch: object) => (namedOnly(patch, 'owner', 'ownerPersonId') ? { ownerPersonId: null } : {})
 
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
-
 /**
  * `listeners` hear of every risk saved, as they do of project and milestone saves: a risk scored above
  * the risk tolerance is an exception the board must see, raised in the same transaction as the save.
@@ -202,7 +198,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
     },
 
     async createRisk(actor: Actor, projectId: number, input: RiskInput): Promise<Risk> {
-      check(validateRisk(input))
+      throwIfInvalid(validateRisk(input))
       return db.transaction().execute(async (trx) => {
         if (!(await projectIn(trx, scopeOf(actor), projectId)))
           throw new ValidationError({ projectId: 'Select a project from the list' })
@@ -228,7 +224,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
         const { project_reference: _r, project_name: _n, programme_id: _p, ...current } = found
         if (current.version !== version) throw new ConflictError(current)
         const merged = { ...toRiskInput(current), ...byName(patch), ...patch }
-        check(validateRisk(merged))
+        throwIfInvalid(validateRisk(merged))
         const risk = await updateVersioned(trx, {
           table: 'risks',
           entityType: 'risk',
@@ -255,7 +251,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
         .execute(),
 
     async addAction(actor: Actor, riskId: number, input: ActionInput): Promise<RiskAction> {
-      check(validateAction(input))
+      throwIfInvalid(validateAction(input))
       return db.transaction().execute(async (trx) => {
         if (!(await getRisk(scopeOf(actor), riskId, trx))) throw notFound('Risk')
         return insertAudited(trx, {
@@ -317,7 +313,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
     },
 
     async createIssue(actor: Actor, projectId: number, input: IssueInput): Promise<RaidIssue> {
-      check(validateIssue(input))
+      throwIfInvalid(validateIssue(input))
       return db.transaction().execute(async (trx) => {
         if (!(await projectIn(trx, scopeOf(actor), projectId)))
           throw new ValidationError({ projectId: 'Select a project from the list' })
@@ -342,7 +338,7 @@ export function createRaidService(db: Kysely<DB>, listeners: readonly ProjectCha
         const { project_reference: _r, project_name: _n, programme_id: _p, ...current } = found
         if (current.version !== version) throw new ConflictError(current)
         const merged = { ...toIssueInput(current), ...byName(patch), ...patch }
-        check(validateIssue(merged))
+        throwIfInvalid(validateIssue(merged))
         return updateVersioned(trx, {
           table: 'raid_issues',
           entityType: 'raid_issue',

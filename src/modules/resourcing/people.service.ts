@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { checkForeignIds, foreignIdErrors } from '../../db/foreign-ids.ts'
 import type { DB, Person, Secondment } from '../../db/schema.ts'
-import { notFound, ValidationError } from '../../errors.ts'
+import { notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { peopleRepository as repo, type PeopleFilter, type PersonRow } from './people.repository.ts'
 import {
@@ -18,10 +18,6 @@ import {
 // resourcing.rules.ts; SQL in people.repository.ts; each write one transaction with its audit event.
 
 const ERASED_MESSAGE = 'This person’s details have been erased and cannot be changed'
-
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
 
 const personValues = (p: PersonInput) => ({
   name: p.name.trim(),
@@ -79,7 +75,7 @@ export function createPeopleService(db: Kysely<DB>) {
 
     create: (actor: Actor, input: PersonInput): Promise<Person> =>
       db.transaction().execute(async (trx) => {
-        check(await personErrors(trx, actor, input))
+        throwIfInvalid(await personErrors(trx, actor, input))
         return insertAudited(trx, {
           table: 'people',
           entityType: 'person',
@@ -93,8 +89,8 @@ export function createPeopleService(db: Kysely<DB>) {
         const found = await repo.get(trx, scopeOf(actor), id)
         if (!found) throw notFound('Person')
         // Erasure is final (UK GDPR Article 17): nobody types the details back in over the placeholder.
-        if (found.erased_at !== null) check({ name: ERASED_MESSAGE })
-        check(await personErrors(trx, actor, input))
+        if (found.erased_at !== null) throwIfInvalid({ name: ERASED_MESSAGE })
+        throwIfInvalid(await personErrors(trx, actor, input))
         const { partner_name: _p, user_name: _u, ...current } = found
         const saved = await updateVersioned(trx, {
           table: 'people',
@@ -136,7 +132,7 @@ export function createPeopleService(db: Kysely<DB>) {
 
     addSecondment: (actor: Actor, input: SecondmentInput): Promise<Secondment> =>
       db.transaction().execute(async (trx) => {
-        check(validateSecondment(input))
+        throwIfInvalid(validateSecondment(input))
         await personIn(trx, actor, input.personId)
         return insertAudited(trx, {
           table: 'secondments',
@@ -150,7 +146,7 @@ export function createPeopleService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         const found = await repo.secondment(trx, scopeOf(actor), id)
         if (!found) throw notFound('Secondment')
-        check(validateSecondment(input))
+        throwIfInvalid(validateSecondment(input))
         await personIn(trx, actor, input.personId)
         const { person_name: _n, ...current } = found
         return updateVersioned(trx, {
@@ -184,7 +180,7 @@ export function createPeopleService(db: Kysely<DB>) {
           if (seen.has(s.skillId)) errors[`skills.${i}`] = 'Each skill may be listed once'
           seen.add(s.skillId)
         })
-        check(errors)
+        throwIfInvalid(errors)
         await checkForeignIds(
           trx,
           actor,

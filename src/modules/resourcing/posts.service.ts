@@ -3,7 +3,7 @@ import { scopeOf, type Actor, type Scope } from '../../auth/actor.ts'
 import { foreignIdErrors } from '../../db/foreign-ids.ts'
 import type { DB, Post, PostHolder } from '../../db/schema.ts'
 import { todayInLondon } from '../../domain/dates.ts'
-import { notFound, ValidationError } from '../../errors.ts'
+import { notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { peopleRepository } from './people.repository.ts'
 import { postsRepository as repo, type PostRow, type PostsFilter } from './posts.repository.ts'
@@ -25,10 +25,6 @@ export interface PostSummary {
   currentHolders: string[]
   /** For a vacant post: since when, and for how many whole months. */
   vacancy: { since: string; months: number } | null
-}
-
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
 
 const postValues = (p: PostInput) => ({
@@ -134,14 +130,14 @@ export function createPostsService(db: Kysely<DB>) {
 
     create: (actor: Actor, input: PostInput): Promise<Post> =>
       db.transaction().execute(async (trx) => {
-        check(await postErrors(trx, actor, input))
+        throwIfInvalid(await postErrors(trx, actor, input))
         return insertAudited(trx, { table: 'posts', entityType: 'post', actor, values: postValues(input) })
       }),
 
     update: (actor: Actor, id: number, version: number, input: PostInput): Promise<Post> =>
       db.transaction().execute(async (trx) => {
         const current = await postIn(trx, actor, id)
-        check(await postErrors(trx, actor, input))
+        throwIfInvalid(await postErrors(trx, actor, input))
         // A post cut below what its holders hold would leave them holding more of it than exists.
         if (input.fteHundredths < current.fte_hundredths) {
           const holders = await peopleRepository.otherHoldings(trx, actor.organisationId, id, null)
@@ -174,7 +170,7 @@ export function createPostsService(db: Kysely<DB>) {
         const found = await repo.get(trx, scopeOf(actor), postId)
         if (!found) throw new ValidationError({ postId: 'Choose a post from the establishment' })
         const post = await postIn(trx, actor, postId)
-        check(await holderErrors(trx, actor, post, input, null))
+        throwIfInvalid(await holderErrors(trx, actor, post, input, null))
         return insertAudited(trx, {
           table: 'post_holders',
           entityType: 'post_holder',
@@ -188,7 +184,7 @@ export function createPostsService(db: Kysely<DB>) {
         const current = await peopleRepository.holder(trx, scopeOf(actor), id)
         if (!current) throw notFound('Post holder')
         const post = await postIn(trx, actor, current.post_id)
-        check(await holderErrors(trx, actor, post, input, id))
+        throwIfInvalid(await holderErrors(trx, actor, post, input, id))
         return updateVersioned(trx, {
           table: 'post_holders',
           entityType: 'post_holder',

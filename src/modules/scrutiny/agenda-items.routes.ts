@@ -7,7 +7,7 @@ import { IdParams } from '../../web/api-schemas.ts'
 import { renderConflict, resubmitFields } from '../../web/form-pages.ts'
 import { agendaItemConflictRows } from './scrutiny.conflicts.ts'
 import { field, fields, FormBody, optionalInt } from '../../web/forms.ts'
-import { effectiveStatus } from './recommendations.service.ts'
+import { effectiveStatus } from './recommendation-status.ts'
 import { renderMinutes } from './minutes.ts'
 import {
   POINT_KINDS,

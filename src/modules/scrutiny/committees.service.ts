@@ -3,17 +3,13 @@ import type { Actor, Scope } from '../../auth/actor.ts'
 import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { ownRow } from '../../db/owned-row.ts'
 import type { Committee, DB } from '../../db/schema.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { validateCommittee, validateMember, type CommitteeInput, type MemberInput } from './scrutiny.rules.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 type Org = Pick<Scope, 'organisationId'>
 const now = () => new Date().toISOString()
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
-
 /**
  * A council's committees and their members: read by everyone in the organisation, recorded by scrutiny
  * members and administrators, each change audited.
@@ -70,7 +66,7 @@ export function createCommitteesService(db: Kysely<DB>) {
         .execute(),
 
     async createCommittee(actor: Actor, input: CommitteeInput): Promise<Committee> {
-      check(validateCommittee(input))
+      throwIfInvalid(validateCommittee(input))
       return db.transaction().execute(async (trx) => {
         if (await nameTaken(trx, actor.organisationId, input.name.trim()))
           throw new ValidationError({ name: 'A committee with this name already exists' })
@@ -93,7 +89,7 @@ export function createCommitteesService(db: Kysely<DB>) {
         const current = await committee(trx, actor, id)
         if (!current) throw notFound('Committee')
         if (current.version !== version) throw new ConflictError(current)
-        check(validateCommittee(input))
+        throwIfInvalid(validateCommittee(input))
         if (await nameTaken(trx, actor.organisationId, input.name.trim(), id))
           throw new ValidationError({ name: 'A committee with this name already exists' })
         return updateVersioned(trx, {
@@ -111,7 +107,7 @@ export function createCommitteesService(db: Kysely<DB>) {
       return db.transaction().execute(async (trx) => {
         const c = await committee(trx, actor, committeeId)
         if (!c) throw notFound('Committee')
-        check(validateMember(input))
+        throwIfInvalid(validateMember(input))
         let name = input.name.trim()
         if (input.userId !== null) {
           await checkForeignIds(trx, actor, [

@@ -3,7 +3,7 @@ import { scopeOf } from '../../auth/actor.ts'
 import { allows } from '../../auth/policy.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { meetingStatusLabel, statusTag } from './scrutiny.rules.ts'
-import { effectiveStatus } from './recommendations.service.ts'
+import { effectiveStatus } from './recommendation-status.ts'
 import { decisionKindLabel } from '../decisions/decisions.rules.ts'
 import { toleranceKindLabel } from '../tolerances/tolerances.rules.ts'
 

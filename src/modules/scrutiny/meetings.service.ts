@@ -3,7 +3,7 @@ import type { Actor, Scope } from '../../auth/actor.ts'
 import { checkForeignIds } from '../../db/foreign-ids.ts'
 import { ownRow } from '../../db/owned-row.ts'
 import type { AgendaItem, DB, Meeting } from '../../db/schema.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import {
   validateAgendaItem,
@@ -18,10 +18,6 @@ import { whereProjectVisible } from '../../auth/visibility.ts'
 type Db = Kysely<DB> | Transaction<DB>
 type Org = Pick<Scope, 'organisationId'>
 const now = () => new Date().toISOString()
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
-
 /**
  * Committee meetings and their agenda items with the minute's threaded points and resolutions (committees
  * and their members are committees.service.ts). Everyone in the organisation reads scrutiny (partner officers too: panel papers are public documents);
@@ -132,7 +128,7 @@ export function createMeetingsService(db: Kysely<DB>) {
     async createMeeting(actor: Actor, committeeId: number, input: MeetingInput): Promise<Meeting> {
       return db.transaction().execute(async (trx) => {
         if (!(await committee(trx, actor, committeeId))) throw notFound('Committee')
-        check(validateMeeting(input))
+        throwIfInvalid(validateMeeting(input))
         return insertAudited(trx, {
           table: 'meetings',
           entityType: 'meeting',
@@ -147,7 +143,7 @@ export function createMeetingsService(db: Kysely<DB>) {
         const current = await meeting(trx, actor, id)
         if (!current) throw notFound('Meeting')
         if (current.version !== version) throw new ConflictError(current)
-        check(validateMeeting(input))
+        throwIfInvalid(validateMeeting(input))
         return updateVersioned(trx, {
           table: 'meetings',
           entityType: 'meeting',
@@ -167,7 +163,7 @@ export function createMeetingsService(db: Kysely<DB>) {
     ): Promise<AgendaItem> {
       return db.transaction().execute(async (trx) => {
         if (!(await meeting(trx, actor, meetingId))) throw notFound('Meeting')
-        check(validateAgendaItem(input))
+        throwIfInvalid(validateAgendaItem(input))
         const row = await insertAudited(trx, {
           table: 'agenda_items',
           entityType: 'agenda_item',
@@ -218,7 +214,7 @@ export function createMeetingsService(db: Kysely<DB>) {
         const current = await item(trx, actor, itemId)
         if (!current) throw notFound('Agenda item')
         if (current.version !== version) throw new ConflictError(current)
-        check(validateAgendaItem(input))
+        throwIfInvalid(validateAgendaItem(input))
         return updateVersioned(trx, {
           table: 'agenda_items',
           entityType: 'agenda_item',
@@ -234,7 +230,7 @@ export function createMeetingsService(db: Kysely<DB>) {
     async addPoint(actor: Actor, itemId: number, input: PointInput) {
       return db.transaction().execute(async (trx) => {
         if (!(await item(trx, actor, itemId))) throw notFound('Agenda item')
-        check(validatePoint(input))
+        throwIfInvalid(validatePoint(input))
         if (input.parentId !== null) {
           const parent = await trx
             .selectFrom('item_points')

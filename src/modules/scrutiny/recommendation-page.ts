@@ -4,7 +4,7 @@ import { allows } from '../../auth/policy.ts'
 import { wholeOrganisation } from '../../auth/visibility.ts'
 import { formatDate, todayInLondon } from '../../domain/dates.ts'
 import { notFound } from '../../errors.ts'
-import { effectiveStatus } from './recommendations.service.ts'
+import { effectiveStatus } from './recommendation-status.ts'
 import {
   ACTION_STATUSES,
   actionStatusLabel,

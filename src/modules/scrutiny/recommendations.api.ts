@@ -17,8 +17,7 @@ import {
 } from '../../web/api-schemas.ts'
 import { apiListOrExport, ExportFormatQuery } from '../../web/exports.ts'
 import { recommendationsExport } from './recommendations.export.ts'
-import { trackerRows } from './recommendations.service.ts'
-import { effectiveStatus } from './recommendations.service.ts'
+import { effectiveStatus, trackerRows } from './recommendation-status.ts'
 import { ADDRESSEES, RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES, RESPONSES } from './scrutiny.rules.ts'
 
 const NullableInt = Nullable(Type.Integer())

@@ -4,9 +4,9 @@ import { ifProjectVisible } from '../../auth/visibility.ts'
 import { ownRow } from '../../db/owned-row.ts'
 import type { DB, Recommendation, RecommendationAction } from '../../db/schema.ts'
 import type { IsoDate } from '../../domain/dates.ts'
-import { isResponseOverdue, responseDueOn } from '../../domain/due-dates.ts'
+import { responseDueOn } from '../../domain/due-dates.ts'
 import type { WorkingCalendarService } from '../organisation/working-calendar.service.ts'
-import { ConflictError, notFound, ValidationError } from '../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../errors.ts'
 import { insertAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { isMember, NotAddresseeError } from './scrutiny-access.ts'
 import {
@@ -21,20 +21,6 @@ import {
 
 type Db = Kysely<DB> | Transaction<DB>
 type Org = Pick<Scope, 'organisationId'>
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
-
-/** The status a reader sees: an unanswered recommendation past its due date is "response overdue". */
-export function effectiveStatus(
-  r: Pick<Recommendation, 'status' | 'response_due_on' | 'responded_on'>,
-  today: IsoDate,
-) {
-  return r.status === 'awaiting_response' && isResponseOverdue(r.response_due_on, r.responded_on, today)
-    ? 'response_overdue'
-    : r.status
-}
-
 export interface RecommendationFilter {
   committeeId?: number
   status?: string
@@ -183,7 +169,7 @@ export function createRecommendationsService(
           if (userId !== null && !errors[key] && !(await isMember(trx, actor.organisationId, userId)))
             errors[key] = 'Choose someone in your organisation'
         }
-        check(errors)
+        throwIfInvalid(errors)
         const reference = input.reference.trim()
         const taken = await trx
           .selectFrom('recommendations')
@@ -237,7 +223,7 @@ export function createRecommendationsService(
         if (!mayRespond(actor, current)) throw new NotAddresseeError()
         if (current.response !== null)
           throw new ValidationError({ response: 'This recommendation has already been responded to' })
-        check(validateResponse(input, current.made_on))
+        throwIfInvalid(validateResponse(input, current.made_on))
         return saveStatus(
           trx,
           actor,
@@ -317,7 +303,7 @@ export function createRecommendationsService(
           errors.projectId = 'Choose a project of your organisation'
         if (input.programmeId !== null && !(await ownRow(trx, 'programmes', actor, input.programmeId)))
           errors.programmeId = 'Choose a programme of your organisation'
-        check(errors)
+        throwIfInvalid(errors)
         const owner = await trx
           .selectFrom('users')
           .select('name')
@@ -370,7 +356,7 @@ export function createRecommendationsService(
           evidenceText,
           evidenceUrl,
         })
-        check(errors)
+        throwIfInvalid(errors)
         return updateVersioned(trx, {
           table: 'recommendation_actions',
           entityType: 'recommendation',
@@ -408,13 +394,3 @@ export type RecommendationsService = ReturnType<typeof createRecommendationsServ
 
 /** A recommendation in the tracker, with its committee, meeting and people's names. */
 export type RecommendationListRow = Awaited<ReturnType<RecommendationsService['list']>>[number]
-
-/**
- * The tracker's rows as its page shows them: each with its status as of today ("response overdue" is worked
- * out, never stored), narrowed to the status asked for. The page and its downloads both use it.
- */
-export function trackerRows(rows: RecommendationListRow[], today: IsoDate, wanted: string) {
-  return rows
-    .map((r) => ({ ...r, status: effectiveStatus(r, today) }))
-    .filter((r) => !wanted || r.status === wanted)
-}

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import type { Commitment, DB } from '../../../db/schema.ts'
 import { isIsoDate } from '../../../domain/dates.ts'
-import { notFound, ValidationError } from '../../../errors.ts'
+import { notFound, ValidationError, throwIfInvalid } from '../../../errors.ts'
 import { insertAudited, updateVersioned } from '../../audit/versioned-update.ts'
 import { scopedProjects } from '../shared/finance.repository.ts'
 
@@ -35,10 +35,6 @@ export function validateCommitment(c: CommitmentInput): Record<string, string> {
   if (c.raisedOn === null) e.raisedOn ??= 'Enter the date the order was raised'
   else if (!isIsoDate(c.raisedOn)) e.raisedOn = 'Date raised must be a real date'
   return e
-}
-
-const check = (errors: Record<string, string>) => {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
 }
 
 /** Commitments (purchase orders not yet invoiced) per project, scoped like the project they belong to. */
@@ -81,7 +77,7 @@ export function createFinanceCommitments(db: Kysely<DB>) {
       // Another organisation's project answers 404 before anything about the order is judged.
       return db.transaction().execute(async (trx) => {
         if (!(await visibleProject(trx, scopeOf(actor), projectId))) throw notFound('Project')
-        check(validateCommitment(input))
+        throwIfInvalid(validateCommitment(input))
         return insertAudited(trx, {
           table: 'commitments',
           entityType: 'commitment',

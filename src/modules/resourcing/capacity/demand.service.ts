@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { scopeOf, type Actor, type Scope } from '../../../auth/actor.ts'
 import { foreignIdErrors } from '../../../db/foreign-ids.ts'
 import type { Allocation, DB, ProjectRole } from '../../../db/schema.ts'
-import { ConflictError, notFound, ValidationError } from '../../../errors.ts'
+import { ConflictError, notFound, ValidationError, throwIfInvalid } from '../../../errors.ts'
 import { auditBy, insertAudited, updateVersioned } from '../../audit/versioned-update.ts'
 import { periodOf } from '../../../domain/periods.ts'
 import { peopleRepository } from '../people.repository.ts'
@@ -22,10 +22,6 @@ import { demandRepository as repo, type AllocationsFilter, type RolesFilter } fr
 
 // Demand (a project's roles and the FTE they need by month) and allocation (who gives a role how much, by
 // month). Rules in capacity.rules.ts, SQL in demand.repository.ts; each write is one transaction with its audit.
-
-function check(errors: Record<string, string>) {
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
-}
 
 const monthsOf = (rows: { period: string; fte_hundredths: number }[]): MonthFte[] =>
   rows.map((m) => ({ period: m.period, fteHundredths: m.fte_hundredths }))
@@ -169,7 +165,7 @@ export function createDemandService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         if (!(await repo.project(trx, scopeOf(actor), projectId)))
           throw new ValidationError({ projectId: 'Choose a project from the list' })
-        check(await roleErrors(trx, actor, projectId, input, null))
+        throwIfInvalid(await roleErrors(trx, actor, projectId, input, null))
         return insertRole(trx, actor, projectId, input, '')
       }),
 
@@ -177,7 +173,7 @@ export function createDemandService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         const current = await roleIn(trx, actor, id)
         if (current.version !== version) throw new ConflictError(current)
-        check(await roleErrors(trx, actor, current.project_id, input, id))
+        throwIfInvalid(await roleErrors(trx, actor, current.project_id, input, id))
         const needed = new Set(input.months.map((m) => m.period))
         if ((await repo.allocatedPeriodsOfRole(trx, id)).some((p) => !needed.has(p)))
           throw new ValidationError({
@@ -275,7 +271,7 @@ export function createDemandService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         if (!(await repo.role(trx, scopeOf(actor), roleId)))
           throw new ValidationError({ roleId: 'Choose a role from the project' })
-        check(await allocationErrors(trx, actor, roleId, input))
+        throwIfInvalid(await allocationErrors(trx, actor, roleId, input))
         const created = await insertAudited(trx, {
           table: 'allocations',
           entityType: 'allocation',
@@ -301,7 +297,7 @@ export function createDemandService(db: Kysely<DB>) {
       db.transaction().execute(async (trx) => {
         const current = await allocationIn(trx, actor, id)
         if (current.version !== version) throw new ConflictError(current)
-        check(await allocationErrors(trx, actor, current.role_id, input))
+        throwIfInvalid(await allocationErrors(trx, actor, current.role_id, input))
         const before = monthsOf(await repo.allocationMonths(trx, [id]))
         await repo.replaceAllocationMonths(trx, actor.organisationId, id, input.months)
         return updateVersioned(trx, {
