@@ -212,6 +212,7 @@ async function main() {
     { ...stored, fileName: 'bench.csv' },
     { indicatorId: null, organisation: '', columns: {} },
   )
+  await imports.check(org.id, checked.id)
   const committed = await imports.commit(actor, checked.id, false)
   const importMs = performance.now() - started
   clearInterval(sampler)

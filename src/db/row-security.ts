@@ -6,7 +6,7 @@ import {
   type PostgresPoolClient,
   type PostgresQueryResult,
 } from 'kysely'
-import { currentTenantScope, type TenantScope } from './tenant-context.ts'
+import { currentTenantScope, keepTenantScope, type TenantScope } from './tenant-context.ts'
 
 /**
  * PostgreSQL row-level security (issue 14, "the database enforces tenancy"). Every organisation-owned table
@@ -83,6 +83,7 @@ type Result = PostgresQueryResult<unknown>
  * statements go as they are, and organisation-owned tables answer nothing.
  */
 export function rowSecurityPool(pool: PostgresPool): PostgresPool {
+  keepTenantScope()
   const wrapped = new WeakMap<PostgresPoolClient, PostgresPoolClient>()
   return {
     end: () => pool.end(),

@@ -32,23 +32,36 @@ export type CrossOrganisationReason = keyof typeof CROSS_ORGANISATION_REASONS
 
 const storage = new AsyncLocalStorage<TenantScope>()
 
+/**
+ * Whether this process keeps the scope at all: only once a database opened as the app role under row security
+ * (rowSecurityPool) needs it. Until then (SQLite, or PostgreSQL as the owner) the functions below just run their
+ * work: the first AsyncLocalStorage.run turns on Node's promise hooks for the whole process, and the dashboard
+ * measured 0.66–0.70 of its floor with them on against 0.69–0.73 without (bench/run.ts, BENCHMARKS.md).
+ */
+let kept = false
+
+/** From now on, this process keeps the tenant scope of each unit of work (called by rowSecurityPool). */
+export function keepTenantScope(): void {
+  kept = true
+}
+
 export function currentTenantScope(): TenantScope | undefined {
-  return storage.getStore()
+  return kept ? storage.getStore() : undefined
 }
 
 /** Runs `fn` (and everything it starts) as work for one organisation. */
 export function withOrganisation<T>(organisationId: number, fn: () => T): T {
-  return storage.run({ organisationId, crossOrganisation: null }, fn)
+  return kept ? storage.run({ organisationId, crossOrganisation: null }, fn) : fn()
 }
 
 /** Runs `fn` as one of the named exceptions that may read and write every organisation's rows. */
 export function crossOrganisation<T>(reason: CrossOrganisationReason, fn: () => T): T {
-  return storage.run({ organisationId: null, crossOrganisation: reason }, fn)
+  return kept ? storage.run({ organisationId: null, crossOrganisation: reason }, fn) : fn()
 }
 
 /** Runs `fn` in a scope the caller narrows later (a request: setTenantOrganisation once its organisation is known). */
 export function withTenantScope<T>(scope: TenantScope, fn: () => T): T {
-  return storage.run(scope, fn)
+  return kept ? storage.run(scope, fn) : fn()
 }
 
 /**
@@ -56,6 +69,6 @@ export function withTenantScope<T>(scope: TenantScope, fn: () => T): T {
  * transactions name that one. Outside a scope (SQLite tests call services directly) it does nothing.
  */
 export function setTenantOrganisation(organisationId: number): void {
-  const scope = storage.getStore()
+  const scope = currentTenantScope()
   if (scope && scope.crossOrganisation === null) scope.organisationId = organisationId
 }
