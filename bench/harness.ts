@@ -1,6 +1,7 @@
 /**
- * What the server benchmarks share (bench/run.ts, bench/w100.ts, bench/pg-vs-sqlite.ts): building, starting
- * the dist server on the server cores, signing in, and loading pages with autocannon.
+ * What the server benchmarks share (bench/run.ts, bench/w100.ts, bench/pg-vs-sqlite.ts, bench/public.ts,
+ * bench/open-data.ts): building, starting the dist server or a floor on the server cores, signing in, loading
+ * pages with autocannon, and reading a process's memory and CPU from /proc.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
@@ -16,7 +17,8 @@ import { projectRoot } from '../src/paths.ts'
 import { BENCH_EMAIL, generateW1 } from './generate.ts'
 import { createDatabase } from './generate-w100.ts'
 
-const root = projectRoot()
+export const root = projectRoot()
+export const out = path.join(root, 'bench', 'out')
 
 /** `taskset -c CPUS` before a command where the machine has cores to spare, so the servers keep off the generator's. */
 const cores = os.cpus().length
@@ -39,6 +41,7 @@ export function machine() {
     model: os.cpus()[0]?.model ?? '',
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
   }
 }
 
@@ -46,7 +49,9 @@ export function log(line: string) {
   process.stderr.write(`${line}\n`)
 }
 
-export function build(): void {
+/** Builds dist/; with `skipIfBuilt`, not when it is already there (a --skip-build run). */
+export function build(skipIfBuilt = false): void {
+  if (skipIfBuilt && existsSync(path.join(root, 'dist', 'src', 'server.js'))) return
   log('Building…')
   const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
   if (b.status !== 0) throw new Error('build failed')
@@ -98,9 +103,7 @@ export async function stopServer(app: ChildProcess): Promise<void> {
 }
 
 export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return kb / 1024
+  return procMb(pid, 'VmRSS')
 }
 
 /**
@@ -288,4 +291,56 @@ export function siblingDatabase(url: string, name: string): string {
   const u = new URL(url)
   u.pathname = `/${name}`
   return u.toString()
+}
+
+/** The environment a benchmark's server or floor runs with, on the SQLite file given. */
+export function serverEnv(file: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: `file:${file}`,
+    DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'b'.repeat(64),
+  }
+}
+
+/**
+ * The built server, or a floor script under tsx, on the server cores with the server's V8 settings (so a
+ * ratio compares code, not GC tuning).
+ */
+export function startNode(
+  children: ChildProcess[],
+  script: string,
+  env: NodeJS.ProcessEnv,
+  tsx = false,
+): ChildProcess {
+  const args = [...serverNodeFlags(), ...(tsx ? ['--import', 'tsx'] : []), script]
+  const child = spawn(...onServerCores(process.execPath, args), {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  children.push(child)
+  return child
+}
+
+export const appScript = () => path.join(root, 'dist', 'src', 'server.js')
+
+/** A field of /proc/PID/status in MB: VmRSS (resident now) or VmHWM (the peak since the process started). */
+export function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+/** CPU time the process has used, user and system, in ms (/proc/PID/stat; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
 }

@@ -24,7 +24,7 @@ import {
   serverEnv,
   startNode,
   waitFor200,
-} from './bench-harness.ts'
+} from './harness.ts'
 import { publishedCopy, SLUG } from './public-workload.ts'
 
 const { values } = parseArgs({

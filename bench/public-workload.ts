@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { createServices } from '../src/services.ts'
-import { log, out } from './bench-harness.ts'
+import { log, out } from './harness.ts'
 import { BENCH_EMAIL, generateW1 } from './generate.ts'
 
 export const SLUG = 'bench'

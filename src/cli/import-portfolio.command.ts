@@ -1,7 +1,5 @@
 import path from 'node:path'
-import type { Actor } from '../auth/actor.ts'
 import { wholeOrganisation } from '../auth/visibility.ts'
-import { isRatingScaleId } from '../domain/dca.ts'
 import { createDecisionsService } from '../modules/decisions/decisions.service.ts'
 import { createGatesService } from '../modules/gates/gates.service.ts'
 import { RECORD_TYPES } from '../modules/portfolio-import/portfolio-import.apply.ts'
@@ -9,7 +7,8 @@ import {
   createPortfolioImportService,
   summaryOf,
 } from '../modules/portfolio-import/portfolio-import.service.ts'
-import { CliError, CLI_ACTOR, required, UsageError, type Command } from './cli-support.ts'
+import { required, UsageError, type Command } from './cli-support.ts'
+import { cliActor, organisationBySlug, storeImportFile } from './import-support.ts'
 
 const SHOWN_PROBLEMS = 50
 
@@ -33,45 +32,19 @@ export const importPortfolio: Command = {
   async run(ctx, values) {
     const file = values.file
     if (typeof file !== 'string' || file === '') throw new UsageError('Give the file to import')
-    const slug = required(values, 'org').toLowerCase()
+    const slug = required(values, 'org')
     const database = await ctx.database({ create: false, migrate: true })
     const { db } = database
-    const org = await db
-      .selectFrom('organisations')
-      .select(['id', 'name', 'slug', 'rating_scale', 'is_demo'])
-      .where('slug', '=', slug)
-      .executeTakeFirst()
-    if (!org) throw new CliError(`There is no organisation with the slug "${slug}"`)
-    // The command line is no one's account: its writes are recorded as "Command line" with no user, as the
-    // ledger import's are (every user column these writes fill may be empty).
-    const actor: Actor = {
-      userId: CLI_ACTOR.userId as unknown as number,
-      name: CLI_ACTOR.label,
-      email: '',
-      role: 'administrator',
-      organisationId: org.id,
-      organisationName: org.name,
-      organisationSlug: org.slug,
-      partnerId: null,
-      ratingScale: isRatingScaleId(org.rating_scale) ? org.rating_scale : 'ipa5',
-      isDemo: org.is_demo === 1,
-      via: 'session',
-      sessionId: null,
-    }
+    const org = await organisationBySlug(db, slug)
+    const actor = cliActor(org)
     const imports = createPortfolioImportService(db, {
       uploadLimitMb: ctx.config.uploadLimitMb,
       leaseSeconds: ctx.config.importLeaseSeconds,
       gates: createGatesService(db, createDecisionsService(db)),
     })
-    let stored
-    try {
-      // Into the file store like an upload: one path for every import, and the import page can show it.
-      stored = await imports.storeFile(org.id, file, path.basename(file))
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`There is no file at ${file}`)
-      throw err
-    }
-    let imp = await imports.begin(actor, { ...stored, fileName: path.basename(file) }, { columns: {} })
+    // Into the file store like an upload: one path for every import, and the import page can show it.
+    const stored = await storeImportFile(imports, org.id, file)
+    let imp = await imports.begin(actor, stored, { columns: {} })
     ctx.err(`Import ${imp.id}: ${path.basename(file)}`)
     const problems = await imports.problems(wholeOrganisation(org.id), imp.id, SHOWN_PROBLEMS)
     if (imp.status === 'failed') {
