@@ -28,6 +28,7 @@ import {
   onServerCores,
   pinLoadGenerator,
   pinned,
+  serverEnv,
   signIn,
   waitFor200,
   w1Ready,
@@ -60,14 +61,7 @@ async function main() {
     if (!values['skip-build']) build()
     const token = await w1Ready({ dialect: 'sqlite', file: runDb })
 
-    const env = {
-      ...process.env,
-      DATABASE_URL: `file:${runDb}`,
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'b'.repeat(64),
-    }
+    const env = serverEnv(runDb)
     // This process drives autocannon: every thread of it onto the last core.
     pinLoadGenerator()
     const started = performance.now()
