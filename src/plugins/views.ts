@@ -9,16 +9,25 @@ import { formatPeriod } from '../domain/periods.ts'
 import { brandOfActor } from '../modules/organisation/brand/brand.service.ts'
 import { projectRoot } from '../paths.ts'
 import { escapeHtml } from '../web/escape.ts'
+import { createPageStore, FLASH_COOKIE, type PageStore } from '../web/page-store.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
     /** Renders a Nunjucks page with the layout's context (actor, CSRF token, CSP nonce, flash). */
-    render(template: string, context?: Record<string, unknown>, status?: number): FastifyReply
+    /**
+     * Renders a page in the layout. `storeAs`: a key naming everything the page shows (web/page-store.ts), under
+     * which this instance keeps the page to send again while that key holds.
+     */
+    render(
+      template: string,
+      context?: Record<string, unknown>,
+      status?: number,
+      storeAs?: string | null,
+    ): FastifyReply
     flash(message: string): void
   }
 }
 
-const FLASH_COOKIE = 'oversight_flash'
 
 /**
  * Our templates use GOV.UK Frontend macros (govukButton, govukTable, …) without importing each one:
@@ -108,6 +117,7 @@ export default fp(
     // Where the public site is served (PUBLIC_BASE_PATH): its links and forms are built from it.
     env.addGlobal('publicBase', app.config.publicBasePath)
     app.decorate('views', env)
+    app.decorate('pages', createPageStore())
 
     app.decorateReply(
       'render',
@@ -116,13 +126,15 @@ export default fp(
         template: string,
         context: Record<string, unknown> = {},
         status?: number,
+        storeAs: string | null = null,
       ) {
         const request: FastifyRequest = this.request
         const flash = request.cookies[FLASH_COOKIE]
         if (flash) this.clearCookie(FLASH_COOKIE, { path: '/' })
+        const csrfToken = this.generateCsrf()
         const html = env.render(template, {
           actor: request.actor,
-          csrfToken: this.generateCsrf(),
+          csrfToken,
           cspNonce: this.cspNonce.script,
           brand: brandOfActor(request.actor),
           currentPath: request.url.split('?')[0],
@@ -130,6 +142,8 @@ export default fp(
           ...context,
         })
         if (status !== undefined) this.status(status)
+        // A page shown with a one-off message is not the page others (or the next read) will see.
+        if (storeAs !== null && !flash && (status ?? 200) === 200) app.pages.store(this, storeAs, html, csrfToken)
         return this.type('text/html; charset=utf-8').send(html)
       },
     )
@@ -150,5 +164,7 @@ export default fp(
 declare module 'fastify' {
   interface FastifyInstance {
     views: nunjucks.Environment
+    /** Rendered pages this instance sends again while nothing they show has changed (web/page-store.ts). */
+    pages: PageStore
   }
 }

@@ -15,10 +15,18 @@ import { changeCounter } from './audit.service.ts'
  * `seenSeq` and saves that lookup. With `enabled` false (config CHANGE_CACHE=false) every view is computed
  * afresh, so a benchmark can measure the database's own share.
  */
+/**
+ * What a remembered view (or page: web/page-store.ts) is valid for: one value of the organisation's change
+ * counter and one date in London.
+ */
+export function viewValidity(seq: number): string {
+  return `${seq}@${todayInLondon()}`
+}
+
 export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true) {
   // One entry per reader's scope and variant: a view superseded by a change is replaced, not kept until
   // `limit` newer ones push it out (each saved change would otherwise leave a dashboard behind in memory).
-  const cache = new Map<string, { seq: number; day: string; view: T }>()
+  const cache = new Map<string, { seq: number; validity: string; view: T }>()
   async function cached(
     scope: Scope,
     variant: string,
@@ -27,10 +35,10 @@ export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true
   ): Promise<T> {
     if (!enabled) return compute()
     const seq = seenSeq ?? (await changeCounter(db, scope.organisationId))
-    const day = todayInLondon()
+    const validity = viewValidity(seq)
     const key = `${scope.key}:${variant}`
     const hit = cache.get(key)
-    if (hit !== undefined && hit.seq === seq && hit.day === day) return hit.view
+    if (hit !== undefined && hit.validity === validity) return hit.view
     const view = await compute()
     // A slower request that read an older counter does not replace a newer view.
     const current = cache.get(key)
@@ -38,7 +46,7 @@ export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true
       cache.delete(key)
       // Oldest first out, when more readers and variants than `limit` are remembered.
       if (cache.size >= limit) cache.delete(cache.keys().next().value!)
-      cache.set(key, { seq, day, view })
+      cache.set(key, { seq, validity, view })
     }
     return view
   }

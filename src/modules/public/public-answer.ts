@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { todayInLondon } from '../../domain/dates.ts'
 import type { PublishedType } from './publication.rules.ts'
 import type { PublicSite } from './public-site.service.ts'
-import { sendStoredPage } from './public-page-cache.ts'
 
 /**
  * Answers a public page or dataset: 404 unless the organisation publishes `type`; 304, without reading or
@@ -38,7 +37,7 @@ export async function answerPublic(
     const ims = Date.parse(request.headers['if-modified-since'] ?? '')
     if (!Number.isNaN(ims) && modified.getTime() <= ims) return reply.status(304).send()
   }
-  // A page rendered since the last change is sent again as it was (public-page-cache.ts).
-  if (sendStoredPage(app, reply, etag)) return reply
+  // A page rendered since the last change is sent again as it was (web/page-store.ts).
+  if (app.pages.send(reply, etag)) return reply
   return build(await site.site(head))
 }

@@ -5,7 +5,6 @@ import { PUBLISHED_TYPES } from './publication.rules.ts'
 import { answerPublic } from './public-answer.ts'
 import type { PublicSite } from './public-site.service.ts'
 import { openDataRoutes } from './open-data.routes.ts'
-import { storePage } from './public-page-cache.ts'
 
 export const SlugParams = Type.Object({ org: Type.String({ pattern: '^[a-z0-9-]{1,60}$' }) })
 const RecordParams = Type.Object({
@@ -37,7 +36,9 @@ export async function publicSiteRoutes(app: FastifyInstance) {
       updatedAt: site.updatedAt,
       ...context,
     })
-    storePage(app, reply, html)
+    // Stored under its entity tag, which names the page as it stands (organisation, change counter, date, address).
+    const etag = reply.getHeader('etag')
+    if (typeof etag === 'string') app.pages.store(reply, etag, html)
     return reply.type('text/html; charset=utf-8').send(html)
   }
 

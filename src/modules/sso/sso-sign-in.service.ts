@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import * as oidc from 'openid-client'
+import type * as Oidc from 'openid-client'
 import type { Actor } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import type { DB } from '../../db/schema.ts'
@@ -8,6 +8,16 @@ import type { AuthService, SessionOrigin } from '../auth/auth.service.ts'
 import type { EffectiveSso, SsoSettingsService } from './sso-settings.service.ts'
 import type { SsoRepository } from './sso.repository.ts'
 import { emailVouchedFor, isLoopbackHost, roleFromGroups, type IdentityClaims } from './sso.rules.ts'
+
+/**
+ * openid-client (and jose under it) is loaded on the first sign-in through a provider, not at start-up: most
+ * councils sign in with passwords, and the module is a few megabytes of every instance's resident memory.
+ */
+let oidcModule: Promise<typeof Oidc> | null = null
+function openidClient(): Promise<typeof Oidc> {
+  oidcModule ??= import('openid-client')
+  return oidcModule
+}
 
 /** How long someone has at their provider before the sign-in must start again. */
 const ATTEMPT_MS = 10 * 60 * 1000
@@ -59,9 +69,9 @@ export function createSsoSignInService(
   },
 ) {
   const { repo, auth } = deps
-  const discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>()
+  const discovered = new Map<string, { at: number; config: Promise<Oidc.Configuration> }>()
 
-  function providerConfiguration(eff: EffectiveSso): Promise<oidc.Configuration> {
+  function providerConfiguration(eff: EffectiveSso): Promise<Oidc.Configuration> {
     const key = `${eff.organisationId}:${eff.source}:${eff.revision}`
     const cached = discovered.get(key)
     if (cached && Date.now() - cached.at < DISCOVERY_MS) return cached.config
@@ -69,6 +79,7 @@ export function createSsoSignInService(
     const issuer = new URL(eff.settings.issuer)
     const config = (async () => {
       if (secret === null) throw new Error('the stored client secret does not open with OVERSIGHT_SECRET_KEY')
+      const oidc = await openidClient()
       return oidc.discovery(issuer, eff.settings.clientId, undefined, oidc.ClientSecretBasic(secret), {
         timeout: PROVIDER_TIMEOUT_SECONDS,
         // The ID token's signature is checked against the provider's published keys (JWKS), not only trusted
@@ -165,7 +176,7 @@ export function createSsoSignInService(
     async start(slug: string, returnTo: string): Promise<SsoStart> {
       const eff = await effectiveBySlug(slug)
       if (!eff) return { ok: false, reason: 'not-configured' }
-      let config: oidc.Configuration
+      let config: Oidc.Configuration
       try {
         config = await providerConfiguration(eff)
       } catch (err) {
@@ -177,6 +188,7 @@ export function createSsoSignInService(
           detail: (err as Error).message,
         }
       }
+      const oidc = await openidClient()
       const state = oidc.randomState()
       const nonce = oidc.randomNonce()
       const verifier = oidc.randomPKCECodeVerifier()
@@ -219,6 +231,7 @@ export function createSsoSignInService(
       if (callback.searchParams.has('error'))
         return refused('provider-refused', callback.searchParams.get('error') ?? undefined)
       let claims: (IdentityClaims & { iss: string }) | undefined
+      const oidc = await openidClient()
       try {
         const config = await providerConfiguration(eff)
         const tokens = await oidc.authorizationCodeGrant(config, callback, {
