@@ -93,4 +93,16 @@ describe(`the remembered indicator page (${dialectName()})`, () => {
     const other = await t.signIn(t.orgs.b.users.administrator)
     assert.equal((await other.get(`/indicators/${indicator}`)).status, 404)
   })
+  it("writes each row's status tag as GOV.UK Frontend's govukTag would", async () => {
+    const pm = await t.signIn(t.orgs.a.users.programme_manager)
+    const page = await pm.get(`/indicators/${indicator}`)
+    const cells = [...page.document.querySelectorAll('tbody td strong')]
+    assert.ok(cells.length > 0)
+    const squeeze = (html: string) => html.replace(/>\s+/g, '>').replace(/\s+</g, '<').trim()
+    for (const cell of cells) {
+      const tag = { text: cell.textContent.trim(), classes: cell.className.replace('govuk-tag', '').trim() }
+      const expected = t.app.views.renderString('{{ govukTag(tag) }}', { tag })
+      assert.equal(squeeze(cell.outerHTML), squeeze(expected))
+    }
+  })
 })
