@@ -41,19 +41,23 @@ import { createViewEnvironment } from '../src/plugins/views.ts'
 import { statementsDuring } from '../test/helpers/statements.ts'
 
 const QUICK = process.argv.includes('--quick')
-const RUNS = QUICK ? 3 : 25
+// Many rounds: on a shared machine a median of a few dozen swings with the load by more than the page costs.
+const RUNS = QUICK ? 3 : 200
 const MONTHS = keysBetween('monthly', '2016-04', QUICK ? '2017-03' : '2026-03')
 const IMPORT_INDICATORS = QUICK ? 10 : 834
 const BUILT = process.argv.includes('--built')
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!
 const load = () => loadavg()[0]!.toFixed(2)
 
 /**
- * Median milliseconds of each function, taken in turns (one of each per round, after a warm-up round), so a
- * swing in the shared machine's load falls on all of them alike.
+ * Each function's median and fastest-decile milliseconds, taken in turns (one of each per round, after a warm-up
+ * round), so a swing in the shared machine's load falls on all of them alike. The fastest decile is the figure
+ * least moved by the load: it is printed beside the median.
  */
-async function timedInTurns(fns: Array<() => Promise<unknown>>): Promise<number[]> {
+async function timedInTurns(
+  fns: Array<() => Promise<unknown>>,
+): Promise<Array<{ median: number; p10: number }>> {
   for (const fn of fns) await fn()
   const samples = fns.map((): number[] => [])
   for (let i = 0; i < RUNS; i++)
@@ -62,7 +66,7 @@ async function timedInTurns(fns: Array<() => Promise<unknown>>): Promise<number[
       await fn()
       samples[n]!.push(performance.now() - start)
     }
-  return samples.map(median)
+  return samples.map((xs) => ({ median: quantile(xs, 0.5), p10: quantile(xs, 0.1) }))
 }
 
 const indicatorRow = (organisationId: number, name: string, at: string) => ({
@@ -149,10 +153,14 @@ async function seed(database: Database) {
   return { orgId: org.id, userId: user.id, indicatorId: indicator.id, names }
 }
 
+interface Timing {
+  median: number
+  p10: number
+}
 interface PageFigures {
-  remembered: number
-  computed: number
-  floor: number
+  remembered: Timing
+  computed: Timing
+  floor: Timing
   queriesRemembered: number
   queriesComputed: number
   bytes: { page: number; floor: number }
@@ -167,7 +175,12 @@ async function measurePage(database: Database, s: Awaited<ReturnType<typeof seed
     })
     await app.ready()
     const { token } = await app.services.auth.createSession(database.db, s.userId, s.orgId)
-    const cookie = `${sessionCookieName(false)}=${app.signCookie(token)}`
+    const session = `${sessionCookieName(false)}=${app.signCookie(token)}`
+    // As a browser does: the CSRF secret cookie set by the first page is sent back with every later one.
+    const first = await app.inject({ method: 'GET', url: '/indicators', headers: { cookie: session } })
+    const cookie = [session, ...first.cookies.map((c) => `${c.name}=${encodeURIComponent(c.value)}`)].join(
+      '; ',
+    )
     return { app, cookie }
   }
   const cached = await started({})
@@ -176,6 +189,7 @@ async function measurePage(database: Database, s: Awaited<ReturnType<typeof seed
   const read = (a: { app: typeof cached.app; cookie: string }) => async () => {
     const res = await a.app.inject({ method: 'GET', url, headers: { cookie: a.cookie } })
     if (res.statusCode !== 200) throw new Error(`indicator page answered ${res.statusCode}`)
+    if (res.headers['set-cookie']) throw new Error('the page set a cookie again: the bench is not a browser')
     return res.body
   }
 
@@ -328,16 +342,17 @@ async function main() {
   const floorLoad = load()
   await database.close()
 
-  const ratio = page.remembered / page.floor
-  const pageOk = page.remembered <= 50 && ratio <= 2
+  const ratio = page.remembered.median / page.floor.median
+  const pageOk = page.remembered.median <= 50 && ratio <= 2
   const importOk = imp.seconds <= 5 && imp.rssMb <= 300
   const f1 = (n: number) => n.toFixed(1)
+  const ms = (t: Timing) => `${f1(t.median)} ms (fastest tenth ${f1(t.p10)} ms)`
   console.log(
     [
       `| measure | figure | floor | target | met? | load |`,
       `| --- | --- | --- | --- | --- | --- |`,
-      `| indicator page, ${MONTHS.length} months, remembered (${page.queriesRemembered} SQL) | ${f1(page.remembered)} ms | ${f1(page.floor)} ms (bare Fastify, same template and data) | ≤ 50 ms, ≤ 2× | ${ratio.toFixed(2)}× ${pageOk ? 'yes' : '**no**'} | ${page.load} |`,
-      `| indicator page, computed (CHANGE_CACHE=false, ${page.queriesComputed} SQL) | ${f1(page.computed)} ms | | first read after a change | ${(page.computed / page.floor).toFixed(2)}× | ${page.load} |`,
+      `| indicator page, ${MONTHS.length} months, remembered (${page.queriesRemembered} SQL) | ${ms(page.remembered)} | ${ms(page.floor)}: bare Fastify, same template and data | ≤ 50 ms, ≤ 2× | ${ratio.toFixed(2)}× (fastest tenths ${(page.remembered.p10 / page.floor.p10).toFixed(2)}×) ${pageOk ? 'yes' : '**no**'} | ${page.load} |`,
+      `| indicator page, computed (CHANGE_CACHE=false, ${page.queriesComputed} SQL) | ${ms(page.computed)} | | first read after a change | ${(page.computed.median / page.floor.median).toFixed(2)}× | ${page.load} |`,
       `| import of ${rows} values, ${BUILT ? 'built' : 'tsx'} CLI process (check + commit) | ${imp.seconds.toFixed(2)} s, peak RSS ${imp.rssMb.toFixed(0)} MB, CPU ${imp.cpu.toFixed(2)} s | ${insertFloorS.toFixed(2)} s (raw insert, one transaction; load ${floorLoad}) | ≤ 5 s, ≤ 300 MB | ${importOk ? 'yes' : '**no**'} | ${importLoad} |`,
       `| the same command's start-up alone (\`org list\`) | ${startup.seconds.toFixed(2)} s, peak RSS ${startup.rssMb} MB, CPU ${startup.cpu.toFixed(2)} s | | | | ${importLoad} |`,
     ].join('\n'),
