@@ -234,9 +234,9 @@ async function measurePage(database: Database, s: Awaited<ReturnType<typeof seed
 
   const [remembered, computed, floor] = await timedInTurns([read(cached), read(fresh), floorRead])
   const figures = {
-    remembered,
-    computed,
-    floor,
+    remembered: remembered!,
+    computed: computed!,
+    floor: floor!,
     queriesRemembered: (await statementsDuring(database, read(cached))).length,
     queriesComputed: (await statementsDuring(database, read(fresh))).length,
     bytes: { page: (await read(cached)()).length, floor: (await floorRead()).length },
