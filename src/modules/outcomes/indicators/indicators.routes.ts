@@ -5,6 +5,7 @@ import { allows } from '../../../auth/policy.ts'
 import type { Indicator } from '../../../db/schema.ts'
 import { formatPeriodKey } from '../../../domain/reporting-periods.ts'
 import { notFound, type ConflictError } from '../../../errors.ts'
+import { createChangeCache } from '../../audit/change-cache.ts'
 import { IdParams } from '../../../web/api-schemas.ts'
 import { handleForm, renderConflict, whenStale } from '../../../web/form-pages.ts'
 import { errorList, field, FormBody, optionalInt } from '../../../web/forms.ts'
@@ -12,7 +13,7 @@ import { download } from '../../../web/exports.ts'
 import { indicatorFormContext, inputOf, readIndicatorForm, resubmitIndicator } from './indicators.forms.ts'
 import { decimalInUnit, labelOf, UNITS, type IndicatorInput } from './indicators.rules.ts'
 import type { IndicatorView, OwnerInput } from './indicators.service.ts'
-import { facts, groupMix, latestSummary, periodRows, trendChart } from './indicators.view.ts'
+import { groupMix, indicatorPage, latestSummary, type IndicatorPage } from './indicators.view.ts'
 
 const HOME = { text: 'Indicators', href: '/indicators' }
 const GroupQuery = Type.Object({ name: Type.String({ maxLength: 100 }) })
@@ -23,6 +24,10 @@ type Values = { input: IndicatorInput; owner: OwnerInput }
 /** Performance indicators' pages (issue 11): the list by group, a group's mix, one indicator, forms, export. */
 export async function indicatorsRoutes(app: FastifyInstance) {
   const service = app.services.indicators
+  // The page's series, chart and table, remembered per reader's scope and indicator until anything in the
+  // organisation changes (a value, a target, a link, an owner's name): its 120 rows and SVG chart are most of
+  // the page's cost, and figures are read far more often than entered.
+  const pages = createChangeCache<IndicatorPage>(app.database.db, 200, app.config.changeCache)
 
   async function viewOr404(actor: Actor, id: number) {
     const v = await service.view(scopeOf(actor), id)
@@ -128,19 +133,20 @@ export async function indicatorsRoutes(app: FastifyInstance) {
     { config: { policy: 'portfolio.read' }, schema: { params: IdParams } },
     async (request, reply) => {
       const actor = request.actor!
-      const v = await viewOr404(actor, request.params.id)
+      const id = request.params.id
+      const page = await pages(
+        scopeOf(actor),
+        String(id),
+        async () => indicatorPage(await viewOr404(actor, id)),
+        actor.changeSeq,
+      )
       return reply.render('outcomes/indicators/views/indicator.njk', {
-        title: v.indicator.name,
+        title: page.indicator.name,
         breadcrumbs: [HOME],
-        indicator: v.indicator,
+        ...page,
         canDefine: service.canDefine(actor),
-        canEnter: await service.canEnter(actor, v.indicator),
-        facts: facts(v),
-        latest: latestSummary(v),
-        links: v.links,
-        chart: trendChart(v),
-        rows: periodRows(v),
-        historyUrl: `/history/indicator/${v.indicator.id}`,
+        canEnter: await service.canEnter(actor, page.indicator),
+        historyUrl: `/history/indicator/${id}`,
       })
     },
   )

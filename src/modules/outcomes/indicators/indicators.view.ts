@@ -88,6 +88,22 @@ export function facts(v: IndicatorView) {
   ]
 }
 
+/**
+ * Everything the indicator page shows that does not depend on who reads it (within their scope): computed once
+ * and remembered on the organisation's change counter by the page's route.
+ */
+export function indicatorPage(v: IndicatorView) {
+  return {
+    indicator: v.indicator,
+    facts: facts(v),
+    latest: latestSummary(v),
+    links: v.links,
+    chart: trendChart(v),
+    rows: periodRows(v),
+  }
+}
+export type IndicatorPage = ReturnType<typeof indicatorPage>
+
 const MIX_COLOURS = ['#d4351c', '#1d70b8', '#00703c', '#f47738', '#4c2c92', '#505a5f']
 
 /**
