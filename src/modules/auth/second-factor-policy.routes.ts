@@ -6,7 +6,7 @@ import {
   isSecondFactorPolicy,
   SECOND_FACTOR_POLICIES,
   SECOND_FACTOR_POLICY_LABELS,
-} from './second-factor.service.ts'
+} from './second-factor-policy.ts'
 
 const PAGE = 'auth/views/second-factor-policy.njk'
 const TITLE = 'Second factor at sign-in'

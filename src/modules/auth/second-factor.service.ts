@@ -8,6 +8,7 @@ import type { SecretKey } from '../../auth/secret-box.ts'
 import { secondFactorSealing } from './second-factor-secrets.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { updateOrganisation } from '../organisation/organisation.service.ts'
+import { isSecondFactorPolicy } from './second-factor-policy.ts'
 import { createSignInThrottle, secondFactorKeys } from './sign-in-throttle.ts'
 import {
   looksLikeRecoveryCode,
@@ -16,17 +17,6 @@ import {
   newSecret,
   normaliseRecoveryCode,
 } from './totp.rules.ts'
-
-/** An organisation's rule for who must sign in with a second factor. */
-export const SECOND_FACTOR_POLICIES = ['none', 'administrators', 'everyone'] as const
-export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number]
-export const SECOND_FACTOR_POLICY_LABELS: Record<SecondFactorPolicy, string> = {
-  none: 'Not required',
-  administrators: 'Required for administrators',
-  everyone: 'Required for everyone',
-}
-export const isSecondFactorPolicy = (v: unknown): v is SecondFactorPolicy =>
-  typeof v === 'string' && (SECOND_FACTOR_POLICIES as readonly string[]).includes(v)
 
 /** Where the change is recorded: the organisation the person is working in (or signing in to). */
 export interface SecondFactorWho {
