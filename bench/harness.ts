@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { sql } from 'kysely'
 import { serverNodeFlags } from '../scripts/node-flags.mjs'
 import type { DatabaseConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
@@ -274,6 +275,9 @@ export async function w1Ready(config: DatabaseConfig): Promise<string> {
   try {
     // A W1 generated before a later migration is brought up to date (the server would, but the token comes first).
     await migrateToLatest(database)
+    // Freshly loaded tables have no statistics until autovacuum's next round (a minute or more, and then
+    // its ANALYZE runs during the measurement): the planner would guess, and the figures would move mid-run.
+    if (config.dialect === 'postgres') await sql`analyze`.execute(database.db)
     const user = await database.db
       .selectFrom('users as u')
       .innerJoin('memberships as m', 'm.user_id', 'u.id')
