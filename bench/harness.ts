@@ -133,16 +133,24 @@ export interface LoadResult {
 export async function load(
   url: string,
   headers: Record<string, string>,
-  opts: { connections: number; duration: number; watchPid?: number; warm?: boolean },
+  opts: { connections: number; duration: number; watchPid?: number; warm?: boolean; timeoutS?: number },
 ): Promise<LoadResult> {
+  // autocannon counts an answer slower than `timeout` (10 s unless given) as an error.
+  const timeout = opts.timeoutS ?? 10
   if (opts.warm !== false) {
     await prime(url, [headers])
-    await autocannon({ url, connections: opts.connections, duration: 2, headers })
+    await autocannon({ url, connections: opts.connections, duration: 2, headers, timeout })
   }
   let peak = 0
   const pid = opts.watchPid
   const timer = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100) : null
-  const r = await autocannon({ url, connections: opts.connections, duration: opts.duration, headers })
+  const r = await autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.duration,
+    headers,
+    timeout,
+  })
   if (timer) clearInterval(timer)
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${url}: ${r.non2xx} non-2xx responses, ${r.errors} errors`)
