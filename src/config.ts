@@ -43,6 +43,11 @@ export interface Config {
    * the database's own share (bench/pg-vs-sqlite.ts), not for production.
    */
   readonly changeCache: boolean
+  /**
+   * DATABASE_PREPARED_STATEMENTS (default off; PostgreSQL only): queries go as named prepared statements,
+   * parsed once per connection (db/prepared-statements.ts). Not through pgbouncer before 1.21 in transaction mode.
+   */
+  readonly preparedStatements: boolean
   /** The largest ledger file an upload may be, in megabytes (a year of council spend is 50–60 MB). */
   readonly uploadLimitMb: number
   /** The largest document (an attachment's one version) an upload may be, in megabytes. */
@@ -253,6 +258,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('MAIL_FROM must be an email address, for example oversight@council.gov.uk')
   const scheduler = parseBoolean('SCHEDULER', env.SCHEDULER, nodeEnv !== 'test', problems)
   const changeCache = parseBoolean('CHANGE_CACHE', env.CHANGE_CACHE, true, problems)
+  const preparedStatements = parseBoolean(
+    'DATABASE_PREPARED_STATEMENTS',
+    env.DATABASE_PREPARED_STATEMENTS,
+    false,
+    problems,
+  )
+  if (preparedStatements && typeof database !== 'string' && database.dialect !== 'postgres')
+    problems.push('DATABASE_PREPARED_STATEMENTS is for PostgreSQL (SQLite prepares its statements already)')
   let uploadLimitMb = 200
   if (env.UPLOAD_LIMIT_MB !== undefined && env.UPLOAD_LIMIT_MB !== '') {
     const n = Number(env.UPLOAD_LIMIT_MB)
@@ -370,6 +383,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom,
     scheduler,
     changeCache,
+    preparedStatements,
     uploadLimitMb,
     documentLimitMb,
     importLeaseSeconds,

@@ -33,9 +33,17 @@ async function main(): Promise<void> {
   const demo = config.demo ? await loadDemoIfEmpty(owner.db, config.demoPassword) : null
   // With DATABASE_APP_URL the server works as the restricted role, held by row-level security (docs/deployment.md).
   let database = owner
+  // Named statements only once migrated: a statement prepared before a migration changes its table fails after.
+  if (config.preparedStatements && !config.appDatabase) {
+    await owner.close()
+    database = openDatabase(config.database, { preparedStatements: true })
+  }
   if (config.appDatabase) {
     await owner.close()
-    database = openDatabase({ dialect: 'postgres', url: config.appDatabase.url }, { rowSecurity: true })
+    database = openDatabase(
+      { dialect: 'postgres', url: config.appDatabase.url },
+      { rowSecurity: true, preparedStatements: config.preparedStatements },
+    )
     const problem = await restrictedRoleProblem(database.db)
     if (problem) {
       process.stderr.write(`DATABASE_APP_URL: ${problem}\n`)

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type PostgresPool } from 'kysely'
 import type pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
+import { preparedStatementsPool } from './prepared-statements.ts'
 import { rowSecurityPool } from './row-security.ts'
 import type { DB } from './schema.ts'
 
@@ -76,14 +77,23 @@ class OversightPostgresDialect extends PostgresDialect {
   }
 }
 
+/** The driver's pool as the app uses it: statements named (if asked), then row security's settings around them. */
+function wrapPool(
+  pool: PostgresPool,
+  opts: { rowSecurity?: boolean; preparedStatements?: boolean },
+): PostgresPool {
+  const named = opts.preparedStatements ? preparedStatementsPool(pool) : pool
+  return opts.rowSecurity ? rowSecurityPool(named) : named
+}
+
 /**
  * `rowSecurity`: the connection is the app's restricted role (DATABASE_APP_URL), and each transaction names
  * its organisation for PostgreSQL's row-level security (row-security.ts). Without it (the owner, SQLite) no
- * statement is added.
+ * statement is added. `preparedStatements` (DATABASE_PREPARED_STATEMENTS): prepared-statements.ts.
  */
 export function openDatabase(
   config: DatabaseConfig,
-  opts: { poolSize?: number; rowSecurity?: boolean } = {},
+  opts: { poolSize?: number; rowSecurity?: boolean; preparedStatements?: boolean } = {},
 ): Database {
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true })
@@ -121,7 +131,7 @@ export function openDatabase(
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined)
   const db = new Kysely<DB>({
-    dialect: new OversightPostgresDialect({ pool: opts.rowSecurity ? rowSecurityPool(pool) : pool }),
+    dialect: new OversightPostgresDialect({ pool: wrapPool(pool, opts) }),
   })
   return {
     db,

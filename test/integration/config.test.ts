@@ -43,6 +43,16 @@ describe('configuration', () => {
     )
   })
 
+  it('names prepared statements only when asked, and only on PostgreSQL (pgbouncer before 1.21 loses them)', () => {
+    assert.equal(loadConfig({}).preparedStatements, false)
+    const pg = { DATABASE_URL: 'postgres://u:p@localhost/oversight' }
+    assert.equal(loadConfig({ ...pg, DATABASE_PREPARED_STATEMENTS: 'true' }).preparedStatements, true)
+    assert.match(
+      problemsOf({ DATABASE_PREPARED_STATEMENTS: 'true' }).join('\n'),
+      /DATABASE_PREPARED_STATEMENTS is for PostgreSQL/,
+    )
+  })
+
   it('remembers computed views unless CHANGE_CACHE is off (benchmarks measure the database with it off)', () => {
     assert.equal(loadConfig({}).changeCache, true)
     assert.equal(loadConfig({ CHANGE_CACHE: 'off' }).changeCache, false)

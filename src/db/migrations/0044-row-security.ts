@@ -10,7 +10,7 @@ import { isPostgres } from './helpers.ts'
 // test/integration/tenancy-schema.test.ts hold that every table not global has one); a later migration that
 // adds an owned table calls enableRowSecurity for it, and test/integration/row-security.test.ts fails if not.
 
-async function ownedTables(db: Kysely<unknown>): Promise<string[]> {
+export async function ownedTables<T>(db: Kysely<T>): Promise<string[]> {
   const rows = await sql<{ table_name: string }>`
     select c.table_name from information_schema.columns c
     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
