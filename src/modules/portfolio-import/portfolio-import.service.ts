@@ -1,8 +1,8 @@
 /**
  * Bringing the existing portfolio in (issue 13) on the one import pipeline (src/imports/pipeline.ts): upload
  * into the file store; a check that reads the file once, reports each bad row with its line and stages the
- * good ones, then previews what the commit would do (created, updated, unchanged per type) by running the
- * commit's writer in a transaction that is rolled back; and a commit that writes the staged rows in ONE
+ * good ones, then previews what the commit would do (created, updated, unchanged per type) with the commit's
+ * own applier counting instead of writing; and a commit that writes the staged rows in ONE
  * transaction. A file with bad rows imports nothing unless the person importing chooses the good rows.
  */
 import type { Kysely, Transaction } from 'kysely'
@@ -139,7 +139,9 @@ export function createPortfolioImportService(
       const saved = await savedColumnsFor(held)
       if (saved) good = await checkPass(db, pipeline, saved, lease, actor.ratingScale)
       if (!good) return
-      // The preview: the commit's own writer, rolled back, so what it says is what the commit will do.
+      // The preview: the commit's own applier deciding each record against what is held, counting instead of
+      // writing, so what it says is what the commit will do. Rolled back all the same: the gates area may set
+      // up the organisation's lifecycle on its first look.
       let summary: ImportSummary | null = null
       try {
         await db.transaction().execute(async (trx) => {
