@@ -47,12 +47,18 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
     const checked = await imports.begin(actor, { ...stored, fileName: 'portfolio.csv' }, { columns: {} })
     assert.equal(checked.status, 'validated', checked.failure_reason)
     const checkWrote = [...written].filter((table) => !table.startsWith('portfolio_import'))
+    const staged = await t.database.db
+      .selectFrom('portfolio_import_rows')
+      .select('row_json')
+      .where('import_id', '=', checked.id)
+      .execute()
+    const stagedProjects = staged.filter((r) => 'programme' in (JSON.parse(r.row_json) as object)).length
     statements = 0
     const done = await imports.commit(actor, checked.id, false)
     assert.equal(done.status, 'committed')
     // What the check's preview said is what the commit did.
     assert.deepEqual(summaryOf(checked), summaryOf(done))
-    return { statements, checkWrote, summary: summaryOf(done)! }
+    return { statements, checkWrote, staged: staged.length, stagedProjects, summary: summaryOf(done)! }
   }
 
   before(async () => {
@@ -118,6 +124,9 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
       first.checkWrote.filter((table) => table !== 'lifecycle_gates'),
       [],
     )
+    // Every good row is staged, but a project's columns only once: its later rows stage only their milestone.
+    assert.equal(first.staged, MILESTONES)
+    assert.equal(first.stagedProjects, PROJECTS)
     // Record by record this took several statements per milestone; in bulk, a few per batch (the gates area
     // still records each gate passed before Oversight on its own path).
     assert.ok(
@@ -133,7 +142,14 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
     const passes = await db
       .selectFrom('project_gates as pg')
       .innerJoin('decisions as d', 'd.id', 'pg.decision_id')
-      .select(['pg.id', 'pg.project_id', 'pg.decision_id', 'pg.status', 'd.kind', 'd.status as decisionStatus'])
+      .select([
+        'pg.id',
+        'pg.project_id',
+        'pg.decision_id',
+        'pg.status',
+        'd.kind',
+        'd.status as decisionStatus',
+      ])
       .where('pg.organisation_id', '=', org)
       .execute()
     assert.ok(passes.length > 0)

@@ -22,6 +22,7 @@ import { currentPeriod } from '../../domain/periods.ts'
 import { AuditQueue, insertAudited, insertManyAudited, updateVersioned } from '../audit/versioned-update.ts'
 import { stagesOnTheWay } from '../projects/projects.rules.ts'
 import type { GatePassBeforeOversight } from '../projects/projects.rules.ts'
+import { isFirstRow, type StagedRow } from './portfolio-import.check.ts'
 import { DEFAULT_STAGE, type PortfolioRow } from './portfolio-import.rows.ts'
 
 /** What the gates area does for an import: the gates on the way to a stage, and recording one as passed. */
@@ -317,7 +318,7 @@ export function createApplier(
       await trx.insertInto('project_portfolio_figures').values(slice).execute()
   }
 
-  async function milestones(rows: PortfolioRow[]) {
+  async function milestones(rows: StagedRow[]) {
     const fresh = []
     for (const row of rows) {
       const m = row.milestone
@@ -356,17 +357,27 @@ export function createApplier(
       }
     }
     if (!preview)
-      await insertManyAudited(trx, audit, { table: 'milestones', entityType: 'milestone', actor, values: fresh })
+      await insertManyAudited(trx, audit, {
+        table: 'milestones',
+        entityType: 'milestone',
+        actor,
+        values: fresh,
+      })
     summary.milestones.created += fresh.length
   }
 
   return {
     summary,
     /** A batch of staged rows, in file order: each project on its first row, and each row's milestone. */
-    async apply(rows: PortfolioRow[]): Promise<void> {
+    async apply(rows: StagedRow[]): Promise<void> {
       heldProjects ??= await load()
       const firsts = new Map<string, PortfolioRow>()
-      for (const r of rows) if (!met.has(r.code) && !firsts.has(r.code)) firsts.set(r.code, r)
+      for (const r of rows) {
+        if (met.has(r.code) || firsts.has(r.code)) continue
+        // Staged in file order, a project's first row (the one with its columns) comes before its others.
+        if (!isFirstRow(r)) throw new Error(`The staged rows of project ${r.code} are out of order`)
+        firsts.set(r.code, r)
+      }
       const first = [...firsts.values()]
       await projects(first, heldProjects)
       await ratings(first, heldProjects)

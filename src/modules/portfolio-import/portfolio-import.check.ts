@@ -22,6 +22,15 @@ import {
 const MAX_PROBLEMS = 10_000
 const BATCH = 500
 
+/**
+ * A good row as staged for the commit: a project's first row whole, each later row of the same project only
+ * its line, code and milestone. The commit takes a project's columns from its first row alone, so repeating
+ * them on every milestone's row (ten times over in a typical return) only made the staging slower.
+ */
+export type StagedRow = PortfolioRow | Pick<PortfolioRow, 'line' | 'code' | 'milestone'>
+
+export const isFirstRow = (row: StagedRow): row is PortfolioRow => 'programme' in row
+
 export interface ImportChoice {
   columns: ColumnNames
 }
@@ -63,12 +72,12 @@ export async function checkPass(
   let stored = 0
   let seq = 0
   let extraBad = 0
-  const codes = new Map<string, { line: number; milestones: Map<string, number> }>()
+  const codes = new Map<string, { line: number; code: string; milestones: Map<string, number> }>()
   const problem = (kind: string, line: number, reason: string, raw: string) => {
     if (stored++ < MAX_PROBLEMS) problems.push({ kind, line, reason, raw })
   }
   const validate = async (rows: PortfolioRow[]) => {
-    const fresh: PortfolioRow[] = []
+    const fresh: StagedRow[] = []
     for (const r of rows) {
       const key = r.code.toLowerCase()
       const first = codes.get(key)
@@ -94,11 +103,12 @@ export async function checkPass(
         )
         continue
       }
-      const entry = first ?? { line: r.line, milestones: new Map<string, number>() }
+      const entry = first ?? { line: r.line, code: r.code, milestones: new Map<string, number>() }
       if (mref !== undefined) entry.milestones.set(mref, r.line)
       codes.set(key, entry)
       for (const n of r.notes) problem('note', r.line, `Kept as written, not as a figure or date: ${n}`, '')
-      fresh.push(r)
+      // A later row whose code is written otherwise (another case) stays whole: the commit keys by the code as written.
+      fresh.push(first?.code === r.code ? { line: r.line, code: r.code, milestone: r.milestone } : r)
     }
     for (let i = 0; i < fresh.length; i += BATCH)
       await db

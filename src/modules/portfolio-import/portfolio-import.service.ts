@@ -18,8 +18,14 @@ import { reservation } from '../../imports/leases.ts'
 import { createImportPipeline, type PassPhase } from '../../imports/pipeline.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { createApplier, type ImportGates, type ImportSummary } from './portfolio-import.apply.ts'
-import { checkPass, findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
-import { printable, type PortfolioRow } from './portfolio-import.rows.ts'
+import {
+  checkPass,
+  findingsOf,
+  type ImportChoice,
+  type ImportFindings,
+  type StagedRow,
+} from './portfolio-import.check.ts'
+import { printable } from './portfolio-import.rows.ts'
 
 export { findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
 export type { ImportSummary } from './portfolio-import.apply.ts'
@@ -94,7 +100,7 @@ export function createPortfolioImportService(
         .limit(COMMIT_BATCH)
         .execute()
       if (batch.length === 0) break
-      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as PortfolioRow))
+      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as StagedRow))
       after = batch[batch.length - 1]!.seq
       done += batch.length
       onBatch?.(done)
