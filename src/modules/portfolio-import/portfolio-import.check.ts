@@ -10,7 +10,8 @@ import type { RatingScaleId } from '../../domain/dca.ts'
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
 import { SAMPLE_BYTES, sniffSample } from '../../imports/file-reader.ts'
 import type { Lease } from '../../imports/leases.ts'
-import { checkRows, type ImportPipeline } from '../../imports/pipeline.ts'
+import type { ImportService } from '../../imports/import-service.ts'
+import { checkRows } from '../../imports/pipeline.ts'
 import {
   NotAPortfolioFileError,
   PortfolioRowReader,
@@ -19,7 +20,6 @@ import {
   type PortfolioRow,
 } from './portfolio-import.rows.ts'
 
-const MAX_PROBLEMS = 10_000
 const BATCH = 500
 
 /**
@@ -55,27 +55,25 @@ export function findingsOf(imp: { mapping_json: string }): ImportFindings {
 
 export async function checkPass(
   db: Kysely<DB>,
-  pipeline: ImportPipeline,
+  imports: ImportService<'portfolio_imports'>,
   held: PortfolioImport & { stored_file_id: number },
   lease: Lease,
   scale: RatingScaleId,
 ): Promise<boolean> {
   const organisationId = held.organisation_id
   const importId = held.id
+  const { pipeline } = imports
   const findings = findingsOf(held)
   const reader = new PortfolioRowReader({ names: findings.columns, scale })
-  await db.deleteFrom('portfolio_import_problems').where('import_id', '=', importId).execute()
+  const log = imports.problemLog(organisationId, importId, (text) => printable(text))
+  await log.clear()
   await db.deleteFrom('portfolio_import_rows').where('import_id', '=', importId).execute()
   const head = await pipeline.files.head(organisationId, held.stored_file_id, SAMPLE_BYTES)
   const shape = sniffSample(head)
-  let problems: Array<{ line: number; kind: string; reason: string; raw: string }> = []
-  let stored = 0
   let seq = 0
   let extraBad = 0
   const codes = new Map<string, { line: number; code: string; milestones: Map<string, number> }>()
-  const problem = (kind: string, line: number, reason: string, raw: string) => {
-    if (stored++ < MAX_PROBLEMS) problems.push({ kind, line, reason, raw })
-  }
+  const { problem } = log
   const validate = async (rows: PortfolioRow[]) => {
     const fresh: StagedRow[] = []
     for (const r of rows) {
@@ -124,23 +122,6 @@ export async function checkPass(
         )
         .execute()
   }
-  const flushProblems = async () => {
-    for (let i = 0; i < problems.length; i += BATCH)
-      await db
-        .insertInto('portfolio_import_problems')
-        .values(
-          problems.slice(i, i + BATCH).map((p) => ({
-            organisation_id: organisationId,
-            import_id: importId,
-            kind: p.kind,
-            line_number: p.line,
-            reason: printable(p.reason),
-            raw_text: printable(p.raw),
-          })),
-        )
-        .execute()
-    problems = []
-  }
   const finish = async (status: string, reason: string, counts: Record<string, number>) => {
     await db
       .updateTable('portfolio_imports')
@@ -168,7 +149,7 @@ export async function checkPass(
       finish: () => reader.finish(),
       validate,
       problem,
-      flushProblems,
+      flushProblems: log.flushProblems,
     })
     const good = counts.good - extraBad
     const bad = counts.bad + extraBad
