@@ -195,7 +195,11 @@ export class AuditQueue {
   ) {}
 
   add(event: Omit<AuditInput, 'organisationId' | 'actor'>): void {
-    this.pending.push({ organisationId: this.actor.organisationId, actor: auditActorOf(this.actor), ...event })
+    this.pending.push({
+      organisationId: this.actor.organisationId,
+      actor: auditActorOf(this.actor),
+      ...event,
+    })
   }
 
   async flush(): Promise<void> {
