@@ -84,3 +84,41 @@ export async function replay(
   }
   return median(samples)
 }
+
+/**
+ * The house floor for a request (bench/floor.ts does the same for the project list): a bare Fastify route,
+ * no plugins, that runs the captured SQL straight through the driver and sends the rows as JSON, so timing it
+ * over HTTP the way the real request is timed leaves only what Oversight adds beyond the database and HTTP.
+ * Read-only queries only (each request runs them as they are). Answers the route's address and its close.
+ */
+export async function serveReplay(
+  database: Database,
+  queries: readonly CompiledQuery[],
+  opts: { url?: string } = {},
+): Promise<{ href: string; close: () => Promise<void> }> {
+  const { default: Fastify } = await import('fastify')
+  const handle = database.sqlite
+  const statements = handle
+    ? queries.map((q) => ({ stmt: handle.prepare(q.sql), params: q.parameters as unknown[] }))
+    : []
+  if (!handle && !opts.url) throw new Error('the floor on PostgreSQL needs the database URL')
+  const pool = handle ? null : new pg.Pool({ connectionString: opts.url, max: 2 })
+  const app = Fastify({ logger: false })
+  app.get('/floor', async () => {
+    if (pool) {
+      const out: unknown[][] = []
+      for (const q of queries)
+        out.push((await pool.query(q.sql, q.parameters as unknown[])).rows as unknown[])
+      return { results: out }
+    }
+    return { results: statements.map(({ stmt, params }) => stmt.all(...params)) }
+  })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  return {
+    href: `${address}/floor`,
+    close: async () => {
+      await app.close()
+      await pool?.end()
+    },
+  }
+}

@@ -46,7 +46,7 @@ export const importPortfolio: Command = {
     const stored = await storeImportFile(imports, org.id, file)
     let imp = await imports.begin(actor, stored, { columns: {} })
     ctx.err(`Import ${imp.id}: ${path.basename(file)}`)
-    const problems = await imports.problems(wholeOrganisation(org.id), imp.id, SHOWN_PROBLEMS)
+    const problems = await imports.problems(wholeOrganisation(org.id), imp.id, 0, SHOWN_PROBLEMS)
     if (imp.status === 'failed') {
       ctx.err(imp.failure_reason)
       for (const p of problems) ctx.err(`  line ${p.line_number}: ${p.reason}`)

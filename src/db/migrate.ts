@@ -42,6 +42,7 @@ import * as m0041 from './migrations/0041-tenancy-keys.ts'
 import * as m0042 from './migrations/0042-column-mapping-kinds.ts'
 import * as m0043 from './migrations/0043-sign-in-safeguards.ts'
 import * as m0044 from './migrations/0044-row-security.ts'
+import * as m0045 from './migrations/0045-session-sign-in-recorded.ts'
 import * as m0046 from './migrations/0046-serial-scans.ts'
 
 // Listed explicitly, in order: no directory scanning, so the build output and tsx behave the same.
@@ -88,6 +89,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0042-column-mapping-kinds': m0042,
   '0043-sign-in-safeguards': m0043,
   '0044-row-security': m0044,
+  '0045-session-sign-in-recorded': m0045,
   '0046-serial-scans': m0046,
 }
 

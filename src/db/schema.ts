@@ -82,6 +82,11 @@ export interface SessionTable {
    * Moving the session to another organisation depends on it (modules/sso: switchNeeds).
    */
   signed_in_through: number | null
+  /**
+   * 1 when the session recorded how it signed in (every session this server starts); 0 for one started
+   * before that was recorded, which must sign in again before it moves to another organisation (0045).
+   */
+  sign_in_recorded: Generated<number>
 }
 
 export interface SignInThrottleTable {

@@ -3,12 +3,7 @@
  * the import's table, its upload and file steps, reading an import (a lapsed pass put back first), the list
  * and the problems, the reservation a new or re-checked import is written with, and whether an import may
  * be committed. An import adds only its own rules: what it records on upload, its check and its commit.
- * merge: the portfolio import (src/modules/portfolio-import/, another lane's now) should adopt it as the
- * indicator import did: createImportService({ table: 'portfolio_imports', target: 'the portfolio', … }) in
- * place of its pipeline, get/mustGet/list/problems (problems takes offset then limit: its CLI passes a
- * limit), imports.reserve() for reservation(leaseMs), mustBeReady for the commit's refusals, problemLog in
- * its check; and in its routes and API receiveUpload, waitForPass/passProgress, acceptImportFiles and
- * importBody from src/web/import-pages.ts.
+ * The ledger, indicator and portfolio imports all stand on it.
  */
 import type { Kysely, Selectable } from 'kysely'
 import type { Scope } from '../auth/actor.ts'

@@ -79,6 +79,31 @@ describe(`audit trail (${dialectName()})`, () => {
   })
   after(() => t.close())
 
+  it('writes an event as canonical JSON (keys sorted, undefined left out) and hashes it as it always has', async () => {
+    const org = await organisationWithEvents(db, 0)
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        organisationId: org,
+        actor: { userId: null, label: 'Audit test' },
+        action: 'update',
+        entityType: 'programme',
+        entityId: 7,
+        before: { name: 'Old', b: [1, 'two', null, { z: true, a: undefined }], é: 2, A: -1.5 },
+        after: { name: 'New "quoted"', list: [], empty: {}, gone: undefined },
+        occurredAt: '2025-01-02T03:04:05.000Z',
+      }),
+    )
+    const e = await eventAt(db, org, 1)
+    assert.equal(e.before_json, '{"A":-1.5,"b":[1,"two",null,{"z":true}],"name":"Old","é":2}')
+    assert.equal(e.after_json, '{"empty":{},"list":[],"name":"New \\"quoted\\""}')
+    // The first event of a chain, pinned: a change to how events are written would orphan every chain kept.
+    assert.equal(eventHash(e), e.hash)
+    assert.equal(
+      eventHash({ ...e, organisation_id: 1 }),
+      '103bf4443b882ef01d06a0f01d8f349ee5174b8353b7796d310145c9151e8811',
+    )
+  })
+
   it('an untouched chain verifies, counting every event', async () => {
     const org = await organisationWithEvents(db, 3)
     const before = await verifyAuditChain(db)

@@ -111,5 +111,22 @@ describe(`organisation settings (${dialectName()})`, () => {
     assert.match(now.text, /Role Viewer/)
     const refused = await person.post('/account/organisation', { organisationId: '999999' })
     assert.equal(refused.status, 400)
+
+    // A session from before Oversight recorded how each one signed in (migration 0045 marks them) might have
+    // come through another organisation's provider: it stays where it is until the person signs in again.
+    await t.database.db
+      .updateTable('sessions')
+      .set({ sign_in_recorded: 0 })
+      .where('user_id', '=', shared.id)
+      .execute()
+    const unrecorded = await person.post('/account/organisation', { organisationId: String(t.orgs.a.id) })
+    assert.equal(unrecorded.status, 403)
+    assert.match(unrecorded.text, /sign out and sign in again to work in Alpha District Council/)
+    assert.match((await person.get('/account')).text, /Organisation Beta Borough Council/)
+    const again = await t.signIn(shared)
+    assert.equal(
+      (await again.post('/account/organisation', { organisationId: String(t.orgs.a.id) })).status,
+      303,
+    )
   })
 })

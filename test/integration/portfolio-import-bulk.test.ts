@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { KyselyPlugin } from 'kysely'
+import type { KyselyPlugin, OperationNode } from 'kysely'
 import { generatePortfolio } from '../../bench/portfolio-import.ts'
 import type { Actor } from '../../src/auth/actor.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
@@ -26,6 +26,8 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
   let actor: Actor
   let statements = 0
   let firstStatements = 0
+  /** The tables written (inserted into, updated, deleted from) since the last reset. */
+  let written = new Set<string>()
   const dir = mkdtempSync(path.join(tmpdir(), 'oversight-portfolio-bulk-'))
   const file = path.join(dir, 'portfolio.csv')
   const PROJECTS = 300
@@ -41,12 +43,22 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
   }
   const importFile = async () => {
     const stored = await imports.storeFile(actor.organisationId, file, 'portfolio.csv')
+    written = new Set()
     const checked = await imports.begin(actor, { ...stored, fileName: 'portfolio.csv' }, { columns: {} })
     assert.equal(checked.status, 'validated', checked.failure_reason)
+    const checkWrote = [...written].filter((table) => !table.startsWith('portfolio_import'))
+    const staged = await t.database.db
+      .selectFrom('portfolio_import_rows')
+      .select('row_json')
+      .where('import_id', '=', checked.id)
+      .execute()
+    const stagedProjects = staged.filter((r) => 'programme' in (JSON.parse(r.row_json) as object)).length
     statements = 0
     const done = await imports.commit(actor, checked.id, false)
     assert.equal(done.status, 'committed')
-    return { statements, summary: summaryOf(done)! }
+    // What the check's preview said is what the commit did.
+    assert.deepEqual(summaryOf(checked), summaryOf(done))
+    return { statements, checkWrote, staged: staged.length, stagedProjects, summary: summaryOf(done)! }
   }
 
   before(async () => {
@@ -55,6 +67,15 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
     const counter: KyselyPlugin = {
       transformQuery: (args) => {
         statements++
+        const node = args.node as OperationNode & {
+          into?: { table: { identifier: { name: string } } }
+          table?: { table: { identifier: { name: string } } }
+          from?: { froms: Array<{ table?: { identifier: { name: string } } }> }
+        }
+        if (node.kind === 'InsertQueryNode') written.add(node.into!.table.identifier.name)
+        if (node.kind === 'UpdateQueryNode') written.add(node.table!.table.identifier.name)
+        if (node.kind === 'DeleteQueryNode')
+          for (const f of node.from!.froms) if (f.table) written.add(f.table.identifier.name)
         return args.node
       },
       transformResult: (args) => Promise.resolve(args.result),
@@ -96,6 +117,16 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
     assert.equal(await count('audit_events', 'project'), PROJECTS)
     assert.equal(await count('audit_events', 'milestone'), MILESTONES)
     assert.equal(await count('audit_events', 'status_report'), first.summary.ratings.created)
+    // The check previews the commit by counting what it would write, not by writing it and rolling it back
+    // (the whole import written twice); it writes only the import's own records (staged rows, problems), and
+    // the gates area its default lifecycle on a first look (rolled back with the preview).
+    assert.deepEqual(
+      first.checkWrote.filter((table) => table !== 'lifecycle_gates'),
+      [],
+    )
+    // Every good row is staged, but a project's columns only once: its later rows stage only their milestone.
+    assert.equal(first.staged, MILESTONES)
+    assert.equal(first.stagedProjects, PROJECTS)
     // Record by record this took several statements per milestone; in bulk, a few per batch (the gates area
     // still records each gate passed before Oversight on its own path).
     assert.ok(
@@ -111,7 +142,14 @@ describe(`importing a large portfolio (${dialectName()})`, () => {
     const passes = await db
       .selectFrom('project_gates as pg')
       .innerJoin('decisions as d', 'd.id', 'pg.decision_id')
-      .select(['pg.id', 'pg.project_id', 'pg.decision_id', 'pg.status', 'd.kind', 'd.status as decisionStatus'])
+      .select([
+        'pg.id',
+        'pg.project_id',
+        'pg.decision_id',
+        'pg.status',
+        'd.kind',
+        'd.status as decisionStatus',
+      ])
       .where('pg.organisation_id', '=', org)
       .execute()
     assert.ok(passes.length > 0)

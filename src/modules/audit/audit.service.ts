@@ -23,17 +23,29 @@ export interface AuditInput {
   occurredAt?: string
 }
 
+/**
+ * JSON with sorted keys (undefined left out), so the same event always hashes the same whichever dialect
+ * returned the columns. Written as plain loops: a bulk import canonicalises one row per record it creates,
+ * and the arrays and closures of entries/filter/sort/map were a tenth of its time (issue 13). The default
+ * sort orders by UTF-16 code units, as the `<` comparison did.
+ */
 function canonical(value: unknown): string {
-  // Sorted keys so the same event always hashes the same, whichever dialect returned the columns.
   if (value === null || value === undefined) return 'null'
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  if (typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonical(value[i])
+    return `${out}]`
   }
-  return JSON.stringify(value)
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record).sort()
+  let out = ''
+  for (const k of keys) {
+    const v = record[k]
+    if (v === undefined) continue
+    out += (out === '' ? '{' : ',') + JSON.stringify(k) + ':' + canonical(v)
+  }
+  return out === '' ? '{}' : `${out}}`
 }
 
 export function eventHash(e: Omit<AuditEvent, 'id' | 'hash'>): string {

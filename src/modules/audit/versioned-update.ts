@@ -186,23 +186,20 @@ export function auditBy(
  * The audit events of a bulk write (an import), held until `flush` appends them to the chain together with
  * recordAuditMany: the same events, in the same order, as one auditBy call each. Flush before the
  * transaction ends; the head is read at each flush, so other audited writes may come in between.
- * A preview whose transaction is always rolled back (`rolledBack`) keeps none: they could never commit.
  */
 export class AuditQueue {
   private pending: AuditInput[] = []
   constructor(
     private readonly trx: Transaction<DB>,
     private readonly actor: Actor,
-    private readonly rolledBack = false,
   ) {}
 
   add(event: Omit<AuditInput, 'organisationId' | 'actor'>): void {
-    if (!this.rolledBack)
-      this.pending.push({
-        organisationId: this.actor.organisationId,
-        actor: auditActorOf(this.actor),
-        ...event,
-      })
+    this.pending.push({
+      organisationId: this.actor.organisationId,
+      actor: auditActorOf(this.actor),
+      ...event,
+    })
   }
 
   async flush(): Promise<void> {

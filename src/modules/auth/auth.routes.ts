@@ -229,6 +229,8 @@ function switchRefusedMessage(refused: SwitchRefused): string {
   const { organisationName: org, provider } = refused
   if (refused.needs === 'own-provider' && provider)
     return `${org} signs in only through ${provider.name}: sign in through ${provider.name} to work in ${org}`
+  if (refused.needs === 'unrecorded')
+    return `Your session began before Oversight recorded how you signed in: sign out and sign in again to work in ${org}`
   return provider
     ? `You signed in through another organisation’s account: sign in through ${provider.name} to work in ${org}, or sign out and sign in with your password`
     : `You signed in through another organisation’s account: sign out and sign in with your password to work in ${org}`

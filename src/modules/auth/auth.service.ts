@@ -56,7 +56,7 @@ export interface SessionOrigin {
 
 /** Why a session may not move into an organisation yet, and what would let it (modules/sso decides). */
 export interface SwitchRefused {
-  needs: 'own-provider' | 'sign-in-again'
+  needs: 'own-provider' | 'sign-in-again' | 'unrecorded'
   organisationName: string
   provider: { slug: string; name: string } | null
 }
@@ -67,7 +67,7 @@ export interface AuthOptions {
   /** Whether a session signed in as it was may move into the organisation (modules/sso: a session keeps to its sign-in). */
   switchRefusal?: (
     userId: number,
-    signedInThrough: number | null,
+    session: { signedInThrough: number | null; recorded: boolean },
     organisationId: number,
   ) => Promise<SwitchRefused | null>
 }
@@ -135,6 +135,7 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
         device: describeDevice(origin.userAgent),
         address: origin.address ?? null,
         signed_in_through: origin.signedInThrough ?? null,
+        sign_in_recorded: 1,
       })
       .execute()
     return { token, id }
@@ -326,12 +327,16 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
       const member = await actorFor(actor.userId, organisationId, 'session', actor.sessionId)
       const session = await db
         .selectFrom('sessions')
-        .select('signed_in_through')
+        .select(['signed_in_through', 'sign_in_recorded'])
         .where('id', '=', actor.sessionId)
         .executeTakeFirst()
       if (!member || !session) return { ok: false }
       const refused = options.switchRefusal
-        ? await options.switchRefusal(actor.userId, session.signed_in_through, organisationId)
+        ? await options.switchRefusal(
+            actor.userId,
+            { signedInThrough: session.signed_in_through, recorded: session.sign_in_recorded === 1 },
+            organisationId,
+          )
         : null
       if (refused) return { ok: false, refused }
       await db

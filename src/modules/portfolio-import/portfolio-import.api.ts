@@ -1,10 +1,10 @@
-import type { Readable } from 'node:stream'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { scopeOf, type Actor } from '../../auth/actor.ts'
 import type { PortfolioImport } from '../../db/schema.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { notFound } from '../../errors.ts'
 import { ListOf, Nullable, Paging, STANDARD_ERRORS, Timestamp, WRITE_ERRORS } from '../../web/api-schemas.ts'
+import { acceptImportFiles, IMPORT_FILE_TYPES, importBody } from '../../web/import-pages.ts'
 import { apiList } from '../../web/pagination.ts'
 import { RECORD_TYPES } from './portfolio-import.apply.ts'
 import { PORTFOLIO_FIELDS, type ColumnNames } from './portfolio-import.rows.ts'
@@ -13,13 +13,6 @@ import { findingsOf, summaryOf, type PortfolioImportService } from './portfolio-
 // Importing the existing portfolio through the API (issue 13): send the file as the body; the answer is the
 // check (rows read, good, bad with line and reason) and the preview of what the commit would do per type.
 // Nothing is written until POST …/commit, and with bad rows only when `goodOnly` says to import the good ones.
-
-export const PORTFOLIO_FILE_TYPES = [
-  'text/csv',
-  'text/plain',
-  'application/octet-stream',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-]
 
 const columnQuery = Object.fromEntries(
   PORTFOLIO_FIELDS.map((f) => [
@@ -92,9 +85,6 @@ export async function importJson(
   }
 }
 
-const isReadable = (body: unknown): body is Readable =>
-  typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-
 export function columnsOf(q: Record<string, string | undefined>): ColumnNames {
   const columns: ColumnNames = {}
   for (const f of PORTFOLIO_FIELDS) {
@@ -108,7 +98,7 @@ export async function portfolioImportApi(app: FastifyInstance) {
   const service = app.services.portfolioImports
   const tags = ['Portfolio import']
   // Only this plugin's routes take a file as the body.
-  app.addContentTypeParser(PORTFOLIO_FILE_TYPES, (_request, payload, done) => done(null, payload))
+  acceptImportFiles(app)
 
   async function one(actor: Actor, id: number) {
     const imp = await service.get(scopeOf(actor), id)
@@ -126,20 +116,17 @@ export async function portfolioImportApi(app: FastifyInstance) {
           'Upload a portfolio file (CSV or XLSX: programmes, projects, milestones, ratings) and check it',
         description:
           'Send the file as the body (Content-Type text/csv, or application/octet-stream for XLSX). Columns are recognised by their headings (GMPP annual data among them) or named in the query. Nothing is written: import the checked rows with POST /api/v1/portfolio-imports/{importId}/commit.',
-        consumes: PORTFOLIO_FILE_TYPES,
+        consumes: IMPORT_FILE_TYPES,
         querystring: UploadQuery,
         response: { 201: ImportSchema, ...STANDARD_ERRORS, 413: STANDARD_ERRORS[400] },
       },
     },
     async (request, reply) => {
       const actor = request.actor!
-      if (!isReadable(request.body))
-        throw new HttpError(400, 'Send the file as the request body with Content-Type text/csv', {
-          file: 'Send the file as the body',
-        })
+      const body = importBody(request, 'Send the file as the request body with Content-Type text/csv')
       const q = request.query as Record<string, string | undefined>
       const fileName = q.fileName ?? 'portfolio.csv'
-      const stored = await service.storeUpload(actor.organisationId, fileName, request.body)
+      const stored = await service.storeUpload(actor.organisationId, fileName, body)
       let imp: PortfolioImport
       try {
         imp = await service.begin(actor, { ...stored, fileName }, { columns: columnsOf(q) })

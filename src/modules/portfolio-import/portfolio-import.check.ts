@@ -10,7 +10,8 @@ import type { RatingScaleId } from '../../domain/dca.ts'
 import { FileRefusedError } from '../../imports/bounded-parser.ts'
 import { SAMPLE_BYTES, sniffSample } from '../../imports/file-reader.ts'
 import type { Lease } from '../../imports/leases.ts'
-import { checkRows, type ImportPipeline } from '../../imports/pipeline.ts'
+import type { ImportService } from '../../imports/import-service.ts'
+import { checkRows } from '../../imports/pipeline.ts'
 import {
   NotAPortfolioFileError,
   PortfolioRowReader,
@@ -19,8 +20,16 @@ import {
   type PortfolioRow,
 } from './portfolio-import.rows.ts'
 
-const MAX_PROBLEMS = 10_000
 const BATCH = 500
+
+/**
+ * A good row as staged for the commit: a project's first row whole, each later row of the same project only
+ * its line, code and milestone. The commit takes a project's columns from its first row alone, so repeating
+ * them on every milestone's row (ten times over in a typical return) only made the staging slower.
+ */
+export type StagedRow = PortfolioRow | Pick<PortfolioRow, 'line' | 'code' | 'milestone'>
+
+export const isFirstRow = (row: StagedRow): row is PortfolioRow => 'programme' in row
 
 export interface ImportChoice {
   columns: ColumnNames
@@ -46,29 +55,27 @@ export function findingsOf(imp: { mapping_json: string }): ImportFindings {
 
 export async function checkPass(
   db: Kysely<DB>,
-  pipeline: ImportPipeline,
+  imports: ImportService<'portfolio_imports'>,
   held: PortfolioImport & { stored_file_id: number },
   lease: Lease,
   scale: RatingScaleId,
 ): Promise<boolean> {
   const organisationId = held.organisation_id
   const importId = held.id
+  const { pipeline } = imports
   const findings = findingsOf(held)
   const reader = new PortfolioRowReader({ names: findings.columns, scale })
-  await db.deleteFrom('portfolio_import_problems').where('import_id', '=', importId).execute()
+  const log = imports.problemLog(organisationId, importId, (text) => printable(text))
+  await log.clear()
   await db.deleteFrom('portfolio_import_rows').where('import_id', '=', importId).execute()
   const head = await pipeline.files.head(organisationId, held.stored_file_id, SAMPLE_BYTES)
   const shape = sniffSample(head)
-  let problems: Array<{ line: number; kind: string; reason: string; raw: string }> = []
-  let stored = 0
   let seq = 0
   let extraBad = 0
-  const codes = new Map<string, { line: number; milestones: Map<string, number> }>()
-  const problem = (kind: string, line: number, reason: string, raw: string) => {
-    if (stored++ < MAX_PROBLEMS) problems.push({ kind, line, reason, raw })
-  }
+  const codes = new Map<string, { line: number; code: string; milestones: Map<string, number> }>()
+  const { problem } = log
   const validate = async (rows: PortfolioRow[]) => {
-    const fresh: PortfolioRow[] = []
+    const fresh: StagedRow[] = []
     for (const r of rows) {
       const key = r.code.toLowerCase()
       const first = codes.get(key)
@@ -94,11 +101,12 @@ export async function checkPass(
         )
         continue
       }
-      const entry = first ?? { line: r.line, milestones: new Map<string, number>() }
+      const entry = first ?? { line: r.line, code: r.code, milestones: new Map<string, number>() }
       if (mref !== undefined) entry.milestones.set(mref, r.line)
       codes.set(key, entry)
       for (const n of r.notes) problem('note', r.line, `Kept as written, not as a figure or date: ${n}`, '')
-      fresh.push(r)
+      // A later row whose code is written otherwise (another case) stays whole: the commit keys by the code as written.
+      fresh.push(first?.code === r.code ? { line: r.line, code: r.code, milestone: r.milestone } : r)
     }
     for (let i = 0; i < fresh.length; i += BATCH)
       await db
@@ -113,23 +121,6 @@ export async function checkPass(
           })),
         )
         .execute()
-  }
-  const flushProblems = async () => {
-    for (let i = 0; i < problems.length; i += BATCH)
-      await db
-        .insertInto('portfolio_import_problems')
-        .values(
-          problems.slice(i, i + BATCH).map((p) => ({
-            organisation_id: organisationId,
-            import_id: importId,
-            kind: p.kind,
-            line_number: p.line,
-            reason: printable(p.reason),
-            raw_text: printable(p.raw),
-          })),
-        )
-        .execute()
-    problems = []
   }
   const finish = async (status: string, reason: string, counts: Record<string, number>) => {
     await db
@@ -158,7 +149,7 @@ export async function checkPass(
       finish: () => reader.finish(),
       validate,
       problem,
-      flushProblems,
+      flushProblems: log.flushProblems,
     })
     const good = counts.good - extraBad
     const bad = counts.bad + extraBad

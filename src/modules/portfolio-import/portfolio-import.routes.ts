@@ -3,11 +3,9 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { scopeOf } from '../../auth/actor.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import type { StoredFileInfo } from '../../imports/file-store.ts'
-import { FileTooLargeError } from '../../imports/pipeline.ts'
 import { handleForm } from '../../web/form-pages.ts'
 import { errorList, field, FormBody } from '../../web/forms.ts'
-import { multipartCsrfOk } from '../../web/multipart-csrf.ts'
+import { receiveUpload } from '../../web/import-pages.ts'
 import { RECORD_TYPES } from './portfolio-import.apply.ts'
 import { PORTFOLIO_FIELDS, type ColumnNames, type PortfolioField } from './portfolio-import.rows.ts'
 import { findingsOf, summaryOf } from './portfolio-import.service.ts'
@@ -104,45 +102,15 @@ export async function portfolioImportRoutes(app: FastifyInstance) {
     { config: { policy: 'portfolio.import', csrfInMultipart: true } },
     async (request, reply) => {
       const actor = request.actor!
-      if (!request.isMultipart()) return renderUpload(reply, { file: 'Select a file to import' }, 400)
-      let stored: StoredFileInfo | null = null
-      let fileName = ''
-      const discard = (file: StoredFileInfo) => service.discardUpload(actor.organisationId, file)
-      try {
-        const parts = request.parts()
-        const first = await parts.next()
-        if (!multipartCsrfOk(app, request, reply, first.done ? undefined : first.value)) return reply
-        for await (const part of parts) {
-          if (part.type !== 'file') continue
-          if (stored) {
-            part.file.resume()
-            continue
-          }
-          fileName = part.filename
-          stored = await service.storeUpload(actor.organisationId, fileName, part.file)
-        }
-      } catch (err) {
-        if (stored) await discard(stored)
-        const code = (err as { code?: string }).code
-        if (err instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE')
-          return renderUpload(reply, { file: new FileTooLargeError(service.uploadLimitMb).message }, 413)
-        if (code?.startsWith('FST_'))
-          return renderUpload(reply, { file: 'The upload did not arrive whole: try again' }, 400)
-        throw err
-      }
-      if (!stored || stored.size === 0 || fileName === '') {
-        if (stored) await discard(stored)
-        return renderUpload(
-          reply,
-          { file: stored ? 'The selected file is empty' : 'Select a file to import' },
-          400,
-        )
-      }
+      const upload = await receiveUpload(app, request, reply, service)
+      if (upload.kind === 'sent') return reply
+      if (upload.kind === 'refused') return renderUpload(reply, upload.errors, upload.status)
+      const { stored, fileName } = upload
       try {
         const imp = await service.begin(actor, { ...stored, fileName }, { columns: {} })
         return reply.redirect(`${BASE}/${imp.id}`, 303)
       } catch (err) {
-        await discard(stored)
+        await service.discardUpload(actor.organisationId, stored)
         if (err instanceof HttpError && err.fields) return renderUpload(reply, err.fields, 400)
         throw err
       }

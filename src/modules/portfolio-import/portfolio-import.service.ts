@@ -1,25 +1,31 @@
 /**
  * Bringing the existing portfolio in (issue 13) on the one import pipeline (src/imports/pipeline.ts): upload
  * into the file store; a check that reads the file once, reports each bad row with its line and stages the
- * good ones, then previews what the commit would do (created, updated, unchanged per type) by running the
- * commit's writer in a transaction that is rolled back; and a commit that writes the staged rows in ONE
+ * good ones, then previews what the commit would do (created, updated, unchanged per type) with the commit's
+ * own applier counting instead of writing; and a commit that writes the staged rows in ONE
  * transaction. A file with bad rows imports nothing unless the person importing chooses the good rows.
  */
 import type { Kysely, Transaction } from 'kysely'
 import { auditActorOf, type Actor, type Scope } from '../../auth/actor.ts'
 import type { DB, PortfolioImport } from '../../db/schema.ts'
-import { HttpError, notFound } from '../../errors.ts'
+import { HttpError } from '../../errors.ts'
 import {
   headingsSignature,
   mappingForHeadings,
   saveMappingForHeadings,
 } from '../../imports/column-mappings.ts'
-import { reservation } from '../../imports/leases.ts'
-import { createImportPipeline, type PassPhase } from '../../imports/pipeline.ts'
+import { createImportService } from '../../imports/import-service.ts'
+import type { PassPhase } from '../../imports/pipeline.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { createApplier, type ImportGates, type ImportSummary } from './portfolio-import.apply.ts'
-import { checkPass, findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
-import { printable, type PortfolioRow } from './portfolio-import.rows.ts'
+import {
+  checkPass,
+  findingsOf,
+  type ImportChoice,
+  type ImportFindings,
+  type StagedRow,
+} from './portfolio-import.check.ts'
+import { printable } from './portfolio-import.rows.ts'
 
 export { findingsOf, type ImportChoice, type ImportFindings } from './portfolio-import.check.ts'
 export type { ImportSummary } from './portfolio-import.apply.ts'
@@ -46,32 +52,17 @@ export function createPortfolioImportService(
     onProgress?: (importId: number, phase: PassPhase, percent: number) => void
   },
 ) {
-  const leaseMs = (opts.leaseSeconds ?? 30) * 1000
-  const pipeline = createImportPipeline(db, {
+  const imports = createImportService(db, {
     table: 'portfolio_imports',
     target: 'the portfolio',
     uploadLimitMb: opts.uploadLimitMb,
-    leaseMs,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    leaseSeconds: opts.leaseSeconds,
+    onProgress: opts.onProgress,
     discardStaged: async (trx, ids) => {
       await trx.deleteFrom('portfolio_import_rows').where('import_id', 'in', ids).execute()
     },
   })
-
-  async function get(organisationId: number, id: number) {
-    await pipeline.sweepExpired(organisationId, id)
-    return db
-      .selectFrom('portfolio_imports')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-  }
-  async function mustGet(organisationId: number, id: number) {
-    const imp = await get(organisationId, id)
-    if (!imp) throw notFound('Import')
-    return imp
-  }
+  const { pipeline, load: mustGet } = imports
 
   /** Every staged row, in file order, through the applier a batch at a time, so memory stays flat. */
   async function applyStaged(
@@ -94,7 +85,7 @@ export function createPortfolioImportService(
         .limit(COMMIT_BATCH)
         .execute()
       if (batch.length === 0) break
-      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as PortfolioRow))
+      await applier.apply(batch.map((r) => JSON.parse(r.row_json) as StagedRow))
       after = batch[batch.length - 1]!.seq
       done += batch.length
       onBatch?.(done)
@@ -134,12 +125,14 @@ export function createPortfolioImportService(
     const imp = await mustGet(actor.organisationId, importId)
     if (imp.status !== 'validating') throw new HttpError(409, 'This import is not waiting to be checked')
     await pipeline.runPass(imp, 'validating', async (held, lease) => {
-      let good = await checkPass(db, pipeline, held, lease, actor.ratingScale)
+      let good = await checkPass(db, imports, held, lease, actor.ratingScale)
       // Columns named for a file with these headings before: read again with them (saved mappings).
       const saved = await savedColumnsFor(held)
-      if (saved) good = await checkPass(db, pipeline, saved, lease, actor.ratingScale)
+      if (saved) good = await checkPass(db, imports, saved, lease, actor.ratingScale)
       if (!good) return
-      // The preview: the commit's own writer, rolled back, so what it says is what the commit will do.
+      // The preview: the commit's own applier deciding each record against what is held, counting instead of
+      // writing, so what it says is what the commit will do. Rolled back all the same: the gates area may set
+      // up the organisation's lifecycle on its first look.
       let summary: ImportSummary | null = null
       try {
         await db.transaction().execute(async (trx) => {
@@ -159,11 +152,11 @@ export function createPortfolioImportService(
   }
 
   return {
-    uploadLimitMb: pipeline.uploadLimitMb,
-    uploadLimitBytes: pipeline.uploadLimitBytes,
-    storeUpload: pipeline.storeUpload,
-    storeFile: pipeline.storeFile,
-    discardUpload: pipeline.discardUpload,
+    uploadLimitMb: imports.uploadLimitMb,
+    uploadLimitBytes: imports.uploadLimitBytes,
+    storeUpload: imports.storeUpload,
+    storeFile: imports.storeFile,
+    discardUpload: imports.discardUpload,
     check,
 
     /** Records a new import of a stored file with the column mapping chosen for it, and checks it. */
@@ -187,7 +180,7 @@ export function createPortfolioImportService(
           created_by_name: actor.name,
           started_at: at,
           updated_at: at,
-          ...reservation(leaseMs),
+          ...imports.reserve(),
         })
         .returningAll()
         .executeTakeFirstOrThrow()
@@ -206,7 +199,7 @@ export function createPortfolioImportService(
           failure_reason: '',
           summary_json: '{}',
           mapping_json: JSON.stringify(choice),
-          ...reservation(leaseMs),
+          ...imports.reserve(),
         })
         .where('id', '=', importId)
         .execute()
@@ -217,13 +210,10 @@ export function createPortfolioImportService(
     async commit(actor: Actor, importId: number, goodOnly: boolean) {
       const imp = await mustGet(actor.organisationId, importId)
       if (imp.status === 'committed') return imp
-      if (imp.status !== 'validated')
-        throw new HttpError(
-          409,
-          imp.status === 'failed'
-            ? 'This import failed its check, so there is nothing to import'
-            : 'This import has not finished its check',
-        )
+      imports.mustBeReady(imp, {
+        failed: 'This import failed its check, so there is nothing to import',
+        notChecked: 'This import has not finished its check',
+      })
       if (imp.rows_bad > 0 && !goodOnly)
         throw new HttpError(
           409,
@@ -267,29 +257,9 @@ export function createPortfolioImportService(
       return mustGet(actor.organisationId, importId)
     },
 
-    get: (scope: Scope, id: number) => get(scope.organisationId, id),
-    async list(scope: Scope, offset = 0, limit = 100) {
-      await pipeline.sweepExpired(scope.organisationId)
-      return db
-        .selectFrom('portfolio_imports')
-        .selectAll()
-        .where('organisation_id', '=', scope.organisationId)
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
-        .offset(offset)
-        .limit(limit)
-        .execute()
-    },
-    problems: (scope: Scope, importId: number, limit = 500) =>
-      db
-        .selectFrom('portfolio_import_problems')
-        .select(['kind', 'line_number', 'reason', 'raw_text'])
-        .where('organisation_id', '=', scope.organisationId)
-        .where('import_id', '=', importId)
-        .orderBy('line_number')
-        .orderBy('id')
-        .limit(limit)
-        .execute(),
+    get: (scope: Scope, id: number) => imports.find(scope.organisationId, id),
+    list: imports.list,
+    problems: imports.problems,
   }
 }
 

@@ -8,7 +8,14 @@ import { ValidationError } from '../../errors.ts'
 import { auditBy, updateVersioned } from '../audit/versioned-update.ts'
 import type { SsoFromEnv } from './sso-env.ts'
 import type { SsoRepository } from './sso.repository.ts'
-import { issuerProblem, parseDomains, parseGroupRoles, switchNeeds, type SsoSettings } from './sso.rules.ts'
+import {
+  issuerProblem,
+  parseDomains,
+  parseGroupRoles,
+  switchNeeds,
+  type SessionSignIn,
+  type SsoSettings,
+} from './sso.rules.ts'
 
 /** The sign-in an organisation has now: from the environment (which wins) or its settings page. */
 export interface EffectiveSso {
@@ -161,7 +168,7 @@ export function createSsoSettingsService(
     /** Whether a session signed in as it was may move into the organisation; what it needs if not. */
     async switchRefusal(
       userId: number,
-      signedInThrough: number | null,
+      session: SessionSignIn,
       organisationId: number,
     ): Promise<SwitchRefused | null> {
       const eff = await effective(organisationId)
@@ -170,7 +177,7 @@ export function createSsoSettingsService(
         !hasProvider ||
         eff.settings.localPasswordsAllowed ||
         (await repo.isBreakGlass(organisationId, userId))
-      const needs = switchNeeds({ signedInThrough }, { organisationId, hasProvider, takesPassword })
+      const needs = switchNeeds(session, { organisationId, hasProvider, takesPassword })
       if (needs === null) return null
       const org = await repo.organisationById(organisationId)
       return {

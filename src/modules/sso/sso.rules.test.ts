@@ -78,11 +78,24 @@ test('a session moves only where the way it signed in counts', () => {
   const a = { organisationId: 1, hasProvider: true, takesPassword: true }
   const ssoOnly = { organisationId: 2, hasProvider: true, takesPassword: false }
   const passwordsOnly = { organisationId: 3, hasProvider: false, takesPassword: true }
-  assert.equal(switchNeeds({ signedInThrough: 2 }, ssoOnly), null)
-  assert.equal(switchNeeds({ signedInThrough: null }, ssoOnly), 'own-provider')
-  assert.equal(switchNeeds({ signedInThrough: 1 }, ssoOnly), 'own-provider')
-  assert.equal(switchNeeds({ signedInThrough: null }, a), null)
-  assert.equal(switchNeeds({ signedInThrough: null }, passwordsOnly), null)
-  assert.equal(switchNeeds({ signedInThrough: 2 }, a), 'sign-in-again')
-  assert.equal(switchNeeds({ signedInThrough: 2 }, passwordsOnly), 'sign-in-again')
+  const through = (signedInThrough: number | null) => ({ signedInThrough, recorded: true })
+  assert.equal(switchNeeds(through(2), ssoOnly), null)
+  assert.equal(switchNeeds(through(null), ssoOnly), 'own-provider')
+  assert.equal(switchNeeds(through(1), ssoOnly), 'own-provider')
+  assert.equal(switchNeeds(through(null), a), null)
+  assert.equal(switchNeeds(through(null), passwordsOnly), null)
+  assert.equal(switchNeeds(through(2), a), 'sign-in-again')
+  assert.equal(switchNeeds(through(2), passwordsOnly), 'sign-in-again')
+})
+
+test('a session that did not record how it signed in moves nowhere until the person signs in again', () => {
+  // Sessions from before migration 0043 say null, as a password session does, though some came through a
+  // provider: taken for a password, one signed in through another organisation's provider could move.
+  const unrecorded = { signedInThrough: null, recorded: false }
+  const a = { organisationId: 1, hasProvider: true, takesPassword: true }
+  const ssoOnly = { organisationId: 2, hasProvider: true, takesPassword: false }
+  const passwordsOnly = { organisationId: 3, hasProvider: false, takesPassword: true }
+  assert.equal(switchNeeds(unrecorded, a), 'unrecorded')
+  assert.equal(switchNeeds(unrecorded, passwordsOnly), 'unrecorded')
+  assert.equal(switchNeeds(unrecorded, ssoOnly), 'own-provider')
 })

@@ -131,13 +131,21 @@ export function roleFromGroups(claims: IdentityClaims, settings: SsoSettings): R
  * What a session must still show before it moves into another organisation (issue 13): a session is bound to
  * how it signed in. Its own provider's sign-in always counts. An organisation that signs in only through its
  * provider (and where the person is not its break-glass account) needs that provider; one that takes
- * passwords takes a password session, but not another organisation's provider, which it never trusted.
- * null: the move is allowed.
+ * passwords takes a password session, but not another organisation's provider, which it never trusted. A
+ * session that did not record how it signed in (from before migration 0043) may have been either, so it
+ * moves nowhere until the person signs in again. null: the move is allowed.
  */
-export type SwitchNeeds = 'own-provider' | 'sign-in-again' | null
+export type SwitchNeeds = 'own-provider' | 'sign-in-again' | 'unrecorded' | null
+
+/** How a session signed in, as far as it recorded it (sessions from before migration 0043 did not). */
+export interface SessionSignIn {
+  signedInThrough: number | null
+  /** False for a session from before it was recorded: its null may have been a provider's sign-in. */
+  recorded: boolean
+}
 
 export function switchNeeds(
-  session: { signedInThrough: number | null },
+  session: SessionSignIn,
   target: {
     organisationId: number
     /** Its identity provider is on. */
@@ -148,6 +156,7 @@ export function switchNeeds(
 ): SwitchNeeds {
   if (session.signedInThrough === target.organisationId) return null
   if (target.hasProvider && !target.takesPassword) return 'own-provider'
+  if (!session.recorded) return 'unrecorded'
   if (session.signedInThrough === null && target.takesPassword) return null
   return 'sign-in-again'
 }
