@@ -26,6 +26,8 @@ export const CROSS_ORGANISATION_REASONS = {
   'mail delivery': "one run delivers the whole outbox, whichever organisation's request started it",
   'public site':
     'the public pages and subscriptions find an organisation (and a subscriber) by slug or token',
+  'calendar feed':
+    "a calendar app fetches a person's feed by its secret address, which names the organisation it is for",
   'operations metrics': '/metrics and readiness count the outbox and jobs across the whole service',
 } as const
 export type CrossOrganisationReason = keyof typeof CROSS_ORGANISATION_REASONS
