@@ -210,6 +210,40 @@ describe('PostgreSQL row-level security (the app role)', { skip }, () => {
     assert.equal(signedOut.status, 303)
   })
 
+  it('switches a person to another organisation they belong to, and refuses one they do not', async () => {
+    // The switch reads the person's memberships in every organisation (the named exception 'own account'),
+    // then the session works in the one chosen, whose rows alone row security lets through.
+    const { a, b } = t.orgs
+    const person = a.users.viewer
+    await t.database.db
+      .insertInto('memberships')
+      .values({
+        organisation_id: b.id,
+        user_id: person.id,
+        role: 'viewer',
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+    const agent = await signIn(person)
+    assert.equal((await agent.post('/account/organisation', { organisationId: String(a.id) })).status, 303)
+    assert.match((await agent.get('/projects')).text, /Website of a/)
+    const switched = await agent.post('/account/organisation', { organisationId: String(b.id) })
+    assert.equal(switched.status, 303, switched.text)
+    const inB = await agent.get('/projects')
+    assert.match(inB.text, /Website of b/)
+    assert.doesNotMatch(inB.text, /Website of a/)
+    assert.match((await agent.get('/account')).text, /Beta Borough Council/)
+
+    // Someone who belongs to alpha only is refused beta, and goes on working in alpha.
+    const other = await signIn(a.users.programme_manager)
+    const refused = await other.post('/account/organisation', { organisationId: String(b.id) })
+    assert.equal(refused.status, 400, refused.text)
+    assert.match(refused.text, /Select one of your organisations/)
+    const still = await other.get('/projects')
+    assert.match(still.text, /Website of a/)
+    assert.doesNotMatch(still.text, /Website of b/)
+  })
+
   it('holds every organisation-owned table, and no global one, to the policies', async () => {
     const rows = await sql<{ table_name: string; rls: boolean; policies: number }>`
       select c.relname as table_name, c.relrowsecurity as rls,
