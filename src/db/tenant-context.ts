@@ -20,6 +20,8 @@ export interface TenantScope {
 export const CROSS_ORGANISATION_REASONS = {
   'session lookup': "a request's session or API token is found before its organisation is known",
   'sign-in': "sign-in finds a person's memberships, in whichever organisations, and starts their session",
+  invitation:
+    "an invitation's link names the organisation it is to, which the person accepting may not yet work in (or belong to)",
   'own account':
     "a person's account pages list their organisations and sessions, and end sessions, in every one",
   'scheduler sweep': 'a scheduled job runs once for every organisation',
