@@ -8,7 +8,7 @@ import { crossOrganisation, withOrganisation } from '../../src/db/tenant-context
  */
 
 /** An organisation (TestOrg), a person in one (TestUser, Actor) or its id. */
-export type Tenant = number | { organisationId: number } | { id: number; slug: string }
+export type Tenant = number | { organisationId: number } | { id: number }
 
 function organisationOf(tenant: Tenant): number {
   if (typeof tenant === 'number') return tenant
