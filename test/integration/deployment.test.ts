@@ -31,7 +31,7 @@ const skip = !/^postgres(ql)?:\/\//.test(admin)
       ? NO_APP_ROLE
       : false
 // As docs/deployment.md says a real deployment does, the instances serve as a role that owns no tables.
-const APP_ROLE_URL = appRoleUrl('postgres')
+const APP_ROLE_URL = skip ? '' : appRoleUrl('postgres')
 
 // The browser connects from 127.0.0.2, nginx (the one trusted proxy, TRUST_PROXY) from 127.0.0.1.
 const BROWSER_ADDRESS = '127.0.0.2'
