@@ -2,6 +2,8 @@
 # Runs the whole suite: unit, integration and browser tests.
 #   npm test                       SQLite (a fresh temp file per test file)
 #   TEST_DATABASE_URL=postgres://… npm test   the same suite on PostgreSQL (a fresh database per test file)
+#     with TEST_DATABASE_APP_URL=postgres://… (a role that owns no tables), the apps under test serve as it,
+#     held by row security, as .ci/run's PostgreSQL run does
 #   npm test -- unit|integration|browser      one layer only
 # On PostgreSQL the browser layer of a whole run is the smoke journey only (sign-in, the portfolio): the
 # pages and their axe checks do not depend on the database, and the full journeys run on SQLite. Nor do the

@@ -20,6 +20,8 @@ export interface Stack {
   baseUrl: string
   /** The database through pgbouncer, as the instances reach it. */
   databaseUrl: string
+  /** The database through pgbouncer as the app role the instances serve as (DATABASE_APP_URL); null without one. */
+  appDatabaseUrl: string | null
   bouncerPort: number
   /** The database reached directly, bypassing pgbouncer. */
   directUrl: string
@@ -31,6 +33,8 @@ export interface Stack {
 
 export function startStack(opts: {
   adminUrl: string
+  /** Its user and password name the role the instances serve as (DATABASE_APP_URL); without it, the owner. */
+  appUrl?: string
   instances?: number
   database?: string
   serverArgs?: string[]

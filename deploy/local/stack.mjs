@@ -112,9 +112,13 @@ function canConnect(port) {
  * Starts the stack. `adminUrl` is a PostgreSQL role allowed to create a database (the database, new unless
  * `database` names one, is created through it and reached by the instances through pgbouncer). The first
  * instance starts alone, so that it migrates (and loads the demo, with DEMO=true) before the others start.
+ * `appUrl`'s user and password name the role the instances serve as (DATABASE_APP_URL, through pgbouncer):
+ * one that owns no tables, held to each request's organisation by row security (docs/deployment.md); the
+ * admin role stays the owner, which migrates.
  */
 export async function startStack({
   adminUrl,
+  appUrl,
   instances = 2,
   database,
   serverArgs = ['--import', 'tsx', 'src/server.ts'],
@@ -146,7 +150,13 @@ export async function startStack({
   }
   try {
     const bouncerPort = await freePort()
-    writeFileSync(path.join(workdir, 'userlist.txt'), `"${user}" "${password}"\n`, { mode: 0o644 })
+    const appRole = appUrl ? new URL(appUrl) : null
+    const appUser = appRole && decodeURIComponent(appRole.username)
+    const appPassword = appRole && decodeURIComponent(appRole.password)
+    const logins = [[user, password], ...(appRole ? [[appUser, appPassword]] : [])]
+    writeFileSync(path.join(workdir, 'userlist.txt'), logins.map(([u, p]) => `"${u}" "${p}"\n`).join(''), {
+      mode: 0o644,
+    })
     writeFileSync(
       path.join(workdir, 'pgbouncer.ini'),
       fill('pgbouncer.ini', {
@@ -167,7 +177,10 @@ export async function startStack({
     )
     stops.push(() => bouncer.stop('SIGINT'))
     await waitFor('pgbouncer', bouncer, () => canConnect(bouncerPort), 15_000)
-    const databaseUrl = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${bouncerPort}/${name}`
+    const through = (u, p) =>
+      `postgres://${encodeURIComponent(u)}:${encodeURIComponent(p)}@${HOST}:${bouncerPort}/${name}`
+    const databaseUrl = through(user, password)
+    const appDatabaseUrl = appRole ? through(appUser, appPassword) : null
 
     const port = nginxPort ?? (await freePort())
     const baseUrl = `http://${HOST}:${port}`
@@ -193,6 +206,7 @@ export async function startStack({
               LOG_LEVEL: echo ? 'info' : 'silent',
               ...env,
               DATABASE_URL: databaseUrl,
+              ...(appDatabaseUrl ? { DATABASE_APP_URL: appDatabaseUrl } : {}),
               HOST,
               PORT: String(appPort),
               BASE_URL: baseUrl,
@@ -239,6 +253,7 @@ export async function startStack({
     return {
       baseUrl,
       databaseUrl,
+      appDatabaseUrl,
       bouncerPort,
       directUrl: Object.assign(new URL(adminUrl), { pathname: `/${name}` }).href,
       databaseName: name,

@@ -20,12 +20,16 @@ export interface TenantScope {
 export const CROSS_ORGANISATION_REASONS = {
   'session lookup': "a request's session or API token is found before its organisation is known",
   'sign-in': "sign-in finds a person's memberships, in whichever organisations, and starts their session",
+  invitation:
+    "an invitation's link names the organisation it is to, which the person accepting may not yet work in (or belong to)",
   'own account':
     "a person's account pages list their organisations and sessions, and end sessions, in every one",
   'scheduler sweep': 'a scheduled job runs once for every organisation',
   'mail delivery': "one run delivers the whole outbox, whichever organisation's request started it",
   'public site':
     'the public pages and subscriptions find an organisation (and a subscriber) by slug or token',
+  'calendar feed':
+    "a calendar app fetches a person's feed by its secret address, which names the organisation it is for",
   'operations metrics': '/metrics and readiness count the outbox and jobs across the whole service',
 } as const
 export type CrossOrganisationReason = keyof typeof CROSS_ORGANISATION_REASONS

@@ -31,7 +31,13 @@ export interface TestOrg {
 
 export interface TestApp {
   app: FastifyInstance
+  /** The owner's connection: the test's own set-up and checks, which row security does not hold. */
   database: Database
+  /**
+   * The database the app serves from: with TEST_DATABASE_APP_URL the app role's (row security holds it to each
+   * unit of work's organisation), else `database`. For tests that count the app's own statements.
+   */
+  appDatabase: Database
   /** Where the test database is, to open a second connection (a second instance of the app) to it. */
   databaseConfig: DatabaseConfig
   config: Config
@@ -195,6 +201,26 @@ async function appRoleDatabase(owner: Database, config: DatabaseConfig): Promise
   return openDatabase({ dialect: 'postgres', url: url.toString() }, { poolSize: 5, rowSecurity: true })
 }
 
+/**
+ * For a test that builds its own app on a database it made (the demo's tests): the database that app serves
+ * from (the app role's with TEST_DATABASE_APP_URL, as buildTestApp's app does; else the one made), and a `drop`
+ * that closes it too. The test's own set-up and checks keep `created.database`, the owner's.
+ */
+export async function servedDatabase(created: {
+  database: Database
+  config: DatabaseConfig
+  drop: () => Promise<void>
+}): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const appDatabase = await appRoleDatabase(created.database, created.config)
+  return {
+    database: appDatabase ?? created.database,
+    drop: async () => {
+      await appDatabase?.close()
+      await created.drop()
+    },
+  }
+}
+
 /** A fresh app on a fresh database for one test file. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const { database, config: databaseConfig, drop } = await createTestDatabase()
@@ -213,6 +239,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   return {
     app,
     database,
+    appDatabase: appDatabase ?? database,
     databaseConfig,
     config,
     orgs: { a, b },

@@ -6,6 +6,7 @@ import { isApiPath, type RouteRecord } from '../../src/plugins/auth.ts'
 import { buildTestApp, type Agent, type TestUser } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { sessionFor } from '../helpers/sessions.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /**
  * Every route × {anonymous, each role of organisation a, organisation b's administrator}, driven by
@@ -431,7 +432,11 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       matchValue: `MTX-${MARKER}`,
       projectId: records.project,
     })
-    records.token = (await t.app.services.tokens.create(a.id, a.users.administrator.id, 'Matrix fixture')).id
+    records.token = (
+      await inOrganisation(a, () =>
+        t.app.services.tokens.create(a.id, a.users.administrator.id, 'Matrix fixture'),
+      )
+    ).id
     records.committee = await create('/api/v1/committees', {
       name: `Matrix panel ${MARKER}`,
       code: 'MTX',
@@ -456,18 +461,22 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       addresseeUserId: a.users.portfolio_holder.id,
       leadOfficerUserId: a.users.programme_manager.id,
     })
-    const scrutinyAdmin = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
+    const scrutinyAdmin = await inOrganisation(a, () =>
+      t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null),
+    )
     records.recommendationAction = (
-      await t.app.services.scrutiny.recommendations.addAction(scrutinyAdmin!, records.recommendation, {
-        text: `Matrix action ${MARKER}`,
-        ownerUserId: a.users.programme_manager.id,
-        dueOn: '2025-06-30',
-        projectId: records.project,
-        programmeId: null,
-        status: 'in_progress',
-        evidenceText: '',
-        evidenceUrl: '',
-      })
+      await inOrganisation(a, () =>
+        t.app.services.scrutiny.recommendations.addAction(scrutinyAdmin!, records.recommendation, {
+          text: `Matrix action ${MARKER}`,
+          ownerUserId: a.users.programme_manager.id,
+          dueOn: '2025-06-30',
+          projectId: records.project,
+          programmeId: null,
+          status: 'in_progress',
+          evidenceText: '',
+          evidenceUrl: '',
+        }),
+      )
     ).id
     records.report = await create('/api/v1/reports', {
       programmeId: records.programme,
@@ -501,12 +510,16 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
       .values({ organisation_id: a.id, user_id: person.id, role: 'viewer', created_at: at })
       .execute()
     records.person = person.id
-    const adminActor = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
-    await t.app.services.invitations.invite(adminActor!, {
-      name: `Matrix invitee ${MARKER}`,
-      email: 'matrix.invitee@elsewhere.test',
-      role: 'viewer',
-    })
+    const adminActor = await inOrganisation(a, () =>
+      t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null),
+    )
+    await inOrganisation(a, () =>
+      t.app.services.invitations.invite(adminActor!, {
+        name: `Matrix invitee ${MARKER}`,
+        email: 'matrix.invitee@elsewhere.test',
+        role: 'viewer',
+      }),
+    )
     records.invitation = (
       await t.database.db
         .selectFrom('invitations')
@@ -738,13 +751,17 @@ describe(`route × role × organisation matrix (${dialectName()})`, () => {
     assert.equal(portfolio.statusCode, 201, `fixture portfolio import: ${portfolio.body}`)
     records.portfolioImport = portfolio.json<{ id: number }>().id
     // A record withheld from the public site (issue 12), which an administrator can publish again.
-    const withholder = await t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null)
+    const withholder = await inOrganisation(a, () =>
+      t.app.services.auth.actorFor(a.users.administrator.id, a.id, 'session', null),
+    )
     records.withholding = (
-      await t.app.services.publicSite.publication.withhold(withholder!, {
-        recordType: 'project',
-        recordId: String(records.project),
-        reason: 'commercial',
-      })
+      await inOrganisation(a, () =>
+        t.app.services.publicSite.publication.withhold(withholder!, {
+          recordType: 'project',
+          recordId: String(records.project),
+          reason: 'commercial',
+        }),
+      )
     ).id
 
     // The forms and records as organisation a's administrator sees them, before anything changes:

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp, type TestUser } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+import { asScheduler, inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface Json {
   id: number
@@ -126,7 +127,7 @@ describe(`alerts (${dialectName()})`, () => {
   })
 
   it('tells the person accountable, in Oversight and by email, and no one else while the organisation has not turned it on', async () => {
-    const sent = await t.app.services.alerts.send(OCTOBER)
+    const sent = await asScheduler(() => t.app.services.alerts.send(OCTOBER))
     await t.app.services.mailer.flush()
     const a = t.orgs.a.users
     assert.equal(sent, 3, 'AL-1 missing its report, the response due soon, and Beta’s project')
@@ -158,13 +159,13 @@ describe(`alerts (${dialectName()})`, () => {
 
   it('sends each occurrence once, however many runs find it, even at the same time', async () => {
     const before = smtp.received.length
-    assert.equal(await t.app.services.alerts.send(new Date('2026-10-21T09:00:00Z')), 0)
+    assert.equal(await asScheduler(() => t.app.services.alerts.send(new Date('2026-10-21T09:00:00Z'))), 0)
     await t.app.scheduler.runDue(new Date('2026-10-22T10:00:00Z'))
     // Two runs at once (two instances of the scheduler): the unique key lets one of them send.
     await project('AL-2', t.orgs.a.users.project_manager)
     const runs = await Promise.all([
-      t.app.services.alerts.send(new Date('2026-10-23T09:00:00Z')),
-      t.app.services.alerts.send(new Date('2026-10-23T09:00:00Z')),
+      asScheduler(() => t.app.services.alerts.send(new Date('2026-10-23T09:00:00Z'))),
+      asScheduler(() => t.app.services.alerts.send(new Date('2026-10-23T09:00:00Z'))),
     ])
     assert.deepEqual(runs.sort(), [0, 1])
     await t.app.services.mailer.flush()
@@ -210,7 +211,7 @@ describe(`alerts (${dialectName()})`, () => {
       .execute()
     assert.deepEqual(audit, [{ action: 'configure', entity_type: 'alert_settings' }])
     // Beta's setting is its own.
-    assert.deepEqual(await t.app.services.alerts.settings(t.orgs.b.id), {
+    assert.deepEqual(await inOrganisation(t.orgs.b, () => t.app.services.alerts.settings(t.orgs.b.id)), {
       tellPortfolioHolder: false,
       tellPanelChair: false,
       publicSubscriptions: false,
@@ -218,7 +219,7 @@ describe(`alerts (${dialectName()})`, () => {
 
     const before = smtp.received.length
     // November: a fresh month's missing reports, the response now overdue, and the action overdue.
-    await t.app.services.alerts.send(NOVEMBER)
+    await asScheduler(() => t.app.services.alerts.send(NOVEMBER))
     await t.app.services.mailer.flush()
     const november = (subject: RegExp) =>
       to(alertMail(subject).filter((m) => smtp.received.indexOf(m) >= before))
@@ -279,7 +280,7 @@ describe(`alerts (${dialectName()})`, () => {
       })
       .execute()
     const before = smtp.received.length
-    await t.app.services.alerts.send(new Date('2026-11-06T09:00:00Z'))
+    await asScheduler(() => t.app.services.alerts.send(new Date('2026-11-06T09:00:00Z')))
     await t.app.services.mailer.flush()
     const gateMail = () => to(alertMail(/^Subject: Gate overridden: AL-3/m))
     assert.deepEqual(gateMail(), [a.portfolio_holder.email, a.scrutiny_member.email].sort())
@@ -288,7 +289,7 @@ describe(`alerts (${dialectName()})`, () => {
       1,
       'in Oversight at once, whatever the email choice',
     )
-    await t.app.services.notifications.sendDigests()
+    await asScheduler(() => t.app.services.notifications.sendDigests())
     await t.app.services.mailer.flush()
     const digests = smtp.received.slice(before).filter((m) => /^Subject: Oversight: \d+ unread/m.test(m.raw))
     const pmDigest = digests.find((m) => m.to.includes(a.project_manager.email))

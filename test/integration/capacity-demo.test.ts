@@ -7,7 +7,9 @@ import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { CAPACITY_HEALTH_RULES } from '../../src/modules/resourcing/capacity/index.ts'
+import { servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /** The demand and allocation the demo tells (src/demo/capacity-demo.ts), read through the capacity service. */
 describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PSPS allocated (${dialectName()})`, () => {
@@ -19,11 +21,12 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, 'demo password for tests')
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     const org = await database.db
@@ -40,14 +43,18 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
 
   it('shows nine unfilled months of the digital role from April 2019, lost capacity in 2020, and PSPS allocated', async () => {
     const { capacity } = app.services.resourcing.capacity
-    const y2019 = await capacity.report(scope, { from: '2019-04', to: '2019-12' })
+    const y2019 = await inOrganisation(scope, () =>
+      capacity.report(scope, { from: '2019-04', to: '2019-12' }),
+    )
     const digital = y2019.unfilled.find((u) => u.title === 'Web developer / content designer')
     assert.deepEqual(digital && [digital.projectReference, digital.firstPeriod, digital.months], [
       'ICT-06',
       '2019-04',
       9,
     ])
-    const covid = await capacity.report(scope, { from: '2020-04', to: '2020-04' })
+    const covid = await inOrganisation(scope, () =>
+      capacity.report(scope, { from: '2020-04', to: '2020-04' }),
+    )
     assert.deepEqual(
       covid.overAllocated.map((o) => [o.name, o.allocated, o.available]),
       [
@@ -83,7 +90,7 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
       .where('organisation_id', '=', scope.organisationId)
       .where('reference', '=', 'ICT-05')
       .executeTakeFirstOrThrow()
-    const views = await app.services.gates.projectGates(scope, northgate.id)
+    const views = await inOrganisation(scope, () => app.services.gates.projectGates(scope, northgate.id))
     const next = views?.find((v) => v.record === null)
     assert.deepEqual(next && [next.gate.code, next.gate.requires_resources], ['FBC', 1])
     assert.deepEqual(
@@ -91,9 +98,8 @@ describe(`capacity demo: the digital role nobody filled, Covid capacity lost, PS
       ['FBC'],
       'one gate of the lifecycle',
     )
-    const soon = await app.services.governance.findingsOf(
-      scope.organisationId,
-      'role-unallocated-before-start',
+    const soon = await inOrganisation(scope, () =>
+      app.services.governance.findingsOf(scope.organisationId, 'role-unallocated-before-start'),
     )
     assert.ok(
       soon.some((f) => f.title === 'ICT-05: Northgate system administrator'),

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface DecisionJson {
   id: number
@@ -112,7 +113,9 @@ describe(`decisions and boards (${dialectName()})`, () => {
     })
     assert.equal(draft.statusCode, 201, draft.body)
     const d = draft.json<DecisionJson>()
-    const waiting = await t.app.services.decisions.awaitingPortfolioHolder(wholeOrganisation(t.orgs.a.id))
+    const waiting = await inOrganisation(t.orgs.a, () =>
+      t.app.services.decisions.awaitingPortfolioHolder(wholeOrganisation(t.orgs.a.id)),
+    )
     assert.deepEqual(
       waiting.map((w) => w.id),
       [d.id],

@@ -15,7 +15,7 @@ import { OWNER_COLUMNS } from '../../src/modules/resourcing/person-refs.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { currentPeriod } from '../../src/domain/periods.ts'
 import { projectRoot } from '../../src/paths.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
 const PASSWORD = 'demo password for tests'
@@ -38,13 +38,14 @@ describe(`demo scenario (${dialectName()})`, () => {
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     const started = Date.now()
     result = await loadDemoIfEmpty(database.db, PASSWORD)
     loadMs = Date.now() - started
     assert.equal(result.loaded, true)
     const config = loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' })
-    app = await buildApp({ config, database })
+    app = await buildApp({ config, database: served.database })
     await app.ready()
   })
   after(async () => {

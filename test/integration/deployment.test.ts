@@ -8,6 +8,7 @@ import { hashPassword } from '../../src/auth/passwords.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import { migrateToLatest, pendingMigrations } from '../../src/db/migrate.ts'
 import { projectRoot } from '../../src/paths.ts'
+import { appRoleExists, appRoleUrl, NO_APP_ROLE } from '../helpers/app-role.ts'
 import { createPostgresDatabase } from '../helpers/database.ts'
 import { multipartBody } from '../helpers/multipart.ts'
 import { programArgs } from '../helpers/processes.ts'
@@ -26,7 +27,11 @@ const skip = !/^postgres(ql)?:\/\//.test(admin)
   ? 'PostgreSQL only (several processes on one database): set TEST_DATABASE_URL'
   : missing.length > 0
     ? `needs ${missing.join(' and ')} installed (apt-get install nginx pgbouncer)`
-    : false
+    : !(await appRoleExists())
+      ? NO_APP_ROLE
+      : false
+// As docs/deployment.md says a real deployment does, the instances serve as a role that owns no tables.
+const APP_ROLE_URL = skip ? '' : appRoleUrl('postgres')
 
 // The browser connects from 127.0.0.2, nginx (the one trusted proxy, TRUST_PROXY) from 127.0.0.1.
 const BROWSER_ADDRESS = '127.0.0.2'
@@ -124,6 +129,7 @@ describe('several instances behind nginx, through pgbouncer in transaction mode'
   before(async () => {
     stack = await stackModule.startStack({
       adminUrl: admin,
+      appUrl: APP_ROLE_URL,
       instances: 2,
       serverArgs: programArgs('server'),
       env: { METRICS_TOKEN: 'deployment-test-metrics-token-0123' },
@@ -238,6 +244,21 @@ describe('several instances behind nginx, through pgbouncer in transaction mode'
       BROWSER_ADDRESS,
       'the client address is the one nginx saw, not the one claimed',
     )
+  })
+
+  it('serves as the app role, which row security holds, while the owner migrated', async () => {
+    const role = decodeURIComponent(new URL(APP_ROLE_URL).username)
+    assert.equal(new URL(stack.appDatabaseUrl ?? '').username, new URL(APP_ROLE_URL).username)
+    // pgbouncer keeps the server connections it opened for the requests above: they are the app role's.
+    const users = await sql<{ usename: string }>`select distinct usename from pg_stat_activity
+      where datname = ${stack.databaseName}`.execute(direct.db)
+    assert.ok(
+      users.rows.some((r) => r.usename === role),
+      `connections as ${users.rows.map((r) => r.usename).join(', ')}`,
+    )
+    const owner = await sql<{ owner: string }>`select tableowner as owner from pg_tables
+      where schemaname = current_schema() and tablename = 'projects'`.execute(direct.db)
+    assert.notEqual(owner.rows[0]?.owner, role, 'the app role owns no table')
   })
 
   it('runs each scheduled job once per slot across the instances', async () => {

@@ -6,8 +6,9 @@ import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { DEMO_EMAILS } from '../../src/demo/scenario.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -25,11 +26,12 @@ describe(`downloads are not cached (${dialectName()})`, () => {
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, PASSWORD)
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     const admin = await database.db
@@ -55,8 +57,8 @@ describe(`downloads are not cached (${dialectName()})`, () => {
     agent = new Agent(app)
     await agent.get('/sign-in')
     assert.equal((await agent.post('/sign-in', { email: admin.email, password: PASSWORD })).status, 303)
-    token = (await app.services.tokens.create(org, admin.id, 'downloads')).token
-    feed = await app.services.calendar.create(org, admin.id)
+    token = (await inOrganisation(org, () => app.services.tokens.create(org, admin.id, 'downloads'))).token
+    feed = await inOrganisation(org, () => app.services.calendar.create(org, admin.id))
   })
   after(async () => {
     await app.close()

@@ -9,10 +9,11 @@ import { DEMO_DOMAIN, LOCAL_PARTS } from '../../src/demo/people.ts'
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
 import { financialYearOf } from '../../src/domain/periods.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 import { tableText } from './finance-helpers.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -26,11 +27,12 @@ describe(`finance in the demo (${dialectName()})`, () => {
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, PASSWORD)
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     agent = new Agent(app)
@@ -51,7 +53,7 @@ describe(`finance in the demo (${dialectName()})`, () => {
   })
 
   it('shows all four finance flags for Marshland', async () => {
-    const flags = await app.services.finance.flags(wholeOrganisation(org))
+    const flags = await inOrganisation(org, () => app.services.finance.flags(wholeOrganisation(org)))
     const rules = new Set(flags.map((f) => f.rule))
     for (const rule of [
       'monitoring_not_signed_off',
@@ -78,7 +80,7 @@ describe(`finance in the demo (${dialectName()})`, () => {
       )
       .execute()
     assert.ok(closedLongAgo.length > 0, 'the demo has projects with budgets closed in earlier years')
-    const flags = await app.services.finance.flags(wholeOrganisation(org))
+    const flags = await inOrganisation(org, () => app.services.finance.flags(wholeOrganisation(org)))
     const ids = new Set(closedLongAgo.map((p) => p.id))
     assert.deepEqual(
       flags.filter((f) => ids.has(f.projectId)).map((f) => `${f.projectName}: ${f.detail}`),

@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
 import { actorOf, tableText } from './finance-helpers.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 // Issue 9: every finance write of a versioned row goes through the one audited, version-checked update, and
 // every finance form that edits one shows the generic conflict page on a stale version.
@@ -50,7 +51,9 @@ describe(`finance versioned writes (${dialectName()})`, () => {
     const fo = await t.signIn(t.orgs.a.users.finance_officer)
     assert.equal((await fo.post(`/projects/${projectId}/budget-lines`, line())).status, 303)
     const scope = wholeOrganisation(t.orgs.a.id)
-    const [saved] = await t.app.services.finance.projectBudgetLines(scope, projectId)
+    const [saved] = await inOrganisation(t.orgs.a, () =>
+      t.app.services.finance.projectBudgetLines(scope, projectId),
+    )
     assert.ok(saved)
     const url = `/budget-lines/${saved.id}/edit`
     const form = await fo.get(url)
@@ -68,7 +71,7 @@ describe(`finance versioned writes (${dialectName()})`, () => {
     const rows = tableText(second.document.querySelector('main table'))
     assert.match(rows, /Amount .*£9,000\.00 .*£6,000\.00/)
     assert.match(rows, /Description .*Two content designers .*Content designer \(0\.5 FTE\)/)
-    const now = await t.app.services.finance.budgetLine(scope, saved.id)
+    const now = await inOrganisation(t.orgs.a, () => t.app.services.finance.budgetLine(scope, saved.id))
     assert.equal(now?.description, 'Content designer (0.5 FTE)')
     assert.equal(now?.version, saved.version + 1)
   })
@@ -124,21 +127,29 @@ describe(`finance versioned writes (${dialectName()})`, () => {
   it('a forecast re-entered while another change to it commits is not written over that change', async () => {
     const actor = actorOf(t.orgs.a.users.finance_officer)
     const input = { financialYear: '2025/26', period: '2025-06', forecastPence: 600000, note: 'On budget' }
-    const first = await t.app.services.finance.recordForecast(actor, projectId, input)
+    const first = await inOrganisation(t.orgs.a, () =>
+      t.app.services.finance.recordForecast(actor, projectId, input),
+    )
     await raceWith('forecasts', first.id, () =>
-      t.app.services.finance.recordForecast(actor, projectId, { ...input, forecastPence: 650000 }),
+      inOrganisation(t.orgs.a, () =>
+        t.app.services.finance.recordForecast(actor, projectId, { ...input, forecastPence: 650000 }),
+      ),
     )
   })
 
   it('a sign-off made while another change to the month commits is not written over that change', async () => {
     const finance = t.app.services.finance
     const input = { period: '2025-06', forecastConfirmed: true, varianceExplanation: 'Agency rates rose' }
-    const first = await finance.signOff(actorOf(t.orgs.a.users.finance_officer), projectId, {
-      ...input,
-      as: 'finance',
-    })
+    const first = await inOrganisation(t.orgs.a, () =>
+      finance.signOff(actorOf(t.orgs.a.users.finance_officer), projectId, {
+        ...input,
+        as: 'finance',
+      }),
+    )
     await raceWith('budget_monitoring', first.id, () =>
-      finance.signOff(actorOf(t.orgs.a.users.project_manager), projectId, { ...input, as: 'project' }),
+      inOrganisation(t.orgs.a, () =>
+        finance.signOff(actorOf(t.orgs.a.users.project_manager), projectId, { ...input, as: 'project' }),
+      ),
     )
   })
 })

@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { actorOf, pay, tableText } from './finance-helpers.ts'
 import { dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 describe(`finance (${dialectName()})`, () => {
   let t: TestApp
@@ -36,12 +37,14 @@ describe(`finance (${dialectName()})`, () => {
       programmeId,
     })
     core = (
-      await t.app.services.finance.createFundingStream(actorOf(t.orgs.a.users.finance_officer), {
-        name: 'Core revenue budget',
-        kind: 'core_revenue',
-        eligibility: '',
-        baseCostsEligible: true,
-      })
+      await inOrganisation(t.orgs.a, () =>
+        t.app.services.finance.createFundingStream(actorOf(t.orgs.a.users.finance_officer), {
+          name: 'Core revenue budget',
+          kind: 'core_revenue',
+          eligibility: '',
+          baseCostsEligible: true,
+        }),
+      )
     ).id
   })
   after(() => t.close())
@@ -162,12 +165,14 @@ describe(`finance (${dialectName()})`, () => {
     const scope = wholeOrganisation(t.orgs.a.id)
     // Website: £12,000 budget, £2,000 spent by May. In November: 8 months profiled = £8,000.
     await pay(t, t.orgs.a.id, website, '2025-10-10', 700000) // £9,000 spent > £8,000 profiled
-    await finance.recordForecast(actorOf(t.orgs.a.users.finance_officer), website, {
-      financialYear: '2025/26',
-      period: '2025-10',
-      forecastPence: 1300000,
-      note: 'Developer recharge over',
-    })
+    await inOrganisation(t.orgs.a, () =>
+      finance.recordForecast(actorOf(t.orgs.a.users.finance_officer), website, {
+        financialYear: '2025/26',
+        period: '2025-10',
+        forecastPence: 1300000,
+        note: 'Developer recharge over',
+      }),
+    )
     await pay(t, t.orgs.a.id, website, '2025-11-01', 400000) // £13,000 ≥ £12,000 budget
     await t.database.db
       .insertInto('milestones')
@@ -185,7 +190,7 @@ describe(`finance (${dialectName()})`, () => {
         updated_at: '2025-04-01T00:00:00Z',
       })
       .execute()
-    const flags = await finance.flags(scope, '2025-11-15')
+    const flags = await inOrganisation(t.orgs.a, () => finance.flags(scope, '2025-11-15'))
     const mine = flags
       .filter((f) => f.projectId === website)
       .map((f) => f.rule)
@@ -219,7 +224,7 @@ describe(`finance (${dialectName()})`, () => {
     assert.equal(signed.status, 303, signed.text)
     // Half signed is not signed: the flag stays until the project manager signs too.
     assert.ok(
-      (await finance.flags(scope, '2025-11-15')).some(
+      (await inOrganisation(t.orgs.a, () => finance.flags(scope, '2025-11-15'))).some(
         (f) => f.projectId === website && f.rule === 'monitoring_not_signed_off',
       ),
     )
@@ -238,7 +243,7 @@ describe(`finance (${dialectName()})`, () => {
       forecastConfirmed: 'yes',
     })
     assert.equal(pmSigned.status, 303, pmSigned.text)
-    const after = await finance.flags(scope, '2025-11-15')
+    const after = await inOrganisation(t.orgs.a, () => finance.flags(scope, '2025-11-15'))
     assert.ok(!after.some((f) => f.projectId === website && f.rule === 'monitoring_not_signed_off'))
     const page = await pm.get(`/projects/${website}/finance?year=2025-26`)
     assert.match(page.text, /October 2025 .*Signed off/)
@@ -313,12 +318,14 @@ describe(`finance (${dialectName()})`, () => {
       ])
       .execute()
     await pay(t, org, website, '2025-06-30', 300000, 'PSPS')
-    const covid = await t.app.services.finance.createFundingStream(actorOf(t.orgs.a.users.finance_officer), {
-      name: 'Covid-19 — costs above core budgets',
-      kind: 'named',
-      eligibility: 'Costs above core budgets only',
-      baseCostsEligible: false,
-    })
+    const covid = await inOrganisation(t.orgs.a, () =>
+      t.app.services.finance.createFundingStream(actorOf(t.orgs.a.users.finance_officer), {
+        name: 'Covid-19 — costs above core budgets',
+        kind: 'named',
+        eligibility: 'Costs above core budgets only',
+        baseCostsEligible: false,
+      }),
+    )
     const claim = await db
       .insertInto('claims')
       .values({

@@ -5,6 +5,7 @@ import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
 import { sql } from 'kysely'
 import { recordAudit } from '../../src/modules/audit/audit.service.ts'
+import { asScheduler } from '../helpers/tenant-scope.ts'
 
 interface Json {
   id: number
@@ -24,7 +25,7 @@ describe(`following a record (${dialectName()})`, () => {
   const changed = (name: string) =>
     smtp.received.filter((m) => readable(m.raw).includes(`Subject: Changed: ${name}`))
   const tell = async () => {
-    const n = await t.app.services.follows.sendChanges()
+    const n = await asScheduler(() => t.app.services.follows.sendChanges())
     await t.app.services.mailer.flush()
     return n
   }
@@ -84,8 +85,8 @@ describe(`following a record (${dialectName()})`, () => {
       purpose: 'Twice?',
     })
     const runs = await Promise.all([
-      t.app.services.follows.sendChanges(),
-      t.app.services.follows.sendChanges(),
+      asScheduler(() => t.app.services.follows.sendChanges()),
+      asScheduler(() => t.app.services.follows.sendChanges()),
     ])
     assert.deepEqual(runs.sort(), [0, 1])
     await t.app.services.mailer.flush()

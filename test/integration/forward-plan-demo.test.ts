@@ -7,7 +7,9 @@ import type { Database } from '../../src/db/database.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { publicForwardPlan } from '../../src/modules/forward-plan/index.ts'
+import { servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /** Marshland's forward plan as the demo tells it (src/demo/forward-plan-demo.ts). */
 describe(`forward plan demo: the CRM award exempt, the 2021 extension late, telephony in call-in (${dialectName()})`, () => {
@@ -19,11 +21,12 @@ describe(`forward plan demo: the CRM award exempt, the 2021 extension late, tele
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, 'demo password for tests')
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     org = (
@@ -50,7 +53,9 @@ describe(`forward plan demo: the CRM award exempt, the 2021 extension late, tele
     const published = (await publicForwardPlan(database.db, org)).map((e) => e.title)
     assert.ok(!published.includes('Award of the CRM replacement contract'))
     assert.ok(published.includes('Replacement of the telephony platform'))
-    const late = await app.services.governance.findingsOf(org, 'key-decision-notice')
+    const late = await inOrganisation(org, () =>
+      app.services.governance.findingsOf(org, 'key-decision-notice'),
+    )
     assert.ok(late.some((f) => /Extension of the ICT and Digital Work Programme/.test(f.title)))
     assert.ok(
       !late.some((f) => /CRM replacement|telephony/.test(f.title)),
@@ -65,7 +70,7 @@ describe(`forward plan demo: the CRM award exempt, the 2021 extension late, tele
       .where('organisation_id', '=', org)
       .where('title', '=', 'Replacement of the telephony platform')
       .executeTakeFirstOrThrow()
-    const callIn = await app.services.forwardPlan.callIn(org, d.id)
+    const callIn = await inOrganisation(org, () => app.services.forwardPlan.callIn(org, d.id))
     assert.ok(callIn && callIn.endsOn >= todayInLondon())
   })
 })

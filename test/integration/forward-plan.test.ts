@@ -4,6 +4,7 @@ import { addDays, todayInLondon } from '../../src/domain/dates.ts'
 import { publicForwardPlan } from '../../src/modules/forward-plan/index.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { asScheduler, inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface EntryJson {
   id: number
@@ -301,7 +302,8 @@ describe(`the forward plan (${dialectName()})`, () => {
       .returning('id')
       .executeTakeFirstOrThrow()
 
-    const findings = async (rule: string) => t.app.services.governance.findingsOf(t.orgs.a.id, rule)
+    const findings = async (rule: string) =>
+      inOrganisation(t.orgs.a, () => t.app.services.governance.findingsOf(t.orgs.a.id, rule))
     const notice = await findings('key-decision-notice')
     assert.ok(notice.some((f) => f.title === 'Late notice' && /9 clear days, not 28/.test(f.detail)))
     assert.ok(
@@ -323,7 +325,7 @@ describe(`the forward plan (${dialectName()})`, () => {
       .where('kind', '=', 'access-to-information')
       .execute()
     assert.equal(before.length, 0)
-    const sent = await t.app.services.accessAlerts.send()
+    const sent = await asScheduler(() => t.app.services.accessAlerts.send())
     assert.ok(sent >= 4, `sent ${sent}`)
     const told = await db
       .selectFrom('notifications')
@@ -340,7 +342,7 @@ describe(`the forward plan (${dialectName()})`, () => {
       told.some((n) => n.user_id === pm && /Late notice/.test(n.title)),
       'the programme managers',
     )
-    assert.equal(await t.app.services.accessAlerts.send(), 0, 'once per occurrence')
+    assert.equal(await asScheduler(() => t.app.services.accessAlerts.send()), 0, 'once per occurrence')
   })
 
   it('records when papers were published and which items are exempt, through the page and the API', async () => {
@@ -367,7 +369,9 @@ describe(`the forward plan (${dialectName()})`, () => {
       papersPublishedOn: today,
     })
     assert.equal(saved.statusCode, 200, saved.body)
-    const papers = await t.app.services.governance.findingsOf(t.orgs.a.id, 'meeting-papers-late')
+    const papers = await inOrganisation(t.orgs.a, () =>
+      t.app.services.governance.findingsOf(t.orgs.a.id, 'meeting-papers-late'),
+    )
     assert.match(papers.find((f) => f.recordId === m.id)?.detail ?? '', /Papers published .*; due by/)
 
     const bad = await t.api(clerk, 'PUT', `/api/v1/agenda-items/${item.id}/exemption`, {
@@ -383,7 +387,9 @@ describe(`the forward plan (${dialectName()})`, () => {
       paragraph: '3',
     })
     assert.equal(posted.status, 303)
-    const exempt = await t.app.services.governance.findingsOf(t.orgs.a.id, 'exempt-item-without-reason')
+    const exempt = await inOrganisation(t.orgs.a, () =>
+      t.app.services.governance.findingsOf(t.orgs.a.id, 'exempt-item-without-reason'),
+    )
     assert.equal(exempt.length, 0, 'the reason is recorded')
     const stored = await db
       .selectFrom('agenda_items')

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { addDays, todayInLondon } from '../../src/domain/dates.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { asScheduler } from '../helpers/tenant-scope.ts'
 
 interface Check {
   id: string
@@ -202,7 +203,7 @@ describe(`governance health check (${dialectName()})`, () => {
   })
 
   it('the scheduled snapshot keeps the counts', async () => {
-    assert.ok((await t.app.services.governance.snapshot()) >= 2)
+    assert.ok((await asScheduler(() => t.app.services.governance.snapshot())) >= 2)
     const snap = await t.database.db
       .selectFrom('health_snapshots')
       .selectAll()

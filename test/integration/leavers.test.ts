@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/build-app.ts'
 import { sessionFor } from '../helpers/sessions.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 // Issue 10: "Marking a user as a leaver ends their sessions and API tokens at once". A leaver is a
 // membership that has ended: the person keeps their account and any other organisation they belong to.
@@ -130,11 +131,11 @@ describe('leavers', () => {
       .where('user_id', '=', second.id)
       .execute()
     const { auth, organisation } = t.app.services
-    const asFirst = (await auth.actorFor(first.id, org.id, 'session', null))!
-    const asSecond = (await auth.actorFor(second.id, org.id, 'session', null))!
+    const asFirst = (await inOrganisation(org.id, () => auth.actorFor(first.id, org.id, 'session', null)))!
+    const asSecond = (await inOrganisation(org.id, () => auth.actorFor(second.id, org.id, 'session', null)))!
     const results = await Promise.allSettled([
-      organisation.markLeaver(asFirst, second.id),
-      organisation.markLeaver(asSecond, first.id),
+      inOrganisation(org.id, () => organisation.markLeaver(asFirst, second.id)),
+      inOrganisation(org.id, () => organisation.markLeaver(asSecond, first.id)),
     ])
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
     const refused = results.find((r) => r.status === 'rejected')!

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 // The ledger import reads its file once: the commit adds what the check read and previewed.
 const t = await buildTestApp()
@@ -114,8 +115,8 @@ describe(`ledger import reads its file once (${dialectName()})`, () => {
     assert.equal(imp.rowsGood, 3)
     assert.equal(await staged(imp.id), 3)
     const imports = t.app.services.ledgerImports
-    await imports.recheck(a.id, imp.id)
-    assert.equal((await imports.validate(a.id, imp.id)).status, 'validated')
+    await inOrganisation(a, () => imports.recheck(a.id, imp.id))
+    assert.equal((await inOrganisation(a, () => imports.validate(a.id, imp.id))).status, 'validated')
     assert.equal(await staged(imp.id), 3, 'checking again replaces the staged rows')
     // A rule added after the check still places the rows when they are added.
     const rule = await t.api(token, 'POST', '/api/v1/ledger/rules', {

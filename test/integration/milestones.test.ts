@@ -5,6 +5,7 @@ import { scopeOf } from '../../src/auth/actor.ts'
 import { addDays, formatDate, todayInLondon } from '../../src/domain/dates.ts'
 import { buildTestApp, type TestApp, type TestOrg } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface MilestoneJson {
   id: number
@@ -157,9 +158,13 @@ describe(`milestones (${dialectName()})`, () => {
     })
     await create({ projectId: project.id, name: 'Goss update', baselineDate: day(20), forecastDate: day(30) })
     const scope = scopeOf(
-      (await t.app.services.auth.actorFor(t.orgs.a.users.viewer.id, t.orgs.a.id, 'session', null))!,
+      (await inOrganisation(t.orgs.a.id, () =>
+        t.app.services.auth.actorFor(t.orgs.a.users.viewer.id, t.orgs.a.id, 'session', null),
+      ))!,
     )
-    const milestones = await t.app.services.milestones.listForProject(scope, project.id)
+    const milestones = await inOrganisation(t.orgs.a, () =>
+      t.app.services.milestones.listForProject(scope, project.id),
+    )
     const html = t.app.views.render('milestones/views/_project-milestones.njk', {
       milestones,
       project,
@@ -337,8 +342,12 @@ describe(`milestones (${dialectName()})`, () => {
     })
     await mk(p1.id, 'Cancelled and late', { baselineDate: day(-90), status: 'cancelled' })
 
-    const actor = (await t.app.services.auth.actorFor(org.users.viewer.id, org.id, 'session', null))!
-    const slipped = await t.app.services.milestones.slipped(scopeOf(actor), { limit: 10 })
+    const actor = (await inOrganisation(org.id, () =>
+      t.app.services.auth.actorFor(org.users.viewer.id, org.id, 'session', null),
+    ))!
+    const slipped = await inOrganisation(actor, () =>
+      t.app.services.milestones.slipped(scopeOf(actor), { limit: 10 }),
+    )
     assert.deepEqual(
       slipped.map((m) => [m.name, m.daysBehindBaseline]),
       [
@@ -351,15 +360,16 @@ describe(`milestones (${dialectName()})`, () => {
     assert.equal(slipped[0]!.projectName, 'Goss platform updates')
     assert.equal(slipped[0]!.projectReference, p2.reference)
     assert.equal(slipped[1]!.late, true)
-    const top2 = await t.app.services.milestones.slipped(scopeOf(actor), { limit: 2 })
+    const top2 = await inOrganisation(actor, () =>
+      t.app.services.milestones.slipped(scopeOf(actor), { limit: 2 }),
+    )
     assert.equal(top2.length, 2)
-    const otherOrg = (await t.app.services.auth.actorFor(
-      t.orgs.a.users.viewer.id,
-      t.orgs.a.id,
-      'session',
-      null,
+    const otherOrg = (await inOrganisation(t.orgs.a.id, () =>
+      t.app.services.auth.actorFor(t.orgs.a.users.viewer.id, t.orgs.a.id, 'session', null),
     ))!
-    const theirs = await t.app.services.milestones.slipped(scopeOf(otherOrg), { limit: 100 })
+    const theirs = await inOrganisation(otherOrg, () =>
+      t.app.services.milestones.slipped(scopeOf(otherOrg), { limit: 100 }),
+    )
     assert.ok(!theirs.some((m) => m.name === 'Forecast 60 days late'))
   })
 
@@ -379,13 +389,12 @@ describe(`milestones (${dialectName()})`, () => {
     assert.ok(!names.includes('Internal step'))
     assert.equal((await t.api(partner, 'GET', `/api/v1/milestones/${s.id}`)).statusCode, 200)
     assert.equal((await t.api(partner, 'GET', `/api/v1/milestones/${i.id}`)).statusCode, 404)
-    const actor = (await t.app.services.auth.actorFor(
-      t.orgs.a.users.partner_officer.id,
-      t.orgs.a.id,
-      'session',
-      null,
+    const actor = (await inOrganisation(t.orgs.a.id, () =>
+      t.app.services.auth.actorFor(t.orgs.a.users.partner_officer.id, t.orgs.a.id, 'session', null),
     ))!
-    const slipped = await t.app.services.milestones.slipped(scopeOf(actor), { limit: 100 })
+    const slipped = await inOrganisation(actor, () =>
+      t.app.services.milestones.slipped(scopeOf(actor), { limit: 100 }),
+    )
     assert.ok(slipped.some((m) => m.name === 'Shared step'))
     assert.ok(!slipped.some((m) => m.name === 'Internal step'))
     const page = await t.signIn(t.orgs.a.users.partner_officer)

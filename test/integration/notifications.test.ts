@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { asScheduler } from '../helpers/tenant-scope.ts'
 
 describe(`notifications and mail without SMTP (${dialectName()})`, () => {
   let t: TestApp
@@ -79,10 +80,14 @@ describe(`notifications and mail without SMTP (${dialectName()})`, () => {
   })
 
   it('the daily digest lists unread notifications once, except for those who chose no email', async () => {
-    const sent = await t.app.services.notifications.sendDigests()
+    const sent = await asScheduler(() => t.app.services.notifications.sendDigests())
     // Project manager and programme manager (digest); not the Portfolio Holder (none).
     assert.equal(sent, 2)
-    assert.equal(await t.app.services.notifications.sendDigests(), 0, 'each notification goes in one digest')
+    assert.equal(
+      await asScheduler(() => t.app.services.notifications.sendDigests()),
+      0,
+      'each notification goes in one digest',
+    )
     const digests = await t.database.db
       .selectFrom('mail_outbox')
       .selectAll()

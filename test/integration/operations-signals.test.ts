@@ -213,7 +213,7 @@ describe(`operator signals (${dialectName()})`, () => {
   })
 
   it('when the database is gone: live still answers, ready and /metrics say so (last: it closes the database)', async () => {
-    await t.database.close()
+    await t.appDatabase.close()
     assert.equal((await t.app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200)
     const ready = await t.app.inject({ method: 'GET', url: '/health/ready' })
     assert.equal(ready.statusCode, 503)

@@ -8,8 +8,9 @@ import type { Database } from '../../src/db/database.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
 import { lastCompletePeriod } from '../../src/domain/reporting-periods.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /** The indicators the demo tells (src/demo/outcomes-indicators.ts), read through the indicators service. */
 describe(`indicators demo: channel shift from April 2019 and the Covid switch (${dialectName()})`, () => {
@@ -21,11 +22,12 @@ describe(`indicators demo: channel shift from April 2019 and the Covid switch ($
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, 'demo password for tests')
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     const org = await database.db
@@ -41,7 +43,7 @@ describe(`indicators demo: channel shift from April 2019 and the Covid switch ($
   })
 
   it('counts contacts monthly from April 2019 to last month, with web passing telephone after Covid', async () => {
-    const views = await app.services.indicators.all(scope)
+    const views = await inOrganisation(scope, () => app.services.indicators.all(scope))
     const channel = views.filter((v) => v.indicator.group_name === 'Channel shift')
     assert.deepEqual(
       channel.map((v) => v.indicator.name),

@@ -10,6 +10,7 @@ import { formatPeriodKey, lastCompletePeriod } from '../../src/domain/reporting-
 import { indicatorHealthRules } from '../../src/modules/outcomes/indicators/index.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /** The text a reader of the PDF would see (poppler's pdftotext), and the words of a DOCX's body. */
 const pdfText = (pdf: Buffer) =>
@@ -507,13 +508,15 @@ describe(`performance indicators (${dialectName()})`, () => {
     const [rule] = indicatorHealthRules(t.app.services.indicators)
     const late = async (today: string) =>
       (
-        await rule!.evaluate({
-          db: t.database.db,
-          organisationId: t.orgs.a.id,
-          today,
-          period: today.slice(0, 7),
-          threshold: 20,
-        })
+        await inOrganisation(t.orgs.a, () =>
+          rule!.evaluate({
+            db: t.database.db,
+            organisationId: t.orgs.a.id,
+            today,
+            period: today.slice(0, 7),
+            threshold: 20,
+          }),
+        )
       ).map((f) => `${f.title}: ${f.detail}`)
     // July 2025 ended on the 31st: late from 21 August; the grants quarter (April to June) is already late.
     assert.ok(!(await late('2025-08-10')).includes('Contacts by telephone: No value for July 2025'))

@@ -9,7 +9,9 @@ import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { SUPPLIER_OFFICER_EMAIL } from '../../src/demo/partnerships-demo.ts'
 import { OTHER_COUNCIL_ADMIN_EMAIL } from '../../src/demo/scenario.ts'
 import { sessionCookieName } from '../../src/plugins/auth.ts'
+import { servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 /**
  * The demo's two partners kept apart (issue 10's "done when"): Goss Interactive's account manager sees none of
@@ -27,10 +29,11 @@ describe(`demo partners: two partners apart, and Brecks's separation (${dialectN
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, 'demo password for tests')
     config = loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' })
-    app = await buildApp({ config, database })
+    app = await buildApp({ config, database: served.database })
     await app.ready()
     const db = database.db
     for (const p of await db.selectFrom('partners').select(['id', 'name']).execute()) ids[p.name] = p.id
@@ -66,7 +69,9 @@ describe(`demo partners: two partners apart, and Brecks's separation (${dialectN
       .executeTakeFirstOrThrow()
     const { token } = await app.services.auth.createSession(database.db, user.id, user.organisation_id)
     const cookie = `${sessionCookieName(config.secureCookies)}=${app.signCookie(token)}`
-    const api = await app.services.tokens.create(user.organisation_id, user.id, 'test')
+    const api = await inOrganisation(user.organisation_id, () =>
+      app.services.tokens.create(user.organisation_id, user.id, 'test'),
+    )
     return {
       page: (url: string) => app.inject({ method: 'GET', url, headers: { cookie, accept: 'text/html' } }),
       api: (url: string) =>

@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts'
 import { createFileStore } from '../../src/imports/file-store.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 // Issue 10, personal data (UK GDPR): recording a leaver, erasing them (administrators only, with a
 // reason, never breaking the audit chain), the subject access export, retention and the privacy notice.
@@ -408,7 +409,7 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
       })
       .execute()
     const now = new Date()
-    const first = await t.app.services.privacy.sweep(t.orgs.a.id, now)
+    const first = await inOrganisation(t.orgs.a, () => t.app.services.privacy.sweep(t.orgs.a.id, now))
     assert.ok(first.leavers >= 1)
     assert.ok(first.notifications >= 1)
     assert.equal(first.tokens, 1)
@@ -449,7 +450,7 @@ describe(`personal data: erasure, export, retention, privacy notice (${dialectNa
       .executeTakeFirstOrThrow()
     assert.equal(event.actor_label, 'System')
     assert.match(event.after_json ?? '', /Retention period passed/)
-    const second = await t.app.services.privacy.sweep(t.orgs.a.id, now)
+    const second = await inOrganisation(t.orgs.a, () => t.app.services.privacy.sweep(t.orgs.a.id, now))
     assert.deepEqual(second, { leavers: 0, sessions: 0, tokens: 0, notifications: 0, importFiles: 0 })
     assert.deepEqual((await verifyAuditChain(t.database.db)).problems, [])
   })

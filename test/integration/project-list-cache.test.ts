@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { statementsDuring } from '../helpers/statements.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface ListJson {
   items: Array<{ id: number; reference: string; name: string }>
@@ -77,14 +78,18 @@ describe(`the remembered project list (${dialectName()})`, () => {
 
   it('a remembered answer costs one database read: the token, with the change counter in the same query', async () => {
     await list(pm) // remembered, and the token's last use recorded (kept to the minute)
-    const asked = await statementsDuring(t.database, () => list(pm))
+    const asked = await statementsDuring(t.appDatabase, () => list(pm))
     assert.equal(asked.length, 1, asked.join('\n---\n'))
     assert.match(asked[0]!, /from api_tokens/)
   })
 
   it('a change not yet committed is not seen by the token lookup: a revocation rolled back refuses nothing', async () => {
     const viewer = t.orgs.a.users.viewer
-    const token = (await t.app.services.tokens.create(viewer.organisationId, viewer.id, 'rolled back')).token
+    const token = (
+      await inOrganisation(viewer, () =>
+        t.app.services.tokens.create(viewer.organisationId, viewer.id, 'rolled back'),
+      )
+    ).token
     await list(token)
     const rollback = new Error('roll back')
     let answer: Promise<{ statusCode: number }> | null = null
@@ -107,10 +112,20 @@ describe(`the remembered project list (${dialectName()})`, () => {
 
   it('a revoked token is refused at once, even for a remembered answer', async () => {
     const viewer = t.orgs.a.users.viewer
-    const token = (await t.app.services.tokens.create(viewer.organisationId, viewer.id, 'revoke me')).token
+    const token = (
+      await inOrganisation(viewer, () =>
+        t.app.services.tokens.create(viewer.organisationId, viewer.id, 'revoke me'),
+      )
+    ).token
     await list(token)
-    const [summary] = await t.app.services.tokens.list(viewer.organisationId, viewer.id)
-    assert.ok(await t.app.services.tokens.revoke(viewer.organisationId, viewer.id, summary!.id))
+    const [summary] = await inOrganisation(viewer, () =>
+      t.app.services.tokens.list(viewer.organisationId, viewer.id),
+    )
+    assert.ok(
+      await inOrganisation(viewer, () =>
+        t.app.services.tokens.revoke(viewer.organisationId, viewer.id, summary!.id),
+      ),
+    )
     const refused = await t.api(token, 'GET', `/api/v1/projects?programmeId=${programmeId}`)
     assert.equal(refused.statusCode, 401)
   })

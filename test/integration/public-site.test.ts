@@ -5,6 +5,7 @@ import { buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
 import { lastCompletePeriod } from '../../src/domain/reporting-periods.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface Json {
   id: number
@@ -600,13 +601,15 @@ describe(`the public site and its open data (${dialectName()})`, () => {
     await make(token, '/api/v1/projects', { reference: 'ZZO-01', name: 'Elsewhere', programmeId: other })
     await publish(adminA, ['programmes'])
     const { site } = t.app.services.publicSite
-    const published = await site.site(await site.head('alpha', 'programmes'))
-    const one = await site.programmes(published, ids.programme)
+    const published = await inOrganisation(t.orgs.a, async () =>
+      site.site(await site.head('alpha', 'programmes')),
+    )
+    const one = await inOrganisation(t.orgs.a, () => site.programmes(published, ids.programme))
     assert.deepEqual(
       one.map((p) => p.id),
       [ids.programme],
     )
-    const all = await site.programmes(published)
+    const all = await inOrganisation(t.orgs.a, () => site.programmes(published))
     assert.equal(all.length, 2, 'the list still shows every programme')
     assert.deepEqual(
       one[0],

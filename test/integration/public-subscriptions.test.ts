@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
 import { statementsDuring } from '../helpers/statements.ts'
+import { asScheduler, inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface Json {
   id: number
@@ -69,7 +70,7 @@ describe(`public email subscriptions (${dialectName()})`, () => {
   })
 
   it('renders a public page with the subscriptions setting read alongside the publication settings', async () => {
-    const asked = await statementsDuring(t.database, async () => {
+    const asked = await statementsDuring(t.appDatabase, async () => {
       const page = await t.anonymous().get(`/public/alpha/programmes/${programme.id}`)
       assert.equal(page.status, 200)
       // The page still offers the subscription the organisation turned on.
@@ -125,13 +126,17 @@ describe(`public email subscriptions (${dialectName()})`, () => {
   })
 
   it('a link older than 24 hours has expired', async () => {
-    const org = await t.app.services.publicSubscriptions.organisationOpenTo('alpha')
+    const org = await inOrganisation(t.orgs.a, () =>
+      t.app.services.publicSubscriptions.organisationOpenTo('alpha'),
+    )
     const before = smtp.received.length
     const yesterday = new Date(Date.now() - 25 * 60 * 60 * 1000)
-    await t.app.services.publicSubscriptions.request(
-      org!,
-      { email: 'late@example.org', recordType: 'programme', recordId: programme.id, ip: '192.0.2.9' },
-      yesterday,
+    await inOrganisation(t.orgs.a, () =>
+      t.app.services.publicSubscriptions.request(
+        org!,
+        { email: 'late@example.org', recordType: 'programme', recordId: programme.id, ip: '192.0.2.9' },
+        yesterday,
+      ),
     )
     await t.app.services.mailer.flush()
     const mail = readable(smtp.received.slice(before).find((m) => m.to.includes('late@example.org'))!.raw)
@@ -148,7 +153,7 @@ describe(`public email subscriptions (${dialectName()})`, () => {
       version: current.version,
       purpose: 'Published',
     })
-    await t.app.services.follows.sendChanges()
+    await asScheduler(() => t.app.services.follows.sendChanges())
     await t.app.services.mailer.flush()
     const change = smtp.received.find(
       (m) => m.to.includes(ADDRESS) && /Subject: Changed: PU Public programme/.test(m.raw),
@@ -226,7 +231,7 @@ describe(`public email subscriptions (${dialectName()})`, () => {
       purpose: 'Commercially sensitive now',
     })
     const before = smtp.received.length
-    await t.app.services.follows.sendChanges()
+    await asScheduler(() => t.app.services.follows.sendChanges())
     await t.app.services.mailer.flush()
     assert.equal(
       smtp.received.slice(before).filter((m) => m.to.includes('withheld@example.org')).length,
@@ -238,9 +243,11 @@ describe(`public email subscriptions (${dialectName()})`, () => {
   it('limits requests per address and per network, answering the same whether or not it sent', async () => {
     const before = smtp.received.length
     const ask = (email: string, ip: string) =>
-      t.app.services.publicSubscriptions.request(
-        { id: t.orgs.a.id, name: 'Alpha District Council', slug: 'alpha' },
-        { email, recordType: 'programme', recordId: programme.id, ip },
+      inOrganisation(t.orgs.a, () =>
+        t.app.services.publicSubscriptions.request(
+          { id: t.orgs.a.id, name: 'Alpha District Council', slug: 'alpha' },
+          { email, recordType: 'programme', recordId: programme.id, ip },
+        ),
       )
     const outcomes = []
     for (let i = 0; i < 5; i++) outcomes.push(await ask('Repeat@Example.org', `198.51.100.${i + 1}`))

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface RiskJson {
   id: number
@@ -178,12 +179,14 @@ describe(`RAID log (${dialectName()})`, () => {
     )
 
     const scope = wholeOrganisation(t.orgs.a.id)
-    const unowned = await t.app.services.raid.issuesWithoutOwner(scope)
+    const unowned = await inOrganisation(t.orgs.a, () => t.app.services.raid.issuesWithoutOwner(scope))
     assert.deepEqual(
       unowned.map((i) => i.title),
       ['Forms not accessible'],
     )
-    const overdue = await t.app.services.raid.risksPastReviewDate(scope, '2026-01-01')
+    const overdue = await inOrganisation(t.orgs.a, () =>
+      t.app.services.raid.risksPastReviewDate(scope, '2026-01-01'),
+    )
     assert.deepEqual(
       overdue.map((r) => r.title),
       ['Network failure'],

@@ -9,7 +9,7 @@ import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { DEMO_EMAILS } from '../../src/demo/scenario.ts'
 import { FOLLOW_UP_MEETING_DATE, SIX_POINT_PAPER_REFERENCE } from '../../src/demo/scrutiny-demo.ts'
 import { sha256 } from '../../src/documents/render.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 
 const PASSWORD = 'demo password for tests'
@@ -23,11 +23,12 @@ describe(`the demo's scrutiny papers (${dialectName()})`, () => {
   before(async () => {
     const created = await createTestDatabase()
     database = created.database
-    drop = created.drop
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, PASSWORD)
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
     agent = new Agent(app)

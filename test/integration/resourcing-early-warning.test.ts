@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface Json {
   id: number
@@ -115,10 +116,12 @@ describe(`the resourcing early warning (${dialectName()})`, () => {
     await t.app.scheduler.runDue(new Date('2026-11-30T08:00:00Z'))
     await t.app.services.mailer.flush()
     assert.equal(warnings().length, 2)
-    const health = await t.app.services.governance.findingsOf(
-      t.orgs.a.id,
-      'role-unallocated-before-start',
-      new Date('2026-11-30T08:00:00Z'),
+    const health = await inOrganisation(t.orgs.a, () =>
+      t.app.services.governance.findingsOf(
+        t.orgs.a.id,
+        'role-unallocated-before-start',
+        new Date('2026-11-30T08:00:00Z'),
+      ),
     )
     assert.deepEqual(
       health.map((f) => f.title),

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { ConfigError, loadConfig } from '../../src/config.ts'
@@ -9,42 +8,20 @@ import { openDatabase, type Database } from '../../src/db/database.ts'
 import { grantAppRole, restrictedRoleProblem } from '../../src/db/row-security.ts'
 import { GLOBAL_TABLES } from '../../src/db/tenancy.ts'
 import { crossOrganisation, withOrganisation } from '../../src/db/tenant-context.ts'
+import { appRoleExists, appRoleUrl, NO_APP_ROLE } from '../helpers/app-role.ts'
 import { Agent, buildTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../helpers/build-app.ts'
 
 // Issue 14, "the database enforces tenancy": on PostgreSQL the server works as a role that owns no tables
 // and lacks BYPASSRLS (DATABASE_APP_URL), and row-level security holds each transaction to the organisation
-// it names. The role is made once per server, as .ci/run makes oversight_ci:
-//   create role oversight_app_ci login password 'oversight_app_ci'
-// (TEST_DATABASE_APP_URL names another). SQLite has no roles: there the application-level rule is the only one.
+// it names (the role: test/helpers/app-role.ts). SQLite has no roles: there the application-level rule is the
+// only one.
 const ownerUrl = process.env.TEST_DATABASE_URL ?? ''
 const onPostgres = /^postgres(ql)?:\/\//.test(ownerUrl)
-
-function appRoleUrl(database: string): string {
-  const u = new URL(process.env.TEST_DATABASE_APP_URL ?? ownerUrl)
-  if (!process.env.TEST_DATABASE_APP_URL) {
-    u.username = 'oversight_app_ci'
-    u.password = 'oversight_app_ci'
-  }
-  u.pathname = `/${database}`
-  return u.toString()
-}
-
-async function appRoleExists(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: appRoleUrl(new URL(ownerUrl).pathname.slice(1) || 'postgres') })
-  try {
-    await c.connect()
-    return true
-  } catch {
-    return false
-  } finally {
-    await c.end().catch(() => undefined)
-  }
-}
 
 const skip = !onPostgres
   ? 'PostgreSQL only: SQLite has no row-level security and keeps the application-level rule'
   : !(await appRoleExists())
-    ? "no restricted role on this server: create role oversight_app_ci login password 'oversight_app_ci'"
+    ? NO_APP_ROLE
     : false
 
 describe('PostgreSQL row-level security (the app role)', { skip }, () => {
@@ -208,6 +185,40 @@ describe('PostgreSQL row-level security (the app role)', { skip }, () => {
     assert.equal(account.status, 200)
     const signedOut = await admin.post('/sign-out', {})
     assert.equal(signedOut.status, 303)
+  })
+
+  it('switches a person to another organisation they belong to, and refuses one they do not', async () => {
+    // The switch reads the person's memberships in every organisation (the named exception 'own account'),
+    // then the session works in the one chosen, whose rows alone row security lets through.
+    const { a, b } = t.orgs
+    const person = a.users.viewer
+    await t.database.db
+      .insertInto('memberships')
+      .values({
+        organisation_id: b.id,
+        user_id: person.id,
+        role: 'viewer',
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+    const agent = await signIn(person)
+    assert.equal((await agent.post('/account/organisation', { organisationId: String(a.id) })).status, 303)
+    assert.match((await agent.get('/projects')).text, /Website of a/)
+    const switched = await agent.post('/account/organisation', { organisationId: String(b.id) })
+    assert.equal(switched.status, 303, switched.text)
+    const inB = await agent.get('/projects')
+    assert.match(inB.text, /Website of b/)
+    assert.doesNotMatch(inB.text, /Website of a/)
+    assert.match((await agent.get('/account')).text, /Beta Borough Council/)
+
+    // Someone who belongs to alpha only is refused beta, and goes on working in alpha.
+    const other = await signIn(a.users.programme_manager)
+    const refused = await other.post('/account/organisation', { organisationId: String(b.id) })
+    assert.equal(refused.status, 400, refused.text)
+    assert.match(refused.text, /Select one of your organisations/)
+    const still = await other.get('/projects')
+    assert.match(still.text, /Website of a/)
+    assert.doesNotMatch(still.text, /Website of b/)
   })
 
   it('holds every organisation-owned table, and no global one, to the policies', async () => {

@@ -7,9 +7,10 @@ import type { Database } from '../../src/db/database.ts'
 import { todayInLondon } from '../../src/domain/dates.ts'
 import { loadDemoIfEmpty } from '../../src/demo/demo.service.ts'
 import { SIX_POINT_PAPER_REFERENCE } from '../../src/demo/scrutiny-demo.ts'
-import { Agent } from '../helpers/build-app.ts'
+import { Agent, servedDatabase } from '../helpers/build-app.ts'
 import { createTestDatabase, dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const PASSWORD = 'demo password for tests'
 
@@ -24,11 +25,14 @@ describe(`the demo's scrutiny story (${dialectName()})`, () => {
     return agent
   }
   before(async () => {
-    ;({ database, drop } = await createTestDatabase())
+    const created = await createTestDatabase()
+    database = created.database
+    const served = await servedDatabase(created)
+    drop = served.drop
     await loadDemoIfEmpty(database.db, PASSWORD)
     app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', DEMO: 'true', LOG_LEVEL: 'silent' }),
-      database,
+      database: served.database,
     })
     await app.ready()
   })
@@ -92,7 +96,9 @@ describe(`the demo's scrutiny story (${dialectName()})`, () => {
       .select('id')
       .where('slug', '=', 'marshland')
       .executeTakeFirstOrThrow()
-    const overdue = await app.services.scrutiny.overdueResponses(wholeOrganisation(org.id), todayInLondon())
+    const overdue = await inOrganisation(org, () =>
+      app.services.scrutiny.overdueResponses(wholeOrganisation(org.id), todayInLondon()),
+    )
     assert.deepEqual(
       overdue.map((o) => [o.reference, o.committee, o.dueOn]),
       [['PMP/2021/05', 'Performance Monitoring Panel', '2021-09-08']],

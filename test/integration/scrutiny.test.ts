@@ -4,6 +4,7 @@ import { addMonths, todayInLondon } from '../../src/domain/dates.ts'
 import { buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const dateParts = (name: string, iso: string) => ({
   [`${name}-day`]: String(Number(iso.slice(8, 10))),
@@ -255,21 +256,20 @@ describe(`scrutiny: committees, meetings and recommendations through the pages (
   it('the health check service lists overdue responses', async () => {
     const scope = wholeOrganisation(t.orgs.a.id)
     const s = t.app.services.scrutiny
-    const actor = await t.app.services.auth.actorFor(
-      t.orgs.a.users.scrutiny_member.id,
-      t.orgs.a.id,
-      'session',
-      null,
+    const actor = await inOrganisation(t.orgs.a.id, () =>
+      t.app.services.auth.actorFor(t.orgs.a.users.scrutiny_member.id, t.orgs.a.id, 'session', null),
     )
-    const rec = await s.recommendations.create(actor!, itemId, {
-      reference: 'PMP/2021/09',
-      kind: 'recommendation',
-      text: 'Overdue one',
-      addressedTo: 'executive',
-      addresseeUserId: t.orgs.a.users.portfolio_holder.id,
-      leadOfficerUserId: null,
-    })
-    const overdue = await s.overdueResponses(scope, todayInLondon())
+    const rec = await inOrganisation(t.orgs.a, () =>
+      s.recommendations.create(actor!, itemId, {
+        reference: 'PMP/2021/09',
+        kind: 'recommendation',
+        text: 'Overdue one',
+        addressedTo: 'executive',
+        addresseeUserId: t.orgs.a.users.portfolio_holder.id,
+        leadOfficerUserId: null,
+      }),
+    )
+    const overdue = await inOrganisation(t.orgs.a, () => s.overdueResponses(scope, todayInLondon()))
     assert.deepEqual(overdue, [
       {
         recommendationId: rec.id,
@@ -279,9 +279,15 @@ describe(`scrutiny: committees, meetings and recommendations through the pages (
         addressee: t.orgs.a.users.portfolio_holder.name,
       },
     ])
-    assert.deepEqual(await s.overdueResponses(scope, '2021-05-18'), [], 'not overdue on the due date itself')
     assert.deepEqual(
-      await s.overdueResponses(wholeOrganisation(t.orgs.b.id), addMonths(todayInLondon(), 1)),
+      await inOrganisation(t.orgs.a, () => s.overdueResponses(scope, '2021-05-18')),
+      [],
+      'not overdue on the due date itself',
+    )
+    assert.deepEqual(
+      await inOrganisation(t.orgs.b, () =>
+        s.overdueResponses(wholeOrganisation(t.orgs.b.id), addMonths(todayInLondon(), 1)),
+      ),
       [],
     )
   })

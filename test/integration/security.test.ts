@@ -218,7 +218,7 @@ describe(`security on an https installation (${dialectName()})`, LIMIT, () => {
   })
 
   it('/health answers 503 when the database cannot be reached', async () => {
-    await t.database.close()
+    await t.appDatabase.close()
     const res = await t.app.inject({ method: 'GET', url: '/health' })
     assert.equal(res.statusCode, 503)
     assert.notDeepEqual(res.json(), { status: 'ok' })

@@ -8,6 +8,7 @@ import { ValidationError } from '../../src/errors.ts'
 import { TEST_PASSWORD, buildTestApp, type Agent, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { startTestProvider, throughProvider, type TestProvider } from '../helpers/oidc-provider.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const SECRET_A = 'alpha-client-secret-9f8e7d'
 const SECRET_B = 'beta-client-secret-1a2b3c'
@@ -142,11 +143,8 @@ describe(`sign-in through an OpenID provider (${dialectName()})`, () => {
       secretKey: null,
       fromEnv: null,
     })
-    const actor = (await t.app.services.auth.actorFor(
-      t.orgs.a.users.administrator.id,
-      t.orgs.a.id,
-      'session',
-      null,
+    const actor = (await inOrganisation(t.orgs.a.id, () =>
+      t.app.services.auth.actorFor(t.orgs.a.users.administrator.id, t.orgs.a.id, 'session', null),
     ))!
     await assert.rejects(
       noKey.save(
@@ -193,11 +191,8 @@ describe(`sign-in through an OpenID provider (${dialectName()})`, () => {
     assert.equal(view.source, 'environment')
     assert.equal(view.settings?.providerName, 'Beta Entra')
     assert.equal((await fromEnv.effective(t.orgs.b.id))?.clientSecret(), 'env-secret')
-    const betaAdmin = (await t.app.services.auth.actorFor(
-      t.orgs.b.users.administrator.id,
-      t.orgs.b.id,
-      'session',
-      null,
+    const betaAdmin = (await inOrganisation(t.orgs.b.id, () =>
+      t.app.services.auth.actorFor(t.orgs.b.users.administrator.id, t.orgs.b.id, 'session', null),
     ))!
     await assert.rejects(
       fromEnv.save(

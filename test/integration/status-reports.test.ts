@@ -6,6 +6,7 @@ import { RATING_SCALES } from '../../src/domain/dca.ts'
 import { currentPeriod, formatPeriod, nextPeriod, previousPeriod } from '../../src/domain/periods.ts'
 import { buildTestApp, type TestApp, type TestOrg } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 interface ReportJson {
   id: number
@@ -409,16 +410,11 @@ describe(`status reports (${dialectName()})`, () => {
     await submit({ projectId: project.id, period: monthsAgo(5), rating: 'green', narrative: 'Started well' })
     const long = 'Staff resources arrived nine months late. '.repeat(10)
     await submit({ projectId: project.id, period: monthsAgo(4), rating: 'red', narrative: long })
-    const actor = (await t.app.services.auth.actorFor(
-      t.orgs.a.users.viewer.id,
-      t.orgs.a.id,
-      'session',
-      null,
+    const actor = (await inOrganisation(t.orgs.a.id, () =>
+      t.app.services.auth.actorFor(t.orgs.a.users.viewer.id, t.orgs.a.id, 'session', null),
     ))!
-    const statusReports = await t.app.services.statusReports.listForProject(
-      scopeOf(actor),
-      project.id,
-      actor.ratingScale,
+    const statusReports = await inOrganisation(actor, () =>
+      t.app.services.statusReports.listForProject(scopeOf(actor), project.id, actor.ratingScale),
     )
     const html = t.app.views.render('status-reports/views/_project-status-history.njk', {
       statusReports,

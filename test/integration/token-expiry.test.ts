@@ -4,6 +4,7 @@ import { formatDateTime } from '../../src/domain/dates.ts'
 import { sha256 } from '../../src/modules/auth/auth.service.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { sessionFor } from '../helpers/sessions.ts'
+import { inOrganisation } from '../helpers/tenant-scope.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -61,13 +62,13 @@ describe('API token expiry', () => {
 
   it('an expired token answers 401 as a revoked one does, and is listed as expired', async () => {
     const user = t.orgs.a.users.programme_manager
-    const { token } = await t.app.services.tokens.create(user.organisationId, user.id, 'Old script')
-    const { token: revokedToken, id } = await t.app.services.tokens.create(
-      user.organisationId,
-      user.id,
-      'Revoked script',
+    const { token } = await inOrganisation(user, () =>
+      t.app.services.tokens.create(user.organisationId, user.id, 'Old script'),
     )
-    await t.app.services.tokens.revoke(user.organisationId, user.id, id)
+    const { token: revokedToken, id } = await inOrganisation(user, () =>
+      t.app.services.tokens.create(user.organisationId, user.id, 'Revoked script'),
+    )
+    await inOrganisation(user, () => t.app.services.tokens.revoke(user.organisationId, user.id, id))
     assert.equal((await t.api(token, 'GET', '/api/v1/programmes')).statusCode, 200)
     await t.database.db
       .updateTable('api_tokens')

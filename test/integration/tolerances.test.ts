@@ -5,6 +5,7 @@ import { dialectName } from '../helpers/database.ts'
 import { sessionFor } from '../helpers/sessions.ts'
 import { putInStage } from '../helpers/projects.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+import { asScheduler } from '../helpers/tenant-scope.ts'
 
 describe(`tolerances and exceptions (${dialectName()})`, () => {
   let t: TestApp
@@ -250,9 +251,17 @@ describe(`tolerances and exceptions (${dialectName()})`, () => {
     const items = open.json<{ items: Array<{ id: number; facts: Array<{ label: string }> }> }>().items
     assert.equal(items.length, 1)
     assert.ok(items[0]!.facts.some((f) => f.label === 'Key milestone: Accessibility audit'))
-    assert.equal(await t.app.services.tolerances.escalateOverdue('2000-01-01'), 0, 'not yet due')
-    assert.equal(await t.app.services.tolerances.escalateOverdue('2099-01-01'), 1)
-    assert.equal(await t.app.services.tolerances.escalateOverdue('2099-01-01'), 0, 'escalated once')
+    assert.equal(
+      await asScheduler(() => t.app.services.tolerances.escalateOverdue('2000-01-01')),
+      0,
+      'not yet due',
+    )
+    assert.equal(await asScheduler(() => t.app.services.tolerances.escalateOverdue('2099-01-01')), 1)
+    assert.equal(
+      await asScheduler(() => t.app.services.tolerances.escalateOverdue('2099-01-01')),
+      0,
+      'escalated once',
+    )
     const ph = await sessionFor(t, t.orgs.a.users.portfolio_holder)
     assert.match(
       (await ph.get('/notifications')).text,

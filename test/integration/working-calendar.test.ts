@@ -5,6 +5,7 @@ import { addWorkingDays, holidayPredicate, isWorkingDay } from '../../src/domain
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { putInStage } from '../helpers/projects.ts'
+import { asScheduler } from '../helpers/tenant-scope.ts'
 
 interface WorkingDaysJson {
   version: number
@@ -187,7 +188,7 @@ describe(`working days: bank-holiday region and closure days (${dialectName()})`
     })
     const projectId = proj.json<{ id: number }>().id
     await putInStage(t, projectId, 'delivery')
-    await t.app.services.tolerances.sweep()
+    await asScheduler(() => t.app.services.tolerances.sweep())
     const exception = await t.database.db
       .selectFrom('tolerance_exceptions')
       .select(['report_due'])

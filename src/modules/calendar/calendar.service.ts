@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
+import { crossOrganisation, setTenantOrganisation } from '../../db/tenant-context.ts'
 import { sha256 } from '../auth/auth.service.ts'
 import type { CalendarEvent } from './ical.ts'
 
@@ -11,6 +12,29 @@ export const FEED_PREFIX = 'ovc_'
  * is stored (like API tokens), it is shown once, and making a new one revokes the old.
  */
 export function createCalendarService(db: Kysely<DB>, baseUrl: string) {
+  const findFeed = (token: string) =>
+    db
+      .selectFrom('calendar_feeds')
+      .innerJoin('memberships', (j) =>
+        j
+          .onRef('memberships.user_id', '=', 'calendar_feeds.user_id')
+          .onRef('memberships.organisation_id', '=', 'calendar_feeds.organisation_id'),
+      )
+      .innerJoin('users', 'users.id', 'calendar_feeds.user_id')
+      .innerJoin('organisations', 'organisations.id', 'calendar_feeds.organisation_id')
+      .select([
+        'calendar_feeds.id',
+        'calendar_feeds.organisation_id',
+        'calendar_feeds.user_id',
+        'users.name',
+        'organisations.name as organisation',
+      ])
+      .where('calendar_feeds.token_hash', '=', sha256(token))
+      .where('calendar_feeds.revoked_at', 'is', null)
+      .where('users.is_active', '=', 1)
+      .where('memberships.left_at', 'is', null)
+      .executeTakeFirst()
+
   return {
     async status(organisationId: number, userId: number) {
       return db
@@ -67,28 +91,11 @@ export function createCalendarService(db: Kysely<DB>, baseUrl: string) {
       token: string,
     ): Promise<{ organisationId: number; userId: number; name: string; organisation: string } | null> {
       if (!token.startsWith(FEED_PREFIX) || token.length > 100) return null
-      const row = await db
-        .selectFrom('calendar_feeds')
-        .innerJoin('memberships', (j) =>
-          j
-            .onRef('memberships.user_id', '=', 'calendar_feeds.user_id')
-            .onRef('memberships.organisation_id', '=', 'calendar_feeds.organisation_id'),
-        )
-        .innerJoin('users', 'users.id', 'calendar_feeds.user_id')
-        .innerJoin('organisations', 'organisations.id', 'calendar_feeds.organisation_id')
-        .select([
-          'calendar_feeds.id',
-          'calendar_feeds.organisation_id',
-          'calendar_feeds.user_id',
-          'users.name',
-          'organisations.name as organisation',
-        ])
-        .where('calendar_feeds.token_hash', '=', sha256(token))
-        .where('calendar_feeds.revoked_at', 'is', null)
-        .where('users.is_active', '=', 1)
-        .where('memberships.left_at', 'is', null)
-        .executeTakeFirst()
+      // The secret address names the organisation (a named exception finds it); the request then reads that
+      // organisation's meetings, and only those, as row security holds it to (tenant-context.ts).
+      const row = await crossOrganisation('calendar feed', () => findFeed(token))
       if (!row) return null
+      setTenantOrganisation(row.organisation_id)
       await db
         .updateTable('calendar_feeds')
         .set({ last_used_at: new Date().toISOString() })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { auditActorOf, type Actor } from '../../../auth/actor.ts'
 import type { DB, Organisation } from '../../../db/schema.ts'
+import { setTenantOrganisation } from '../../../db/tenant-context.ts'
 import { ValidationError } from '../../../errors.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
 import { updateOrganisation } from '../organisation.service.ts'
@@ -89,11 +90,19 @@ export function createBrandService(db: Kysely<DB>) {
 
     /** The stored logo of the organisation with this slug: its bytes, type and ETag. */
     async logo(slug: string) {
+      // Asked for by anyone (a public page, another council's officer): the organisation comes from the slug,
+      // and the request then reads that one's logo, which is all row security lets it see (tenant-context.ts).
+      const org = await db
+        .selectFrom('organisations')
+        .select('id')
+        .where('slug', '=', slug)
+        .executeTakeFirst()
+      if (!org) return undefined
+      setTenantOrganisation(org.id)
       return db
-        .selectFrom('organisation_logos as l')
-        .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
-        .select(['l.media_type', 'l.bytes', 'l.sha256'])
-        .where('o.slug', '=', slug)
+        .selectFrom('organisation_logos')
+        .select(['media_type', 'bytes', 'sha256'])
+        .where('organisation_id', '=', org.id)
         .executeTakeFirst()
     },
 
