@@ -18,6 +18,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { projectRoot } from '../src/paths.ts'
+import { runCli, timeOf } from './cli-run.ts'
 import { generateLedger } from './generate-ledger.ts'
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' } } })
@@ -30,31 +31,6 @@ const file = path.join(out, `ledger-${rows}.csv`)
 if (!existsSync(file)) await generateLedger(file, rows)
 const size = statSync(file).size
 
-function cli(dbFile: string, args: string[], timed: boolean) {
-  const cmd = timed ? '/usr/bin/time' : process.execPath
-  const argv = [
-    ...(timed ? ['-f', 'BENCH %e %M %U %S', process.execPath] : []),
-    '--import',
-    'tsx',
-    'src/cli.ts',
-    ...args,
-  ]
-  const r = spawnSync(cmd, argv, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'bench-'.padEnd(40, 'x'),
-      DEMO: 'false',
-      DATABASE_URL: `file:${dbFile}`,
-    },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`)
-  return r
-}
-
 interface Timed {
   seconds: number
   /** Peak resident set in MiB (/usr/bin/time's %M is in KiB). */
@@ -62,17 +38,17 @@ interface Timed {
   cpu: number
 }
 function timed(stderr: string): Timed {
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr)
-  return { seconds: Number(m?.[1]), rssMib: Number(m?.[2]) / 1024, cpu: Number(m?.[3]) + Number(m?.[4]) }
+  const { seconds, rssKib, cpu } = timeOf(stderr)
+  return { seconds, rssMib: rssKib / 1024, cpu }
 }
 
 /** One import on a fresh database (migrated and given its organisation before the clock starts). */
 function importOnce(): Timed {
   const dbFile = path.join(out, 'ledger-bench.sqlite')
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true })
-  cli(dbFile, ['migrate'], false)
-  cli(dbFile, ['org', 'create', '--slug', 'bench', '--name', 'Bench Council'], false)
-  const run = cli(dbFile, ['import', 'ledger', file, '--org', 'bench', '--commit'], true)
+  runCli(dbFile, ['migrate'])
+  runCli(dbFile, ['org', 'create', '--slug', 'bench', '--name', 'Bench Council'])
+  const run = runCli(dbFile, ['import', 'ledger', file, '--org', 'bench', '--commit'], { timed: true })
   if (!/Added (\d+) rows/.test(run.stdout)) throw new Error(`import did not add rows: ${run.stdout}`)
   return timed(run.stderr)
 }
@@ -90,7 +66,7 @@ function sqlite3(args: string[], input?: string): Timed {
 /** `ledger_transactions` as the migrations made it: its columns, constraints and indexes. */
 function ledgerSchema(): string {
   const dbFile = path.join(out, 'ledger-bench.sqlite')
-  if (!existsSync(dbFile)) cli(dbFile, ['migrate'], false)
+  if (!existsSync(dbFile)) runCli(dbFile, ['migrate'])
   const r = spawnSync('sqlite3', [dbFile, '.schema ledger_transactions'], { encoding: 'utf8' })
   if (r.status !== 0 || !/create index/i.test(r.stdout)) throw new Error(`no ledger schema: ${r.stderr}`)
   return r.stdout

@@ -20,13 +20,13 @@
  *    driver in one transaction, in this process (its time only: this process holds the generator's rows).
  * Prints a table and, last, one JSON line; each figure with the load average when it was taken.
  */
-import { spawnSync } from 'node:child_process'
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
 import { loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Fastify from 'fastify'
+import { runCli } from './cli-run.ts'
 import { buildApp } from '../src/app.ts'
 import type { Actor } from '../src/auth/actor.ts'
 import { wholeOrganisation } from '../src/auth/visibility.ts'
@@ -252,26 +252,12 @@ async function measurePage(database: Database, s: Awaited<ReturnType<typeof seed
  * first), as an installed Oversight runs it: no TypeScript compiler in the process.
  */
 function cli(dbFile: string, args: string[]) {
-  const command = BUILT ? [path.join('dist', 'src', 'cli.js')] : ['--import', 'tsx', 'src/cli.ts']
-  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', process.execPath, ...command, ...args], {
-    cwd: projectRoot(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'bench-'.padEnd(40, 'x'),
-      DEMO: 'false',
-      DATABASE_URL: `file:${dbFile}`,
-    },
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  })
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`)
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr)
+  const r = runCli(dbFile, args, { timed: true, built: BUILT })
   return {
     stdout: r.stdout,
-    seconds: Number(m?.[1]),
-    rssMb: Math.round(Number(m?.[2]) / 1024),
-    cpu: Number((Number(m?.[3]) + Number(m?.[4])).toFixed(2)),
+    seconds: r.seconds,
+    rssMb: Math.round(r.rssKib / 1024),
+    cpu: Number(r.cpu.toFixed(2)),
   }
 }
 

@@ -9,13 +9,13 @@
  * The same command's start-up alone (`org list`) is timed beside it.
  *   npx tsx bench/portfolio-import.ts [--projects 5000] [--milestones 10] [--quick] [--built]
  */
-import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { runCli } from './cli-run.ts'
 import { projectRoot } from '../src/paths.ts'
 
 const HEADINGS =
@@ -59,29 +59,6 @@ export async function generatePortfolio(file: string, projects: number, perProje
 
 const BUILT = process.argv.includes('--built')
 
-function cli(root: string, dbFile: string, args: string[], timed: boolean) {
-  const cmd = timed ? '/usr/bin/time' : process.execPath
-  const argv = [
-    ...(timed ? ['-f', 'BENCH %e %M %U %S', process.execPath] : []),
-    ...(BUILT ? ['dist/src/cli.js'] : ['--import', 'tsx', 'src/cli.ts']),
-    ...args,
-  ]
-  const r = spawnSync(cmd, argv, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'bench-'.padEnd(40, 'x'),
-      DEMO: 'false',
-      DATABASE_URL: `file:${dbFile}`,
-    },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}\n${r.stdout}`)
-  return r
-}
-
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -99,21 +76,22 @@ async function main() {
   await generatePortfolio(file, projects, perProject)
   const dbFile = path.join(out, 'portfolio-bench.sqlite')
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true })
-  cli(root, dbFile, ['migrate'], false)
-  cli(root, dbFile, ['org', 'create', '--slug', 'bench', '--name', 'Bench Council'], false)
-  const startup = /BENCH ([\d.]+) (\d+)/.exec(cli(root, dbFile, ['org', 'list'], true).stderr)
+  runCli(dbFile, ['migrate'], { built: BUILT })
+  runCli(dbFile, ['org', 'create', '--slug', 'bench', '--name', 'Bench Council'], { built: BUILT })
+  const startup = runCli(dbFile, ['org', 'list'], { timed: true, built: BUILT })
   const load = os.loadavg()
-  const run = cli(root, dbFile, ['import', 'portfolio', file, '--org', 'bench', '--commit'], true)
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(run.stderr)
-  const seconds = Number(m?.[1])
-  const rssMB = (Number(m?.[2]) * 1024) / 1e6
-  const cpu = Number(m?.[3]) + Number(m?.[4])
+  const run = runCli(dbFile, ['import', 'portfolio', file, '--org', 'bench', '--commit'], {
+    timed: true,
+    built: BUILT,
+  })
+  const { seconds, cpu } = run
+  const rssMB = (run.rssKib * 1024) / 1e6
   const ok = (b: boolean) => (b ? 'meets target' : 'MISSES target')
   process.stdout.write(
     [
       `Portfolio import benchmark: ${projects.toLocaleString('en-GB')} projects, ${(projects * perProject).toLocaleString('en-GB')} milestones, ${(statSync(file).size / 1024 / 1024).toFixed(1)} MB`,
       `  load average at the start: ${load.map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} CPUs)`,
-      `  command: ${BUILT ? 'built (node dist/src/cli.js)' : 'tsx (src/cli.ts compiled as it loads)'}; its start-up alone (org list): ${Number(startup?.[1]).toFixed(2)} s, ${((Number(startup?.[2]) * 1024) / 1e6).toFixed(0)} MB`,
+      `  command: ${BUILT ? 'built (node dist/src/cli.js)' : 'tsx (src/cli.ts compiled as it loads)'}; its start-up alone (org list): ${startup.seconds.toFixed(2)} s, ${((startup.rssKib * 1024) / 1e6).toFixed(0)} MB`,
       `  oversight import portfolio --commit: ${seconds.toFixed(2)} s end to end, ${cpu.toFixed(2)} s CPU (${ok(seconds <= 5)} ≤ 5 s)`,
       `  peak RSS: ${rssMB.toFixed(0)} MB (${ok(rssMB <= 300)} ≤ 300 MB)`,
       run.stdout
