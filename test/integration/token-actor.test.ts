@@ -43,6 +43,29 @@ describe(`an API token's remembered actor (${dialectName()})`, () => {
     assert.equal((await t.api(pm, 'GET', '/api/v1/programmes')).statusCode, 401, 'a leaver’s token is nobody')
   })
 
+  it('calls and pages sent at once, as different people, each act for their own (PostgreSQL gathers the reads)', async () => {
+    const aToken = await t.tokenFor(t.orgs.a.users.viewer)
+    const bToken = await t.tokenFor(t.orgs.b.users.viewer)
+    const aPage = await t.signIn(t.orgs.a.users.viewer)
+    const bPage = await t.signIn(t.orgs.b.users.programme_manager)
+    const alone = {
+      a: (await t.api(aToken, 'GET', '/api/v1/programmes')).body,
+      b: (await t.api(bToken, 'GET', '/api/v1/programmes')).body,
+    }
+    assert.notEqual(alone.a, alone.b)
+    const calls = Array.from({ length: 24 }, (_, i) =>
+      i % 2 === 0 ? t.api(aToken, 'GET', '/api/v1/programmes') : t.api(bToken, 'GET', '/api/v1/programmes'),
+    )
+    const pages = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? aPage : bPage).get('/account'))
+    const [answers, shown] = await Promise.all([Promise.all(calls), Promise.all(pages)])
+    answers.forEach((r, i) => assert.equal(r.body, i % 2 === 0 ? alone.a : alone.b, `call ${i}`))
+    shown.forEach((r, i) => {
+      assert.equal(r.status, 200)
+      const who = i % 2 === 0 ? t.orgs.a.users.viewer : t.orgs.b.users.programme_manager
+      assert.ok(r.text.includes(who.email), `page ${i} is ${who.email}'s`)
+    })
+  })
+
   it('a revoked token is nobody at once, though nothing else changed', async () => {
     const token = await t.tokenFor(t.orgs.b.users.programme_manager)
     assert.equal((await t.api(token, 'GET', '/api/v1/programmes')).statusCode, 200)

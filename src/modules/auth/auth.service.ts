@@ -1,15 +1,26 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
 import { actorFromRow, type Actor, type ActorRow } from '../../auth/actor.ts'
 import { sha256 } from '../../auth/digest.ts'
 import { passwordProblem } from '../../auth/password-rules.ts'
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords.ts'
 import { todayInLondon } from '../../domain/dates.ts'
+import { gatheredReads } from '../../db/gathered-reads.ts'
+import { crossOrganisation } from '../../db/tenant-context.ts'
 import type { DB } from '../../db/schema.ts'
 import { describeDevice } from './device.rules.ts'
 import { createPendingSignIn, findPendingSignIn, takePendingSignIn } from './pending-sign-in.ts'
 import { secondFactorEnrolled, secondFactorRequired } from './second-factor.service.ts'
 import { createSignInThrottle, knownDeviceFor, normaliseEmail, throttleKeys } from './sign-in-throttle.ts'
+
+type SessionRow = ActorRow & {
+  session_id: string
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+  unread: number | string
+  change_seq: number | string | null
+}
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000
 export const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000
@@ -76,6 +87,33 @@ export type SwitchResult = { ok: true } | { ok: false; refused?: SwitchRefused }
 
 export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
   const throttle = createSignInThrottle(db)
+
+  /** Sessions by id with who they are for, their organisation, unread notifications and change counter. */
+  async function sessionRows(ids: readonly string[]): Promise<SessionRow[]> {
+    const { rows } = await sql<SessionRow>`
+      select s.id as session_id, s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email,
+        u.is_active, m.role, m.partner_id,
+        o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
+        o.display_name, o.header_colour, o.header_text, o.logo_sha256,
+        (select count(*) from notifications n
+          where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread,
+        (select h.seq from audit_heads h where h.organisation_id = s.organisation_id) as change_seq
+      from sessions s
+      join users u on u.id = s.user_id
+      join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
+        and not ${partnershipOver('m')}
+      join organisations o on o.id = s.organisation_id
+      where s.id in (${sql.join(ids)})`.execute(db)
+    return rows
+  }
+  const gatheredSessions =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? gatheredReads<string, SessionRow>((ids) =>
+          crossOrganisation('session lookup', () =>
+            sessionRows(ids).then((rows) => new Map(rows.map((row) => [row.session_id, row]))),
+          ),
+        )
+      : null
 
   async function actorFor(
     userId: number,
@@ -248,31 +286,11 @@ export function createAuthService(db: Kysely<DB>, options: AuthOptions = {}) {
      * Every page request starts here, so it is one hand-written query (session, person, role,
      * organisation) rather than built ones: the query builder's cost was most of a page's overhead
      * in bench/run.ts. The SQL is plain and portable; Kysely binds the parameters for each dialect.
+     * On PostgreSQL the reads of requests made at the same time are gathered into one (`gatheredReads`).
      */
     async actorForSession(token: string): Promise<Actor | null> {
       const id = sha256(token)
-      const { rows } = await sql<
-        ActorRow & {
-          created_at: string
-          last_seen_at: string
-          expires_at: string
-          unread: number | string
-          change_seq: number | string | null
-        }
-      >`
-        select s.created_at, s.last_seen_at, s.expires_at, u.id as user_id, u.name, u.email, u.is_active, m.role, m.partner_id,
-          o.id as organisation_id, o.name as organisation_name, o.slug as organisation_slug, o.rating_scale, o.is_demo,
-          o.display_name, o.header_colour, o.header_text, o.logo_sha256,
-          (select count(*) from notifications n
-            where n.organisation_id = s.organisation_id and n.user_id = s.user_id and n.read_at is null) as unread,
-          (select h.seq from audit_heads h where h.organisation_id = s.organisation_id) as change_seq
-        from sessions s
-        join users u on u.id = s.user_id
-        join memberships m on m.user_id = s.user_id and m.organisation_id = s.organisation_id and m.left_at is null
-          and not ${partnershipOver('m')}
-        join organisations o on o.id = s.organisation_id
-        where s.id = ${id}`.execute(db)
-      const session = rows[0]
+      const session = gatheredSessions ? await gatheredSessions(id) : (await sessionRows([id]))[0]
       if (!session) return null
       const now = Date.now()
       if (Date.parse(session.expires_at) <= now || now - Date.parse(session.created_at) > SESSION_MAX_MS) {

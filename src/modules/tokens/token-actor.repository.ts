@@ -4,9 +4,12 @@ import { sha256 } from '../../auth/digest.ts'
 import type { Database } from '../../db/database.ts'
 import { todayInLondon } from '../../domain/dates.ts'
 import { viewValidity } from '../audit/change-cache.ts'
+import { gatheredReads } from '../../db/gathered-reads.ts'
+import { crossOrganisation } from '../../db/tenant-context.ts'
 
 type TokenActorRow = ActorRow & { token_id: number; change_seq: number }
 type LiveTokenRow = { token_id: number; last_used_at: string | null; change_seq: number }
+type GatheredLiveTokenRow = LiveTokenRow & { token_hash: string }
 
 /** Last use is kept to the minute: writing it on every call would turn each API read into a write. */
 const LAST_USED_GRAIN_MS = 60_000
@@ -24,6 +27,15 @@ function liveTokenSql(param: (n: number) => string): string {
     from api_tokens t
     where t.token_hash = ${param(1)} and t.revoked_at is null and t.expires_at > ${param(2)}`
 }
+
+/**
+ * The same read for several tokens at once, on PostgreSQL (`gatheredReads`): the calls that arrive while one
+ * read is on its way share the next.
+ */
+const GATHERED_LIVE_TOKENS_SQL = `select t.token_hash, t.id as token_id, t.last_used_at,
+      coalesce((select h.seq from audit_heads h where h.organisation_id = t.organisation_id), 0) as change_seq
+    from api_tokens t
+    where t.token_hash = any($1::text[]) and t.revoked_at is null and t.expires_at > $2`
 
 /**
  * Who a live token acts for: its person, their role in the token's organisation, and that organisation, with the
@@ -57,8 +69,9 @@ function tokenActorSql(param: (n: number) => string): string {
  *
  * On SQLite the reads are better-sqlite3 statements prepared once and run directly. Kysely's SQLite driver
  * shares this one connection, so while a Kysely transaction is open on it a direct read would see that
- * transaction's uncommitted writes (a change counter that may yet roll back): then, and on PostgreSQL, the
- * queries go through Kysely, which waits its turn.
+ * transaction's uncommitted writes (a change counter that may yet roll back): then the queries go through
+ * Kysely, which waits its turn. On PostgreSQL the liveness reads of calls made at the same time are gathered
+ * into one (`gatheredReads`), which starts after each of them arrived.
  */
 export function createTokenActorLookup(database: Database) {
   const { db, sqlite } = database
@@ -68,6 +81,17 @@ export function createTokenActorLookup(database: Database) {
   const preparedLive = sqlite?.prepare<[string, string], LiveTokenRow>(liveSql) ?? null
   const preparedActor = sqlite?.prepare<[number, string], TokenActorRow>(actorSql) ?? null
   const remembered = new Map<number, { validity: string; actor: Actor }>()
+  const gatheredLive = sqlite
+    ? null
+    : gatheredReads<string, LiveTokenRow>((hashes) =>
+        crossOrganisation('session lookup', () =>
+          db
+            .executeQuery<GatheredLiveTokenRow>(
+              CompiledQuery.raw(GATHERED_LIVE_TOKENS_SQL, [hashes, new Date().toISOString()]),
+            )
+            .then(({ rows }) => new Map(rows.map((row) => [row.token_hash, row]))),
+        ),
+      )
 
   const direct = () => sqlite !== null && !sqlite.inTransaction
   function query<R>(text: string, parameters: unknown[]): Promise<R | undefined> {
@@ -144,6 +168,7 @@ export function createTokenActorLookup(database: Database) {
       lastHash = sha256(token)
     }
     if (preparedLive && direct()) return settle(preparedLive.get(lastHash, nowIso), now, nowIso)
+    if (gatheredLive) return gatheredLive(lastHash).then((live) => settle(live, now, nowIso))
     return query<LiveTokenRow>(liveSql, [lastHash, nowIso]).then((live) => settle(live, now, nowIso))
   }
 }

@@ -1,0 +1,65 @@
+/** The most keys one gathered read asks for; the rest wait for the next. */
+const MOST_KEYS = 200
+
+type Waiter<R> = { resolve: (row: R | undefined) => void; reject: (err: unknown) => void }
+
+/**
+ * A read every request makes before anything else (its session or API token, with its organisation's change
+ * counter), gathered on PostgreSQL so that the requests arriving while one such read is on its way share the next
+ * one: one statement, planned once, for all of them, instead of a round trip and a plan each
+ * (bench/pg-vs-sqlite.ts). `read` answers the rows for a set of keys.
+ *
+ * It never answers from a read that started before the request asked: a caller waits for the read in flight to
+ * end and is answered by the next, which starts after it asked, so whatever was committed before a request
+ * arrived (a sign-out, a revoked token, a change that moves the counter) is seen by it, as with a read of its
+ * own. With nothing in flight a read starts at once, so a lone request waits for nothing but its own read.
+ * A failed read fails each of its callers, and the next read is tried afresh for the callers after them.
+ */
+export function gatheredReads<K, R>(
+  read: (keys: readonly K[]) => Promise<ReadonlyMap<K, R>>,
+): (key: K) => Promise<R | undefined> {
+  let waiting = new Map<K, Array<Waiter<R>>>()
+  let inFlight = false
+
+  function start(): void {
+    let batch = waiting
+    if (waiting.size > MOST_KEYS) {
+      const keys = [...waiting.keys()]
+      batch = new Map(keys.slice(0, MOST_KEYS).map((k) => [k, waiting.get(k)!]))
+      waiting = new Map(keys.slice(MOST_KEYS).map((k) => [k, waiting.get(k)!]))
+    } else waiting = new Map()
+    inFlight = true
+    let reading: Promise<ReadonlyMap<K, R>>
+    try {
+      reading = read([...batch.keys()])
+    } catch (err) {
+      reading = Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
+    reading.then(
+      (found) => {
+        finish()
+        for (const [key, waiters] of batch) {
+          const row = found.get(key)
+          for (const w of waiters) w.resolve(row)
+        }
+      },
+      (err: unknown) => {
+        finish()
+        for (const waiters of batch.values()) for (const w of waiters) w.reject(err)
+      },
+    )
+  }
+
+  function finish(): void {
+    inFlight = false
+    if (waiting.size > 0) start()
+  }
+
+  return (key) =>
+    new Promise<R | undefined>((resolve, reject) => {
+      const waiters = waiting.get(key)
+      if (waiters) waiters.push({ resolve, reject })
+      else waiting.set(key, [{ resolve, reject }])
+      if (!inFlight) start()
+    })
+}
