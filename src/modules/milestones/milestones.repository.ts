@@ -5,6 +5,8 @@ import type { DB, Milestone } from '../../db/schema.ts'
 
 export interface MilestoneFilter {
   projectId?: number
+  /** These milestones only (not empty). */
+  ids?: readonly number[]
   status?: string
   /** Late or not late as of `today`: open and due (forecast, else baseline) before today. */
   late?: boolean
@@ -31,6 +33,9 @@ function scoped(db: Kysely<DB> | Transaction<DB>, scope: Scope) {
   return q
 }
 
+/** What a milestone's slippage is judged on. */
+export type SlipDates = Pick<Milestone, 'id' | 'status' | 'baseline_date' | 'forecast_date' | 'actual_date'>
+
 /** A milestone in a list with its project's reference and name, for exports. */
 export type MilestoneWithProject = Milestone & { project_reference: string; project_name: string }
 
@@ -41,6 +46,7 @@ export function createMilestonesRepository(db: Kysely<DB>) {
         .selectAll('milestones')
         .select(['projects.reference as project_reference', 'projects.name as project_name'])
       if (f.projectId !== undefined) q = q.where('milestones.project_id', '=', f.projectId)
+      if (f.ids !== undefined) q = q.where('milestones.id', 'in', f.ids)
       if (f.status) q = q.where('milestones.status', '=', f.status)
       if (f.late !== undefined) {
         const late = f.late
@@ -86,14 +92,19 @@ export function createMilestonesRepository(db: Kysely<DB>) {
         .execute()
     },
 
-    /** Open milestones forecast after baseline or already past due: the candidates for "slipped". */
-    async slippedCandidates(
-      scope: Scope,
-      today: string,
-    ): Promise<Array<Milestone & { project_reference: string; project_name: string }>> {
+    /**
+     * Open milestones forecast after baseline or already past due: the candidates for "slipped". Only what
+     * slippage is judged on is read (a W1 organisation has thousands); the few shown are then read in full.
+     */
+    async slippedCandidates(scope: Scope, today: string): Promise<SlipDates[]> {
       return scoped(db, scope)
-        .selectAll('milestones')
-        .select(['projects.reference as project_reference', 'projects.name as project_name'])
+        .select([
+          'milestones.id',
+          'milestones.status',
+          'milestones.baseline_date',
+          'milestones.forecast_date',
+          'milestones.actual_date',
+        ])
         .where('milestones.status', 'not in', CLOSED)
         .where((eb) =>
           eb.or([

@@ -47,8 +47,14 @@ export function statusLabelOf(status: string): string {
   return isMilestoneStatus(status) ? milestoneStatusLabel(status) : status
 }
 
+/** The stored fields that slippage and the flags are derived from. */
+type DatedMilestone = Pick<Milestone, 'status' | 'baseline_date' | 'forecast_date' | 'actual_date'>
+
 /** Slippage and flags are derived every time they are read, never stored, so they always match the dates. */
-export function milestoneView(m: Milestone, today: IsoDate): MilestoneView {
+export function milestoneView<M extends DatedMilestone>(
+  m: M,
+  today: IsoDate,
+): M & MilestoneFlags & { statusLabel: string } {
   const status = isMilestoneStatus(m.status) ? m.status : 'not_started'
   const flags = milestoneFlags(
     { baselineDate: m.baseline_date, forecastDate: m.forecast_date, actualDate: m.actual_date, status },
@@ -61,7 +67,10 @@ export function milestoneView(m: Milestone, today: IsoDate): MilestoneView {
  * How far behind its baseline an open milestone already is. A late milestone has not happened yet, so it is
  * at least as far behind as today is after its baseline, whatever its (passed) forecast says.
  */
-export function daysBehindBaseline(m: MilestoneView, today: IsoDate): number {
+export function daysBehindBaseline(
+  m: Pick<MilestoneView, 'baseline_date' | 'forecast_date' | 'late' | 'slippageDays'>,
+  today: IsoDate,
+): number {
   const baseline = m.baseline_date
   const due = m.forecast_date ?? baseline
   if (m.late) return baseline ? daysBetween(baseline, today) : due ? daysBetween(due, today) : 0
@@ -69,7 +78,7 @@ export function daysBehindBaseline(m: MilestoneView, today: IsoDate): number {
 }
 
 /** Open, and either already late or forecast after the baseline it was approved against. */
-export function hasSlipped(m: MilestoneView): boolean {
+export function hasSlipped(m: Pick<MilestoneView, 'status' | 'late' | 'slippageDays'>): boolean {
   const open = isMilestoneStatus(m.status) ? isOpenStatus(m.status) : true
   return open && (m.late || (m.slippageDays !== null && m.slippageDays > 0))
 }

@@ -88,23 +88,36 @@ export function createMilestonesService(
       return m && milestoneView(m, todayInLondon())
     },
 
-    /** Open milestones across the organisation that are late or forecast after baseline, most slipped first. */
+    /**
+     * Open milestones across the organisation that are late or forecast after baseline, most slipped first.
+     * They are ranked on their dates alone; only the `limit` shown are then read in full, with their projects.
+     */
     async slipped(scope: Scope, opts: { limit?: number } = {}): Promise<SlippedMilestone[]> {
       const today = todayInLondon()
-      const rows = await repo.slippedCandidates(scope, today)
-      return rows
-        .map(({ project_reference, project_name, ...m }) => {
-          const view = milestoneView(m, today)
-          return {
+      const ranked = (await repo.slippedCandidates(scope, today))
+        .map((dates) => milestoneView(dates, today))
+        .filter(hasSlipped)
+        .map((view) => ({ id: view.id, days: daysBehindBaseline(view, today) }))
+        .sort((a, b) => b.days - a.days || a.id - b.id)
+        .slice(0, opts.limit ?? 10)
+      if (ranked.length === 0) return []
+      const rows = await repo.list(scope, { ids: ranked.map((r) => r.id), today, limit: ranked.length })
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      // A milestone deleted between the two reads is left out; one changed between them is shown as it now is.
+      return ranked.flatMap(({ id }) => {
+        const row = byId.get(id)
+        if (!row) return []
+        const { project_reference, project_name, ...m } = row
+        const view = milestoneView(m, today)
+        return [
+          {
             ...view,
             projectReference: project_reference,
             projectName: project_name,
             daysBehindBaseline: daysBehindBaseline(view, today),
-          }
-        })
-        .filter(hasSlipped)
-        .sort((a, b) => b.daysBehindBaseline - a.daysBehindBaseline || a.id - b.id)
-        .slice(0, opts.limit ?? 10)
+          },
+        ]
+      })
     },
 
     async create(actor: Actor, projectId: number, input: MilestoneInput): Promise<Milestone> {
