@@ -42,9 +42,10 @@ const INSERT_ROWS = 200
 
 /**
  * SQLite's page cache, in KiB, while a check runs. better-sqlite3 builds SQLite with 16 MB a connection, which
- * the check filled with pages of the stored file and of the staging table that it never reads again: about
- * 14 MB of a 250,000-row import's peak (bench/import.ts), with no change in its CPU time. The commit, which
- * inserts into the ledger's indexes, runs with the connection's own cache.
+ * the check filled with pages of the stored file and of the staging table that it never reads again. With
+ * 2 MB a 250,000-row import peaked about 14 MB lower (bench/import.ts; two pairs of runs on a shared machine,
+ * 260 and 272 MB against 279 and 286), in the same CPU time. The commit, which inserts into the ledger's
+ * indexes, runs with the connection's own cache.
  */
 const CHECK_CACHE_KIB = 2000
 

@@ -1,9 +1,11 @@
 /**
  * How many times each text has come so far: the occurrence number in a payment's key (the nth time a
  * transaction number appears in one file). A Map held every distinct transaction number of the file as a
- * string of its own plus an entry, to the end of the check: about 18 MB of a 250,000-row import's peak
+ * string of its own plus an entry, to the end of the check: in a heap snapshot of a 250,000-row import's
+ * check, 12.6 MB of strings and a 7 MB table, and with no counting at all the import peaked 9–18 MB lower
  * (bench/import.ts). Here the characters of the distinct texts lie end to end in one array, found through
- * an open-addressing table of their numbers: about half of that, and three objects instead of 250,000.
+ * an open-addressing table of their numbers: for 250,000 transaction numbers of 10 characters, four typed
+ * arrays of 12 MB (about 9 MB of it written) instead of 250,000 strings.
  */
 export class OccurrenceCounter {
   /** The characters (UTF-16 code units) of every distinct text, one after another. */
