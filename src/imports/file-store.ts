@@ -67,7 +67,12 @@ export async function storeInTransaction(
 
 export function createFileStore(db: Kysely<DB>) {
   const store = {
-    /** Streams a file into the store, hashing it as it goes; past `limitBytes`, stops and keeps nothing. */
+    /**
+     * Streams a file into the store, hashing it as it goes; past `limitBytes`, stops and keeps nothing.
+     * Each part is hashed and copied into the one chunk being filled before the next is asked for, so a
+     * source may hand the same buffer over again (storeFile does); no chunk is allocated per write, and the
+     * driver copies the bytes it is given.
+     */
     async store(
       organisationId: number,
       fileName: string,
@@ -89,8 +94,8 @@ export function createFileStore(db: Kysely<DB>) {
       const hash = createHash('sha256')
       let size = 0
       let seq = 0
-      let pending: Buffer[] = []
-      let pendingBytes = 0
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+      let filled = 0
       const writeChunk = async (bytes: Buffer) => {
         await db
           .insertInto('stored_file_chunks')
@@ -103,17 +108,17 @@ export function createFileStore(db: Kysely<DB>) {
           size += buf.length
           if (size > limitBytes) throw new StoredFileTooLargeError(limitBytes)
           hash.update(buf)
-          pending.push(buf)
-          pendingBytes += buf.length
-          while (pendingBytes >= CHUNK_BYTES) {
-            const all = Buffer.concat(pending)
-            await writeChunk(all.subarray(0, CHUNK_BYTES))
-            const rest = all.subarray(CHUNK_BYTES)
-            pending = rest.length > 0 ? [rest] : []
-            pendingBytes = rest.length
+          for (let at = 0; at < buf.length;) {
+            const n = buf.copy(chunk, filled, at)
+            at += n
+            filled += n
+            if (filled === CHUNK_BYTES) {
+              await writeChunk(chunk)
+              filled = 0
+            }
           }
         }
-        if (pendingBytes > 0) await writeChunk(Buffer.concat(pending))
+        if (filled > 0) await writeChunk(chunk.subarray(0, filled))
         const sha256 = hash.digest('hex')
         await db
           .updateTable('stored_files')

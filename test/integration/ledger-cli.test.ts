@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -85,6 +86,41 @@ describe(`import ledger on the command line (${dialectName()})`, () => {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
       assert.equal(Number(n.n), 0)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('keeps the file it checks in the store byte for byte, in 1 MiB chunks', async () => {
+    // Read from disk into one buffer over and over: each chunk must hold its own bytes, not the last read's.
+    const file = path.join(dir, 'several-chunks.csv')
+    await generateLedger(file, 12_000)
+    const bytes = readFileSync(file)
+    assert.ok(bytes.length > 2 * 1024 * 1024)
+    const r = await run(url, ['import', 'ledger', file, '--org', 'marsh'])
+    assert.equal(r.code, 0, r.stderr)
+    const importId = Number(/Import (\d+):/.exec(r.stderr)?.[1])
+    const db = open(url)
+    try {
+      const imp = await db.db
+        .selectFrom('ledger_imports')
+        .select(['stored_file_id', 'sha256', 'file_size'])
+        .where('id', '=', importId)
+        .executeTakeFirstOrThrow()
+      const chunks = await db.db
+        .selectFrom('stored_file_chunks')
+        .select(['seq', 'bytes'])
+        .where('file_id', '=', imp.stored_file_id)
+        .orderBy('seq')
+        .execute()
+      assert.deepEqual(
+        chunks.map((c) => c.seq),
+        [...Array(Math.ceil(bytes.length / (1024 * 1024))).keys()],
+      )
+      for (const c of chunks.slice(0, -1)) assert.equal(c.bytes.length, 1024 * 1024)
+      assert.ok(Buffer.concat(chunks.map((c) => Buffer.from(c.bytes))).equals(bytes))
+      assert.equal(imp.file_size, bytes.length)
+      assert.equal(imp.sha256, createHash('sha256').update(bytes).digest('hex'))
     } finally {
       await db.close()
     }

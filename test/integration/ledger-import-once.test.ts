@@ -84,6 +84,17 @@ describe(`ledger import reads its file once (${dialectName()})`, () => {
     )
   })
 
+  it('gives SQLite its own page cache back after a check, whether the file was a ledger or not', async () => {
+    const sqlite = t.database.sqlite
+    if (!sqlite) return // PostgreSQL: the check leaves its settings alone
+    const cacheSize = () => sqlite.pragma('cache_size', { simple: true })
+    const own = cacheSize()
+    assert.equal((await upload(token, lgaFile(['CACHE-1', 'CACHE-2']), 'cache.csv')).status, 'validated')
+    assert.equal(cacheSize(), own)
+    assert.equal((await upload(token, 'Name,Colour\nApple,Red\n', 'not-a-ledger.csv')).status, 'failed')
+    assert.equal(cacheSize(), own)
+  })
+
   it('adds what the check read, not a second reading of the stored file', async () => {
     const imp = await upload(token, lgaFile(['ONCE-A1', 'ONCE-A2', 'ONCE-A3']), 'once.csv')
     assert.equal(imp.status, 'validated')

@@ -105,14 +105,16 @@ export async function validatePass(ctx: PassContext, run: PassRun): Promise<void
   }
   let checked: CheckCounts
   try {
-    checked = await checkRows<LedgerRow>(pipeline.readRows(imp, shape, lease), {
-      map: (src) => interpreter.read(src),
-      gaveUp: () => interpreter.gaveUp,
-      finish: () => interpreter.finish(),
-      validate,
-      problem,
-      flushProblems: log.flushProblems,
-    })
+    checked = await stager.whileChecking(() =>
+      checkRows<LedgerRow>(pipeline.readRows(imp, shape, lease), {
+        map: (src) => interpreter.read(src),
+        gaveUp: () => interpreter.gaveUp,
+        finish: () => interpreter.finish(),
+        validate,
+        problem,
+        flushProblems: log.flushProblems,
+      }),
+    )
   } catch (err) {
     if (!(err instanceof NotALedgerError) && !(err instanceof FileRefusedError)) throw err
     await stager.clear()

@@ -15,6 +15,7 @@ import {
   type LedgerField,
 } from './ledger.formats.ts'
 import { rawText, type SourceRow } from '../../imports/file-reader.ts'
+import { OccurrenceCounter } from './ledger-occurrences.ts'
 
 /**
  * "2025/26" for a date already checked by parseLedgerDate: April starts the year (as financialYearOf in
@@ -232,9 +233,9 @@ export class RowInterpreter {
   // payment split over several lines, or two genuinely identical invoices, stays two rows, and the same
   // file imported again gives the same keys.
   // Keyed by the transaction number itself (and, apart, by the content hash): no key string is built per
-  // row just to count it, and a quarter of a million of them stay held to the end of the file.
-  private readonly refOccurrences = new Map<string, number>()
-  private readonly hashOccurrences = new Map<string, number>()
+  // row just to count it. Every distinct one is held to the end of the file, compactly (ledger-occurrences.ts).
+  private readonly refOccurrences = new OccurrenceCounter()
+  private readonly hashOccurrences = new OccurrenceCounter()
   private readonly dateFormat: DateFormat
   // Column positions of the layout, -1 where the file has no such column.
   private cDate = -1
@@ -366,10 +367,8 @@ export class RowInterpreter {
       cellAt(cells, this.cServiceArea),
     )
     const ref = row.reference
-    const seen = ref !== null ? this.refOccurrences : this.hashOccurrences
     const key = ref ?? row.contentHash
-    const n = (seen.get(key) ?? 0) + 1
-    seen.set(key, n)
+    const n = (ref !== null ? this.refOccurrences : this.hashOccurrences).next(key)
     row.dedupeKey = `${ref !== null ? 'ref' : 'hash'}:${key}#${n}`
     return { kind: 'good', row }
   }
