@@ -46,7 +46,7 @@ function log(line: string) {
  * nginx closes a client connection after 1,000 requests (`keepalive_requests`, its default), saying so with
  * `Connection: close` on the last answer. A browser, or any HTTP/1.1 client (RFC 9112 §9.6), sends its next
  * request on a new connection; autocannon 8 writes it on the closing one at once, meets nginx's reset and counts
- * an error (4 to 7 resets in 10 s runs of 2,500 to 3,600 req/s through nginx with one instance, none with this).
+ * an error (4 and 7 resets in 10 s runs of 2,400 and 3,600 req/s through nginx with one instance, none with this).
  * Each client here opens a new connection after such an answer instead. It reaches into autocannon's client
  * (package-lock pins 8.0.0): if those internals change, this says so rather than measuring wrongly.
  */
