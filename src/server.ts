@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { grantAppRole, restrictedRoleProblem } from './db/row-security.ts'
 import { demoSignInLines, loadDemoIfEmpty } from './demo/demo.service.ts'
+import { drainConnections } from './drain.ts'
 import { startMetricsServer } from './metrics/metrics-server.ts'
 
 async function main(): Promise<void> {
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     Promise.resolve(metricsServer?.close())
+      .then(() => drainConnections(app.server))
       .then(() => app.close())
       .then(() => database.close())
       .then(() => process.exit(0))
