@@ -13,7 +13,7 @@
  * process and EXPLAINed on W100; a sequential scan of a table holding organisations' rows fails the run. The
  * plans go to bench/out/w100-plans.json.
  *   npx tsx bench/generate-w100.ts --url postgres://…/w100_bench --scale 0.2   (first)
- *   npx tsx bench/w100.ts --url postgres://…/w100_bench [--orgs 20 --duration 5 --rounds 3 --connections 16
+ *   npx tsx bench/w100.ts --url postgres://…/w100_bench [--orgs 20 --duration 10 --rounds 3 --connections 16
  *     --cache on|off|both --skip-build]
  * W1 is built afresh in the sibling database w1_bench (or --w1-url). Prints a table and a final JSON line.
  * DATABASE_PREPARED_STATEMENTS=true in the environment measures both with named prepared statements.
@@ -51,7 +51,9 @@ const { values } = parseArgs({
     url: { type: 'string', default: process.env.W100_DATABASE_URL ?? '' },
     'w1-url': { type: 'string' },
     orgs: { type: 'string', default: '20' },
-    duration: { type: 'string', default: '5' },
+    // Each round's: a computed dashboard (cache off) takes seconds under 16 connections, and in 5 s rounds on a
+    // busy machine (load 10) none was answered.
+    duration: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     cache: { type: 'string', default: 'both' },
