@@ -217,6 +217,21 @@ function scans(node: PlanNode, out: string[] = []): string[] {
 async function hotPathPlans(url: string, cookie: string) {
   const database = openDatabase({ dialect: 'postgres', url })
   const recorder = recording(database)
+  // The API token's lookups are compiled once and sent with db.executeQuery (tokens/token-actor.repository.ts),
+  // past the plugin that `recording` hears queries through: they are recorded here on their way in.
+  const db = recorder.database.db
+  const executeQuery: typeof db.executeQuery = (query, queryId) => {
+    recorder.queries.push('compile' in query ? query.compile() : query)
+    return db.executeQuery(query, queryId)
+  }
+  // Kysely keeps its state in private fields: its other methods run on the instance itself, not the proxy.
+  const served = new Proxy(db, {
+    get(target, key) {
+      if (key === 'executeQuery') return executeQuery
+      const value: unknown = Reflect.get(target, key, target)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    },
+  })
   const app = await buildApp({
     config: loadConfig({
       NODE_ENV: 'production',
@@ -229,7 +244,7 @@ async function hotPathPlans(url: string, cookie: string) {
       // One request at a time, to read its SQL: never shed, however busy the machine.
       MAX_EVENT_LOOP_DELAY_MS: '0',
     }),
-    database: recorder.database,
+    database: { ...recorder.database, db: served },
   })
   try {
     await app.ready()
