@@ -60,6 +60,56 @@ describe(`the change cache (${dialectName()})`, () => {
     assert.match((await viewer.get('/')).body, /Seen at once/)
   })
 
+  it('weighs views when told how: the oldest go first once their weights pass the limit, and one heavier than it is not kept', async () => {
+    const cached = createChangeCache<string>(t.database.db, 10, true, (view) => view.length)
+    const scope = wholeOrganisation(t.orgs.a.id)
+    let computed = 0
+    const view = (variant: string, text: string) =>
+      cached(scope, variant, () => {
+        computed++
+        return Promise.resolve(text)
+      })
+    await view('a', 'aaaa')
+    await view('b', 'bbbb')
+    assert.equal(cached.size, 2)
+    await view('c', 'cccc')
+    assert.equal(cached.size, 2, '12 past the limit of 10: the oldest went')
+    computed = 0
+    await view('b', 'bbbb')
+    await view('c', 'cccc')
+    assert.equal(computed, 0, 'the newer two still remembered')
+    await view('huge', 'x'.repeat(11))
+    assert.equal(cached.size, 2, 'a view heavier than the whole limit is answered, not kept')
+  })
+
+  it('the project list API remembers more answers than the 50 it once held: many organisations polling in turn stay answered from memory', async () => {
+    // W100 (issue 14): one instance serving 60 councils' integrations, each polling its list in turn, kept
+    // none of them while the cache held 50 answers (each new answer pushed out the one asked for next).
+    // Sixty queries of one organisation fill the same cache as sixty organisations' lists.
+    const programme = await t.api(pm, 'POST', '/api/v1/programmes', { reference: 'CC-MANY', name: 'Many' })
+    const project = await t.api(pm, 'POST', '/api/v1/projects', {
+      programmeId: programme.json<{ id: number }>().id,
+      reference: 'CC-MANY-1',
+      name: 'Remembered',
+    })
+    assert.equal(project.statusCode, 201, project.body)
+    const readers = Array.from({ length: 60 }, (_, i) => `/api/v1/projects?limit=${i + 1}`)
+    const names = async (url: string) => {
+      const res = await t.api(pm, 'GET', url)
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json<{ items: { name: string }[] }>().items.map((p) => p.name)
+    }
+    for (const url of readers) assert.deepEqual(await names(url), ['Remembered'])
+    // Behind the app's back, so the change counter does not move: only an answer computed again shows it.
+    await t.database.db
+      .updateTable('projects')
+      .set({ name: 'Remembered (renamed outside the app)' })
+      .where('id', '=', project.json<{ id: number }>().id)
+      .execute()
+    for (const url of readers)
+      assert.deepEqual(await names(url), ['Remembered'], `${url} answered from memory`)
+  })
+
   it('turned off (CHANGE_CACHE=false), computes every view afresh: a benchmark then measures the database', async () => {
     const cached = createChangeCache<number>(t.database.db, 10, false)
     const scope = wholeOrganisation(t.orgs.a.id)

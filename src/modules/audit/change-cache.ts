@@ -23,10 +23,21 @@ export function viewValidity(seq: number): string {
   return `${seq}@${todayInLondon()}`
 }
 
-export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true) {
+/**
+ * `limit` bounds what is remembered: by default the number of views; with `weigh`, the sum of their weights (the
+ * project list API weighs its answers in bytes, so it holds as many councils' lists as fit rather than a count
+ * that a hundred organisations on one instance outgrow). A view heavier than the whole limit is answered, not kept.
+ */
+export function createChangeCache<T>(
+  db: Kysely<DB>,
+  limit = 200,
+  enabled = true,
+  weigh: (view: T) => number = () => 1,
+) {
   // One entry per reader's scope and variant: a view superseded by a change is replaced, not kept until
   // `limit` newer ones push it out (each saved change would otherwise leave a dashboard behind in memory).
-  const cache = new Map<string, { seq: number; validity: string; view: T }>()
+  const cache = new Map<string, { seq: number; validity: string; view: T; weight: number }>()
+  let held = 0
   async function cached(
     scope: Scope,
     variant: string,
@@ -43,10 +54,20 @@ export function createChangeCache<T>(db: Kysely<DB>, limit = 200, enabled = true
     // A slower request that read an older counter does not replace a newer view.
     const current = cache.get(key)
     if (current === undefined || current.seq <= seq) {
-      cache.delete(key)
-      // Oldest first out, when more readers and variants than `limit` are remembered.
-      if (cache.size >= limit) cache.delete(cache.keys().next().value!)
-      cache.set(key, { seq, validity, view })
+      if (current !== undefined) {
+        cache.delete(key)
+        held -= current.weight
+      }
+      const weight = weigh(view)
+      if (weight > limit) return view
+      // Oldest first out, when more readers and variants than `limit` allows are remembered.
+      for (const [oldest, entry] of cache) {
+        if (held + weight <= limit) break
+        cache.delete(oldest)
+        held -= entry.weight
+      }
+      cache.set(key, { seq, validity, view, weight })
+      held += weight
     }
     return view
   }

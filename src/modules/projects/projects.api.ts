@@ -187,6 +187,15 @@ export function projectJson(p: ProjectListRow, scale: RatingScaleId): Static<typ
   }
 }
 
+/**
+ * The remembered list answers, weighed in bytes: a little under what the 50 answers once held could take (50 of
+ * 500 projects, 362 KB each on W1), and room for some 230 answers of 100 projects (73 KB). Held by count, 50 was
+ * outgrown by one instance serving 60 councils' integrations polling in turn: each new answer pushed out the one
+ * asked for next, and none was answered from memory (W100, 5 Dec 2026: a round of 60 lists took a median 7 ms a
+ * list against 2 ms with 100 of them remembered).
+ */
+const LIST_ANSWERS_BYTES = 16 * 1024 * 1024
+
 export async function projectsApi(app: FastifyInstance) {
   const { projects } = app.services
   const tags = ['Projects']
@@ -196,7 +205,12 @@ export async function projectsApi(app: FastifyInstance) {
   // Content-Length scans it), which showed as writev and garbage-collector time. An earlier build measured
   // the Buffer slower; after the hooks became callbacks, four alternating profile runs
   // (bench/profile-list.ts, 5 Dec 2026) gave the Buffer 107–141 µs of CPU an answer against 140–162 µs.
-  const listAnswers = createChangeCache<Buffer>(app.database.db, 50, app.config.changeCache)
+  const listAnswers = createChangeCache<Buffer>(
+    app.database.db,
+    LIST_ANSWERS_BYTES,
+    app.config.changeCache,
+    (answer) => answer.length,
+  )
 
   /** Writes answer the record as reads do, with its programme, rating and slippage. */
   async function readBack(scope: ReturnType<typeof scopeOf>, id: number) {
