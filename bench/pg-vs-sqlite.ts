@@ -7,7 +7,10 @@
  * connection, as SQLite's statements are). Load shedding is off (MAX_EVENT_LOOP_DELAY_MS=0): on a busy machine
  * the SQLite dashboard computed afresh blocks the event loop long enough to shed, and a 503 measures nothing.
  *   npx tsx bench/pg-vs-sqlite.ts --url postgres://…/w1_bench [--duration 10 --connections 16 --skip-build]
- * The PostgreSQL database the URL names is dropped and built afresh. Prints a table and a final JSON line.
+ *     [--only list|dashboard] [--cache on|off]
+ * `--only` and `--cache` measure one page or one cache setting (a shorter run while working on one of them); the
+ * verdict then covers only what was measured. The PostgreSQL database the URL names is dropped and built
+ * afresh. Prints a table and a final JSON line.
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -33,8 +36,19 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     'skip-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    cache: { type: 'string' },
   },
 })
+const PAGES = { list: 'projectList', dashboard: 'dashboard' } as const
+type Page = (typeof PAGES)[keyof typeof PAGES]
+const only = values.only
+if (only !== undefined && only !== 'list' && only !== 'dashboard')
+  throw new Error('--only is list or dashboard')
+const pages: Page[] = only === undefined ? Object.values(PAGES) : [PAGES[only]]
+const cacheOpt = values.cache
+if (cacheOpt !== undefined && cacheOpt !== 'on' && cacheOpt !== 'off') throw new Error('--cache is on or off')
+const caches: Cache[] = cacheOpt === undefined ? ['on', 'off'] : [cacheOpt]
 const opts = { connections: Number(values.connections), duration: Number(values.duration) }
 const PORT = 3221
 const TARGET = 0.8
@@ -55,19 +69,17 @@ async function measure(config: DatabaseConfig, token: string, cache: Cache, prep
     const cookie = await signIn(base, BENCH_EMAIL, BENCH_PASSWORD)
     // A dashboard computed afresh by 16 connections on a busy machine can take longer than autocannon's 10 s.
     const run = { ...opts, watchPid: app.pid, timeoutS: 60 }
-    const projectList = await load(
-      `${base}/api/v1/projects?limit=100`,
-      { authorization: `Bearer ${token}` },
-      run,
-    )
-    log(
-      `  project list ${projectList.reqPerSec} req/s, p99 ${projectList.p99} ms (load ${machine().loadAverage[0]})`,
-    )
-    const dashboard = await load(`${base}/`, { cookie, accept: 'text/html' }, run)
-    log(
-      `  dashboard ${dashboard.reqPerSec} req/s, p99 ${dashboard.p99} ms (load ${machine().loadAverage[0]})`,
-    )
-    return { projectList, dashboard }
+    const requests: Record<Page, [string, Record<string, string>]> = {
+      projectList: [`${base}/api/v1/projects?limit=100`, { authorization: `Bearer ${token}` }],
+      dashboard: [`${base}/`, { cookie, accept: 'text/html' }],
+    }
+    const measured: Partial<Record<Page, LoadResult>> = {}
+    for (const page of pages) {
+      const [url, headers] = requests[page]
+      const r = (measured[page] = await load(url, headers, run))
+      log(`  ${page} ${r.reqPerSec} req/s, p99 ${r.p99} ms (load ${machine().loadAverage[0]})`)
+    }
+    return measured
   } finally {
     await stopServer(app)
   }
@@ -85,9 +97,9 @@ async function main() {
   const postgres: DatabaseConfig = { dialect: 'postgres', url: values.url }
   const configs: Record<Dialect, DatabaseConfig> = { sqlite, postgres, postgresPrepared: postgres }
   const tokens = { sqlite: await w1Ready(sqlite), postgres: await w1Ready(postgres) }
-  const results = {} as Record<Cache, Record<Dialect, { projectList: LoadResult; dashboard: LoadResult }>>
-  for (const cache of ['on', 'off'] as const) {
-    results[cache] = {} as Record<Dialect, { projectList: LoadResult; dashboard: LoadResult }>
+  const results = {} as Record<Cache, Record<Dialect, Partial<Record<Page, LoadResult>>>>
+  for (const cache of caches) {
+    results[cache] = {} as Record<Dialect, Partial<Record<Page, LoadResult>>>
     for (const dialect of ['sqlite', 'postgres', 'postgresPrepared'] as const) {
       log(
         `Measuring W1 on ${dialect}, cache ${cache}: ${opts.connections} connections, ${opts.duration} s each`,
@@ -98,11 +110,11 @@ async function main() {
   }
   // No answer at all in the window (a view slower than the run) is no ratio, and fails.
   const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 100) / 100)
-  const rows = (['on', 'off'] as const).flatMap((cache) =>
-    (['projectList', 'dashboard'] as const).map((page) => {
-      const s = results[cache].sqlite[page]
-      const p = results[cache].postgres[page]
-      const named = results[cache].postgresPrepared[page]
+  const rows = caches.flatMap((cache) =>
+    pages.map((page) => {
+      const s = results[cache].sqlite[page]!
+      const p = results[cache].postgres[page]!
+      const named = results[cache].postgresPrepared[page]!
       return {
         page,
         cache,
@@ -128,6 +140,8 @@ async function main() {
     date: new Date().toISOString(),
     machine: machine(),
     ...opts,
+    pages,
+    caches,
     rows,
     target: `PostgreSQL ≥ ${TARGET}× SQLite, cache on and off (as it runs by default; the prepared columns alongside)`,
     pass: rows.every((r) => r.ratio !== null && r.ratio >= TARGET),
