@@ -11,7 +11,7 @@ import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { serverNodeFlags } from '../scripts/node-flags.mjs'
 import type { DatabaseConfig } from '../src/config.ts'
-import { openDatabase } from '../src/db/database.ts'
+import { openDatabase, type Database } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../src/paths.ts'
@@ -265,6 +265,17 @@ export async function signIn(base: string, email: string, password: string): Pro
  * W1 ready to serve: on SQLite a copy of bench/out/w1.sqlite (built once), on PostgreSQL built afresh in the
  * database the URL names; either way migrated, with a new API token for the W1 user. Answers the token.
  */
+/** A new API token for W1's benchmark user (BENCH_EMAIL), named `label`. */
+export async function benchToken(database: Database, label: string): Promise<string> {
+  const user = await database.db
+    .selectFrom('users as u')
+    .innerJoin('memberships as m', 'm.user_id', 'u.id')
+    .select(['u.id', 'm.organisation_id'])
+    .where('u.email', '=', BENCH_EMAIL)
+    .executeTakeFirstOrThrow()
+  return (await createTokensService(database.db).create(user.organisation_id, user.id, label)).token
+}
+
 export async function w1Ready(config: DatabaseConfig): Promise<string> {
   if (config.dialect === 'sqlite') {
     const w1 = path.join(root, 'bench', 'out', 'w1.sqlite')
@@ -286,13 +297,7 @@ export async function w1Ready(config: DatabaseConfig): Promise<string> {
     // Freshly loaded tables have no statistics until autovacuum's next round (a minute or more, and then
     // its ANALYZE runs during the measurement): the planner would guess, and the figures would move mid-run.
     if (config.dialect === 'postgres') await sql`analyze`.execute(database.db)
-    const user = await database.db
-      .selectFrom('users as u')
-      .innerJoin('memberships as m', 'm.user_id', 'u.id')
-      .select(['u.id', 'm.organisation_id'])
-      .where('u.email', '=', BENCH_EMAIL)
-      .executeTakeFirstOrThrow()
-    return (await createTokensService(database.db).create(user.organisation_id, user.id, 'benchmark')).token
+    return await benchToken(database, 'benchmark')
   } finally {
     await database.close()
   }

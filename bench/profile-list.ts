@@ -14,10 +14,9 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { projectRoot } from '../src/paths.ts'
 import { serverNodeFlags } from '../scripts/node-flags.mjs'
-import { BENCH_EMAIL } from './generate.ts'
+import { benchToken } from './harness.ts'
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '10' }, top: { type: 'string', default: '12' } },
@@ -141,13 +140,7 @@ async function main() {
   copyFileSync(path.join(out, 'w1.sqlite'), runDb)
   const database = openDatabase({ dialect: 'sqlite', file: runDb })
   await migrateToLatest(database)
-  const user = await database.db
-    .selectFrom('users as u')
-    .innerJoin('memberships as m', 'm.user_id', 'u.id')
-    .select(['u.id', 'm.organisation_id'])
-    .where('u.email', '=', BENCH_EMAIL)
-    .executeTakeFirstOrThrow()
-  const { token } = await createTokensService(database.db).create(user.organisation_id, user.id, 'profile')
+  const token = await benchToken(database, 'profile')
   await database.close()
 
   const env = {

@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { openDatabase } from '../src/db/database.ts'
-import { createTokensService } from '../src/modules/tokens/tokens.service.ts'
 import { BENCH_EMAIL, BENCH_PASSWORD } from './generate.ts'
 import { w100Email, w100Token } from './generate-w100.ts'
 import {
+  benchToken,
   build,
   cpuMs,
   log,
@@ -45,13 +45,7 @@ const CONNECTIONS = 16
 async function w1TokenOf(url: string): Promise<string> {
   const database = openDatabase({ dialect: 'postgres', url })
   try {
-    const user = await database.db
-      .selectFrom('users as u')
-      .innerJoin('memberships as m', 'm.user_id', 'u.id')
-      .select(['u.id', 'm.organisation_id'])
-      .where('u.email', '=', BENCH_EMAIL)
-      .executeTakeFirstOrThrow()
-    return (await createTokensService(database.db).create(user.organisation_id, user.id, 'benchmark')).token
+    return await benchToken(database, 'benchmark')
   } finally {
     await database.close()
   }
