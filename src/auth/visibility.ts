@@ -1,4 +1,12 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely'
+import {
+  PostgresAdapter,
+  sql,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { ValidationError } from '../errors.ts'
 import type { Actor } from './actor.ts'
@@ -199,34 +207,39 @@ export async function visibleProjectIds(db: Conn, scope: Scope): Promise<Readonl
   return new Set(rows.map((r) => r.project_id))
 }
 
-interface ProjectPartner {
-  projectId: number
-  partnerId: number
-  partnerName: string
+/** A partner a project is shared with, as lists show it. */
+export interface SharedPartner {
+  id: number
+  name: string
 }
 
 /**
- * The partners each project is shared with, for the project's page, form and JSON. A partner officer is
- * told only of their own partner: which other partners a project is shared with is the council's business.
+ * The partners a project is shared with, as a column of a query over projects (`projectIdColumn`), so a list
+ * reads them in its own statement: JSON text of `{id, name}` in name order, read back by `readSharedPartners`.
+ * A partner officer is told only of their own partner: which other partners a project is shared with is the
+ * council's business.
  */
-export async function partnersOfProjects(
+export function sharedPartnersColumn(
   db: Conn,
   scope: Scope,
-  projectIds: readonly number[],
-): Promise<ProjectPartner[]> {
-  if (projectIds.length === 0 || (scope.partnerOnly && scope.partnerId === null)) return []
-  let q = db
-    .selectFrom('project_partners')
-    .innerJoin('partners', 'partners.id', 'project_partners.partner_id')
-    .select([
-      'project_partners.project_id as projectId',
-      'project_partners.partner_id as partnerId',
-      'partners.name as partnerName',
-    ])
-    .where('project_partners.organisation_id', '=', scope.organisationId)
-    .where('project_partners.project_id', 'in', [...projectIds])
-  if (scope.partnerId !== null) q = q.where('project_partners.partner_id', '=', scope.partnerId)
-  return q.orderBy('partners.name').execute()
+  projectIdColumn: string,
+): RawBuilder<string | null> {
+  if (scope.partnerOnly && scope.partnerId === null) return sql<string | null>`null`
+  const own = scope.partnerId === null ? sql`` : sql` and project_partners.partner_id = ${scope.partnerId}`
+  const from = sql`from project_partners inner join partners on partners.id = project_partners.partner_id
+    where project_partners.project_id = ${sql.ref(projectIdColumn)}
+    and project_partners.organisation_id = ${scope.organisationId}${own}`
+  // No rows: PostgreSQL's json_agg is null, SQLite's json_group_array is '[]'.
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<string | null>`(select json_agg(json_build_object('id', partners.id, 'name', partners.name)
+        order by partners.name, partners.id)::text ${from})`
+    : sql<string | null>`(select json_group_array(json_object('id', partners.id, 'name', partners.name)
+        order by partners.name, partners.id) ${from})`
+}
+
+/** The partners `sharedPartnersColumn` read, as an array (empty when none). */
+export function readSharedPartners(column: string | null): SharedPartner[] {
+  return column === null || column === '[]' ? [] : (JSON.parse(column) as SharedPartner[])
 }
 
 /** The ids of the partners one project is shared with, in id order (for the project's form and its audit). */

@@ -83,6 +83,21 @@ describe(`the remembered project list (${dialectName()})`, () => {
     assert.match(asked[0]!, /from api_tokens/)
   })
 
+  it('a page computed afresh reads its projects, programmes and partners in one statement', async () => {
+    // A page size asked for nowhere else, so it is not remembered.
+    const asked = await statementsDuring(t.appDatabase, () => list(pm, '&limit=7'))
+    const reads = asked.filter((s) => !/from api_tokens/.test(s))
+    assert.equal(reads.length, 1, reads.join('\n---\n'))
+    assert.match(reads[0]!, /from "?projects"?/)
+    const partnerPage = JSON.parse((await list(partner, '&limit=7')).body) as {
+      items: Array<{ reference: string; programme: { name: string }; partners: Array<{ name: string }> }>
+    }
+    assert.deepEqual(
+      partnerPage.items.map((p) => [p.reference, p.programme.name, p.partners.length]),
+      [['C-1', 'Cache programme', 1]],
+    )
+  })
+
   it('a change not yet committed is not seen by the token lookup: a revocation rolled back refuses nothing', async () => {
     const viewer = t.orgs.a.users.viewer
     const token = (
