@@ -76,7 +76,10 @@ export async function waitFor200(url: string, timeoutMs: number): Promise<number
 /** The built server (dist/) on the server cores, as `npm start` runs it, answering /health. */
 export async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const app = spawn(
-    ...onServerCores(process.execPath, [...serverNodeFlags(), path.join(root, 'dist', 'src', 'server.js')]),
+    ...onServerCores(process.execPath, [
+      ...serverNodeFlags({ ...process.env, ...env }),
+      path.join(root, 'dist', 'src', 'server.js'),
+    ]),
     {
       cwd: root,
       env: {
@@ -332,7 +335,7 @@ export function startNode(
   env: NodeJS.ProcessEnv,
   tsx = false,
 ): ChildProcess {
-  const args = [...serverNodeFlags(), ...(tsx ? ['--import', 'tsx'] : []), script]
+  const args = [...serverNodeFlags(env), ...(tsx ? ['--import', 'tsx'] : []), script]
   const child = spawn(...onServerCores(process.execPath, args), {
     cwd: root,
     env,

@@ -156,7 +156,7 @@ async function main() {
 
   const app = spawn(
     ...onServerCores(process.execPath, [
-      ...serverNodeFlags(),
+      ...serverNodeFlags(env),
       '--cpu-prof',
       `--cpu-prof-dir=${path.join(profiles, 'app')}`,
       path.join(root, 'dist', 'src', 'server.js'),
@@ -172,7 +172,7 @@ async function main() {
 
   const floor = spawn(
     ...onServerCores(process.execPath, [
-      ...serverNodeFlags(),
+      ...serverNodeFlags(env),
       '--cpu-prof',
       `--cpu-prof-dir=${path.join(profiles, 'floor')}`,
       '--import',

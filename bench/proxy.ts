@@ -116,7 +116,12 @@ const database = `oversight_bench_proxy_${process.pid}`
 const rows: Array<{ setup: string; reqPerSec: number; p50: number; p99: number; closes: number }> = []
 const env = { DEMO: 'true', DEMO_PASSWORD: 'bench proxy demo password 2026' }
 // The V8 settings `npm start` runs the server with, so that what is measured is what runs.
-const serverArgs = [...serverNodeFlags(), '--import', 'tsx', 'src/server.ts']
+const serverArgs = [
+  ...serverNodeFlags({ ...process.env, DATABASE_URL: ADMIN_URL }),
+  '--import',
+  'tsx',
+  'src/server.ts',
+]
 let dropped = false
 try {
   log('Starting nginx → 2 instances → pgbouncer → PostgreSQL (the demo data)…')

@@ -66,7 +66,10 @@ async function main() {
     pinLoadGenerator()
     const started = performance.now()
     const app = spawn(
-      ...onServerCores(process.execPath, [...serverNodeFlags(), path.join(root, 'dist', 'src', 'server.js')]),
+      ...onServerCores(process.execPath, [
+        ...serverNodeFlags(env),
+        path.join(root, 'dist', 'src', 'server.js'),
+      ]),
       {
         cwd: root,
         env: { ...env, PORT: String(APP_PORT) },
@@ -90,7 +93,7 @@ async function main() {
     // The floor runs under the same V8 settings as the server, so the ratio compares code, not GC tuning.
     const floor = spawn(
       ...onServerCores(process.execPath, [
-        ...serverNodeFlags(),
+        ...serverNodeFlags(env),
         '--import',
         'tsx',
         path.join(root, 'bench', 'floor.ts'),

@@ -40,7 +40,12 @@ const stack = await startStack({
   database: process.env.DATABASE_NAME || 'oversight_local',
   nginxPort: Number(process.env.PORT || 8080),
   // As `npm start` runs it (V8's memory settings), from source.
-  serverArgs: [...serverNodeFlags(), '--import', 'tsx', 'src/server.ts'],
+  serverArgs: [
+    ...serverNodeFlags({ ...process.env, DATABASE_URL: adminUrl }),
+    '--import',
+    'tsx',
+    'src/server.ts',
+  ],
   env: { DEMO: 'true', LOG_LEVEL: 'info', ...passed },
   echo: true,
   detached: true,
