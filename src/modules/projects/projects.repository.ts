@@ -103,9 +103,15 @@ export function createProjectsRepository(db: Kysely<DB>) {
       f: ProjectListFilter & { id?: number },
       current: Period,
     ): Promise<ProjectWithLatest[]> {
-      // The programme's foreign key includes the organisation, so the join cannot reach another's.
+      // The programme's foreign key includes the organisation, so the join cannot reach another's. It is joined
+      // on both columns so that PostgreSQL reads only this organisation's programmes: joined on the id alone, the
+      // dashboard's 1,000 projects were hashed against a sequential scan of every organisation's (W100).
       let q = scoped(db, scope)
-        .innerJoin('programmes', 'programmes.id', 'projects.programme_id')
+        .innerJoin('programmes', (join) =>
+          join
+            .onRef('programmes.organisation_id', '=', 'projects.organisation_id')
+            .onRef('programmes.id', '=', 'projects.programme_id'),
+        )
         .selectAll('projects')
         .select([
           'programmes.reference as programme_reference',
