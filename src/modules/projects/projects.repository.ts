@@ -32,12 +32,10 @@ export interface ProjectListFilter {
 }
 
 /**
- * A project with its programme's reference and name, its latest status report's rating and period, and the
- * partners it is shared with (`sharedPartnersColumn`), as read from the database.
+ * A project with its latest status report's rating and period, and the partners it is shared with
+ * (`sharedPartnersColumn`), as read from the database.
  */
 export type ProjectWithLatest = Project & {
-  programme_reference: string
-  programme_name: string
   latest_rating: string | null
   latest_period: string | null
   shared_partners: string | null
@@ -94,28 +92,18 @@ export function createProjectsRepository(db: Kysely<DB>) {
 
   return {
     /**
-     * Projects with their programme, latest report and partners, filtered, sorted and paged in SQL: one
-     * statement a page. On PostgreSQL each statement is a round trip and a plan; reading the programmes and
-     * the partners in two more was a quarter of a computed page's cost there (bench/pg-vs-sqlite.ts).
+     * Projects with their latest report and partners, filtered, sorted and paged in SQL, in one statement. On
+     * PostgreSQL each statement is a round trip and a plan, and the partners were read in another after this
+     * one (bench/pg-vs-sqlite.ts).
      */
     async listWithLatest(
       scope: Scope,
       f: ProjectListFilter & { id?: number },
       current: Period,
     ): Promise<ProjectWithLatest[]> {
-      // The programme's foreign key includes the organisation, so the join cannot reach another's. It is joined
-      // on both columns so that PostgreSQL reads only this organisation's programmes: joined on the id alone, the
-      // dashboard's 1,000 projects were hashed against a sequential scan of every organisation's (W100).
       let q = scoped(db, scope)
-        .innerJoin('programmes', (join) =>
-          join
-            .onRef('programmes.organisation_id', '=', 'projects.organisation_id')
-            .onRef('programmes.id', '=', 'projects.programme_id'),
-        )
         .selectAll('projects')
         .select([
-          'programmes.reference as programme_reference',
-          'programmes.name as programme_name',
           latestRating.as('latest_rating'),
           latestPeriod.as('latest_period'),
           sharedPartnersColumn(db, scope, 'projects.id').as('shared_partners'),
