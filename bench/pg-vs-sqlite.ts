@@ -6,8 +6,12 @@
  * measured twice: as it runs by default, and with DATABASE_PREPARED_STATEMENTS=true (each query parsed once per
  * connection, as SQLite's statements are). Load shedding is off (MAX_EVENT_LOOP_DELAY_MS=0): on a busy machine
  * the SQLite dashboard computed afresh blocks the event loop long enough to shed, and a 503 measures nothing.
- *   npx tsx bench/pg-vs-sqlite.ts --url postgres://…/w1_bench [--duration 10 --connections 16 --skip-build]
- *     [--only list|dashboard] [--cache on|off]
+ * Measured in `--rounds` rounds (3 unless given), each of them SQLite, PostgreSQL and PostgreSQL prepared one after
+ * another, and each ratio is the median of its rounds' ratios (req/s are the medians of the rounds): a machine
+ * whose speed drifts moves both sides of a pair, as in bench/w100.ts. One pass of each, run minutes apart, put the
+ * cached project list at 0.74–0.97 on the same code (6 December 2026).
+ *   npx tsx bench/pg-vs-sqlite.ts --url postgres://…/w1_bench [--duration 10 --connections 16 --rounds 3
+ *     --skip-build] [--only list|dashboard] [--cache on|off]
  * `--only` and `--cache` measure one page or one cache setting (a shorter run while working on one of them); the
  * verdict then covers only what was measured. The PostgreSQL database the URL names is dropped and built
  * afresh. Prints a table and a final JSON line.
@@ -38,6 +42,7 @@ const { values } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     only: { type: 'string' },
     cache: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
   },
 })
 const PAGES = { list: 'projectList', dashboard: 'dashboard' } as const
@@ -50,6 +55,8 @@ const cacheOpt = values.cache
 if (cacheOpt !== undefined && cacheOpt !== 'on' && cacheOpt !== 'off') throw new Error('--cache is on or off')
 const caches: Cache[] = cacheOpt === undefined ? ['on', 'off'] : [cacheOpt]
 const opts = { connections: Number(values.connections), duration: Number(values.duration) }
+const ROUNDS = Number(values.rounds)
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds is a whole number, 1 or more')
 const PORT = 3221
 const TARGET = 0.8
 
@@ -97,36 +104,71 @@ async function main() {
   const postgres: DatabaseConfig = { dialect: 'postgres', url: values.url }
   const configs: Record<Dialect, DatabaseConfig> = { sqlite, postgres, postgresPrepared: postgres }
   const tokens = { sqlite: await w1Ready(sqlite), postgres: await w1Ready(postgres) }
-  const results = {} as Record<Cache, Record<Dialect, Partial<Record<Page, LoadResult>>>>
-  for (const cache of caches) {
-    results[cache] = {} as Record<Dialect, Partial<Record<Page, LoadResult>>>
-    for (const dialect of ['sqlite', 'postgres', 'postgresPrepared'] as const) {
-      log(
-        `Measuring W1 on ${dialect}, cache ${cache}: ${opts.connections} connections, ${opts.duration} s each`,
-      )
-      const token = dialect === 'sqlite' ? tokens.sqlite : tokens.postgres
-      results[cache][dialect] = await measure(configs[dialect], token, cache, dialect === 'postgresPrepared')
+  type Round = Record<Cache, Record<Dialect, Partial<Record<Page, LoadResult>>>>
+  const rounds: Round[] = []
+  for (let round = 1; round <= ROUNDS; round++) {
+    const results = {} as Round
+    for (const cache of caches) {
+      results[cache] = {} as Record<Dialect, Partial<Record<Page, LoadResult>>>
+      for (const dialect of ['sqlite', 'postgres', 'postgresPrepared'] as const) {
+        log(
+          `Round ${round} of ${ROUNDS}: W1 on ${dialect}, cache ${cache}: ${opts.connections} connections, ${opts.duration} s each`,
+        )
+        const token = dialect === 'sqlite' ? tokens.sqlite : tokens.postgres
+        results[cache][dialect] = await measure(
+          configs[dialect],
+          token,
+          cache,
+          dialect === 'postgresPrepared',
+        )
+      }
     }
+    rounds.push(results)
   }
   // No answer at all in the window (a view slower than the run) is no ratio, and fails.
   const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 100) / 100)
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b)
+    const mid = Math.floor(sorted.length / 2)
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  }
+  /** Each dialect's req/s and p99 as the medians of the rounds. */
+  const medianOf = (cache: Cache, dialect: Dialect, page: Page) => {
+    const each = rounds.map((r) => r[cache][dialect][page]!)
+    return {
+      reqPerSec: median(each.map((m) => m.reqPerSec)),
+      p99: median(each.map((m) => m.p99)),
+      peakRssMb: Math.max(...each.map((m) => m.peakRssMb)),
+    }
+  }
+  /** The median of the rounds' ratios; null if any round had no SQLite answer. */
+  const ratioOf = (cache: Cache, dialect: Dialect, page: Page) => {
+    const each = rounds.map((r) =>
+      ratio(r[cache][dialect][page]!.reqPerSec, r[cache].sqlite[page]!.reqPerSec),
+    )
+    return each.some((x) => x === null)
+      ? { ratio: null, rounds: each }
+      : { ratio: Math.round(median(each as number[]) * 100) / 100, rounds: each }
+  }
   const rows = caches.flatMap((cache) =>
     pages.map((page) => {
-      const s = results[cache].sqlite[page]!
-      const p = results[cache].postgres[page]!
-      const named = results[cache].postgresPrepared[page]!
+      const pg = ratioOf(cache, 'postgres', page)
+      const named = ratioOf(cache, 'postgresPrepared', page)
       return {
         page,
         cache,
-        sqlite: s,
-        postgres: p,
-        ratio: ratio(p.reqPerSec, s.reqPerSec),
-        postgresPrepared: named,
-        preparedRatio: ratio(named.reqPerSec, s.reqPerSec),
+        sqlite: medianOf(cache, 'sqlite', page),
+        postgres: medianOf(cache, 'postgres', page),
+        ratio: pg.ratio,
+        ratioByRound: pg.rounds,
+        postgresPrepared: medianOf(cache, 'postgresPrepared', page),
+        preparedRatio: named.ratio,
+        preparedRatioByRound: named.rounds,
       }
     }),
   )
   log('')
+  for (const r of rows) log(`${r.page} cache ${r.cache}: PG ÷ SQLite by round ${r.ratioByRound.join(', ')}`)
   log(
     'page          cache   SQLite req/s  p99 ms   PostgreSQL req/s  p99 ms   PG/SQLite   prepared req/s  p99 ms   PG/SQLite',
   )
@@ -140,6 +182,7 @@ async function main() {
     date: new Date().toISOString(),
     machine: machine(),
     ...opts,
+    rounds: ROUNDS,
     pages,
     caches,
     rows,
