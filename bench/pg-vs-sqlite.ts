@@ -26,6 +26,7 @@ import {
   load,
   log,
   machine,
+  median,
   pinLoadGenerator,
   signIn,
   startServer,
@@ -127,11 +128,6 @@ async function main() {
   }
   // No answer at all in the window (a view slower than the run) is no ratio, and fails.
   const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 100) / 100)
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b)
-    const mid = Math.floor(sorted.length / 2)
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-  }
   /** Each dialect's req/s and p99 as the medians of the rounds. */
   const medianOf = (cache: Cache, dialect: Dialect, page: Page) => {
     const each = rounds.map((r) => r[cache][dialect][page]!)
@@ -148,7 +144,7 @@ async function main() {
     )
     return each.some((x) => x === null)
       ? { ratio: null, rounds: each }
-      : { ratio: Math.round(median(each as number[]) * 100) / 100, rounds: each }
+      : { ratio: median(each as number[]), rounds: each }
   }
   const rows = caches.flatMap((cache) =>
     pages.map((page) => {
