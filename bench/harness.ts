@@ -146,21 +146,40 @@ export interface LoadResult {
 export async function load(
   url: string,
   headers: Record<string, string>,
-  opts: { connections: number; duration: number; watchPid?: number; warm?: boolean; timeoutS?: number },
+  opts: {
+    connections: number
+    duration: number
+    /**
+     * A page that takes seconds to answer is measured by count: `amount` answers (as many from each connection),
+     * timed from the first request to the last answer, and warmed by one answer a connection. In a window of
+     * `duration` seconds, 16 computed dashboards of 3 s each answer in step, so the count moves by 16 at a time,
+     * and the answers still being computed when the window closes are work done but not counted.
+     */
+    amount?: number
+    watchPid?: number
+    warm?: boolean
+    timeoutS?: number
+  },
 ): Promise<LoadResult> {
   // autocannon counts an answer slower than `timeout` (10 s unless given) as an error.
   const timeout = opts.timeoutS ?? 10
+  const { connections, amount } = opts
+  if (amount !== undefined && (!Number.isInteger(amount) || amount % connections !== 0))
+    throw new Error(
+      `amount ${amount} is not a whole number of answers from each of ${connections} connections`,
+    )
   if (opts.warm !== false) {
     await prime(url, [headers])
-    await autocannon({ url, connections: opts.connections, duration: 2, headers, timeout })
+    const warming = amount === undefined ? { duration: 2 } : { amount: connections }
+    await autocannon({ url, connections, ...warming, headers, timeout })
   }
   let peak = 0
   const pid = opts.watchPid
   const timer = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100) : null
   const r = await autocannon({
     url,
-    connections: opts.connections,
-    duration: opts.duration,
+    connections,
+    ...(amount === undefined ? { duration: opts.duration } : { amount }),
     headers,
     timeout,
   })
