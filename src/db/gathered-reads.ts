@@ -14,9 +14,9 @@ type Waiter<R> = { resolve: (row: R | undefined) => void; reject: (err: unknown)
  * arrived (a sign-out, a revoked token, a change that moves the counter) is seen by it, as with a read of its
  * own. A read starts at the end of the event loop's turn in which it is due (the first caller asked, or the
  * read before ended with callers waiting), so the requests whose data arrived in that turn share it: a lone
- * request waits for nothing but its own read and that turn. Started at once instead, a read under load carried
- * 4.8 callers against 7.6, and PostgreSQL served the cached project list at 8,994–11,265 req/s against
- * 10,087–14,096 (three alternating pairs, 6 Dec 2026, BENCHMARKS.md).
+ * request waits for nothing but its own read and that turn. Started at once instead, a read under load answered
+ * 4.6–5.1 callers against 5.8–7.6, and PostgreSQL served the remembered project list at 8,994–11,265 req/s
+ * against 10,087–14,096 (three alternating pairs, 6 Dec 2026, BENCHMARKS.md).
  * A failed read fails each of its callers, and the next read is tried afresh for the callers after them.
  */
 export function gatheredReads<K, R>(
