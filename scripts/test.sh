@@ -21,9 +21,7 @@ case "$layer" in
   integration) files=(test/integration/**/*.test.ts) ;;
   browser) files=("${browser[@]}") ;;
   all)
-    # Longest first: node starts the files in this order, two at a time, so the browser journeys (11–30 s
-    # each) go first and the short files fill in at the end, rather than a journey running alone there.
-    files=("${browser[@]}" test/integration/**/*.test.ts src/**/*.test.ts test/unit/**/*.test.ts)
+    files=(src/**/*.test.ts test/unit/**/*.test.ts test/integration/**/*.test.ts "${browser[@]}")
     # The unit tests touch no database: a PostgreSQL run of the whole suite leaves them to the SQLite run.
     [ -n "${TEST_DATABASE_URL:-}" ] && files=(test/integration/**/*.test.ts "${browser[@]}")
     ;;
