@@ -152,7 +152,7 @@ export async function load(
     /**
      * A page that takes seconds to answer is measured by count: `amount` answers (as many from each connection),
      * timed from the first request to the last answer, and warmed by one answer a connection. In a window of
-     * `duration` seconds, 16 computed dashboards of 3 s each answer in step, so the count moves by 16 at a time,
+     * `duration` seconds, 16 computed dashboards of 2–3 s each answer in step, so the count moves by 16 at a time,
      * and the answers still being computed when the window closes are work done but not counted.
      */
     amount?: number
