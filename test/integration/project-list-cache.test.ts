@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { wholeOrganisation } from '../../src/auth/visibility.ts'
+import type { ProgrammesService } from '../../src/modules/programmes/programmes.service.ts'
+import { createProjectsService } from '../../src/modules/projects/projects.service.ts'
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts'
 import { dialectName } from '../helpers/database.ts'
 import { statementsDuring } from '../helpers/statements.ts'
@@ -96,6 +99,40 @@ describe(`the remembered project list (${dialectName()})`, () => {
     assert.deepEqual(
       partnerPage.items.map((p) => [p.reference, p.programme.name, p.partners.length]),
       [['C-1', 'Cache programme', 1]],
+    )
+  })
+
+  it("names a project's programme when the names were read before the project moved to it", async () => {
+    const user = t.orgs.a.users.programme_manager
+    const scope = wholeOrganisation(user.organisationId)
+    const real = t.app.services.programmes
+    // The programmes' names as a statement that started before the move saw them.
+    const earlier = await inOrganisation(user, () => real.options(scope))
+    const later = await t.api(pm, 'POST', '/api/v1/programmes', {
+      reference: 'LATER',
+      name: 'Later programme',
+    })
+    const laterId = later.json<{ id: number }>().id
+    const project = await t.api(pm, 'POST', '/api/v1/projects', {
+      reference: 'C-3',
+      name: 'Moved',
+      programmeId,
+    })
+    const { id, version } = project.json<{ id: number; version: number }>()
+    const moved = await t.api(pm, 'PATCH', `/api/v1/projects/${id}`, { programmeId: laterId, version })
+    assert.equal(moved.statusCode, 200, moved.body)
+    let reads = 0
+    const stale: ProgrammesService = {
+      ...real,
+      options: (s) => (reads++ === 0 ? Promise.resolve(earlier) : real.options(s)),
+    }
+    const projects = createProjectsService(t.appDatabase.db, stale)
+    const rows = await inOrganisation(user, () =>
+      projects.listProjects(scope, { programmeId: laterId, limit: 10 }),
+    )
+    assert.deepEqual(
+      rows.map((p) => [p.reference, p.programme.reference, p.programme.name]),
+      [['C-3', 'LATER', 'Later programme']],
     )
   })
 

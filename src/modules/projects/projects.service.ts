@@ -249,7 +249,9 @@ export function createProjectsService(
 
   /**
    * Projects as lists show them. Programme names come from the programmes area (its service, not its table), read
-   * beside the page's own statement rather than after it, so on PostgreSQL neither waits on the other.
+   * beside the page's own statement rather than after it, so on PostgreSQL neither waits on the other. Two
+   * statements may see two moments: a project moved to a programme made after the names were read has them
+   * read again.
    */
   async function listProjects(
     scope: Scope,
@@ -259,7 +261,10 @@ export function createProjectsService(
       repo.listWithLatest(scope, filter, currentPeriod()),
       programmes.options(scope),
     ])
-    return toListRows(rows, new Map(options.map((p) => [p.id, p])))
+    let programmesById = new Map(options.map((p) => [p.id, p]))
+    if (rows.some((p) => !programmesById.has(p.programme_id)))
+      programmesById = new Map((await programmes.options(scope)).map((p) => [p.id, p]))
+    return toListRows(rows, programmesById)
   }
 
   return {
