@@ -67,6 +67,7 @@ const TARGET = 0.8
  * answered 48 or 64 between them, 4.8 or 6.4 a second, and nothing in between.
  */
 const COMPUTED_DASHBOARD_ANSWERS = 6
+const byCount = (page: Page, cache: Cache) => page === 'dashboard' && cache === 'off'
 
 type Dialect = 'sqlite' | 'postgres' | 'postgresPrepared'
 type Cache = 'on' | 'off'
@@ -91,11 +92,10 @@ async function measure(config: DatabaseConfig, token: string, cache: Cache, prep
     const measured: Partial<Record<Page, LoadResult>> = {}
     for (const page of pages) {
       const [url, headers] = requests[page]
-      const counted = page === 'dashboard' && cache === 'off'
       const r = (measured[page] = await load(
         url,
         headers,
-        counted ? { ...run, amount: opts.connections * COMPUTED_DASHBOARD_ANSWERS } : run,
+        byCount(page, cache) ? { ...run, amount: opts.connections * COMPUTED_DASHBOARD_ANSWERS } : run,
       ))
       log(`  ${page} ${r.reqPerSec} req/s, p99 ${r.p99} ms (load ${machine().loadAverage[0]})`)
     }
@@ -124,10 +124,9 @@ async function main() {
     for (const cache of caches) {
       results[cache] = {} as Record<Dialect, Partial<Record<Page, LoadResult>>>
       for (const dialect of ['sqlite', 'postgres', 'postgresPrepared'] as const) {
-        const counted =
-          cache === 'off' && pages.includes('dashboard')
-            ? ` (the dashboard ${COMPUTED_DASHBOARD_ANSWERS} answers each)`
-            : ''
+        const counted = pages.some((page) => byCount(page, cache))
+          ? ` (the dashboard ${COMPUTED_DASHBOARD_ANSWERS} answers each)`
+          : ''
         log(
           `Round ${round} of ${ROUNDS}: W1 on ${dialect}, cache ${cache}: ${opts.connections} connections, ${opts.duration} s each${counted}`,
         )
